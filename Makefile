@@ -1,0 +1,44 @@
+# Two commands: `make run` starts FlashTicket, `make test` runs every check.
+# Both create the virtual environment from the lock file on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test run lint typecheck unit shell bench lock clean
+
+$(STAMP): requirements/dev.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+run: $(STAMP)
+	$(BIN)/flashticket serve
+
+bench: $(STAMP)
+	$(BIN)/python bench/core_bench.py
+
+# Re-pin every dependency after editing pyproject.toml.
+lock:
+	$(PYTHON) -m pip install --quiet pip-tools
+	$(PYTHON) -m piptools compile -q --generate-hashes --strip-extras --allow-unsafe \
+		-o requirements/main.lock pyproject.toml
+	$(PYTHON) -m piptools compile -q --generate-hashes --strip-extras --allow-unsafe \
+		--extra dev -o requirements/dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

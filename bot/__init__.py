@@ -1,0 +1,1 @@
+"""FlashTicket's Slack adapter and command-line entry point."""

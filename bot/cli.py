@@ -1,0 +1,66 @@
+"""`flashticket`: the command-line entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from flashticket_core.adapters import schema
+from flashticket_core.adapters.db import make_engine
+from flashticket_core.config import Settings
+
+log = logging.getLogger("flashticket")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+        raise SystemExit(f"flashticket: invalid setting: {problems}") from None
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        schema.upgrade(engine)
+        revision = schema.current_revision(engine)
+    except SQLAlchemyError as error:
+        # The driver's message names the problem (unreachable host, bad file)
+        # without the password, which SQLAlchemy masks in URLs.
+        raise SystemExit(f"flashticket: cannot migrate the database: {error.__class__.__name__}: {error.orig if hasattr(error, 'orig') else error}") from None
+    finally:
+        engine.dispose()
+    print(f"database at revision {revision}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flashticket", description="FlashTicket: an IT help desk in Slack."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    migrate = commands.add_parser("migrate", help="migrate the database to the newest schema")
+    migrate.set_defaults(run=cmd_migrate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""FlashTicket's product core: tickets, roles, history and statistics, with no Slack in it."""

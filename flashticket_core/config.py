@@ -1,0 +1,44 @@
+"""Settings: one class, read from the environment or a `.env` file, built only when asked."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from flashticket_core.i18n import Language
+
+DEFAULT_DATABASE_URL = "sqlite:///data/tickets.db"
+
+
+class Settings(BaseSettings):
+    """Every setting of SPEC.md's runtime contract, under its exact variable name."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+    database_url: str = DEFAULT_DATABASE_URL
+    flashticket_support_channel: str | None = None
+    flashticket_admins: Annotated[frozenset[str], NoDecode] = frozenset()
+    flashticket_language: Language = Language.EN
+    port: int = Field(default=3000, ge=0, le=65535)
+
+    @field_validator("flashticket_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("slack_api_url", "slack_app_token", "flashticket_support_channel", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value

@@ -1,0 +1,73 @@
+"""The help desk's vocabulary: statuses, priorities, roles, conversation kinds."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+    @property
+    def label_key(self) -> str:
+        return f"status.{self.value}"
+
+
+OPEN_STATUSES = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING})
+
+# SPEC.md's lifecycle table, exactly.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.NEW: frozenset({Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CLOSED}),
+    Status.IN_PROGRESS: frozenset({Status.WAITING, Status.RESOLVED, Status.CLOSED}),
+    Status.WAITING: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}),
+    Status.RESOLVED: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+}
+
+
+class Priority(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """Sort key: high first."""
+        return {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}[self]
+
+    @property
+    def label_key(self) -> str:
+        return f"priority.{self.value}"
+
+
+class Role(StrEnum):
+    USER = "user"
+    SUPPORT = "support"
+    ADMIN = "admin"
+
+    @property
+    def is_support(self) -> bool:
+        """Support and admins work tickets."""
+        return self in (Role.SUPPORT, Role.ADMIN)
+
+    @property
+    def label_key(self) -> str:
+        return f"role.{self.value}"
+
+
+class EntryKind(StrEnum):
+    SUPPORT_REPLY = "support_reply"
+    REPORTER_REPLY = "reporter_reply"
+    INTERNAL_NOTE = "internal_note"
+
+    @property
+    def label_key(self) -> str:
+        return f"entry.{self.value}"

@@ -1,0 +1,64 @@
+"""What happened: the facts a change produces, for notifications and the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
+
+
+@dataclass(frozen=True)
+class Event:
+    actor_id: str
+
+
+@dataclass(frozen=True)
+class TicketEvent(Event):
+    ticket_id: int
+
+
+@dataclass(frozen=True)
+class TicketOpened(TicketEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class StatusChanged(TicketEvent):
+    old: Status
+    new: Status
+
+
+@dataclass(frozen=True)
+class PriorityChanged(TicketEvent):
+    old: Priority
+    new: Priority
+
+
+@dataclass(frozen=True)
+class AssigneeChanged(TicketEvent):
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class EntryAdded(TicketEvent):
+    kind: EntryKind
+    entry_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class TicketRated(TicketEvent):
+    rating: int
+
+
+@dataclass(frozen=True)
+class TicketDeleted(TicketEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class RoleChanged(Event):
+    user_id: str
+    old: Role
+    new: Role

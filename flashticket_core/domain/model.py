@@ -1,0 +1,324 @@
+"""The ticket aggregate and its rows, as typed SQLAlchemy 2.0 models.
+
+The model classes carry the business rules (lifecycle, history, version); the
+service layer decides *who* may call them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
+from flashticket_core.errors import InvalidInput, InvalidTransition, Translatable
+
+TITLE_MAX = 150
+DESCRIPTION_MAX = 3000
+# Slack's own limit for a message text is far larger; 3000 matches a section block.
+ENTRY_MAX = 3000
+USER_ID_MAX = 32
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are aware UTC in Python and naive UTC in every database.
+
+    SQLite has no time zones; storing naive UTC everywhere keeps SQL date
+    arithmetic and month grouping identical on both databases.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; FlashTicket stores aware UTC timestamps")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC)
+
+
+def _enum(enum_cls: type[Any], name: str) -> Enum:
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index(None, "reporter_id", "status"),
+        Index(None, "status", "priority"),
+        Index(None, "assignee_id", "status"),
+        Index(None, "created_at"),
+        Index(None, "resolved_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    priority: Mapped[Priority] = mapped_column(_enum(Priority, "priority"))
+    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    reporter_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
+    assignee_id: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    first_response_at: Mapped[datetime | None]
+    rating: Mapped[int | None]
+    deleted_at: Mapped[datetime | None]
+    deleted_by: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
+    # Bumped by every change of status, priority or assignee; a click on a
+    # message that shows an older version is refused (optimistic concurrency).
+    version: Mapped[int] = mapped_column(Integer)
+
+    entries: WriteOnlyMapped[ConversationEntry] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
+    )
+    history: WriteOnlyMapped[HistoryEntry] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __mapper_args__ = {  # noqa: RUF012 - SQLAlchemy declares it as a plain attribute
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        title: str,
+        description: str,
+        priority: Priority,
+        reporter_id: str,
+        now: datetime,
+    ) -> Ticket:
+        ticket = cls(
+            title=validate_title(title),
+            description=validate_description(description),
+            priority=priority,
+            status=Status.NEW,
+            reporter_id=reporter_id,
+            assignee_id=None,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        ticket.history.add(
+            HistoryEntry(actor_id=reporter_id, field="created", new_value=Status.NEW, at=now)
+        )
+        return ticket
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    def change_status(self, new: Status, *, actor_id: str, now: datetime) -> Status:
+        old = self.status
+        if new not in TRANSITIONS[old]:
+            raise InvalidTransition(
+                ticket_id=self.id,
+                old=Translatable(old.label_key),
+                new=Translatable(new.label_key),
+            )
+        self.status = new
+        if new is Status.RESOLVED:
+            self.resolved_at = now
+        elif new is Status.CLOSED:
+            self.closed_at = now
+            self.resolved_at = self.resolved_at or now
+        elif old in (Status.RESOLVED, Status.CLOSED):
+            # A reopen starts the clock again.
+            self.resolved_at = None
+            self.closed_at = None
+        self._changed("status", old.value, new.value, actor_id, now)
+        return old
+
+    def set_priority(self, new: Priority, *, actor_id: str, now: datetime) -> Priority | None:
+        old = self.priority
+        if old is new:
+            return None
+        self.priority = new
+        self._changed("priority", old.value, new.value, actor_id, now)
+        return old
+
+    def assign(self, assignee_id: str | None, *, actor_id: str, now: datetime) -> bool:
+        old = self.assignee_id
+        if old == assignee_id:
+            return False
+        self.assignee_id = assignee_id
+        self._changed("assignee", old, assignee_id, actor_id, now)
+        return True
+
+    def add_entry(
+        self, kind: EntryKind, *, author_id: str, text: str, now: datetime
+    ) -> ConversationEntry:
+        entry = ConversationEntry(kind=kind, author_id=author_id, text=validate_text(text), at=now)
+        self.entries.add(entry)
+        if kind is EntryKind.SUPPORT_REPLY and self.first_response_at is None:
+            self.first_response_at = now
+        # A conversation entry is not a state change: it does not bump the
+        # version, so a reply never makes the buttons on a message stale.
+        self.updated_at = now
+        return entry
+
+    def rate(self, rating: int, *, actor_id: str, now: datetime) -> None:
+        old = self.rating
+        self.rating = rating
+        self.updated_at = now
+        self.history.add(
+            HistoryEntry(
+                actor_id=actor_id,
+                field="rating",
+                old_value=None if old is None else str(old),
+                new_value=str(rating),
+                at=now,
+            )
+        )
+
+    def delete(self, *, actor_id: str, now: datetime) -> None:
+        self.deleted_at = now
+        self.deleted_by = actor_id
+        self._changed("deleted", None, "deleted", actor_id, now)
+
+    def _changed(
+        self, field: str, old: str | None, new: str | None, actor_id: str, now: datetime
+    ) -> None:
+        self.updated_at = now
+        self.version += 1
+        self.history.add(
+            HistoryEntry(actor_id=actor_id, field=field, old_value=old, new_value=new, at=now)
+        )
+
+
+class ConversationEntry(Base):
+    """A support reply, a reporter reply or an internal note."""
+
+    __tablename__ = "ticket_entries"
+    __table_args__ = (Index(None, "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, "entry_kind"))
+    author_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
+
+    ticket: Mapped[Ticket] = relationship(back_populates="entries")
+
+
+class HistoryEntry(Base):
+    """One change of a ticket: who changed what from what to what, and when."""
+
+    __tablename__ = "ticket_history"
+    __table_args__ = (Index(None, "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    actor_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
+    new_value: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
+    at: Mapped[datetime]
+
+    ticket: Mapped[Ticket] = relationship(back_populates="history")
+
+
+class RoleAssignment(Base):
+    """A Slack user's role; a user without a row is a plain user."""
+
+    __tablename__ = "role_assignments"
+
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    granted_by: Mapped[str] = mapped_column(String(USER_ID_MAX))
+    granted_at: Mapped[datetime]
+
+
+class RoleChange(Base):
+    """The audit trail of role changes."""
+
+    __tablename__ = "role_changes"
+    __table_args__ = (Index(None, "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
+    old_role: Mapped[Role] = mapped_column(_enum(Role, "old_role"))
+    new_role: Mapped[Role] = mapped_column(_enum(Role, "new_role"))
+    actor_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
+    at: Mapped[datetime]
+
+
+def validate_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidInput("error.title_empty", field="title")
+    if len(cleaned) > TITLE_MAX:
+        raise InvalidInput(
+            "error.title_too_long", field="title", limit=TITLE_MAX, length=len(cleaned)
+        )
+    return cleaned
+
+
+def validate_description(description: str) -> str:
+    cleaned = description.strip()
+    if len(cleaned) > DESCRIPTION_MAX:
+        raise InvalidInput(
+            "error.description_too_long",
+            field="description",
+            limit=DESCRIPTION_MAX,
+            length=len(cleaned),
+        )
+    return cleaned
+
+
+def validate_text(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput("error.text_empty", field="text")
+    if len(cleaned) > ENTRY_MAX:
+        raise InvalidInput(
+            "error.text_too_long", field="text", limit=ENTRY_MAX, length=len(cleaned)
+        )
+    return cleaned

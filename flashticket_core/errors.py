@@ -1,0 +1,78 @@
+"""Expected failures: each carries a catalog key, so its message is safe to show a person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flashticket_core.i18n import Language, translate
+
+if TYPE_CHECKING:
+    from flashticket_core.service_layer.views import TicketSummary
+
+
+class TicketError(Exception):
+    """An expected failure whose message may be shown to the person who caused it."""
+
+    key: str = ""
+
+    def __init__(self, key: str | None = None, **params: Any) -> None:
+        self.key = key or self.key
+        self.params = params
+        super().__init__(self.message(Language.EN))
+
+    def message(self, language: Language | str = Language.EN) -> str:
+        params = {
+            name: translate(value.key, language) if isinstance(value, Translatable) else value
+            for name, value in self.params.items()
+        }
+        return translate(self.key, language, **params)
+
+
+class Translatable:
+    """A parameter that is itself a catalog entry (a status label, an action name)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __repr__(self) -> str:
+        return f"Translatable({self.key!r})"
+
+
+class NotFound(TicketError):
+    key = "error.ticket_not_found"
+
+
+class NotAllowed(TicketError):
+    key = "error.not_allowed"
+
+    def __init__(self, action: str, key: str | None = None, **params: Any) -> None:
+        if key is None:
+            super().__init__(action=Translatable(f"action.{action}"))
+        else:
+            super().__init__(key, **params)
+        self.action = action
+
+
+class InvalidTransition(TicketError):
+    key = "error.invalid_transition"
+
+
+class InvalidInput(TicketError):
+    """Bad input. `field` names the form field it belongs to, if any."""
+
+    def __init__(self, key: str, field: str | None = None, **params: Any) -> None:
+        super().__init__(key, **params)
+        self.field = field
+
+
+class Conflict(TicketError):
+    """The ticket changed since the actor saw it; nothing was written.
+
+    `current` is the ticket as it is now, so the person can be shown it.
+    """
+
+    key = "error.conflict"
+
+    def __init__(self, current: TicketSummary, **params: Any) -> None:
+        super().__init__(**params)
+        self.current = current

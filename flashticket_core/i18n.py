@@ -1,0 +1,190 @@
+"""The one message catalog: every sentence a person reads, in English and German.
+
+A typed dictionary rather than gettext: two languages, no translators' tooling, and
+a test that checks every key exists in both with the same placeholders.
+"""
+
+from __future__ import annotations
+
+import string
+from enum import StrEnum
+from typing import Any
+
+
+class Language(StrEnum):
+    EN = "en"
+    DE = "de"
+
+
+CATALOG: dict[str, dict[Language, str]] = {
+    # Statuses and priorities, as SPEC.md labels them.
+    "status.new": {Language.EN: "New", Language.DE: "Neu"},
+    "status.in_progress": {Language.EN: "In progress", Language.DE: "In Bearbeitung"},
+    "status.waiting": {Language.EN: "Waiting for reply", Language.DE: "Wartet auf Rückmeldung"},
+    "status.resolved": {Language.EN: "Resolved", Language.DE: "Gelöst"},
+    "status.closed": {Language.EN: "Closed", Language.DE: "Geschlossen"},
+    "priority.high": {Language.EN: "High", Language.DE: "Hoch"},
+    "priority.medium": {Language.EN: "Medium", Language.DE: "Mittel"},
+    "priority.low": {Language.EN: "Low", Language.DE: "Niedrig"},
+    "role.user": {Language.EN: "User", Language.DE: "Anwender"},
+    "role.support": {Language.EN: "Support", Language.DE: "Support"},
+    "role.admin": {Language.EN: "Administrator", Language.DE: "Administrator"},
+    "entry.support_reply": {Language.EN: "Support reply", Language.DE: "Support-Rückmeldung"},
+    "entry.reporter_reply": {Language.EN: "Reporter reply", Language.DE: "Antwort des Anwenders"},
+    "entry.internal_note": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
+    # Expected failures raised by the core.
+    "error.ticket_not_found": {
+        Language.EN: "Ticket #{ticket_id} does not exist (or was deleted).",
+        Language.DE: "Ticket #{ticket_id} existiert nicht (oder wurde gelöscht).",
+    },
+    "error.not_allowed": {
+        Language.EN: "You are not allowed to {action}.",
+        Language.DE: "Sie dürfen nicht: {action}.",
+    },
+    "error.invalid_transition": {
+        Language.EN: "Ticket #{ticket_id} cannot move from “{old}” to “{new}”.",
+        Language.DE: "Ticket #{ticket_id} kann nicht von „{old}“ zu „{new}“ wechseln.",
+    },
+    "error.conflict": {
+        Language.EN: (
+            "Ticket #{ticket_id} was changed by someone else in the meantime; "
+            "nothing was changed. It is now: {status}, version {version}."
+        ),
+        Language.DE: (
+            "Ticket #{ticket_id} wurde inzwischen von jemand anderem geändert; "
+            "es wurde nichts geändert. Aktueller Stand: {status}, Version {version}."
+        ),
+    },
+    "error.title_empty": {
+        Language.EN: "The title must not be empty.",
+        Language.DE: "Der Titel darf nicht leer sein.",
+    },
+    "error.title_too_long": {
+        Language.EN: "The title may have at most {limit} characters (it has {length}).",
+        Language.DE: "Der Titel darf höchstens {limit} Zeichen haben (er hat {length}).",
+    },
+    "error.description_too_long": {
+        Language.EN: "The description may have at most {limit} characters (it has {length}).",
+        Language.DE: "Die Beschreibung darf höchstens {limit} Zeichen haben (sie hat {length}).",
+    },
+    "error.text_empty": {
+        Language.EN: "The message must not be empty.",
+        Language.DE: "Die Nachricht darf nicht leer sein.",
+    },
+    "error.text_too_long": {
+        Language.EN: "The message may have at most {limit} characters (it has {length}).",
+        Language.DE: "Die Nachricht darf höchstens {limit} Zeichen haben (sie hat {length}).",
+    },
+    "error.unknown_priority": {
+        Language.EN: "Unknown priority “{value}”; use high, medium or low.",
+        Language.DE: "Unbekannte Priorität „{value}“; erlaubt sind high, medium oder low.",
+    },
+    "error.unknown_status": {
+        Language.EN: "Unknown status “{value}”; use {allowed}.",
+        Language.DE: "Unbekannter Status „{value}“; erlaubt sind {allowed}.",
+    },
+    "error.unknown_role": {
+        Language.EN: "Unknown role “{value}”; use user, support or admin.",
+        Language.DE: "Unbekannte Rolle „{value}“; erlaubt sind user, support oder admin.",
+    },
+    "error.invalid_user_id": {
+        Language.EN: "“{value}” is not a Slack user.",
+        Language.DE: "„{value}“ ist kein Slack-Benutzer.",
+    },
+    "error.configured_admin": {
+        Language.EN: (
+            "<@{user_id}> is an administrator by configuration (FLASHTICKET_ADMINS) "
+            "and cannot be changed from Slack."
+        ),
+        Language.DE: (
+            "<@{user_id}> ist per Konfiguration Administrator (FLASHTICKET_ADMINS) "
+            "und kann nicht in Slack geändert werden."
+        ),
+    },
+    "error.self_demotion": {
+        Language.EN: "You cannot take away your own administrator role.",
+        Language.DE: "Sie können sich die eigene Administratorrolle nicht entziehen.",
+    },
+    "error.invalid_rating": {
+        Language.EN: "A rating is a whole number from 1 to 5.",
+        Language.DE: "Eine Bewertung ist eine ganze Zahl von 1 bis 5.",
+    },
+    "error.rating_not_finished": {
+        Language.EN: "Ticket #{ticket_id} can be rated once it is resolved or closed.",
+        Language.DE: "Ticket #{ticket_id} kann bewertet werden, sobald es gelöst oder geschlossen ist.",
+    },
+    "error.search_empty": {
+        Language.EN: "Tell me what to search for.",
+        Language.DE: "Bitte geben Sie einen Suchbegriff an.",
+    },
+    "error.not_assignable": {
+        Language.EN: "<@{user_id}> is not on the support team, so tickets cannot be assigned to them.",
+        Language.DE: "<@{user_id}> gehört nicht zum Support; Tickets können nicht zugewiesen werden.",
+    },
+    # What an action is called in "You are not allowed to …".
+    "action.view_ticket": {
+        Language.EN: "see this ticket",
+        Language.DE: "dieses Ticket ansehen",
+    },
+    "action.change_status": {
+        Language.EN: "change the status of this ticket",
+        Language.DE: "den Status dieses Tickets ändern",
+    },
+    "action.reopen_closed": {
+        Language.EN: "reopen a closed ticket (support can)",
+        Language.DE: "ein geschlossenes Ticket wieder öffnen (das darf der Support)",
+    },
+    "action.assign": {
+        Language.EN: "assign tickets",
+        Language.DE: "Tickets zuweisen",
+    },
+    "action.set_priority": {
+        Language.EN: "change the priority",
+        Language.DE: "die Priorität ändern",
+    },
+    "action.support_reply": {
+        Language.EN: "reply as support",
+        Language.DE: "als Support antworten",
+    },
+    "action.internal_note": {
+        Language.EN: "write internal notes",
+        Language.DE: "interne Notizen schreiben",
+    },
+    "action.comment": {
+        Language.EN: "comment on this ticket",
+        Language.DE: "dieses Ticket kommentieren",
+    },
+    "action.rate": {
+        Language.EN: "rate this ticket (only its reporter can)",
+        Language.DE: "dieses Ticket bewerten (nur der Ersteller darf das)",
+    },
+    "action.delete": {
+        Language.EN: "delete tickets (administrators only)",
+        Language.DE: "Tickets löschen (nur Administratoren)",
+    },
+    "action.manage_roles": {
+        Language.EN: "manage roles (administrators only)",
+        Language.DE: "Rollen verwalten (nur Administratoren)",
+    },
+    "action.view_stats": {
+        Language.EN: "see the statistics (support and administrators only)",
+        Language.DE: "die Statistik sehen (nur Support und Administratoren)",
+    },
+    "action.filter_others": {
+        Language.EN: "list other people's tickets",
+        Language.DE: "Tickets anderer Personen auflisten",
+    },
+}
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def translate(key: str, language: Language | str = Language.EN, **params: Any) -> str:
+    """The text for `key` in `language`, with `params` filled in.
+
+    An unknown key is a programming error and raises KeyError, so tests catch it.
+    """
+    texts = CATALOG[key]
+    return texts[Language(language)].format(**params)

@@ -1,0 +1,315 @@
+"""Read models and the queries that fill them (the read side needs no aggregate)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from flashticket_core.adapters.sql_functions import seconds_between, year_month
+from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Status
+from flashticket_core.domain.model import ConversationEntry, HistoryEntry, RoleChange, Ticket
+
+
+@dataclass(frozen=True)
+class TicketSummary:
+    id: int
+    title: str
+    status: Status
+    priority: Priority
+    reporter_id: str
+    assignee_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> TicketSummary:
+        return cls(
+            id=ticket.id,
+            title=ticket.title,
+            status=ticket.status,
+            priority=ticket.priority,
+            reporter_id=ticket.reporter_id,
+            assignee_id=ticket.assignee_id,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+            version=ticket.version,
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    kind: EntryKind
+    author_id: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    actor_id: str
+    field: str
+    old: str | None
+    new: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    ticket: TicketSummary
+    description: str
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    first_response_at: datetime | None
+    rating: int | None
+    conversation: list[Entry]
+    history: list[Change]
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[TicketSummary]
+    total: int
+
+
+@dataclass(frozen=True)
+class Statistics:
+    open_by_status: dict[Status, int]
+    open_by_priority: dict[Priority, int]
+    created_per_month: dict[str, int]
+    resolved_per_month: dict[str, int]
+    median_seconds_to_resolve: float | None
+    resolved_in_period: int
+    period_days: int
+    open_total: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "open_total", sum(self.open_by_status.values()))
+
+
+def _live() -> ColumnElement[bool]:
+    return Ticket.deleted_at.is_(None)
+
+
+def priority_rank() -> ColumnElement[int]:
+    return case({p.value: p.rank for p in Priority}, value=Ticket.priority, else_=9)
+
+
+def queue_order(query: Select[Ticket]) -> Select[Ticket]:
+    """Unassigned and new first, then by priority, then oldest first."""
+    return query.order_by(
+        Ticket.assignee_id.is_not(None),
+        (Ticket.status != Status.NEW),
+        priority_rank(),
+        Ticket.created_at,
+        Ticket.id,
+    )
+
+
+def list_tickets(
+    session: Session,
+    *,
+    reporter_id: str | None = None,
+    assignee_id: str | None = None,
+    statuses: frozenset[Status] | None = OPEN_STATUSES,
+    priority: Priority | None = None,
+    newest_first: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    conditions: list[ColumnElement[bool]] = [_live()]
+    if reporter_id is not None:
+        conditions.append(Ticket.reporter_id == reporter_id)
+    if assignee_id is not None:
+        conditions.append(Ticket.assignee_id == assignee_id)
+    if statuses is not None:
+        conditions.append(Ticket.status.in_(sorted(statuses)))
+    if priority is not None:
+        conditions.append(Ticket.priority == priority)
+    query = select(Ticket).where(*conditions)
+    if newest_first:
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    else:
+        query = queue_order(query)
+    items = [TicketSummary.of(t) for t in session.scalars(query.limit(limit).offset(offset))]
+    if offset == 0 and len(items) < limit:
+        total = len(items)
+    else:
+        total = session.scalar(select(func.count()).select_from(Ticket).where(*conditions)) or 0
+    return Page(items=items, total=total)
+
+
+def ticket_detail(session: Session, ticket: Ticket, *, include_internal: bool) -> TicketDetail:
+    entries = select(ConversationEntry).where(ConversationEntry.ticket_id == ticket.id)
+    if not include_internal:
+        entries = entries.where(ConversationEntry.kind != EntryKind.INTERNAL_NOTE)
+    conversation = [
+        Entry(id=e.id, kind=e.kind, author_id=e.author_id, text=e.text, at=e.at)
+        for e in session.scalars(entries.order_by(ConversationEntry.id))
+    ]
+    history = [
+        Change(actor_id=h.actor_id, field=h.field, old=h.old_value, new=h.new_value, at=h.at)
+        for h in session.scalars(
+            select(HistoryEntry)
+            .where(HistoryEntry.ticket_id == ticket.id)
+            .order_by(HistoryEntry.id)
+        )
+    ]
+    return TicketDetail(
+        ticket=TicketSummary.of(ticket),
+        description=ticket.description,
+        resolved_at=ticket.resolved_at,
+        closed_at=ticket.closed_at,
+        first_response_at=ticket.first_response_at,
+        rating=ticket.rating,
+        conversation=conversation,
+        history=history,
+    )
+
+
+def _like_pattern(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_tickets(
+    session: Session, words: list[str], *, reporter_id: str | None, limit: int = 20
+) -> list[TicketSummary]:
+    """Tickets whose title, description or visible conversation contain every word.
+
+    Ranked by how many words appear in the title, newest first on ties.
+    """
+    conditions: list[ColumnElement[bool]] = [_live()]
+    if reporter_id is not None:
+        conditions.append(Ticket.reporter_id == reporter_id)
+    title_hits: list[ColumnElement[int]] = []
+    for word in words:
+        pattern = _like_pattern(word)
+        in_conversation = (
+            select(ConversationEntry.id)
+            .where(
+                ConversationEntry.ticket_id == Ticket.id,
+                ConversationEntry.text.ilike(pattern, escape="\\"),
+            )
+            .exists()
+        )
+        if reporter_id is not None:
+            # A reporter must not find a ticket through a support-only note.
+            in_conversation = (
+                select(ConversationEntry.id)
+                .where(
+                    ConversationEntry.ticket_id == Ticket.id,
+                    ConversationEntry.kind != EntryKind.INTERNAL_NOTE,
+                    ConversationEntry.text.ilike(pattern, escape="\\"),
+                )
+                .exists()
+            )
+        conditions.append(
+            or_(
+                Ticket.title.ilike(pattern, escape="\\"),
+                Ticket.description.ilike(pattern, escape="\\"),
+                in_conversation,
+            )
+        )
+        title_hits.append(case((Ticket.title.ilike(pattern, escape="\\"), 1), else_=0))
+    score = sum(title_hits[1:], title_hits[0])
+    query = (
+        select(Ticket)
+        .where(*conditions)
+        .order_by(score.desc(), Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(limit)
+    )
+    return [TicketSummary.of(t) for t in session.scalars(query)]
+
+
+def statistics(session: Session, *, now: datetime, days: int, months: int = 12) -> Statistics:
+    live = _live()
+    open_by_status = {status: 0 for status in Status if status.is_open}
+    for status, count in session.execute(
+        select(Ticket.status, func.count())
+        .where(live, Ticket.status.in_(sorted(OPEN_STATUSES)))
+        .group_by(Ticket.status)
+    ):
+        open_by_status[status] = count
+    open_by_priority = dict.fromkeys(Priority, 0)
+    for priority, count in session.execute(
+        select(Ticket.priority, func.count())
+        .where(live, Ticket.status.in_(sorted(OPEN_STATUSES)))
+        .group_by(Ticket.priority)
+    ):
+        open_by_priority[priority] = count
+
+    month_keys = _last_months(now, months)
+    first_month = datetime.fromisoformat(f"{month_keys[0]}-01").replace(tzinfo=now.tzinfo)
+    created = _per_month(session, Ticket.created_at, first_month, month_keys)
+    resolved = _per_month(session, Ticket.resolved_at, first_month, month_keys)
+
+    since = now - timedelta(days=days)
+    resolved_filter = [live, Ticket.resolved_at.is_not(None), Ticket.resolved_at >= since]
+    resolved_count = (
+        session.scalar(select(func.count()).select_from(Ticket).where(*resolved_filter)) or 0
+    )
+    median: float | None = None
+    if resolved_count:
+        duration = seconds_between(Ticket.created_at, Ticket.resolved_at)
+        middle = list(
+            session.scalars(
+                select(duration)
+                .where(*resolved_filter)
+                .order_by(duration)
+                .limit(2 - resolved_count % 2)
+                .offset((resolved_count - 1) // 2)
+            )
+        )
+        median = sum(float(v) for v in middle) / len(middle)
+    return Statistics(
+        open_by_status=open_by_status,
+        open_by_priority=open_by_priority,
+        created_per_month=created,
+        resolved_per_month=resolved,
+        median_seconds_to_resolve=median,
+        resolved_in_period=resolved_count,
+        period_days=days,
+    )
+
+
+def _per_month(
+    session: Session,
+    column: InstrumentedAttribute[datetime] | InstrumentedAttribute[datetime | None],
+    since: datetime,
+    month_keys: list[str],
+) -> dict[str, int]:
+    counts = dict.fromkeys(month_keys, 0)
+    month = year_month(column)
+    for key, count in session.execute(
+        select(month, func.count())
+        .where(_live(), column.is_not(None), column >= since)
+        .group_by(month)
+    ):
+        if key in counts:
+            counts[key] = count
+    return counts
+
+
+def _last_months(now: datetime, months: int) -> list[str]:
+    year, month = now.year, now.month
+    keys = []
+    for _ in range(months):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(keys))
+
+
+def role_changes(session: Session, user_id: str | None) -> list[Change]:
+    """The role audit trail, oldest first; `field` is the user whose role changed."""
+    query = select(RoleChange).order_by(RoleChange.id)
+    if user_id is not None:
+        query = query.where(RoleChange.user_id == user_id)
+    return [
+        Change(actor_id=c.actor_id, field=c.user_id, old=c.old_role, new=c.new_role, at=c.at)
+        for c in session.scalars(query)
+    ]
