@@ -27,6 +27,15 @@ def _settings() -> Settings:
         raise SystemExit(f"flashticket: invalid setting: {problems}") from None
 
 
+def describe(error: SQLAlchemyError) -> str:
+    """The driver's own words (unreachable host, unwritable file), on one line.
+
+    The driver's message never contains the password; SQLAlchemy's would echo SQL.
+    """
+    reason = getattr(error, "orig", None) or error
+    return " ".join(str(reason).split())
+
+
 def cmd_migrate(_args: argparse.Namespace) -> int:
     settings = _settings()
     engine = make_engine(settings.database_url)
@@ -34,9 +43,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
         schema.upgrade(engine)
         revision = schema.current_revision(engine)
     except SQLAlchemyError as error:
-        # The driver's message names the problem (unreachable host, bad file)
-        # without the password, which SQLAlchemy masks in URLs.
-        raise SystemExit(f"flashticket: cannot migrate the database: {error.__class__.__name__}: {error.orig if hasattr(error, 'orig') else error}") from None
+        raise SystemExit(f"flashticket: cannot migrate the database: {describe(error)}") from None
     finally:
         engine.dispose()
     print(f"database at revision {revision}")

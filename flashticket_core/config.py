@@ -36,7 +36,9 @@ class Settings(BaseSettings):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("slack_api_url", "slack_app_token", "flashticket_support_channel", mode="before")
+    @field_validator(
+        "slack_api_url", "slack_app_token", "flashticket_support_channel", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():

@@ -1,0 +1,82 @@
+"""`flashticket migrate` as an operator runs it: a real process, real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from flashticket_core.adapters import schema
+from flashticket_core.adapters.db import make_engine
+
+
+def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_migrate_creates_the_data_folder_and_the_newest_schema(tmp_path: Path) -> None:
+    result = run_cli("migrate", cwd=tmp_path, PYTHONPATH=str(Path.cwd()))
+    assert result.returncode == 0, result.stderr
+    database = tmp_path / "data" / "tickets.db"
+    assert database.exists()
+    engine = make_engine(f"sqlite:///{database}")
+    try:
+        assert schema.current_revision(engine) == schema.head_revision(engine)
+        assert "tickets" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+    # Running it again is harmless.
+    again = run_cli("migrate", cwd=tmp_path, PYTHONPATH=str(Path.cwd()))
+    assert again.returncode == 0, again.stderr
+
+
+def test_migrate_upgrades_an_older_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    try:
+        schema.upgrade(engine)
+        schema.downgrade(engine, "base")
+        assert schema.current_revision(engine) is None
+    finally:
+        engine.dispose()
+    result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url, PYTHONPATH=str(Path.cwd()))
+    assert result.returncode == 0, result.stderr
+    engine = make_engine(url)
+    try:
+        assert schema.current_revision(engine) == schema.head_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli(
+        "migrate",
+        cwd=tmp_path,
+        DATABASE_URL="postgresql://nobody:s3cret-pw@127.0.0.1:1/none",
+        PYTHONPATH=str(Path.cwd()),
+    )
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("flashticket: cannot migrate the database")
+    assert "Traceback" not in result.stderr
+    assert "s3cret-pw" not in result.stderr + result.stdout
+
+
+def test_malformed_setting_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli("migrate", cwd=tmp_path, PORT="not-a-port", PYTHONPATH=str(Path.cwd()))
+    assert result.returncode != 0
+    assert "PORT" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,407 @@
+"""The service on both databases: every operation, the role matrix, and its denials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
+from flashticket_core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    TicketError,
+)
+from flashticket_core.service_layer.services import TicketService
+from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
+from tests.snapshots import snapshot
+
+
+def open_ticket(service: TicketService, reporter: str = ALICE, **fields: Any) -> int:
+    fields.setdefault("title", "Printer on floor 3 jams")
+    return service.open_ticket(reporter, **fields).id
+
+
+def test_ids_are_sequential_and_the_ticket_starts_new(service: TicketService, clock: Clock) -> None:
+    first = service.open_ticket(ALICE, title=" Printer   jams ", description=" paper ")
+    second = service.open_ticket(BOB, title="VPN", priority=Priority.HIGH)
+    assert (first.id, second.id) == (1, 2)
+    assert first.title == "Printer jams"
+    assert first.status is Status.NEW
+    assert first.priority is Priority.MEDIUM
+    assert first.version == 1
+    detail = service.show(ALICE, first.id)
+    assert detail.description == "paper"
+    assert detail.ticket.created_at == clock.now
+    assert [(c.field, c.new, c.actor_id) for c in detail.history] == [("created", "new", ALICE)]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": " " * 10}, "title"),
+        ({"title": "x" * 151}, "title"),
+        ({"title": "ok", "description": "x" * 3001}, "description"),
+    ],
+)
+def test_invalid_new_ticket_is_refused_and_nothing_is_stored(
+    service: TicketService, engine: Engine, fields: dict[str, str], field: str
+) -> None:
+    before = snapshot(engine)
+    with pytest.raises(InvalidInput) as raised:
+        service.open_ticket(ALICE, **fields)
+    assert raised.value.field == field
+    assert snapshot(engine) == before
+
+
+def test_support_works_a_ticket_and_history_records_each_change(
+    service: TicketService, clock: Clock
+) -> None:
+    ticket_id = open_ticket(service)
+    clock.advance(minutes=5)
+    taken = service.take(SUPPORT, ticket_id, expected_version=1)
+    assert (taken.status, taken.assignee_id, taken.version) == (Status.IN_PROGRESS, SUPPORT, 3)
+    service.set_priority(SUPPORT, ticket_id, Priority.HIGH)
+    service.add_support_reply(SUPPORT, ticket_id, "Please restart it.")
+    service.add_internal_note(SUPPORT, ticket_id, "Third time this week.")
+    service.change_status(SUPPORT, ticket_id, Status.WAITING)
+    clock.advance(minutes=5)
+    service.add_reporter_reply(ALICE, ticket_id, "Restarted, still jams.")
+    detail = service.show(SUPPORT, ticket_id)
+    assert detail.ticket.status is Status.IN_PROGRESS  # the reporter's answer ends the wait
+    assert [(c.field, c.old, c.new, c.actor_id) for c in detail.history] == [
+        ("created", None, "new", ALICE),
+        ("assignee", None, SUPPORT, SUPPORT),
+        ("status", "new", "in_progress", SUPPORT),
+        ("priority", "medium", "high", SUPPORT),
+        ("status", "in_progress", "waiting", SUPPORT),
+        ("status", "waiting", "in_progress", ALICE),
+    ]
+    assert [(e.kind, e.author_id) for e in detail.conversation] == [
+        (EntryKind.SUPPORT_REPLY, SUPPORT),
+        (EntryKind.INTERNAL_NOTE, SUPPORT),
+        (EntryKind.REPORTER_REPLY, ALICE),
+    ]
+    assert detail.first_response_at is not None
+
+
+def test_reporter_never_sees_internal_notes(service: TicketService) -> None:
+    ticket_id = open_ticket(service)
+    service.add_internal_note(SUPPORT, ticket_id, "secret: user is on probation")
+    service.add_support_reply(SUPPORT, ticket_id, "On it")
+    texts = [e.text for e in service.show(ALICE, ticket_id).conversation]
+    assert texts == ["On it"]
+
+
+def test_reporter_may_reopen_a_resolved_ticket_but_not_a_closed_one(service: TicketService) -> None:
+    ticket_id = open_ticket(service)
+    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    assert service.reopen(ALICE, ticket_id).status is Status.IN_PROGRESS
+    service.change_status(SUPPORT, ticket_id, Status.CLOSED)
+    with pytest.raises(NotAllowed) as raised:
+        service.reopen(ALICE, ticket_id)
+    assert raised.value.action == "reopen_closed"
+    assert service.reopen(SUPPORT, ticket_id).status is Status.IN_PROGRESS
+
+
+def test_invalid_transition_through_the_service_writes_nothing(
+    service: TicketService, engine: Engine
+) -> None:
+    ticket_id = open_ticket(service)
+    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    before = snapshot(engine)
+    with pytest.raises(InvalidTransition):
+        service.change_status(SUPPORT, ticket_id, Status.WAITING)
+    assert snapshot(engine) == before
+
+
+def test_stale_version_is_refused_with_the_current_state(
+    service: TicketService, engine: Engine
+) -> None:
+    ticket_id = open_ticket(service)
+    service.take(SUPPORT, ticket_id, expected_version=1)
+    before = snapshot(engine)
+    with pytest.raises(Conflict) as raised:
+        service.change_status(ADMIN, ticket_id, Status.CLOSED, expected_version=1)
+    assert raised.value.current.status is Status.IN_PROGRESS
+    assert raised.value.current.version == 3
+    assert "In Bearbeitung" in raised.value.message("de")
+    assert snapshot(engine) == before
+
+
+def test_replies_do_not_make_buttons_stale(service: TicketService) -> None:
+    ticket_id = open_ticket(service)
+    service.add_reporter_reply(ALICE, ticket_id, "more detail")
+    service.add_support_reply(SUPPORT, ticket_id, "thanks")
+    assert (
+        service.change_status(SUPPORT, ticket_id, Status.RESOLVED, expected_version=1).version == 2
+    )
+
+
+def test_assign_only_to_support_people(service: TicketService) -> None:
+    ticket_id = open_ticket(service)
+    with pytest.raises(InvalidInput) as raised:
+        service.assign(SUPPORT, ticket_id, BOB)
+    assert raised.value.field == "assignee"
+    assert service.assign(SUPPORT, ticket_id, ADMIN).assignee_id == ADMIN
+    assert service.assign(ADMIN, ticket_id, None).assignee_id is None
+
+
+def test_deleted_ticket_is_gone_for_everyone(service: TicketService) -> None:
+    ticket_id = open_ticket(service)
+    service.delete(ADMIN, ticket_id)
+    for actor in (ALICE, SUPPORT, ADMIN):
+        with pytest.raises(NotFound):
+            service.show(actor, ticket_id)
+    with pytest.raises(NotFound) as raised:
+        service.take(SUPPORT, ticket_id)
+    assert f"#{ticket_id}" in raised.value.message("en")
+    assert service.list_tickets(ALICE).total == 0
+    assert service.search(SUPPORT, "printer") == []
+
+
+def test_rating_by_the_reporter_once_finished(service: TicketService) -> None:
+    ticket_id = open_ticket(service)
+    with pytest.raises(InvalidInput):
+        service.rate(ALICE, ticket_id, 5)
+    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    with pytest.raises(InvalidInput):
+        service.rate(ALICE, ticket_id, 6)
+    with pytest.raises(NotAllowed):
+        service.rate(BOB, ticket_id, 4)
+    service.rate(ALICE, ticket_id, 4)
+    assert service.show(ALICE, ticket_id).rating == 4
+
+
+def test_lists_own_tickets_and_the_queue_in_queue_order(service: TicketService) -> None:
+    low = open_ticket(service, ALICE, title="Mouse", priority=Priority.LOW)
+    high = open_ticket(service, BOB, title="Server down", priority=Priority.HIGH)
+    taken = open_ticket(service, BOB, title="Monitor", priority=Priority.HIGH)
+    done = open_ticket(service, ALICE, title="Done already")
+    service.take(SUPPORT, taken)
+    service.change_status(SUPPORT, done, Status.RESOLVED)
+
+    assert [t.id for t in service.list_tickets(ALICE).items] == [low]
+    assert {t.id for t in service.list_tickets(ALICE, include_closed=True).items} == {low, done}
+    queue = service.list_tickets(SUPPORT, queue=True)
+    assert [t.id for t in queue.items] == [high, low, taken]
+    assert queue.total == 3
+    assert [t.id for t in service.list_tickets(SUPPORT, queue=True, assignee_id=SUPPORT).items] == [
+        taken
+    ]
+    assert [
+        t.id for t in service.list_tickets(SUPPORT, queue=True, priority=Priority.LOW).items
+    ] == [low]
+    assert [
+        t.id for t in service.list_tickets(SUPPORT, queue=True, status=Status.RESOLVED).items
+    ] == [done]
+    page = service.list_tickets(SUPPORT, queue=True, limit=1, offset=1)
+    assert ([t.id for t in page.items], page.total) == ([low], 3)
+
+
+def test_search_finds_title_description_and_conversation_ranked(
+    service: TicketService, clock: Clock
+) -> None:
+    older = open_ticket(service, ALICE, title="Drucker defekt")
+    clock.advance(hours=1)
+    in_description = open_ticket(service, BOB, title="Office", description="Der DRUCKER piept")
+    clock.advance(hours=1)
+    newer = open_ticket(service, BOB, title="Drucker im 2. Stock")
+    clock.advance(hours=1)
+    in_reply = open_ticket(service, ALICE, title="Scanner")
+    service.add_support_reply(SUPPORT, in_reply, "Ist der Drucker an?")
+    noted = open_ticket(service, ALICE, title="Laptop")
+    service.add_internal_note(SUPPORT, noted, "Drucker-Treiber fehlt")
+
+    ranked = [t.id for t in service.search(SUPPORT, "drucker")]
+    assert ranked[:2] == [newer, older]  # title hits first, newest first on ties
+    assert set(ranked[2:]) == {in_description, in_reply, noted}
+    # Alice finds only her own tickets, and never through an internal note.
+    assert {t.id for t in service.search(ALICE, "drucker")} == {older, in_reply}
+    assert [t.id for t in service.search(SUPPORT, "drucker stock")] == [newer]
+    assert service.search(SUPPORT, "100%_") == []
+    with pytest.raises(InvalidInput):
+        service.search(ALICE, "   ")
+
+
+def test_roles_are_granted_revoked_listed_and_audited(service: TicketService) -> None:
+    assert service.role_of(BOB) is Role.USER
+    service.grant(ADMIN, BOB, Role.ADMIN)
+    assert service.role_of(BOB) is Role.ADMIN
+    assert service.grant(BOB, BOB, Role.ADMIN) is None  # no change, no audit row
+    service.revoke(BOB, SUPPORT)
+    assert service.role_of(SUPPORT) is Role.USER
+    roles = service.list_roles(BOB)
+    assert (ADMIN, Role.ADMIN, True) in roles
+    assert (BOB, Role.ADMIN, False) in roles
+    assert SUPPORT not in [user for user, _, _ in roles]
+    trail = [(c.field, c.old, c.new, c.actor_id) for c in service.role_history(ADMIN)]
+    assert trail == [
+        (SUPPORT, Role.USER, Role.SUPPORT, ADMIN),
+        (BOB, Role.USER, Role.ADMIN, ADMIN),
+        (SUPPORT, Role.SUPPORT, Role.USER, BOB),
+    ]
+
+
+def test_configured_admins_cannot_be_demoted_and_admins_not_self_demote(
+    service: TicketService, engine: Engine
+) -> None:
+    service.grant(ADMIN, BOB, Role.ADMIN)
+    before = snapshot(engine)
+    with pytest.raises(NotAllowed) as raised:
+        service.revoke(BOB, ADMIN)
+    assert "FLASHTICKET_ADMINS" in raised.value.message("de")
+    with pytest.raises(NotAllowed):
+        service.grant(ADMIN, ADMIN, Role.SUPPORT)
+    with pytest.raises(NotAllowed):
+        service.revoke(BOB, BOB)
+    assert snapshot(engine) == before
+    assert service.role_of(ADMIN) is Role.ADMIN
+
+
+@pytest.mark.parametrize("bad", ["", "bob", "<@U123>", "U" + "1" * 40, "C0123456"])
+def test_grant_refuses_what_is_not_a_user_id(service: TicketService, bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        service.grant(ADMIN, bad, Role.SUPPORT)
+
+
+# -- the role matrix: every denial, and that it writes nothing ------------------
+
+Operation = Callable[[TicketService, int], object]
+
+DENIALS: list[tuple[str, str, Operation, type[TicketError]]] = [
+    ("user sees another's ticket", BOB, lambda s, t: s.show(BOB, t), NotAllowed),
+    ("user lists the queue", BOB, lambda s, t: s.list_tickets(BOB, queue=True), NotAllowed),
+    (
+        "user lists another's tickets",
+        BOB,
+        lambda s, t: s.list_tickets(BOB, reporter_id=ALICE),
+        NotAllowed,
+    ),
+    ("user takes", ALICE, lambda s, t: s.take(ALICE, t), NotAllowed),
+    ("user assigns", ALICE, lambda s, t: s.assign(ALICE, t, SUPPORT), NotAllowed),
+    ("user sets priority", ALICE, lambda s, t: s.set_priority(ALICE, t, Priority.HIGH), NotAllowed),
+    (
+        "reporter resolves own ticket",
+        ALICE,
+        lambda s, t: s.change_status(ALICE, t, Status.RESOLVED),
+        NotAllowed,
+    ),
+    (
+        "reporter sets own ticket in progress",
+        ALICE,
+        lambda s, t: s.change_status(ALICE, t, Status.IN_PROGRESS),
+        NotAllowed,
+    ),
+    (
+        "user changes another's status",
+        BOB,
+        lambda s, t: s.change_status(BOB, t, Status.CLOSED),
+        NotAllowed,
+    ),
+    (
+        "user writes a support reply",
+        ALICE,
+        lambda s, t: s.add_support_reply(ALICE, t, "x"),
+        NotAllowed,
+    ),
+    (
+        "user writes an internal note",
+        ALICE,
+        lambda s, t: s.add_internal_note(ALICE, t, "x"),
+        NotAllowed,
+    ),
+    (
+        "someone else answers as reporter",
+        BOB,
+        lambda s, t: s.add_reporter_reply(BOB, t, "x"),
+        NotAllowed,
+    ),
+    (
+        "support answers as reporter",
+        SUPPORT,
+        lambda s, t: s.add_reporter_reply(SUPPORT, t, "x"),
+        NotAllowed,
+    ),
+    ("user deletes", ALICE, lambda s, t: s.delete(ALICE, t), NotAllowed),
+    ("support deletes", SUPPORT, lambda s, t: s.delete(SUPPORT, t), NotAllowed),
+    ("user grants", ALICE, lambda s, t: s.grant(ALICE, BOB, Role.SUPPORT), NotAllowed),
+    ("user grants self admin", ALICE, lambda s, t: s.grant(ALICE, ALICE, Role.ADMIN), NotAllowed),
+    ("support grants", SUPPORT, lambda s, t: s.grant(SUPPORT, BOB, Role.SUPPORT), NotAllowed),
+    ("support revokes", SUPPORT, lambda s, t: s.revoke(SUPPORT, SUPPORT), NotAllowed),
+    ("user lists roles", ALICE, lambda s, t: s.list_roles(ALICE), NotAllowed),
+    ("support lists roles", SUPPORT, lambda s, t: s.list_roles(SUPPORT), NotAllowed),
+    ("user reads role history", ALICE, lambda s, t: s.role_history(ALICE), NotAllowed),
+    ("user sees statistics", ALICE, lambda s, t: s.statistics(ALICE), NotAllowed),
+    ("missing ticket", SUPPORT, lambda s, t: s.take(SUPPORT, 999), NotFound),
+    ("missing ticket shown", ADMIN, lambda s, t: s.show(ADMIN, 999), NotFound),
+    ("empty reply", SUPPORT, lambda s, t: s.add_support_reply(SUPPORT, t, "  "), InvalidInput),
+    (
+        "huge reply",
+        SUPPORT,
+        lambda s, t: s.add_support_reply(SUPPORT, t, "x" * 3001),
+        InvalidInput,
+    ),
+    ("empty note", SUPPORT, lambda s, t: s.add_internal_note(SUPPORT, t, ""), InvalidInput),
+    (
+        "empty reporter reply",
+        ALICE,
+        lambda s, t: s.add_reporter_reply(ALICE, t, "\n"),
+        InvalidInput,
+    ),
+    ("stale version", SUPPORT, lambda s, t: s.take(SUPPORT, t, expected_version=7), Conflict),
+]
+
+
+@pytest.mark.parametrize(
+    ("actor", "operation", "error"),
+    [case[1:] for case in DENIALS],
+    ids=[case[0] for case in DENIALS],
+)
+def test_denials_explain_themselves_and_write_nothing(
+    service: TicketService,
+    engine: Engine,
+    actor: str,
+    operation: Operation,
+    error: type[TicketError],
+) -> None:
+    ticket_id = open_ticket(service, ALICE)
+    before = snapshot(engine)
+    with pytest.raises(error) as raised:
+        operation(service, ticket_id)
+    assert snapshot(engine) == before
+    english, german = raised.value.message("en"), raised.value.message("de")
+    assert english
+    assert english != german
+    assert "{" not in english + german
+
+
+ALLOWED: list[tuple[str, Operation]] = [
+    ("reporter sees own", lambda s, t: s.show(ALICE, t)),
+    ("support sees any", lambda s, t: s.show(SUPPORT, t)),
+    ("support lists queue", lambda s, t: s.list_tickets(SUPPORT, queue=True)),
+    ("support takes", lambda s, t: s.take(SUPPORT, t)),
+    ("admin takes", lambda s, t: s.take(ADMIN, t)),
+    ("support sets priority", lambda s, t: s.set_priority(SUPPORT, t, Priority.LOW)),
+    ("support closes", lambda s, t: s.change_status(SUPPORT, t, Status.CLOSED)),
+    ("support replies", lambda s, t: s.add_support_reply(SUPPORT, t, "hi")),
+    ("support notes", lambda s, t: s.add_internal_note(SUPPORT, t, "hi")),
+    ("reporter replies", lambda s, t: s.add_reporter_reply(ALICE, t, "hi")),
+    ("admin deletes", lambda s, t: s.delete(ADMIN, t)),
+    ("admin grants", lambda s, t: s.grant(ADMIN, BOB, Role.SUPPORT)),
+    ("support sees statistics", lambda s, t: s.statistics(SUPPORT)),
+]
+
+
+@pytest.mark.parametrize("operation", [c[1] for c in ALLOWED], ids=[c[0] for c in ALLOWED])
+def test_what_the_roles_may_do_changes_something(
+    service: TicketService, engine: Engine, operation: Operation
+) -> None:
+    ticket_id = open_ticket(service, ALICE)
+    operation(service, ticket_id)  # no exception is the assertion
