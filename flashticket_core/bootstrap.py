@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.config import Settings
+from flashticket_core.domain.events import Event
+from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
+from flashticket_core.service_layer.outbox import write_outbox
 from flashticket_core.service_layer.services import TicketService, utcnow
 from flashticket_core.service_layer.unit_of_work import (
     AbstractUnitOfWork,
-    EventSink,
     SqlAlchemyUnitOfWork,
     session_factory,
 )
@@ -25,6 +29,18 @@ class Core:
     settings: Settings
     engine: Engine
     service: TicketService
+    clock: Callable[[], datetime]
+    # Called after every commit that wrote messages (wakes the delivery worker).
+    committed_listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    def notify_committed(self) -> None:
+        for listener in list(self.committed_listeners):
+            listener()
+
+    def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
+        worker = DeliveryWorker(self.engine, transport, clock=self.clock, **options)
+        self.committed_listeners.append(worker.wake)
+        return worker
 
     def close(self) -> None:
         self.engine.dispose()
@@ -34,17 +50,22 @@ def bootstrap(
     settings: Settings,
     *,
     migrate: bool = True,
-    event_sink: EventSink | None = None,
     clock: Callable[[], datetime] = utcnow,
     engine: Engine | None = None,
 ) -> Core:
+    """The core, wired: every change writes its messages to the outbox in its transaction."""
     engine = engine or make_engine(settings.database_url)
     if migrate:
         schema.upgrade(engine)
     sessions = session_factory(engine)
 
+    def to_outbox(session: Session, event_list: list[Event]) -> None:
+        write_outbox(session, event_list, clock())
+
     def unit_of_work(write: bool = True) -> AbstractUnitOfWork:
-        return SqlAlchemyUnitOfWork(sessions, write=write, event_sink=event_sink)
+        return SqlAlchemyUnitOfWork(
+            sessions, write=write, event_sink=to_outbox, after_commit=core.notify_committed
+        )
 
     service = TicketService(
         unit_of_work,
@@ -52,4 +73,5 @@ def bootstrap(
         configured_admins=settings.flashticket_admins,
         clock=clock,
     )
-    return Core(settings=settings, engine=engine, service=service)
+    core = Core(settings=settings, engine=engine, service=service, clock=clock)
+    return core

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flashticket_core.adapters.repository import RoleRepository, TicketRepository
-from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
+from flashticket_core.adapters.repository import RequestLog, RoleRepository, TicketRepository
+from flashticket_core.domain.model import ProcessedRequest, RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
 
@@ -41,6 +41,17 @@ class FakeRoleRepository(RoleRepository):
         self.changes.append(change)
 
 
+class FakeRequestLog(RequestLog):
+    def __init__(self) -> None:
+        self.requests: dict[str, ProcessedRequest] = {}
+
+    def get(self, key: str) -> ProcessedRequest | None:
+        return self.requests.get(key)
+
+    def add(self, request: ProcessedRequest) -> None:
+        self.requests[request.key] = request
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """Shared by every unit the service opens, like one database."""
 
@@ -48,6 +59,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         super().__init__()
         self.tickets: FakeTicketRepository = FakeTicketRepository()
         self.roles: FakeRoleRepository = FakeRoleRepository()
+        self.requests: FakeRequestLog = FakeRequestLog()
         self.commits = 0
         self.published: list[object] = []
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flashticket_core.domain.enums import Role
-from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
+from flashticket_core.domain.model import ProcessedRequest, RoleAssignment, RoleChange, Ticket
 
 
 class TicketRepository(abc.ABC):
@@ -35,6 +35,16 @@ class RoleRepository(abc.ABC):
 
     @abc.abstractmethod
     def record(self, change: RoleChange) -> None: ...
+
+
+class RequestLog(abc.ABC):
+    """Idempotency keys of requests already carried out (event IDs, modal submissions)."""
+
+    @abc.abstractmethod
+    def get(self, key: str) -> ProcessedRequest | None: ...
+
+    @abc.abstractmethod
+    def add(self, request: ProcessedRequest) -> None: ...
 
 
 class SqlTicketRepository(TicketRepository):
@@ -68,6 +78,17 @@ class SqlRoleRepository(RoleRepository):
 
     def record(self, change: RoleChange) -> None:
         self.session.add(change)
+
+
+class SqlRequestLog(RequestLog):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, key: str) -> ProcessedRequest | None:
+        return self.session.get(ProcessedRequest, key)
+
+    def add(self, request: ProcessedRequest) -> None:
+        self.session.add(request)
 
 
 def role_of(assignment: RoleAssignment | None) -> Role:

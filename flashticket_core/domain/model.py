@@ -322,3 +322,62 @@ def validate_text(text: str) -> str:
             "error.text_too_long", field="text", limit=ENTRY_MAX, length=len(cleaned)
         )
     return cleaned
+
+
+class OutboxMessage(Base):
+    """A message a change causes, written in the change's own transaction.
+
+    A delivery worker sends it later; nothing is sent from the request path, so a
+    chat outage or a restart delays a message but never drops it.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "ticket_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    # A worker owns the row until then; after a crash another worker takes it over.
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    result_channel: Mapped[str | None] = mapped_column(String(64))
+    result_ts: Mapped[str | None] = mapped_column(String(64))
+
+
+class TicketThread(Base):
+    """Where a ticket lives in chat: the reporter's DM thread and the support-channel post."""
+
+    __tablename__ = "ticket_threads"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    reporter_channel: Mapped[str | None] = mapped_column(String(64))
+    reporter_ts: Mapped[str | None] = mapped_column(String(64))
+    support_channel: Mapped[str | None] = mapped_column(String(64))
+    support_ts: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index(None, "reporter_channel", "reporter_ts", unique=True),
+        Index(None, "support_channel", "support_ts", unique=True),
+    )
+
+
+class ProcessedRequest(Base):
+    """Idempotency keys: a retried event or a double submission is answered once."""
+
+    __tablename__ = "processed_requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime]

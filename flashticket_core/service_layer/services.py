@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from flashticket_core.adapters.db import WRITE_TRANSACTION
 from flashticket_core.adapters.repository import role_of
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
-from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
+from flashticket_core.domain.model import ProcessedRequest, RoleAssignment, RoleChange, Ticket
 from flashticket_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Translatable
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.unit_of_work import (
@@ -144,20 +145,37 @@ class TicketService:
         title: str,
         description: str = "",
         priority: Priority = Priority.MEDIUM,
+        request_key: str | None = None,
     ) -> views.TicketSummary:
+        """Open a ticket. A repeated `request_key` (a double submission) opens nothing new."""
         validate_user_id(actor_id)
         with self._uow() as uow:
+            done = self._already_done(uow, request_key)
+            if done is not None:
+                return done
+            now = self._clock()
             ticket = Ticket.open(
                 title=title,
                 description=description,
                 priority=priority,
                 reporter_id=actor_id,
-                now=self._clock(),
+                now=now,
             )
             uow.tickets.add(ticket)
             uow.flush()
+            if request_key is not None:
+                uow.requests.add(ProcessedRequest(key=request_key, ticket_id=ticket.id, at=now))
             uow.publish(events.TicketOpened(actor_id=actor_id, ticket_id=ticket.id))
-            self._commit(uow, ticket.id)
+            try:
+                uow.commit()
+            except ConcurrentUpdate:
+                # The same request raced itself (PostgreSQL); the other copy won.
+                uow.rollback()
+                with self._uow() as again:
+                    done = self._already_done(again, request_key)
+                if done is None:
+                    raise
+                return done
             return views.TicketSummary.of(ticket)
 
     def change_status(
@@ -258,16 +276,58 @@ class TicketService:
             self._commit(uow, ticket_id)
             return views.TicketSummary.of(ticket)
 
-    def add_support_reply(self, actor_id: str, ticket_id: int, text: str) -> views.Entry:
+    def add_support_reply(
+        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+    ) -> views.Entry | None:
         """A "Support-Rückmeldung": support writes to the reporter."""
-        return self._add_entry(actor_id, ticket_id, EntryKind.SUPPORT_REPLY, text)
+        return self._add_entry(
+            actor_id, ticket_id, EntryKind.SUPPORT_REPLY, text, request_key=request_key
+        )
 
-    def add_internal_note(self, actor_id: str, ticket_id: int, text: str) -> views.Entry:
-        return self._add_entry(actor_id, ticket_id, EntryKind.INTERNAL_NOTE, text)
+    def add_internal_note(
+        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+    ) -> views.Entry | None:
+        return self._add_entry(
+            actor_id, ticket_id, EntryKind.INTERNAL_NOTE, text, request_key=request_key
+        )
 
-    def add_reporter_reply(self, actor_id: str, ticket_id: int, text: str) -> views.Entry:
-        """The reporter answers; a ticket waiting for that answer is worked on again."""
-        return self._add_entry(actor_id, ticket_id, EntryKind.REPORTER_REPLY, text)
+    def add_reporter_reply(
+        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+    ) -> views.Entry | None:
+        """The reporter answers; a ticket waiting for that answer is worked on again.
+
+        With a `request_key` (a chat event's ID) a redelivered event is stored once;
+        the repeat returns None.
+        """
+        return self._add_entry(
+            actor_id, ticket_id, EntryKind.REPORTER_REPLY, text, request_key=request_key
+        )
+
+    def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
+        """The ticket whose reporter thread this is, if any."""
+        with self._read() as session:
+            return views.ticket_of_reporter_thread(session, channel, thread_ts)
+
+    def ticket_of_support_post(self, channel: str, ts: str) -> int | None:
+        with self._read() as session:
+            return views.ticket_of_support_post(session, channel, ts)
+
+    def undelivered_messages(self, actor_id: str, *, limit: int = 20) -> list[views.Undelivered]:
+        """Messages that failed for good or are still retrying (admins)."""
+        with self._uow(write=False) as uow:
+            self._require_admin(uow, actor_id)
+        with self._read() as session:
+            return views.undelivered(session, limit=limit)
+
+    def retry_failed_messages(self, actor_id: str) -> int:
+        """Put every failed message back in the queue; returns how many."""
+        with self._uow() as uow:
+            self._require_admin(uow, actor_id)
+        with self._read_sessions() as session:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            count = views.requeue_failed(session, self._clock())
+            session.commit()
+        return count
 
     def rate(self, actor_id: str, ticket_id: int, rating: int) -> views.TicketSummary:
         if rating not in RATING_RANGE:
@@ -365,6 +425,19 @@ class TicketService:
         with self._read_sessions() as session, session.begin():
             yield session
 
+    def _already_done(
+        self, uow: AbstractUnitOfWork, request_key: str | None
+    ) -> views.TicketSummary | None:
+        if request_key is None:
+            return None
+        done = uow.requests.get(request_key)
+        if done is None or done.ticket_id is None:
+            return None
+        ticket = uow.tickets.get(done.ticket_id)
+        if ticket is None:
+            raise NotFound(ticket_id=done.ticket_id)
+        return views.TicketSummary.of(ticket)
+
     def _role(self, uow: AbstractUnitOfWork, user_id: str) -> Role:
         if user_id in self.configured_admins:
             return Role.ADMIN
@@ -423,8 +496,18 @@ class TicketService:
         if ticket.status is Status.CLOSED:
             raise NotAllowed("reopen_closed")
 
-    def _add_entry(self, actor_id: str, ticket_id: int, kind: EntryKind, text: str) -> views.Entry:
+    def _add_entry(
+        self,
+        actor_id: str,
+        ticket_id: int,
+        kind: EntryKind,
+        text: str,
+        *,
+        request_key: str | None = None,
+    ) -> views.Entry | None:
         with self._uow() as uow:
+            if request_key is not None and uow.requests.get(request_key) is not None:
+                return None
             role = self._role(uow, actor_id)
             ticket = self._ticket_for_change(uow, ticket_id, None)
             if kind is EntryKind.REPORTER_REPLY:
@@ -436,6 +519,8 @@ class TicketService:
                 )
             now = self._clock()
             entry = ticket.add_entry(kind, author_id=actor_id, text=text, now=now)
+            if request_key is not None:
+                uow.requests.add(ProcessedRequest(key=request_key, ticket_id=ticket_id, at=now))
             self._flush(uow, ticket_id)
             uow.publish(
                 events.EntryAdded(

@@ -14,7 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from flashticket_core.adapters.db import WRITE_TRANSACTION
 from flashticket_core.adapters.repository import (
+    RequestLog,
     RoleRepository,
+    SqlRequestLog,
     SqlRoleRepository,
     SqlTicketRepository,
     TicketRepository,
@@ -34,6 +36,7 @@ EventSink = Callable[[Session, list[Event]], None]
 class AbstractUnitOfWork(abc.ABC):
     tickets: TicketRepository
     roles: RoleRepository
+    requests: RequestLog
 
     def __init__(self) -> None:
         self.events: list[Event] = []
@@ -75,11 +78,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         *,
         write: bool = True,
         event_sink: EventSink | None = None,
+        after_commit: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.session_factory = session_factory
         self.write = write
         self.event_sink = event_sink
+        self.after_commit = after_commit
 
     def __enter__(self) -> Self:
         super().__enter__()
@@ -88,6 +93,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.session.connection(execution_options={WRITE_TRANSACTION: True})
         self.tickets = SqlTicketRepository(self.session)
         self.roles = SqlRoleRepository(self.session)
+        self.requests = SqlRequestLog(self.session)
         return self
 
     def __exit__(
@@ -118,6 +124,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             if _is_serialization_failure(error):
                 raise ConcurrentUpdate() from error
             raise
+        if self.after_commit is not None and self.events:
+            self.after_commit()
 
     def rollback(self) -> None:
         self.session.rollback()

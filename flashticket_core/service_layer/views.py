@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from flashticket_core.adapters.sql_functions import seconds_between, year_month
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Status
-from flashticket_core.domain.model import ConversationEntry, HistoryEntry, RoleChange, Ticket
+from flashticket_core.domain.model import (
+    ConversationEntry,
+    HistoryEntry,
+    OutboxMessage,
+    RoleChange,
+    Ticket,
+    TicketThread,
+)
 
 
 @dataclass(frozen=True)
@@ -313,3 +320,67 @@ def role_changes(session: Session, user_id: str | None) -> list[Change]:
         Change(actor_id=c.actor_id, field=c.user_id, old=c.old_role, new=c.new_role, at=c.at)
         for c in session.scalars(query)
     ]
+
+
+def ticket_of_reporter_thread(session: Session, channel: str, thread_ts: str) -> int | None:
+    return session.scalar(
+        select(TicketThread.ticket_id).where(
+            TicketThread.reporter_channel == channel, TicketThread.reporter_ts == thread_ts
+        )
+    )
+
+
+def ticket_of_support_post(session: Session, channel: str, ts: str) -> int | None:
+    return session.scalar(
+        select(TicketThread.ticket_id).where(
+            TicketThread.support_channel == channel, TicketThread.support_ts == ts
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    id: int
+    kind: str
+    ticket_id: int | None
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    next_attempt_at: datetime
+
+
+def undelivered(session: Session, *, limit: int) -> list[Undelivered]:
+    rows = session.scalars(
+        select(OutboxMessage)
+        .where(
+            or_(
+                OutboxMessage.status == "failed",
+                (OutboxMessage.status == "pending") & (OutboxMessage.attempts > 0),
+            )
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return [
+        Undelivered(
+            id=row.id,
+            kind=row.kind,
+            ticket_id=row.ticket_id,
+            status=row.status,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            created_at=row.created_at,
+            next_attempt_at=row.next_attempt_at,
+        )
+        for row in rows
+    ]
+
+
+def requeue_failed(session: Session, now: datetime) -> int:
+    result = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

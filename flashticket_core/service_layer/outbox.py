@@ -1,0 +1,108 @@
+"""Which messages a change causes. The policy is product logic; how they look is the adapter's.
+
+`write_outbox` is the unit of work's event sink: it runs inside the change's
+transaction, so a change and its messages are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from flashticket_core.domain import events
+from flashticket_core.domain.enums import EntryKind
+from flashticket_core.domain.model import OutboxMessage
+
+
+class MessageKind(StrEnum):
+    SUPPORT_POST = "support_post"  # the ticket's card in the support channel
+    SUPPORT_UPDATE = "support_update"  # the card edited in place to show the current state
+    SUPPORT_THREAD = "support_thread"  # a reply under the card
+    REPORTER_ROOT = "reporter_root"  # the DM that starts the reporter's thread
+    REPORTER_THREAD = "reporter_thread"  # a reply in the reporter's DM thread
+    DIRECT = "direct"  # a DM to a person, outside any ticket
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"  # a later card update made this one pointless
+
+
+Planned = tuple[MessageKind, int | None, dict[str, Any]]
+
+
+def plan(event: events.Event) -> list[Planned]:
+    """The messages one event causes, in the order they must be delivered."""
+    match event:
+        case events.TicketOpened(ticket_id=tid, actor_id=actor):
+            return [
+                (MessageKind.REPORTER_ROOT, tid, {"actor": actor}),
+                (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
+            ]
+        case events.StatusChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+            change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
+            return [
+                (MessageKind.REPORTER_THREAD, tid, change),
+                (MessageKind.SUPPORT_UPDATE, tid, {}),
+            ]
+        case events.AssigneeChanged(ticket_id=tid) | events.PriorityChanged(ticket_id=tid):
+            return [(MessageKind.SUPPORT_UPDATE, tid, {})]
+        case events.TicketDeleted(ticket_id=tid, actor_id=actor):
+            return [
+                (MessageKind.SUPPORT_UPDATE, tid, {}),
+                (MessageKind.SUPPORT_THREAD, tid, {"event": "deleted", "actor": actor}),
+            ]
+        case events.EntryAdded(ticket_id=tid, actor_id=actor, kind=kind, text=text):
+            entry = {"event": kind.value, "actor": actor, "text": text}
+            if kind is EntryKind.SUPPORT_REPLY:
+                return [
+                    (MessageKind.REPORTER_THREAD, tid, entry),
+                    (MessageKind.SUPPORT_THREAD, tid, entry),
+                ]
+            # Reporter replies are relayed to the team; internal notes never reach the reporter.
+            return [(MessageKind.SUPPORT_THREAD, tid, entry)]
+        case events.TicketRated(ticket_id=tid, actor_id=actor, rating=rating):
+            return [
+                (
+                    MessageKind.SUPPORT_THREAD,
+                    tid,
+                    {"event": "rated", "actor": actor, "rating": rating},
+                )
+            ]
+        case events.RoleChanged(actor_id=actor, user_id=user, new=role):
+            return [
+                (
+                    MessageKind.DIRECT,
+                    None,
+                    {"event": "role", "actor": actor, "user": user, "role": role.value},
+                )
+            ]
+    return []
+
+
+def outbox_rows(event_list: list[events.Event], now: datetime) -> list[OutboxMessage]:
+    return [
+        OutboxMessage(
+            ticket_id=ticket_id,
+            kind=kind.value,
+            payload=json.dumps(payload, ensure_ascii=False),
+            status=MessageStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for event in event_list
+        for kind, ticket_id, payload in plan(event)
+    ]
+
+
+def write_outbox(session: Session, event_list: list[events.Event], now: datetime) -> int:
+    rows = outbox_rows(event_list, now)
+    session.add_all(rows)
+    return len(rows)
