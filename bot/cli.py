@@ -50,6 +50,19 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(_args: argparse.Namespace) -> int:
+    from bot.runtime import StartupError, serve
+
+    settings = _settings()
+    try:
+        serve(settings)
+    except StartupError as error:
+        raise SystemExit(f"flashticket: {error}") from None
+    except SQLAlchemyError as error:
+        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flashticket", description="FlashTicket: an IT help desk in Slack."
@@ -57,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     migrate = commands.add_parser("migrate", help="migrate the database to the newest schema")
     migrate.set_defaults(run=cmd_migrate)
+    serve = commands.add_parser(
+        "serve", help="migrate, then serve Slack over HTTP on 0.0.0.0:$PORT (POST /slack/events)"
+    )
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 

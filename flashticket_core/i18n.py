@@ -174,6 +174,257 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "list other people's tickets",
         Language.DE: "Tickets anderer Personen auflisten",
     },
+    # -- what the Slack bot says ---------------------------------------------
+    "bot.modal.new.title": {Language.EN: "New ticket", Language.DE: "Neues Ticket"},
+    "bot.modal.submit": {Language.EN: "Submit", Language.DE: "Absenden"},
+    "bot.modal.cancel": {Language.EN: "Cancel", Language.DE: "Abbrechen"},
+    "bot.field.title": {Language.EN: "Title", Language.DE: "Titel"},
+    "bot.field.title.hint": {
+        Language.EN: "What is wrong, in a few words",
+        Language.DE: "Was ist das Problem, in wenigen Worten",
+    },
+    "bot.field.description": {Language.EN: "Description", Language.DE: "Beschreibung"},
+    "bot.field.description.hint": {
+        Language.EN: "What happened, since when, what you tried",
+        Language.DE: "Was ist passiert, seit wann, was haben Sie versucht",
+    },
+    "bot.field.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.modal.reply.title": {Language.EN: "Reply to reporter", Language.DE: "Antwort an Anwender"},
+    "bot.modal.note.title": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
+    "bot.modal.send": {Language.EN: "Send", Language.DE: "Senden"},
+    "bot.field.reply": {
+        Language.EN: "Reply for #{ticket_id} (the reporter sees it)",
+        Language.DE: "Antwort zu #{ticket_id} (der Anwender sieht sie)",
+    },
+    "bot.field.note": {
+        Language.EN: "Note for #{ticket_id} (support only)",
+        Language.DE: "Notiz zu #{ticket_id} (nur Support)",
+    },
+    "bot.card.status": {Language.EN: "Status", Language.DE: "Status"},
+    "bot.card.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.card.reporter": {Language.EN: "Reporter", Language.DE: "Anwender"},
+    "bot.card.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
+    "bot.card.nobody": {Language.EN: "nobody yet", Language.DE: "noch niemand"},
+    "bot.card.deleted": {
+        Language.EN: "This ticket was deleted.",
+        Language.DE: "Dieses Ticket wurde gelöscht.",
+    },
+    "bot.card.fallback": {
+        Language.EN: "Ticket #{ticket_id}: {title} ({status})",
+        Language.DE: "Ticket #{ticket_id}: {title} ({status})",
+    },
+    "bot.button.take": {Language.EN: "Take it", Language.DE: "Übernehmen"},
+    "bot.button.reply": {Language.EN: "Reply to reporter", Language.DE: "Antworten"},
+    "bot.button.note": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
+    "bot.select.status": {Language.EN: "Change status", Language.DE: "Status ändern"},
+    "bot.select.priority": {Language.EN: "Change priority", Language.DE: "Priorität ändern"},
+    "bot.dm.root": {
+        Language.EN: (
+            "Thanks! Your ticket *#{ticket_id}* “{title}” has been received. "
+            "Every update arrives in this thread; reply here to add information."
+        ),
+        Language.DE: (
+            "Danke! Ihr Ticket *#{ticket_id}* „{title}“ ist eingegangen. "
+            "Alle Neuigkeiten kommen in diesen Thread; antworten Sie hier, um etwas zu ergänzen."
+        ),
+    },
+    "bot.dm.status": {
+        Language.EN: "<@{actor}> changed the status of *#{ticket_id}*: {old} → *{new}*",
+        Language.DE: "<@{actor}> hat den Status von *#{ticket_id}* geändert: {old} → *{new}*",
+    },
+    "bot.dm.reopened_by_you": {
+        Language.EN: "You reopened *#{ticket_id}*: {old} → *{new}*",
+        Language.DE: "Sie haben *#{ticket_id}* wieder geöffnet: {old} → *{new}*",
+    },
+    "bot.dm.support_reply": {
+        Language.EN: "*Support reply* from <@{actor}>:\n{text}",
+        Language.DE: "*Support-Rückmeldung* von <@{actor}>:\n{text}",
+    },
+    "bot.thread.reporter_reply": {
+        Language.EN: "<@{actor}> (reporter) wrote:\n{text}",
+        Language.DE: "<@{actor}> (Anwender) schreibt:\n{text}",
+    },
+    "bot.thread.support_reply": {
+        Language.EN: "<@{actor}> replied to the reporter:\n{text}",
+        Language.DE: "<@{actor}> hat dem Anwender geantwortet:\n{text}",
+    },
+    "bot.thread.internal_note": {
+        Language.EN: ":lock: Internal note by <@{actor}>:\n{text}",
+        Language.DE: ":lock: Interne Notiz von <@{actor}>:\n{text}",
+    },
+    "bot.thread.rated": {
+        Language.EN: "<@{actor}> rated the support {rating}/5.",
+        Language.DE: "<@{actor}> hat den Support mit {rating}/5 bewertet.",
+    },
+    "bot.thread.deleted": {
+        Language.EN: "<@{actor}> deleted this ticket.",
+        Language.DE: "<@{actor}> hat dieses Ticket gelöscht.",
+    },
+    "bot.dm.role": {
+        Language.EN: "<@{actor}> gave you the role *{role}* in the help desk.",
+        Language.DE: "<@{actor}> hat Ihnen im Helpdesk die Rolle *{role}* gegeben.",
+    },
+    "bot.ack.opened": {
+        Language.EN: "Ticket *#{ticket_id}* is open. I sent you a DM; updates arrive there.",
+        Language.DE: "Ticket *#{ticket_id}* ist eröffnet. Sie haben eine DM; dort kommen die Neuigkeiten an.",
+    },
+    "bot.ack.done": {
+        Language.EN: "Done: *#{ticket_id}* is now {status}, priority {priority}, assignee {assignee}.",
+        Language.DE: "Erledigt: *#{ticket_id}* ist jetzt {status}, Priorität {priority}, Bearbeiter {assignee}.",
+    },
+    "bot.ack.entry": {
+        Language.EN: "Saved on *#{ticket_id}*.",
+        Language.DE: "Zu *#{ticket_id}* gespeichert.",
+    },
+    "bot.list.mine.title": {
+        Language.EN: "Your open tickets ({total})",
+        Language.DE: "Ihre offenen Tickets ({total})",
+    },
+    "bot.list.queue.title": {
+        Language.EN: "Open queue ({total})",
+        Language.DE: "Offene Tickets ({total})",
+    },
+    "bot.list.empty": {Language.EN: "Nothing open. :tada:", Language.DE: "Nichts offen. :tada:"},
+    "bot.list.more": {
+        Language.EN: "…and {count} more.",
+        Language.DE: "…und {count} weitere.",
+    },
+    "bot.list.line": {
+        Language.EN: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
+        Language.DE: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
+    },
+    "bot.search.title": {
+        Language.EN: "Search “{query}”: {count} found",
+        Language.DE: "Suche „{query}“: {count} gefunden",
+    },
+    "bot.show.description": {Language.EN: "Description", Language.DE: "Beschreibung"},
+    "bot.show.conversation": {Language.EN: "Conversation", Language.DE: "Verlauf"},
+    "bot.show.history": {Language.EN: "History", Language.DE: "Änderungen"},
+    "bot.show.none": {Language.EN: "(none)", Language.DE: "(keine)"},
+    "bot.show.change": {
+        Language.EN: "{at} <@{actor}> {field}: {old} → {new}",
+        Language.DE: "{at} <@{actor}> {field}: {old} → {new}",
+    },
+    "bot.show.entry": {
+        Language.EN: "{at} {kind} <@{author}>: {text}",
+        Language.DE: "{at} {kind} <@{author}>: {text}",
+    },
+    "bot.show.more": {
+        Language.EN: "…{count} earlier lines not shown.",
+        Language.DE: "…{count} frühere Zeilen nicht angezeigt.",
+    },
+    "bot.stats.title": {
+        Language.EN: "Help desk statistics (last {days} days)",
+        Language.DE: "Helpdesk-Statistik (letzte {days} Tage)",
+    },
+    "bot.stats.body": {
+        Language.EN: (
+            "*Open:* {open_total} ({by_status})\n*By priority:* {by_priority}\n"
+            "*Resolved:* {resolved}\n*Median time to resolve:* {median}"
+        ),
+        Language.DE: (
+            "*Offen:* {open_total} ({by_status})\n*Nach Priorität:* {by_priority}\n"
+            "*Gelöst:* {resolved}\n*Median bis zur Lösung:* {median}"
+        ),
+    },
+    "bot.stats.none": {Language.EN: "n/a", Language.DE: "k. A."},
+    "bot.roles.title": {Language.EN: "Roles", Language.DE: "Rollen"},
+    "bot.roles.line": {
+        Language.EN: "<@{user}>: {role}{configured}",
+        Language.DE: "<@{user}>: {role}{configured}",
+    },
+    "bot.roles.configured": {
+        Language.EN: " (FLASHTICKET_ADMINS, cannot be changed here)",
+        Language.DE: " (FLASHTICKET_ADMINS, hier nicht änderbar)",
+    },
+    "bot.roles.granted": {
+        Language.EN: "<@{user}> is now {role}.",
+        Language.DE: "<@{user}> ist jetzt {role}.",
+    },
+    "bot.roles.unchanged": {
+        Language.EN: "<@{user}> already is {role}; nothing changed.",
+        Language.DE: "<@{user}> ist bereits {role}; nichts geändert.",
+    },
+    "bot.outbox.title": {
+        Language.EN: "Undelivered messages ({count})",
+        Language.DE: "Nicht zugestellte Nachrichten ({count})",
+    },
+    "bot.outbox.line": {
+        Language.EN: "{id} · {kind} · ticket {ticket} · {status} after {attempts} attempts: {error}",
+        Language.DE: "{id} · {kind} · Ticket {ticket} · {status} nach {attempts} Versuchen: {error}",
+    },
+    "bot.outbox.empty": {
+        Language.EN: "Every message was delivered.",
+        Language.DE: "Alle Nachrichten wurden zugestellt.",
+    },
+    "bot.outbox.retried": {
+        Language.EN: "{count} failed messages are queued again.",
+        Language.DE: "{count} fehlgeschlagene Nachrichten sind wieder eingereiht.",
+    },
+    "bot.help": {
+        Language.EN: (
+            "*FlashTicket help*\n"
+            "`/ticket` open a new ticket (`/ticket <title>` fills in the title)\n"
+            "`/ticket list` your open tickets (support: the open queue)\n"
+            "`/ticket show <id>` one ticket with its conversation and history\n"
+            "`/ticket search <words>` find tickets\n"
+            "`/ticket stats [days]` statistics (support)\n"
+            "`/ticket help` this help\n"
+            "Reply in the thread of your ticket's DM to add information."
+        ),
+        Language.DE: (
+            "*FlashTicket-Hilfe*\n"
+            "`/ticket` neues Ticket eröffnen (`/ticket <Titel>` füllt den Titel aus)\n"
+            "`/ticket list` Ihre offenen Tickets (Support: alle offenen)\n"
+            "`/ticket show <Nr>` ein Ticket mit Verlauf und Änderungen\n"
+            "`/ticket search <Wörter>` Tickets suchen\n"
+            "`/ticket stats [Tage]` Statistik (Support)\n"
+            "`/ticket help` diese Hilfe\n"
+            "Antworten Sie im Thread der DM zu Ihrem Ticket, um etwas zu ergänzen."
+        ),
+    },
+    "bot.admin.help": {
+        Language.EN: (
+            "*FlashTicket administration*\n"
+            "`/ticket-admin grant @person user|support|admin`\n"
+            "`/ticket-admin revoke @person`\n"
+            "`/ticket-admin roles` who is support or admin\n"
+            "`/ticket-admin outbox [retry]` undelivered messages, and retrying them\n"
+            "`/ticket-admin delete <id>` delete a ticket"
+        ),
+        Language.DE: (
+            "*FlashTicket-Verwaltung*\n"
+            "`/ticket-admin grant @Person user|support|admin`\n"
+            "`/ticket-admin revoke @Person`\n"
+            "`/ticket-admin roles` wer Support oder Administrator ist\n"
+            "`/ticket-admin outbox [retry]` nicht zugestellte Nachrichten, und neu versuchen\n"
+            "`/ticket-admin delete <Nr>` ein Ticket löschen"
+        ),
+    },
+    "bot.unknown_subcommand": {
+        Language.EN: "I do not know `{word}`.{suggestion}",
+        Language.DE: "`{word}` kenne ich nicht.{suggestion}",
+    },
+    "bot.did_you_mean": {
+        Language.EN: " Did you mean `{suggestion}`?",
+        Language.DE: " Meinten Sie `{suggestion}`?",
+    },
+    "bot.usage": {
+        Language.EN: "Usage: `{usage}`",
+        Language.DE: "Verwendung: `{usage}`",
+    },
+    "bot.deleted": {
+        Language.EN: "Ticket *#{ticket_id}* is deleted.",
+        Language.DE: "Ticket *#{ticket_id}* ist gelöscht.",
+    },
+    "bot.oops": {
+        Language.EN: "Sorry, something went wrong on our side. Please try again; if it keeps failing, tell an admin the error id `{error_id}`.",
+        Language.DE: "Entschuldigung, bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut; wenn es weiter scheitert, nennen Sie einem Admin die Fehler-ID `{error_id}`.",
+    },
+    "bot.stale_payload": {
+        Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show <id>`.",
+        Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show <Nr>`.",
+    },
 }
 
 

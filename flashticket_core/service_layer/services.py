@@ -351,6 +351,15 @@ class TicketService:
             uow.publish(events.TicketDeleted(actor_id=actor_id, ticket_id=ticket_id))
             self._commit(uow, ticket_id)
 
+    def check_can_work(self, actor_id: str, ticket_id: int) -> None:
+        """Raise unless the actor may work this ticket (before a reply form opens)."""
+        with self._read() as session:
+            if not self._read_role(session, actor_id).is_support:
+                raise NotAllowed("support_reply")
+            ticket = session.get(Ticket, ticket_id)
+            if ticket is None or ticket.deleted_at is not None:
+                raise NotFound(ticket_id=ticket_id)
+
     # -- reading tickets ---------------------------------------------------
 
     def show(self, actor_id: str, ticket_id: int) -> views.TicketDetail:

@@ -1,0 +1,51 @@
+"""The Bolt app: listeners registered by kind, the core reaching them through the context."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot import listeners
+from flashticket_core.bootstrap import Core
+from flashticket_core.domain.enums import Role
+
+log = logging.getLogger("flashticket.bot")
+
+
+def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> App:
+    """A Bolt app for one workspace.
+
+    `process_before_response=True`: the HTTP answer goes out when the listener returns,
+    instead of Bolt polling every 10 ms for the ack; listeners stay short because every
+    Slack message a change causes is delivered later from the outbox.
+    """
+    settings = core.settings
+    signing_secret = settings.slack_signing_secret
+    app = App(
+        client=client,
+        signing_secret=signing_secret.get_secret_value() if signing_secret else "",
+        process_before_response=True,
+        token_verification_enabled=verify_token,
+        request_verification_enabled=signing_secret is not None,
+        logger=logging.getLogger("flashticket.bolt"),
+    )
+
+    @app.middleware
+    def put_core_in_context(context: BoltContext, next: Callable[[], Any]) -> Any:
+        context["service"] = core.service
+        context["lang"] = settings.flashticket_language
+        context["role"] = core.service.role_of(context.user_id) if context.user_id else Role.USER
+        return next()
+
+    listeners.register(app)
+
+    @app.error
+    def last_resort(error: Exception) -> None:
+        # Listeners catch their own errors (bot.turn); this only sees Bolt's own.
+        log.error("unhandled error in Bolt: %s", error, exc_info=error)
+
+    return app

@@ -1,0 +1,459 @@
+"""Block Kit, built by small pure functions from the core's read models.
+
+slack_sdk's model classes check Slack's limits when `to_dict()` runs, so a layout
+mistake fails in a test, not in a workspace.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
+from flashticket_core.domain.model import DESCRIPTION_MAX, ENTRY_MAX, TITLE_MAX
+from flashticket_core.i18n import Language, translate
+from flashticket_core.service_layer.delivery import TicketState
+from flashticket_core.service_layer.views import Page, Statistics, TicketDetail, TicketSummary
+
+SECTION_MAX = 3000
+MESSAGE_BLOCKS_MAX = 50
+
+# Callback and action IDs: the contract between the blocks and the listeners.
+NEW_TICKET = "new_ticket"
+SUPPORT_REPLY = "support_reply"
+INTERNAL_NOTE = "internal_note"
+TAKE = "ticket.take"
+STATUS = "ticket.status"
+PRIORITY = "ticket.priority"
+REPLY = "ticket.reply"
+NOTE = "ticket.note"
+
+Blocks = list[dict[str, Any]]
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn treats &, < and > as control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(text: str) -> str:
+    return "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
+
+
+def action_value(ticket_id: int, version: int) -> str:
+    """What a card's buttons carry: the ticket and the version the clicker saw."""
+    return json.dumps({"t": ticket_id, "v": version}, separators=(",", ":"))
+
+
+def _t(key: str, lang: Language, **params: Any) -> str:
+    return translate(key, lang, **params)
+
+
+def _render(blocks: Sequence[Block]) -> Blocks:
+    return [block.to_dict() for block in blocks]
+
+
+# -- modals -------------------------------------------------------------------
+
+
+def new_ticket_modal(lang: Language, *, title: str = "") -> dict[str, Any]:
+    priority_options = [Option(text=_t(p.label_key, lang), value=p.value) for p in Priority]
+    medium = priority_options[1]
+    view = View(
+        type="modal",
+        callback_id=NEW_TICKET,
+        title=PlainTextObject(text=_t("bot.modal.new.title", lang)),
+        submit=PlainTextObject(text=_t("bot.modal.submit", lang)),
+        close=PlainTextObject(text=_t("bot.modal.cancel", lang)),
+        blocks=[
+            InputBlock(
+                block_id="title",
+                label=_t("bot.field.title", lang),
+                element=PlainTextInputElement(
+                    action_id="value",
+                    initial_value=clip(title.strip(), TITLE_MAX) or None,
+                    max_length=TITLE_MAX,
+                    placeholder=_t("bot.field.title.hint", lang),
+                ),
+            ),
+            InputBlock(
+                block_id="description",
+                label=_t("bot.field.description", lang),
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id="value",
+                    multiline=True,
+                    max_length=DESCRIPTION_MAX,
+                    placeholder=_t("bot.field.description.hint", lang),
+                ),
+            ),
+            InputBlock(
+                block_id="priority",
+                label=_t("bot.field.priority", lang),
+                element=StaticSelectElement(
+                    action_id="value", options=priority_options, initial_option=medium
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def entry_modal(lang: Language, *, ticket_id: int, kind: EntryKind) -> dict[str, Any]:
+    """The modal behind "Reply to reporter" and "Internal note"."""
+    is_reply = kind is EntryKind.SUPPORT_REPLY
+    view = View(
+        type="modal",
+        callback_id=SUPPORT_REPLY if is_reply else INTERNAL_NOTE,
+        private_metadata=json.dumps({"t": ticket_id}),
+        title=PlainTextObject(
+            text=_t("bot.modal.reply.title" if is_reply else "bot.modal.note.title", lang)
+        ),
+        submit=PlainTextObject(text=_t("bot.modal.send", lang)),
+        close=PlainTextObject(text=_t("bot.modal.cancel", lang)),
+        blocks=[
+            InputBlock(
+                block_id="text",
+                label=_t(
+                    "bot.field.reply" if is_reply else "bot.field.note", lang, ticket_id=ticket_id
+                ),
+                element=PlainTextInputElement(
+                    action_id="value", multiline=True, max_length=ENTRY_MAX
+                ),
+            )
+        ],
+    )
+    return view.to_dict()
+
+
+# -- the support-channel card -------------------------------------------------
+
+
+def card_text(lang: Language, ticket: TicketState) -> str:
+    return _t(
+        "bot.card.fallback",
+        lang,
+        ticket_id=ticket.id,
+        title=ticket.title,
+        status=_t(f"status.{ticket.status}", lang),
+    )
+
+
+def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
+    """The ticket as the support channel shows it, with the actions it allows now."""
+    header = HeaderBlock(text=clip(f"#{ticket.id} {ticket.title}", 150))
+    if ticket.deleted:
+        return _render(
+            [header, ContextBlock(elements=[MarkdownTextObject(text=_t("bot.card.deleted", lang))])]
+        )
+    assignee = f"<@{ticket.assignee_id}>" if ticket.assignee_id else _t("bot.card.nobody", lang)
+    fields = [
+        MarkdownTextObject(
+            text=f"*{_t('bot.card.status', lang)}*\n{_t(f'status.{ticket.status}', lang)}"
+        ),
+        MarkdownTextObject(
+            text=f"*{_t('bot.card.priority', lang)}*\n{_t(f'priority.{ticket.priority}', lang)}"
+        ),
+        MarkdownTextObject(text=f"*{_t('bot.card.reporter', lang)}*\n<@{ticket.reporter_id}>"),
+        MarkdownTextObject(text=f"*{_t('bot.card.assignee', lang)}*\n{assignee}"),
+    ]
+    blocks: list[Block] = [header, SectionBlock(block_id="summary", fields=fields)]
+    if ticket.description:
+        blocks.append(
+            SectionBlock(
+                block_id="description",
+                text=MarkdownTextObject(text=clip(quote(ticket.description), SECTION_MAX)),
+            )
+        )
+    blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, ticket)))
+    return _render(blocks)
+
+
+def _card_actions(lang: Language, ticket: TicketState) -> list[Any]:
+    value = action_value(ticket.id, ticket.version)
+    status = Status(ticket.status)
+    elements: list[Any] = []
+    if (status.is_open and ticket.status != Status.IN_PROGRESS) or ticket.assignee_id is None:
+        elements.append(
+            ButtonElement(
+                text=_t("bot.button.take", lang), action_id=TAKE, value=value, style="primary"
+            )
+        )
+    targets = sorted(TRANSITIONS[status], key=lambda s: list(Status).index(s))
+    elements.append(
+        StaticSelectElement(
+            action_id=STATUS,
+            placeholder=_t("bot.select.status", lang),
+            options=[
+                Option(text=_t(s.label_key, lang), value=f"{value}|{s.value}") for s in targets
+            ],
+        )
+    )
+    elements.append(
+        StaticSelectElement(
+            action_id=PRIORITY,
+            placeholder=_t("bot.select.priority", lang),
+            options=[
+                Option(text=_t(p.label_key, lang), value=f"{value}|{p.value}")
+                for p in Priority
+                if p.value != ticket.priority
+            ],
+        )
+    )
+    elements.append(ButtonElement(text=_t("bot.button.reply", lang), action_id=REPLY, value=value))
+    elements.append(ButtonElement(text=_t("bot.button.note", lang), action_id=NOTE, value=value))
+    return elements
+
+
+# -- messages in threads ------------------------------------------------------
+
+
+def reporter_root_text(lang: Language, ticket: TicketState) -> str:
+    return _t("bot.dm.root", lang, ticket_id=ticket.id, title=escape(ticket.title))
+
+
+def thread_text(
+    lang: Language, ticket_id: int, payload: dict[str, Any], *, for_reporter: bool
+) -> str:
+    """One line (or quote) saying who did what, for the reporter's or the team's thread."""
+    event = payload.get("event")
+    actor = payload.get("actor", "")
+    if event == "status":
+        return _t(
+            "bot.dm.status",
+            lang,
+            actor=actor,
+            ticket_id=ticket_id,
+            old=_t(f"status.{payload['old']}", lang),
+            new=_t(f"status.{payload['new']}", lang),
+        )
+    if event == EntryKind.SUPPORT_REPLY.value:
+        key = "bot.dm.support_reply" if for_reporter else "bot.thread.support_reply"
+        return clip(_t(key, lang, actor=actor, text=quote(payload["text"])), SECTION_MAX)
+    if event == EntryKind.REPORTER_REPLY.value:
+        return clip(
+            _t("bot.thread.reporter_reply", lang, actor=actor, text=quote(payload["text"])),
+            SECTION_MAX,
+        )
+    if event == EntryKind.INTERNAL_NOTE.value:
+        return clip(
+            _t("bot.thread.internal_note", lang, actor=actor, text=quote(payload["text"])),
+            SECTION_MAX,
+        )
+    if event == "rated":
+        return _t("bot.thread.rated", lang, actor=actor, rating=payload["rating"])
+    if event == "deleted":
+        return _t("bot.thread.deleted", lang, actor=actor)
+    raise ValueError(f"no text for thread event {event!r}")
+
+
+def role_text(lang: Language, payload: dict[str, Any]) -> str:
+    return _t("bot.dm.role", lang, actor=payload["actor"], role=_t(f"role.{payload['role']}", lang))
+
+
+def text_blocks(text: str) -> Blocks:
+    return _render([SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX)))])
+
+
+# -- answers to commands (ephemeral) -----------------------------------------
+
+
+def ticket_line(lang: Language, ticket: TicketSummary) -> str:
+    assignee = f" · <@{ticket.assignee_id}>" if ticket.assignee_id else ""
+    return _t(
+        "bot.list.line",
+        lang,
+        ticket_id=ticket.id,
+        title=escape(clip(ticket.title, 80)),
+        status=_t(ticket.status.label_key, lang),
+        priority=_t(ticket.priority.label_key, lang),
+        assignee=assignee,
+    )
+
+
+def ticket_list(lang: Language, title: str, page: Page | list[TicketSummary]) -> Blocks:
+    items = page.items if isinstance(page, Page) else page
+    total = page.total if isinstance(page, Page) else len(page)
+    lines: list[str] = []
+    for ticket in items:
+        line = ticket_line(lang, ticket)
+        if sum(len(x) + 1 for x in lines) + len(line) > SECTION_MAX - 100:
+            break
+        lines.append(line)
+    blocks: list[Block] = [HeaderBlock(text=clip(title, 150))]
+    blocks.append(
+        SectionBlock(text=MarkdownTextObject(text="\n".join(lines) or _t("bot.list.empty", lang)))
+    )
+    if total > len(lines):
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=_t("bot.list.more", lang, count=total - len(lines)))
+                ]
+            )
+        )
+    return _render(blocks)
+
+
+def _when(value: Any) -> str:
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def _section_of_lines(lang: Language, heading: str, lines: list[str]) -> Block:
+    """A section with as many of the newest lines as fit, saying how many were left out."""
+    if not lines:
+        return SectionBlock(
+            text=MarkdownTextObject(text=f"*{heading}*\n{_t('bot.show.none', lang)}")
+        )
+    kept: list[str] = []
+    budget = SECTION_MAX - len(heading) - 100
+    for line in reversed(lines):
+        if len(line) + 1 > budget:
+            break
+        kept.insert(0, line)
+        budget -= len(line) + 1
+    omitted = len(lines) - len(kept)
+    prefix = _t("bot.show.more", lang, count=omitted) + "\n" if omitted else ""
+    return SectionBlock(text=MarkdownTextObject(text=f"*{heading}*\n{prefix}" + "\n".join(kept)))
+
+
+def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
+    ticket = detail.ticket
+    entries = [
+        _t(
+            "bot.show.entry",
+            lang,
+            at=_when(e.at),
+            kind=_t(e.kind.label_key, lang),
+            author=e.author_id,
+            text=escape(clip(" ".join(e.text.split()), 500)),
+        )
+        for e in detail.conversation
+    ]
+    changes = [
+        _t(
+            "bot.show.change",
+            lang,
+            at=_when(c.at),
+            actor=c.actor_id,
+            field=c.field,
+            old=_label(lang, c.field, c.old),
+            new=_label(lang, c.field, c.new),
+        )
+        for c in detail.history
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=clip(f"#{ticket.id} {ticket.title}", 150)),
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=ticket_line(lang, ticket)
+                + f"\n{_t('bot.card.reporter', lang)}: <@{ticket.reporter_id}>"
+            )
+        ),
+    ]
+    if detail.description:
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=clip(
+                        f"*{_t('bot.show.description', lang)}*\n{quote(detail.description)}",
+                        SECTION_MAX,
+                    )
+                )
+            )
+        )
+    blocks.append(DividerBlock())
+    blocks.append(_section_of_lines(lang, _t("bot.show.conversation", lang), entries))
+    blocks.append(_section_of_lines(lang, _t("bot.show.history", lang), changes))
+    return _render(blocks)
+
+
+def _label(lang: Language, field: str, value: str | None) -> str:
+    if value is None:
+        return "–"
+    if field == "status" or field == "created":
+        return _t(f"status.{value}", lang)
+    if field == "priority":
+        return _t(f"priority.{value}", lang)
+    if field == "assignee":
+        return f"<@{value}>"
+    return escape(value)
+
+
+def statistics(lang: Language, stats: Statistics) -> Blocks:
+    by_status = ", ".join(f"{_t(s.label_key, lang)} {n}" for s, n in stats.open_by_status.items())
+    by_priority = ", ".join(
+        f"{_t(p.label_key, lang)} {n}" for p, n in stats.open_by_priority.items()
+    )
+    median = (
+        _duration(stats.median_seconds_to_resolve)
+        if stats.median_seconds_to_resolve is not None
+        else _t("bot.stats.none", lang)
+    )
+    body = _t(
+        "bot.stats.body",
+        lang,
+        open_total=stats.open_total,
+        by_status=by_status,
+        by_priority=by_priority,
+        resolved=stats.resolved_in_period,
+        median=median,
+    )
+    return _render(
+        [
+            HeaderBlock(text=_t("bot.stats.title", lang, days=stats.period_days)),
+            SectionBlock(text=MarkdownTextObject(text=body)),
+        ]
+    )
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
+def roles(lang: Language, rows: list[tuple[str, Role, bool]]) -> Blocks:
+    lines = [
+        _t(
+            "bot.roles.line",
+            lang,
+            user=user,
+            role=_t(role.label_key, lang),
+            configured=_t("bot.roles.configured", lang) if configured else "",
+        )
+        for user, role, configured in rows
+    ]
+    return _render(
+        [
+            HeaderBlock(text=_t("bot.roles.title", lang)),
+            _section_of_lines(lang, _t("bot.roles.title", lang), lines),
+        ]
+    )

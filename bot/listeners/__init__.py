@@ -1,0 +1,12 @@
+"""Bolt listeners, grouped by kind; each module has `register(app)`."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.listeners import actions, commands, events, views
+
+
+def register(app: App) -> None:
+    for module in (commands, actions, views, events):
+        module.register(app)

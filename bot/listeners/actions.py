@@ -1,0 +1,69 @@
+"""The buttons and selects on a ticket's card in the support channel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot import blocks
+from bot.payloads import BadPayload, CardAction, action_raw_value
+from bot.turn import Kind, Turn, listener
+from flashticket_core.domain.enums import EntryKind
+
+
+def register(app: App) -> None:
+    app.action(blocks.TAKE)(listener(Kind.ACTION)(take))
+    app.action(blocks.STATUS)(listener(Kind.ACTION)(change_status))
+    app.action(blocks.PRIORITY)(listener(Kind.ACTION)(change_priority))
+    app.action(blocks.REPLY)(listener(Kind.ACTION)(open_reply_modal))
+    app.action(blocks.NOTE)(listener(Kind.ACTION)(open_note_modal))
+
+
+def _action(turn: Turn) -> CardAction:
+    actions = turn.body.get("actions")
+    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+        raise BadPayload("no action")
+    first: dict[str, Any] = actions[0]
+    return CardAction.parse(action_raw_value(first))
+
+
+def take(turn: Turn) -> None:
+    turn.ack()
+    action = _action(turn)
+    turn.service.take(turn.actor, action.ticket_id, expected_version=action.version)
+
+
+def change_status(turn: Turn) -> None:
+    turn.ack()
+    action = _action(turn)
+    turn.service.change_status(
+        turn.actor, action.ticket_id, action.status(), expected_version=action.version
+    )
+
+
+def change_priority(turn: Turn) -> None:
+    turn.ack()
+    action = _action(turn)
+    turn.service.set_priority(
+        turn.actor, action.ticket_id, action.priority(), expected_version=action.version
+    )
+
+
+def open_reply_modal(turn: Turn) -> None:
+    _open_entry_modal(turn, EntryKind.SUPPORT_REPLY)
+
+
+def open_note_modal(turn: Turn) -> None:
+    _open_entry_modal(turn, EntryKind.INTERNAL_NOTE)
+
+
+def _open_entry_modal(turn: Turn, kind: EntryKind) -> None:
+    turn.ack()
+    action = _action(turn)
+    # Refuse before the modal opens, so nobody writes a reply that cannot be sent.
+    turn.service.check_can_work(turn.actor, action.ticket_id)
+    turn.client.views_open(
+        trigger_id=turn.body.get("trigger_id"),
+        view=blocks.entry_modal(turn.lang, ticket_id=action.ticket_id, kind=kind),
+    )

@@ -1,0 +1,207 @@
+"""`/ticket` and `/ticket-admin`: parse the words, call the core, answer ephemerally."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks
+from bot.payloads import user_of_mention
+from bot.turn import Kind, Turn, listener
+from flashticket_core.errors import InvalidInput
+from flashticket_core.service_layer.services import parse_role
+
+log = logging.getLogger(__name__)
+
+TICKET_SUBCOMMANDS = ("list", "show", "search", "stats", "help")
+ADMIN_SUBCOMMANDS = ("grant", "revoke", "roles", "outbox", "delete", "help")
+
+
+def register(app: App) -> None:
+    app.command("/ticket")(listener(Kind.COMMAND)(ticket_command))
+    app.command("/ticket-admin")(listener(Kind.COMMAND)(admin_command))
+
+
+def _words(turn: Turn) -> list[str]:
+    text = turn.body.get("text")
+    return text.split() if isinstance(text, str) else []
+
+
+def _unknown(turn: Turn, word: str, known: tuple[str, ...], help_key: str) -> None:
+    close = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.6)
+    suggestion = turn.t("bot.did_you_mean", suggestion=close[0]) if close else ""
+    text = turn.t("bot.unknown_subcommand", word=word[:40], suggestion=suggestion)
+    turn.say(text + "\n\n" + turn.t(help_key))
+
+
+def _usage(turn: Turn, usage: str) -> None:
+    turn.say(turn.t("bot.usage", usage=usage))
+
+
+def _ticket_id(word: str) -> int | None:
+    digits = word.removeprefix("#")
+    return int(digits) if digits.isdigit() and len(digits) < 10 else None
+
+
+# -- /ticket ----------------------------------------------------------------
+
+
+def ticket_command(turn: Turn) -> None:
+    words = _words(turn)
+    if not words:
+        open_new_ticket_modal(turn, title="")
+        return
+    first, rest = words[0].lower(), words[1:]
+    if first == "list":
+        list_tickets(turn, rest)
+    elif first == "show":
+        show_ticket(turn, rest)
+    elif first == "search":
+        search(turn, rest)
+    elif first == "stats":
+        stats(turn, rest)
+    elif first == "help":
+        turn.say(turn.t("bot.help"))
+    elif len(words) == 1 and difflib.get_close_matches(first, TICKET_SUBCOMMANDS, cutoff=0.6):
+        _unknown(turn, words[0], TICKET_SUBCOMMANDS, "bot.help")
+    else:
+        open_new_ticket_modal(turn, title=" ".join(words))
+
+
+def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
+    # The trigger expires 3 s after the click: acknowledge and open straight away.
+    turn.ack()
+    trigger_id = turn.body.get("trigger_id")
+    try:
+        turn.client.views_open(
+            trigger_id=trigger_id, view=blocks.new_ticket_modal(turn.lang, title=title)
+        )
+    except SlackApiError as error:
+        log.warning("views.open failed: %s", error.response.get("error"))
+        turn.say(turn.t("bot.oops", error_id=str(error.response.get("error"))))
+
+
+def list_tickets(turn: Turn, words: list[str]) -> None:
+    queue = turn.role.is_support and words[:1] != ["mine"]
+    page = turn.service.list_tickets(turn.actor, queue=queue, limit=50)
+    key = "bot.list.queue.title" if queue else "bot.list.mine.title"
+    title = turn.t(key, total=page.total)
+    turn.say(title, blocks.ticket_list(turn.lang, title, page))
+
+
+def show_ticket(turn: Turn, words: list[str]) -> None:
+    ticket_id = _ticket_id(words[0]) if len(words) == 1 else None
+    if ticket_id is None:
+        _usage(turn, "/ticket show <id>")
+        return
+    detail = turn.service.show(turn.actor, ticket_id)
+    turn.say(f"#{ticket_id} {detail.ticket.title}", blocks.ticket_detail(turn.lang, detail))
+
+
+def search(turn: Turn, words: list[str]) -> None:
+    query = " ".join(words)
+    found = turn.service.search(turn.actor, query)
+    title = turn.t("bot.search.title", query=query[:80], count=len(found))
+    turn.say(title, blocks.ticket_list(turn.lang, title, found))
+
+
+def stats(turn: Turn, words: list[str]) -> None:
+    days = 30
+    if words:
+        if not words[0].isdigit() or len(words) > 1:
+            _usage(turn, "/ticket stats [days]")
+            return
+        days = int(words[0][:5])
+    result = turn.service.statistics(turn.actor, days=days)
+    turn.say(
+        turn.t("bot.stats.title", days=result.period_days), blocks.statistics(turn.lang, result)
+    )
+
+
+# -- /ticket-admin ------------------------------------------------------------
+
+
+def admin_command(turn: Turn) -> None:
+    words = _words(turn)
+    if not words or words[0].lower() == "help":
+        turn.say(turn.t("bot.admin.help"))
+        return
+    first, rest = words[0].lower(), words[1:]
+    if first == "grant":
+        grant(turn, rest)
+    elif first == "revoke":
+        revoke(turn, rest)
+    elif first == "roles":
+        turn.say(
+            turn.t("bot.roles.title"), blocks.roles(turn.lang, turn.service.list_roles(turn.actor))
+        )
+    elif first == "outbox":
+        outbox(turn, rest)
+    elif first == "delete":
+        delete(turn, rest)
+    else:
+        _unknown(turn, words[0], ADMIN_SUBCOMMANDS, "bot.admin.help")
+
+
+def _user(words: list[str]) -> str:
+    user = user_of_mention(words[0]) if words else None
+    if user is None:
+        raise InvalidInput("error.invalid_user_id", value=(words[0] if words else "")[:40])
+    return user
+
+
+def grant(turn: Turn, words: list[str]) -> None:
+    if len(words) != 2:
+        _usage(turn, "/ticket-admin grant @person user|support|admin")
+        return
+    user, role = _user(words), parse_role(words[1])
+    changed = turn.service.grant(turn.actor, user, role)
+    key = "bot.roles.granted" if changed else "bot.roles.unchanged"
+    turn.say(turn.t(key, user=user, role=turn.t(role.label_key)))
+
+
+def revoke(turn: Turn, words: list[str]) -> None:
+    if len(words) != 1:
+        _usage(turn, "/ticket-admin revoke @person")
+        return
+    user = _user(words)
+    changed = turn.service.revoke(turn.actor, user)
+    key = "bot.roles.granted" if changed else "bot.roles.unchanged"
+    turn.say(turn.t(key, user=user, role=turn.t("role.user")))
+
+
+def outbox(turn: Turn, words: list[str]) -> None:
+    if words[:1] == ["retry"]:
+        count = turn.service.retry_failed_messages(turn.actor)
+        turn.say(turn.t("bot.outbox.retried", count=count))
+        return
+    messages = turn.service.undelivered_messages(turn.actor)
+    if not messages:
+        turn.say(turn.t("bot.outbox.empty"))
+        return
+    lines = [
+        turn.t(
+            "bot.outbox.line",
+            id=m.id,
+            kind=m.kind,
+            ticket=f"#{m.ticket_id}" if m.ticket_id else "–",
+            status=m.status,
+            attempts=m.attempts,
+            error=blocks.escape(m.last_error or ""),
+        )
+        for m in messages
+    ]
+    title = turn.t("bot.outbox.title", count=len(messages))
+    turn.say(title, blocks.text_blocks(f"*{title}*\n" + "\n".join(lines)))
+
+
+def delete(turn: Turn, words: list[str]) -> None:
+    ticket_id = _ticket_id(words[0]) if len(words) == 1 else None
+    if ticket_id is None:
+        _usage(turn, "/ticket-admin delete <id>")
+        return
+    turn.service.delete(turn.actor, ticket_id)
+    turn.say(turn.t("bot.deleted", ticket_id=ticket_id))

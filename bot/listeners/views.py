@@ -1,0 +1,60 @@
+"""Modal submissions: the new ticket, a support reply, an internal note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot import blocks
+from bot.payloads import BadPayload, entry_text, new_ticket_form, ticket_of_view
+from bot.turn import Kind, Turn, listener
+
+
+def register(app: App) -> None:
+    app.view(blocks.NEW_TICKET)(listener(Kind.VIEW)(submit_new_ticket))
+    app.view(blocks.SUPPORT_REPLY)(listener(Kind.VIEW)(submit_support_reply))
+    app.view(blocks.INTERNAL_NOTE)(listener(Kind.VIEW)(submit_internal_note))
+
+
+def _view(turn: Turn) -> dict[str, Any]:
+    view = turn.body.get("view")
+    if not isinstance(view, dict):
+        raise BadPayload("submission without a view")
+    return view
+
+
+def _request_key(view: dict[str, Any]) -> str | None:
+    # One modal is submitted once: a double click or a retry carries the same view id.
+    view_id = view.get("id")
+    return f"view:{view_id}" if isinstance(view_id, str) and view_id else None
+
+
+def submit_new_ticket(turn: Turn) -> None:
+    turn.error_block = "title"
+    view = _view(turn)
+    form = new_ticket_form(view)
+    turn.service.open_ticket(
+        turn.actor,
+        title=form.title,
+        description=form.description,
+        priority=form.priority,
+        request_key=_request_key(view),
+    )
+    turn.ack()
+
+
+def submit_support_reply(turn: Turn) -> None:
+    view = _view(turn)
+    turn.service.add_support_reply(
+        turn.actor, ticket_of_view(view), entry_text(view), request_key=_request_key(view)
+    )
+    turn.ack()
+
+
+def submit_internal_note(turn: Turn) -> None:
+    view = _view(turn)
+    turn.service.add_internal_note(
+        turn.actor, ticket_of_view(view), entry_text(view), request_key=_request_key(view)
+    )
+    turn.ack()

@@ -1,0 +1,127 @@
+"""Typed views of the Slack payloads the listeners use: a bad shape is a ValueError, not a 500."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from flashticket_core.domain.enums import Priority, Status
+
+
+class BadPayload(ValueError):
+    """The payload is not what the bot sent or Slack documents (a forged or stale shape)."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class CardAction(_Model):
+    """What a card's button or option carries: ticket id, version seen, and maybe a choice."""
+
+    ticket_id: int
+    version: int
+    choice: str | None = None
+
+    @classmethod
+    def parse(cls, raw: str | None) -> CardAction:
+        if not raw or len(raw) > 2000:
+            raise BadPayload("missing action value")
+        value, _, choice = raw.partition("|")
+        try:
+            data = json.loads(value)
+            return cls(ticket_id=data["t"], version=data["v"], choice=choice or None)
+        except (ValueError, KeyError, TypeError, ValidationError) as error:
+            raise BadPayload(f"bad action value: {raw[:100]!r}") from error
+
+    def status(self) -> Status:
+        try:
+            return Status(self.choice or "")
+        except ValueError:
+            raise BadPayload(f"bad status choice {self.choice!r}") from None
+
+    def priority(self) -> Priority:
+        try:
+            return Priority(self.choice or "")
+        except ValueError:
+            raise BadPayload(f"bad priority choice {self.choice!r}") from None
+
+
+def action_raw_value(action: dict[str, Any]) -> str | None:
+    """A button's value, or a select's chosen option's value."""
+    if isinstance(action.get("value"), str):
+        return str(action["value"])
+    selected = action.get("selected_option")
+    if isinstance(selected, dict) and isinstance(selected.get("value"), str):
+        return str(selected["value"])
+    return None
+
+
+class NewTicketForm(_Model):
+    title: str
+    description: str
+    priority: Priority
+
+
+def _state_value(values: dict[str, Any], block_id: str) -> Any:
+    block = values.get(block_id)
+    if not isinstance(block, dict):
+        raise BadPayload(f"view state lacks {block_id}")
+    element = block.get("value")
+    if not isinstance(element, dict):
+        raise BadPayload(f"view state lacks {block_id}.value")
+    return element
+
+
+def view_values(view: dict[str, Any]) -> dict[str, Any]:
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict):
+        raise BadPayload("view without state")
+    return values
+
+
+def new_ticket_form(view: dict[str, Any]) -> NewTicketForm:
+    values = view_values(view)
+    title = _state_value(values, "title").get("value") or ""
+    description = _state_value(values, "description").get("value") or ""
+    selected = _state_value(values, "priority").get("selected_option")
+    priority = selected.get("value") if isinstance(selected, dict) else Priority.MEDIUM.value
+    try:
+        return NewTicketForm.model_validate(
+            {"title": title, "description": description, "priority": priority}
+        )
+    except ValidationError as error:
+        raise BadPayload("bad new-ticket form") from error
+
+
+def entry_text(view: dict[str, Any]) -> str:
+    text = _state_value(view_values(view), "text").get("value") or ""
+    if not isinstance(text, str):
+        raise BadPayload("entry text is not text")
+    return text
+
+
+def ticket_of_view(view: dict[str, Any]) -> int:
+    try:
+        data = json.loads(view.get("private_metadata") or "")
+        return int(data["t"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadPayload("view without a ticket") from error
+
+
+MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+BARE_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def user_of_mention(token: str) -> str | None:
+    """`<@U123|name>`, `<@U123>` or a bare `U123`, as Slack sends them with escaping on."""
+    match = MENTION.match(token)
+    if match:
+        return match.group(1)
+    if BARE_ID.match(token):
+        return token
+    return None

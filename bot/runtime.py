@@ -1,0 +1,116 @@
+"""`flashticket serve`: migrate, start the delivery worker, serve Slack until SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+from types import FrameType
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.app import create_app
+from bot.server import HttpServer, SlackWsgi
+from bot.transport import SlackTransport
+from flashticket_core.bootstrap import Core, bootstrap
+from flashticket_core.config import Settings
+from flashticket_core.service_layer.delivery import DeliveryWorker
+
+log = logging.getLogger("flashticket")
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class StartupError(Exception):
+    """A setting or a dependency is not usable; the message is the one line to print."""
+
+
+def web_client(settings: Settings) -> WebClient:
+    token = settings.slack_bot_token
+    if token is None or not token.get_secret_value().strip():
+        raise StartupError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
+    if not token.get_secret_value().startswith("xoxb-"):
+        raise StartupError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    base_url = settings.slack_api_url or DEFAULT_SLACK_API_URL
+    if not base_url.endswith("/"):
+        base_url += "/"
+    return WebClient(token=token.get_secret_value(), base_url=base_url, timeout=10)
+
+
+def check_http_settings(settings: Settings) -> str:
+    if not settings.flashticket_support_channel:
+        raise StartupError(
+            "FLASHTICKET_SUPPORT_CHANNEL is not set (the support channel's ID, e.g. C0123456789)"
+        )
+    secret = settings.slack_signing_secret
+    if secret is None or not secret.get_secret_value().strip():
+        raise StartupError("SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials)")
+    return secret.get_secret_value()
+
+
+@dataclass
+class Running:
+    """Everything `serve` started, so tests and signals can stop it in order."""
+
+    core: Core
+    worker: DeliveryWorker
+    http: HttpServer
+
+    def stop(self) -> None:
+        self.http.stop()  # no new requests; the ones in flight finish
+        self.worker.stop()  # the message in hand is finished; the rest stays pending
+        self.core.close()
+
+
+def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
+    """Build and start everything; raises StartupError with one clear line."""
+    client = web_client(settings)
+    signing_secret = check_http_settings(settings)
+    core = bootstrap(settings)
+    try:
+        app = create_app(core, client)
+    except Exception as error:
+        core.close()
+        raise StartupError(f"Slack refused the bot token: {_slack_reason(error)}") from None
+    transport = SlackTransport(
+        client,
+        support_channel=settings.flashticket_support_channel or "",
+        lang=settings.flashticket_language,
+    )
+    worker = core.delivery_worker(transport)
+    worker.start()
+    try:
+        http = HttpServer(
+            SlackWsgi(app, core.engine, signing_secret), host=host, port=settings.port
+        )
+    except OSError as error:
+        worker.stop()
+        core.close()
+        raise StartupError(f"cannot listen on port {settings.port}: {error.strerror}") from None
+    return Running(core=core, worker=worker, http=http)
+
+
+def serve(settings: Settings) -> None:
+    running = start(settings)
+    stopping = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            log.info("signal %s: shutting down", signum)
+            threading.Thread(target=running.stop, name="shutdown").start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    log.info("FlashTicket listening on port %s", running.http.port)
+    running.http.serve_forever()
+    log.info("stopped")
+
+
+def _slack_reason(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error"))
+    cause = error.__cause__ or error
+    return " ".join(str(cause).split())[:200]

@@ -1,0 +1,172 @@
+"""A production HTTP server for Slack: waitress (threaded WSGI), not Bolt's dev server.
+
+POST /slack/events  slash commands, interactivity and events (checked by bot.edge first)
+GET  /healthz       200 while the database answers, else 503
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from sqlalchemy import Engine, text
+from waitress.server import create_server
+
+from bot.edge import MAX_BODY_BYTES, Rejection, verify
+
+log = logging.getLogger("flashticket.http")
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+Environ = dict[str, Any]
+
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    411: "Length Required",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class SlackWsgi:
+    """The WSGI application in front of Bolt."""
+
+    def __init__(self, app: App, engine: Engine, signing_secret: str) -> None:
+        self.app = app
+        self.engine = engine
+        self.signing_secret = signing_secret
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        try:
+            status, headers, body = self.handle(environ)
+        except Exception:
+            log.exception("request failed inside the server")
+            status, headers, body = 500, [("Content-Type", "text/plain")], b"internal error"
+        headers = [*headers, ("Content-Length", str(len(body)))]
+        start_response(f"{status} {REASONS.get(status, 'Status')}", headers)
+        return [body]
+
+    def handle(self, environ: Environ) -> tuple[int, list[tuple[str, str]], bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path == "/healthz":
+            return self.health() if method in ("GET", "HEAD") else _plain(405, "GET only")
+        if path != "/slack/events":
+            return _plain(404, "not found")
+        if method != "POST":
+            return _plain(405, "POST only")
+        body = _read_body(environ)
+        if isinstance(body, Rejection):
+            return _plain(body.status, body.reason)
+        headers = _headers(environ)
+        checked = verify(headers, body, self.signing_secret)
+        if isinstance(checked, Rejection):
+            log.info("rejected request: %s %s", checked.status, checked.reason)
+            return _plain(checked.status, checked.reason)
+        bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
+        response = self.app.dispatch(BoltRequest(body=checked, headers=bolt_headers))
+        out_headers = [
+            (name, value)
+            for name, values in response.headers.items()
+            for value in values
+            if name.lower() != "content-length"
+        ]
+        return response.status, out_headers, response.body.encode("utf-8")
+
+    def health(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:
+            log.warning("health check: database unreachable: %s", type(error).__name__)
+            return _json(503, {"status": "database unreachable"})
+        return _json(200, {"status": "ok"})
+
+
+def _plain(status: int, message: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    return status, [("Content-Type", "text/plain; charset=utf-8")], message.encode()
+
+
+def _json(status: int, data: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+    return status, [("Content-Type", "application/json")], json.dumps(data).encode()
+
+
+def _read_body(environ: Environ) -> bytes | Rejection:
+    length_header = environ.get("CONTENT_LENGTH") or ""
+    if not length_header.isdigit():
+        return Rejection(411, "Content-Length required")
+    length = int(length_header)
+    if length > MAX_BODY_BYTES:
+        return Rejection(413, "body too large")
+    body: bytes = environ["wsgi.input"].read(length)
+    return body
+
+
+def _headers(environ: Environ) -> dict[str, str]:
+    headers = {
+        key[5:].replace("_", "-").lower(): str(value)
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = str(environ["CONTENT_TYPE"])
+    return headers
+
+
+class HttpServer:
+    """waitress around the WSGI app, with a graceful stop for SIGTERM and tests."""
+
+    def __init__(self, wsgi: SlackWsgi, *, host: str, port: int, threads: int = 16) -> None:
+        self._server: Any = create_server(
+            wsgi,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="flashticket",
+            # Slack retries after 3 s; a request that takes longer is lost anyway.
+            channel_timeout=30,
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def serve_forever(self) -> None:
+        self._server.run()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop accepting, let requests in flight finish (bounded), then close."""
+        server = self._server
+        server.pull_trigger(lambda: _stop_accepting(server))
+        deadline = time.monotonic() + timeout
+        dispatcher = server.task_dispatcher
+        while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
+            time.sleep(0.02)  # shutdown only: waitress offers no event for "idle"
+        server.pull_trigger(lambda: _close_all(server))
+        if self._thread is not None:
+            self._thread.join(timeout)
+        dispatcher.shutdown(cancel_pending=False, timeout=timeout)
+
+
+def _stop_accepting(server: Any) -> None:
+    server.accepting = False
+    server.del_channel()
+    server.socket.close()
+
+
+def _close_all(server: Any) -> None:
+    for channel in list(server._map.values()):
+        channel.close()

@@ -1,0 +1,150 @@
+"""Delivering outbox messages to Slack: render with bot.blocks, classify every failure."""
+
+from __future__ import annotations
+
+import logging
+import urllib.error
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
+
+from bot import blocks
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.delivery import (
+    Delivered,
+    Outgoing,
+    PermanentFailure,
+    TemporaryFailure,
+    Transport,
+)
+from flashticket_core.service_layer.outbox import MessageKind
+
+log = logging.getLogger(__name__)
+
+# Slack's error codes that retrying cannot fix; everything else is tried again.
+PERMANENT_ERRORS = frozenset(
+    {
+        "account_inactive",
+        "cannot_dm_bot",
+        "channel_not_found",
+        "ekm_access_denied",
+        "invalid_auth",
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "is_archived",
+        "message_not_found",
+        "missing_scope",
+        "msg_too_long",
+        "no_permission",
+        "no_text",
+        "not_authed",
+        "not_in_channel",
+        "restricted_action",
+        "team_access_not_granted",
+        "token_expired",
+        "token_revoked",
+        "too_many_attachments",
+        "user_not_found",
+        "user_not_visible",
+        "cant_update_message",
+        "edit_window_closed",
+    }
+)
+
+
+class SlackTransport(Transport):
+    def __init__(self, client: WebClient, *, support_channel: str, lang: Language) -> None:
+        self.client = client
+        self.support_channel = support_channel
+        self.lang = lang
+
+    def deliver(self, message: Outgoing) -> Delivered:
+        try:
+            return self._send(message)
+        except SlackApiError as error:
+            raise classify(error) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+            raise TemporaryFailure(f"network: {type(error).__name__}: {error}"[:300]) from None
+        except SlackRequestError as error:
+            raise TemporaryFailure(f"request: {error}"[:300]) from None
+
+    def _send(self, message: Outgoing) -> Delivered:
+        ticket, thread, lang = message.ticket, message.thread, self.lang
+        kind = message.kind
+        if kind is MessageKind.DIRECT:
+            user = message.payload["user"]
+            text = blocks.role_text(lang, message.payload)
+            return self._post(channel=user, text=text)
+        if ticket is None:
+            raise PermanentFailure(f"ticket #{message.ticket_id} no longer exists")
+        if kind is MessageKind.SUPPORT_POST:
+            return self._post(
+                channel=self.support_channel,
+                text=blocks.card_text(lang, ticket),
+                blocks=blocks.ticket_card(lang, ticket),
+            )
+        if kind is MessageKind.SUPPORT_UPDATE:
+            if not (thread.support_channel and thread.support_ts):
+                # The card itself could not be posted; its failure is listed for admins
+                # and a retry posts the current state, so this update has nothing to do.
+                return Delivered()
+            self.client.chat_update(
+                channel=thread.support_channel,
+                ts=thread.support_ts,
+                text=blocks.card_text(lang, ticket),
+                blocks=blocks.ticket_card(lang, ticket),
+            )
+            return Delivered(channel=thread.support_channel, ts=thread.support_ts)
+        if kind is MessageKind.SUPPORT_THREAD:
+            text = blocks.thread_text(lang, ticket.id, message.payload, for_reporter=False)
+            return self._post(
+                channel=thread.support_channel or self.support_channel,
+                thread_ts=thread.support_ts,
+                text=text,
+            )
+        if kind is MessageKind.REPORTER_ROOT:
+            return self._post(
+                channel=ticket.reporter_id, text=blocks.reporter_root_text(lang, ticket)
+            )
+        if kind is MessageKind.REPORTER_THREAD:
+            text = blocks.thread_text(lang, ticket.id, message.payload, for_reporter=True)
+            return self._post(
+                channel=thread.reporter_channel or ticket.reporter_id,
+                thread_ts=thread.reporter_ts,
+                text=text,
+            )
+        raise PermanentFailure(f"unknown message kind {kind}")
+
+    def _post(
+        self,
+        *,
+        channel: str,
+        text: str,
+        thread_ts: str | None = None,
+        blocks: list[dict[str, object]] | None = None,
+    ) -> Delivered:
+        response = self.client.chat_postMessage(
+            channel=channel,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        return Delivered(channel=response.get("channel"), ts=response.get("ts"))
+
+
+def classify(error: SlackApiError) -> Exception:
+    response = error.response
+    code = response.get("error") if isinstance(response.data, dict) else None
+    status = response.status_code
+    if status == 429 or code == "ratelimited":
+        retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after")
+        try:
+            seconds = float(retry_after) if retry_after is not None else None
+        except ValueError:
+            seconds = None
+        return TemporaryFailure("ratelimited", retry_after=seconds)
+    if code in PERMANENT_ERRORS:
+        return PermanentFailure(str(code))
+    return TemporaryFailure(f"HTTP {status}: {code or 'no error code'}")

@@ -1,0 +1,178 @@
+"""One request from Slack, and how the bot answers the person behind it.
+
+Every listener runs inside `Turn.run`, the one place where failures become words:
+expected failures from the core become a modal field error or an ephemeral message;
+anything unexpected becomes a short apology with an error id that is also in the log.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from slack_bolt import Ack, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.payloads import BadPayload
+from flashticket_core.domain.enums import Role
+from flashticket_core.errors import InvalidInput, TicketError
+from flashticket_core.i18n import Language, translate
+from flashticket_core.service_layer.services import TicketService
+
+log = logging.getLogger("flashticket.bot")
+
+
+class Kind(StrEnum):
+    COMMAND = "command"
+    ACTION = "action"
+    VIEW = "view"
+    EVENT = "event"
+
+
+class Turn:
+    def __init__(
+        self,
+        kind: Kind,
+        *,
+        ack: Ack,
+        body: dict[str, Any],
+        context: BoltContext,
+        respond: Respond | None,
+        client: WebClient,
+    ) -> None:
+        self.kind = kind
+        self.body = body
+        self.context = context
+        self.client = client
+        self._ack = ack
+        self._respond = respond
+        self._acked = False
+        # The modal field that a non-field error is shown on.
+        self.error_block: str | None = None
+
+    # -- what the middleware put in the context ---------------------------
+
+    @property
+    def service(self) -> TicketService:
+        service: TicketService = self.context["service"]
+        return service
+
+    @property
+    def lang(self) -> Language:
+        lang: Language = self.context["lang"]
+        return lang
+
+    @property
+    def actor(self) -> str:
+        user_id = self.context.user_id
+        if not user_id:
+            raise BadPayload("request without a user")
+        return user_id
+
+    @property
+    def role(self) -> Role:
+        role: Role = self.context["role"]
+        return role
+
+    def t(self, key: str, **params: Any) -> str:
+        return translate(key, self.lang, **params)
+
+    # -- answering -----------------------------------------------------------
+
+    def ack(self, **kwargs: Any) -> None:
+        if not self._acked:
+            self._acked = True
+            self._ack(**kwargs)
+
+    def say(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """An answer only the actor sees."""
+        if self.kind is Kind.COMMAND and not self._acked:
+            self.ack(text=text, blocks=blocks)
+            return
+        if self.kind is Kind.VIEW and not self._acked:
+            self.ack(response_action="errors", errors={self.error_block or "text": text[:150]})
+            return
+        self.ack()
+        if self._respond is not None and self.body.get("response_url"):
+            self._respond(
+                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            )
+            return
+        channel = _channel_of(self.body)
+        user = self.context.user_id
+        try:
+            if channel and user:
+                self.client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+            elif user:
+                self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
+        except SlackApiError as error:
+            log.warning("could not tell %s: %s", user, error.response.get("error"))
+
+    def refuse(self, error: TicketError) -> None:
+        message = error.message(self.lang)
+        if self.kind is Kind.VIEW and not self._acked:
+            block = (
+                error.field if isinstance(error, InvalidInput) and error.field else self.error_block
+            )
+            self.ack(response_action="errors", errors={block or "text": message})
+            return
+        self.say(message)
+
+    def run(self, handler: Callable[[Turn], None]) -> None:
+        try:
+            handler(self)
+        except TicketError as error:
+            self.refuse(error)
+        except BadPayload as error:
+            log.warning("unusable %s payload from %s: %s", self.kind, self.context.user_id, error)
+            self.say(self.t("bot.stale_payload"))
+        except Exception:
+            error_id = uuid.uuid4().hex[:10]
+            log.exception("error %s while handling a %s", error_id, self.kind)
+            try:
+                self.say(self.t("bot.oops", error_id=error_id))
+            except Exception:
+                log.exception("error %s: could not even apologise", error_id)
+        finally:
+            self.ack()
+
+
+def _channel_of(body: dict[str, Any]) -> str | None:
+    channel = body.get("channel")
+    if isinstance(channel, dict) and isinstance(channel.get("id"), str):
+        return str(channel["id"])
+    container = body.get("container")
+    if isinstance(container, dict) and isinstance(container.get("channel_id"), str):
+        return str(container["channel_id"])
+    if isinstance(body.get("channel_id"), str):
+        return str(body["channel_id"])
+    return None
+
+
+Handler = Callable[[Turn], None]
+
+
+def listener(kind: Kind) -> Callable[[Handler], Callable[..., None]]:
+    """Adapt `handler(turn)` to Bolt's keyword injection, wrapped in `Turn.run`."""
+
+    def decorate(handler: Handler) -> Callable[..., None]:
+        def bolt_listener(
+            ack: Ack,
+            body: dict[str, Any],
+            context: BoltContext,
+            respond: Respond,
+            client: WebClient,
+        ) -> None:
+            Turn(kind, ack=ack, body=body, context=context, respond=respond, client=client).run(
+                handler
+            )
+
+        bolt_listener.__name__ = handler.__name__
+        bolt_listener.__qualname__ = handler.__qualname__
+        return bolt_listener
+
+    return decorate

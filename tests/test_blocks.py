@@ -1,0 +1,186 @@
+"""Block Kit builders on their own: within Slack's limits, in both languages, with every
+status's allowed transitions on the card."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import blocks
+from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.delivery import TicketState
+from flashticket_core.service_layer.views import (
+    Change,
+    Entry,
+    Page,
+    Statistics,
+    TicketDetail,
+    TicketSummary,
+)
+
+NOW = datetime(2026, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def state(status: Status = Status.NEW, **overrides: object) -> TicketState:
+    values: dict[str, object] = {
+        "id": 42,
+        "title": "Drucker <druckt> nicht & piept",
+        "description": "Seit Montag.",
+        "status": status.value,
+        "priority": "high",
+        "reporter_id": "UREPORTER1",
+        "assignee_id": None,
+        "version": 3,
+        "deleted": False,
+    }
+    values.update(overrides)
+    return TicketState(**values)  # type: ignore[arg-type]
+
+
+def summary(ticket_id: int = 1, title: str = "t") -> TicketSummary:
+    return TicketSummary(
+        id=ticket_id,
+        title=title,
+        status=Status.NEW,
+        priority=Priority.LOW,
+        reporter_id="U1",
+        assignee_id="U2",
+        created_at=NOW,
+        updated_at=NOW,
+        version=1,
+    )
+
+
+def all_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("lang", list(Language))
+@pytest.mark.parametrize("status", list(Status))
+def test_card_offers_exactly_the_allowed_transitions(lang: Language, status: Status) -> None:
+    card = blocks.ticket_card(lang, state(status))
+    actions = next(b for b in card if b["type"] == "actions")["elements"]
+    by_id = {element["action_id"]: element for element in actions}
+    offered = {option["value"].split("|")[1] for option in by_id[blocks.STATUS]["options"]}
+    assert offered == {s.value for s in TRANSITIONS[status]}
+    assert json.loads(by_id[blocks.REPLY]["value"]) == {"t": 42, "v": 3}
+    assert {o["value"].split("|")[1] for o in by_id[blocks.PRIORITY]["options"]} == {
+        "medium",
+        "low",
+    }
+    assert len(by_id) == len(actions)  # action ids unique in the block
+
+
+def test_card_escapes_user_text_and_names_people() -> None:
+    card = blocks.ticket_card(
+        Language.DE, state(assignee_id="USUPPORT1", status=Status.IN_PROGRESS)
+    )
+    text = all_text(card)
+    assert "#42 Drucker <druckt> nicht & piept" in text  # the header is plain text
+    assert "<@USUPPORT1>" in text
+    assert "In Bearbeitung" in text
+    assert "Hoch" in text
+    assert blocks.TAKE not in text  # already taken and in progress
+
+
+def test_deleted_card_has_no_buttons() -> None:
+    card = blocks.ticket_card(Language.EN, state(deleted=True))
+    assert all(b["type"] != "actions" for b in card)
+    assert "deleted" in all_text(card)
+
+
+def test_description_is_quoted_escaped_and_clipped() -> None:
+    card = blocks.ticket_card(Language.EN, state(description="<b>&" * 1000))
+    section = next(b for b in card if b.get("block_id") == "description")
+    assert len(section["text"]["text"]) <= 3000
+    assert "&lt;b&gt;&amp;" in section["text"]["text"]
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_modals_fit_slacks_limits(lang: Language) -> None:
+    modal = blocks.new_ticket_modal(lang, title="x" * 400)
+    assert all(len(modal[key]["text"]) <= 24 for key in ("title", "submit", "close"))
+    title = modal["blocks"][0]["element"]
+    assert len(title["initial_value"]) == 150
+    assert title["max_length"] == 150
+    for kind in (EntryKind.SUPPORT_REPLY, EntryKind.INTERNAL_NOTE):
+        entry = blocks.entry_modal(lang, ticket_id=7, kind=kind)
+        assert len(entry["title"]["text"]) <= 24
+        assert json.loads(entry["private_metadata"]) == {"t": 7}
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_thread_texts_for_every_event(lang: Language) -> None:
+    payloads = [
+        {"event": "status", "actor": "U2", "old": "new", "new": "waiting"},
+        {"event": "support_reply", "actor": "U2", "text": "<script>"},
+        {"event": "reporter_reply", "actor": "U1", "text": "ok"},
+        {"event": "internal_note", "actor": "U2", "text": "hm"},
+        {"event": "rated", "actor": "U1", "rating": 5},
+        {"event": "deleted", "actor": "U3"},
+    ]
+    for payload in payloads:
+        text = blocks.thread_text(lang, 9, payload, for_reporter=True)
+        assert f"<@{payload['actor']}>" in text
+        assert "<script>" not in text
+    german = blocks.thread_text(Language.DE, 9, payloads[0], for_reporter=True)
+    if lang is Language.DE:
+        assert "Neu" in german
+        assert "Wartet auf Rückmeldung" in german
+    with pytest.raises(ValueError, match="no text"):
+        blocks.thread_text(lang, 9, {"event": "bogus"}, for_reporter=True)
+
+
+def test_long_list_stays_in_one_section_and_says_how_many_more() -> None:
+    items = [summary(i, "x" * 150) for i in range(1, 201)]
+    rendered = blocks.ticket_list(Language.EN, "Queue", Page(items=items, total=5000))
+    section = rendered[1]["text"]["text"]
+    assert len(section) <= 3000
+    shown = section.count("\n") + 1
+    assert rendered[-1]["elements"][0]["text"] == f"…and {5000 - shown} more."
+
+
+def test_detail_shows_newest_lines_when_history_is_long() -> None:
+    detail = TicketDetail(
+        ticket=summary(),
+        description="d",
+        resolved_at=None,
+        closed_at=None,
+        first_response_at=None,
+        rating=None,
+        conversation=[
+            Entry(i, EntryKind.SUPPORT_REPLY, "U2", f"reply {i} " + "y" * 200, NOW)
+            for i in range(60)
+        ],
+        history=[Change("U2", "status", "new", "in_progress", NOW)],
+    )
+    rendered = blocks.ticket_detail(Language.EN, detail)
+    conversation = next(b for b in rendered if "Conversation" in b.get("text", {}).get("text", ""))
+    text = conversation["text"]["text"]
+    assert len(text) <= 3000
+    assert "reply 59" in text
+    assert "earlier lines not shown" in text
+    assert "New → In progress" in all_text(rendered)
+
+
+def test_statistics_and_roles_render_in_german() -> None:
+    stats = Statistics(
+        open_by_status={Status.NEW: 2, Status.IN_PROGRESS: 1, Status.WAITING: 0},
+        open_by_priority={Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 0},
+        created_per_month={},
+        resolved_per_month={},
+        median_seconds_to_resolve=90061,
+        resolved_in_period=4,
+        period_days=30,
+    )
+    text = all_text(blocks.statistics(Language.DE, stats))
+    assert "Offen:* 3" in text
+    assert "1 d 1 h" in text
+    roles = all_text(
+        blocks.roles(Language.DE, [("UA", Role.ADMIN, True), ("UB", Role.SUPPORT, False)])
+    )
+    assert "Administrator (FLASHTICKET_ADMINS" in roles
+    assert "<@UB>: Support" in roles
