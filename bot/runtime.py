@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 from dataclasses import dataclass
 from types import FrameType
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -17,10 +20,12 @@ from bot.transport import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.jobs import Leases, housekeeping
 
 log = logging.getLogger("flashticket")
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 
 class StartupError(Exception):
@@ -39,11 +44,22 @@ def web_client(settings: Settings) -> WebClient:
     return WebClient(token=token.get_secret_value(), base_url=base_url, timeout=10)
 
 
-def check_http_settings(settings: Settings) -> str:
-    if not settings.flashticket_support_channel:
+def check_settings(settings: Settings) -> str | None:
+    """The signing secret (HTTP mode) or None (Socket Mode); one clear line if unusable."""
+    channel = settings.flashticket_support_channel
+    if not channel:
         raise StartupError(
             "FLASHTICKET_SUPPORT_CHANNEL is not set (the support channel's ID, e.g. C0123456789)"
         )
+    if not CHANNEL_ID.match(channel):
+        raise StartupError(
+            f"FLASHTICKET_SUPPORT_CHANNEL must be a channel ID such as C0123456789, not {channel[:30]!r}"
+        )
+    app_token = settings.slack_app_token
+    if app_token is not None:
+        if not app_token.get_secret_value().startswith("xapp-"):
+            raise StartupError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        return None
     secret = settings.slack_signing_secret
     if secret is None or not secret.get_secret_value().strip():
         raise StartupError("SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials)")
@@ -57,17 +73,40 @@ class Running:
     core: Core
     worker: DeliveryWorker
     http: HttpServer
+    scheduler: BackgroundScheduler
+    socket_mode: SocketModeHandler | None = None
 
     def stop(self) -> None:
+        if self.socket_mode is not None:
+            self.socket_mode.close()  # type: ignore[no-untyped-call]
         self.http.stop()  # no new requests; the ones in flight finish
+        self.scheduler.shutdown(wait=True)  # a running job finishes
         self.worker.stop()  # the message in hand is finished; the rest stays pending
         self.core.close()
+
+
+def start_scheduler(core: Core) -> BackgroundScheduler:
+    """APScheduler runs the periodic jobs; a database lease makes one replica do each round."""
+    leases = Leases(core.engine, clock=core.clock)
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        housekeeping,
+        "interval",
+        minutes=30,
+        args=(core.engine, leases, core.clock),
+        id="housekeeping",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=core.clock(),
+    )
+    scheduler.start()
+    return scheduler
 
 
 def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     """Build and start everything; raises StartupError with one clear line."""
     client = web_client(settings)
-    signing_secret = check_http_settings(settings)
+    signing_secret = check_settings(settings)
     core = bootstrap(settings)
     try:
         app = create_app(core, client)
@@ -89,7 +128,13 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         worker.stop()
         core.close()
         raise StartupError(f"cannot listen on port {settings.port}: {error.strerror}") from None
-    return Running(core=core, worker=worker, http=http)
+    running = Running(core=core, worker=worker, http=http, scheduler=start_scheduler(core))
+    if settings.slack_app_token is not None:
+        # Socket Mode: Slack's requests arrive over a WebSocket the bot opens; the HTTP
+        # server then only answers /healthz.
+        running.socket_mode = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+        running.socket_mode.connect()  # type: ignore[no-untyped-call]
+    return running
 
 
 def serve(settings: Settings) -> None:

@@ -40,7 +40,7 @@ REASONS = {
 class SlackWsgi:
     """The WSGI application in front of Bolt."""
 
-    def __init__(self, app: App, engine: Engine, signing_secret: str) -> None:
+    def __init__(self, app: App, engine: Engine, signing_secret: str | None) -> None:
         self.app = app
         self.engine = engine
         self.signing_secret = signing_secret
@@ -59,7 +59,7 @@ class SlackWsgi:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/healthz":
             return self.health() if method in ("GET", "HEAD") else _plain(405, "GET only")
-        if path != "/slack/events":
+        if path != "/slack/events" or self.signing_secret is None:
             return _plain(404, "not found")
         if method != "POST":
             return _plain(405, "POST only")

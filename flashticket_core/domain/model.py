@@ -381,3 +381,13 @@ class ProcessedRequest(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime]
+
+
+class JobLease(Base):
+    """Who runs a periodic job until when: with several replicas, one runs it at a time."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime]
