@@ -150,12 +150,12 @@ class HttpServer:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop accepting, let requests in flight finish (bounded), then close."""
         server = self._server
-        server.pull_trigger(lambda: _stop_accepting(server))
+        server.trigger.pull_trigger(lambda: _stop_accepting(server))
         deadline = time.monotonic() + timeout
         dispatcher = server.task_dispatcher
         while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
             time.sleep(0.02)  # shutdown only: waitress offers no event for "idle"
-        server.pull_trigger(lambda: _close_all(server))
+        server.trigger.pull_trigger(lambda: _close_all(server))
         if self._thread is not None:
             self._thread.join(timeout)
         dispatcher.shutdown(cancel_pending=False, timeout=timeout)

@@ -91,7 +91,7 @@ class Turn:
     def say(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """An answer only the actor sees."""
         if self.kind is Kind.COMMAND and not self._acked:
-            self.ack(text=text, blocks=blocks)
+            self.ack(text=text, blocks=blocks, response_type="ephemeral")
             return
         if self.kind is Kind.VIEW and not self._acked:
             self.ack(response_action="errors", errors={self.error_block or "text": text[:150]})

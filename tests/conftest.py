@@ -11,7 +11,9 @@ from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
 from flashticket_core.service_layer.services import TicketService
+from tests.bot_harness import Bot, bot_settings
 from tests.databases import PostgresServer, SqliteTemplate, require_postgres
+from tests.fakes.slack_api import FakeSlack
 
 ADMIN = "UADMIN0001"
 SUPPORT = "USUPPORT01"
@@ -103,3 +105,17 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     server: PostgresServer = request.getfixturevalue("postgres_server")
     require_postgres(server)
     yield from server.scratch_database()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def bot(database_url: str, slack: FakeSlack) -> Iterator[Bot]:
+    """The real server on a loopback port, against the fake Slack, on both databases."""
+    running = Bot(slack, bot_settings(database_url, slack)).start()
+    yield running
+    running.stop()

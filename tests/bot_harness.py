@@ -1,0 +1,210 @@
+"""The real bot (`bot.runtime.start`: migrations, delivery worker, waitress) against the
+fake Slack Web API, driven by signed requests over loopback."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from flashticket_core.config import Settings
+from tests.fakes.slack_api import Call, FakeSlack
+from tests.slack_requests import (
+    Response,
+    SlackClientSimulator,
+    block_action,
+    dm_thread_reply,
+    event_envelope,
+    view_submission,
+)
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+BOT_TOKEN = "xoxb-test-token"
+SUPPORT_CHANNEL = "C0SUPPORT1"
+
+
+def bot_settings(database_url: str, slack: FakeSlack, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack.base_url,
+        "database_url": database_url,
+        "flashticket_support_channel": SUPPORT_CHANNEL,
+        "flashticket_admins": "UADMIN0001",
+        "flashticket_language": "en",
+        "port": 0,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class Bot:
+    slack: FakeSlack
+    settings: Settings
+    running: Any = None
+    http: SlackClientSimulator = field(init=False)
+
+    def start(self) -> Bot:
+        from bot.runtime import start
+
+        self.running = start(self.settings, host="127.0.0.1")
+        self.running.http.start()
+        self.http = SlackClientSimulator(self.running.http.port, SIGNING_SECRET)
+        return self
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()
+            self.running = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    # -- what people do --------------------------------------------------------
+
+    def command(self, user: str, text: str = "", command: str = "/ticket") -> Response:
+        return self.http.command(
+            command,
+            text,
+            user,
+            trigger_id=self.slack.issue_trigger_id(),
+            response_url=self.slack.issue_response_url(),
+        )
+
+    def open_modal(self, user: str, text: str = "") -> dict[str, Any]:
+        before = len(self.slack.calls("views.open"))
+        response = self.command(user, text)
+        assert response.status == 200, response.body
+        calls = self.slack.wait_for("views.open", count=before + 1)
+        view: dict[str, Any] = calls[before].args["view"]
+        return view
+
+    def submit(
+        self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]], **kw: Any
+    ) -> Response:
+        return self.http.interact(view_submission(user, view, values, **kw))
+
+    def open_ticket(
+        self, user: str, title: str, description: str = "", priority: str = "medium"
+    ) -> int:
+        """The whole `/ticket` flow; returns the new ticket's number once both messages are out."""
+        posts_before = len(self.slack.calls("chat.postMessage"))
+        view = self.open_modal(user)
+        response = self.submit(
+            user,
+            view,
+            {
+                "title": {"type": "plain_text_input", "value": title},
+                "description": {"type": "plain_text_input", "value": description or None},
+                "priority": {"type": "static_select", "selected_option": {"value": priority}},
+            },
+        )
+        assert response.status == 200, response.body
+        assert response.body in (b"", b"{}"), response.body
+        posts = self.slack.wait_for("chat.postMessage", count=posts_before + 2)
+        card = next(c for c in posts[posts_before:] if c.args.get("channel") == SUPPORT_CHANNEL)
+        return int(card.args["text"].split("#")[1].split(":")[0])
+
+    def card(self, ticket_id: int) -> Call:
+        """The latest version of the ticket's card (its post or its last update)."""
+        calls = [
+            c
+            for c in self.slack.calls()
+            if c.method in ("chat.postMessage", "chat.update")
+            and c.args.get("channel") == SUPPORT_CHANNEL
+            and not c.args.get("thread_ts")
+            and f"#{ticket_id}:" in str(c.args.get("text"))
+        ]
+        assert calls, f"no card for #{ticket_id}"
+        return calls[-1]
+
+    def card_ts(self, ticket_id: int) -> str:
+        first = next(
+            c
+            for c in self.slack.calls("chat.postMessage")
+            if c.args.get("channel") == SUPPORT_CHANNEL
+            and not c.args.get("thread_ts")
+            and f"#{ticket_id}:" in str(c.args.get("text"))
+        )
+        return str(first.response["ts"])
+
+    def click(
+        self, user: str, ticket_id: int, action_id: str, choice: str | None = None
+    ) -> Response:
+        """Click a button (or choose an option) on the ticket's current card."""
+        card = self.card(ticket_id)
+        element = next(
+            e
+            for block in card.args["blocks"]
+            if block["type"] == "actions"
+            for e in block["elements"]
+            if e["action_id"] == action_id
+        )
+        if choice is None:
+            payload = block_action(
+                user,
+                action_id,
+                value=element["value"],
+                message_ts=self.card_ts(ticket_id),
+                response_url=self.slack.issue_response_url(),
+                trigger_id=self.slack.issue_trigger_id(),
+            )
+        else:
+            option = next(o for o in element["options"] if o["value"].endswith("|" + choice))
+            payload = block_action(
+                user,
+                action_id,
+                selected=option["value"],
+                message_ts=self.card_ts(ticket_id),
+                response_url=self.slack.issue_response_url(),
+                trigger_id=self.slack.issue_trigger_id(),
+            )
+        return self.http.interact(payload)
+
+    def reply_in_dm(
+        self, user: str, ticket_id: int, text: str, *, event_id: str | None = None
+    ) -> Response:
+        root = self.dm_root(ticket_id)
+        envelope = event_envelope(
+            dm_thread_reply(user, root.response["channel"], root.response["ts"], text),
+            event_id=event_id,
+        )
+        return self.http.event(envelope)
+
+    def dm_root(self, ticket_id: int) -> Call:
+        return next(
+            c
+            for c in self.slack.calls("chat.postMessage")
+            if str(c.args.get("channel", "")).startswith("U")
+            and f"*#{ticket_id}*" in str(c.args.get("text"))
+            and not c.args.get("thread_ts")
+        )
+
+    def dm_thread(self, ticket_id: int) -> list[str]:
+        root = self.dm_root(ticket_id)
+        return [
+            str(c.args.get("text"))
+            for c in self.slack.calls("chat.postMessage")
+            if c.args.get("thread_ts") == root.response["ts"]
+            and c.args.get("channel") == root.response["channel"]
+        ]
+
+    def support_thread(self, ticket_id: int) -> list[str]:
+        ts = self.card_ts(ticket_id)
+        return [
+            str(c.args.get("text"))
+            for c in self.slack.calls("chat.postMessage")
+            if c.args.get("thread_ts") == ts and c.args.get("channel") == SUPPORT_CHANNEL
+        ]
+
+    def ephemeral_texts(self) -> list[str]:
+        return [
+            str(c.args.get("text"))
+            for c in self.slack.calls("response_url") + self.slack.calls("chat.postEphemeral")
+        ]
+
+
+def body_json(response: Response) -> Any:
+    return json.loads(response.body) if response.body else None
