@@ -122,8 +122,10 @@ def _interaction_problem(payload: dict[str, Any]) -> str | None:
         return _user_problem(payload)
     if kind in ("view_submission", "view_closed"):
         view = payload.get("view")
-        if not isinstance(view, dict) or not isinstance(view.get("callback_id", ""), str):
+        if not isinstance(view, dict):
             return "view payload without a view object"
+        if not isinstance(view.get("type"), str) or not isinstance(view.get("callback_id"), str):
+            return "view without type or callback_id"
         state = view.get("state", {})
         if not isinstance(state, dict) or not isinstance(state.get("values", {}), dict):
             return "view state must be an object"
@@ -138,4 +140,8 @@ def _event_problem(data: dict[str, Any]) -> str | None:
         event = data.get("event")
         if not isinstance(event, dict) or not isinstance(event.get("type"), str):
             return "event_callback without an event object"
+        if event["type"] == "workflow_step_execute" and not isinstance(
+            event.get("callback_id"), str
+        ):
+            return "workflow_step_execute without callback_id"
     return None

@@ -125,6 +125,7 @@ class HttpServer:
     """waitress around the WSGI app, with a graceful stop for SIGTERM and tests."""
 
     def __init__(self, wsgi: SlackWsgi, *, host: str, port: int, threads: int = 16) -> None:
+        self.wsgi = wsgi
         self._server: Any = create_server(
             wsgi,
             host=host,
@@ -135,6 +136,7 @@ class HttpServer:
             channel_timeout=30,
         )
         self._thread: threading.Thread | None = None
+        self._stopped = False
 
     @property
     def port(self) -> int:
@@ -149,16 +151,27 @@ class HttpServer:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop accepting, let requests in flight finish (bounded), then close."""
+        if self._stopped:
+            return
+        self._stopped = True
         server = self._server
-        server.trigger.pull_trigger(lambda: _stop_accepting(server))
+        self._in_loop(lambda: _stop_accepting(server))
         deadline = time.monotonic() + timeout
         dispatcher = server.task_dispatcher
         while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
             time.sleep(0.02)  # shutdown only: waitress offers no event for "idle"
-        server.trigger.pull_trigger(lambda: _close_all(server))
+        self._in_loop(lambda: _close_all(server))
         if self._thread is not None:
             self._thread.join(timeout)
         dispatcher.shutdown(cancel_pending=False, timeout=timeout)
+
+    def _in_loop(self, thunk: Callable[[], None]) -> None:
+        """Run `thunk` on the server's own I/O thread (asyncore is not thread-safe)."""
+        try:
+            self._server.trigger.pull_trigger(thunk)
+        except OSError:
+            # The loop has already closed its trigger: nothing is left to stop.
+            log.debug("server loop already closed")
 
 
 def _stop_accepting(server: Any) -> None:

@@ -103,9 +103,31 @@ class Bot:
         )
         assert response.status == 200, response.body
         assert response.body in (b"", b"{}"), response.body
-        posts = self.slack.wait_for("chat.postMessage", count=posts_before + 2)
-        card = next(c for c in posts[posts_before:] if c.args.get("channel") == SUPPORT_CHANNEL)
-        return int(card.args["text"].split("#")[1].split(":")[0])
+
+        def new_card(calls: list[Call]) -> Call | None:
+            posts = [c for c in calls if c.method == "chat.postMessage"][posts_before:]
+            return next(
+                (
+                    c
+                    for c in posts
+                    if c.args.get("channel") == SUPPORT_CHANNEL and not c.args.get("thread_ts")
+                ),
+                None,
+            )
+
+        self.slack.wait_for(lambda calls: new_card(calls) is not None)
+        card = new_card(self.slack.calls())
+        assert card is not None
+        ticket_id = int(card.args["text"].split("#")[1].split(":")[0])
+        self.slack.wait_for(lambda _: self._has_dm_root(ticket_id))
+        return ticket_id
+
+    def _has_dm_root(self, ticket_id: int) -> bool:
+        try:
+            self.dm_root(ticket_id)
+        except StopIteration:
+            return False
+        return True
 
     def card(self, ticket_id: int) -> Call:
         """The latest version of the ticket's card (its post or its last update)."""

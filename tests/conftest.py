@@ -119,3 +119,11 @@ def bot(database_url: str, slack: FakeSlack) -> Iterator[Bot]:
     running = Bot(slack, bot_settings(database_url, slack)).start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def sqlite_bot(tmp_path: Path, sqlite_template: SqliteTemplate, slack: FakeSlack) -> Iterator[Bot]:
+    """The real server on SQLite only, for tests of the HTTP edge that no database changes."""
+    running = Bot(slack, bot_settings(sqlite_template.fresh_database(tmp_path), slack)).start()
+    yield running
+    running.stop()

@@ -104,6 +104,20 @@ def test_signature_of_another_secret_is_401() -> None:
             urlencode({"payload": json.dumps({"type": "block_actions", "actions": []})}).encode(),
             FORM,
         ),
+        (
+            urlencode(
+                {
+                    "payload": json.dumps(
+                        {"type": "view_submission", "view": {"state": {}}, "user": {"id": "U1"}}
+                    )
+                }
+            ).encode(),
+            FORM,
+        ),
+        (
+            b'{"type": "event_callback", "event": {"type": "workflow_step_execute"}}',
+            "application/json",
+        ),
         (b"text=hello", FORM),
         (b"&&&==", FORM),
         (b"{", "application/json"),
