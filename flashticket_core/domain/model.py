@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
@@ -86,10 +87,29 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         Index(None, "reporter_id", "status"),
-        Index(None, "status", "priority"),
         Index(None, "assignee_id", "status"),
-        Index(None, "created_at"),
-        Index(None, "resolved_at"),
+        # Partial indexes over live (not deleted) tickets let the statistics count
+        # from the index alone, so their cost follows the tickets in the period,
+        # not every ticket ever opened.
+        Index(
+            "ix_tickets_live_status_priority",
+            "status",
+            "priority",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_tickets_live_created_at",
+            "created_at",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_tickets_live_resolved_at",
+            "resolved_at",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 
