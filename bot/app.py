@@ -11,7 +11,6 @@ from slack_sdk import WebClient
 
 from bot import listeners
 from flashticket_core.bootstrap import Core
-from flashticket_core.domain.enums import Role
 
 log = logging.getLogger("flashticket.bot")
 
@@ -38,7 +37,6 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
     def put_core_in_context(context: BoltContext, next: Callable[[], Any]) -> Any:
         context["service"] = core.service
         context["lang"] = settings.flashticket_language
-        context["role"] = core.service.role_of(context.user_id) if context.user_id else Role.USER
         return next()
 
     listeners.register(app)

@@ -297,11 +297,13 @@ def ticket_list(lang: Language, title: str, page: Page | list[TicketSummary]) ->
     items = page.items if isinstance(page, Page) else page
     total = page.total if isinstance(page, Page) else len(page)
     lines: list[str] = []
+    budget = SECTION_MAX - 100
     for ticket in items:
         line = ticket_line(lang, ticket)
-        if sum(len(x) + 1 for x in lines) + len(line) > SECTION_MAX - 100:
+        if len(line) + 1 > budget:
             break
         lines.append(line)
+        budget -= len(line) + 1
     blocks: list[Block] = [HeaderBlock(text=clip(title, 150))]
     blocks.append(
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines) or _t("bot.list.empty", lang)))

@@ -75,6 +75,9 @@ class Turn:
 
     @property
     def role(self) -> Role:
+        """The actor's role, looked up on first use (most requests never need it)."""
+        if "role" not in self.context:
+            self.context["role"] = self.service.role_of(self.actor)
         role: Role = self.context["role"]
         return role
 

@@ -581,3 +581,16 @@ def _parse_args(raw: bytes, content_type: str) -> dict[str, Any]:
             with contextlib.suppress(ValueError):
                 args[key] = json.loads(args[key])
     return args
+
+
+def main() -> None:
+    """Run the fake on its own (benchmarks): prints its base URL, serves until stdin closes."""
+    import sys
+
+    with FakeSlack() as fake:
+        print(fake.base_url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
