@@ -107,12 +107,10 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     """Build and start everything; raises StartupError with one clear line."""
     client = web_client(settings)
     signing_secret = check_settings(settings)
+    check_token(client)
     core = bootstrap(settings)
-    try:
-        app = create_app(core, client)
-    except Exception as error:
-        core.close()
-        raise StartupError(f"Slack refused the bot token: {_slack_reason(error)}") from None
+    # The token was just checked; Bolt need not call auth.test again at construction.
+    app = create_app(core, client, verify_token=False)
     transport = SlackTransport(
         client,
         support_channel=settings.flashticket_support_channel or "",
@@ -154,8 +152,12 @@ def serve(settings: Settings) -> None:
     log.info("stopped")
 
 
-def _slack_reason(error: Exception) -> str:
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error"))
-    cause = error.__cause__ or error
-    return " ".join(str(cause).split())[:200]
+def check_token(client: WebClient) -> None:
+    try:
+        client.auth_test()
+    except SlackApiError as error:
+        raise StartupError(f"Slack refused the bot token: {error.response.get('error')}") from None
+    except OSError as error:
+        raise StartupError(
+            f"cannot reach Slack's Web API at {client.base_url}: {' '.join(str(error).split())[:200]}"
+        ) from None

@@ -19,6 +19,15 @@ def test_every_key_in_both_languages_with_the_same_placeholders(key: str) -> Non
     assert placeholders(texts[Language.EN]) == placeholders(texts[Language.DE])
 
 
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("key", sorted(CATALOG))
+def test_every_message_renders_in_both_languages(key: str, language: Language) -> None:
+    params = {name: f"<{name}>" for name in placeholders(CATALOG[key][Language.EN])}
+    text = translate(key, language, **params)
+    assert all(value in text for value in params.values())
+    assert "{" not in text.replace("{{", "")
+
+
 def test_spec_labels_in_german() -> None:
     german = {s: translate(s.label_key, "de") for s in Status}
     assert german == {

@@ -1,0 +1,140 @@
+"""`flashticket serve` as a process: one clear line for every start-up problem, a clean
+SIGTERM, and the two required endpoints."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET, SUPPORT_CHANNEL
+from tests.fakes.slack_api import FakeSlack
+from tests.slack_requests import SlackClientSimulator
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(tmp_path: Path, slack: FakeSlack, **overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FLASHTICKET_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.base_url,
+        FLASHTICKET_SUPPORT_CHANNEL=SUPPORT_CHANNEL,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tickets.db'}",
+        PORT=str(free_port()),
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v != ""}
+
+
+def serve(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"SLACK_BOT_TOKEN": ""}, "SLACK_BOT_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "must be a bot token"),
+        ({"SLACK_BOT_TOKEN": "xoxb-revoked"}, "Slack refused the bot token: invalid_auth"),
+        ({"FLASHTICKET_SUPPORT_CHANNEL": ""}, "FLASHTICKET_SUPPORT_CHANNEL is not set"),
+        ({"FLASHTICKET_SUPPORT_CHANNEL": "#support"}, "must be a channel ID"),
+        ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET is not set"),
+        ({"SLACK_APP_TOKEN": "xoxb-wrong-kind"}, "SLACK_APP_TOKEN must be an app-level token"),
+        ({"PORT": "99999"}, "PORT"),
+        ({"SLACK_API_URL": "http://127.0.0.1:1/api/"}, "cannot reach Slack's Web API"),
+        ({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, "cannot use the database"),
+    ],
+)
+def test_start_up_problems_are_one_clear_line(
+    tmp_path: Path, slack: FakeSlack, overrides: dict[str, str], expected: str
+) -> None:
+    result = serve(environment(tmp_path, slack, **overrides), tmp_path)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert lines, result.stdout
+    assert expected in lines[-1]
+    assert "Traceback" not in result.stderr
+    assert "xoxb-revoked" not in result.stderr
+
+
+def test_port_in_use_is_one_clear_line(tmp_path: Path, slack: FakeSlack) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = serve(environment(tmp_path, slack, PORT=str(port)), tmp_path)
+    assert result.returncode != 0
+    assert f"cannot listen on port {port}" in result.stderr.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def served(tmp_path: Path, slack: FakeSlack) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    env = environment(tmp_path, slack)
+    port = int(env["PORT"])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        assert process.poll() is None, process.communicate()
+        assert time.monotonic() < deadline, "serve did not come up"
+        time.sleep(0.05)  # waiting for another process to open its port
+    yield process, port
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+def test_serve_migrates_serves_and_stops_cleanly_on_sigterm(
+    served: tuple[subprocess.Popen[str], int], slack: FakeSlack, tmp_path: Path
+) -> None:
+    process, port = served
+    assert (tmp_path / "tickets.db").exists()
+    client = SlackClientSimulator(port, SIGNING_SECRET)
+    response = client.command("/ticket", "help", "UALICE0001", trigger_id=slack.issue_trigger_id())
+    assert response.status == 200
+    assert "/ticket list" in response.json()["text"]
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "shutting down" in stderr
+    assert "Traceback" not in stderr
+    assert BOT_TOKEN not in stderr
+    assert SIGNING_SECRET not in stderr
