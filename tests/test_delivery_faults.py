@@ -1,0 +1,181 @@
+"""The delivery worker against a misbehaving Slack: every expected message arrives once,
+in order per ticket, whatever the Web API does in between."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from slack_sdk import WebClient
+
+from bot.transport import SlackTransport
+from flashticket_core.bootstrap import Core
+from flashticket_core.domain.enums import Role, Status
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.services import TicketService
+from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
+from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
+from tests.fakes.slack_api import Call, FakeSlack
+
+
+@pytest.fixture
+def worker(core: Core, slack: FakeSlack) -> DeliveryWorker:
+    client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=1)
+    transport = SlackTransport(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
+    return core.delivery_worker(transport)
+
+
+def delivered(slack: FakeSlack) -> list[Call]:
+    return [c for c in slack.calls() if c.method in ("chat.postMessage", "chat.update") and c.ok]
+
+
+def story(service: TicketService) -> int:
+    """One ticket's life: 8 messages (root, card, 2 status DMs, reply DM + thread, 2 card updates)."""
+    ticket = service.open_ticket(ALICE, title="Laptop fan loud")
+    service.change_status(SUPPORT, ticket.id, Status.IN_PROGRESS)
+    service.add_support_reply(SUPPORT, ticket.id, "Try the BIOS update")
+    service.change_status(SUPPORT, ticket.id, Status.RESOLVED)
+    return ticket.id
+
+
+def deliver_all(worker: DeliveryWorker, clock: Clock, rounds: int = 40) -> None:
+    """Run the worker, moving the clock past every back-off, until nothing is pending."""
+    for _ in range(rounds):
+        worker.drain()
+        clock.advance(seconds=301)
+    worker.drain()
+
+
+def assert_story_arrived_once_in_order(slack: FakeSlack) -> None:
+    calls = delivered(slack)
+    roots = [c for c in calls if c.args["channel"] == ALICE and not c.args.get("thread_ts")]
+    assert len(roots) == 1, [(c.method, c.args.get("text"), c.response) for c in roots]
+    root_ts = roots[0].response["ts"]
+    dm_thread = [c.args["text"] for c in calls if c.args.get("thread_ts") == root_ts]
+    assert len(dm_thread) == 3
+    assert "In progress" in dm_thread[0]
+    assert "Try the BIOS update" in dm_thread[1]
+    assert "Resolved" in dm_thread[2]
+    cards = [
+        c
+        for c in calls
+        if c.method == "chat.postMessage"
+        and c.args["channel"] == SUPPORT_CHANNEL
+        and not c.args.get("thread_ts")
+    ]
+    assert len(cards) == 1
+    texts = Counter(
+        str(c.args.get("text")) + str(c.args.get("thread_ts"))
+        for c in calls
+        if c.method == "chat.postMessage"
+    )
+    assert max(texts.values()) == 1, texts  # nothing posted twice
+    # The card's last update shows the final state.
+    updates = [c for c in calls if c.method == "chat.update"]
+    assert "Resolved" in str(updates[-1].args["blocks"])
+    # The root went out before any reply in its thread.
+    assert calls.index(roots[0]) < min(
+        calls.index(c) for c in calls if c.args.get("thread_ts") == root_ts
+    )
+
+
+@pytest.fixture
+def service_with_support(
+    service: TicketService, worker: DeliveryWorker, slack: FakeSlack
+) -> TicketService:
+    worker.drain()  # the role DM of the grant
+    slack.clear()
+    return service
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"status": 500, "count": 3},
+        {"status": 503, "count": 2, "error": "service_unavailable"},
+        {"error": "internal_error", "count": 2},
+        {"status": 429, "retry_after": 30, "count": 2},
+        {"reset": True, "count": 2},
+        {"delay": 2.0, "count": 1},  # past the client's 1 s timeout
+    ],
+    ids=["500", "503", "ok-false-internal", "429", "reset", "hang"],
+)
+def test_transient_faults_delay_but_never_lose_or_duplicate(
+    service_with_support: TicketService,
+    worker: DeliveryWorker,
+    slack: FakeSlack,
+    clock: Clock,
+    fault: dict[str, object],
+) -> None:
+    options = dict(fault)
+    count = int(options.pop("count"))  # type: ignore[call-overload]
+    slack.fail_next("chat.postMessage", count, **options)  # type: ignore[arg-type]
+    slack.fail_next("chat.update", count, **options)  # type: ignore[arg-type]
+    story(service_with_support)
+    deliver_all(worker, clock)
+    assert_story_arrived_once_in_order(slack)
+    assert service_with_support.undelivered_messages(ADMIN) == []
+
+
+def test_retry_after_is_honoured(
+    service_with_support: TicketService, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
+) -> None:
+    slack.fail_next("chat.postMessage", 1, status=429, retry_after=120)
+    service_with_support.open_ticket(ALICE, title="Printer")
+    worker.drain()
+    assert delivered(slack) == []
+    clock.advance(seconds=119)
+    worker.drain()
+    assert delivered(slack) == []
+    clock.advance(seconds=2)
+    worker.drain()
+    assert len(delivered(slack)) == 2
+
+
+def test_connection_refused_is_retried(
+    core: Core, service_with_support: TicketService, clock: Clock, slack: FakeSlack
+) -> None:
+    nowhere = WebClient(token=BOT_TOKEN, base_url="http://127.0.0.1:1/api/", timeout=1)
+    refused = core.delivery_worker(
+        SlackTransport(nowhere, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
+    )
+    service_with_support.open_ticket(ALICE, title="Printer")
+    refused.drain()
+    pending = service_with_support.undelivered_messages(ADMIN)
+    assert pending
+    assert all(m.status == "pending" and "network" in (m.last_error or "") for m in pending)
+    client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=1)
+    healthy = core.delivery_worker(
+        SlackTransport(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
+    )
+    deliver_all(healthy, clock, rounds=2)
+    assert len(delivered(slack)) == 2
+
+
+def test_permanent_errors_are_failed_listed_and_retryable(
+    service_with_support: TicketService, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
+) -> None:
+    slack.fail_next("chat.postMessage", 1, error="not_in_channel")
+    service_with_support.open_ticket(ALICE, title="Printer")
+    worker.drain()
+    failed = service_with_support.undelivered_messages(ADMIN)
+    assert [(m.status, m.last_error) for m in failed] == [("failed", "not_in_channel")]
+    assert service_with_support.retry_failed_messages(ADMIN) == 1
+    deliver_all(worker, clock, rounds=2)
+    assert service_with_support.undelivered_messages(ADMIN) == []
+    assert len(delivered(slack)) == 2
+
+
+def test_revoked_token_fails_for_good(
+    core: Core, service_with_support: TicketService, clock: Clock, slack: FakeSlack
+) -> None:
+    revoked = WebClient(token="xoxb-revoked", base_url=slack.base_url, timeout=1)
+    worker = core.delivery_worker(
+        SlackTransport(revoked, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
+    )
+    service_with_support.grant(ADMIN, "UNEWSUPPORT", Role.SUPPORT)
+    worker.drain()
+    assert [m.last_error for m in service_with_support.undelivered_messages(ADMIN)] == [
+        "invalid_auth"
+    ]
