@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -38,6 +38,9 @@ class Core:
             listener()
 
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
+        options.setdefault(
+            "lease", timedelta(seconds=self.settings.flashticket_delivery_lease_seconds)
+        )
         worker = DeliveryWorker(self.engine, transport, clock=self.clock, **options)
         self.committed_listeners.append(worker.wake)
         return worker

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     flashticket_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     flashticket_language: Language = Language.EN
     port: int = Field(default=3000, ge=0, le=65535)
+    # How long a delivery worker owns a message it took; after a crash another worker
+    # (or the restarted one) sends it once this has passed. Longer than a Slack call.
+    flashticket_delivery_lease_seconds: int = Field(default=30, ge=1, le=3600)
 
     @field_validator("flashticket_admins", mode="before")
     @classmethod

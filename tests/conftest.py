@@ -127,3 +127,14 @@ def sqlite_bot(tmp_path: Path, sqlite_template: SqliteTemplate, slack: FakeSlack
     running = Bot(slack, bot_settings(sqlite_template.fresh_database(tmp_path), slack)).start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path, sqlite_template: SqliteTemplate) -> str:
+    return sqlite_template.fresh_database(tmp_path)
+
+
+@pytest.fixture
+def postgres_database_url(postgres_server: PostgresServer) -> str:
+    require_postgres(postgres_server)
+    return postgres_server.fresh_database()

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=30)
 
 
 class TemporaryFailure(Exception):
@@ -122,8 +122,10 @@ class DeliveryWorker:
         batch_size: int = 20,
         poll_interval: float = 2.0,
         worker_id: str | None = None,
+        lease: timedelta = LEASE,
     ) -> None:
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._lease = lease
         self._transport = transport
         self._clock = clock
         self._batch_size = batch_size
@@ -215,7 +217,7 @@ class DeliveryWorker:
                     row.status = MessageStatus.SUPERSEDED.value
                     superseded += 1
                     continue
-                row.claimed_until = now + LEASE
+                row.claimed_until = now + self._lease
                 row.claimed_by = self.worker_id
                 outgoing.append(self._outgoing(session, row))
             session.commit()

@@ -59,6 +59,9 @@ class Fault:
     retry_after: float | None = None
     delay: float | None = None
     reset: bool = False
+    # Slack did the work (the message is posted) but the answer is late or lost:
+    # the window in which a sender that dies cannot know it succeeded.
+    accept: bool = False
 
 
 class BlockError(ValueError):
@@ -155,7 +158,9 @@ class FakeSlack:
                         f"timed out waiting for {what!r} x{count}; got "
                         f"{[c.method for c in self._calls]}"
                     )
-                self._changed.wait(remaining)
+                # A predicate may also look at state outside the fake (the database),
+                # so it is checked again at least every 50 ms, not only on new calls.
+                self._changed.wait(min(remaining, 0.05) if callable(what) else remaining)
             return [c for c in self._calls if callable(what) or c.method == what]
 
     def clear(self) -> None:
@@ -184,10 +189,11 @@ class FakeSlack:
         retry_after: float | None = None,
         delay: float | None = None,
         reset: bool = False,
+        accept: bool = False,
     ) -> None:
         with self._lock:
             self._faults.setdefault(method, []).append(
-                Fault(count, status, error, retry_after, delay, reset)
+                Fault(count, status, error, retry_after, delay, reset, accept)
             )
 
     def upload(self, file_id: str) -> bytes | None:
@@ -523,6 +529,8 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.slack._take_fault(method)
         if fault is not None:
             call.faulted = True
+            if fault.accept:
+                call.response = self.slack.handle(method, args, headers)
             self.slack._record(call)
             self._fault(fault)
             return

@@ -1,0 +1,77 @@
+"""`flashticket serve` as a separate process, for the tests that kill or multiply it."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET, SUPPORT_CHANNEL
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve_environment(database_url: str, slack_api_url: str, **overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FLASHTICKET_"))}
+    env.update(
+        PYTHONPATH=str(ROOT),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack_api_url,
+        FLASHTICKET_SUPPORT_CHANNEL=SUPPORT_CHANNEL,
+        FLASHTICKET_ADMINS="UADMIN0001",
+        DATABASE_URL=database_url,
+        PORT=str(free_port()),
+    )
+    env.update(overrides)
+    return {k: v for k, v in env.items() if v != ""}
+
+
+class ServeProcess:
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.env = env
+        self.port = int(env["PORT"])
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "serve"],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def wait_healthy(self, timeout: float = 60) -> ServeProcess:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"serve exited: {self.process.communicate()[1]}")
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.05)  # another process is opening its port; nothing to wait on
+        raise AssertionError("serve did not become healthy")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.communicate(timeout=30)
+
+    def terminate(self) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        _, stderr = self.process.communicate(timeout=60)
+        return stderr
