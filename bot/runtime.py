@@ -85,10 +85,19 @@ class Running:
         self.core.close()
 
 
-def start_scheduler(core: Core) -> BackgroundScheduler:
-    """APScheduler runs the periodic jobs; a database lease makes one replica do each round."""
+def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
+    """APScheduler runs the periodic jobs.
+
+    - outbox-poll: wakes the delivery worker for messages that became due after a
+      back-off, or that another replica wrote; a commit in this process wakes it at once.
+      Every replica polls; claiming rows (SKIP LOCKED) keeps each message to one worker.
+    - housekeeping: a database lease makes one replica do each round.
+    """
     leases = Leases(core.engine, clock=core.clock)
     scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(
+        worker.wake, "interval", seconds=1, id="outbox-poll", max_instances=1, coalesce=True
+    )
     scheduler.add_job(
         housekeeping,
         "interval",
@@ -116,7 +125,8 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         support_channel=settings.flashticket_support_channel or "",
         lang=settings.flashticket_language,
     )
-    worker = core.delivery_worker(transport)
+    # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
+    worker = core.delivery_worker(transport, poll_interval=30)
     worker.start()
     try:
         http = HttpServer(
@@ -126,7 +136,7 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         worker.stop()
         core.close()
         raise StartupError(f"cannot listen on port {settings.port}: {error.strerror}") from None
-    running = Running(core=core, worker=worker, http=http, scheduler=start_scheduler(core))
+    running = Running(core=core, worker=worker, http=http, scheduler=start_scheduler(core, worker))
     if settings.slack_app_token is not None:
         # Socket Mode: Slack's requests arrive over a WebSocket the bot opens; the HTTP
         # server then only answers /healthz.

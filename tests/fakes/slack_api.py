@@ -76,7 +76,9 @@ class FakeSlack:
         app_token: str = "xapp-test-token",
         trigger_ttl: float = 3.0,
         clock: Callable[[], float] = time.monotonic,
+        port: int = 0,
     ) -> None:
+        self._requested_port = port
         self.bot_token = bot_token
         self.app_token = app_token
         self.trigger_ttl = trigger_ttl
@@ -103,7 +105,7 @@ class FakeSlack:
         class Handler(_Handler):
             slack = fake
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._requested_port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -114,6 +116,13 @@ class FakeSlack:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._requested_port = self.port
+            self._server = None
+
+    def restart(self) -> None:
+        """Come back on the same port after `stop()` (a Slack outage that ends)."""
+        self._stopping.clear()
+        self.start()
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -123,7 +132,8 @@ class FakeSlack:
 
     @property
     def port(self) -> int:
-        assert self._server is not None
+        if self._server is None:
+            return self._requested_port
         return int(self._server.server_address[1])
 
     @property
