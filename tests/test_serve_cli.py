@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -138,3 +139,27 @@ def test_serve_migrates_serves_and_stops_cleanly_on_sigterm(
     assert "Traceback" not in stderr
     assert BOT_TOKEN not in stderr
     assert SIGNING_SECRET not in stderr
+
+
+def test_sigterm_lets_the_request_in_flight_finish(
+    served: tuple[subprocess.Popen[str], int], slack: FakeSlack
+) -> None:
+    process, port = served
+    slack.fail_next("views.open", 1, delay=1.5, accept=True)  # a slow Slack during /ticket
+    client = SlackClientSimulator(port, SIGNING_SECRET)
+    answers: list[int] = []
+    in_flight = threading.Thread(
+        target=lambda: answers.append(
+            client.command("/ticket", "", "UALICE0001", trigger_id=slack.issue_trigger_id()).status
+        )
+    )
+    in_flight.start()
+    slack.wait_for("views.open")  # the request is now inside the bot, waiting on Slack
+    process.send_signal(signal.SIGTERM)
+    in_flight.join(timeout=30)
+    _, stderr = process.communicate(timeout=30)
+    assert answers == [200]
+    assert process.returncode == 0, stderr
+    # New requests are no longer taken.
+    with pytest.raises(ConnectionRefusedError):
+        client.command("/ticket", "help", "UALICE0001")
