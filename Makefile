@@ -1,4 +1,5 @@
-# Two commands: `make run` starts FlashTicket, `make test` runs every check.
+# Two commands: `make shell` tries FlashTicket (no Slack needed), `make test` runs every
+# check. `make run` serves a real Slack workspace (settings in .env).
 # Both create the virtual environment from the lock file on first use.
 PYTHON ?= python3
 VENV ?= .venv
@@ -28,6 +29,9 @@ unit: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/flashticket serve
+
+shell: $(STAMP)
+	$(BIN)/flashticket shell
 
 bench: $(STAMP)
 	$(BIN)/python bench/core_bench.py

@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from alembic.util.exc import CommandError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,7 +28,7 @@ def _settings() -> Settings:
         raise SystemExit(f"flashticket: invalid setting: {problems}") from None
 
 
-def describe(error: SQLAlchemyError) -> str:
+def describe(error: SQLAlchemyError | CommandError) -> str:
     """The driver's own words (unreachable host, unwritable file), on one line.
 
     The driver's message never contains the password; SQLAlchemy's would echo SQL.
@@ -42,7 +43,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     try:
         schema.upgrade(engine)
         revision = schema.current_revision(engine)
-    except SQLAlchemyError as error:
+    except (SQLAlchemyError, CommandError) as error:
         raise SystemExit(f"flashticket: cannot migrate the database: {describe(error)}") from None
     finally:
         engine.dispose()
@@ -58,8 +59,44 @@ def cmd_serve(_args: argparse.Namespace) -> int:
         serve(settings)
     except StartupError as error:
         raise SystemExit(f"flashticket: {error}") from None
+    except (SQLAlchemyError, CommandError) as error:
+        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.console.shell import Shell
+    from flashticket_core.bootstrap import bootstrap
+
+    logging.getLogger().setLevel(logging.WARNING)  # the console shows what people see
+
+    # The console never touches the workspace's real database unless asked to.
+    settings = _settings().model_copy(
+        update={
+            "database_url": args.database,
+            "flashticket_admins": frozenset(),
+            "flashticket_support_channel": "CSUPPORT",
+        }
+    )
+    if args.language:
+        settings = settings.model_copy(update={"flashticket_language": args.language})
+    try:
+        core = bootstrap(settings)
     except SQLAlchemyError as error:
         raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+    shell = Shell(core, sys.stdout, admins=[args.admin])
+    core.service.configured_admins = frozenset({shell.workspace.user_id(args.admin)})
+    try:
+        shell.run(iter(sys.stdin), interactive=sys.stdin.isatty())
+    finally:
+        core.close()
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    from bot.surface import manifest, to_yaml
+
+    print(to_yaml(manifest(url=args.url, socket_mode=args.socket_mode, name=args.name)))
     return 0
 
 
@@ -74,6 +111,22 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", help="migrate, then serve Slack over HTTP on 0.0.0.0:$PORT (POST /slack/events)"
     )
     serve.set_defaults(run=cmd_serve)
+    shell = commands.add_parser(
+        "shell", help="try FlashTicket in a console: the same bot, Slack emulated in memory"
+    )
+    shell.add_argument(
+        "--database", default="sqlite:///data/shell.db", help="database URL (own SQLite file)"
+    )
+    shell.add_argument("--admin", default="admin", help="the name of the administrator")
+    shell.add_argument("--language", choices=["en", "de"], help="override FLASHTICKET_LANGUAGE")
+    shell.set_defaults(run=cmd_shell)
+    manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument(
+        "--url", help="public base URL of `flashticket serve`, e.g. https://tickets.example.com"
+    )
+    manifest.add_argument("--socket-mode", action="store_true", help="the Socket Mode variant")
+    manifest.add_argument("--name", default="FlashTicket", help="the app's name in Slack")
+    manifest.set_defaults(run=cmd_manifest)
     return parser
 
 

@@ -80,3 +80,20 @@ def test_malformed_setting_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "PORT" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_database_from_an_unknown_future_is_one_clear_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'future.db'}"
+    engine = make_engine(url)
+    try:
+        schema.upgrade(engine)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    finally:
+        engine.dispose()
+    result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url, PYTHONPATH=str(Path.cwd()))
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("flashticket: cannot migrate the database")
+    assert "ffffffffffff" in last
+    assert "Traceback" not in result.stderr

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.payloads import user_of_mention
+from bot.surface import ADMIN_COMMAND, TICKET_COMMAND
 from bot.turn import Kind, Turn, listener
 from flashticket_core.errors import InvalidInput
 from flashticket_core.service_layer.services import parse_role
@@ -21,8 +22,8 @@ ADMIN_SUBCOMMANDS = ("grant", "revoke", "roles", "outbox", "delete", "help")
 
 
 def register(app: App) -> None:
-    app.command("/ticket")(listener(Kind.COMMAND)(ticket_command))
-    app.command("/ticket-admin")(listener(Kind.COMMAND)(admin_command))
+    app.command(TICKET_COMMAND)(listener(Kind.COMMAND)(ticket_command))
+    app.command(ADMIN_COMMAND)(listener(Kind.COMMAND)(admin_command))
 
 
 def _words(turn: Turn) -> list[str]:

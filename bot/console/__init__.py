@@ -1,0 +1,1 @@
+"""The local console: the real Bolt app and core against a Slack emulated in-process."""

@@ -1,0 +1,111 @@
+"""What FlashTicket asks of a Slack workspace: commands, events, scopes.
+
+The listeners register exactly these, and `flashticket manifest` prints exactly these,
+so the app created from the manifest and the running bot cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TICKET_COMMAND = "/ticket"
+ADMIN_COMMAND = "/ticket-admin"
+
+SLASH_COMMANDS: dict[str, dict[str, str]] = {
+    TICKET_COMMAND: {
+        "description": "Open, list, show and search help desk tickets",
+        "usage_hint": "[title] | list | show <id> | search <words> | stats [days] | help",
+    },
+    ADMIN_COMMAND: {
+        "description": "Manage who is support or admin; undelivered messages",
+        "usage_hint": "grant @person user|support|admin | revoke @person | roles | outbox",
+    },
+}
+
+# Events the bot subscribes to, and why.
+BOT_EVENTS: dict[str, str] = {
+    "message.im": "the reporter's answers in their ticket's DM thread",
+}
+
+# Bot token scopes, each with the reason it is needed; nothing more is asked for.
+BOT_SCOPES: dict[str, str] = {
+    "commands": "the /ticket and /ticket-admin slash commands",
+    "chat:write": (
+        "post and update the ticket card in the support channel, the DMs to reporters, "
+        "thread replies and ephemeral answers"
+    ),
+    "im:history": "receive message.im events: what reporters write in their DM threads",
+}
+
+EVENTS_PATH = "/slack/events"
+
+
+def manifest(*, url: str | None, socket_mode: bool, name: str = "FlashTicket") -> dict[str, Any]:
+    """The app manifest for HTTP mode (every request URL at `url` + /slack/events) or Socket Mode."""
+    request_url = (
+        None
+        if socket_mode
+        else f"{(url or 'https://tickets.example.com').rstrip('/')}{EVENTS_PATH}"
+    )
+    commands = []
+    for command, text in SLASH_COMMANDS.items():
+        entry: dict[str, Any] = {"command": command}
+        if request_url:
+            entry["url"] = request_url
+        entry.update(text)
+        commands.append(entry)
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if request_url:
+        events = {"request_url": request_url, **events}
+        interactivity["request_url"] = request_url
+    return {
+        "display_information": {"name": name, "description": "IT help desk tickets in Slack"},
+        "features": {
+            "app_home": {"messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
+            "bot_user": {"display_name": name, "always_online": True},
+            "slash_commands": commands,
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": socket_mode,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def to_yaml(value: Any, indent: int = 0) -> str:
+    """YAML for the manifest's plain data (dicts, lists, strings, booleans)."""
+    pad = "  " * indent
+    lines: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict | list) and item:
+                lines.append(f"{pad}{key}:")
+                lines.append(to_yaml(item, indent + 1))
+            else:
+                lines.append(f"{pad}{key}: {_scalar(item)}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                first, *rest = to_yaml(item, indent + 1).splitlines()
+                lines.append(f"{pad}- {first.strip()}")
+                lines.extend(rest)
+            else:
+                lines.append(f"{pad}- {_scalar(item)}")
+    return "\n".join(lines)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict | list):
+        return "{}" if isinstance(value, dict) else "[]"
+    text = str(value)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

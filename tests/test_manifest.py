@@ -1,0 +1,129 @@
+"""`flashticket manifest`: valid YAML that asks for exactly what the bot registers and uses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import yaml
+from slack_bolt import BoltRequest
+
+from bot.app import create_app
+from bot.surface import BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS
+from flashticket_core.bootstrap import Core
+from tests.bot_harness import Bot
+from tests.conftest import ADMIN, ALICE
+from tests.fakes.slack_api import FakeSlack
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Which bot scope each Web API method the bot calls needs (Slack's method docs).
+SCOPE_OF_METHOD = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "views.open": None,
+    "views.publish": None,
+    "auth.test": None,
+}
+SCOPE_OF_EVENT = {"message.im": "im:history"}
+
+
+def run_manifest(*args: str) -> dict[str, Any]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "manifest", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    loaded: dict[str, Any] = yaml.safe_load(result.stdout)
+    return loaded
+
+
+def test_http_manifest_points_every_request_url_at_slack_events() -> None:
+    manifest = run_manifest("--url", "https://tickets.example.org/")
+    url = "https://tickets.example.org/slack/events"
+    commands = manifest["features"]["slash_commands"]
+    assert [c["command"] for c in commands] == ["/ticket", "/ticket-admin"]
+    assert {c["url"] for c in commands} == {url}
+    settings = manifest["settings"]
+    assert settings["event_subscriptions"]["request_url"] == url
+    assert settings["interactivity"] == {"is_enabled": True, "request_url": url}
+    assert settings["socket_mode_enabled"] is False
+    assert manifest["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "im:history"]
+    assert settings["event_subscriptions"]["bot_events"] == ["message.im"]
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+
+
+def test_socket_mode_manifest_has_no_request_urls() -> None:
+    manifest = run_manifest("--socket-mode")
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "request_url" not in manifest["settings"]["event_subscriptions"]
+    assert "request_url" not in manifest["settings"]["interactivity"]
+    assert all("url" not in c for c in manifest["features"]["slash_commands"])
+    assert "url" not in json.dumps(manifest["features"]["slash_commands"])
+
+
+def dispatch(app: Any, body: str, content_type: str) -> int:
+    response = app.dispatch(BoltRequest(body=body, headers={"content-type": [content_type]}))
+    return int(response.status)
+
+
+def test_the_bot_handles_exactly_the_manifests_commands_and_events(
+    core: Core, slack: FakeSlack
+) -> None:
+    from slack_sdk import WebClient
+
+    app = create_app(
+        core, WebClient(token="xoxb-test-token", base_url=slack.base_url), verify_token=False
+    )
+    for command in SLASH_COMMANDS:
+        body = urlencode({"command": command, "text": "help", "user_id": ALICE, "team_id": "T1"})
+        assert dispatch(app, body, "application/x-www-form-urlencoded") == 200, command
+    unknown = urlencode({"command": "/not-ours", "text": "", "user_id": ALICE, "team_id": "T1"})
+    assert dispatch(app, unknown, "application/x-www-form-urlencoded") == 404
+    for event in BOT_EVENTS:
+        event_type, _, channel_type = event.partition(".")
+        envelope = {
+            "type": "event_callback",
+            "team_id": "T1",
+            "event_id": "Ev1",
+            "event": {
+                "type": event_type,
+                "channel_type": channel_type,
+                "user": ALICE,
+                "text": "x",
+                "ts": "1.0",
+                "channel": "D1",
+            },
+        }
+        assert dispatch(app, json.dumps(envelope), "application/json") == 200, event
+    other = {
+        "type": "event_callback",
+        "team_id": "T1",
+        "event_id": "Ev2",
+        "event": {"type": "reaction_added", "user": ALICE},
+    }
+    assert dispatch(app, json.dumps(other), "application/json") == 404
+
+
+def test_scopes_are_exactly_what_the_bot_uses(bot: Bot) -> None:
+    """Walk the story, record every Web API method the bot called, map them to scopes."""
+    ticket_id = bot.open_ticket(ALICE, "Scanner jams")
+    bot.click(ALICE, ticket_id, "ticket.take")  # refused: an ephemeral answer
+    bot.command(ADMIN, f"grant <@{ALICE}> support", command="/ticket-admin")
+    bot.click(ALICE, ticket_id, "ticket.take")
+    bot.slack.wait_for(lambda calls: any(c.method == "chat.update" for c in calls))
+    used_methods = {c.method for c in bot.slack.calls() if c.method != "response_url"}
+    assert used_methods <= set(SCOPE_OF_METHOD), used_methods - set(SCOPE_OF_METHOD)
+    needed = (
+        {SCOPE_OF_METHOD[m] for m in used_methods} | set(SCOPE_OF_EVENT.values()) | {"commands"}
+    )
+    needed.discard(None)
+    assert needed == set(BOT_SCOPES)
