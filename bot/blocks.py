@@ -31,7 +31,14 @@ from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role
 from flashticket_core.domain.model import DESCRIPTION_MAX, ENTRY_MAX, TITLE_MAX
 from flashticket_core.i18n import Language, translate
 from flashticket_core.service_layer.delivery import TicketState
-from flashticket_core.service_layer.views import Page, Statistics, TicketDetail, TicketSummary
+from flashticket_core.service_layer.views import (
+    Home,
+    HomeTicket,
+    Page,
+    Statistics,
+    TicketDetail,
+    TicketSummary,
+)
 
 SECTION_MAX = 3000
 MESSAGE_BLOCKS_MAX = 50
@@ -45,6 +52,7 @@ STATUS = "ticket.status"
 PRIORITY = "ticket.priority"
 REPLY = "ticket.reply"
 NOTE = "ticket.note"
+HOME_NEW_TICKET = "home.new_ticket"
 
 Blocks = list[dict[str, Any]]
 
@@ -459,3 +467,132 @@ def roles(lang: Language, rows: list[tuple[str, Role, bool]]) -> Blocks:
             _section_of_lines(lang, _t("bot.roles.title", lang), lines),
         ]
     )
+
+
+# -- App Home ---------------------------------------------------------------------
+
+
+def home(lang: Language, data: Home) -> dict[str, Any]:
+    """The App Home tab: a fixed number of blocks whatever the number of tickets."""
+    blocks: list[Block] = [
+        HeaderBlock(text=_t("bot.home.title", lang)),
+        ActionsBlock(
+            block_id="home_actions",
+            elements=[
+                ButtonElement(
+                    text=_t("bot.home.new_ticket", lang),
+                    action_id=HOME_NEW_TICKET,
+                    value="new",
+                    style="primary",
+                )
+            ],
+        ),
+    ]
+    if data.kpis is not None:
+        kpis = data.kpis
+        by_status = ", ".join(
+            f"{_t(s.label_key, lang)} {n}" for s, n in kpis.open_by_status.items()
+        )
+        by_priority = ", ".join(
+            f"{_t(p.label_key, lang)} {n}" for p, n in kpis.open_by_priority.items()
+        )
+        none = _t("bot.stats.none", lang)
+        blocks.append(DividerBlock())
+        blocks.append(
+            SectionBlock(
+                block_id="kpis",
+                text=MarkdownTextObject(
+                    text=f"*{_t('bot.home.kpis', lang, days=kpis.period_days)}*"
+                ),
+                fields=[
+                    MarkdownTextObject(
+                        text=f"*{_t('bot.home.kpi.open', lang)}*\n{sum(kpis.open_by_status.values())} ({by_status})"
+                    ),
+                    MarkdownTextObject(
+                        text=f"*{_t('bot.home.kpi.today', lang)}*\n{kpis.opened_today}"
+                    ),
+                    MarkdownTextObject(
+                        text=f"*{_t('bot.home.kpi.first_reply', lang)}*\n"
+                        + (
+                            _duration(kpis.median_seconds_to_first_reply)
+                            if kpis.median_seconds_to_first_reply is not None
+                            else none
+                        )
+                    ),
+                    MarkdownTextObject(
+                        text=f"*{_t('bot.home.kpi.resolve', lang)}*\n"
+                        + (
+                            _duration(kpis.median_seconds_to_resolve)
+                            if kpis.median_seconds_to_resolve is not None
+                            else none
+                        )
+                    ),
+                    MarkdownTextObject(
+                        text=f"*{_t('bot.home.kpi.by_priority', lang)}*\n{by_priority}"
+                    ),
+                ],
+            )
+        )
+    if data.queue is not None:
+        blocks.append(DividerBlock())
+        blocks.append(
+            _page_section(
+                lang, "queue", _t("bot.home.queue", lang, total=data.queue.total), data.queue
+            )
+        )
+    if data.assigned_to_me is not None:
+        title = _t("bot.home.assigned", lang, total=data.assigned_to_me.total)
+        blocks.append(_page_section(lang, "assigned", title, data.assigned_to_me))
+    blocks.append(DividerBlock())
+    blocks.append(
+        _home_tickets(
+            lang,
+            "my_open",
+            _t("bot.home.my_open", lang, total=data.my_open.total),
+            data.my_open_with_replies,
+            data.my_open.total,
+        )
+    )
+    if data.my_recently_finished:
+        blocks.append(
+            _home_tickets(
+                lang,
+                "finished",
+                _t("bot.home.recently_finished", lang),
+                data.my_recently_finished,
+                len(data.my_recently_finished),
+            )
+        )
+    return View(type="home", blocks=blocks).to_dict()
+
+
+def _page_section(lang: Language, block_id: str, title: str, page: Page) -> Block:
+    return _listing(lang, block_id, title, [ticket_line(lang, t) for t in page.items], page.total)
+
+
+def _home_tickets(
+    lang: Language, block_id: str, title: str, tickets: list[HomeTicket], total: int
+) -> Block:
+    lines = []
+    for item in tickets:
+        line = ticket_line(lang, item.ticket)
+        if item.latest_support_reply:
+            reply = escape(clip(" ".join(item.latest_support_reply.split()), 120))
+            line += "\n      _" + _t("bot.home.latest_reply", lang, text=reply) + "_"
+        lines.append(line)
+    return _listing(lang, block_id, title, lines, total)
+
+
+def _listing(lang: Language, block_id: str, title: str, lines: list[str], total: int) -> Block:
+    """A titled list that fits one section, saying how many more there are."""
+    kept: list[str] = []
+    budget = SECTION_MAX - len(title) - 100
+    for line in lines:
+        if len(line) + 1 > budget:
+            break
+        kept.append(line)
+        budget -= len(line) + 1
+    body = "\n".join(kept) or _t("bot.list.empty", lang)
+    if total > len(kept):
+        body += "\n" + _t("bot.list.more", lang, count=total - len(kept))
+    return SectionBlock(block_id=block_id, text=MarkdownTextObject(text=f"*{title}*\n{body}"))

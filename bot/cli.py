@@ -65,6 +65,7 @@ def cmd_serve(_args: argparse.Namespace) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.console.emulator import user_id_for
     from bot.console.shell import Shell
     from flashticket_core.bootstrap import bootstrap
 
@@ -74,7 +75,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     settings = _settings().model_copy(
         update={
             "database_url": args.database,
-            "flashticket_admins": frozenset(),
+            "flashticket_admins": frozenset({user_id_for(args.admin)}),
             "flashticket_support_channel": "CSUPPORT",
         }
     )
@@ -85,7 +86,6 @@ def cmd_shell(args: argparse.Namespace) -> int:
     except SQLAlchemyError as error:
         raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
     shell = Shell(core, sys.stdout, admins=[args.admin])
-    core.service.configured_admins = frozenset({shell.workspace.user_id(args.admin)})
     try:
         shell.run(iter(sys.stdin), interactive=sys.stdin.isatty())
     finally:

@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import blocks
 from bot.app import create_app
 from bot.server import HttpServer, SlackWsgi
 from bot.transport import SlackTransport
@@ -124,6 +126,7 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         client,
         support_channel=settings.flashticket_support_channel or "",
         lang=settings.flashticket_language,
+        home_view=lambda user: blocks.home(settings.flashticket_language, core.service.home(user)),
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     worker = core.delivery_worker(transport, poll_interval=30)
@@ -140,8 +143,11 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     if settings.slack_app_token is not None:
         # Socket Mode: Slack's requests arrive over a WebSocket the bot opens; the HTTP
         # server then only answers /healthz.
-        running.socket_mode = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-        running.socket_mode.connect()  # type: ignore[no-untyped-call]
+        try:
+            running.socket_mode = open_socket_mode(app, settings.slack_app_token.get_secret_value())
+        except StartupError:
+            running.stop()
+            raise
     return running
 
 
@@ -160,6 +166,25 @@ def serve(settings: Settings) -> None:
     log.info("FlashTicket listening on port %s", running.http.port)
     running.http.serve_forever()
     log.info("stopped")
+
+
+def open_socket_mode(app: App, app_token: str) -> SocketModeHandler:
+    """Connect out to Slack, or say in one line why not."""
+    handler = SocketModeHandler(app, app_token)
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:
+        handler.close()  # type: ignore[no-untyped-call]
+        reason = error.response.get("error")
+        raise StartupError(f"Slack refused SLACK_APP_TOKEN: {reason}") from None
+    except OSError as error:
+        handler.close()  # type: ignore[no-untyped-call]
+        reason = " ".join(str(error).split())[:200]
+        raise StartupError(f"cannot open Slack's Socket Mode connection: {reason}") from None
+    if not handler.client.is_connected():
+        handler.close()  # type: ignore[no-untyped-call]
+        raise StartupError("cannot open the Socket Mode connection Slack offered (WebSocket)")
+    return handler
 
 
 def check_token(client: WebClient) -> None:

@@ -25,6 +25,7 @@ SLASH_COMMANDS: dict[str, dict[str, str]] = {
 # Events the bot subscribes to, and why.
 BOT_EVENTS: dict[str, str] = {
     "message.im": "the reporter's answers in their ticket's DM thread",
+    "app_home_opened": "publish the App Home: own tickets; for support the queue and KPIs",
 }
 
 # Bot token scopes, each with the reason it is needed; nothing more is asked for.
@@ -62,7 +63,11 @@ def manifest(*, url: str | None, socket_mode: bool, name: str = "FlashTicket") -
     return {
         "display_information": {"name": name, "description": "IT help desk tickets in Slack"},
         "features": {
-            "app_home": {"messages_tab_enabled": True, "messages_tab_read_only_enabled": False},
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
         },

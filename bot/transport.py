@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import urllib.error
+from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
@@ -52,11 +54,23 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+HomeView = Callable[[str], dict[str, Any]]
+
+
 class SlackTransport(Transport):
-    def __init__(self, client: WebClient, *, support_channel: str, lang: Language) -> None:
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        support_channel: str,
+        lang: Language,
+        home_view: HomeView | None = None,
+    ) -> None:
         self.client = client
         self.support_channel = support_channel
         self.lang = lang
+        # Renders a person's App Home as it is now; None where no Home is published.
+        self.home_view = home_view
 
     def deliver(self, message: Outgoing) -> Delivered:
         try:
@@ -71,6 +85,11 @@ class SlackTransport(Transport):
     def _send(self, message: Outgoing) -> Delivered:
         ticket, thread, lang = message.ticket, message.thread, self.lang
         kind = message.kind
+        if kind is MessageKind.HOME:
+            user = message.payload["user"]
+            if self.home_view is not None:
+                self.client.views_publish(user_id=user, view=self.home_view(user))
+            return Delivered()
         if kind is MessageKind.DIRECT:
             user = message.payload["user"]
             text = blocks.role_text(lang, message.payload)

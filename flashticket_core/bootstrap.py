@@ -63,7 +63,7 @@ def bootstrap(
     sessions = session_factory(engine)
 
     def to_outbox(session: Session, event_list: list[Event]) -> None:
-        write_outbox(session, event_list, clock())
+        write_outbox(session, event_list, clock(), configured_admins=settings.flashticket_admins)
 
     def unit_of_work(write: bool = True) -> AbstractUnitOfWork:
         return SqlAlchemyUnitOfWork(

@@ -166,7 +166,9 @@ def test_priority_and_internal_note(bot: Bot) -> None:
     grant_support(bot)
     ticket_id = bot.open_ticket(ALICE, "Mail")
     assert bot.click(SUPPORTER, ticket_id, "ticket.priority", "high").status == 200
-    bot.slack.wait_for(lambda _: "High" in str(bot.card(ticket_id).args["blocks"]))
+    bot.slack.wait_for(
+        lambda _: "*Priority*\\nHigh" in json.dumps(bot.card(ticket_id).args["blocks"])
+    )
     assert bot.click(SUPPORTER, ticket_id, "ticket.note").status == 200
     modal = bot.slack.wait_for("views.open", count=2)[-1].args["view"]
     assert modal["callback_id"] == "internal_note"

@@ -30,7 +30,7 @@ SCOPE_OF_METHOD = {
     "views.publish": None,
     "auth.test": None,
 }
-SCOPE_OF_EVENT = {"message.im": "im:history"}
+SCOPE_OF_EVENT = {"message.im": "im:history", "app_home_opened": None}
 
 
 def run_manifest(*args: str) -> dict[str, Any]:
@@ -57,7 +57,8 @@ def test_http_manifest_points_every_request_url_at_slack_events() -> None:
     assert settings["interactivity"] == {"is_enabled": True, "request_url": url}
     assert settings["socket_mode_enabled"] is False
     assert manifest["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "im:history"]
-    assert settings["event_subscriptions"]["bot_events"] == ["message.im"]
+    assert settings["event_subscriptions"]["bot_events"] == ["message.im", "app_home_opened"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
 
 

@@ -66,6 +66,7 @@ def serve(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
         ({"FLASHTICKET_SUPPORT_CHANNEL": "#support"}, "must be a channel ID"),
         ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET is not set"),
         ({"SLACK_APP_TOKEN": "xoxb-wrong-kind"}, "SLACK_APP_TOKEN must be an app-level token"),
+        ({"SLACK_APP_TOKEN": "xapp-revoked"}, "Slack refused SLACK_APP_TOKEN: invalid_auth"),
         ({"PORT": "99999"}, "PORT"),
         ({"SLACK_API_URL": "http://127.0.0.1:1/api/"}, "cannot reach Slack's Web API"),
         ({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, "cannot use the database"),

@@ -48,6 +48,12 @@ class FeedItem:
     view: dict[str, Any] | None = None
 
 
+def user_id_for(name: str) -> str:
+    """A stable Slack-like user ID for a name (`@alice` -> `UALICE`)."""
+    clean = re.sub(r"[^A-Za-z0-9]", "", name.lstrip("@")).upper()[:20] or "ANON"
+    return "U" + clean
+
+
 class Workspace:
     def __init__(self) -> None:
         self.users: dict[str, str] = {}  # user ID -> name
@@ -62,9 +68,7 @@ class Workspace:
     # -- people ------------------------------------------------------------------
 
     def user_id(self, name: str) -> str:
-        """A stable Slack-like user ID for a name (`alice` -> `UALICE`)."""
-        clean = re.sub(r"[^A-Za-z0-9]", "", name.lstrip("@")).upper()[:20] or "ANON"
-        user_id = "U" + clean
+        user_id = user_id_for(name)
         self.users.setdefault(user_id, name.lstrip("@").lower())
         return user_id
 

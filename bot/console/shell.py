@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from slack_bolt import App, BoltRequest
 
+from bot import blocks
 from bot.app import create_app
 from bot.console.emulator import SUPPORT_CHANNEL, FeedItem, Workspace, console_client
 from bot.console.render import Renderer
@@ -36,6 +37,7 @@ Commands (you are one person at a time; everything the bot says is printed):
   reply N text             answer in the DM thread of ticket #N (as its reporter)
   channel                  show the support channel
   dm                       show your direct messages with the bot
+  home                     open your App Home (support: queue and key figures)
   help                     this help;  quit  leave
 In a form, type each field's value when asked (Enter keeps the [default], - empties
 an optional field, a number picks an option); `cancel` closes the form."""
@@ -51,10 +53,12 @@ class Shell:
             self.workspace.user_id(name)
         client = console_client(self.workspace)
         self.app: App = create_app(core, client, verify_token=False)
+        lang = core.settings.flashticket_language
         transport = SlackTransport(
             client,
             support_channel=core.settings.flashticket_support_channel or SUPPORT_CHANNEL,
-            lang=core.settings.flashticket_language,
+            lang=lang,
+            home_view=lambda user: blocks.home(lang, core.service.home(user)),
         )
         self.worker: DeliveryWorker = core.delivery_worker(transport)
         self.renderer = Renderer(self.workspace.name_of)
@@ -107,6 +111,8 @@ class Shell:
             self.show_channel(self.core.settings.flashticket_support_channel or SUPPORT_CHANNEL)
         elif word == "dm":
             self.show_channel(self.workspace.dm_channel(self.user))
+        elif word == "home":
+            self.open_home()
         elif word == "help":
             self.say(HELP.format(admins=", ".join("@" + a for a in self.admin_names) or "none"))
         else:
@@ -206,6 +212,16 @@ class Shell:
         self._dispatch(json.dumps(envelope), "application/json")
         self.say(f"(you wrote in the thread of #{number.lstrip('#')}) {text}")
 
+    def open_home(self) -> None:
+        envelope = {
+            "type": "event_callback",
+            "team_id": "TCONSOLE",
+            "event": {"type": "app_home_opened", "user": self.user, "tab": "home"},
+            "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
+            "event_time": int(time.time()),
+        }
+        self._dispatch(json.dumps(envelope), "application/json")
+
     # -- forms -------------------------------------------------------------------------
 
     def _fill_open_modal(self) -> None:
@@ -301,6 +317,12 @@ class Shell:
 
     def _print_item(self, item: FeedItem) -> None:
         if item.kind == "modal":
+            return
+        if item.kind == "home":
+            if item.user == self.user and item.view is not None:
+                self._print_box(
+                    "[App Home]", self.renderer.blocks(item.view["blocks"], channel="home")
+                )
             return
         message = item.message
         if message is None:

@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot import blocks
+from bot.listeners.commands import open_new_ticket_modal
 from bot.payloads import BadPayload, CardAction, action_raw_value
 from bot.turn import Kind, Turn, listener
 from flashticket_core.domain.enums import EntryKind
@@ -18,6 +19,11 @@ def register(app: App) -> None:
     app.action(blocks.PRIORITY)(listener(Kind.ACTION)(change_priority))
     app.action(blocks.REPLY)(listener(Kind.ACTION)(open_reply_modal))
     app.action(blocks.NOTE)(listener(Kind.ACTION)(open_note_modal))
+    app.action(blocks.HOME_NEW_TICKET)(listener(Kind.ACTION)(open_new_ticket_from_home))
+
+
+def open_new_ticket_from_home(turn: Turn) -> None:
+    open_new_ticket_modal(turn, title="")
 
 
 def _action(turn: Turn) -> CardAction:

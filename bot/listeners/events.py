@@ -1,4 +1,4 @@
-"""Events: the reporter answering in their ticket's DM thread."""
+"""Events: the reporter answering in their ticket's DM thread; the App Home opening."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot import blocks
 from bot.turn import Kind, Turn, listener
 from flashticket_core.errors import TicketError
 
@@ -15,6 +16,20 @@ log = logging.getLogger(__name__)
 
 def register(app: App) -> None:
     app.event("message")(listener(Kind.EVENT)(direct_message))
+    app.event("app_home_opened")(listener(Kind.EVENT)(home_opened))
+
+
+def home_opened(turn: Turn) -> None:
+    """Publish the person's Home now, and keep it current while they look at it."""
+    turn.ack()
+    event: Any = turn.body.get("event")
+    if not isinstance(event, dict) or event.get("tab", "home") != "home":
+        return
+    user = event.get("user")
+    if not isinstance(user, str):
+        return
+    turn.service.home_opened(user)
+    turn.client.views_publish(user_id=user, view=blocks.home(turn.lang, turn.service.home(user)))
 
 
 def direct_message(turn: Turn) -> None:

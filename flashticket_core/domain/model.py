@@ -355,11 +355,14 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index(None, "status", "next_attempt_at"),
         Index(None, "ticket_id", "status"),
+        Index(None, "recipient", "kind", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
+    # The person a message is for, when it is for one person (an App Home refresh).
+    recipient: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
     payload: Mapped[str] = mapped_column(Text, default="{}")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -411,3 +414,12 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     until: Mapped[datetime]
+
+
+class HomeViewer(Base):
+    """When someone last opened the bot's App Home: whose Home to keep current."""
+
+    __tablename__ = "home_viewers"
+
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
+    opened_at: Mapped[datetime]

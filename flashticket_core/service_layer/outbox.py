@@ -7,15 +7,16 @@ transaction, so a change and its messages are committed together or not at all.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flashticket_core.domain import events
-from flashticket_core.domain.enums import EntryKind
-from flashticket_core.domain.model import OutboxMessage
+from flashticket_core.domain.enums import EntryKind, Role
+from flashticket_core.domain.model import HomeViewer, OutboxMessage, RoleAssignment, Ticket
 
 
 class MessageKind(StrEnum):
@@ -25,6 +26,7 @@ class MessageKind(StrEnum):
     REPORTER_ROOT = "reporter_root"  # the DM that starts the reporter's thread
     REPORTER_THREAD = "reporter_thread"  # a reply in the reporter's DM thread
     DIRECT = "direct"  # a DM to a person, outside any ticket
+    HOME = "home"  # republish a person's App Home with the current state
 
 
 class MessageStatus(StrEnum):
@@ -102,7 +104,75 @@ def outbox_rows(event_list: list[events.Event], now: datetime) -> list[OutboxMes
     ]
 
 
-def write_outbox(session: Session, event_list: list[events.Event], now: datetime) -> int:
+# App Homes are republished for people who looked at theirs recently, at most once per
+# HOME_DEBOUNCE: a burst of changes becomes one views.publish per person.
+HOME_AUDIENCE_WINDOW = timedelta(minutes=30)
+HOME_DEBOUNCE = timedelta(seconds=2)
+
+
+def write_outbox(
+    session: Session,
+    event_list: list[events.Event],
+    now: datetime,
+    *,
+    configured_admins: frozenset[str] = frozenset(),
+) -> int:
     rows = outbox_rows(event_list, now)
+    rows.extend(home_refreshes(session, event_list, now, configured_admins))
     session.add_all(rows)
     return len(rows)
+
+
+def home_refreshes(
+    session: Session,
+    event_list: list[events.Event],
+    now: datetime,
+    configured_admins: frozenset[str],
+) -> list[OutboxMessage]:
+    """One pending Home refresh for each recent viewer whose Home shows what changed."""
+    ticket_ids = {e.ticket_id for e in event_list if isinstance(e, events.TicketEvent)}
+    role_users = {e.user_id for e in event_list if isinstance(e, events.RoleChanged)}
+    if not ticket_ids and not role_users:
+        return []
+    viewers = set(
+        session.scalars(
+            select(HomeViewer.user_id).where(HomeViewer.opened_at >= now - HOME_AUDIENCE_WINDOW)
+        )
+    )
+    if not viewers:
+        return []
+    support = configured_admins | set(
+        session.scalars(
+            select(RoleAssignment.user_id).where(
+                RoleAssignment.role.in_([Role.SUPPORT, Role.ADMIN])
+            )
+        )
+    )
+    involved = set(role_users)
+    for ticket in session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids))):
+        involved.add(ticket.reporter_id)
+        if ticket.assignee_id:
+            involved.add(ticket.assignee_id)
+    audience = viewers & (involved | support)
+    already_waiting = set(
+        session.scalars(
+            select(OutboxMessage.recipient).where(
+                OutboxMessage.kind == MessageKind.HOME.value,
+                OutboxMessage.status == MessageStatus.PENDING.value,
+                OutboxMessage.recipient.in_(audience),
+            )
+        )
+    )
+    return [
+        OutboxMessage(
+            ticket_id=None,
+            kind=MessageKind.HOME.value,
+            recipient=user,
+            payload=json.dumps({"user": user}),
+            status=MessageStatus.PENDING.value,
+            attempts=0,
+            next_attempt_at=now + HOME_DEBOUNCE,
+            created_at=now,
+        )
+        for user in sorted(audience - already_waiting)
+    ]

@@ -17,7 +17,13 @@ from flashticket_core.adapters.db import WRITE_TRANSACTION
 from flashticket_core.adapters.repository import role_of
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
-from flashticket_core.domain.model import ProcessedRequest, RoleAssignment, RoleChange, Ticket
+from flashticket_core.domain.model import (
+    HomeViewer,
+    ProcessedRequest,
+    RoleAssignment,
+    RoleChange,
+    Ticket,
+)
 from flashticket_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Translatable
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.unit_of_work import (
@@ -417,6 +423,29 @@ class TicketService:
                 reporter_id=None if role.is_support else actor_id,
                 limit=max(1, min(limit, MAX_PAGE)),
             )
+
+    def home(self, actor_id: str, *, limit: int = 20) -> views.Home:
+        """What the actor's App Home shows: their tickets; for support also queue and KPIs."""
+        with self._read() as session:
+            role = self._read_role(session, actor_id)
+            return views.home(
+                session,
+                user_id=actor_id,
+                is_support=role.is_support,
+                now=self._clock(),
+                limit=limit,
+            )
+
+    def home_opened(self, actor_id: str) -> None:
+        """Remember that the actor looks at their App Home, so changes keep it current."""
+        with self._read_sessions() as session:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            viewer = session.get(HomeViewer, actor_id)
+            if viewer is None:
+                session.add(HomeViewer(user_id=actor_id, opened_at=self._clock()))
+            else:
+                viewer.opened_at = self._clock()
+            session.commit()
 
     def statistics(self, actor_id: str, *, days: int = 30) -> views.Statistics:
         with self._read() as session:

@@ -255,19 +255,11 @@ def statistics(session: Session, *, now: datetime, days: int, months: int = 12) 
     resolved_count = (
         session.scalar(select(func.count()).select_from(Ticket).where(*resolved_filter)) or 0
     )
-    median: float | None = None
-    if resolved_count:
-        duration = seconds_between(Ticket.created_at, Ticket.resolved_at)
-        middle = list(
-            session.scalars(
-                select(duration)
-                .where(*resolved_filter)
-                .order_by(duration)
-                .limit(2 - resolved_count % 2)
-                .offset((resolved_count - 1) // 2)
-            )
-        )
-        median = sum(float(v) for v in middle) / len(middle)
+    median = (
+        _median(session, seconds_between(Ticket.created_at, Ticket.resolved_at), resolved_filter)
+        if resolved_count
+        else None
+    )
     return Statistics(
         open_by_status=open_by_status,
         open_by_priority=open_by_priority,
@@ -389,3 +381,131 @@ def requeue_failed(session: Session, now: datetime) -> int:
         .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class HomeTicket:
+    ticket: TicketSummary
+    latest_support_reply: str | None
+
+
+@dataclass(frozen=True)
+class Kpis:
+    open_by_status: dict[Status, int]
+    open_by_priority: dict[Priority, int]
+    opened_today: int
+    median_seconds_to_first_reply: float | None
+    median_seconds_to_resolve: float | None
+    period_days: int
+
+
+@dataclass(frozen=True)
+class Home:
+    """Everything a person's App Home shows; the support parts are empty for users."""
+
+    is_support: bool
+    my_open: Page
+    my_recently_finished: list[HomeTicket]
+    my_open_with_replies: list[HomeTicket]
+    queue: Page | None = None
+    assigned_to_me: Page | None = None
+    kpis: Kpis | None = None
+
+
+def latest_support_replies(session: Session, ticket_ids: list[int]) -> dict[int, str]:
+    """The newest support reply of each ticket, in one query."""
+    if not ticket_ids:
+        return {}
+    newest = (
+        select(func.max(ConversationEntry.id))
+        .where(
+            ConversationEntry.ticket_id.in_(ticket_ids),
+            ConversationEntry.kind == EntryKind.SUPPORT_REPLY,
+        )
+        .group_by(ConversationEntry.ticket_id)
+    )
+    rows = session.execute(
+        select(ConversationEntry.ticket_id, ConversationEntry.text).where(
+            ConversationEntry.id.in_(newest)
+        )
+    )
+    return {int(ticket_id): str(text) for ticket_id, text in rows}
+
+
+def home(session: Session, *, user_id: str, is_support: bool, now: datetime, limit: int) -> Home:
+    mine = list_tickets(session, reporter_id=user_id, newest_first=True, limit=limit)
+    finished_query = (
+        select(Ticket)
+        .where(
+            _live(),
+            Ticket.reporter_id == user_id,
+            Ticket.status.in_([Status.RESOLVED, Status.CLOSED]),
+            Ticket.updated_at >= now - timedelta(days=14),
+        )
+        .order_by(Ticket.updated_at.desc())
+        .limit(5)
+    )
+    finished = [TicketSummary.of(t) for t in session.scalars(finished_query)]
+    replies = latest_support_replies(session, [t.id for t in mine.items] + [t.id for t in finished])
+    result = Home(
+        is_support=is_support,
+        my_open=mine,
+        my_recently_finished=[HomeTicket(t, replies.get(t.id)) for t in finished],
+        my_open_with_replies=[HomeTicket(t, replies.get(t.id)) for t in mine.items],
+    )
+    if not is_support:
+        return result
+    return Home(
+        is_support=True,
+        my_open=result.my_open,
+        my_recently_finished=result.my_recently_finished,
+        my_open_with_replies=result.my_open_with_replies,
+        queue=list_tickets(session, limit=limit),
+        assigned_to_me=list_tickets(session, assignee_id=user_id, limit=limit),
+        kpis=kpis(session, now=now, days=30),
+    )
+
+
+def kpis(session: Session, *, now: datetime, days: int) -> Kpis:
+    stats = statistics(session, now=now, days=days, months=1)
+    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    opened_today = (
+        session.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(_live(), Ticket.created_at >= start_of_day)
+        )
+        or 0
+    )
+    since = now - timedelta(days=days)
+    first_reply = _median(
+        session,
+        seconds_between(Ticket.created_at, Ticket.first_response_at),
+        [_live(), Ticket.created_at >= since, Ticket.first_response_at.is_not(None)],
+    )
+    return Kpis(
+        open_by_status=stats.open_by_status,
+        open_by_priority=stats.open_by_priority,
+        opened_today=opened_today,
+        median_seconds_to_first_reply=first_reply,
+        median_seconds_to_resolve=stats.median_seconds_to_resolve,
+        period_days=days,
+    )
+
+
+def _median(
+    session: Session, value: ColumnElement[float], conditions: list[ColumnElement[bool]]
+) -> float | None:
+    count = session.scalar(select(func.count()).select_from(Ticket).where(*conditions)) or 0
+    if not count:
+        return None
+    middle = list(
+        session.scalars(
+            select(value)
+            .where(*conditions)
+            .order_by(value)
+            .limit(2 - count % 2)
+            .offset((count - 1) // 2)
+        )
+    )
+    return sum(float(v) for v in middle) / len(middle)

@@ -1,0 +1,430 @@
+"""The fake Slack Web API, driven by the real slack_sdk WebClient over HTTP.
+
+The other tests trust the fake to refuse what Slack refuses and to answer what Slack
+answers; these tests are why that trust is earned.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from tests.fakes.slack_api import Call, FakeSlack
+
+TOKEN = "xoxb-test-token"
+
+
+class Clock:
+    """Monotonic seconds the test moves by hand, so expiry needs no sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def fake(clock: Clock) -> Iterator[FakeSlack]:
+    with FakeSlack(TOKEN, trigger_ttl=3.0, clock=clock) as slack:
+        yield slack
+
+
+@pytest.fixture
+def client(fake: FakeSlack) -> WebClient:
+    return WebClient(token=TOKEN, base_url=fake.base_url, timeout=2)
+
+
+def section(text: str = "hi", **extra: Any) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}, **extra}
+
+
+def button(action_id: str, text: str = "Go", value: str = "1") -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": text},
+        "value": value,
+    }
+
+
+def modal(title: str = "New ticket", blocks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": "ticket",
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": "Create"},
+        "blocks": blocks if blocks is not None else [section()],
+    }
+
+
+def refusal(call: Any) -> SlackApiError:
+    """The SlackApiError a WebClient call raises; fails the test if it succeeds."""
+    with pytest.raises(SlackApiError) as raised:
+        call()
+    return raised.value
+
+
+# -- messages -------------------------------------------------------------------------
+
+
+def test_post_message_records_args_and_returns_increasing_ts(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    blocks = [section("*Printer* broken", block_id="b1")]
+    first = client.chat_postMessage(channel="C0SUPPORT", text="Printer broken", blocks=blocks)
+    second = client.chat_postMessage(channel="C0SUPPORT", text="reply", thread_ts=first["ts"])
+
+    assert first["ok"]
+    assert first["channel"] == "C0SUPPORT"
+    assert float(second["ts"]) > float(first["ts"])
+    assert second["message"]["thread_ts"] == first["ts"]
+    assert first["message"]["blocks"] == blocks
+    posted = fake.calls("chat.postMessage")
+    assert [c.args["text"] for c in posted] == ["Printer broken", "reply"]
+    assert posted[0].args["blocks"] == blocks  # decoded, not a JSON string
+    assert posted[0].headers["authorization"] == f"Bearer {TOKEN}"
+    assert all(c.ok and not c.faulted for c in posted)
+
+
+def test_form_body_with_json_string_fields_is_decoded(fake: FakeSlack, client: WebClient) -> None:
+    blocks = [section("form")]
+    client.api_call(
+        "chat.postMessage", data={"channel": "C1", "text": "x", "blocks": json.dumps(blocks)}
+    )
+    call = fake.calls("chat.postMessage")[-1]
+    assert call.headers["content-type"].startswith("application/x-www-form-urlencoded")
+    assert call.args["blocks"] == blocks
+
+
+def test_message_to_a_user_id_lands_in_the_dm_channel(client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="UALICE0001", text="Your ticket #1")
+    opened = client.conversations_open(users="UALICE0001")
+
+    assert posted["channel"] == "DALICE0001"
+    assert opened["channel"]["id"] == posted["channel"]
+
+
+def test_update_needs_an_existing_message(client: WebClient) -> None:
+    posted = client.chat_postMessage(channel="UALICE0001", text="v1")
+
+    updated = client.chat_update(channel=posted["channel"], ts=posted["ts"], text="v2")
+    assert updated["ts"] == posted["ts"]
+    error = refusal(lambda: client.chat_update(channel=posted["channel"], ts="1.000001", text="x"))
+    assert error.response["error"] == "message_not_found"
+
+
+def test_message_without_text_or_blocks_is_refused(fake: FakeSlack, client: WebClient) -> None:
+    error = refusal(lambda: client.api_call("chat.postMessage", json={"channel": "C1"}))
+    assert error.response["error"] == "no_text"
+    assert fake.calls("chat.postMessage")[-1].response["error"] == "no_text"
+
+
+# -- auth -----------------------------------------------------------------------------
+
+
+def test_unknown_token_is_invalid_auth(fake: FakeSlack) -> None:
+    stranger = WebClient(token="xoxb-someone-else", base_url=fake.base_url, timeout=2)
+
+    error = refusal(lambda: stranger.chat_postMessage(channel="C1", text="hi"))
+    assert error.response.status_code == 200
+    assert error.response["error"] == "invalid_auth"
+    assert fake.calls("chat.postMessage")[-1].response == {"ok": False, "error": "invalid_auth"}
+
+
+def test_missing_token_is_not_authed(fake: FakeSlack) -> None:
+    anonymous = WebClient(base_url=fake.base_url, timeout=2)
+
+    assert refusal(anonymous.auth_test).response["error"] == "not_authed"
+
+
+def test_auth_test_and_unknown_method(client: WebClient) -> None:
+    me = client.auth_test()
+    assert (me["user_id"], me["bot_id"], me["team_id"]) == ("UBOT00001", "B000001", "T000001")
+    assert refusal(lambda: client.api_call("chat.teleport")).response["error"] == "unknown_method"
+
+
+# -- triggers and modals --------------------------------------------------------------
+
+
+def test_trigger_id_is_single_use(fake: FakeSlack, client: WebClient) -> None:
+    trigger = fake.issue_trigger_id()
+
+    opened = client.views_open(trigger_id=trigger, view=modal())
+    assert opened["view"]["id"].startswith("V")
+    assert opened["view"]["hash"]
+    again = refusal(lambda: client.views_open(trigger_id=trigger, view=modal()))
+    assert again.response["error"] == "exchanged_trigger_id"
+    unknown = refusal(lambda: client.views_open(trigger_id="1.2.never", view=modal()))
+    assert unknown.response["error"] == "invalid_trigger_id"
+
+
+def test_trigger_id_expires_after_three_seconds(
+    fake: FakeSlack, client: WebClient, clock: Clock
+) -> None:
+    fresh, stale = fake.issue_trigger_id(), fake.issue_trigger_id()
+    clock.now += 2.9
+    assert client.views_open(trigger_id=fresh, view=modal())["ok"]
+    clock.now += 0.2
+
+    error = refusal(lambda: client.views_push(trigger_id=stale, view=modal()))
+    assert error.response["error"] == "expired_trigger_id"
+
+
+def test_views_update_keeps_the_id_and_needs_a_known_view(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    opened = client.views_open(trigger_id=fake.issue_trigger_id(), view=modal())
+    view_id = opened["view"]["id"]
+
+    assert client.views_update(view_id=view_id, view=modal("Step 2"))["view"]["id"] == view_id
+    error = refusal(lambda: client.views_update(view_id="VNOPE", view=modal()))
+    assert error.response["error"] == "not_found"
+
+
+def test_modal_title_of_25_characters_is_refused(fake: FakeSlack, client: WebClient) -> None:
+    trigger = fake.issue_trigger_id()
+
+    error = refusal(lambda: client.views_open(trigger_id=trigger, view=modal("x" * 25)))
+    assert error.response["error"] == "invalid_blocks"
+    assert "title" in error.response["response_metadata"]["messages"][0]
+    assert client.views_open(trigger_id=fake.issue_trigger_id(), view=modal("x" * 24))["ok"]
+
+
+# -- Block Kit limits -----------------------------------------------------------------
+
+
+def test_51_blocks_in_a_message_are_invalid_blocks(client: WebClient) -> None:
+    assert client.chat_postMessage(channel="C1", text="ok", blocks=[section()] * 50)["ok"]
+
+    error = refusal(
+        lambda: client.chat_postMessage(channel="C1", text="x", blocks=[section()] * 51)
+    )
+    assert error.response["error"] == "invalid_blocks"
+    assert "51 blocks" in error.response["response_metadata"]["messages"][0]
+
+
+def test_home_view_allows_100_blocks(client: WebClient) -> None:
+    home = {"type": "home", "blocks": [section()] * 100}
+    assert client.views_publish(user_id="UALICE0001", view=home)["ok"]
+
+    home["blocks"] = [section()] * 101
+    error = refusal(lambda: client.views_publish(user_id="UALICE0001", view=home))
+    assert error.response["error"] == "invalid_blocks"
+
+
+def test_duplicate_action_id_in_one_block_is_refused(client: WebClient) -> None:
+    twice = {"type": "actions", "elements": [button("ticket.take"), button("ticket.take")]}
+    error = refusal(lambda: client.chat_postMessage(channel="C1", text="x", blocks=[twice]))
+    assert error.response["error"] == "invalid_blocks"
+    assert "duplicate action_id" in error.response["response_metadata"]["messages"][0]
+
+    apart = [
+        {"type": "actions", "elements": [button("ticket.take")]},
+        {"type": "actions", "elements": [button("ticket.take")]},
+    ]
+    assert client.chat_postMessage(channel="C1", text="x", blocks=apart)["ok"]
+
+
+@pytest.mark.parametrize(
+    ("blocks", "problem"),
+    [
+        ([section("x" * 3001)], "section text"),
+        ([{"type": "actions", "elements": [button("a", text="x" * 76)]}], "button text"),
+        ([{"type": "actions", "elements": [button("a", value="x" * 2001)]}], "button value"),
+        ([{"type": "actions", "elements": [button("a" * 256)]}], "action_id"),
+        ([section(block_id="b"), section(block_id="b")], "duplicate block_id"),
+        (
+            [
+                section(
+                    accessory={
+                        "type": "static_select",
+                        "action_id": "s",
+                        "options": [
+                            {"text": {"type": "plain_text", "text": "o"}, "value": str(i)}
+                            for i in range(101)
+                        ],
+                    }
+                )
+            ],
+            "options",
+        ),
+        (
+            [
+                section(
+                    accessory={
+                        "type": "static_select",
+                        "action_id": "s",
+                        "options": [
+                            {"text": {"type": "plain_text", "text": "o"}, "value": "v" * 151}
+                        ],
+                    }
+                )
+            ],
+            "option value",
+        ),
+    ],
+    ids=["section", "button-text", "button-value", "action-id", "block-id", "options", "option"],
+)
+def test_block_kit_limits(client: WebClient, blocks: list[dict[str, Any]], problem: str) -> None:
+    error = refusal(lambda: client.chat_postMessage(channel="C1", text="x", blocks=blocks))
+    assert error.response["error"] == "invalid_blocks"
+    assert problem in error.response["response_metadata"]["messages"][0]
+
+
+# -- response_url ---------------------------------------------------------------------
+
+
+def post_json(url: str, body: dict[str, Any]) -> int:
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=2) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def test_response_url_takes_five_posts(fake: FakeSlack) -> None:
+    url = fake.issue_response_url()
+
+    statuses = [post_json(url, {"text": f"answer {i}"}) for i in range(6)]
+    assert statuses == [200] * 5 + [404]
+    recorded = fake.calls("response_url")
+    assert [c.args["text"] for c in recorded] == [f"answer {i}" for i in range(6)]
+    assert recorded[-1].response == {"ok": False, "error": "used_url"}
+
+
+def test_response_url_expires_after_30_minutes(fake: FakeSlack, clock: Clock) -> None:
+    url = fake.issue_response_url()
+    clock.now += 30 * 60 + 1
+
+    assert post_json(url, {"text": "late"}) == 404
+
+
+# -- files ----------------------------------------------------------------------------
+
+
+def test_file_upload_round_trip(fake: FakeSlack, client: WebClient) -> None:
+    uploaded = client.files_upload_v2(channel="C1", content="log line\n", filename="log.txt")
+
+    file_id = uploaded["files"][0]["id"]
+    assert fake.upload(file_id) == b"log line\n"
+    assert [c.method for c in fake.calls()] == [
+        "files.getUploadURLExternal",
+        "upload",
+        "files.completeUploadExternal",
+    ]
+
+
+# -- faults ---------------------------------------------------------------------------
+
+
+def test_fail_next_429_with_retry_after(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail_next("chat.postMessage", status=429, retry_after=30)
+
+    error = refusal(lambda: client.chat_postMessage(channel="C1", text="x"))
+    assert error.response.status_code == 429
+    assert error.response.headers["Retry-After"] == "30"
+    assert error.response["error"] == "ratelimited"
+    assert client.chat_postMessage(channel="C1", text="x")["ok"]  # only the next one
+    first, second = fake.calls("chat.postMessage")
+    assert first.faulted
+    assert not first.ok
+    assert second.ok
+    assert not second.faulted
+
+
+def test_fail_next_500_for_any_method(fake: FakeSlack, client: WebClient) -> None:
+    fake.fail_next("*", count=2, status=500)
+
+    assert refusal(client.auth_test).response.status_code == 500
+    assert refusal(lambda: client.users_info(user="U1")).response.status_code == 500
+    assert client.users_info(user="UALICE0001")["user"]["tz"] == "Europe/Berlin"
+    assert [c.faulted for c in fake.calls()] == [True, True, False]
+
+
+def test_fail_next_ok_false_error(client: WebClient, fake: FakeSlack) -> None:
+    fake.fail_next("chat.update", error="internal_error")
+    posted = client.chat_postMessage(channel="C1", text="x")
+
+    error = refusal(lambda: client.chat_update(channel="C1", ts=posted["ts"], text="y"))
+    assert error.response.status_code == 200
+    assert error.response["error"] == "internal_error"
+
+
+def test_fail_next_reset_drops_the_connection(fake: FakeSlack) -> None:
+    no_retries = WebClient(token=TOKEN, base_url=fake.base_url, timeout=2, retry_handlers=[])
+    fake.fail_next("chat.postMessage", reset=True)
+
+    with pytest.raises((ConnectionError, urllib.error.URLError)):
+        no_retries.chat_postMessage(channel="C1", text="x")
+    assert fake.calls("chat.postMessage")[0].faulted
+
+
+def test_a_hang_ends_when_the_fake_stops() -> None:
+    slack = FakeSlack(TOKEN).start()
+    slack.fail_next("chat.postMessage", delay=60)
+    client = WebClient(token=TOKEN, base_url=slack.base_url, timeout=5, retry_handlers=[])
+    outcome: list[BaseException] = []
+
+    def post() -> None:
+        try:
+            client.chat_postMessage(channel="C1", text="x")
+        except Exception as error:
+            outcome.append(error)
+
+    poster = threading.Thread(target=post)
+    poster.start()
+    slack.wait_for("chat.postMessage", timeout=2)
+    slack.stop()
+    poster.join(timeout=2)
+    assert not poster.is_alive()
+    assert len(outcome) == 1
+
+
+# -- waiting --------------------------------------------------------------------------
+
+
+def test_wait_for_returns_as_soon_as_the_call_arrives(fake: FakeSlack, client: WebClient) -> None:
+    poster = threading.Timer(0.05, lambda: client.chat_postMessage(channel="C1", text="late"))
+    poster.start()
+
+    started = time.monotonic()
+    calls = fake.wait_for("chat.postMessage", timeout=5)
+    assert time.monotonic() - started < 1  # woken by the call, not by the timeout
+    poster.join()
+    assert [c.args["text"] for c in calls] == ["late"]
+    arrived = fake.wait_for(lambda seen: any(c.args.get("text") == "late" for c in seen))
+    assert arrived == calls
+
+
+def test_wait_for_times_out_with_what_it_saw(fake: FakeSlack, client: WebClient) -> None:
+    client.auth_test()
+
+    with pytest.raises(AssertionError, match=r"auth\.test"):
+        fake.wait_for("chat.postMessage", timeout=0.05)
+
+
+def test_clear_forgets_calls(fake: FakeSlack, client: WebClient) -> None:
+    client.auth_test()
+    fake.clear()
+
+    assert fake.calls() == []
+    client.auth_test()
+    assert [type(c) for c in fake.calls("auth.test")] == [Call]
