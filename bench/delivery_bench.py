@@ -115,15 +115,19 @@ def fault_scenario(
         wait_until(lambda: outbox_counts(core).get("pending", 0) == 0, timeout=120)
         seconds = time.perf_counter() - started
         worker.stop()
-        counts = outbox_counts(core)
-        posted = len(
-            [
-                c
-                for c in slack.calls()
-                if c.method in ("chat.postMessage", "chat.update") and c.response.get("ok")
-            ]
-        )
+        tally = count_outcome(core, slack, seconds)
     core.close()
+    return tally
+
+
+def count_outcome(core: Core, slack: FakeSlack, seconds: float) -> Tally:
+    """Expected: outbox rows that must go out; duplicated: posts beyond those recorded."""
+    counts = outbox_counts(core)
+    posted = sum(
+        1
+        for c in slack.calls()
+        if c.method in ("chat.postMessage", "chat.update") and c.response.get("ok")
+    )
     expected = sum(n for status, n in counts.items() if status != "superseded")
     delivered = counts.get("sent", 0)
     return Tally(expected, delivered, expected - delivered, posted - delivered, seconds)
@@ -150,18 +154,9 @@ def kill_scenario(tickets: int) -> Tally:
         wait_until(lambda: outbox_counts(core).get("pending", 0) == 0, timeout=120)
         seconds = time.perf_counter() - started
         second.terminate()
-        counts = outbox_counts(core)
-        posted = len(
-            [
-                c
-                for c in slack.calls()
-                if c.method in ("chat.postMessage", "chat.update") and c.response.get("ok")
-            ]
-        )
+        tally = count_outcome(core, slack, seconds)
     core.close()
-    expected = sum(n for status, n in counts.items() if status != "superseded")
-    delivered = counts.get("sent", 0)
-    return Tally(expected, delivered, expected - delivered, posted - delivered, seconds)
+    return tally
 
 
 def latency(samples: int) -> list[float]:

@@ -96,6 +96,8 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
     - housekeeping: a database lease makes one replica do each round.
     """
     leases = Leases(core.engine, clock=core.clock)
+    # A line per run of a once-a-second job would drown the log; failures still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
         worker.wake, "interval", seconds=1, id="outbox-poll", max_instances=1, coalesce=True

@@ -3,14 +3,12 @@ SIGTERM, and the two required endpoints."""
 
 from __future__ import annotations
 
-import http.client
 import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,15 +16,10 @@ import pytest
 
 from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack
+from tests.processes import ServeProcess, free_port
 from tests.slack_requests import SlackClientSimulator
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def environment(tmp_path: Path, slack: FakeSlack, **overrides: str) -> dict[str, str]:
@@ -96,32 +89,10 @@ def test_port_in_use_is_one_clear_line(tmp_path: Path, slack: FakeSlack) -> None
 
 @pytest.fixture
 def served(tmp_path: Path, slack: FakeSlack) -> Iterator[tuple[subprocess.Popen[str], int]]:
-    env = environment(tmp_path, slack)
-    port = int(env["PORT"])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            pass
-        assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "serve did not come up"
-        time.sleep(0.05)  # waiting for another process to open its port
-    yield process, port
-    if process.poll() is None:
-        process.kill()
-        process.communicate()
+    server = ServeProcess(environment(tmp_path, slack), tmp_path).wait_healthy()
+    yield server.process, server.port
+    if server.process.poll() is None:
+        server.kill()
 
 
 def test_serve_migrates_serves_and_stops_cleanly_on_sigterm(
