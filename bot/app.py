@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -33,10 +34,14 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
         logger=logging.getLogger("flashticket.bolt"),
     )
 
+    # Work that outlasts Slack's 3 seconds (an export) runs here, after the answer.
+    background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="flashticket-background")
+
     @app.middleware
     def put_core_in_context(context: BoltContext, next: Callable[[], Any]) -> Any:
         context["service"] = core.service
         context["lang"] = settings.flashticket_language
+        context["background"] = background
         return next()
 
     listeners.register(app)

@@ -36,6 +36,8 @@ BOT_SCOPES: dict[str, str] = {
         "thread replies and ephemeral answers"
     ),
     "im:history": "receive message.im events: what reporters write in their DM threads",
+    "im:write": "open the DM with an admin to deliver an export",
+    "files:write": "upload the CSV export to the admin who asked for it",
 }
 
 EVENTS_PATH = "/slack/events"

@@ -75,6 +75,7 @@ def bootstrap(
         sessions,
         configured_admins=settings.flashticket_admins,
         clock=clock,
+        language=settings.flashticket_language,
     )
     core = Core(settings=settings, engine=engine, service=service, clock=clock)
     return core

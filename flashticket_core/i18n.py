@@ -166,6 +166,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "manage roles (administrators only)",
         Language.DE: "Rollen verwalten (nur Administratoren)",
     },
+    "action.export": {
+        Language.EN: "export tickets (administrators only)",
+        Language.DE: "Tickets exportieren (nur Administratoren)",
+    },
     "action.view_stats": {
         Language.EN: "see the statistics (support and administrators only)",
         Language.DE: "die Statistik sehen (nur Support und Administratoren)",
@@ -390,7 +394,8 @@ CATALOG: dict[str, dict[Language, str]] = {
             "`/ticket-admin revoke @person`\n"
             "`/ticket-admin roles` who is support or admin\n"
             "`/ticket-admin outbox [retry]` undelivered messages, and retrying them\n"
-            "`/ticket-admin delete <id>` delete a ticket"
+            "`/ticket-admin delete <id>` delete a ticket\n"
+            "`/ticket-admin export [from] [to]` every ticket as CSV (dates YYYY-MM-DD)"
         ),
         Language.DE: (
             "*FlashTicket-Verwaltung*\n"
@@ -398,7 +403,8 @@ CATALOG: dict[str, dict[Language, str]] = {
             "`/ticket-admin revoke @Person`\n"
             "`/ticket-admin roles` wer Support oder Administrator ist\n"
             "`/ticket-admin outbox [retry]` nicht zugestellte Nachrichten, und neu versuchen\n"
-            "`/ticket-admin delete <Nr>` ein Ticket löschen"
+            "`/ticket-admin delete <Nr>` ein Ticket löschen\n"
+            "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)"
         ),
     },
     "bot.unknown_subcommand": {
@@ -460,6 +466,19 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.home.kpi.by_priority": {
         Language.EN: "Open by priority",
         Language.DE: "Offen nach Priorität",
+    },
+    "bot.export.started": {
+        Language.EN: "Preparing the export; the CSV file arrives in your DM with me.",
+        Language.DE: "Der Export wird erstellt; die CSV-Datei kommt in Ihre DM mit mir.",
+    },
+    "bot.export.done": {
+        Language.EN: "Export of {count} tickets ({period}).",
+        Language.DE: "Export von {count} Tickets ({period}).",
+    },
+    "bot.export.all_time": {Language.EN: "all time", Language.DE: "gesamter Zeitraum"},
+    "bot.export.bad_date": {
+        Language.EN: "Dates are written YYYY-MM-DD, e.g. `/ticket-admin export 2026-01-01 2026-07-01`.",
+        Language.DE: "Daten im Format JJJJ-MM-TT, z. B. `/ticket-admin export 2026-01-01 2026-07-01`.",
     },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show <id>`.",

@@ -29,6 +29,9 @@ SCOPE_OF_METHOD = {
     "views.open": None,
     "views.publish": None,
     "auth.test": None,
+    "conversations.open": "im:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
 }
 SCOPE_OF_EVENT = {"message.im": "im:history", "app_home_opened": None}
 
@@ -56,7 +59,13 @@ def test_http_manifest_points_every_request_url_at_slack_events() -> None:
     assert settings["event_subscriptions"]["request_url"] == url
     assert settings["interactivity"] == {"is_enabled": True, "request_url": url}
     assert settings["socket_mode_enabled"] is False
-    assert manifest["oauth_config"]["scopes"]["bot"] == ["commands", "chat:write", "im:history"]
+    assert manifest["oauth_config"]["scopes"]["bot"] == [
+        "commands",
+        "chat:write",
+        "im:history",
+        "im:write",
+        "files:write",
+    ]
     assert settings["event_subscriptions"]["bot_events"] == ["message.im", "app_home_opened"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
@@ -121,7 +130,11 @@ def test_scopes_are_exactly_what_the_bot_uses(bot: Bot) -> None:
     bot.command(ADMIN, f"grant <@{ALICE}> support", command="/ticket-admin")
     bot.click(ALICE, ticket_id, "ticket.take")
     bot.slack.wait_for(lambda calls: any(c.method == "chat.update" for c in calls))
-    used_methods = {c.method for c in bot.slack.calls() if c.method != "response_url"}
+    bot.command(ADMIN, "export", command="/ticket-admin")
+    bot.slack.wait_for("files.completeUploadExternal")
+    used_methods = {
+        c.method for c in bot.slack.calls() if c.method not in ("response_url", "upload")
+    }
     assert used_methods <= set(SCOPE_OF_METHOD), used_methods - set(SCOPE_OF_METHOD)
     needed = (
         {SCOPE_OF_METHOD[m] for m in used_methods} | set(SCOPE_OF_EVENT.values()) | {"commands"}

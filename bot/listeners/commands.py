@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import difflib
 import logging
+import tempfile
+from concurrent.futures import Executor
+from datetime import UTC, datetime
+from pathlib import Path
 
 from slack_bolt import App
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
@@ -13,12 +18,13 @@ from bot.payloads import user_of_mention
 from bot.surface import ADMIN_COMMAND, TICKET_COMMAND
 from bot.turn import Kind, Turn, listener
 from flashticket_core.errors import InvalidInput
-from flashticket_core.service_layer.services import parse_role
+from flashticket_core.i18n import Language, translate
+from flashticket_core.service_layer.services import TicketService, parse_role
 
 log = logging.getLogger(__name__)
 
 TICKET_SUBCOMMANDS = ("list", "show", "search", "stats", "help")
-ADMIN_SUBCOMMANDS = ("grant", "revoke", "roles", "outbox", "delete", "help")
+ADMIN_SUBCOMMANDS = ("grant", "revoke", "roles", "outbox", "delete", "export", "help")
 
 
 def register(app: App) -> None:
@@ -143,6 +149,8 @@ def admin_command(turn: Turn) -> None:
         outbox(turn, rest)
     elif first == "delete":
         delete(turn, rest)
+    elif first == "export":
+        export(turn, rest)
     else:
         _unknown(turn, words[0], ADMIN_SUBCOMMANDS, "bot.admin.help")
 
@@ -206,3 +214,50 @@ def delete(turn: Turn, words: list[str]) -> None:
         return
     turn.service.delete(turn.actor, ticket_id)
     turn.say(turn.t("bot.deleted", ticket_id=ticket_id))
+
+
+def export(turn: Turn, words: list[str]) -> None:
+    """Check, answer at once, then build and upload the CSV after Slack has its answer."""
+    try:
+        dates = [datetime.strptime(word, "%Y-%m-%d").replace(tzinfo=UTC) for word in words[:2]]
+    except ValueError:
+        turn.say(turn.t("bot.export.bad_date"))
+        return
+    if len(words) > 2:
+        turn.say(turn.t("bot.export.bad_date"))
+        return
+    since, until = [*dates, None, None][:2]
+    actor, service, lang, client = turn.actor, turn.service, turn.lang, turn.client
+    service.check_can_export(actor)
+    turn.say(turn.t("bot.export.started"))
+    background: Executor = turn.context["background"]
+    background.submit(_export_and_upload, service, client, lang, actor, since, until)
+
+
+def _export_and_upload(
+    service: TicketService,
+    client: WebClient,
+    lang: Language,
+    actor: str,
+    since: datetime | None,
+    until: datetime | None,
+) -> None:
+    try:
+        with tempfile.TemporaryDirectory(prefix="flashticket-export-") as directory:
+            path = Path(directory) / f"tickets-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv"
+            with path.open("w", encoding="utf-8", newline="") as out:
+                count = service.export_csv(actor, out, since=since, until=until)
+            period = " – ".join(f"{d:%Y-%m-%d}" for d in (since, until) if d) or translate(
+                "bot.export.all_time", lang
+            )
+            channel = client.conversations_open(users=actor)["channel"]["id"]
+            client.files_upload_v2(
+                channel=channel,
+                file=str(path),
+                filename=path.name,
+                title=path.name,
+                initial_comment=translate("bot.export.done", lang, count=count, period=period),
+            )
+    except Exception:
+        # Nobody is waiting on this thread; the log says what went wrong.
+        log.exception("export for %s failed", actor)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import IO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,7 +26,8 @@ from flashticket_core.domain.model import (
     Ticket,
 )
 from flashticket_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Translatable
-from flashticket_core.service_layer import views
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer import export, views
 from flashticket_core.service_layer.unit_of_work import (
     AbstractUnitOfWork,
     ConcurrentUpdate,
@@ -81,7 +83,9 @@ class TicketService:
         *,
         configured_admins: frozenset[str] = frozenset(),
         clock: Callable[[], datetime] = utcnow,
+        language: Language = Language.EN,
     ) -> None:
+        self.language = language
         self._uow_factory = uow_factory
         self._read_sessions = read_sessions
         self.configured_admins = configured_admins
@@ -423,6 +427,27 @@ class TicketService:
                 reporter_id=None if role.is_support else actor_id,
                 limit=max(1, min(limit, MAX_PAGE)),
             )
+
+    def check_can_export(self, actor_id: str) -> None:
+        """Raise unless the actor may export (before a long export is started)."""
+        with self._uow(write=False) as uow:
+            if self._role(uow, actor_id) is not Role.ADMIN:
+                raise NotAllowed("export")
+
+    def export_csv(
+        self,
+        actor_id: str,
+        out: IO[str],
+        *,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        name_of: export.NameOf = lambda _user: None,
+    ) -> int:
+        """Write every live ticket created in [since, until) as CSV (admins); returns the count."""
+        self.check_can_export(actor_id)
+        with self._read() as session:
+            rows = export.ticket_rows(session, since=since, until=until, name_of=name_of)
+            return export.write_csv(rows, out, self.language)
 
     def home(self, actor_id: str, *, limit: int = 20) -> views.Home:
         """What the actor's App Home shows: their tickets; for support also queue and KPIs."""

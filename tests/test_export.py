@@ -1,0 +1,93 @@
+"""`/ticket-admin export`: a CSV Excel opens with umlauts intact, for admins only,
+streamed, and uploaded with Slack's current file flow to the admin's DM."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from flashticket_core.domain.enums import Status
+from flashticket_core.errors import NotAllowed
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.export import COLUMNS
+from flashticket_core.service_layer.services import TicketService
+from tests.bot_harness import Bot
+from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
+
+
+def parse(text: str, delimiter: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only with the byte-order mark
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
+
+
+def test_export_of_a_period_with_every_field(service: TicketService, clock: Clock) -> None:
+    clock.now = datetime(2026, 1, 31, 23, 0, tzinfo=UTC)
+    service.open_ticket(
+        ALICE, title="Januar: Drucker grün", description='Zeile 1\nZeile 2; "quoted"'
+    )
+    clock.now = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+    feb = service.open_ticket(BOB, title="Februar: Maus").id
+    service.take(SUPPORT, feb)
+    gone = service.open_ticket(BOB, title="deleted").id
+    service.delete(ADMIN, gone)
+    out = io.StringIO()
+    count = service.export_csv(
+        ADMIN, out, since=datetime(2026, 1, 1, tzinfo=UTC), until=datetime(2026, 2, 1, tzinfo=UTC)
+    )
+    rows = parse(out.getvalue(), ",")
+    assert count == 1
+    assert rows[0] == list(COLUMNS)
+    assert rows[1][1] == "Januar: Drucker grün"
+    assert rows[1][2] == 'Zeile 1\nZeile 2; "quoted"'
+    everything = io.StringIO()
+    assert service.export_csv(ADMIN, everything) == 2  # the deleted ticket is not exported
+    february = dict(zip(COLUMNS, parse(everything.getvalue(), ",")[2], strict=True))
+    assert february["status"] == Status.IN_PROGRESS.value
+    assert february["assignee_id"] == SUPPORT
+    assert february["created_at"] == "2026-02-01 09:00:00"
+
+
+def test_german_export_uses_semicolons(service: TicketService) -> None:
+    service.open_ticket(ALICE, title="Umlaute äöü ß")
+    service.language = Language.DE
+    out = io.StringIO()
+    service.export_csv(ADMIN, out)
+    rows = parse(out.getvalue(), ";")
+    assert rows[1][1] == "Umlaute äöü ß"
+
+
+@pytest.mark.parametrize("actor", [ALICE, SUPPORT])
+def test_only_admins_export(service: TicketService, actor: str) -> None:
+    out = io.StringIO()
+    with pytest.raises(NotAllowed):
+        service.export_csv(actor, out)
+    assert out.getvalue() == ""
+
+
+def test_export_is_uploaded_to_the_admins_dm(bot: Bot) -> None:
+    bot.open_ticket(ALICE, "Bildschirm flackert")
+    response = bot.command(ADMIN, "export", command="/ticket-admin")
+    assert "Preparing the export" in json.dumps(response.json())
+    complete = bot.slack.wait_for("files.completeUploadExternal")[-1]
+    assert complete.ok
+    opened = bot.slack.calls("conversations.open")[-1]
+    assert opened.args["users"] == ADMIN
+    assert complete.args["channel_id"] == opened.response["channel"]["id"]
+    assert "Export of 1 tickets" in complete.args["initial_comment"]
+    file_id = complete.args["files"][0]["id"]
+    uploaded = bot.slack.upload(file_id)
+    assert uploaded is not None
+    rows = parse(uploaded.decode("utf-8"), ",")
+    assert rows[1][1] == "Bildschirm flackert"
+
+
+def test_export_refusals(bot: Bot) -> None:
+    refused = bot.command(SUPPORT, "export", command="/ticket-admin")
+    assert "not allowed to export" in json.dumps(refused.json())
+    bad = bot.command(ADMIN, "export 2026-13-01", command="/ticket-admin")
+    assert "YYYY-MM-DD" in json.dumps(bad.json())
+    assert bot.slack.calls("files.getUploadURLExternal") == []
