@@ -428,3 +428,19 @@ def test_clear_forgets_calls(fake: FakeSlack, client: WebClient) -> None:
     assert fake.calls() == []
     client.auth_test()
     assert [type(c) for c in fake.calls("auth.test")] == [Call]
+
+
+def test_an_outage_refuses_connections_and_ends_on_the_same_port() -> None:
+    import urllib.error
+
+    from slack_sdk import WebClient as Client
+
+    with FakeSlack() as fake:
+        client = Client(token=fake.bot_token, base_url=fake.base_url, timeout=2)
+        client.retry_handlers.clear()  # see the refusal itself, not slack_sdk's retry
+        assert client.auth_test()["ok"]
+        fake.stop()
+        with pytest.raises(urllib.error.URLError):
+            client.auth_test()
+        fake.restart()
+        assert client.auth_test()["ok"]

@@ -137,6 +137,7 @@ class FakeSlack:
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._port = 0
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -148,7 +149,8 @@ class FakeSlack:
             slack = fake
 
         self._stopping.clear()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        self._port = int(self._server.server_address[1])
         self._server.daemon_threads = True
         # A short poll interval keeps stop() quick: shutdown() waits for one poll.
         self._thread = threading.Thread(
@@ -165,6 +167,11 @@ class FakeSlack:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._server = None
+
+    def restart(self) -> FakeSlack:
+        """Serve again on the same port after `stop()`: a Slack outage that ends."""
+        return self.start()
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -174,8 +181,8 @@ class FakeSlack:
 
     @property
     def port(self) -> int:
-        assert self._server is not None, "FakeSlack is not started"
-        return int(self._server.server_address[1])
+        assert self._port, "FakeSlack was never started"
+        return self._port
 
     @property
     def base_url(self) -> str:
