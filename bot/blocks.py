@@ -53,6 +53,8 @@ PRIORITY = "ticket.priority"
 REPLY = "ticket.reply"
 NOTE = "ticket.note"
 HOME_NEW_TICKET = "home.new_ticket"
+REOPEN = "reporter.reopen"
+RATE = "reporter.rate"
 
 Blocks = list[dict[str, Any]]
 
@@ -275,6 +277,37 @@ def thread_text(
     if event == "deleted":
         return _t("bot.thread.deleted", lang, actor=actor)
     raise ValueError(f"no text for thread event {event!r}")
+
+
+def reporter_thread_blocks(
+    lang: Language, ticket: TicketState, payload: dict[str, Any], text: str
+) -> Blocks | None:
+    """A resolved ticket's DM offers the reporter to reopen it or rate the support."""
+    if payload.get("event") != "status" or payload.get("new") != Status.RESOLVED.value:
+        return None
+    if ticket.deleted or ticket.status != Status.RESOLVED.value:
+        return None  # changed again before this message went out: no stale buttons
+    value = action_value(ticket.id, ticket.version)
+    stars = [Option(text="★" * n + "☆" * (5 - n), value=f"{value}|{n}") for n in range(5, 0, -1)]
+    return _render(
+        [
+            SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX))),
+            ContextBlock(
+                elements=[MarkdownTextObject(text=_t("bot.reporter.resolved_hint", lang))]
+            ),
+            ActionsBlock(
+                block_id="reporter_actions",
+                elements=[
+                    ButtonElement(
+                        text=_t("bot.reporter.reopen", lang), action_id=REOPEN, value=value
+                    ),
+                    StaticSelectElement(
+                        action_id=RATE, placeholder=_t("bot.reporter.rate", lang), options=stars
+                    ),
+                ],
+            ),
+        ]
+    )
 
 
 def role_text(lang: Language, payload: dict[str, Any]) -> str:

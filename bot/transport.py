@@ -131,6 +131,7 @@ class SlackTransport(Transport):
                 channel=thread.reporter_channel or ticket.reporter_id,
                 thread_ts=thread.reporter_ts,
                 text=text,
+                blocks=blocks.reporter_thread_blocks(lang, ticket, message.payload, text),
             )
         raise PermanentFailure(f"unknown message kind {kind}")
 

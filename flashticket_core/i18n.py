@@ -480,6 +480,16 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Dates are written YYYY-MM-DD, e.g. `/ticket-admin export 2026-01-01 2026-07-01`.",
         Language.DE: "Daten im Format JJJJ-MM-TT, z. B. `/ticket-admin export 2026-01-01 2026-07-01`.",
     },
+    "bot.reporter.reopen": {Language.EN: "Reopen", Language.DE: "Wieder öffnen"},
+    "bot.reporter.rate": {Language.EN: "Rate the support", Language.DE: "Support bewerten"},
+    "bot.reporter.resolved_hint": {
+        Language.EN: "Not solved after all? Reopen it. Solved? Tell us how we did.",
+        Language.DE: "Doch nicht gelöst? Öffnen Sie es wieder. Gelöst? Sagen Sie uns, wie es war.",
+    },
+    "bot.reporter.thanks": {
+        Language.EN: "Thank you for rating #{ticket_id} with {rating}/5.",
+        Language.DE: "Danke für Ihre Bewertung von #{ticket_id} mit {rating}/5.",
+    },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show <id>`.",
         Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show <Nr>`.",

@@ -319,3 +319,54 @@ def test_german_labels_everywhere(database_url: str, slack: FakeSlack) -> None:
         assert bot.card(ticket_id).args["channel"] == SUPPORT_CHANNEL
     finally:
         bot.stop()
+
+
+def test_reporter_rates_and_reopens_from_the_resolved_message(bot: Bot) -> None:
+    grant_support(bot)
+    ticket_id = bot.open_ticket(ALICE, "Mail")
+    bot.click(SUPPORTER, ticket_id, "ticket.status", "resolved")
+    root = bot.dm_root(ticket_id)
+
+    def resolved_message() -> Any:
+        for call in bot.slack.calls("chat.postMessage"):
+            if call.args.get("thread_ts") == root.response["ts"] and call.args.get("blocks"):
+                return call
+        return None
+
+    bot.slack.wait_for(lambda _: resolved_message() is not None)
+    elements = {
+        e["action_id"]: e
+        for b in resolved_message().args["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+    assert set(elements) == {"reporter.reopen", "reporter.rate"}
+
+    def press(user: str, action_id: str, **kind: str) -> str:
+        payload = block_action(
+            user,
+            action_id,
+            channel=root.response["channel"],
+            response_url=bot.slack.issue_response_url(),
+            **kind,
+        )
+        before = len(bot.slack.calls("response_url"))
+        assert bot.http.interact(payload).status == 200
+        answers = bot.slack.calls("response_url")[before:]
+        return str(answers[-1].args["text"]) if answers else ""
+
+    five = next(
+        o["value"] for o in elements["reporter.rate"]["options"] if o["value"].endswith("|5")
+    )
+    assert "not allowed" in press(BOB, "reporter.rate", selected=five)
+    assert "Thank you for rating #1 with 5/5." in press(ALICE, "reporter.rate", selected=five)
+    bot.slack.wait_for(
+        lambda _: any("rated the support 5/5" in t for t in bot.support_thread(ticket_id))
+    )
+    assert "not allowed" in press(
+        BOB, "reporter.reopen", value=elements["reporter.reopen"]["value"]
+    )
+    assert press(ALICE, "reporter.reopen", value=elements["reporter.reopen"]["value"]) == ""
+    detail = text_of(bot.command(ALICE, f"show {ticket_id}"))
+    assert "In progress" in detail
+    assert "rating" in detail

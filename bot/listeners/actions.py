@@ -20,6 +20,24 @@ def register(app: App) -> None:
     app.action(blocks.REPLY)(listener(Kind.ACTION)(open_reply_modal))
     app.action(blocks.NOTE)(listener(Kind.ACTION)(open_note_modal))
     app.action(blocks.HOME_NEW_TICKET)(listener(Kind.ACTION)(open_new_ticket_from_home))
+    app.action(blocks.REOPEN)(listener(Kind.ACTION)(reopen))
+    app.action(blocks.RATE)(listener(Kind.ACTION)(rate))
+
+
+def reopen(turn: Turn) -> None:
+    """The reporter says it is not solved after all (the core checks they may)."""
+    turn.ack()
+    turn.service.reopen(turn.actor, _action(turn).ticket_id)
+
+
+def rate(turn: Turn) -> None:
+    turn.ack()
+    action = _action(turn)
+    if not (action.choice or "").isdigit():
+        raise BadPayload(f"bad rating {action.choice!r}")
+    rating = int(action.choice or "0")
+    turn.service.rate(turn.actor, action.ticket_id, rating)
+    turn.say(turn.t("bot.reporter.thanks", ticket_id=action.ticket_id, rating=rating))
 
 
 def open_new_ticket_from_home(turn: Turn) -> None:
