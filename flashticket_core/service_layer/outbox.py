@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from flashticket_core.domain import events
@@ -119,8 +119,24 @@ def write_outbox(
 ) -> int:
     rows = outbox_rows(event_list, now)
     rows.extend(home_refreshes(session, event_list, now, configured_admins))
-    session.add_all(rows)
+    if rows:
+        # One multi-row INSERT, without the ORM's per-object bookkeeping: this runs in
+        # every change's transaction, on the request path.
+        session.execute(insert(OutboxMessage), [_columns(row) for row in rows])
     return len(rows)
+
+
+def _columns(row: OutboxMessage) -> dict[str, Any]:
+    return {
+        "ticket_id": row.ticket_id,
+        "kind": row.kind,
+        "recipient": row.recipient,
+        "payload": row.payload,
+        "status": row.status,
+        "attempts": row.attempts,
+        "next_attempt_at": row.next_attempt_at,
+        "created_at": row.created_at,
+    }
 
 
 def home_refreshes(
