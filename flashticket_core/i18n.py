@@ -490,6 +490,16 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Thank you for rating #{ticket_id} with {rating}/5.",
         Language.DE: "Danke für Ihre Bewertung von #{ticket_id} mit {rating}/5.",
     },
+    "bot.dm.hint": {
+        Language.EN: (
+            "I only read answers in a ticket's thread. To add to a ticket, reply in the "
+            "thread under its DM; to open a new one, type `/ticket`."
+        ),
+        Language.DE: (
+            "Ich lese nur Antworten im Thread eines Tickets. Um etwas zu ergänzen, antworten "
+            "Sie im Thread unter dessen DM; für ein neues Ticket tippen Sie `/ticket`."
+        ),
+    },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show <id>`.",
         Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show <Nr>`.",

@@ -233,8 +233,20 @@ def test_messages_outside_a_ticket_thread_are_ignored(bot: Bot) -> None:
     from_bot = dm_thread_reply(ALICE, root.response["channel"], root.response["ts"], "echo")
     from_bot["bot_id"] = "B000001"
     other = dm_thread_reply(BOB, root.response["channel"], "9999.0001", "unrelated")
-    for event in (top_level, from_bot, other):
+    for event in (from_bot, other):
         assert bot.http.event(event_envelope(event)).status == 200
+    # A message outside a ticket's thread gets a hint, once, however often Slack retries.
+    envelope = event_envelope(top_level, event_id="EvTOPLEVEL1")
+    for retry in ("", "1", "2"):
+        headers = {"X-Slack-Retry-Num": retry} if retry else {}
+        assert bot.http.event(envelope, headers=headers).status == 200
+    hints = [
+        c
+        for c in bot.slack.calls("chat.postMessage")
+        if "reply in the thread" in str(c.args.get("text"))
+    ]
+    assert len(hints) == 1
+    assert hints[0].args["channel"] == root.response["channel"]
     assert "hello" not in text_of(bot.command(ALICE, f"show {ticket_id}"))
     assert "echo" not in text_of(bot.command(ALICE, f"show {ticket_id}"))
 

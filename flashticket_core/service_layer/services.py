@@ -313,6 +313,18 @@ class TicketService:
             actor_id, ticket_id, EntryKind.REPORTER_REPLY, text, request_key=request_key
         )
 
+    def first_time(self, request_key: str) -> bool:
+        """Record a request key; False if it was seen before (a redelivered event)."""
+        with self._uow() as uow:
+            if uow.requests.get(request_key) is not None:
+                return False
+            uow.requests.add(ProcessedRequest(key=request_key, ticket_id=None, at=self._clock()))
+            try:
+                uow.commit()
+            except ConcurrentUpdate:
+                return False
+            return True
+
     def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
         """The ticket whose reporter thread this is, if any."""
         with self._read() as session:
