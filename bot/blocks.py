@@ -445,6 +445,30 @@ def _label(lang: Language, field: str, value: str | None) -> str:
     return escape(value)
 
 
+def statistics_text(lang: Language, stats: Statistics) -> str:
+    """The key figures as plain lines (the local `flashticket stats` writes them to a file)."""
+    by_status = ", ".join(f"{_t(s.label_key, lang)} {n}" for s, n in stats.open_by_status.items())
+    by_priority = ", ".join(
+        f"{_t(p.label_key, lang)} {n}" for p, n in stats.open_by_priority.items()
+    )
+    median = (
+        _duration(stats.median_seconds_to_resolve)
+        if stats.median_seconds_to_resolve is not None
+        else _t("bot.stats.none", lang)
+    )
+    body = _t(
+        "bot.stats.body",
+        lang,
+        open_total=stats.open_total,
+        by_status=by_status,
+        by_priority=by_priority,
+        resolved=stats.resolved_in_period,
+        median=median,
+    )
+    title = _t("bot.stats.title", lang, days=stats.period_days)
+    return f"{title}\n{body.replace('*', '')}\n"
+
+
 def statistics(lang: Language, stats: Statistics) -> Blocks:
     by_status = ", ".join(f"{_t(s.label_key, lang)} {n}" for s, n in stats.open_by_status.items())
     by_priority = ", ".join(

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from alembic.util.exc import CommandError
 from pydantic import ValidationError
@@ -93,6 +94,34 @@ def cmd_shell(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stats(args: argparse.Namespace) -> int:
+    from bot.blocks import statistics_text
+    from flashticket_core import charts
+    from flashticket_core.bootstrap import bootstrap
+
+    settings = _settings()
+    try:
+        core = bootstrap(settings)
+    except (SQLAlchemyError, CommandError) as error:
+        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+    try:
+        result = core.service.operator_statistics(days=args.days)
+    finally:
+        core.close()
+    lang = settings.flashticket_language
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    files = {
+        "tickets-by-status-per-month.png": charts.status_per_month_png(result, lang),
+        "open-tickets-by-priority.png": charts.priority_pie_png(result, lang),
+        "kpis.txt": statistics_text(lang, result).encode("utf-8"),
+    }
+    for name, content in files.items():
+        (out / name).write_bytes(content)
+        print(out / name)
+    return 0
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     from bot.surface import manifest, to_yaml
 
@@ -120,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     shell.add_argument("--admin", default="admin", help="the name of the administrator")
     shell.add_argument("--language", choices=["en", "de"], help="override FLASHTICKET_LANGUAGE")
     shell.set_defaults(run=cmd_shell)
+    stats = commands.add_parser(
+        "stats", help="write the dashboard's charts (PNG) and key figures to a folder, no Slack"
+    )
+    stats.add_argument("--out", required=True, help="folder for the PNGs and kpis.txt")
+    stats.add_argument("--days", type=int, default=30, help="period of the key figures")
+    stats.set_defaults(run=cmd_stats)
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
         "--url", help="public base URL of `flashticket serve`, e.g. https://tickets.example.com"

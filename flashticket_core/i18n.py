@@ -178,6 +178,17 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "list other people's tickets",
         Language.DE: "Tickets anderer Personen auflisten",
     },
+    # -- the charts -------------------------------------------------------------
+    "chart.status_per_month": {
+        Language.EN: "Tickets by status, per month opened",
+        Language.DE: "Tickets nach Status, pro Eröffnungsmonat",
+    },
+    "chart.priorities": {
+        Language.EN: "Open tickets by priority",
+        Language.DE: "Offene Tickets nach Priorität",
+    },
+    "chart.none_open": {Language.EN: "No open tickets", Language.DE: "Keine offenen Tickets"},
+    "chart.tickets": {Language.EN: "Tickets", Language.DE: "Tickets"},
     # -- what the Slack bot says ---------------------------------------------
     "bot.modal.new.title": {Language.EN: "New ticket", Language.DE: "Neues Ticket"},
     "bot.modal.submit": {Language.EN: "Submit", Language.DE: "Absenden"},
@@ -330,6 +341,10 @@ CATALOG: dict[str, dict[Language, str]] = {
             "*Offen:* {open_total} ({by_status})\n*Nach Priorität:* {by_priority}\n"
             "*Gelöst:* {resolved}\n*Median bis zur Lösung:* {median}"
         ),
+    },
+    "bot.stats.charts": {
+        Language.EN: "Charts of the help desk (statistics over the last {days} days).",
+        Language.DE: "Diagramme des Helpdesks (Statistik der letzten {days} Tage).",
     },
     "bot.stats.none": {Language.EN: "n/a", Language.DE: "k. A."},
     "bot.roles.title": {Language.EN: "Roles", Language.DE: "Rollen"},

@@ -17,9 +17,11 @@ from bot import blocks
 from bot.payloads import user_of_mention
 from bot.surface import ADMIN_COMMAND, TICKET_COMMAND
 from bot.turn import Kind, Turn, listener
+from flashticket_core import charts
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language, translate
 from flashticket_core.service_layer.services import TicketService, parse_role
+from flashticket_core.service_layer.views import Statistics
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,32 @@ def stats(turn: Turn, words: list[str]) -> None:
     turn.say(
         turn.t("bot.stats.title", days=result.period_days), blocks.statistics(turn.lang, result)
     )
+    background: Executor = turn.context["background"]
+    background.submit(_upload_charts, turn.client, turn.lang, turn.actor, result)
+
+
+def _upload_charts(client: WebClient, lang: Language, actor: str, result: Statistics) -> None:
+    """Draw the two charts and send them to the person who asked, in their DM."""
+    try:
+        channel = client.conversations_open(users=actor)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel,
+            initial_comment=translate("bot.stats.charts", lang, days=result.period_days),
+            file_uploads=[
+                {
+                    "content": charts.status_per_month_png(result, lang),
+                    "filename": "tickets-by-status-per-month.png",
+                    "title": translate("chart.status_per_month", lang),
+                },
+                {
+                    "content": charts.priority_pie_png(result, lang),
+                    "filename": "open-tickets-by-priority.png",
+                    "title": translate("chart.priorities", lang),
+                },
+            ],
+        )
+    except Exception:
+        log.exception("charts for %s could not be sent", actor)
 
 
 # -- /ticket-admin ------------------------------------------------------------

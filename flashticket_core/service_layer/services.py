@@ -484,6 +484,11 @@ class TicketService:
                 viewer.opened_at = self._clock()
             session.commit()
 
+    def operator_statistics(self, *, days: int = 30) -> views.Statistics:
+        """Statistics for whoever runs the server itself (`flashticket stats`), not Slack."""
+        with self._read() as session:
+            return views.statistics(session, now=self._clock(), days=max(1, min(days, 3650)))
+
     def statistics(self, actor_id: str, *, days: int = 30) -> views.Statistics:
         with self._read() as session:
             if not self._read_role(session, actor_id).is_support:

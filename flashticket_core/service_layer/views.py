@@ -93,6 +93,8 @@ class Statistics:
     median_seconds_to_resolve: float | None
     resolved_in_period: int
     period_days: int
+    # Tickets opened in each month, by the status they have now (the dashboard's bars).
+    status_per_month: dict[str, dict[Status, int]] = field(default_factory=dict)
     open_total: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -268,7 +270,24 @@ def statistics(session: Session, *, now: datetime, days: int, months: int = 12) 
         median_seconds_to_resolve=median,
         resolved_in_period=resolved_count,
         period_days=days,
+        status_per_month=_status_per_month(session, month_keys),
     )
+
+
+def _status_per_month(session: Session, month_keys: list[str]) -> dict[str, dict[Status, int]]:
+    bounds = [_month_start(key) for key in month_keys]
+    bounds.append(_month_start(_next_month(month_keys[-1])))
+    result: dict[str, dict[Status, int]] = {}
+    for key, (start, end) in zip(month_keys, itertools.pairwise(bounds), strict=True):
+        counts = dict.fromkeys(Status, 0)
+        for status, count in session.execute(
+            select(Ticket.status, func.count())
+            .where(_live(), Ticket.created_at >= start, Ticket.created_at < end)
+            .group_by(Ticket.status)
+        ):
+            counts[status] = int(count)
+        result[key] = counts
+    return result
 
 
 def _per_month(
