@@ -36,8 +36,8 @@ BOT_SCOPES: dict[str, str] = {
         "thread replies and ephemeral answers"
     ),
     "im:history": "receive message.im events: what reporters write in their DM threads",
-    "im:write": "open the DM with an admin to deliver an export",
-    "files:write": "upload the CSV export to the admin who asked for it",
+    "im:write": "open the DM of the person who asked for an export or the charts",
+    "files:write": "upload the CSV export and the statistics charts to that DM",
 }
 
 EVENTS_PATH = "/slack/events"
