@@ -445,8 +445,7 @@ def _label(lang: Language, field: str, value: str | None) -> str:
     return escape(value)
 
 
-def statistics_text(lang: Language, stats: Statistics) -> str:
-    """The key figures as plain lines (the local `flashticket stats` writes them to a file)."""
+def _statistics_body(lang: Language, stats: Statistics) -> str:
     by_status = ", ".join(f"{_t(s.label_key, lang)} {n}" for s, n in stats.open_by_status.items())
     by_priority = ", ".join(
         f"{_t(p.label_key, lang)} {n}" for p, n in stats.open_by_priority.items()
@@ -456,7 +455,7 @@ def statistics_text(lang: Language, stats: Statistics) -> str:
         if stats.median_seconds_to_resolve is not None
         else _t("bot.stats.none", lang)
     )
-    body = _t(
+    return _t(
         "bot.stats.body",
         lang,
         open_total=stats.open_total,
@@ -465,33 +464,19 @@ def statistics_text(lang: Language, stats: Statistics) -> str:
         resolved=stats.resolved_in_period,
         median=median,
     )
+
+
+def statistics_text(lang: Language, stats: Statistics) -> str:
+    """The key figures as plain lines (the local `flashticket stats` writes them to a file)."""
     title = _t("bot.stats.title", lang, days=stats.period_days)
-    return f"{title}\n{body.replace('*', '')}\n"
+    return f"{title}\n{_statistics_body(lang, stats).replace('*', '')}\n"
 
 
 def statistics(lang: Language, stats: Statistics) -> Blocks:
-    by_status = ", ".join(f"{_t(s.label_key, lang)} {n}" for s, n in stats.open_by_status.items())
-    by_priority = ", ".join(
-        f"{_t(p.label_key, lang)} {n}" for p, n in stats.open_by_priority.items()
-    )
-    median = (
-        _duration(stats.median_seconds_to_resolve)
-        if stats.median_seconds_to_resolve is not None
-        else _t("bot.stats.none", lang)
-    )
-    body = _t(
-        "bot.stats.body",
-        lang,
-        open_total=stats.open_total,
-        by_status=by_status,
-        by_priority=by_priority,
-        resolved=stats.resolved_in_period,
-        median=median,
-    )
     return _render(
         [
             HeaderBlock(text=_t("bot.stats.title", lang, days=stats.period_days)),
-            SectionBlock(text=MarkdownTextObject(text=body)),
+            SectionBlock(text=MarkdownTextObject(text=_statistics_body(lang, stats))),
         ]
     )
 
