@@ -1,0 +1,128 @@
+"""The dashboards at 10,000 and at 1,000,000 tickets (SQLite).
+
+Times, through the real service and Block Kit builders:
+  app home (support)   TicketService.home + blocks.home for a support person
+  stats aggregates     TicketService.statistics (KPIs and the per-month data)
+  stats charts         drawing both PNGs from those aggregates
+  search               TicketService.search for support
+and the peak Python memory of a CSV export of every ticket (tracemalloc).
+
+Run:  .venv/bin/python bench/dashboard_bench.py [--sizes 10000,1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.core_bench import ADMIN, fill, make_desk, settings_for
+from bot import blocks
+from flashticket_core import charts
+from flashticket_core.bootstrap import bootstrap
+from flashticket_core.domain.enums import Role
+from flashticket_core.i18n import Language
+
+SUPPORT = "UDASHSUPP1"
+
+
+def median_ms(name: str, operation: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat + 1):  # the first run warms the caches and is not counted
+        started = time.perf_counter()
+        operation()
+        samples.append((time.perf_counter() - started) * 1000)
+    result = statistics.median(samples[1:])
+    print(f"  {name:<20} {result:10.1f} ms", flush=True)
+    return result
+
+
+class NullWriter(io.TextIOBase):
+    """Counts what an export writes without keeping it: only the export's own memory counts."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        self.size += len(text)
+        return len(text)
+
+
+def run(size: int, directory: Path, repeat: int) -> dict[str, float]:
+    database = directory / f"dashboard-{size}.db"
+    settings = settings_for(database)
+    core = bootstrap(settings)
+    try:
+        started = time.perf_counter()
+        fill(core.engine, size, random.Random(size), make_desk(random.Random(size)))
+        print(f"filled {size:>9,} tickets in {time.perf_counter() - started:.1f} s", flush=True)
+        service = core.service
+        service.grant(ADMIN, SUPPORT, Role.SUPPORT)
+        stats = service.statistics(SUPPORT)
+        figures = {
+            "app home (support)": median_ms(
+                "app home (support)",
+                lambda: blocks.home(Language.EN, service.home(SUPPORT)),
+                repeat,
+            ),
+            "stats aggregates": median_ms(
+                "stats aggregates", lambda: service.statistics(SUPPORT), repeat
+            ),
+            "stats charts": median_ms(
+                "stats charts",
+                lambda: (
+                    charts.status_per_month_png(stats, Language.EN),
+                    charts.priority_pie_png(stats, Language.EN),
+                ),
+                max(3, repeat // 3),
+            ),
+            "search": median_ms(
+                "search", lambda: service.search(SUPPORT, "printer morning"), repeat
+            ),
+        }
+        tracemalloc.start()
+        out = NullWriter()
+        exported = service.export_csv(ADMIN, out)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        figures["export peak MiB"] = peak / 2**20
+        print(f"  exported {exported:,} tickets, {out.size / 2**20:.0f} MiB of CSV", flush=True)
+        return figures
+    finally:
+        core.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    directory = Path(tempfile.mkdtemp(prefix="flashticket-dashboard-"))
+    try:
+        results = {size: run(size, directory, args.repeat) for size in sizes}
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    names = list(results[sizes[0]])
+    print(f"\n{'measure':<22}" + "".join(f"{size:>14,}" for size in sizes) + "     ratio")
+    for name in names:
+        values = [results[size][name] for size in sizes]
+        unit = "" if name.endswith("MiB") else " ms"
+        ratio = values[-1] / values[0] if values[0] else float("nan")
+        print(f"{name:<22}" + "".join(f"{v:>11.1f}{unit:<3}" for v in values) + f"{ratio:>9.2f}x")
+
+
+if __name__ == "__main__":
+    main()
