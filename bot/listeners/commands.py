@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import logging
 import tempfile
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +26,7 @@ from flashticket_core.service_layer.views import Statistics
 
 log = logging.getLogger(__name__)
 
-TICKET_SUBCOMMANDS = ("list", "show", "search", "stats", "help")
-ADMIN_SUBCOMMANDS = ("grant", "revoke", "roles", "outbox", "delete", "export", "help")
+Subcommand = Callable[[Turn, list[str]], None]
 
 
 def register(app: App) -> None:
@@ -39,7 +39,7 @@ def _words(turn: Turn) -> list[str]:
     return text.split() if isinstance(text, str) else []
 
 
-def _unknown(turn: Turn, word: str, known: tuple[str, ...], help_key: str) -> None:
+def _unknown(turn: Turn, word: str, known: Iterable[str], help_key: str) -> None:
     close = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.6)
     suggestion = turn.t("bot.did_you_mean", suggestion=close[0]) if close else ""
     text = turn.t("bot.unknown_subcommand", word=word[:40], suggestion=suggestion)
@@ -63,21 +63,20 @@ def ticket_command(turn: Turn) -> None:
     if not words:
         open_new_ticket_modal(turn, title="")
         return
-    first, rest = words[0].lower(), words[1:]
-    if first == "list":
-        list_tickets(turn, rest)
-    elif first == "show":
-        show_ticket(turn, rest)
-    elif first == "search":
-        search(turn, rest)
-    elif first == "stats":
-        stats(turn, rest)
-    elif first == "help":
-        turn.say(turn.t("bot.help"))
-    elif len(words) == 1 and difflib.get_close_matches(first, TICKET_SUBCOMMANDS, cutoff=0.6):
+    subcommand = TICKET_SUBCOMMANDS.get(words[0].lower())
+    if subcommand is not None:
+        subcommand(turn, words[1:])
+    elif len(words) == 1 and difflib.get_close_matches(
+        words[0].lower(), TICKET_SUBCOMMANDS, cutoff=0.6
+    ):
         _unknown(turn, words[0], TICKET_SUBCOMMANDS, "bot.help")
     else:
+        # Anything else is the title of a new ticket: `/ticket Printer on fire`.
         open_new_ticket_modal(turn, title=" ".join(words))
+
+
+def ticket_help(turn: Turn, _words: list[str]) -> None:
+    turn.say(turn.t("bot.help"))
 
 
 def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
@@ -160,27 +159,21 @@ def _upload_charts(client: WebClient, lang: Language, actor: str, result: Statis
 
 
 def admin_command(turn: Turn) -> None:
-    words = _words(turn)
-    if not words or words[0].lower() == "help":
-        turn.say(turn.t("bot.admin.help"))
-        return
-    first, rest = words[0].lower(), words[1:]
-    if first == "grant":
-        grant(turn, rest)
-    elif first == "revoke":
-        revoke(turn, rest)
-    elif first == "roles":
-        turn.say(
-            turn.t("bot.roles.title"), blocks.roles(turn.lang, turn.service.list_roles(turn.actor))
-        )
-    elif first == "outbox":
-        outbox(turn, rest)
-    elif first == "delete":
-        delete(turn, rest)
-    elif first == "export":
-        export(turn, rest)
-    else:
+    words = _words(turn) or ["help"]
+    subcommand = ADMIN_SUBCOMMANDS.get(words[0].lower())
+    if subcommand is None:
         _unknown(turn, words[0], ADMIN_SUBCOMMANDS, "bot.admin.help")
+    else:
+        subcommand(turn, words[1:])
+
+
+def admin_help(turn: Turn, _words: list[str]) -> None:
+    turn.say(turn.t("bot.admin.help"))
+
+
+def roles(turn: Turn, _words: list[str]) -> None:
+    listing = turn.service.list_roles(turn.actor)
+    turn.say(turn.t("bot.roles.title"), blocks.roles(turn.lang, listing))
 
 
 def _user(words: list[str]) -> str:
@@ -289,3 +282,21 @@ def _export_and_upload(
     except Exception:
         # Nobody is waiting on this thread; the log says what went wrong.
         log.exception("export for %s failed", actor)
+
+
+TICKET_SUBCOMMANDS: dict[str, Subcommand] = {
+    "list": list_tickets,
+    "show": show_ticket,
+    "search": search,
+    "stats": stats,
+    "help": ticket_help,
+}
+ADMIN_SUBCOMMANDS: dict[str, Subcommand] = {
+    "grant": grant,
+    "revoke": revoke,
+    "roles": roles,
+    "outbox": outbox,
+    "delete": delete,
+    "export": export,
+    "help": admin_help,
+}
