@@ -166,6 +166,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "manage roles (administrators only)",
         Language.DE: "Rollen verwalten (nur Administratoren)",
     },
+    "action.outbox": {
+        Language.EN: "see or retry undelivered messages (administrators only)",
+        Language.DE: "nicht zugestellte Nachrichten sehen oder neu senden (nur Administratoren)",
+    },
     "action.export": {
         Language.EN: "export tickets (administrators only)",
         Language.DE: "Tickets exportieren (nur Administratoren)",

@@ -141,9 +141,8 @@ class TicketService:
         return configured + [row for row in stored if row[0] not in self.configured_admins]
 
     def role_history(self, actor_id: str, user_id: str | None = None) -> list[views.Change]:
-        with self._uow(write=False) as uow:
-            self._require_admin(uow, actor_id)
         with self._read() as session:
+            self._require_admin_role(self._read_role(session, actor_id))
             return views.role_changes(session, user_id)
 
     # -- writing tickets ---------------------------------------------------
@@ -336,20 +335,15 @@ class TicketService:
 
     def undelivered_messages(self, actor_id: str, *, limit: int = 20) -> list[views.Undelivered]:
         """Messages that failed for good or are still retrying (admins)."""
-        with self._uow(write=False) as uow:
-            self._require_admin(uow, actor_id)
         with self._read() as session:
+            self._require_admin_role(self._read_role(session, actor_id), "outbox")
             return views.undelivered(session, limit=limit)
 
     def retry_failed_messages(self, actor_id: str) -> int:
         """Put every failed message back in the queue; returns how many."""
-        with self._uow() as uow:
-            self._require_admin(uow, actor_id)
-        with self._read_sessions() as session:
-            session.connection(execution_options={WRITE_TRANSACTION: True})
-            count = views.requeue_failed(session, self._clock())
-            session.commit()
-        return count
+        with self._write() as session:
+            self._require_admin_role(self._read_role(session, actor_id), "outbox")
+            return views.requeue_failed(session, self._clock())
 
     def rate(self, actor_id: str, ticket_id: int, rating: int) -> views.TicketSummary:
         if rating not in RATING_RANGE:
@@ -442,9 +436,8 @@ class TicketService:
 
     def check_can_export(self, actor_id: str) -> None:
         """Raise unless the actor may export (before a long export is started)."""
-        with self._uow(write=False) as uow:
-            if self._role(uow, actor_id) is not Role.ADMIN:
-                raise NotAllowed("export")
+        with self._read() as session:
+            self._require_admin_role(self._read_role(session, actor_id), "export")
 
     def export_csv(
         self,
@@ -475,14 +468,12 @@ class TicketService:
 
     def home_opened(self, actor_id: str) -> None:
         """Remember that the actor looks at their App Home, so changes keep it current."""
-        with self._read_sessions() as session:
-            session.connection(execution_options={WRITE_TRANSACTION: True})
+        with self._write() as session:
             viewer = session.get(HomeViewer, actor_id)
             if viewer is None:
                 session.add(HomeViewer(user_id=actor_id, opened_at=self._clock()))
             else:
                 viewer.opened_at = self._clock()
-            session.commit()
 
     def operator_statistics(self, *, days: int = 30) -> views.Statistics:
         """Statistics for whoever runs the server itself (`flashticket stats`), not Slack."""
@@ -504,6 +495,14 @@ class TicketService:
     def _read(self) -> Iterator[Session]:
         with self._read_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """A plain write transaction, for bookkeeping outside the ticket aggregate."""
+        with self._read_sessions() as session:
+            session.connection(execution_options={WRITE_TRANSACTION: True})
+            yield session
+            session.commit()
 
     def _already_done(
         self, uow: AbstractUnitOfWork, request_key: str | None
@@ -529,8 +528,12 @@ class TicketService:
         return role_of(session.get(RoleAssignment, user_id))
 
     def _require_admin(self, uow: AbstractUnitOfWork, actor_id: str) -> None:
-        if self._role(uow, actor_id) is not Role.ADMIN:
-            raise NotAllowed("manage_roles")
+        self._require_admin_role(self._role(uow, actor_id))
+
+    @staticmethod
+    def _require_admin_role(role: Role, action: str = "manage_roles") -> None:
+        if role is not Role.ADMIN:
+            raise NotAllowed(action)
 
     def _refuse_configured_admin(self, user_id: str) -> None:
         if user_id in self.configured_admins:

@@ -19,6 +19,7 @@ from flashticket_core.domain.model import (
     Ticket,
     TicketThread,
 )
+from flashticket_core.service_layer.outbox import MessageStatus
 
 
 @dataclass(frozen=True)
@@ -255,13 +256,8 @@ def statistics(session: Session, *, now: datetime, days: int, months: int = 12) 
 
     since = now - timedelta(days=days)
     resolved_filter = [live, Ticket.resolved_at.is_not(None), Ticket.resolved_at >= since]
-    resolved_count = (
-        session.scalar(select(func.count()).select_from(Ticket).where(*resolved_filter)) or 0
-    )
-    median = (
-        _median(session, seconds_between(Ticket.created_at, Ticket.resolved_at), resolved_filter)
-        if resolved_count
-        else None
+    resolved_count, median = _count_and_median(
+        session, seconds_between(Ticket.created_at, Ticket.resolved_at), resolved_filter
     )
     return Statistics(
         open_by_status=open_by_status,
@@ -379,8 +375,9 @@ def undelivered(session: Session, *, limit: int) -> list[Undelivered]:
         select(OutboxMessage)
         .where(
             or_(
-                OutboxMessage.status == "failed",
-                (OutboxMessage.status == "pending") & (OutboxMessage.attempts > 0),
+                OutboxMessage.status == MessageStatus.FAILED.value,
+                (OutboxMessage.status == MessageStatus.PENDING.value)
+                & (OutboxMessage.attempts > 0),
             )
         )
         .order_by(OutboxMessage.id.desc())
@@ -404,8 +401,10 @@ def undelivered(session: Session, *, limit: int) -> list[Undelivered]:
 def requeue_failed(session: Session, now: datetime) -> int:
     result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == "failed")
-        .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+        .where(OutboxMessage.status == MessageStatus.FAILED.value)
+        .values(
+            status=MessageStatus.PENDING.value, attempts=0, next_attempt_at=now, claimed_until=None
+        )
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -505,7 +504,7 @@ def kpis(session: Session, *, now: datetime, days: int) -> Kpis:
         or 0
     )
     since = now - timedelta(days=days)
-    first_reply = _median(
+    _, first_reply = _count_and_median(
         session,
         seconds_between(Ticket.created_at, Ticket.first_response_at),
         [_live(), Ticket.created_at >= since, Ticket.first_response_at.is_not(None)],
@@ -520,12 +519,13 @@ def kpis(session: Session, *, now: datetime, days: int) -> Kpis:
     )
 
 
-def _median(
+def _count_and_median(
     session: Session, value: ColumnElement[float], conditions: list[ColumnElement[bool]]
-) -> float | None:
+) -> tuple[int, float | None]:
+    """How many tickets match, and the median of `value` over them (read from the middle)."""
     count = session.scalar(select(func.count()).select_from(Ticket).where(*conditions)) or 0
     if not count:
-        return None
+        return 0, None
     middle = list(
         session.scalars(
             select(value)
@@ -535,4 +535,4 @@ def _median(
             .offset((count - 1) // 2)
         )
     )
-    return sum(float(v) for v in middle) / len(middle)
+    return count, sum(float(v) for v in middle) / len(middle)
