@@ -22,20 +22,30 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve_environment(database_url: str, slack_api_url: str, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FLASHTICKET_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack_api_url,
-        FLASHTICKET_SUPPORT_CHANNEL=SUPPORT_CHANNEL,
-        FLASHTICKET_ADMINS="UADMIN0001",
-        DATABASE_URL=database_url,
-        PORT=str(free_port()),
-    )
+def clean_environment(**overrides: str) -> dict[str, str]:
+    """This environment without any FlashTicket or Slack setting, plus the project on the path;
+    an empty override removes a variable."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SLACK_", "FLASHTICKET_")) and k not in ("DATABASE_URL", "PORT")
+    }
+    env["PYTHONPATH"] = str(ROOT)
     env.update(overrides)
     return {k: v for k, v in env.items() if v != ""}
+
+
+def serve_environment(database_url: str, slack_api_url: str, **overrides: str) -> dict[str, str]:
+    settings = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_api_url,
+        "FLASHTICKET_SUPPORT_CHANNEL": SUPPORT_CHANNEL,
+        "FLASHTICKET_ADMINS": "UADMIN0001",
+        "DATABASE_URL": database_url,
+        "PORT": str(free_port()),
+    }
+    return clean_environment(**{**settings, **overrides})
 
 
 class ServeProcess:

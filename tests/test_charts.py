@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from flashticket_core.i18n import Language
 from flashticket_core.service_layer.services import TicketService
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
+from tests.processes import clean_environment
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -77,12 +77,7 @@ def test_stats_command_sends_both_charts_to_the_askers_dm(bot: Bot) -> None:
 
 
 def test_local_stats_writes_pngs_and_key_figures_without_slack(tmp_path: Path) -> None:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "FLASHTICKET_", "DATABASE_URL"))
-    }
-    env.update(PYTHONPATH=str(Path(__file__).resolve().parent.parent), FLASHTICKET_LANGUAGE="de")
+    env = clean_environment(FLASHTICKET_LANGUAGE="de")
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "stats", "--out", "charts"],
         cwd=tmp_path,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +10,11 @@ from sqlalchemy import inspect
 
 from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
+from tests.processes import clean_environment
 
 
 def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
-    environment.update(env)
+    environment = clean_environment(**env)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=cwd,
@@ -28,7 +27,7 @@ def run_cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[st
 
 
 def test_migrate_creates_the_data_folder_and_the_newest_schema(tmp_path: Path) -> None:
-    result = run_cli("migrate", cwd=tmp_path, PYTHONPATH=str(Path.cwd()))
+    result = run_cli("migrate", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     database = tmp_path / "data" / "tickets.db"
     assert database.exists()
@@ -39,7 +38,7 @@ def test_migrate_creates_the_data_folder_and_the_newest_schema(tmp_path: Path) -
     finally:
         engine.dispose()
     # Running it again is harmless.
-    again = run_cli("migrate", cwd=tmp_path, PYTHONPATH=str(Path.cwd()))
+    again = run_cli("migrate", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
 
 
@@ -52,7 +51,7 @@ def test_migrate_upgrades_an_older_database(tmp_path: Path) -> None:
         assert schema.current_revision(engine) is None
     finally:
         engine.dispose()
-    result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url, PYTHONPATH=str(Path.cwd()))
+    result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     engine = make_engine(url)
     try:
@@ -66,7 +65,6 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
         "migrate",
         cwd=tmp_path,
         DATABASE_URL="postgresql://nobody:s3cret-pw@127.0.0.1:1/none",
-        PYTHONPATH=str(Path.cwd()),
     )
     assert result.returncode != 0
     last = result.stderr.strip().splitlines()[-1]
@@ -76,7 +74,7 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_malformed_setting_is_one_clear_line(tmp_path: Path) -> None:
-    result = run_cli("migrate", cwd=tmp_path, PORT="not-a-port", PYTHONPATH=str(Path.cwd()))
+    result = run_cli("migrate", cwd=tmp_path, PORT="not-a-port")
     assert result.returncode != 0
     assert "PORT" in result.stderr
     assert "Traceback" not in result.stderr
@@ -91,7 +89,7 @@ def test_a_database_from_an_unknown_future_is_one_clear_line(tmp_path: Path) -> 
             connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffffffffffff'")
     finally:
         engine.dispose()
-    result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url, PYTHONPATH=str(Path.cwd()))
+    result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url)
     assert result.returncode != 0
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("flashticket: cannot migrate the database")

@@ -3,7 +3,6 @@ SIGTERM, and the two required endpoints."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -14,27 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET, SUPPORT_CHANNEL
+from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
-from tests.processes import ServeProcess, free_port
+from tests.processes import ServeProcess, serve_environment
 from tests.slack_requests import SlackClientSimulator
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def environment(tmp_path: Path, slack: FakeSlack, **overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FLASHTICKET_"))}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.base_url,
-        FLASHTICKET_SUPPORT_CHANNEL=SUPPORT_CHANNEL,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'tickets.db'}",
-        PORT=str(free_port()),
-    )
-    env.update(overrides)
-    return {k: v for k, v in env.items() if v != ""}
+    return serve_environment(f"sqlite:///{tmp_path / 'tickets.db'}", slack.base_url, **overrides)
 
 
 def serve(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:

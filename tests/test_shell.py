@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import clean_environment
 
 STORY = """\
 help
@@ -32,12 +31,7 @@ dm
 
 
 def run_shell(tmp_path: Path, script: str, *args: str) -> str:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("SLACK_", "FLASHTICKET_", "DATABASE_URL"))
-    }
-    env["PYTHONPATH"] = str(ROOT)
+    env = clean_environment()
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "shell", *args],
         cwd=tmp_path,

@@ -152,10 +152,6 @@ class Workspace:
         self.feed.append(FeedItem("home", "", user, view=view))
         return {"ok": True, "view": view}
 
-    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        user = str(args.get("user"))
-        return {"ok": True, "user": {"id": user, "name": self.name_of(user)}}
-
     def respond(self, key: str, args: dict[str, Any]) -> dict[str, Any]:
         """A post to a response_url: an ephemeral answer to the person who acted."""
         user = self._response_urls.get(key)

@@ -208,7 +208,6 @@ class Shell:
             "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}",
             "event_time": int(time.time()),
         }
-        self.workspace.messages.setdefault(root.channel, [])
         self._dispatch(json.dumps(envelope), "application/json")
         self.say(f"(you wrote in the thread of #{number.lstrip('#')}) {text}")
 
