@@ -40,6 +40,7 @@ from flashticket_core.domain.enums import Role, Status
 from flashticket_core.domain.model import OutboxMessage
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import delivery
+from flashticket_core.service_layer.delivery import DeliveryWorker
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack
 from tests.processes import ServeProcess, serve_environment
@@ -62,6 +63,14 @@ def new_core(url: str) -> Core:
     core = bootstrap(settings)
     core.service.grant(ADMIN, SUPPORT, Role.SUPPORT)
     return core
+
+
+def slack_worker(
+    core: Core, slack: FakeSlack, *, timeout: float, poll_interval: float
+) -> DeliveryWorker:
+    client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=timeout)
+    transport = SlackTransport(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
+    return core.delivery_worker(transport, poll_interval=poll_interval)
 
 
 def work_tickets(core: Core, count: int) -> None:
@@ -99,11 +108,7 @@ def fault_scenario(
     directory = Path(tempfile.mkdtemp(prefix="flashticket-faults-"))
     core = new_core(f"sqlite:///{directory / 'faults.db'}")
     with FakeSlack() as slack:
-        client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=1)
-        worker = core.delivery_worker(
-            SlackTransport(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN),
-            poll_interval=0.2,
-        )
+        worker = slack_worker(core, slack, timeout=1, poll_interval=0.2)
         # Short back-off so the matrix finishes in seconds; the policy is the same.
         delivery.BACKOFF_BASE_SECONDS, delivery.BACKOFF_CAP_SECONDS = 0.05, 1.0
         worker.start()
@@ -163,11 +168,7 @@ def latency(samples: int) -> list[float]:
     directory = Path(tempfile.mkdtemp(prefix="flashticket-latency-"))
     core = new_core(f"sqlite:///{directory / 'latency.db'}")
     with FakeSlack() as slack:
-        client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=5)
-        worker = core.delivery_worker(
-            SlackTransport(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN),
-            poll_interval=30,
-        )
+        worker = slack_worker(core, slack, timeout=5, poll_interval=30)
         worker.start()
         wait_until(lambda: outbox_counts(core).get("pending", 0) == 0, timeout=10)
         results = []
