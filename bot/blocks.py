@@ -30,12 +30,12 @@ from slack_sdk.models.views import View
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import DESCRIPTION_MAX, ENTRY_MAX, TITLE_MAX
 from flashticket_core.i18n import Language, translate
+from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.views import (
     Home,
     HomeTicket,
     Page,
-    Statistics,
     TicketDetail,
     TicketSummary,
 )
@@ -446,24 +446,27 @@ def _label(lang: Language, field: str, value: str | None) -> str:
 
 
 def _statistics_body(lang: Language, stats: Statistics) -> str:
-    by_status = ", ".join(f"{_t(s.label_key, lang)} {n}" for s, n in stats.open_by_status.items())
+    kpis = stats.kpis
+    by_status = ", ".join(f"{_t(s.label_key, lang)} {n}" for s, n in kpis.open_by_status.items())
     by_priority = ", ".join(
-        f"{_t(p.label_key, lang)} {n}" for p, n in stats.open_by_priority.items()
-    )
-    median = (
-        _duration(stats.median_seconds_to_resolve)
-        if stats.median_seconds_to_resolve is not None
-        else _t("bot.stats.none", lang)
+        f"{_t(p.label_key, lang)} {n}" for p, n in kpis.open_by_priority.items()
     )
     return _t(
         "bot.stats.body",
         lang,
-        open_total=stats.open_total,
+        open_total=kpis.open_total,
         by_status=by_status,
         by_priority=by_priority,
-        resolved=stats.resolved_in_period,
-        median=median,
+        opened_today=kpis.opened_today,
+        replied=kpis.first_replies_in_period,
+        first_reply=_median(lang, kpis.median_seconds_to_first_reply),
+        resolved=kpis.resolved_in_period,
+        median=_median(lang, kpis.median_seconds_to_resolve),
     )
+
+
+def _median(lang: Language, seconds: float | None) -> str:
+    return _t("bot.stats.none", lang) if seconds is None else _duration(seconds)
 
 
 def statistics_text(lang: Language, stats: Statistics) -> str:
@@ -538,7 +541,16 @@ def home(lang: Language, data: Home) -> dict[str, Any]:
         by_priority = ", ".join(
             f"{_t(p.label_key, lang)} {n}" for p, n in kpis.open_by_priority.items()
         )
-        none = _t("bot.stats.none", lang)
+        figures = [
+            (_t("bot.home.kpi.open", lang), f"{kpis.open_total} ({by_status})"),
+            (_t("bot.home.kpi.today", lang), str(kpis.opened_today)),
+            (
+                _t("bot.home.kpi.first_reply", lang),
+                _median(lang, kpis.median_seconds_to_first_reply),
+            ),
+            (_t("bot.home.kpi.resolve", lang), _median(lang, kpis.median_seconds_to_resolve)),
+            (_t("bot.home.kpi.by_priority", lang), by_priority),
+        ]
         blocks.append(DividerBlock())
         blocks.append(
             SectionBlock(
@@ -546,33 +558,7 @@ def home(lang: Language, data: Home) -> dict[str, Any]:
                 text=MarkdownTextObject(
                     text=f"*{_t('bot.home.kpis', lang, days=kpis.period_days)}*"
                 ),
-                fields=[
-                    MarkdownTextObject(
-                        text=f"*{_t('bot.home.kpi.open', lang)}*\n{sum(kpis.open_by_status.values())} ({by_status})"
-                    ),
-                    MarkdownTextObject(
-                        text=f"*{_t('bot.home.kpi.today', lang)}*\n{kpis.opened_today}"
-                    ),
-                    MarkdownTextObject(
-                        text=f"*{_t('bot.home.kpi.first_reply', lang)}*\n"
-                        + (
-                            _duration(kpis.median_seconds_to_first_reply)
-                            if kpis.median_seconds_to_first_reply is not None
-                            else none
-                        )
-                    ),
-                    MarkdownTextObject(
-                        text=f"*{_t('bot.home.kpi.resolve', lang)}*\n"
-                        + (
-                            _duration(kpis.median_seconds_to_resolve)
-                            if kpis.median_seconds_to_resolve is not None
-                            else none
-                        )
-                    ),
-                    MarkdownTextObject(
-                        text=f"*{_t('bot.home.kpi.by_priority', lang)}*\n{by_priority}"
-                    ),
-                ],
+                fields=[MarkdownTextObject(text=f"*{name}*\n{value}") for name, value in figures],
             )
         )
     if data.queue is not None:

@@ -76,6 +76,7 @@ def bootstrap(
         configured_admins=settings.flashticket_admins,
         clock=clock,
         language=settings.flashticket_language,
+        zone=settings.flashticket_timezone,
     )
     core = Core(settings=settings, engine=engine, service=service, clock=clock)
     return core

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language, translate
-from flashticket_core.service_layer.views import Statistics
+from flashticket_core.service_layer.dashboard import Statistics
 
 BAR_SIZE = (10.0, 5.0)  # inches at DPI: 1000 x 500 pixels
 PIE_SIZE = (6.0, 6.0)  # 600 x 600 pixels

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -16,7 +17,11 @@ class Settings(BaseSettings):
     """Every setting of SPEC.md's runtime contract, under its exact variable name."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        arbitrary_types_allowed=True,
     )
 
     slack_bot_token: SecretStr | None = None
@@ -27,6 +32,8 @@ class Settings(BaseSettings):
     flashticket_support_channel: str | None = None
     flashticket_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     flashticket_language: Language = Language.EN
+    # The help desk's calendar: where its months and "today" of the statistics begin.
+    flashticket_timezone: ZoneInfo = ZoneInfo("UTC")
     port: int = Field(default=3000, ge=0, le=65535)
     # How long a delivery worker owns a message it took; after a crash another worker
     # (or the restarted one) sends it once this has passed. Longer than a Slack call.
@@ -37,6 +44,19 @@ class Settings(BaseSettings):
     def _split_admins(cls, value: object) -> object:
         if isinstance(value, str):
             return frozenset(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("flashticket_timezone", mode="before")
+    @classmethod
+    def _zone(cls, value: object) -> object:
+        if isinstance(value, str):
+            name = value.strip() or "UTC"
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError) as error:
+                raise ValueError(
+                    f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
+                ) from error
         return value
 
     @field_validator(

@@ -339,10 +339,14 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.stats.body": {
         Language.EN: (
             "*Open:* {open_total} ({by_status})\n*By priority:* {by_priority}\n"
+            "*Opened today:* {opened_today}\n"
+            "*First replies:* {replied}\n*Median time to first reply:* {first_reply}\n"
             "*Resolved:* {resolved}\n*Median time to resolve:* {median}"
         ),
         Language.DE: (
             "*Offen:* {open_total} ({by_status})\n*Nach Priorität:* {by_priority}\n"
+            "*Heute eröffnet:* {opened_today}\n"
+            "*Erste Antworten:* {replied}\n*Median bis zur ersten Antwort:* {first_reply}\n"
             "*Gelöst:* {resolved}\n*Median bis zur Lösung:* {median}"
         ),
     },

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from flashticket_core.adapters.db import make_engine
+from flashticket_core.adapters.schema import include_name
 from flashticket_core.config import Settings
 from flashticket_core.domain.model import Base
 
@@ -20,6 +21,7 @@ def _configure(connection: Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
 
 

@@ -11,12 +11,12 @@ import pytest
 from bot import blocks
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.dashboard import Kpis, Statistics
 from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
     Page,
-    Statistics,
     TicketDetail,
     TicketSummary,
 )
@@ -168,16 +168,22 @@ def test_detail_shows_newest_lines_when_history_is_long() -> None:
 
 def test_statistics_and_roles_render_in_german() -> None:
     stats = Statistics(
-        open_by_status={Status.NEW: 2, Status.IN_PROGRESS: 1, Status.WAITING: 0},
-        open_by_priority={Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 0},
-        created_per_month={},
-        resolved_per_month={},
-        median_seconds_to_resolve=90061,
-        resolved_in_period=4,
-        period_days=30,
+        Kpis(
+            open_by_status={Status.NEW: 2, Status.IN_PROGRESS: 1, Status.WAITING: 0},
+            open_by_priority={Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 0},
+            opened_today=5,
+            median_seconds_to_first_reply=None,
+            median_seconds_to_resolve=90061,
+            first_replies_in_period=0,
+            resolved_in_period=4,
+            period_days=30,
+        )
     )
     text = all_text(blocks.statistics(Language.DE, stats))
     assert "Offen:* 3" in text
+    assert "Heute eröffnet:* 5" in text
+    assert "Median bis zur ersten Antwort:* k. A." in text
+    assert "Gelöst:* 4" in text
     assert "1 d 1 h" in text
     roles = all_text(
         blocks.roles(Language.DE, [("UA", Role.ADMIN, True), ("UB", Role.SUPPORT, False)])

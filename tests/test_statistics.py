@@ -1,14 +1,24 @@
-"""Statistics against values computed by hand on a known data set."""
+"""Statistics against values computed by hand on known data sets, and the summaries the
+database keeps (tallies, duration histograms, queue rank) against the tickets themselves."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+import statistics as exact
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import Engine, func, select
 
-from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
+from flashticket_core.domain.model import Ticket, TicketDuration, TicketTally
+from flashticket_core.errors import TicketError
 from flashticket_core.service_layer.services import TicketService
-from tests.conftest import ALICE, BOB, SUPPORT, Clock
+from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
+
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def at(text: str) -> datetime:
@@ -24,6 +34,10 @@ def test_statistics_on_a_known_data_set(service: TicketService, clock: Clock) ->
         clock.now = at(when)
         service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
 
+    def reply_at(ticket_id: int, when: str) -> None:
+        clock.now = at(when)
+        service.add_support_reply(SUPPORT, ticket_id, "On it.")
+
     # The last second of January and the first of February fall in different months.
     jan = open_at("2026-01-31 23:59:59", Priority.HIGH)
     feb = open_at("2026-02-01 00:00:00", Priority.LOW)
@@ -31,10 +45,14 @@ def test_statistics_on_a_known_data_set(service: TicketService, clock: Clock) ->
     mar = open_at("2026-03-01 08:00:00")
     open_at("2026-03-02 08:00:00", Priority.LOW)  # stays new
     old = open_at("2024-06-01 10:00:00")  # outside the 12-month window
+    open_at("2026-03-10 00:00:00", Priority.HIGH)  # stays new
 
+    reply_at(feb2, "2026-02-14 12:30:00")  # 30 min
     resolve_at(jan, "2026-02-01 00:59:59")  # 1 h
     resolve_at(feb, "2026-02-01 03:00:00")  # 3 h
     resolve_at(feb2, "2026-03-01 12:00:00")  # 15 days
+    reply_at(mar, "2026-03-02 09:00:00")  # 25 h
+    reply_at(mar, "2026-03-02 10:00:00")  # a second reply is not a first reply
     clock.now = at("2026-03-02 09:00:00")
     service.take(SUPPORT, mar)
     service.change_status(SUPPORT, mar, Status.WAITING)
@@ -43,37 +61,102 @@ def test_statistics_on_a_known_data_set(service: TicketService, clock: Clock) ->
     clock.now = at("2026-03-10 12:00:00")
     stats = service.statistics(SUPPORT, days=60)
 
-    assert stats.open_by_status == {Status.NEW: 1, Status.IN_PROGRESS: 0, Status.WAITING: 1}
-    assert stats.open_total == 2
-    assert stats.open_by_priority == {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 1}
-    assert min(stats.created_per_month) == "2025-04"
-    assert max(stats.created_per_month) == "2026-03"
+    assert stats.open_by_status == {Status.NEW: 2, Status.IN_PROGRESS: 0, Status.WAITING: 1}
+    assert stats.open_total == 3
+    assert stats.open_by_priority == {Priority.HIGH: 1, Priority.MEDIUM: 1, Priority.LOW: 1}
+    assert next(iter(stats.status_per_month)) == "2025-04"
+    assert list(stats.status_per_month)[-1] == "2026-03"
     assert {k: v for k, v in stats.created_per_month.items() if v} == {
         "2026-01": 1,
         "2026-02": 2,
-        "2026-03": 2,
+        "2026-03": 3,
     }
-    assert {k: v for k, v in stats.resolved_per_month.items() if v} == {
-        "2026-02": 2,
-        "2026-03": 2,
+    assert stats.status_per_month["2026-02"] == {
+        Status.NEW: 0,
+        Status.IN_PROGRESS: 0,
+        Status.WAITING: 0,
+        Status.RESOLVED: 2,
+        Status.CLOSED: 0,
     }
-    # Resolved within 60 days: 1 h, 3 h, 15 d and 640 d; median = (3 h + 15 d) / 2.
-    assert stats.resolved_in_period == 4
-    assert stats.median_seconds_to_resolve == pytest.approx((3 * 3600 + 15 * 86400) / 2, abs=1)
+    assert stats.status_per_month["2026-03"][Status.NEW] == 2
+    assert stats.status_per_month["2026-03"][Status.WAITING] == 1
+    assert stats.kpis.opened_today == 1
+    # Resolved within the 60 days up to today: 1 h, 3 h, 15 d and 640 d.
+    assert stats.kpis.resolved_in_period == 4
+    assert stats.kpis.median_seconds_to_resolve == pytest.approx((3 * 3600 + 15 * 86400) / 2)
+    # First replies: 30 min and 25 h; the median of two is their mean.
+    assert stats.kpis.first_replies_in_period == 2
+    assert stats.kpis.median_seconds_to_first_reply == pytest.approx((1800 + 25 * 3600) / 2)
 
-    # Since 2026-03-01 12:00 (inclusive): feb2 (15 d) and old; not jan, not feb.
-    last_week = service.statistics(SUPPORT, days=9)
-    assert last_week.resolved_in_period == 2
-    assert last_week.median_seconds_to_resolve == pytest.approx(
-        (15 * 86400 + (at("2026-03-03 10:00:00") - at("2024-06-01 10:00:00")).total_seconds()) / 2,
-        abs=1,
+    # Ten days are 2026-03-01 to 2026-03-10: feb2 (15 d) and old; not jan, not feb.
+    last_days = service.statistics(SUPPORT, days=10)
+    assert last_days.kpis.resolved_in_period == 2
+    old_duration = (at("2026-03-03 10:00:00") - at("2024-06-01 10:00:00")).total_seconds()
+    assert last_days.kpis.median_seconds_to_resolve == pytest.approx(
+        (15 * 86400 + old_duration) / 2
     )
+    assert last_days.kpis.median_seconds_to_first_reply == pytest.approx(25 * 3600)
+
+
+def test_months_and_today_follow_the_time_zone(service: TicketService, clock: Clock) -> None:
+    """Berlin is UTC+1 in winter and UTC+2 from 29 March 2026: a ticket near midnight
+    belongs to another month (and another day) in Berlin than in UTC."""
+    opened = {
+        "a": "2026-01-31 23:30:00",  # Berlin: 1 Feb 00:30
+        "b": "2026-02-28 23:59:00",  # Berlin: 1 Mar 00:59
+        "c": "2026-03-01 00:00:00",  # Berlin: 1 Mar 01:00
+        "d": "2026-03-31 21:59:00",  # Berlin: 31 Mar 23:59 (summer time)
+        "e": "2026-03-31 22:30:00",  # Berlin: 1 Apr 00:30
+        "f": "2026-04-01 21:00:00",  # Berlin: 1 Apr 23:00
+        "g": "2025-05-01 00:30:00",  # Berlin: 1 May 2025 02:30
+        "h": "2025-04-30 22:30:00",  # Berlin: 1 May 2025 00:30; UTC: outside the 12 months
+    }
+    ids = {}
+    for name, when in opened.items():
+        clock.now = at(when)
+        ids[name] = service.open_ticket(BOB, title=name).id
+    clock.now = at("2026-04-01 21:10:00")
+    service.change_status(SUPPORT, ids["c"], Status.RESOLVED)
+    clock.now = at("2026-04-01 21:30:00")  # Berlin: 1 Apr 23:30
+
+    in_utc = service.statistics(SUPPORT)
+    assert next(iter(in_utc.status_per_month)) == "2025-05"
+    assert {k: v for k, v in in_utc.created_per_month.items() if v} == {
+        "2025-05": 1,
+        "2026-01": 1,
+        "2026-02": 1,
+        "2026-03": 3,
+        "2026-04": 1,
+    }
+    assert in_utc.kpis.opened_today == 1
+
+    service.zone = BERLIN
+    in_berlin = service.statistics(SUPPORT)
+    assert next(iter(in_berlin.status_per_month)) == "2025-05"
+    assert {k: v for k, v in in_berlin.created_per_month.items() if v} == {
+        "2025-05": 2,
+        "2026-02": 1,
+        "2026-03": 3,
+        "2026-04": 2,
+    }
+    assert in_berlin.status_per_month["2026-03"][Status.RESOLVED] == 1
+    assert in_berlin.status_per_month["2026-03"][Status.NEW] == 2
+    assert in_berlin.kpis.opened_today == 2
+    assert service.home(SUPPORT).kpis is not None
+    assert service.home(SUPPORT).kpis.opened_today == 2  # type: ignore[union-attr]
+
+    # Just after midnight in Berlin it is still the previous day in UTC.
+    clock.now = at("2026-04-01 22:05:00")  # Berlin: 2 Apr 00:05
+    assert service.statistics(SUPPORT).kpis.opened_today == 0
+    assert list(service.statistics(SUPPORT).status_per_month)[-1] == "2026-04"
 
 
 def test_statistics_of_an_empty_desk(service: TicketService) -> None:
     stats = service.statistics(SUPPORT)
     assert stats.open_total == 0
-    assert stats.median_seconds_to_resolve is None
+    assert stats.kpis.median_seconds_to_resolve is None
+    assert stats.kpis.median_seconds_to_first_reply is None
+    assert stats.kpis.opened_today == 0
     assert set(stats.created_per_month.values()) == {0}
     assert len(stats.created_per_month) == 12
 
@@ -81,8 +164,154 @@ def test_statistics_of_an_empty_desk(service: TicketService) -> None:
 def test_deleted_tickets_do_not_count(service: TicketService, clock: Clock) -> None:
     kept = service.open_ticket(ALICE, title="kept").id
     gone = service.open_ticket(BOB, title="gone").id
-    service.delete("UADMIN0001", gone)
+    service.add_support_reply(SUPPORT, gone, "Looking.")
+    service.change_status(SUPPORT, gone, Status.RESOLVED)
+    service.delete(ADMIN, gone)
     stats = service.statistics(SUPPORT)
     assert stats.open_total == 1
     assert sum(stats.created_per_month.values()) == 1
+    assert stats.kpis.resolved_in_period == 0
+    assert stats.kpis.first_replies_in_period == 0
     assert service.show(SUPPORT, kept).ticket.status is Status.NEW
+
+
+def test_a_median_is_within_its_bucket_when_many_share_it(
+    service: TicketService, clock: Clock
+) -> None:
+    """Durations kept to two significant digits: a median from a shared bucket is that
+    bucket's mean, never more than 10% from the exact median."""
+    rng = random.Random(7)
+    durations = [rng.randint(3000, 3999) for _ in range(25)]  # ten buckets of 100 s
+    start = at("2026-03-13 08:00:00")
+    for number, seconds in enumerate(durations):
+        clock.now = start + timedelta(minutes=number)
+        ticket = service.open_ticket(ALICE, title=f"t{number}").id
+        clock.now = start + timedelta(minutes=number, seconds=seconds)
+        service.change_status(SUPPORT, ticket, Status.RESOLVED)
+    clock.now = at("2026-03-14 09:00:00")
+    kpis = service.statistics(SUPPORT, days=7).kpis
+    assert kpis.resolved_in_period == 25
+    median = exact.median(durations)
+    assert kpis.median_seconds_to_resolve is not None
+    assert kpis.median_seconds_to_resolve == pytest.approx(median, rel=0.1)
+    bucket = median // 100 * 100
+    assert bucket <= kpis.median_seconds_to_resolve < bucket + 100
+
+
+# -- the summaries against the tickets ------------------------------------------------------
+
+
+def seconds_between(start: datetime, end: datetime) -> int:
+    return max(0, round((end - start).total_seconds()))
+
+
+def bucket_of(seconds: int) -> int:
+    if seconds < 100:
+        return seconds
+    unit = 10 ** (len(str(seconds)) - 2)
+    return seconds // unit * unit
+
+
+def recomputed(
+    engine: Engine,
+) -> tuple[Counter[tuple[date, str, str]], Counter[tuple[str, date, int]]]:
+    tallies: Counter[tuple[date, str, str]] = Counter()
+    durations: Counter[tuple[str, date, int]] = Counter()
+    with engine.connect() as connection:
+        for ticket in connection.execute(select(Ticket).where(Ticket.deleted_at.is_(None))):
+            created = ticket.created_at
+            tallies[(created.date(), ticket.status.value, ticket.priority.value)] += 1
+            for measure, moment in (
+                ("first_reply", ticket.first_response_at),
+                ("resolution", ticket.resolved_at),
+            ):
+                if moment is not None:
+                    durations[
+                        (measure, moment.date(), bucket_of(seconds_between(created, moment)))
+                    ] += 1
+    return tallies, durations
+
+
+def stored(engine: Engine) -> tuple[Counter[tuple[date, str, str]], Counter[tuple[str, date, int]]]:
+    with engine.connect() as connection:
+        tallies = Counter(
+            {
+                (row.day, row.status, row.priority): row.tickets
+                for row in connection.execute(select(TicketTally))
+                if row.tickets
+            }
+        )
+        durations = Counter(
+            {
+                (row.measure, row.day, row.bucket): row.tickets
+                for row in connection.execute(select(TicketDuration))
+                if row.tickets
+            }
+        )
+    return tallies, durations
+
+
+def test_summaries_stay_in_step_with_every_kind_of_change(
+    service: TicketService, clock: Clock, engine: Engine
+) -> None:
+    """Random opens, status changes (with reopens), priorities, assignments, replies and
+    deletions: the tallies, the histograms and the queue always agree with the tickets."""
+    rng = random.Random(2026)
+    tickets: list[int] = []
+    clock.now = at("2026-01-01 06:00:00")
+    for _ in range(160):
+        clock.advance(minutes=rng.randint(1, 600))
+        action = rng.random()
+        try:
+            if action < 0.3 or not tickets:
+                tickets.append(
+                    service.open_ticket(
+                        rng.choice([ALICE, BOB]),
+                        title="step",
+                        priority=rng.choice(list(Priority)),
+                    ).id
+                )
+                continue
+            ticket = rng.choice(tickets)
+            current = service.show(SUPPORT, ticket).ticket
+            if action < 0.55:
+                service.change_status(
+                    SUPPORT, ticket, rng.choice(sorted(TRANSITIONS[current.status]))
+                )
+            elif action < 0.65:
+                service.set_priority(SUPPORT, ticket, rng.choice(list(Priority)))
+            elif action < 0.75:
+                service.assign(SUPPORT, ticket, rng.choice([SUPPORT, None]))
+            elif action < 0.9:
+                service.add_support_reply(SUPPORT, ticket, "step reply")
+            else:
+                service.delete(ADMIN, ticket)
+                tickets.remove(ticket)
+        except TicketError:
+            pass  # e.g. a change a status does not allow: nothing changed
+    assert stored(engine) == recomputed(engine)
+
+    page = service.list_tickets(SUPPORT, queue=True, limit=100)
+    queue = page.items
+    rank = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
+    expected = sorted(
+        queue,
+        key=lambda t: (
+            t.assignee_id is not None,
+            t.status is not Status.NEW,
+            rank[t.priority],
+            t.created_at,
+            t.id,
+        ),
+    )
+    assert [t.id for t in queue] == [t.id for t in expected]
+    with engine.connect() as connection:
+        open_live = connection.scalar(
+            select(func.count())
+            .select_from(Ticket)
+            .where(
+                Ticket.deleted_at.is_(None), Ticket.status.in_(["new", "in_progress", "waiting"])
+            )
+        )
+    assert 0 < len(queue) == open_live == page.total
+    assert service.statistics(SUPPORT).open_total == open_live

@@ -21,8 +21,8 @@ from bot.turn import Kind, Turn, listener
 from flashticket_core import charts
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language, translate
+from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.services import TicketService, parse_role
-from flashticket_core.service_layer.views import Statistics
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,12 @@ service layer decides *who* may call them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
+    Computed,
     DateTime,
     Dialect,
     Enum,
@@ -78,6 +80,24 @@ def _enum(enum_cls: type[Any], name: str) -> Enum:
     )
 
 
+def queue_rank_sql() -> str:
+    """The open queue's order as SQL over a ticket row: unassigned before assigned, new
+    before the rest, then by priority (the age comes from `created_at` after it).
+
+    The migration that adds the column carries its own copy of this text, as
+    migrations do; a test checks that both agree.
+    """
+    open_statuses = ", ".join(f"'{status.value}'" for status in Status if status.is_open)
+    priorities = " ".join(f"WHEN '{p.value}' THEN {p.rank}" for p in Priority)
+    assigned_weight = 2 * len(Priority)
+    return (
+        f"CASE WHEN deleted_at IS NULL AND status IN ({open_statuses}) THEN "
+        f"(CASE WHEN assignee_id IS NULL THEN 0 ELSE {assigned_weight} END)"
+        f" + (CASE WHEN status = '{Status.NEW.value}' THEN 0 ELSE {len(Priority)} END)"
+        f" + (CASE priority {priorities} ELSE {len(Priority) - 1} END) END"
+    )
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
@@ -118,6 +138,33 @@ class Ticket(Base):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # The open queue in its order, read from the top without sorting.
+        Index(
+            "ix_tickets_queue",
+            "queue_rank",
+            "created_at",
+            "id",
+            sqlite_where=text("queue_rank IS NOT NULL"),
+            postgresql_where=text("queue_rank IS NOT NULL"),
+        ),
+        Index(
+            "ix_tickets_assignee_queue",
+            "assignee_id",
+            "queue_rank",
+            "created_at",
+            "id",
+            sqlite_where=text("queue_rank IS NOT NULL"),
+            postgresql_where=text("queue_rank IS NOT NULL"),
+        ),
+        # "Opened today" and the edges of a month in a time zone that is not UTC.
+        Index(
+            "ix_tickets_live_created_at_status",
+            "created_at",
+            "status",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
         {"sqlite_autoincrement": True},
     )
 
@@ -139,6 +186,8 @@ class Ticket(Base):
     # Bumped by every change of status, priority or assignee; a click on a
     # message that shows an older version is refused (optimistic concurrency).
     version: Mapped[int] = mapped_column(Integer)
+    # The database computes it (see queue_rank_sql); NULL for tickets not in the queue.
+    queue_rank: Mapped[int | None] = mapped_column(Integer, Computed(queue_rank_sql()))
 
     entries: WriteOnlyMapped[ConversationEntry] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
@@ -422,6 +471,50 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     until: Mapped[datetime]
+
+
+class TicketTally(Base):
+    """Live tickets per UTC day of opening, status and priority; kept by triggers."""
+
+    __tablename__ = "ticket_tallies"
+    __table_args__ = (
+        Index(
+            "ix_ticket_tallies_nonzero",
+            "status",
+            "priority",
+            "tickets",
+            sqlite_where=text("tickets <> 0"),
+            postgresql_where=text("tickets <> 0"),
+        ),
+    )
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+
+
+class TicketDuration(Base):
+    """Live tickets per measure, UTC day of the event and duration bucket; kept by
+    triggers. A bucket is the duration in seconds kept to two significant digits."""
+
+    __tablename__ = "ticket_durations"
+
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(BigInteger)
+
+
+class Person(Base):
+    """The name a chat user was last seen with (for exports; nothing depends on it)."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    seen_at: Mapped[datetime]
 
 
 class HomeViewer(Base):

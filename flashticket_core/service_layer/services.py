@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from flashticket_core.adapters import search
 from flashticket_core.adapters.db import WRITE_TRANSACTION
 from flashticket_core.adapters.repository import role_of
 from flashticket_core.domain import events
@@ -27,7 +29,7 @@ from flashticket_core.domain.model import (
 )
 from flashticket_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Translatable
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer import export, views
+from flashticket_core.service_layer import dashboard, export, views
 from flashticket_core.service_layer.unit_of_work import (
     AbstractUnitOfWork,
     ConcurrentUpdate,
@@ -84,8 +86,11 @@ class TicketService:
         configured_admins: frozenset[str] = frozenset(),
         clock: Callable[[], datetime] = utcnow,
         language: Language = Language.EN,
+        zone: ZoneInfo = dashboard.UTC_ZONE,
     ) -> None:
         self.language = language
+        # Months and "today" of the statistics are the help desk's calendar.
+        self.zone = zone
         self._uow_factory = uow_factory
         self._read_sessions = read_sessions
         self.configured_admins = configured_admins
@@ -422,14 +427,14 @@ class TicketService:
             )
 
     def search(self, actor_id: str, text: str, *, limit: int = 20) -> list[views.TicketSummary]:
-        words = text.split()
-        if not words:
+        terms = search.terms_of(text)
+        if not terms:
             raise InvalidInput("error.search_empty", field="text")
         with self._read() as session:
             role = self._read_role(session, actor_id)
             return views.search_tickets(
                 session,
-                words[:10],
+                terms,
                 reporter_id=None if role.is_support else actor_id,
                 limit=max(1, min(limit, MAX_PAGE)),
             )
@@ -463,6 +468,7 @@ class TicketService:
                 user_id=actor_id,
                 is_support=role.is_support,
                 now=self._clock(),
+                zone=self.zone,
                 limit=limit,
             )
 
@@ -475,16 +481,21 @@ class TicketService:
             else:
                 viewer.opened_at = self._clock()
 
-    def operator_statistics(self, *, days: int = 30) -> views.Statistics:
+    def operator_statistics(self, *, days: int = 30) -> dashboard.Statistics:
         """Statistics for whoever runs the server itself (`flashticket stats`), not Slack."""
         with self._read() as session:
-            return views.statistics(session, now=self._clock(), days=max(1, min(days, 3650)))
+            return self._statistics(session, days)
 
-    def statistics(self, actor_id: str, *, days: int = 30) -> views.Statistics:
+    def statistics(self, actor_id: str, *, days: int = 30) -> dashboard.Statistics:
         with self._read() as session:
             if not self._read_role(session, actor_id).is_support:
                 raise NotAllowed("view_stats")
-            return views.statistics(session, now=self._clock(), days=max(1, min(days, 3650)))
+            return self._statistics(session, days)
+
+    def _statistics(self, session: Session, days: int) -> dashboard.Statistics:
+        return dashboard.statistics(
+            session, now=self._clock(), days=max(1, min(days, 3650)), zone=self.zone
+        )
 
     # -- internals ---------------------------------------------------------
 

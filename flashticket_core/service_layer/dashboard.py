@@ -1,0 +1,253 @@
+"""The dashboard's figures, read from the summaries the database keeps in step.
+
+Migration 0007's triggers keep two small tables current with every ticket change:
+`ticket_tallies` (live tickets per UTC day of opening, status and priority) and
+`ticket_durations` (live tickets per UTC day of their first reply or resolution and
+duration bucket, with the sum of their seconds). Every figure here reads those, so
+its cost follows the number of days asked about, not the number of tickets ever
+opened.
+
+Months and "today" are calendar periods in the help desk's time zone. Whole UTC days
+come from the tallies; the few hours a local month or day begins or ends inside a
+UTC day are counted from the tickets themselves (an index range). Medians cover
+whole UTC days: today and the days before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
+from flashticket_core.domain.model import Ticket, TicketDuration, TicketTally
+
+UTC_ZONE = ZoneInfo("UTC")
+FIRST_REPLY = "first_reply"
+RESOLUTION = "resolution"
+
+
+@dataclass(frozen=True)
+class Kpis:
+    open_by_status: dict[Status, int]
+    open_by_priority: dict[Priority, int]
+    opened_today: int
+    median_seconds_to_first_reply: float | None
+    median_seconds_to_resolve: float | None
+    first_replies_in_period: int
+    resolved_in_period: int
+    period_days: int
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.open_by_status.values())
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """The KPIs and the tickets opened in each of the last months by current status."""
+
+    kpis: Kpis
+    status_per_month: dict[str, dict[Status, int]] = field(default_factory=dict)
+
+    @property
+    def open_by_status(self) -> dict[Status, int]:
+        return self.kpis.open_by_status
+
+    @property
+    def open_by_priority(self) -> dict[Priority, int]:
+        return self.kpis.open_by_priority
+
+    @property
+    def open_total(self) -> int:
+        return self.kpis.open_total
+
+    @property
+    def period_days(self) -> int:
+        return self.kpis.period_days
+
+    @property
+    def created_per_month(self) -> dict[str, int]:
+        return {month: sum(counts.values()) for month, counts in self.status_per_month.items()}
+
+
+def count_live(
+    session: Session, *, statuses: frozenset[Status] | None, priority: Priority | None
+) -> int:
+    """How many live tickets have one of `statuses` (any if None) and `priority`."""
+    query = select(func.sum(TicketTally.tickets)).where(TicketTally.tickets != 0)
+    if statuses is not None:
+        query = query.where(TicketTally.status.in_(sorted(statuses)))
+    if priority is not None:
+        query = query.where(TicketTally.priority == priority.value)
+    return int(session.scalar(query) or 0)
+
+
+def kpis(session: Session, *, now: datetime, days: int, zone: ZoneInfo) -> Kpis:
+    open_by_status = {status: 0 for status in Status if status.is_open}
+    open_by_priority = dict.fromkeys(Priority, 0)
+    for status, priority, count in session.execute(
+        select(TicketTally.status, TicketTally.priority, func.sum(TicketTally.tickets))
+        .where(TicketTally.status.in_(sorted(OPEN_STATUSES)), TicketTally.tickets != 0)
+        .group_by(TicketTally.status, TicketTally.priority)
+    ):
+        open_by_status[Status(status)] += int(count)
+        open_by_priority[Priority(priority)] += int(count)
+    today = now.astimezone(zone).date()
+    (opened_today,) = opened_between(session, [_local_day(today, zone)])
+    first_reply_count, first_reply = _median(session, FIRST_REPLY, now=now, days=days)
+    resolved_count, resolve = _median(session, RESOLUTION, now=now, days=days)
+    return Kpis(
+        open_by_status=open_by_status,
+        open_by_priority=open_by_priority,
+        opened_today=sum(opened_today.values()),
+        median_seconds_to_first_reply=first_reply,
+        median_seconds_to_resolve=resolve,
+        first_replies_in_period=first_reply_count,
+        resolved_in_period=resolved_count,
+        period_days=days,
+    )
+
+
+def statistics(
+    session: Session, *, now: datetime, days: int, zone: ZoneInfo, months: int = 12
+) -> Statistics:
+    keys = last_months(now.astimezone(zone), months)
+    starts = [_month_start(key, zone) for key in keys]
+    ends = [*starts[1:], _month_start(_next_month(keys[-1]), zone)]
+    counts = opened_between(session, list(zip(starts, ends, strict=True)))
+    return Statistics(
+        kpis=kpis(session, now=now, days=days, zone=zone),
+        status_per_month=dict(zip(keys, counts, strict=True)),
+    )
+
+
+def opened_between(
+    session: Session, periods: list[tuple[datetime, datetime]]
+) -> list[dict[Status, int]]:
+    """Live tickets opened in each [start, end), by current status.
+
+    Whole UTC days inside a period come from the tallies in one query; the hours
+    before the first and after the last whole day come from the tickets' index.
+    """
+    result: list[dict[Status, int]] = [dict.fromkeys(Status, 0) for _ in periods]
+    whole_days: list[tuple[int, date, date]] = []
+    edges: list[tuple[int, datetime, datetime]] = []
+    for number, (start, end) in enumerate(periods):
+        first_day = _ceil_day(start)
+        last_day = end.astimezone(UTC).date()
+        if first_day >= last_day:
+            edges.append((number, start, end))
+            continue
+        whole_days.append((number, first_day, last_day))
+        edges.append((number, start, _midnight(first_day)))
+        edges.append((number, _midnight(last_day), end))
+    if whole_days:
+        low = min(first for _, first, _ in whole_days)
+        high = max(last for _, _, last in whole_days)
+        rows = session.execute(
+            select(TicketTally.day, TicketTally.status, func.sum(TicketTally.tickets))
+            .where(TicketTally.day >= low, TicketTally.day < high)
+            .group_by(TicketTally.day, TicketTally.status)
+        )
+        by_day: dict[date, list[tuple[Status, int]]] = {}
+        for day, status, count in rows:
+            by_day.setdefault(day, []).append((Status(status), int(count)))
+        for number, first, last in whole_days:
+            for day, counted in by_day.items():
+                if first <= day < last:
+                    for status, count in counted:
+                        result[number][status] += count
+    parts = [
+        select(literal(number), Ticket.status, func.count())
+        .where(Ticket.deleted_at.is_(None), Ticket.created_at >= start, Ticket.created_at < end)
+        .group_by(Ticket.status)
+        for number, start, end in edges
+        if start < end
+    ]
+    if parts:
+        for number, status, count in session.execute(union_all(*parts)):
+            result[int(number)][Status(status)] += int(count)
+    return result
+
+
+def _median(
+    session: Session, measure: str, *, now: datetime, days: int
+) -> tuple[int, float | None]:
+    """How many tickets had the event in the last `days` UTC days (today included), and
+    the median of their durations, from the histogram.
+
+    A bucket holds durations that agree in two significant digits; the median is read
+    as the mean of the bucket it falls in, which is exact when that bucket holds one
+    ticket and within 10% otherwise.
+    """
+    since = now.astimezone(UTC).date() - timedelta(days=days - 1)
+    rows = session.execute(
+        select(
+            TicketDuration.bucket,
+            func.sum(TicketDuration.tickets),
+            func.sum(TicketDuration.seconds),
+        )
+        .where(TicketDuration.measure == measure, TicketDuration.day >= since)
+        .group_by(TicketDuration.bucket)
+        .order_by(TicketDuration.bucket)
+    )
+    buckets = [(int(count), float(seconds)) for _, count, seconds in rows if count]
+    total = sum(count for count, _ in buckets)
+    if not total:
+        return 0, None
+    middle = [(total + 1) // 2, total // 2 + 1]
+    values = [_value_at(buckets, rank) for rank in middle]
+    return total, sum(values) / len(values)
+
+
+def _value_at(buckets: list[tuple[int, float]], rank: int) -> float:
+    """The estimated rank-th smallest duration (1-based): its bucket's mean."""
+    seen = 0
+    for count, seconds in buckets:
+        seen += count
+        if rank <= seen:
+            return seconds / count
+    raise ValueError(f"rank {rank} beyond {seen} durations")
+
+
+# -- calendar ----------------------------------------------------------------------
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _ceil_day(moment: datetime) -> date:
+    """The first UTC day that begins at or after `moment`."""
+    utc = moment.astimezone(UTC)
+    return utc.date() if utc.time() == time() else utc.date() + timedelta(days=1)
+
+
+def _local_day(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _month_start(key: str, zone: ZoneInfo) -> datetime:
+    year, month = int(key[:4]), int(key[5:])
+    return datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
+
+
+def _next_month(key: str) -> str:
+    year, month = int(key[:4]), int(key[5:])
+    return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def last_months(local_now: datetime, months: int) -> list[str]:
+    """The keys (YYYY-MM) of the last `months` months, ending with the current one."""
+    year, month = local_now.year, local_now.month
+    keys = []
+    for _ in range(months):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(keys))
