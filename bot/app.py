@@ -16,6 +16,18 @@ from flashticket_core.bootstrap import Core
 log = logging.getLogger("flashticket.bot")
 
 
+def seen_name(body: dict[str, Any]) -> tuple[str, str] | None:
+    """The (user ID, name) a slash command or an interaction comes with, if any."""
+    if isinstance(body.get("user_id"), str) and isinstance(body.get("user_name"), str):
+        return body["user_id"], body["user_name"]
+    user = body.get("user")
+    if isinstance(user, dict) and isinstance(user.get("id"), str):
+        name = user.get("name") or user.get("username")
+        if isinstance(name, str):
+            return user["id"], name
+    return None
+
+
 def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> App:
     """A Bolt app for one workspace.
 
@@ -42,6 +54,15 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
         context["service"] = core.service
         context["lang"] = settings.flashticket_language
         context["background"] = background
+        return next()
+
+    @app.middleware
+    def remember_names(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        # Exports show names next to user IDs; a changed name is stored after the answer.
+        seen = seen_name(body)
+        if seen is not None and not core.service.knows_name(*seen):
+            user_id, name = seen
+            background.submit(core.service.remember_names, {user_id: name})
         return next()
 
     listeners.register(app)

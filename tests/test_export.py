@@ -69,7 +69,17 @@ def test_only_admins_export(service: TicketService, actor: str) -> None:
 
 
 def test_export_is_uploaded_to_the_admins_dm(bot: Bot) -> None:
-    bot.open_ticket(ALICE, "Bildschirm flackert")
+    ticket_id = bot.open_ticket(ALICE, "Bildschirm flackert")
+    bot.command(ADMIN, f"grant <@{SUPPORT}> support", command="/ticket-admin")
+    bot.click(SUPPORT, ticket_id, "ticket.take")
+    # The names Slack sends with a command or a click are kept for the export.
+    service = bot.running.core.service
+    bot.slack.wait_for(
+        lambda _calls: (
+            service.knows_name(ALICE, ALICE.lower())
+            and service.knows_name(SUPPORT, SUPPORT.lower())
+        )
+    )
     response = bot.command(ADMIN, "export", command="/ticket-admin")
     assert "Preparing the export" in json.dumps(response.json())
     complete = bot.slack.wait_for("files.completeUploadExternal")[-1]
@@ -83,6 +93,22 @@ def test_export_is_uploaded_to_the_admins_dm(bot: Bot) -> None:
     assert uploaded is not None
     rows = parse(uploaded.decode("utf-8"), ",")
     assert rows[1][1] == "Bildschirm flackert"
+    row = dict(zip(COLUMNS, rows[1], strict=True))
+    assert (row["reporter_id"], row["reporter_name"]) == (ALICE, ALICE.lower())
+    assert (row["assignee_id"], row["assignee_name"]) == (SUPPORT, SUPPORT.lower())
+
+
+def test_names_are_stored_once_and_follow_a_rename(service: TicketService) -> None:
+    service.open_ticket(ALICE, title="Maus")
+    service.remember_names({ALICE: "  Alice   Müller ", "not an id": "x", BOB: ""})
+    assert service.knows_name(ALICE, "Alice Müller")
+    assert not service.knows_name(BOB, "")
+    service.remember_names({ALICE: "Alice Meyer"})
+    out = io.StringIO()
+    service.export_csv(ADMIN, out)
+    row = dict(zip(COLUMNS, parse(out.getvalue(), ",")[1], strict=True))
+    assert row["reporter_name"] == "Alice Meyer"
+    assert row["assignee_name"] == ""
 
 
 def test_export_refusals(bot: Bot) -> None:

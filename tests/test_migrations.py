@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, inspect, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+import migrations
 from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
-from flashticket_core.adapters.search import is_search_table
-from flashticket_core.domain.model import Base
+from flashticket_core.adapters.search import Scope, is_search_table, matching_ids
+from flashticket_core.domain.model import Base, queue_rank_sql
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -99,3 +103,106 @@ def test_data_directory_is_created_for_the_default_layout(tmp_path: Path) -> Non
     finally:
         engine.dispose()
     assert target.exists()
+
+
+def _migration_0007() -> ModuleType:
+    path = Path(migrations.__file__).parent / "versions" / "0007_dashboard_tallies_search_people.py"
+    spec = importlib.util.spec_from_file_location("migration_0007", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_queue_rank_of_the_model_is_the_one_the_migration_created() -> None:
+    assert queue_rank_sql() == _migration_0007().QUEUE_RANK
+
+
+def test_tickets_from_before_the_summaries_are_counted_and_searchable(
+    empty_database_url: str,
+) -> None:
+    """0007 fills the tallies, histograms and search documents from existing tickets."""
+    engine = make_engine(empty_database_url)
+    try:
+        schema.upgrade(engine, "aed235a7a74a")
+        tickets = [
+            # id, title, status, priority, assignee, created, first reply, resolved, deleted
+            (1, "Drucker streikt", "new", "low", None, "2026-03-01 10:00:00", None, None, None),
+            (2, "VPN", "resolved", "high", "US", "2026-03-01 11:00:00",
+             "2026-03-01 11:30:00", "2026-03-02 11:00:00", None),
+            (3, "Gone", "new", "high", None, "2026-03-02 09:00:00", None, None,
+             "2026-03-03 00:00:00"),
+            (4, "Mail", "in_progress", "high", "US", "2026-03-02 10:00:00",
+             "2026-03-02 10:00:42", None, None),
+        ]  # fmt: skip
+        with engine.begin() as connection:
+            for row in tickets:
+                connection.execute(
+                    text(
+                        "INSERT INTO tickets (id, title, description, priority, status, "
+                        "reporter_id, assignee_id, created_at, updated_at, first_response_at, "
+                        "resolved_at, deleted_at, version) VALUES (:id, :title, '', :priority, "
+                        ":status, 'UR', :assignee, :created, :created, :replied, :resolved, "
+                        ":deleted, 1)"
+                    ),
+                    dict(
+                        zip(
+                            [
+                                "id",
+                                "title",
+                                "status",
+                                "priority",
+                                "assignee",
+                                "created",
+                                "replied",
+                                "resolved",
+                                "deleted",
+                            ],
+                            row,
+                            strict=True,
+                        )
+                    ),
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO ticket_entries (ticket_id, kind, author_id, text, at) VALUES "
+                    "(2, 'support_reply', 'US', 'Zertifikat erneuert', '2026-03-01 11:30:00'), "
+                    "(2, 'internal_note', 'US', 'gateway reboot', '2026-03-01 11:31:00')"
+                )
+            )
+        schema.upgrade(engine)
+        with engine.connect() as connection:
+            tallies = connection.execute(
+                text("SELECT day, status, priority, tickets FROM ticket_tallies ORDER BY 1, 2")
+            ).all()
+            durations = connection.execute(
+                text("SELECT measure, bucket, tickets, seconds FROM ticket_durations ORDER BY 1")
+            ).all()
+            ranks = connection.execute(text("SELECT id, queue_rank FROM tickets ORDER BY id")).all()
+        assert [(str(d), s, p, n) for d, s, p, n in tallies] == [
+            ("2026-03-01", "new", "low", 1),
+            ("2026-03-01", "resolved", "high", 1),
+            ("2026-03-02", "in_progress", "high", 1),
+        ]
+        assert sorted(tuple(row) for row in durations) == [
+            ("first_reply", 42, 1, 42),
+            ("first_reply", 1800, 1, 1800),
+            ("resolution", 86000, 1, 86400),
+        ]
+        # Unassigned new low: 0 + 0 + 2; assigned, in progress, high: 6 + 3 + 0.
+        assert [tuple(row) for row in ranks] == [(1, 2), (2, None), (3, None), (4, 9)]
+        support = Scope(owner=None, include_notes=True)
+        reporter = Scope(owner="UR", include_notes=False)
+        with Session(engine) as session:
+
+            def search(word: str, scope: Scope) -> list[int]:
+                return matching_ids(session, [word], scope, title_only=False, limit=5)
+
+            assert search("drucker", reporter) == [1]
+            assert search("zertifikat", reporter) == [2]
+            assert search("gateway", reporter) == []
+            assert search("gateway", support) == [2]
+            assert search("gone", support) == []
+    finally:
+        engine.dispose()

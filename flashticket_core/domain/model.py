@@ -34,6 +34,7 @@ DESCRIPTION_MAX = 3000
 # Slack's own limit for a message text is far larger; 3000 matches a section block.
 ENTRY_MAX = 3000
 USER_ID_MAX = 32
+NAME_MAX = 100
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -88,13 +89,14 @@ def queue_rank_sql() -> str:
     migrations do; a test checks that both agree.
     """
     open_statuses = ", ".join(f"'{status.value}'" for status in Status if status.is_open)
-    priorities = " ".join(f"WHEN '{p.value}' THEN {p.rank}" for p in Priority)
+    *ranked, lowest = sorted(Priority, key=lambda p: p.rank)
+    priorities = " ".join(f"WHEN '{p.value}' THEN {p.rank}" for p in ranked)
     assigned_weight = 2 * len(Priority)
     return (
         f"CASE WHEN deleted_at IS NULL AND status IN ({open_statuses}) THEN "
         f"(CASE WHEN assignee_id IS NULL THEN 0 ELSE {assigned_weight} END)"
         f" + (CASE WHEN status = '{Status.NEW.value}' THEN 0 ELSE {len(Priority)} END)"
-        f" + (CASE priority {priorities} ELSE {len(Priority) - 1} END) END"
+        f" + (CASE priority {priorities} ELSE {lowest.rank} END) END"
     )
 
 
@@ -513,7 +515,7 @@ class Person(Base):
     __tablename__ = "people"
 
     user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
     seen_at: Mapped[datetime]
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
@@ -146,21 +146,27 @@ def opened_between(
         edges.append((number, start, _midnight(first_day)))
         edges.append((number, _midnight(last_day), end))
     if whole_days:
-        low = min(first for _, first, _ in whole_days)
-        high = max(last for _, _, last in whole_days)
+        # Each tally row is put in its period by the database (whole days of different
+        # periods never overlap), so only one row per period and status comes back.
+        period = case(
+            *(
+                ((TicketTally.day >= first) & (TicketTally.day < last), number)
+                for number, first, last in whole_days
+            ),
+            else_=-1,
+        ).label("period")
         rows = session.execute(
-            select(TicketTally.day, TicketTally.status, func.sum(TicketTally.tickets))
-            .where(TicketTally.day >= low, TicketTally.day < high)
-            .group_by(TicketTally.day, TicketTally.status)
+            select(period, TicketTally.status, func.sum(TicketTally.tickets))
+            .where(
+                TicketTally.day >= min(first for _, first, _ in whole_days),
+                TicketTally.day < max(last for _, _, last in whole_days),
+                TicketTally.tickets != 0,
+            )
+            .group_by(period, TicketTally.status)
         )
-        by_day: dict[date, list[tuple[Status, int]]] = {}
-        for day, status, count in rows:
-            by_day.setdefault(day, []).append((Status(status), int(count)))
-        for number, first, last in whole_days:
-            for day, counted in by_day.items():
-                if first <= day < last:
-                    for status, count in counted:
-                        result[number][status] += count
+        for number, status, count in rows:
+            if number >= 0:
+                result[int(number)][Status(status)] += int(count)
     parts = [
         select(literal(number), Ticket.status, func.count())
         .where(Ticket.deleted_at.is_(None), Ticket.created_at >= start, Ticket.created_at < end)

@@ -6,13 +6,15 @@ up here, on the server, for every call.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import IO
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from flashticket_core.adapters import search
@@ -21,7 +23,9 @@ from flashticket_core.adapters.repository import role_of
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
+    NAME_MAX,
     HomeViewer,
+    Person,
     ProcessedRequest,
     RoleAssignment,
     RoleChange,
@@ -36,6 +40,8 @@ from flashticket_core.service_layer.unit_of_work import (
     UnitOfWorkFactory,
 )
 
+log = logging.getLogger("flashticket.service")
+
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 RATING_RANGE = range(1, 6)
 MAX_PAGE = 200
@@ -43,6 +49,10 @@ MAX_PAGE = 200
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.split())[:NAME_MAX]
 
 
 def parse_priority(value: str) -> Priority:
@@ -91,6 +101,8 @@ class TicketService:
         self.language = language
         # Months and "today" of the statistics are the help desk's calendar.
         self.zone = zone
+        # The names this process has stored, so an unchanged name costs no write.
+        self._names: dict[str, str] = {}
         self._uow_factory = uow_factory
         self._read_sessions = read_sessions
         self.configured_admins = configured_admins
@@ -451,12 +463,11 @@ class TicketService:
         *,
         since: datetime | None = None,
         until: datetime | None = None,
-        name_of: export.NameOf = lambda _user: None,
     ) -> int:
         """Write every live ticket created in [since, until) as CSV (admins); returns the count."""
         self.check_can_export(actor_id)
         with self._read() as session:
-            rows = export.ticket_rows(session, since=since, until=until, name_of=name_of)
+            rows = export.ticket_rows(session, since=since, until=until)
             return export.write_csv(rows, out, self.language)
 
     def home(self, actor_id: str, *, limit: int = 20) -> views.Home:
@@ -471,6 +482,35 @@ class TicketService:
                 zone=self.zone,
                 limit=limit,
             )
+
+    def knows_name(self, user_id: str, name: str) -> bool:
+        """Whether `name` is what this process last stored for the user (no database)."""
+        return self._names.get(user_id) == _clean_name(name)
+
+    def remember_names(self, names: Mapping[str, str]) -> None:
+        """Store the names people were seen with (for exports); best effort, never an error
+        for the person: a name is a convenience, not a record."""
+        changed = {
+            user_id: _clean_name(name)
+            for user_id, name in names.items()
+            if SLACK_USER_ID.match(user_id) and _clean_name(name)
+        }
+        changed = {u: n for u, n in changed.items() if self._names.get(u) != n}
+        if not changed:
+            return
+        try:
+            with self._write() as session:
+                for user_id, name in changed.items():
+                    person = session.get(Person, user_id)
+                    if person is None:
+                        session.add(Person(user_id=user_id, name=name, seen_at=self._clock()))
+                    else:
+                        person.name, person.seen_at = name, self._clock()
+        except IntegrityError:
+            # Another replica stored the same person at the same moment.
+            log.info("names of %s stored elsewhere meanwhile", sorted(changed))
+            return
+        self._names.update(changed)
 
     def home_opened(self, actor_id: str) -> None:
         """Remember that the actor looks at their App Home, so changes keep it current."""
