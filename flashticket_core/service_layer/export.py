@@ -37,6 +37,7 @@ COLUMNS = (
 )
 BATCH = 1000
 
+
 def ticket_rows(
     session: Session, *, since: datetime | None, until: datetime | None
 ) -> Iterator[list[str]]:
