@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ NAMES = [
     "FLASHTICKET_SUPPORT_CHANNEL",
     "FLASHTICKET_ADMINS",
     "FLASHTICKET_LANGUAGE",
+    "FLASHTICKET_TIMEZONE",
     "PORT",
 ]
 
@@ -37,6 +39,14 @@ def test_defaults() -> None:
     assert settings.flashticket_language is Language.EN
     assert settings.flashticket_admins == frozenset()
     assert settings.slack_bot_token is None
+    assert settings.flashticket_timezone == ZoneInfo("UTC")
+
+
+def test_the_time_zone_is_an_iana_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASHTICKET_TIMEZONE", " Europe/Berlin ")
+    assert Settings().flashticket_timezone == ZoneInfo("Europe/Berlin")
+    monkeypatch.setenv("FLASHTICKET_TIMEZONE", "")
+    assert Settings().flashticket_timezone == ZoneInfo("UTC")
 
 
 def test_environment_names_are_the_spec_names(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,7 +78,16 @@ def test_dotenv_file_is_read(tmp_path: Path) -> None:
     assert settings.slack_app_token is None
 
 
-@pytest.mark.parametrize(("name", "value"), [("PORT", "http"), ("FLASHTICKET_LANGUAGE", "fr")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PORT", "http"),
+        ("FLASHTICKET_LANGUAGE", "fr"),
+        ("FLASHTICKET_TIMEZONE", "Mars/Olympus"),
+        ("FLASHTICKET_TIMEZONE", "../../etc/passwd"),
+        ("FLASHTICKET_TIMEZONE", "CEST+2"),
+    ],
+)
 def test_malformed_settings_are_refused(
     monkeypatch: pytest.MonkeyPatch, name: str, value: str
 ) -> None:
