@@ -94,3 +94,12 @@ def test_malformed_settings_are_refused(
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_every_setting_is_in_the_example_file_and_the_readme() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in Settings.model_fields:
+        assert f"\n{name.upper()}=" in example, name
+        assert f"| `{name.upper()}` |" in readme, name
