@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import migrations
 from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
-from flashticket_core.adapters.search import Scope, is_search_table, matching_ids
+from flashticket_core.adapters.search import Scope, Term, is_search_table, matching_ids
 from flashticket_core.domain.model import Base, queue_rank_sql
 
 
@@ -177,7 +177,10 @@ def test_tickets_from_before_the_summaries_are_counted_and_searchable(
                 text("SELECT day, status, priority, tickets FROM ticket_tallies ORDER BY 1, 2")
             ).all()
             durations = connection.execute(
-                text("SELECT measure, bucket, tickets, seconds FROM ticket_durations ORDER BY 1")
+                text("SELECT measure, bucket, tickets FROM ticket_durations")
+            ).all()
+            details = connection.execute(
+                text("SELECT measure, bucket, fine, tickets, seconds FROM ticket_duration_details")
             ).all()
             ranks = connection.execute(text("SELECT id, queue_rank FROM tickets ORDER BY id")).all()
         assert [(str(d), s, p, n) for d, s, p, n in tallies] == [
@@ -186,9 +189,14 @@ def test_tickets_from_before_the_summaries_are_counted_and_searchable(
             ("2026-03-02", "in_progress", "high", 1),
         ]
         assert sorted(tuple(row) for row in durations) == [
-            ("first_reply", 42, 1, 42),
-            ("first_reply", 1800, 1, 1800),
-            ("resolution", 86000, 1, 86400),
+            ("first_reply", 40, 1),
+            ("first_reply", 1000, 1),
+            ("resolution", 80000, 1),
+        ]
+        assert sorted(tuple(row) for row in details) == [
+            ("first_reply", 40, 42, 1, 42),
+            ("first_reply", 1000, 1800, 1, 1800),
+            ("resolution", 80000, 86000, 1, 86400),
         ]
         # Unassigned new low: 0 + 0 + 2; assigned, in progress, high: 6 + 3 + 0.
         assert [tuple(row) for row in ranks] == [(1, 2), (2, None), (3, None), (4, 9)]
@@ -197,7 +205,7 @@ def test_tickets_from_before_the_summaries_are_counted_and_searchable(
         with Session(engine) as session:
 
             def search(word: str, scope: Scope) -> list[int]:
-                return matching_ids(session, [word], scope, title_only=False, limit=5)
+                return matching_ids(session, [Term(word)], scope, title_only=False, limit=5)
 
             assert search("drucker", reporter) == [1]
             assert search("zertifikat", reporter) == [2]

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
-from flashticket_core.domain.model import Ticket, TicketDuration, TicketTally
+from flashticket_core.domain.model import Ticket, TicketDuration, TicketDurationDetail, TicketTally
 from flashticket_core.errors import TicketError
 from flashticket_core.service_layer.services import TicketService
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
@@ -205,18 +205,22 @@ def seconds_between(start: datetime, end: datetime) -> int:
     return max(0, round((end - start).total_seconds()))
 
 
-def bucket_of(seconds: int) -> int:
-    if seconds < 100:
+def significant(seconds: int, digits: int) -> int:
+    if seconds < 10**digits:
         return seconds
-    unit = 10 ** (len(str(seconds)) - 2)
+    unit = 10 ** (len(str(seconds)) - digits)
     return seconds // unit * unit
 
 
-def recomputed(
-    engine: Engine,
-) -> tuple[Counter[tuple[date, str, str]], Counter[tuple[str, date, int]]]:
-    tallies: Counter[tuple[date, str, str]] = Counter()
-    durations: Counter[tuple[str, date, int]] = Counter()
+Tallies = Counter[tuple[date, str, str]]
+Durations = Counter[tuple[str, date, int]]
+Details = Counter[tuple[str, int, date, int]]
+
+
+def recomputed(engine: Engine) -> tuple[Tallies, Durations, Details]:
+    tallies: Tallies = Counter()
+    durations: Durations = Counter()
+    details: Details = Counter()
     with engine.connect() as connection:
         for ticket in connection.execute(select(Ticket).where(Ticket.deleted_at.is_(None))):
             created = ticket.created_at
@@ -226,13 +230,14 @@ def recomputed(
                 ("resolution", ticket.resolved_at),
             ):
                 if moment is not None:
-                    durations[
-                        (measure, moment.date(), bucket_of(seconds_between(created, moment)))
-                    ] += 1
-    return tallies, durations
+                    seconds = seconds_between(created, moment)
+                    coarse = significant(seconds, 1)
+                    durations[(measure, moment.date(), coarse)] += 1
+                    details[(measure, coarse, moment.date(), significant(seconds, 2))] += 1
+    return tallies, durations, details
 
 
-def stored(engine: Engine) -> tuple[Counter[tuple[date, str, str]], Counter[tuple[str, date, int]]]:
+def stored(engine: Engine) -> tuple[Tallies, Durations, Details]:
     with engine.connect() as connection:
         tallies = Counter(
             {
@@ -248,7 +253,14 @@ def stored(engine: Engine) -> tuple[Counter[tuple[date, str, str]], Counter[tupl
                 if row.tickets
             }
         )
-    return tallies, durations
+        details = Counter(
+            {
+                (row.measure, row.bucket, row.day, row.fine): row.tickets
+                for row in connection.execute(select(TicketDurationDetail))
+                if row.tickets
+            }
+        )
+    return tallies, durations, details
 
 
 def test_summaries_stay_in_step_with_every_kind_of_change(

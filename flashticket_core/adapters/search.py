@@ -1,10 +1,16 @@
-"""Full-text search over the `ticket_search` documents the database keeps itself.
+"""Full-text search over the documents the database keeps itself.
 
-Migration 0007 creates them and the triggers that keep them in step: SQLite FTS5
-(columns title, body, notes, owner) or a PostgreSQL tsvector with weights (A title,
-B description and public conversation, D internal notes) under a GIN index. Each
-live ticket has one document whose id is the ticket's id. The table is not an ORM
-model: its shape differs between the two databases.
+Migration 0007 creates them and the triggers that keep them in step with tickets and
+conversation. SQLite: FTS5 tables `ticket_search` (title, body, notes, owner) and
+`ticket_search_titles` (title, owner). PostgreSQL: `ticket_search` with a `title`
+tsvector and a `document` tsvector weighted A title, B description and public
+conversation, D internal notes, each under a GIN index. Every live ticket has one
+document whose id is the ticket's id. These tables are not ORM models: their shape
+differs between the two databases.
+
+A term is a whole word; `word*` also finds longer words that begin with it.
+Whole words read the index lazily, newest first, and stop at the limit; a prefix
+gathers every word it begins first, so its cost follows how common it is.
 """
 
 from __future__ import annotations
@@ -18,21 +24,28 @@ from sqlalchemy.orm import Session
 SEARCH_TABLE = "ticket_search"
 MAX_TERMS = 8
 MAX_TERM_LENGTH = 40
-# Letters and digits; everything else (punctuation, underscores, spaces) separates
-# words, as both databases' tokenizers do.
-_TERM = re.compile(r"[^\W_]+")
+MIN_PREFIX_LENGTH = 3
+# Letters and digits, and an optional trailing `*`; everything else (punctuation,
+# underscores, spaces) separates words, as both databases' tokenizers do.
+_TERM = re.compile(r"([^\W_]+)(\*?)")
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str
+    prefix: bool = False
 
 
 def is_search_table(name: str) -> bool:
-    """The document table and, on SQLite, FTS5's own shadow tables."""
+    """The document tables and, on SQLite, FTS5's own shadow tables."""
     return name == SEARCH_TABLE or name.startswith(f"{SEARCH_TABLE}_")
 
 
-def terms_of(words: str) -> list[str]:
+def terms_of(words: str) -> list[Term]:
     """The search terms in what a person typed: lower case, at most MAX_TERMS."""
-    terms: list[str] = []
-    for term in _TERM.findall(words.lower()):
-        term = term[:MAX_TERM_LENGTH]
+    terms: list[Term] = []
+    for word, star in _TERM.findall(words.lower()):
+        term = Term(word[:MAX_TERM_LENGTH], prefix=bool(star) and len(word) >= MIN_PREFIX_LENGTH)
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
@@ -47,9 +60,9 @@ class Scope:
 
 
 def matching_ids(
-    session: Session, terms: list[str], scope: Scope, *, title_only: bool, limit: int
+    session: Session, terms: list[Term], scope: Scope, *, title_only: bool, limit: int
 ) -> list[int]:
-    """Ids of live tickets containing every term (as a word prefix), newest first."""
+    """Ids of live tickets containing every term, newest first."""
     if not terms:
         return []
     if session.get_bind().dialect.name == "sqlite":
@@ -58,41 +71,43 @@ def matching_ids(
 
 
 def _sqlite(
-    session: Session, terms: list[str], scope: Scope, *, title_only: bool, limit: int
+    session: Session, terms: list[Term], scope: Scope, *, title_only: bool, limit: int
 ) -> list[int]:
-    # Terms hold only letters and digits, so quoting them as FTS5 strings is safe.
-    every_term = " AND ".join(f'"{term}"*' for term in terms)
-    columns = (
-        "title" if title_only else "{title body notes}" if scope.include_notes else "{title body}"
-    )
+    # Words hold only letters and digits, so quoting them as FTS5 strings is safe.
+    every_term = " AND ".join(f'"{t.word}"' + ("*" if t.prefix else "") for t in terms)
+    if title_only:
+        table, columns = f"{SEARCH_TABLE}_titles", "title"
+    else:
+        table = SEARCH_TABLE
+        columns = "{title body notes}" if scope.include_notes else "{title body}"
     query = f"{columns} : ({every_term})"
     if scope.owner is not None:
         owner = scope.owner.replace('"', '""')
         query = f'owner : "{owner}" AND {query}'
-    # FTS5 walks its index in rowid order, so newest-first with a limit stops early.
+    # FTS5 walks its index in rowid order, so newest first with a limit stops early.
     rows = session.execute(
-        text(
-            f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :query "
-            "ORDER BY rowid DESC LIMIT :limit"
-        ),
-        {"query": query, "limit": limit},
+        text(f"SELECT rowid FROM {table} WHERE {table} MATCH :query ORDER BY rowid DESC LIMIT :n"),
+        {"query": query, "n": limit},
     )
     return [int(row[0]) for row in rows]
 
 
 def _postgresql(
-    session: Session, terms: list[str], scope: Scope, *, title_only: bool, limit: int
+    session: Session, terms: list[Term], scope: Scope, *, title_only: bool, limit: int
 ) -> list[int]:
-    # Weights: A the title, B description and public conversation, D internal notes.
-    weights = "A" if title_only else "ABD" if scope.include_notes else "AB"
-    query = " & ".join(f"{term}:*{weights}" for term in terms)
+    # Weights of `document`: A the title, B description and public conversation, D notes.
+    column = "title" if title_only else "document"
+    weights = "" if title_only or scope.include_notes else "AB"
+    query = " & ".join(
+        t.word + (f":*{weights}" if t.prefix else f":{weights}" if weights else "") for t in terms
+    )
     owner = "AND owner = :owner" if scope.owner is not None else ""
     rows = session.execute(
         text(
             f"SELECT ticket_id FROM {SEARCH_TABLE} "
-            f"WHERE document @@ to_tsquery('simple', :query) {owner} "
-            "ORDER BY ticket_id DESC LIMIT :limit"
+            f"WHERE {column} @@ to_tsquery('simple', :query) {owner} "
+            "ORDER BY ticket_id DESC LIMIT :n"
         ),
-        {"query": query, "owner": scope.owner, "limit": limit},
+        {"query": query, "owner": scope.owner, "n": limit},
     )
     return [int(row[0]) for row in rows]

@@ -488,6 +488,7 @@ class TicketTally(Base):
             sqlite_where=text("tickets <> 0"),
             postgresql_where=text("tickets <> 0"),
         ),
+        {"sqlite_with_rowid": False},
     )
 
     day: Mapped[date] = mapped_column(primary_key=True)
@@ -497,14 +498,29 @@ class TicketTally(Base):
 
 
 class TicketDuration(Base):
-    """Live tickets per measure, UTC day of the event and duration bucket; kept by
-    triggers. A bucket is the duration in seconds kept to two significant digits."""
+    """Live tickets per measure (first reply, resolution), UTC day of that event and
+    duration bucket: the seconds kept to one significant digit. Kept by triggers."""
 
     __tablename__ = "ticket_durations"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     measure: Mapped[str] = mapped_column(String(16), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
     bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+
+
+class TicketDurationDetail(Base):
+    """The same tickets inside each bucket, by the seconds kept to two significant
+    digits (`fine`), with the sum of their seconds. Kept by triggers."""
+
+    __tablename__ = "ticket_duration_details"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    fine: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     tickets: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[int] = mapped_column(BigInteger)
 

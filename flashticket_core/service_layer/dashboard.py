@@ -2,8 +2,8 @@
 
 Migration 0007's triggers keep two small tables current with every ticket change:
 `ticket_tallies` (live tickets per UTC day of opening, status and priority) and
-`ticket_durations` (live tickets per UTC day of their first reply or resolution and
-duration bucket, with the sum of their seconds). Every figure here reads those, so
+`ticket_durations` with `ticket_duration_details` (live tickets per UTC day of their
+first reply or resolution and duration bucket, coarse and fine). Every figure here reads those, so
 its cost follows the number of days asked about, not the number of tickets ever
 opened.
 
@@ -15,15 +15,21 @@ whole UTC days: today and the days before it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, literal, select, union_all
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
-from flashticket_core.domain.model import Ticket, TicketDuration, TicketTally
+from flashticket_core.domain.model import (
+    Ticket,
+    TicketDuration,
+    TicketDurationDetail,
+    TicketTally,
+)
 
 UTC_ZONE = ZoneInfo("UTC")
 FIRST_REPLY = "first_reply"
@@ -146,27 +152,23 @@ def opened_between(
         edges.append((number, start, _midnight(first_day)))
         edges.append((number, _midnight(last_day), end))
     if whole_days:
-        # Each tally row is put in its period by the database (whole days of different
-        # periods never overlap), so only one row per period and status comes back.
-        period = case(
-            *(
-                ((TicketTally.day >= first) & (TicketTally.day < last), number)
-                for number, first, last in whole_days
-            ),
-            else_=-1,
-        ).label("period")
+        # Whole days of different periods never overlap: a day belongs to the last period
+        # that begins on or before it, if that period's days reach it.
+        whole_days.sort(key=lambda period: period[1])
+        firsts = [first for _, first, _ in whole_days]
         rows = session.execute(
-            select(period, TicketTally.status, func.sum(TicketTally.tickets))
+            select(TicketTally.day, TicketTally.status, func.sum(TicketTally.tickets))
             .where(
-                TicketTally.day >= min(first for _, first, _ in whole_days),
+                TicketTally.day >= firsts[0],
                 TicketTally.day < max(last for _, _, last in whole_days),
                 TicketTally.tickets != 0,
             )
-            .group_by(period, TicketTally.status)
+            .group_by(TicketTally.day, TicketTally.status)
         )
-        for number, status, count in rows:
-            if number >= 0:
-                result[int(number)][Status(status)] += int(count)
+        for day, status, count in rows:
+            number, _, last = whole_days[bisect_right(firsts, day) - 1]
+            if day < last:
+                result[number][Status(status)] += int(count)
     parts = [
         select(literal(number), Ticket.status, func.count())
         .where(Ticket.deleted_at.is_(None), Ticket.created_at >= start, Ticket.created_at < end)
@@ -184,40 +186,71 @@ def _median(
     session: Session, measure: str, *, now: datetime, days: int
 ) -> tuple[int, float | None]:
     """How many tickets had the event in the last `days` UTC days (today included), and
-    the median of their durations, from the histogram.
+    the median of their durations.
 
-    A bucket holds durations that agree in two significant digits; the median is read
-    as the mean of the bucket it falls in, which is exact when that bucket holds one
-    ticket and within 10% otherwise.
+    The coarse buckets of those days (one significant digit) show which bucket holds
+    the middle; the fine buckets inside it (two significant digits, with the sum of
+    their seconds) give its value as the mean of the fine bucket it falls in: exact when
+    that fine bucket holds one ticket, within 10% otherwise. Two small reads, however
+    many tickets the days saw.
     """
     since = now.astimezone(UTC).date() - timedelta(days=days - 1)
-    rows = session.execute(
-        select(
-            TicketDuration.bucket,
-            func.sum(TicketDuration.tickets),
-            func.sum(TicketDuration.seconds),
+    coarse = [
+        (int(bucket), int(count))
+        for bucket, count in session.execute(
+            select(TicketDuration.bucket, func.sum(TicketDuration.tickets))
+            .where(TicketDuration.measure == measure, TicketDuration.day >= since)
+            .group_by(TicketDuration.bucket)
+            .order_by(TicketDuration.bucket)
         )
-        .where(TicketDuration.measure == measure, TicketDuration.day >= since)
-        .group_by(TicketDuration.bucket)
-        .order_by(TicketDuration.bucket)
-    )
-    buckets = [(int(count), float(seconds)) for _, count, seconds in rows if count]
-    total = sum(count for count, _ in buckets)
+        if count
+    ]
+    total = sum(count for _, count in coarse)
     if not total:
         return 0, None
-    middle = [(total + 1) // 2, total // 2 + 1]
-    values = [_value_at(buckets, rank) for rank in middle]
-    return total, sum(values) / len(values)
+    # The middle rank (odd) or the two middle ranks (even), each in its coarse bucket.
+    wanted = [_locate(coarse, rank) for rank in sorted({(total + 1) // 2, total // 2 + 1})]
+    fine: dict[int, list[tuple[int, float]]] = {}
+    for bucket, count, seconds in session.execute(
+        select(
+            TicketDurationDetail.bucket,
+            func.sum(TicketDurationDetail.tickets),
+            func.sum(TicketDurationDetail.seconds),
+        )
+        .where(
+            TicketDurationDetail.measure == measure,
+            TicketDurationDetail.bucket.in_(sorted({bucket for bucket, _ in wanted})),
+            TicketDurationDetail.day >= since,
+        )
+        .group_by(TicketDurationDetail.bucket, TicketDurationDetail.fine)
+        .order_by(TicketDurationDetail.bucket, TicketDurationDetail.fine)
+    ):
+        if count:
+            fine.setdefault(int(bucket), []).append((int(count), float(seconds)))
+    values = [_mean_at(fine[bucket], rank) for bucket, rank in wanted]
+    if len(values) == 1:
+        values *= 2
+    return total, sum(values) / 2
 
 
-def _value_at(buckets: list[tuple[int, float]], rank: int) -> float:
-    """The estimated rank-th smallest duration (1-based): its bucket's mean."""
+def _locate(buckets: list[tuple[int, int]], rank: int) -> tuple[int, int]:
+    """The bucket holding the rank-th smallest value (1-based) and its rank inside it."""
     seen = 0
-    for count, seconds in buckets:
+    for bucket, count in buckets:
+        if rank <= seen + count:
+            return bucket, rank - seen
+        seen += count
+    raise ValueError(f"rank {rank} beyond {seen} values")
+
+
+def _mean_at(fine: list[tuple[int, float]], rank: int) -> float:
+    """The mean of the fine bucket holding the rank-th smallest value (1-based)."""
+    seen = 0
+    for count, seconds in fine:
         seen += count
         if rank <= seen:
             return seconds / count
-    raise ValueError(f"rank {rank} beyond {seen} durations")
+    raise ValueError(f"rank {rank} beyond {seen} values")
 
 
 # -- calendar ----------------------------------------------------------------------

@@ -164,10 +164,10 @@ def ticket_detail(session: Session, ticket: Ticket, *, include_internal: bool) -
 
 
 def search_tickets(
-    session: Session, terms: list[str], *, reporter_id: str | None, limit: int = 20
+    session: Session, terms: list[search.Term], *, reporter_id: str | None, limit: int = 20
 ) -> list[TicketSummary]:
-    """Live tickets containing every term as a word prefix in their title, description or
-    conversation (a reporter's own tickets, never through an internal note).
+    """Live tickets containing every term in their title, description or conversation
+    (a reporter's own tickets, never through an internal note).
 
     Tickets with every term in the title come first, then the rest; newest first
     within each. Each part reads the full-text index newest first and stops at the

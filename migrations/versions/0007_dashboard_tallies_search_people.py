@@ -8,7 +8,8 @@ them behind:
 - `ticket_durations`: live tickets per measure (first reply, resolution), UTC day of
   that event and duration bucket (the seconds kept to two significant digits).
 - `ticket_search`: one full-text document per live ticket (SQLite FTS5, PostgreSQL
-  tsvector + GIN), with public text and internal notes apart.
+  tsvector + GIN), with public text and internal notes apart, and its title alone
+  (SQLite: `ticket_search_titles`; PostgreSQL: a `title` tsvector).
 - `tickets.queue_rank`: a generated column ordering the open queue, indexed.
 
 Revision ID: c3f9a1d27b64
@@ -50,13 +51,14 @@ def _seconds(dialect: str, start: str, end: str) -> str:
     return f"CAST(GREATEST(0, round(EXTRACT(EPOCH FROM ({end} - {start})))) AS bigint)"
 
 
-def _bucket(seconds: str) -> str:
-    """Seconds kept to two significant digits: exact below 100 s, then 10% steps or finer."""
-    arms = [f"WHEN {seconds} < 100 THEN {seconds}"]
-    for digits in range(3, 11):
-        unit = 10 ** (digits - 2)
-        arms.append(f"WHEN {seconds} < {10**digits} THEN ({seconds} / {unit}) * {unit}")
-    return f"CASE {' '.join(arms)} ELSE ({seconds} / {10**9}) * {10**9} END"
+def _significant(seconds: str, digits: int) -> str:
+    """Seconds kept to `digits` significant digits (exact below 10**digits)."""
+    arms = [f"WHEN {seconds} < {10**digits} THEN {seconds}"]
+    for length in range(digits + 1, 11):
+        unit = 10 ** (length - digits)
+        arms.append(f"WHEN {seconds} < {10**length} THEN ({seconds} / {unit}) * {unit}")
+    unit = 10 ** (10 - digits)
+    return f"CASE {' '.join(arms)} ELSE ({seconds} / {unit}) * {unit} END"
 
 
 # -- counters kept by triggers --------------------------------------------------------
@@ -181,22 +183,42 @@ def _tally_keys(dialect: str, row: str) -> list[str]:
     return [_day(dialect, f"{row}.created_at"), f"{row}.status", f"{row}.priority"]
 
 
-def _duration_counter(measure: str, column: str) -> Counter:
+def _duration_counters(measure: str, column: str) -> list[Counter]:
     def seconds(dialect: str, row: str) -> str:
         return _seconds(dialect, f"{row}.created_at", f"{row}.{column}")
 
-    def keys(dialect: str, row: str) -> list[str]:
-        return [f"'{measure}'", _day(dialect, f"{row}.{column}"), _bucket(seconds(dialect, row))]
+    def coarse_keys(dialect: str, row: str) -> list[str]:
+        coarse = _significant(seconds(dialect, row), 1)
+        return [f"'{measure}'", _day(dialect, f"{row}.{column}"), coarse]
 
-    return Counter(
-        "ticket_durations",
-        f"ticket_durations_{measure}",
-        ["measure", "day", "bucket"],
-        keys,
-        lambda row: f"({row}.deleted_at IS NULL AND {row}.{column} IS NOT NULL)",
-        [column, "created_at", "deleted_at"],
-        sums=lambda dialect, row: {"seconds": seconds(dialect, row)},
-    )
+    def fine_keys(dialect: str, row: str) -> list[str]:
+        coarse = _significant(seconds(dialect, row), 1)
+        fine = _significant(seconds(dialect, row), 2)
+        return [f"'{measure}'", coarse, _day(dialect, f"{row}.{column}"), fine]
+
+    def condition(row: str) -> str:
+        return f"({row}.deleted_at IS NULL AND {row}.{column} IS NOT NULL)"
+
+    watched = [column, "created_at", "deleted_at"]
+    return [
+        Counter(
+            "ticket_durations",
+            f"ticket_durations_{measure}",
+            ["measure", "day", "bucket"],
+            coarse_keys,
+            condition,
+            watched,
+        ),
+        Counter(
+            "ticket_duration_details",
+            f"ticket_duration_details_{measure}",
+            ["measure", "bucket", "day", "fine"],
+            fine_keys,
+            condition,
+            watched,
+            sums=lambda dialect, row: {"seconds": seconds(dialect, row)},
+        ),
+    ]
 
 
 TALLIES = Counter(
@@ -207,10 +229,12 @@ TALLIES = Counter(
     lambda row: f"({row}.deleted_at IS NULL)",
     ["status", "priority", "created_at", "deleted_at"],
 )
-DURATIONS = {measure: _duration_counter(measure, column) for measure, column in MEASURES.items()}
-
-
-COUNTERS = [TALLIES, *DURATIONS.values()]
+DURATIONS = [
+    counter
+    for measure, column in MEASURES.items()
+    for counter in _duration_counters(measure, column)
+]
+COUNTERS = [TALLIES, *DURATIONS]
 
 
 # -- full-text search ----------------------------------------------------------------
@@ -232,13 +256,16 @@ SQLITE_SEARCH_DOCUMENT = (
     "FROM tickets t WHERE t.deleted_at IS NULL"
 )
 POSTGRESQL_SEARCH_DOCUMENT = (
-    "SELECT t.id, t.reporter_id, "
+    "SELECT t.id, t.reporter_id, to_tsvector('simple', t.title), "
     "setweight(to_tsvector('simple', t.title), 'A') "
     "|| setweight(to_tsvector('simple', t.description || ' ' || "
     f"coalesce({_entries('postgresql', 't.id', False)}, '')), 'B') "
     f"|| setweight(to_tsvector('simple', coalesce({_entries('postgresql', 't.id', True)}, '')), "
     "'D') FROM tickets t WHERE t.deleted_at IS NULL"
 )
+# unicode61 folds case and diacritics ("Drücker" finds "drucker"); no stemming, which
+# suits two languages.
+TOKENIZER = "tokenize = 'unicode61 remove_diacritics 2'"
 
 
 def _sqlite_search() -> list[str]:
@@ -249,18 +276,27 @@ def _sqlite_search() -> list[str]:
             f"{SQLITE_SEARCH_DOCUMENT} AND t.id = {ticket};"
         )
 
+    def refresh_title(ticket: str) -> str:
+        return (
+            f"DELETE FROM ticket_search_titles WHERE rowid = {ticket}; "
+            "INSERT INTO ticket_search_titles (rowid, title, owner) "
+            f"SELECT id, title, reporter_id FROM tickets WHERE id = {ticket} "
+            "AND deleted_at IS NULL;"
+        )
+
     return [
-        # unicode61 folds case and diacritics ("Drücker" finds "drucker"); no stemming,
-        # which suits two languages; prefix queries make up for it.
-        "CREATE VIRTUAL TABLE ticket_search USING fts5("
-        "title, body, notes, owner, tokenize = 'unicode61 remove_diacritics 2')",
-        f"CREATE TRIGGER ticket_search_on_insert AFTER INSERT ON tickets "
-        f"BEGIN {refresh('NEW.id')} END",
+        f"CREATE VIRTUAL TABLE ticket_search USING fts5(title, body, notes, owner, {TOKENIZER})",
+        # Titles alone as well: "every word in the title" then intersects title words
+        # only, instead of checking every ticket that has the words anywhere.
+        f"CREATE VIRTUAL TABLE ticket_search_titles USING fts5(title, owner, {TOKENIZER})",
+        "CREATE TRIGGER ticket_search_on_insert AFTER INSERT ON tickets "
+        f"BEGIN {refresh('NEW.id')} {refresh_title('NEW.id')} END",
         "CREATE TRIGGER ticket_search_on_update AFTER UPDATE OF "
         "title, description, reporter_id, deleted_at ON tickets "
-        f"BEGIN {refresh('NEW.id')} END",
+        f"BEGIN {refresh('NEW.id')} {refresh_title('NEW.id')} END",
         "CREATE TRIGGER ticket_search_on_delete AFTER DELETE ON tickets "
-        "BEGIN DELETE FROM ticket_search WHERE rowid = OLD.id; END",
+        "BEGIN DELETE FROM ticket_search WHERE rowid = OLD.id; "
+        "DELETE FROM ticket_search_titles WHERE rowid = OLD.id; END",
         "CREATE TRIGGER ticket_search_on_entry_insert AFTER INSERT ON ticket_entries "
         f"BEGIN {refresh('NEW.ticket_id')} END",
         "CREATE TRIGGER ticket_search_on_entry_update AFTER UPDATE ON ticket_entries "
@@ -268,6 +304,8 @@ def _sqlite_search() -> list[str]:
         "CREATE TRIGGER ticket_search_on_entry_delete AFTER DELETE ON ticket_entries "
         f"BEGIN {refresh('OLD.ticket_id')} END",
         f"INSERT INTO ticket_search (rowid, title, body, notes, owner) {SQLITE_SEARCH_DOCUMENT}",
+        "INSERT INTO ticket_search_titles (rowid, title, owner) "
+        "SELECT id, title, reporter_id FROM tickets WHERE deleted_at IS NULL",
     ]
 
 
@@ -275,16 +313,17 @@ def _postgresql_search() -> list[str]:
     return [
         "CREATE TABLE ticket_search ("
         "ticket_id integer PRIMARY KEY REFERENCES tickets (id) ON DELETE CASCADE, "
-        "owner varchar(32) NOT NULL, document tsvector NOT NULL)",
+        "owner varchar(32) NOT NULL, title tsvector NOT NULL, document tsvector NOT NULL)",
+        "CREATE INDEX ix_ticket_search_title ON ticket_search USING gin (title)",
         "CREATE INDEX ix_ticket_search_document ON ticket_search USING gin (document)",
         "CREATE INDEX ix_ticket_search_owner ON ticket_search (owner, ticket_id)",
         "CREATE FUNCTION ticket_search_refresh(ticket integer) RETURNS void "
         "LANGUAGE sql AS $$ "
         "DELETE FROM ticket_search WHERE ticket_id = ticket "
         "AND NOT EXISTS (SELECT 1 FROM tickets WHERE id = ticket AND deleted_at IS NULL); "
-        f"INSERT INTO ticket_search (ticket_id, owner, document) {POSTGRESQL_SEARCH_DOCUMENT} "
-        "AND t.id = ticket ON CONFLICT (ticket_id) DO UPDATE "
-        "SET owner = excluded.owner, document = excluded.document; $$",
+        "INSERT INTO ticket_search (ticket_id, owner, title, document) "
+        f"{POSTGRESQL_SEARCH_DOCUMENT} AND t.id = ticket ON CONFLICT (ticket_id) DO UPDATE "
+        "SET owner = excluded.owner, title = excluded.title, document = excluded.document; $$",
         "CREATE FUNCTION ticket_search_follow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "IF TG_TABLE_NAME = 'tickets' THEN PERFORM ticket_search_refresh(NEW.id); "
         "ELSE "
@@ -296,7 +335,8 @@ def _postgresql_search() -> list[str]:
         "FOR EACH ROW EXECUTE FUNCTION ticket_search_follow()",
         "CREATE TRIGGER ticket_search_follow AFTER INSERT OR UPDATE OR DELETE ON ticket_entries "
         "FOR EACH ROW EXECUTE FUNCTION ticket_search_follow()",
-        f"INSERT INTO ticket_search (ticket_id, owner, document) {POSTGRESQL_SEARCH_DOCUMENT}",
+        "INSERT INTO ticket_search (ticket_id, owner, title, document) "
+        f"{POSTGRESQL_SEARCH_DOCUMENT}",
     ]
 
 
@@ -305,7 +345,8 @@ def _drop_search(dialect: str) -> list[str]:
         triggers = ["on_insert", "on_update", "on_delete"]
         triggers += ["on_entry_insert", "on_entry_update", "on_entry_delete"]
         return [f"DROP TRIGGER IF EXISTS ticket_search_{name}" for name in triggers] + [
-            "DROP TABLE IF EXISTS ticket_search"
+            "DROP TABLE IF EXISTS ticket_search_titles",
+            "DROP TABLE IF EXISTS ticket_search",
         ]
     return [
         "DROP TRIGGER IF EXISTS ticket_search_follow ON ticket_entries",
@@ -328,6 +369,8 @@ def upgrade() -> None:
         sa.Column("priority", sa.String(length=16), nullable=False),
         sa.Column("tickets", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("day", "status", "priority", name=op.f("pk_ticket_tallies")),
+        # SQLite keeps the rows in key order: a range of days is one sequential read.
+        sqlite_with_rowid=False,
     )
     # The open counts read only the tallies that are not zero: recent days, few rows.
     op.create_index(
@@ -343,8 +386,21 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("bucket", sa.BigInteger(), nullable=False),
         sa.Column("tickets", sa.Integer(), nullable=False),
-        sa.Column("seconds", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("measure", "day", "bucket", name=op.f("pk_ticket_durations")),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "ticket_duration_details",
+        sa.Column("measure", sa.String(length=16), nullable=False),
+        sa.Column("bucket", sa.BigInteger(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("fine", sa.BigInteger(), nullable=False),
+        sa.Column("tickets", sa.Integer(), nullable=False),
+        sa.Column("seconds", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "measure", "bucket", "day", "fine", name=op.f("pk_ticket_duration_details")
+        ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "people",
@@ -392,9 +448,8 @@ def upgrade() -> None:
         )
         for statement in statements:
             op.execute(statement)
-    op.execute(TALLIES.backfill(dialect))
-    for measure in MEASURES:
-        op.execute(DURATIONS[measure].backfill(dialect))
+    for counter in COUNTERS:
+        op.execute(counter.backfill(dialect))
     for statement in _sqlite_search() if dialect == "sqlite" else _postgresql_search():
         op.execute(statement)
 
@@ -414,6 +469,7 @@ def downgrade() -> None:
     else:
         op.drop_column("tickets", "queue_rank")
     op.drop_table("people")
+    op.drop_table("ticket_duration_details")
     op.drop_table("ticket_durations")
     op.drop_index("ix_ticket_tallies_nonzero", table_name="ticket_tallies")
     op.drop_table("ticket_tallies")
