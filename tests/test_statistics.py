@@ -13,7 +13,13 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
-from flashticket_core.domain.model import Ticket, TicketDuration, TicketDurationDetail, TicketTally
+from flashticket_core.domain.model import (
+    Ticket,
+    TicketDuration,
+    TicketDurationDetail,
+    TicketMonthTally,
+    TicketTally,
+)
 from flashticket_core.errors import TicketError
 from flashticket_core.service_layer.services import TicketService
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
@@ -217,14 +223,17 @@ Durations = Counter[tuple[str, date, int]]
 Details = Counter[tuple[str, int, date, int]]
 
 
-def recomputed(engine: Engine) -> tuple[Tallies, Durations, Details]:
+def recomputed(engine: Engine) -> tuple[Tallies, Tallies, Durations, Details]:
     tallies: Tallies = Counter()
+    months: Tallies = Counter()
     durations: Durations = Counter()
     details: Details = Counter()
     with engine.connect() as connection:
         for ticket in connection.execute(select(Ticket).where(Ticket.deleted_at.is_(None))):
             created = ticket.created_at
             tallies[(created.date(), ticket.status.value, ticket.priority.value)] += 1
+            month = created.date().replace(day=1)
+            months[(month, ticket.status.value, ticket.priority.value)] += 1
             for measure, moment in (
                 ("first_reply", ticket.first_response_at),
                 ("resolution", ticket.resolved_at),
@@ -234,15 +243,22 @@ def recomputed(engine: Engine) -> tuple[Tallies, Durations, Details]:
                     coarse = significant(seconds, 1)
                     durations[(measure, moment.date(), coarse)] += 1
                     details[(measure, coarse, moment.date(), significant(seconds, 2))] += 1
-    return tallies, durations, details
+    return tallies, months, durations, details
 
 
-def stored(engine: Engine) -> tuple[Tallies, Durations, Details]:
+def stored(engine: Engine) -> tuple[Tallies, Tallies, Durations, Details]:
     with engine.connect() as connection:
         tallies = Counter(
             {
                 (row.day, row.status, row.priority): row.tickets
                 for row in connection.execute(select(TicketTally))
+                if row.tickets
+            }
+        )
+        months = Counter(
+            {
+                (row.month, row.status, row.priority): row.tickets
+                for row in connection.execute(select(TicketMonthTally))
                 if row.tickets
             }
         )
@@ -260,7 +276,7 @@ def stored(engine: Engine) -> tuple[Tallies, Durations, Details]:
                 if row.tickets
             }
         )
-    return tallies, durations, details
+    return tallies, months, durations, details
 
 
 def test_summaries_stay_in_step_with_every_kind_of_change(

@@ -497,6 +497,19 @@ class TicketTally(Base):
     tickets: Mapped[int] = mapped_column(Integer)
 
 
+class TicketMonthTally(Base):
+    """Live tickets per UTC month of opening (its first day), status and priority;
+    kept by triggers."""
+
+    __tablename__ = "ticket_month_tallies"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+
+
 class TicketDuration(Base):
     """Live tickets per measure (first reply, resolution), UTC day of that event and
     duration bucket: the seconds kept to one significant digit. Kept by triggers."""

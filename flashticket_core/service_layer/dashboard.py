@@ -15,7 +15,6 @@ whole UTC days: today and the days before it.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -28,10 +27,13 @@ from flashticket_core.domain.model import (
     Ticket,
     TicketDuration,
     TicketDurationDetail,
+    TicketMonthTally,
     TicketTally,
 )
 
 UTC_ZONE = ZoneInfo("UTC")
+# A period shorter than this reads its days, a longer one the months it touches.
+SHORT_PERIOD_DAYS = 20
 FIRST_REPLY = "first_reply"
 RESOLUTION = "resolution"
 
@@ -136,8 +138,8 @@ def opened_between(
 ) -> list[dict[Status, int]]:
     """Live tickets opened in each [start, end), by current status.
 
-    Whole UTC days inside a period come from the tallies in one query; the hours
-    before the first and after the last whole day come from the tickets' index.
+    Whole UTC days inside a period come from the tallies; the hours before the first
+    and after the last whole day come from the tickets' index.
     """
     result: list[dict[Status, int]] = [dict.fromkeys(Status, 0) for _ in periods]
     whole_days: list[tuple[int, date, date]] = []
@@ -152,23 +154,7 @@ def opened_between(
         edges.append((number, start, _midnight(first_day)))
         edges.append((number, _midnight(last_day), end))
     if whole_days:
-        # Whole days of different periods never overlap: a day belongs to the last period
-        # that begins on or before it, if that period's days reach it.
-        whole_days.sort(key=lambda period: period[1])
-        firsts = [first for _, first, _ in whole_days]
-        rows = session.execute(
-            select(TicketTally.day, TicketTally.status, func.sum(TicketTally.tickets))
-            .where(
-                TicketTally.day >= firsts[0],
-                TicketTally.day < max(last for _, _, last in whole_days),
-                TicketTally.tickets != 0,
-            )
-            .group_by(TicketTally.day, TicketTally.status)
-        )
-        for day, status, count in rows:
-            number, _, last = whole_days[bisect_right(firsts, day) - 1]
-            if day < last:
-                result[number][Status(status)] += int(count)
+        _add_whole_days(session, whole_days, result)
     parts = [
         select(literal(number), Ticket.status, func.count())
         .where(Ticket.deleted_at.is_(None), Ticket.created_at >= start, Ticket.created_at < end)
@@ -180,6 +166,65 @@ def opened_between(
         for number, status, count in session.execute(union_all(*parts)):
             result[int(number)][Status(status)] += int(count)
     return result
+
+
+def _add_whole_days(
+    session: Session, whole_days: list[tuple[int, date, date]], result: list[dict[Status, int]]
+) -> None:
+    """Add the tickets opened on the whole UTC days [first, last) of each period.
+
+    A period of a month or so reads the month tallies of the months it touches, less
+    the day tallies of their days outside it (none in UTC, one at an edge elsewhere);
+    a short period reads its days.
+    """
+    months: dict[int, list[date]] = {}
+    plus: dict[int, list[date]] = {}
+    minus: dict[int, list[date]] = {}
+    for number, first, last in whole_days:
+        if (last - first).days < SHORT_PERIOD_DAYS:
+            plus[number] = _days(first, last)
+            continue
+        touched = [first.replace(day=1)]
+        while (following := _month_after(touched[-1])) < last:
+            touched.append(following)
+        months[number] = touched
+        minus[number] = _days(touched[0], first) + _days(last, _month_after(touched[-1]))
+    by_month: dict[tuple[date, Status], int] = {}
+    if months:
+        wanted = sorted({month for touched in months.values() for month in touched})
+        for month, status, count in session.execute(
+            select(
+                TicketMonthTally.month, TicketMonthTally.status, func.sum(TicketMonthTally.tickets)
+            )
+            .where(TicketMonthTally.month >= wanted[0], TicketMonthTally.month <= wanted[-1])
+            .group_by(TicketMonthTally.month, TicketMonthTally.status)
+        ):
+            by_month[(month, Status(status))] = int(count)
+    by_day: dict[tuple[date, Status], int] = {}
+    days = sorted({day for listed in (*plus.values(), *minus.values()) for day in listed})
+    if days:
+        for day, status, count in session.execute(
+            select(TicketTally.day, TicketTally.status, func.sum(TicketTally.tickets))
+            .where(TicketTally.day.in_(days))
+            .group_by(TicketTally.day, TicketTally.status)
+        ):
+            by_day[(day, Status(status))] = int(count)
+    for number, _, _ in whole_days:
+        counts = result[number]
+        for status in Status:
+            counts[status] += (
+                sum(by_month.get((month, status), 0) for month in months.get(number, []))
+                + sum(by_day.get((day, status), 0) for day in plus.get(number, []))
+                - sum(by_day.get((day, status), 0) for day in minus.get(number, []))
+            )
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days)]
+
+
+def _month_after(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _median(

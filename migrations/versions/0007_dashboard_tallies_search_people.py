@@ -4,7 +4,8 @@ The database keeps its own summaries in step with `tickets` and `ticket_entries`
 through triggers, so no code path (the bot, a bulk import, a manual fix) can leave
 them behind:
 
-- `ticket_tallies`: live tickets per UTC day of opening, status and priority.
+- `ticket_tallies`: live tickets per UTC day of opening, status and priority, and
+  `ticket_month_tallies` the same per UTC month.
 - `ticket_durations`: live tickets per measure (first reply, resolution), UTC day of
   that event and duration bucket (the seconds kept to two significant digits).
 - `ticket_search`: one full-text document per live ticket (SQLite FTS5, PostgreSQL
@@ -43,6 +44,13 @@ MEASURES = {"first_reply": "first_response_at", "resolution": "resolved_at"}
 
 def _day(dialect: str, value: str) -> str:
     return f"date({value})" if dialect == "sqlite" else f"CAST({value} AS date)"
+
+
+def _month(dialect: str, value: str) -> str:
+    """The first day of the (UTC) month of a timestamp."""
+    if dialect == "sqlite":
+        return f"date({value}, 'start of month')"
+    return f"CAST(date_trunc('month', {value}) AS date)"
 
 
 def _seconds(dialect: str, start: str, end: str) -> str:
@@ -229,12 +237,20 @@ TALLIES = Counter(
     lambda row: f"({row}.deleted_at IS NULL)",
     ["status", "priority", "created_at", "deleted_at"],
 )
+MONTH_TALLIES = Counter(
+    "ticket_month_tallies",
+    "ticket_month_tallies",
+    ["month", "status", "priority"],
+    lambda dialect, row: [_month(dialect, f"{row}.created_at"), f"{row}.status", f"{row}.priority"],
+    lambda row: f"({row}.deleted_at IS NULL)",
+    ["status", "priority", "created_at", "deleted_at"],
+)
 DURATIONS = [
     counter
     for measure, column in MEASURES.items()
     for counter in _duration_counters(measure, column)
 ]
-COUNTERS = [TALLIES, *DURATIONS]
+COUNTERS = [TALLIES, MONTH_TALLIES, *DURATIONS]
 
 
 # -- full-text search ----------------------------------------------------------------
@@ -381,6 +397,17 @@ def upgrade() -> None:
         postgresql_where=sa.text("tickets <> 0"),
     )
     op.create_table(
+        "ticket_month_tallies",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("priority", sa.String(length=16), nullable=False),
+        sa.Column("tickets", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "month", "status", "priority", name=op.f("pk_ticket_month_tallies")
+        ),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
         "ticket_durations",
         sa.Column("measure", sa.String(length=16), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
@@ -471,5 +498,6 @@ def downgrade() -> None:
     op.drop_table("people")
     op.drop_table("ticket_duration_details")
     op.drop_table("ticket_durations")
+    op.drop_table("ticket_month_tallies")
     op.drop_index("ix_ticket_tallies_nonzero", table_name="ticket_tallies")
     op.drop_table("ticket_tallies")
