@@ -112,29 +112,12 @@ class Ticket(Base):
         # "My tickets, newest first" without sorting all of a heavy reporter's tickets.
         Index(None, "reporter_id", "created_at"),
         Index(None, "assignee_id", "status"),
-        # Partial indexes over live (not deleted) tickets let the statistics count
-        # from the index alone, so their cost follows the tickets in the period, not
-        # every ticket ever opened. deleted_at is listed (always NULL here) because
-        # SQLite only reads an index alone when it holds every column the query names.
-        Index(
-            "ix_tickets_live_status_priority",
-            "status",
-            "priority",
-            "deleted_at",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
-        ),
+        # Live tickets of a status, oldest first (lists filtered by status). deleted_at
+        # is listed (always NULL here) because SQLite only reads an index alone when it
+        # holds every column the query names.
         Index(
             "ix_tickets_live_status_created_at",
             "status",
-            "created_at",
-            "deleted_at",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
-        ),
-        Index(
-            "ix_tickets_live_resolved_at",
-            "resolved_at",
             "created_at",
             "deleted_at",
             sqlite_where=text("deleted_at IS NULL"),
