@@ -81,6 +81,11 @@ def _enum(enum_cls: type[Any], name: str) -> Enum:
     )
 
 
+def partial_index(name: str, *columns: str, where: str) -> Index:
+    """An index over the rows that satisfy `where`, on SQLite and PostgreSQL alike."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
 def queue_rank_sql() -> str:
     """The open queue's order as SQL over a ticket row: unassigned before assigned, new
     before the rest, then by priority (the age comes from `created_at` after it).
@@ -115,40 +120,32 @@ class Ticket(Base):
         # Live tickets of a status, oldest first (lists filtered by status). deleted_at
         # is listed (always NULL here) because SQLite only reads an index alone when it
         # holds every column the query names.
-        Index(
+        partial_index(
             "ix_tickets_live_status_created_at",
             "status",
             "created_at",
             "deleted_at",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
+            where="deleted_at IS NULL",
         ),
         # The open queue in its order, read from the top without sorting.
-        Index(
-            "ix_tickets_queue",
-            "queue_rank",
-            "created_at",
-            "id",
-            sqlite_where=text("queue_rank IS NOT NULL"),
-            postgresql_where=text("queue_rank IS NOT NULL"),
+        partial_index(
+            "ix_tickets_queue", "queue_rank", "created_at", "id", where="queue_rank IS NOT NULL"
         ),
-        Index(
+        partial_index(
             "ix_tickets_assignee_queue",
             "assignee_id",
             "queue_rank",
             "created_at",
             "id",
-            sqlite_where=text("queue_rank IS NOT NULL"),
-            postgresql_where=text("queue_rank IS NOT NULL"),
+            where="queue_rank IS NOT NULL",
         ),
         # "Opened today" and the edges of a month in a time zone that is not UTC.
-        Index(
+        partial_index(
             "ix_tickets_live_created_at_status",
             "created_at",
             "status",
             "deleted_at",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
+            where="deleted_at IS NULL",
         ),
         {"sqlite_autoincrement": True},
     )
@@ -463,13 +460,8 @@ class TicketTally(Base):
 
     __tablename__ = "ticket_tallies"
     __table_args__ = (
-        Index(
-            "ix_ticket_tallies_nonzero",
-            "status",
-            "priority",
-            "tickets",
-            sqlite_where=text("tickets <> 0"),
-            postgresql_where=text("tickets <> 0"),
+        partial_index(
+            "ix_ticket_tallies_nonzero", "status", "priority", "tickets", where="tickets <> 0"
         ),
         {"sqlite_with_rowid": False},
     )
