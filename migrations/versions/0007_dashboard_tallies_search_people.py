@@ -305,8 +305,13 @@ def _sqlite_search() -> list[str]:
         # Titles alone as well: "every word in the title" then intersects title words
         # only, instead of checking every ticket that has the words anywhere.
         f"CREATE VIRTUAL TABLE ticket_search_titles USING fts5(title, owner, {TOKENIZER})",
+        # A new ticket has no conversation yet: its documents are its own columns.
         "CREATE TRIGGER ticket_search_on_insert AFTER INSERT ON tickets "
-        f"BEGIN {refresh('NEW.id')} {refresh_title('NEW.id')} END",
+        "WHEN NEW.deleted_at IS NULL BEGIN "
+        "INSERT INTO ticket_search (rowid, title, body, notes, owner) "
+        "VALUES (NEW.id, NEW.title, NEW.description, '', NEW.reporter_id); "
+        "INSERT INTO ticket_search_titles (rowid, title, owner) "
+        "VALUES (NEW.id, NEW.title, NEW.reporter_id); END",
         "CREATE TRIGGER ticket_search_on_update AFTER UPDATE OF "
         "title, description, reporter_id, deleted_at ON tickets "
         f"BEGIN {refresh('NEW.id')} {refresh_title('NEW.id')} END",
