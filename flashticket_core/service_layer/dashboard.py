@@ -1,16 +1,16 @@
 """The dashboard's figures, read from the summaries the database keeps in step.
 
-Migration 0007's triggers keep two small tables current with every ticket change:
-`ticket_tallies` (live tickets per UTC day of opening, status and priority) and
-`ticket_durations` with `ticket_duration_details` (live tickets per UTC day of their
-first reply or resolution and duration bucket, coarse and fine). Every figure here reads those, so
-its cost follows the number of days asked about, not the number of tickets ever
-opened.
+Migration 0007's triggers keep small tables current with every ticket change:
+`ticket_tallies` and `ticket_month_tallies` (live tickets per UTC day or month of
+opening, status and priority), and `ticket_durations` with `ticket_duration_details`
+(live tickets per UTC day of their first reply or resolution, by duration bucket,
+coarse and fine). Every figure here reads those, so its cost follows the number of
+days asked about, not the number of tickets ever opened.
 
 Months and "today" are calendar periods in the help desk's time zone. Whole UTC days
-come from the tallies; the few hours a local month or day begins or ends inside a
-UTC day are counted from the tickets themselves (an index range). Medians cover
-whole UTC days: today and the days before it.
+and months come from the tallies; the few hours a local month or day begins or ends
+inside a UTC day are counted from the tickets themselves (an index range). Medians
+cover whole UTC days: today and the days before it.
 """
 
 from __future__ import annotations
