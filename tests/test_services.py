@@ -203,6 +203,10 @@ def test_lists_own_tickets_and_the_queue_in_queue_order(service: TicketService) 
     ] == [done]
     page = service.list_tickets(SUPPORT, queue=True, limit=1, offset=1)
     assert ([t.id for t in page.items], page.total) == ([low], 3)
+    # Totals of everyone's tickets come from the tallies, filters included.
+    past_low = service.list_tickets(SUPPORT, queue=True, priority=Priority.LOW, offset=1)
+    assert (past_low.items, past_low.total) == ([], 1)
+    assert service.list_tickets(SUPPORT, queue=True, include_closed=True, limit=1).total == 4
 
 
 def test_search_finds_title_description_and_conversation_ranked(
