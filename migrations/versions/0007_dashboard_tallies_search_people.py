@@ -35,7 +35,8 @@ QUEUE_RANK = (
     " + (CASE WHEN status = 'new' THEN 0 ELSE 3 END)"
     " + (CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END) END"
 )
-QUEUE_WHERE = sa.text("queue_rank IS NOT NULL")
+QUEUE_WHERE = "queue_rank IS NOT NULL"
+LIVE_WHERE = "deleted_at IS NULL"
 MEASURES = {"first_reply": "first_response_at", "resolution": "resolved_at"}
 
 
@@ -381,37 +382,36 @@ def _drop_search(dialect: str) -> list[str]:
 # -- the migration ------------------------------------------------------------------------
 
 
-def upgrade() -> None:
-    dialect = op.get_bind().dialect.name
+def _partial_index(name: str, table: str, columns: list[str], where: str) -> None:
+    text = sa.text(where)
+    op.create_index(name, table, columns, sqlite_where=text, postgresql_where=text)
+
+
+def _tally_table(name: str, period: str) -> None:
+    """Live tickets per `period` (a date), status and priority."""
     op.create_table(
-        "ticket_tallies",
-        sa.Column("day", sa.Date(), nullable=False),
+        name,
+        sa.Column(period, sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("priority", sa.String(length=16), nullable=False),
         sa.Column("tickets", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("day", "status", "priority", name=op.f("pk_ticket_tallies")),
-        # SQLite keeps the rows in key order: a range of days is one sequential read.
+        sa.PrimaryKeyConstraint(period, "status", "priority", name=op.f(f"pk_{name}")),
         sqlite_with_rowid=False,
     )
+
+
+def upgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    # SQLite keeps the rows of both in key order: a range is one sequential read.
+    _tally_table("ticket_tallies", "day")
     # The open counts read only the tallies that are not zero: recent days, few rows.
-    op.create_index(
+    _partial_index(
         "ix_ticket_tallies_nonzero",
         "ticket_tallies",
         ["status", "priority", "tickets"],
-        sqlite_where=sa.text("tickets <> 0"),
-        postgresql_where=sa.text("tickets <> 0"),
+        "tickets <> 0",
     )
-    op.create_table(
-        "ticket_month_tallies",
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("priority", sa.String(length=16), nullable=False),
-        sa.Column("tickets", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(
-            "month", "status", "priority", name=op.f("pk_ticket_month_tallies")
-        ),
-        sqlite_with_rowid=False,
-    )
+    _tally_table("ticket_month_tallies", "month")
     op.create_table(
         "ticket_durations",
         sa.Column("measure", sa.String(length=16), nullable=False),
@@ -453,29 +453,21 @@ def upgrade() -> None:
             "tickets",
             sa.Column("queue_rank", sa.Integer(), sa.Computed(QUEUE_RANK, persisted=True)),
         )
-    op.create_index(
-        "ix_tickets_queue",
-        "tickets",
-        ["queue_rank", "created_at", "id"],
-        sqlite_where=QUEUE_WHERE,
-        postgresql_where=QUEUE_WHERE,
-    )
-    op.create_index(
+    _partial_index("ix_tickets_queue", "tickets", ["queue_rank", "created_at", "id"], QUEUE_WHERE)
+    _partial_index(
         "ix_tickets_assignee_queue",
         "tickets",
         ["assignee_id", "queue_rank", "created_at", "id"],
-        sqlite_where=QUEUE_WHERE,
-        postgresql_where=QUEUE_WHERE,
+        QUEUE_WHERE,
     )
     # The statistics no longer count tickets: their indexes go (each costs every write).
     op.drop_index("ix_tickets_live_status_priority", table_name="tickets")
     op.drop_index("ix_tickets_live_resolved_at", table_name="tickets")
-    op.create_index(
+    _partial_index(
         "ix_tickets_live_created_at_status",
         "tickets",
         ["created_at", "status", "deleted_at"],
-        sqlite_where=sa.text("deleted_at IS NULL"),
-        postgresql_where=sa.text("deleted_at IS NULL"),
+        LIVE_WHERE,
     )
     for counter in COUNTERS:
         statements = (
@@ -497,19 +489,17 @@ def downgrade() -> None:
         for statement in counter.drop(dialect):
             op.execute(statement)
     op.drop_index("ix_tickets_live_created_at_status", table_name="tickets")
-    op.create_index(
+    _partial_index(
         "ix_tickets_live_resolved_at",
         "tickets",
         ["resolved_at", "created_at", "deleted_at"],
-        sqlite_where=sa.text("deleted_at IS NULL"),
-        postgresql_where=sa.text("deleted_at IS NULL"),
+        LIVE_WHERE,
     )
-    op.create_index(
+    _partial_index(
         "ix_tickets_live_status_priority",
         "tickets",
         ["status", "priority", "deleted_at"],
-        sqlite_where=sa.text("deleted_at IS NULL"),
-        postgresql_where=sa.text("deleted_at IS NULL"),
+        LIVE_WHERE,
     )
     op.drop_index("ix_tickets_assignee_queue", table_name="tickets")
     op.drop_index("ix_tickets_queue", table_name="tickets")
