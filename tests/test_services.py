@@ -173,7 +173,7 @@ def test_rating_by_the_reporter_once_finished(service: TicketService) -> None:
     service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
     with pytest.raises(InvalidInput):
         service.rate(ALICE, ticket_id, 6)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotFound):  # someone else's ticket reads like a missing one
         service.rate(BOB, ticket_id, 4)
     service.rate(ALICE, ticket_id, 4)
     assert service.show(ALICE, ticket_id).rating == 4
@@ -280,7 +280,7 @@ def test_grant_refuses_what_is_not_a_user_id(service: TicketService, bad: str) -
 Operation = Callable[[TicketService, int], object]
 
 DENIALS: list[tuple[str, str, Operation, type[TicketError]]] = [
-    ("user sees another's ticket", BOB, lambda s, t: s.show(BOB, t), NotAllowed),
+    ("user sees another's ticket", BOB, lambda s, t: s.show(BOB, t), NotFound),
     ("user lists the queue", BOB, lambda s, t: s.list_tickets(BOB, queue=True), NotAllowed),
     (
         "user lists another's tickets",
@@ -307,8 +307,30 @@ DENIALS: list[tuple[str, str, Operation, type[TicketError]]] = [
         "user changes another's status",
         BOB,
         lambda s, t: s.change_status(BOB, t, Status.CLOSED),
+        NotFound,
+    ),
+    (
+        "user changes status on the card",
+        ALICE,
+        lambda s, t: s.change_status(ALICE, t, Status.IN_PROGRESS, support_only=True),
         NotAllowed,
     ),
+    (
+        "user's stale click on another's ticket",
+        BOB,
+        lambda s, t: s.change_status(BOB, t, Status.IN_PROGRESS, expected_version=99),
+        NotFound,
+    ),
+    (
+        "user's stale card click",
+        BOB,
+        lambda s, t: s.change_status(
+            BOB, t, Status.RESOLVED, expected_version=99, support_only=True
+        ),
+        NotAllowed,
+    ),
+    ("user reopens another's ticket", BOB, lambda s, t: s.reopen(BOB, t), NotFound),
+    ("user rates another's ticket", BOB, lambda s, t: s.rate(BOB, t, 5), NotFound),
     (
         "user writes a support reply",
         ALICE,
@@ -418,3 +440,41 @@ def test_what_the_roles_may_do_changes_something(
 ) -> None:
     ticket_id = open_ticket(service, ALICE)
     operation(service, ticket_id)  # no exception is the assertion
+
+
+HIDDEN: list[tuple[str, Operation]] = [
+    ("show", lambda s, t: s.show(BOB, t)),
+    ("reopen", lambda s, t: s.reopen(BOB, t)),
+    ("stale reopen", lambda s, t: s.reopen(BOB, t, expected_version=1)),
+    ("stale status click", lambda s, t: s.change_status(BOB, t, Status.CLOSED, expected_version=1)),
+    ("rate", lambda s, t: s.rate(BOB, t, 4)),
+]
+
+
+@pytest.mark.parametrize("operation", [c[1] for c in HIDDEN], ids=[c[0] for c in HIDDEN])
+def test_someone_elses_ticket_reads_exactly_like_a_missing_one(
+    service: TicketService, operation: Operation
+) -> None:
+    """Asking about a ticket one may not see tells nothing: not that it exists, not its
+    status, not its version (a stale click used to answer with both)."""
+    ticket_id = open_ticket(service, ALICE)
+    service.take(SUPPORT, ticket_id)
+    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    missing = ticket_id + 1000
+    with pytest.raises(TicketError) as seen:
+        operation(service, ticket_id)
+    with pytest.raises(TicketError) as absent:
+        operation(service, missing)
+    for language in ("en", "de"):
+        told = seen.value.message(language)
+        assert told == absent.value.message(language).replace(str(missing), str(ticket_id))
+        assert "Resolved" not in told
+        assert "Gelöst" not in told
+
+
+def test_a_stale_card_click_by_a_plain_user_is_refused_plainly(service: TicketService) -> None:
+    ticket_id = open_ticket(service, ALICE)
+    service.take(SUPPORT, ticket_id)
+    with pytest.raises(NotAllowed) as raised:
+        service.change_status(BOB, ticket_id, Status.CLOSED, expected_version=1, support_only=True)
+    assert "In progress" not in raised.value.message("en")

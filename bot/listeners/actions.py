@@ -62,7 +62,11 @@ def change_status(turn: Turn) -> None:
     turn.ack()
     action = _action(turn)
     turn.service.change_status(
-        turn.actor, action.ticket_id, action.status(), expected_version=action.version
+        turn.actor,
+        action.ticket_id,
+        action.status(),
+        expected_version=action.version,
+        support_only=True,
     )
 
 

@@ -79,6 +79,12 @@ def parse_role(value: str) -> Role:
         raise InvalidInput("error.unknown_role", field="role", value=value) from None
 
 
+def hidden(ticket_id: int) -> NotFound:
+    """What a person is told about a ticket they may not see: exactly what they would be
+    told if it did not exist, so asking reveals nothing."""
+    return NotFound(ticket_id=ticket_id)
+
+
 def validate_user_id(value: str) -> str:
     if not SLACK_USER_ID.match(value):
         raise InvalidInput("error.invalid_user_id", field="user", value=value[:40])
@@ -205,12 +211,25 @@ class TicketService:
             return views.TicketSummary.of(ticket)
 
     def change_status(
-        self, actor_id: str, ticket_id: int, new: Status, *, expected_version: int | None = None
+        self,
+        actor_id: str,
+        ticket_id: int,
+        new: Status,
+        *,
+        expected_version: int | None = None,
+        support_only: bool = False,
     ) -> views.TicketSummary:
+        """Move the ticket to `new`. `support_only` is for the support card: a plain user
+        is told they may not, before anything about the ticket is looked at."""
         with self._uow() as uow:
             role = self._role(uow, actor_id)
-            ticket = self._ticket_for_change(uow, ticket_id, expected_version)
+            if support_only and not role.is_support:
+                raise NotAllowed("change_status")
+            ticket = self._ticket_for_change(uow, ticket_id, None)
+            # Who may is settled before the version is compared: a stale click on a
+            # ticket the actor may not change tells nothing about its state.
             self._check_status_change(role, actor_id, ticket, new)
+            self._check_version(ticket, expected_version)
             old = ticket.change_status(new, actor_id=actor_id, now=self._clock())
             uow.publish(
                 events.StatusChanged(actor_id=actor_id, ticket_id=ticket_id, old=old, new=new)
@@ -368,7 +387,7 @@ class TicketService:
         with self._uow() as uow:
             ticket = self._ticket_for_change(uow, ticket_id, None)
             if ticket.reporter_id != actor_id:
-                raise NotAllowed("rate")
+                raise hidden(ticket_id)
             if ticket.is_open:
                 raise InvalidInput("error.rating_not_finished", field="rating", ticket_id=ticket_id)
             ticket.rate(rating, actor_id=actor_id, now=self._clock())
@@ -593,12 +612,17 @@ class TicketService:
     def _ticket_for_change(
         self, uow: AbstractUnitOfWork, ticket_id: int, expected_version: int | None
     ) -> Ticket:
+        """The ticket, at the version the actor saw. Call only once the actor's right to
+        change it is settled: the conflict tells its current status."""
         ticket = uow.tickets.get(ticket_id)
         if ticket is None:
             raise NotFound(ticket_id=ticket_id)
+        self._check_version(ticket, expected_version)
+        return ticket
+
+    def _check_version(self, ticket: Ticket, expected_version: int | None) -> None:
         if expected_version is not None and ticket.version != expected_version:
             raise self._conflict(ticket)
-        return ticket
 
     @staticmethod
     def _conflict(ticket: Ticket) -> Conflict:
@@ -616,14 +640,14 @@ class TicketService:
         if ticket is None or ticket.deleted_at is not None:
             raise NotFound(ticket_id=ticket_id)
         if not role.is_support and ticket.reporter_id != actor_id:
-            raise NotAllowed("view_ticket")
+            raise hidden(ticket_id)
         return ticket
 
     def _check_status_change(self, role: Role, actor_id: str, ticket: Ticket, new: Status) -> None:
         if role.is_support:
             return
         if ticket.reporter_id != actor_id:
-            raise NotAllowed("view_ticket")
+            raise hidden(ticket.id)
         # A reporter may only reopen their own ticket, and only a resolved one.
         if new is not Status.IN_PROGRESS or ticket.status not in (Status.RESOLVED, Status.CLOSED):
             raise NotAllowed("change_status")
