@@ -66,8 +66,9 @@ def cmd_serve(_args: argparse.Namespace) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    from bot.console.emulator import user_id_for
-    from bot.console.shell import Shell
+    from bot.console.shell import SUPPORT_CHANNEL, Shell
+    from bot.console.workspace import user_id_for
+    from bot.runtime import StartupError
     from flashticket_core.bootstrap import bootstrap
 
     logging.getLogger().setLevel(logging.WARNING)  # the console shows what people see
@@ -77,7 +78,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
         update={
             "database_url": args.database,
             "flashticket_admins": frozenset({user_id_for(args.admin)}),
-            "flashticket_support_channel": "CSUPPORT",
+            "flashticket_support_channel": SUPPORT_CHANNEL,
         }
     )
     if args.language:
@@ -86,9 +87,11 @@ def cmd_shell(args: argparse.Namespace) -> int:
         core = bootstrap(settings)
     except SQLAlchemyError as error:
         raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
-    shell = Shell(core, sys.stdout, admins=[args.admin])
     try:
-        shell.run(iter(sys.stdin), interactive=sys.stdin.isatty())
+        with Shell(core, sys.stdout, admins=[args.admin], files_dir=Path(args.files)) as shell:
+            shell.run(iter(sys.stdin), interactive=sys.stdin.isatty())
+    except StartupError as error:
+        raise SystemExit(f"flashticket: {error}") from None
     finally:
         core.close()
     return 0
@@ -141,13 +144,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=cmd_serve)
     shell = commands.add_parser(
-        "shell", help="try FlashTicket in a console: the same bot, Slack emulated in memory"
+        "shell",
+        help="try FlashTicket in a console: the same bot, against an emulated Slack workspace",
     )
     shell.add_argument(
         "--database", default="sqlite:///data/shell.db", help="database URL (own SQLite file)"
     )
     shell.add_argument("--admin", default="admin", help="the name of the administrator")
     shell.add_argument("--language", choices=["en", "de"], help="override FLASHTICKET_LANGUAGE")
+    shell.add_argument(
+        "--files",
+        default="data/shell-files",
+        help="folder where the files the bot shares (charts, exports) are saved",
+    )
     shell.set_defaults(run=cmd_shell)
     stats = commands.add_parser(
         "stats", help="write the dashboard's charts (PNG) and key figures to a folder, no Slack"

@@ -1,7 +1,8 @@
 """The fake Slack Web API, driven by the real slack_sdk WebClient over HTTP.
 
 The other tests trust the fake to refuse what Slack refuses and to answer what Slack
-answers; these tests are why that trust is earned.
+answers; these tests are why that trust is earned. The fake is the console's workspace
+(bot.console.workspace) with the tests' token, so they hold for `flashticket shell` too.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.console.loopback import LoopbackServer
+from bot.console.workspace import Workspace
 from tests.fakes.slack_api import Call, FakeSlack
 
 TOKEN = "xoxb-test-token"
@@ -330,6 +334,154 @@ def test_file_upload_round_trip(fake: FakeSlack, client: WebClient) -> None:
         "upload",
         "files.completeUploadExternal",
     ]
+
+
+def test_an_upload_url_must_have_been_handed_out(fake: FakeSlack, client: WebClient) -> None:
+    assert post_json(f"http://127.0.0.1:{fake.port}/upload/FNEVERISSUED", {}) == 404
+    assert fake.calls("upload")[-1].response == {"ok": False, "error": "not_found"}
+
+    missing_length = refusal(
+        lambda: client.api_call("files.getUploadURLExternal", params={"filename": "a.txt"})
+    )
+    assert missing_length.response["error"] == "invalid_arguments"
+    url = client.files_getUploadURLExternal(filename="a.txt", length=3)
+    never_uploaded = refusal(
+        lambda: client.files_completeUploadExternal(files=[{"id": url["file_id"]}])
+    )
+    assert never_uploaded.response["error"] == "file_not_found"
+
+
+def test_files_shared_in_a_channel_are_a_message_and_saved_to_the_folder(
+    tmp_path: Path,
+) -> None:
+    workspace = Workspace(TOKEN, files_dir=tmp_path / "files")
+    with LoopbackServer(workspace) as server:
+        client = WebClient(token=TOKEN, base_url=server.base_url, timeout=2)
+        for _ in range(2):
+            client.files_upload_v2(
+                channel="UALICE0001", content=b"a,b\n", filename="t.csv", initial_comment="CSV"
+            )
+        client.files_upload_v2(channel="C1", content=b"x", filename="../../escape.txt")
+
+    first, second = workspace.messages_in("DALICE0001")
+    assert first.text == "CSV"
+    assert [f.name for f in first.files] == ["t.csv"]
+    assert first.files[0].saved_to == tmp_path / "files" / "t.csv"
+    assert second.files[0].saved_to == tmp_path / "files" / "t-2.csv"  # never over another
+    assert (tmp_path / "files" / "t-2.csv").read_bytes() == b"a,b\n"
+    assert workspace.messages_in("C1")[0].files[0].saved_to == tmp_path / "files" / "escape.txt"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "escape.txt",
+        "t-2.csv",
+        "t.csv",
+    ]
+
+
+# -- channels -------------------------------------------------------------------------
+
+
+def test_conversations_info_describes_a_rightly_set_up_channel(client: WebClient) -> None:
+    channel = client.conversations_info(channel="C0SUPPORT")["channel"]
+    assert channel["id"] == "C0SUPPORT"
+    assert (channel["is_private"], channel["is_member"], channel["is_archived"]) == (
+        True,
+        True,
+        False,
+    )
+    dm = client.conversations_info(channel="DALICE0001")["channel"]
+    assert (dm["is_im"], dm["user"]) == (True, "UALICE0001")
+
+
+@pytest.mark.parametrize(
+    ("setup", "info", "posting"),
+    [
+        ({"is_private": False}, {"is_private": False, "is_member": True}, None),
+        (
+            {"is_private": False, "is_member": False},
+            {"is_private": False, "is_member": False},
+            "not_in_channel",
+        ),
+        # A private channel the bot is not in is invisible to it.
+        ({"is_member": False}, "channel_not_found", "channel_not_found"),
+        ({"exists": False}, "channel_not_found", "channel_not_found"),
+        ({"is_archived": True}, {"is_archived": True}, "is_archived"),
+    ],
+    ids=["public", "public-not-member", "private-not-member", "missing", "archived"],
+)
+def test_a_wrongly_set_up_channel_answers_as_slack_would(
+    fake: FakeSlack,
+    client: WebClient,
+    setup: dict[str, bool],
+    info: dict[str, bool] | str,
+    posting: str | None,
+) -> None:
+    fake.set_channel("C0SUPPORT", **setup)
+
+    def describe() -> Any:
+        return client.conversations_info(channel="C0SUPPORT")
+
+    def post() -> Any:
+        return client.chat_postMessage(channel="C0SUPPORT", text="card")
+
+    if isinstance(info, str):
+        assert refusal(describe).response["error"] == info
+    else:
+        channel = describe()["channel"]
+        assert {key: channel[key] for key in info} == info
+    if posting is None:
+        assert post()["ok"]
+    else:
+        assert refusal(post).response["error"] == posting
+    assert client.chat_postMessage(channel="C0OTHER", text="elsewhere")["ok"]
+
+
+# -- what the console reads -------------------------------------------------------------
+
+
+def test_a_modal_opened_with_a_persons_trigger_is_on_their_screen(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    opened = client.views_open(trigger_id=fake.issue_trigger_id("UALICE0001"), view=modal())
+
+    assert fake.take_modal("UBOB000001") is None
+    on_screen = fake.take_modal("UALICE0001")
+    assert on_screen is not None
+    assert on_screen["id"] == opened["view"]["id"]
+    assert fake.take_modal("UALICE0001") is None  # filled in once
+
+
+def test_a_response_url_answer_reaches_the_person_who_acted(fake: FakeSlack) -> None:
+    url = fake.issue_response_url("UALICE0001", "C0GENERAL")
+    assert post_json(url, {"text": "only you", "response_type": "ephemeral"}) == 200
+    assert post_json(url, {"text": "everyone", "response_type": "in_channel"}) == 200
+
+    ephemeral, posted = fake.feed_since(0)
+    assert (ephemeral.kind, ephemeral.user, ephemeral.channel) == (
+        "ephemeral",
+        "UALICE0001",
+        "C0GENERAL",
+    )
+    assert (posted.kind, posted.channel) == ("post", "C0GENERAL")
+    assert [m.text for m in fake.messages_in("C0GENERAL")] == ["everyone"]
+
+
+def test_an_update_keeps_what_it_leaves_out(fake: FakeSlack, client: WebClient) -> None:
+    blocks = [section("card")]
+    posted = client.chat_postMessage(channel="C1", text="v1", blocks=blocks)
+
+    client.chat_update(channel="C1", ts=posted["ts"], text="v2")
+    (message,) = fake.messages_in("C1")
+    assert (message.text, message.blocks) == ("v2", blocks)
+
+
+def test_the_fake_is_the_consoles_workspace_with_no_web_api_of_its_own() -> None:
+    assert issubclass(FakeSlack, Workspace)
+    assert FakeSlack.methods() == Workspace.methods()
+    answering = {"handle", "response_url_post", "store_upload"}
+    assert not [name for name in vars(FakeSlack) if name.startswith("_api_") or name in answering]
+    assert {"conversations.info", "files.completeUploadExternal", "views.open"} <= set(
+        Workspace.methods()
+    )
 
 
 # -- faults ---------------------------------------------------------------------------

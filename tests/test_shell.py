@@ -1,12 +1,26 @@
-"""`flashticket shell` driven by a script on standard input: the whole ticket story."""
+"""`flashticket shell` driven by a script on standard input: the whole ticket story, and
+the console's workspace answering every Web API method the bot calls."""
 
 from __future__ import annotations
 
+import ast
+import inspect
+import io
+import re
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-from tests.processes import clean_environment
+import pytest
+from slack_sdk import WebClient
+
+from bot.console.shell import SUPPORT_CHANNEL, Shell
+from bot.console.workspace import Workspace, user_id_for
+from flashticket_core.bootstrap import bootstrap
+from flashticket_core.config import Settings
+from tests.processes import ROOT, clean_environment
 
 STORY = """\
 help
@@ -75,11 +89,51 @@ def test_the_shell_walks_the_whole_story(tmp_path: Path) -> None:
 
 
 def test_form_errors_are_shown_and_asked_again(tmp_path: Path) -> None:
-    script = "as @bob\n/ticket\n\n\n2\nKeyboard\n\n\n/ticket list\n"
+    # An empty required field is refused by the form itself, as in Slack; blanks reach
+    # the bot, which refuses them; only the refused field is asked again.
+    script = "as @bob\n/ticket\n\n   \n\n2\nKeyboard\n\n\n/ticket list\n"
     out = run_shell(tmp_path, script)
+    assert out.count("│ ! This field is required.") == 1
     assert "│ ! The title must not be empty." in out
+    assert out.count("│ Priority [2]:") == 1
     assert "Your ticket *#1* “Keyboard” has been received" in out
     assert "Your open tickets (1)" in out
+
+
+def test_an_answer_that_is_no_option_is_asked_again(tmp_path: Path) -> None:
+    title = "x" * 151
+    script = f"as @alice\n/ticket\n{title}\nMouse\n\nas @admin\n9\nhigh\n/ticket show 1\n"
+    out = run_shell(tmp_path, script)
+    assert "│ ! At most 150 characters here (you typed 151)." in out
+    choices = "(1) High  (2) Medium  (3) Low"
+    assert out.count(f"│ ! Pick one of {choices} (a number or its name), or cancel.") == 2
+    assert "You are now @admin." not in out  # the form took the line, not the console
+    assert out.count("│ Priority [2]:") == 3
+    shown = out[out.index("@alice> /ticket show 1") :]
+    assert "*Priority*: High" in shown
+
+
+def test_charts_and_exports_are_saved_to_the_files_folder(tmp_path: Path) -> None:
+    script = "/ticket Printer on fire\n\n\n\n/ticket stats\n/ticket-admin export\n"
+    out = run_shell(tmp_path, script)
+    folder = tmp_path / "data" / "shell-files"
+    for chart in ("tickets-by-status-per-month.png", "open-tickets-by-priority.png"):
+        assert f"saved {chart} → data/shell-files/{chart}" in out
+        assert (folder / chart).read_bytes().startswith(b"\x89PNG")
+    exported = re.search(r"saved (tickets-\d{8}-\d{6}\.csv) → data/shell-files/(\S+)", out)
+    assert exported, out
+    assert exported.group(1) == exported.group(2)
+    assert "Printer on fire" in (folder / exported.group(1)).read_text(encoding="utf-8")
+    assert "Export of 1 tickets" in out
+
+
+def test_the_files_folder_is_an_option_and_nothing_is_overwritten(tmp_path: Path) -> None:
+    out = run_shell(tmp_path, "/ticket stats\n/ticket stats\n", "--files", "charts")
+    chart = "tickets-by-status-per-month"
+    assert f"saved {chart}.png → charts/{chart}.png" in out
+    assert f"saved {chart}.png → charts/{chart}-2.png" in out
+    assert (tmp_path / "charts" / f"{chart}-2.png").exists()
+    assert not (tmp_path / "data" / "shell-files").exists()
 
 
 def test_the_shell_speaks_german(tmp_path: Path) -> None:
@@ -95,3 +149,149 @@ def test_unknown_console_commands_and_bad_numbers_are_explained(tmp_path: Path) 
     assert "Which one?" in out
     assert "Usage: `reply N text`" in out
     assert "There is no /other here" in out
+
+
+# -- the console's workspace and the bot's Web API calls ------------------------------
+
+
+def api_methods_of(client_method: str) -> set[str]:
+    """The Web API methods a WebClient method calls, read from slack_sdk's own source."""
+    source = inspect.getsource(getattr(WebClient, client_method))
+    methods = set(re.findall(r'api_call\(\s*"([\w.]+)"', source))
+    for inner in set(re.findall(r"self\.([a-z]\w+)\(", source)) - {client_method, "api_call"}:
+        if callable(getattr(WebClient, inner, None)):
+            methods |= api_methods_of(inner)
+    return methods
+
+
+def web_api_methods_the_bot_calls() -> set[str]:
+    """Every `client.<method>(...)` / `x.client.<method>(...)` under bot/, but the console."""
+    methods: set[str] = set()
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        if "console" in path.relative_to(ROOT / "bot").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            receiver = node.func.value
+            name = receiver.attr if isinstance(receiver, ast.Attribute) else None
+            name = receiver.id if isinstance(receiver, ast.Name) else name
+            if name == "client" and callable(getattr(WebClient, node.func.attr, None)):
+                methods |= api_methods_of(node.func.attr)
+    return methods
+
+
+@pytest.fixture
+def console(tmp_path: Path, sqlite_database_url: str) -> Iterator[tuple[Shell, io.StringIO]]:
+    """The console in this process, so a test can read its workspace."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=sqlite_database_url,
+        flashticket_admins=user_id_for("admin"),
+        flashticket_support_channel=SUPPORT_CHANNEL,
+    )
+    core = bootstrap(settings, migrate=False)
+    out = io.StringIO()
+    try:
+        with Shell(core, out, admins=["admin"], files_dir=tmp_path / "files") as shell:
+            yield shell, out
+    finally:
+        core.close()
+
+
+def test_the_scan_finds_the_bots_web_api_calls() -> None:
+    found = web_api_methods_the_bot_calls()
+    # files_upload_v2 is two Web API methods (and a POST to the upload URL between them).
+    expected = {
+        "chat.postMessage",
+        "views.open",
+        "files.getUploadURLExternal",
+        "files.completeUploadExternal",
+    }
+    assert expected <= found, found
+    assert all(re.fullmatch(r"[a-z]+(\.[a-zA-Z]+)+", method) for method in found), found
+
+
+# One call per Web API method, as the bot makes it; a method the bot starts to call
+# needs a line here, and the console's workspace must answer it.
+EXAMPLE_CALLS: dict[str, Callable[[Shell], Any]] = {
+    "auth.test": lambda shell: shell.client.auth_test(),
+    "chat.postMessage": lambda shell: shell.client.chat_postMessage(
+        channel=SUPPORT_CHANNEL, text="card", blocks=[{"type": "divider"}]
+    ),
+    "chat.update": lambda shell: shell.client.chat_update(
+        channel=SUPPORT_CHANNEL,
+        ts=shell.client.chat_postMessage(channel=SUPPORT_CHANNEL, text="v1")["ts"],
+        text="v2",
+    ),
+    "chat.postEphemeral": lambda shell: shell.client.chat_postEphemeral(
+        channel=SUPPORT_CHANNEL, user=user_id_for("alice"), text="only you"
+    ),
+    "conversations.open": lambda shell: shell.client.conversations_open(users=user_id_for("alice")),
+    "conversations.info": lambda shell: shell.client.conversations_info(channel=SUPPORT_CHANNEL),
+    "views.open": lambda shell: shell.client.views_open(
+        trigger_id=shell.workspace.issue_trigger_id(user_id_for("alice")),
+        view={"type": "modal", "title": {"type": "plain_text", "text": "Form"}, "blocks": []},
+    ),
+    "views.publish": lambda shell: shell.client.views_publish(
+        user_id=user_id_for("alice"), view={"type": "home", "blocks": [{"type": "divider"}]}
+    ),
+    "files.getUploadURLExternal": lambda shell: shell.client.files_upload_v2(
+        channel="D" + user_id_for("alice")[1:], content=b"a,b\n", filename="x.csv"
+    ),
+}
+EXAMPLE_CALLS["files.completeUploadExternal"] = EXAMPLE_CALLS["files.getUploadURLExternal"]
+
+
+def test_the_console_answers_every_web_api_method_the_bot_calls(
+    console: tuple[Shell, io.StringIO],
+) -> None:
+    shell, _ = console
+    called = web_api_methods_the_bot_calls()
+    assert called <= set(EXAMPLE_CALLS), called - set(EXAMPLE_CALLS)
+    assert called <= set(Workspace.methods())
+    for method in sorted(called):
+        assert EXAMPLE_CALLS[method](shell)["ok"], method
+        calls = shell.workspace.calls(method)
+        assert calls, method
+        assert calls[-1].ok, (method, calls[-1].response)
+
+
+def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
+    console: tuple[Shell, io.StringIO],
+) -> None:
+    shell, out = console
+    script = [
+        "as @alice",
+        "/ticket Printer on fire",
+        "",
+        "Smoke comes out of the back",
+        "1",
+        "click 1",  # refused: alice is no support
+        "as @admin",
+        "click 1",  # take it: the card is updated
+        "/ticket stats",
+        "/ticket-admin export",
+        "home",
+    ]
+    shell.run(iter(script), interactive=False)
+    shell.settle()
+    text = out.getvalue()
+    assert "You are not allowed to assign tickets." in text
+    assert "saved tickets-by-status-per-month.png → " in text
+
+    calls = shell.workspace.calls()
+    refused = [(c.method, c.response) for c in calls if not c.ok]
+    assert refused == []
+    # Everything the bot calls reached the workspace, but chat.postEphemeral (Slack sends
+    # a response_url with every interaction in a channel, so the bot answers there) and
+    # the support channel's check at serve's start.
+    answered = {c.method for c in calls}
+    not_in_this_story = {"chat.postEphemeral", "conversations.info"}
+    assert web_api_methods_the_bot_calls() - not_in_this_story <= answered
+    assert {"upload", "response_url"} <= answered
+    assert shell.files_dir is not None
+    saved = sorted(p.name for p in shell.files_dir.iterdir())
+    assert saved[0] == "open-tickets-by-priority.png"
+    assert re.fullmatch(r"tickets-\d{8}-\d{6}\.csv", saved[1])
+    assert saved[2:] == ["tickets-by-status-per-month.png"]

@@ -20,6 +20,7 @@ class Clickable:
     block_id: str | None
     channel: str
     message_ts: str | None
+    view_id: str | None = None  # on an App Home, which has no channel
 
 
 class Renderer:
@@ -33,7 +34,12 @@ class Renderer:
         return html.unescape(text)
 
     def blocks(
-        self, blocks: list[dict[str, Any]], *, channel: str = "", message_ts: str | None = None
+        self,
+        blocks: list[dict[str, Any]],
+        *,
+        channel: str = "",
+        message_ts: str | None = None,
+        view_id: str | None = None,
     ) -> list[str]:
         lines: list[str] = []
         for block in blocks:
@@ -55,15 +61,17 @@ class Renderer:
             elif kind == "divider":
                 lines.append("-" * 40)
             elif kind == "actions":
-                lines.extend(self._actions(block, channel, message_ts))
+                lines.extend(self._actions(block, channel, message_ts, view_id))
         return lines
 
-    def _actions(self, block: dict[str, Any], channel: str, message_ts: str | None) -> list[str]:
+    def _actions(
+        self, block: dict[str, Any], channel: str, message_ts: str | None, view_id: str | None
+    ) -> list[str]:
         lines = []
         for element in block.get("elements", []):
             number = next(self._numbers)
             self.clickables[number] = Clickable(
-                number, element, block.get("block_id"), channel, message_ts
+                number, element, block.get("block_id"), channel, message_ts, view_id
             )
             if element.get("type") == "button":
                 lines.append(f"  [{number}] {element['text']['text']}")
