@@ -1,1 +1,2 @@
-"""The local console: the real Bolt app and core against a Slack emulated in-process."""
+"""The local console: the real Bolt app and core against the strict Slack workspace
+the tests use, served on 127.0.0.1."""

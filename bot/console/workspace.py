@@ -100,7 +100,6 @@ class SharedFile:
     id: str
     name: str
     title: str
-    size: int
     saved_to: Path | None = None
     not_saved: str | None = None  # why the folder did not take it
 
@@ -634,7 +633,7 @@ class Workspace:
                 if upload is None or upload.content is None:
                     raise SlackError("file_not_found")
                 title = str(entry.get("title") or upload.filename)
-                file = SharedFile(file_id, upload.filename, title, len(upload.content))
+                file = SharedFile(file_id, upload.filename, title)
                 shared.append((file, upload.content))
         for file, content in shared:
             self._save(file, content)
