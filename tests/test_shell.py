@@ -44,8 +44,8 @@ dm
 """
 
 
-def run_shell(tmp_path: Path, script: str, *args: str) -> str:
-    env = clean_environment()
+def run_shell(tmp_path: Path, script: str, *args: str, **env_overrides: str) -> str:
+    env = clean_environment(**env_overrides)
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "shell", *args],
         cwd=tmp_path,
@@ -125,6 +125,19 @@ def test_charts_and_exports_are_saved_to_the_files_folder(tmp_path: Path) -> Non
     assert exported.group(1) == exported.group(2)
     assert "Printer on fire" in (folder / exported.group(1)).read_text(encoding="utf-8")
     assert "Export of 1 tickets" in out
+
+
+def test_a_proxy_in_the_environment_does_not_stand_between_the_bot_and_the_workspace(
+    tmp_path: Path,
+) -> None:
+    nowhere = "http://127.0.0.1:9"  # nothing listens there
+    proxies = dict.fromkeys(("HTTP_PROXY", "http_proxy", "HTTPS_PROXY"), nowhere)
+    no_bypass = dict.fromkeys(("NO_PROXY", "no_proxy", "https_proxy"), "")
+    script = "/ticket Printer\n\n\n\n/ticket stats\nas @alice\nclick 1\n"
+    out = run_shell(tmp_path, script, **proxies, **no_bypass)
+    assert "[#support]" in out  # the Web API
+    assert "saved open-tickets-by-priority.png → " in out  # an upload URL
+    assert "You are not allowed to assign tickets." in out  # a response URL
 
 
 def test_the_files_folder_is_an_option_and_nothing_is_overwritten(tmp_path: Path) -> None:
