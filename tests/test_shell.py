@@ -178,7 +178,8 @@ def api_methods_of(client_method: str) -> set[str]:
 
 
 def web_api_methods_the_bot_calls() -> set[str]:
-    """Every `client.<method>(...)` / `x.client.<method>(...)` under bot/, but the console."""
+    """Every `client.<method>(...)`, `x.client.<method>(...)` and `client.api_call("…")`
+    under bot/, but the console."""
     methods: set[str] = set()
     for path in sorted((ROOT / "bot").rglob("*.py")):
         if "console" in path.relative_to(ROOT / "bot").parts:
@@ -189,7 +190,13 @@ def web_api_methods_the_bot_calls() -> set[str]:
             receiver = node.func.value
             name = receiver.attr if isinstance(receiver, ast.Attribute) else None
             name = receiver.id if isinstance(receiver, ast.Name) else name
-            if name == "client" and callable(getattr(WebClient, node.func.attr, None)):
+            if name != "client":
+                continue
+            if node.func.attr == "api_call" and node.args:
+                literal = node.args[0]
+                assert isinstance(literal, ast.Constant), f"{path}: api_call with a computed name"
+                methods.add(str(literal.value))
+            elif callable(getattr(WebClient, node.func.attr, None)):
                 methods |= api_methods_of(node.func.attr)
     return methods
 
