@@ -121,6 +121,12 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     client = web_client(settings)
     signing_secret = check_settings(settings)
     check_token(client)
+    for warning in check_support_channel(
+        client,
+        settings.flashticket_support_channel or "",
+        allow_public=settings.flashticket_allow_public_support_channel,
+    ):
+        log.warning("%s", warning)
     core = bootstrap(settings)
     # The token was just checked; Bolt need not call auth.test again at construction.
     app = create_app(core, client, verify_token=False)
@@ -198,3 +204,65 @@ def check_token(client: WebClient) -> None:
         raise StartupError(
             f"cannot reach Slack's Web API at {client.base_url}: {' '.join(str(error).split())[:200]}"
         ) from None
+
+
+def check_support_channel(client: WebClient, channel: str, *, allow_public: bool) -> list[str]:
+    """The support channel is the help desk's access boundary: every card, support reply,
+    reporter reply, rating and internal note is posted there. It must be private and the
+    bot must be in it. Returns warnings; raises StartupError with what to do otherwise."""
+    invite = f"invite the bot there (/invite @FlashTicket in the channel {channel})"
+    try:
+        info = client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as error:
+        code = error.response.get("error")
+        needed = error.response.get("needed") or ""
+        if code == "channel_not_found":
+            raise StartupError(
+                f"FLASHTICKET_SUPPORT_CHANNEL {channel} was not found: check the ID, and if "
+                f"it is a private channel, {invite}"
+            ) from None
+        if code == "missing_scope" and "channels:read" in needed:
+            # groups:read describes private channels only: Slack asking for channels:read
+            # means this one is public.
+            if allow_public:
+                return [_public_warning(channel)]
+            raise StartupError(_public_refusal(channel)) from None
+        if code == "missing_scope":
+            raise StartupError(
+                f"the bot token lacks the scope {needed or 'groups:read'}: reinstall the app "
+                "from `flashticket manifest`"
+            ) from None
+        raise StartupError(
+            f"Slack could not describe the support channel {channel}: {code}"
+        ) from None
+    except OSError as error:
+        raise StartupError(
+            f"cannot reach Slack to check the support channel: {' '.join(str(error).split())[:200]}"
+        ) from None
+    warnings = []
+    if not info.get("is_private"):
+        if not allow_public:
+            raise StartupError(_public_refusal(channel))
+        warnings.append(_public_warning(channel))
+    if not info.get("is_member"):
+        raise StartupError(f"the bot is not a member of the support channel: {invite}")
+    if info.get("is_archived"):
+        raise StartupError(
+            f"the support channel {channel} is archived: unarchive it or pick another"
+        )
+    return warnings
+
+
+def _public_refusal(channel: str) -> str:
+    return (
+        f"the support channel {channel} is public, so every employee would read every ticket "
+        "and internal note: make it private (channel settings → Change to a private channel) "
+        "or set FLASHTICKET_ALLOW_PUBLIC_SUPPORT_CHANNEL=true if that is meant"
+    )
+
+
+def _public_warning(channel: str) -> str:
+    return (
+        f"the support channel {channel} is public (FLASHTICKET_ALLOW_PUBLIC_SUPPORT_CHANNEL): "
+        "everyone in the workspace can read internal notes"
+    )

@@ -38,6 +38,7 @@ BOT_SCOPES: dict[str, str] = {
     "im:history": "receive message.im events: what reporters write in their DM threads",
     "im:write": "open the DM of the person who asked for an export or the charts",
     "files:write": "upload the CSV export and the statistics charts to that DM",
+    "groups:read": "check at start-up that the support channel is private and the bot is in it",
 }
 
 EVENTS_PATH = "/slack/events"
@@ -56,6 +57,9 @@ def manifest(*, url: str | None, socket_mode: bool, name: str = "FlashTicket") -
         if request_url:
             entry["url"] = request_url
         entry.update(text)
+        # Slack then sends a mention picked from its autocomplete as <@U…|name>, the
+        # user ID `/ticket-admin grant` needs; without it only the typed "@name" arrives.
+        entry["should_escape"] = True
         commands.append(entry)
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}

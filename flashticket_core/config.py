@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # The help desk's calendar: where its months and "today" of the statistics begin.
     flashticket_timezone: ZoneInfo = ZoneInfo("UTC")
     port: int = Field(default=3000, ge=0, le=65535)
+    # Every card, reply, rating and internal note is posted in the support channel, so
+    # `serve` refuses a public one unless this says it is meant (then it warns).
+    flashticket_allow_public_support_channel: bool = False
     # How long a delivery worker owns a message it took; after a crash another worker
     # (or the restarted one) sends it once this has passed. Longer than a Slack call.
     flashticket_delivery_lease_seconds: int = Field(default=30, ge=1, le=3600)

@@ -438,6 +438,17 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: " Did you mean `{suggestion}`?",
         Language.DE: " Meinten Sie `{suggestion}`?",
     },
+    "bot.admin.pick_person": {
+        Language.EN: (
+            "Slack sent “{name}” as plain text, so it is not clear who is meant. Type `@` and "
+            "pick the person from Slack's list (their name turns blue), then send the command."
+        ),
+        Language.DE: (
+            "Slack hat „{name}“ als bloßen Text geschickt, daher ist nicht klar, wer gemeint ist. "
+            "Tippen Sie `@` und wählen Sie die Person aus Slacks Liste (der Name wird blau), "
+            "dann senden Sie den Befehl."
+        ),
+    },
     "bot.usage": {
         Language.EN: "Usage: `{usage}`",
         Language.DE: "Verwendung: `{usage}`",

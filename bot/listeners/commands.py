@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
@@ -15,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.mrkdwn import decode_incoming, escape
 from bot.payloads import user_of_mention
 from bot.surface import ADMIN_COMMAND, TICKET_COMMAND
 from bot.turn import Kind, Turn, listener
@@ -34,15 +36,20 @@ def register(app: App) -> None:
     app.command(ADMIN_COMMAND)(listener(Kind.COMMAND)(admin_command))
 
 
+# Slack's markup (`<@U123|Sam Smith>`) is one word, even when the name in it has spaces.
+WORD = re.compile(r"<[^<>]*>|\S+")
+
+
 def _words(turn: Turn) -> list[str]:
     text = turn.body.get("text")
-    return text.split() if isinstance(text, str) else []
+    return WORD.findall(text) if isinstance(text, str) else []
 
 
 def _unknown(turn: Turn, word: str, known: Iterable[str], help_key: str) -> None:
     close = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.6)
     suggestion = turn.t("bot.did_you_mean", suggestion=close[0]) if close else ""
-    text = turn.t("bot.unknown_subcommand", word=word[:40], suggestion=suggestion)
+    shown = escape(decode_incoming(word)[:40])
+    text = turn.t("bot.unknown_subcommand", word=shown, suggestion=suggestion)
     turn.say(text + "\n\n" + turn.t(help_key))
 
 
@@ -72,7 +79,7 @@ def ticket_command(turn: Turn) -> None:
         _unknown(turn, words[0], TICKET_SUBCOMMANDS, "bot.help")
     else:
         # Anything else is the title of a new ticket: `/ticket Printer on fire`.
-        open_new_ticket_modal(turn, title=" ".join(words))
+        open_new_ticket_modal(turn, title=decode_incoming(" ".join(words)))
 
 
 def ticket_help(turn: Turn, _words: list[str]) -> None:
@@ -106,14 +113,16 @@ def show_ticket(turn: Turn, words: list[str]) -> None:
         _usage(turn, "/ticket show <id>")
         return
     detail = turn.service.show(turn.actor, ticket_id)
-    turn.say(f"#{ticket_id} {detail.ticket.title}", blocks.ticket_detail(turn.lang, detail))
+    turn.say(blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail))
 
 
 def search(turn: Turn, words: list[str]) -> None:
-    query = " ".join(words)
+    query = decode_incoming(" ".join(words))
     found = turn.service.search(turn.actor, query)
-    title = turn.t("bot.search.title", query=query[:80], count=len(found))
-    turn.say(title, blocks.ticket_list(turn.lang, title, found))
+    # The list's header is plain text; the notification text is mrkdwn.
+    header = turn.t("bot.search.title", query=query[:80], count=len(found))
+    text = turn.t("bot.search.title", query=escape(query[:80]), count=len(found))
+    turn.say(text, blocks.ticket_list(turn.lang, header, found))
 
 
 def stats(turn: Turn, words: list[str]) -> None:
@@ -176,10 +185,16 @@ def roles(turn: Turn, _words: list[str]) -> None:
     turn.say(turn.t("bot.roles.title"), blocks.roles(turn.lang, listing))
 
 
-def _user(words: list[str]) -> str:
-    user = user_of_mention(words[0]) if words else None
+def _user(turn: Turn, words: list[str]) -> str | None:
+    """The person a role command names, or None after telling the admin how to name them."""
+    word = words[0] if words else ""
+    user = user_of_mention(word)
+    if user is None and word.startswith("@"):
+        # Typed, not picked: Slack sends a person as <@U…> only when chosen from its list.
+        turn.say(turn.t("bot.admin.pick_person", name=escape(word[:40])))
+        return None
     if user is None:
-        raise InvalidInput("error.invalid_user_id", value=(words[0] if words else "")[:40])
+        raise InvalidInput("error.invalid_user_id", value=word[:40])
     return user
 
 
@@ -187,7 +202,9 @@ def grant(turn: Turn, words: list[str]) -> None:
     if len(words) != 2:
         _usage(turn, "/ticket-admin grant @person user|support|admin")
         return
-    user, role = _user(words), parse_role(words[1])
+    user, role = _user(turn, words), parse_role(words[1])
+    if user is None:
+        return
     changed = turn.service.grant(turn.actor, user, role)
     key = "bot.roles.granted" if changed else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t(role.label_key)))
@@ -197,7 +214,9 @@ def revoke(turn: Turn, words: list[str]) -> None:
     if len(words) != 1:
         _usage(turn, "/ticket-admin revoke @person")
         return
-    user = _user(words)
+    user = _user(turn, words)
+    if user is None:
+        return
     changed = turn.service.revoke(turn.actor, user)
     key = "bot.roles.granted" if changed else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t("role.user")))
@@ -220,7 +239,7 @@ def outbox(turn: Turn, words: list[str]) -> None:
             ticket=f"#{m.ticket_id}" if m.ticket_id else "–",
             status=m.status,
             attempts=m.attempts,
-            error=blocks.escape(m.last_error or ""),
+            error=escape(m.last_error or ""),
         )
         for m in messages
     ]

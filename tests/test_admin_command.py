@@ -1,0 +1,62 @@
+"""`/ticket-admin grant` as a real workspace sends it: the slash commands have
+`should_escape: true`, so a person picked from Slack's autocomplete arrives as
+`<@U…|name>`; a typed `@name` arrives as plain text and is answered with how to pick."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.surface import manifest
+from flashticket_core.domain.enums import Role
+from tests.bot_harness import Bot
+from tests.conftest import ADMIN, BOB
+
+SAM = "USAM000001"
+
+
+def answer(bot: Bot, text: str) -> str:
+    response = bot.command(ADMIN, text, command="/ticket-admin")
+    assert response.status == 200
+    return str(response.json()["text"])
+
+
+@pytest.mark.parametrize("socket_mode", [False, True])
+def test_both_slash_commands_escape_mentions(socket_mode: bool) -> None:
+    commands = manifest(url="https://t.example", socket_mode=socket_mode)["features"][
+        "slash_commands"
+    ]
+    assert {c["command"]: c["should_escape"] for c in commands} == {
+        "/ticket": True,
+        "/ticket-admin": True,
+    }
+
+
+@pytest.mark.parametrize(
+    "person",
+    [f"<@{SAM}|sam>", f"<@{SAM}>", SAM, f"<@{SAM}|Sam Smith>", f"<@{SAM}|sam.smith-2>"],
+)
+def test_grant_takes_every_form_slack_sends_a_person_in(bot: Bot, person: str) -> None:
+    assert "is now Support" in answer(bot, f"grant {person} support")
+    assert bot.running.core.service.role_of(SAM) is Role.SUPPORT
+    assert "is now User" in answer(bot, f"revoke {person}")
+    assert bot.running.core.service.role_of(SAM) is Role.USER
+
+
+@pytest.mark.parametrize("command", ["grant @sam support", "revoke @sam"])
+def test_a_typed_name_is_answered_with_how_to_pick_the_person(bot: Bot, command: str) -> None:
+    told = answer(bot, command)
+    assert "“@sam”" in told
+    assert "pick the person" in told
+    assert "not a Slack user" not in told
+    assert bot.running.core.service.list_roles(ADMIN) == [(ADMIN, Role.ADMIN, True)]
+
+
+def test_a_typed_name_cannot_inject_markup_into_the_answer(bot: Bot) -> None:
+    told = answer(bot, "grant @<!channel> support")
+    assert "<!channel>" not in told
+    assert "&lt;!channel&gt;" in told
+
+
+def test_something_else_is_not_a_user(bot: Bot) -> None:
+    assert "is not a Slack user" in answer(bot, "grant C0123456 support")
+    assert bot.running.core.service.role_of(BOB) is Role.USER
