@@ -225,8 +225,8 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.card.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
     "bot.card.nobody": {Language.EN: "nobody yet", Language.DE: "noch niemand"},
     "bot.card.deleted": {
-        Language.EN: "This ticket was deleted.",
-        Language.DE: "Dieses Ticket wurde gelöscht.",
+        Language.EN: "Ticket #{ticket_id} was deleted by <@{actor}>.",
+        Language.DE: "Ticket #{ticket_id} wurde von <@{actor}> gelöscht.",
     },
     "bot.card.fallback": {
         Language.EN: "Ticket #{ticket_id}: {title} ({status})",
