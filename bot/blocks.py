@@ -27,6 +27,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.mrkdwn import escape, quote, split_quoted, user_id
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import DESCRIPTION_MAX, ENTRY_MAX, TITLE_MAX
 from flashticket_core.i18n import Language, translate
@@ -42,6 +43,8 @@ from flashticket_core.service_layer.views import (
 
 SECTION_MAX = 3000
 MESSAGE_BLOCKS_MAX = 50
+# Slack's own cap on a plain_text_input's max_length.
+INPUT_MAX = 3000
 
 # Callback and action IDs: the contract between the blocks and the listeners.
 NEW_TICKET = "new_ticket"
@@ -59,17 +62,9 @@ RATE = "reporter.rate"
 Blocks = list[dict[str, Any]]
 
 
-def escape(text: str) -> str:
-    """Slack mrkdwn treats &, < and > as control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def clip(text: str, limit: int) -> str:
+    """Plain text cut to `limit`; escape after clipping, so no entity is ever cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def quote(text: str) -> str:
-    return "\n".join(f"> {line}" for line in escape(text).splitlines() or [""])
 
 
 def action_value(ticket_id: int, version: int) -> str:
@@ -150,7 +145,7 @@ def entry_modal(lang: Language, *, ticket_id: int, kind: EntryKind) -> dict[str,
                     "bot.field.reply" if is_reply else "bot.field.note", lang, ticket_id=ticket_id
                 ),
                 element=PlainTextInputElement(
-                    action_id="value", multiline=True, max_length=ENTRY_MAX
+                    action_id="value", multiline=True, max_length=min(ENTRY_MAX, INPUT_MAX)
                 ),
             )
         ],
@@ -166,7 +161,7 @@ def card_text(lang: Language, ticket: TicketState) -> str:
         "bot.card.fallback",
         lang,
         ticket_id=ticket.id,
-        title=ticket.title,
+        title=escape(ticket.title),
         status=_t(f"status.{ticket.status}", lang),
     )
 
@@ -178,27 +173,44 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
         return _render(
             [header, ContextBlock(elements=[MarkdownTextObject(text=_t("bot.card.deleted", lang))])]
         )
-    assignee = f"<@{ticket.assignee_id}>" if ticket.assignee_id else _t("bot.card.nobody", lang)
-    fields = [
-        MarkdownTextObject(
-            text=f"*{_t('bot.card.status', lang)}*\n{_t(f'status.{ticket.status}', lang)}"
-        ),
-        MarkdownTextObject(
-            text=f"*{_t('bot.card.priority', lang)}*\n{_t(f'priority.{ticket.priority}', lang)}"
-        ),
-        MarkdownTextObject(text=f"*{_t('bot.card.reporter', lang)}*\n<@{ticket.reporter_id}>"),
-        MarkdownTextObject(text=f"*{_t('bot.card.assignee', lang)}*\n{assignee}"),
-    ]
+    fields = _summary_fields(
+        lang,
+        status=ticket.status,
+        priority=ticket.priority,
+        reporter_id=ticket.reporter_id,
+        assignee_id=ticket.assignee_id,
+    )
     blocks: list[Block] = [header, SectionBlock(block_id="summary", fields=fields)]
     if ticket.description:
         blocks.append(
             SectionBlock(
                 block_id="description",
-                text=MarkdownTextObject(text=clip(quote(ticket.description), SECTION_MAX)),
+                text=MarkdownTextObject(text=_quote_clipped(ticket.description, SECTION_MAX)),
             )
         )
     blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, ticket)))
     return _render(blocks)
+
+
+def _summary_fields(
+    lang: Language, *, status: str, priority: str, reporter_id: str, assignee_id: str | None
+) -> list[MarkdownTextObject]:
+    """Status, priority, reporter and assignee, each under its label (card and /ticket show)."""
+    assignee = f"<@{user_id(assignee_id)}>" if assignee_id else _t("bot.card.nobody", lang)
+    labelled = [
+        ("bot.card.status", _t(f"status.{status}", lang)),
+        ("bot.card.priority", _t(f"priority.{priority}", lang)),
+        ("bot.card.reporter", f"<@{user_id(reporter_id)}>"),
+        ("bot.card.assignee", assignee),
+    ]
+    return [MarkdownTextObject(text=f"*{_t(key, lang)}*\n{value}") for key, value in labelled]
+
+
+def _quote_clipped(text: str, limit: int) -> str:
+    """As much of `text` as a quote of at most `limit` characters holds, cut at a line
+    break or a space where possible, "…" saying there is more."""
+    pieces = split_quoted(text, limit - 2)
+    return quote(pieces[0]) + (" …" if len(pieces) > 1 else "")
 
 
 def _card_actions(lang: Language, ticket: TicketState) -> list[Any]:
@@ -244,14 +256,27 @@ def reporter_root_text(lang: Language, ticket: TicketState) -> str:
     return _t("bot.dm.root", lang, ticket_id=ticket.id, title=escape(ticket.title))
 
 
-def thread_text(
+# The widest part marker a text may get, " (14/14)", kept free in every part.
+_PART_MARKER_ROOM = 12
+_ENTRY_TEMPLATES = {
+    EntryKind.SUPPORT_REPLY.value: "bot.thread.support_reply",
+    EntryKind.REPORTER_REPLY.value: "bot.thread.reporter_reply",
+    EntryKind.INTERNAL_NOTE.value: "bot.thread.internal_note",
+}
+
+
+def thread_texts(
     lang: Language, ticket_id: int, payload: dict[str, Any], *, for_reporter: bool
-) -> str:
-    """One line (or quote) saying who did what, for the reporter's or the team's thread."""
+) -> list[str]:
+    """The messages, in order, saying who did what in the reporter's or the team's thread.
+
+    A conversation entry is quoted whole: when it does not fit one message (3,000
+    characters once escaped) it is split over several, each headed "(2/3)".
+    """
     event = payload.get("event")
-    actor = payload.get("actor", "")
+    actor = user_id(str(payload.get("actor", "")))
     if event == "status":
-        return _t(
+        text = _t(
             "bot.dm.status",
             lang,
             actor=actor,
@@ -259,24 +284,28 @@ def thread_text(
             old=_t(f"status.{payload['old']}", lang),
             new=_t(f"status.{payload['new']}", lang),
         )
-    if event == EntryKind.SUPPORT_REPLY.value:
-        key = "bot.dm.support_reply" if for_reporter else "bot.thread.support_reply"
-        return clip(_t(key, lang, actor=actor, text=quote(payload["text"])), SECTION_MAX)
-    if event == EntryKind.REPORTER_REPLY.value:
-        return clip(
-            _t("bot.thread.reporter_reply", lang, actor=actor, text=quote(payload["text"])),
-            SECTION_MAX,
-        )
-    if event == EntryKind.INTERNAL_NOTE.value:
-        return clip(
-            _t("bot.thread.internal_note", lang, actor=actor, text=quote(payload["text"])),
-            SECTION_MAX,
-        )
+        return [text]
+    template = _ENTRY_TEMPLATES.get(str(event))
+    if for_reporter and event == EntryKind.SUPPORT_REPLY.value:
+        template = "bot.dm.support_reply"
+    if template is not None:
+        return _entry_texts(lang, template, actor, str(payload["text"]))
     if event == "rated":
-        return _t("bot.thread.rated", lang, actor=actor, rating=payload["rating"])
+        return [_t("bot.thread.rated", lang, actor=actor, rating=payload["rating"])]
     if event == "deleted":
-        return _t("bot.thread.deleted", lang, actor=actor)
+        return [_t("bot.thread.deleted", lang, actor=actor)]
     raise ValueError(f"no text for thread event {event!r}")
+
+
+def _entry_texts(lang: Language, template: str, actor: str, text: str) -> list[str]:
+    header_room = len(_t(template, lang, actor=actor, part="", text="")) + _PART_MARKER_ROOM
+    pieces = split_quoted(text, SECTION_MAX - header_room)
+    if len(pieces) == 1:
+        return [_t(template, lang, actor=actor, part="", text=quote(pieces[0]))]
+    return [
+        _t(template, lang, actor=actor, part=f" ({n}/{len(pieces)})", text=quote(piece))
+        for n, piece in enumerate(pieces, start=1)
+    ]
 
 
 def reporter_thread_blocks(
@@ -311,7 +340,8 @@ def reporter_thread_blocks(
 
 
 def role_text(lang: Language, payload: dict[str, Any]) -> str:
-    return _t("bot.dm.role", lang, actor=payload["actor"], role=_t(f"role.{payload['role']}", lang))
+    actor = user_id(str(payload["actor"]))
+    return _t("bot.dm.role", lang, actor=actor, role=_t(f"role.{payload['role']}", lang))
 
 
 def text_blocks(text: str) -> Blocks:
@@ -322,7 +352,7 @@ def text_blocks(text: str) -> Blocks:
 
 
 def ticket_line(lang: Language, ticket: TicketSummary) -> str:
-    assignee = f" · <@{ticket.assignee_id}>" if ticket.assignee_id else ""
+    assignee = f" · <@{user_id(ticket.assignee_id)}>" if ticket.assignee_id else ""
     return _t(
         "bot.list.line",
         lang,
@@ -382,6 +412,11 @@ def _section_of_lines(lang: Language, heading: str, lines: list[str]) -> Block:
     return SectionBlock(text=MarkdownTextObject(text=f"*{heading}*\n{prefix}" + "\n".join(kept)))
 
 
+def detail_text(detail: TicketDetail) -> str:
+    """The notification text of /ticket show's answer."""
+    return f"#{detail.ticket.id} {escape(detail.ticket.title)}"
+
+
 def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
     ticket = detail.ticket
     entries = [
@@ -390,7 +425,7 @@ def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
             lang,
             at=_when(e.at),
             kind=_t(e.kind.label_key, lang),
-            author=e.author_id,
+            author=user_id(e.author_id),
             text=escape(clip(" ".join(e.text.split()), 500)),
         )
         for e in detail.conversation
@@ -400,7 +435,7 @@ def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
             "bot.show.change",
             lang,
             at=_when(c.at),
-            actor=c.actor_id,
+            actor=user_id(c.actor_id),
             field=c.field,
             old=_label(lang, c.field, c.old),
             new=_label(lang, c.field, c.new),
@@ -410,20 +445,22 @@ def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"#{ticket.id} {ticket.title}", 150)),
         SectionBlock(
-            text=MarkdownTextObject(
-                text=ticket_line(lang, ticket)
-                + f"\n{_t('bot.card.reporter', lang)}: <@{ticket.reporter_id}>"
-            )
+            block_id="summary",
+            fields=_summary_fields(
+                lang,
+                status=ticket.status.value,
+                priority=ticket.priority.value,
+                reporter_id=ticket.reporter_id,
+                assignee_id=ticket.assignee_id,
+            ),
         ),
     ]
     if detail.description:
+        heading = f"*{_t('bot.show.description', lang)}*\n"
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(
-                    text=clip(
-                        f"*{_t('bot.show.description', lang)}*\n{quote(detail.description)}",
-                        SECTION_MAX,
-                    )
+                    text=heading + _quote_clipped(detail.description, SECTION_MAX - len(heading))
                 )
             )
         )
@@ -441,7 +478,7 @@ def _label(lang: Language, field: str, value: str | None) -> str:
     if field == "priority":
         return _t(f"priority.{value}", lang)
     if field == "assignee":
-        return f"<@{value}>"
+        return f"<@{user_id(value)}>"
     return escape(value)
 
 

@@ -115,25 +115,53 @@ class SlackTransport(Transport):
             )
             return Delivered(channel=thread.support_channel, ts=thread.support_ts)
         if kind is MessageKind.SUPPORT_THREAD:
-            text = blocks.thread_text(lang, ticket.id, message.payload, for_reporter=False)
-            return self._post(
+            texts = blocks.thread_texts(lang, ticket.id, message.payload, for_reporter=False)
+            return self._post_parts(
+                message,
+                texts,
                 channel=thread.support_channel or self.support_channel,
                 thread_ts=thread.support_ts,
-                text=text,
             )
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(
                 channel=ticket.reporter_id, text=blocks.reporter_root_text(lang, ticket)
             )
         if kind is MessageKind.REPORTER_THREAD:
-            text = blocks.thread_text(lang, ticket.id, message.payload, for_reporter=True)
-            return self._post(
+            texts = blocks.thread_texts(lang, ticket.id, message.payload, for_reporter=True)
+            return self._post_parts(
+                message,
+                texts,
                 channel=thread.reporter_channel or ticket.reporter_id,
                 thread_ts=thread.reporter_ts,
-                text=text,
-                blocks=blocks.reporter_thread_blocks(lang, ticket, message.payload, text),
+                blocks=blocks.reporter_thread_blocks(lang, ticket, message.payload, texts[0]),
             )
         raise PermanentFailure(f"unknown message kind {kind}")
+
+    def _post_parts(
+        self,
+        message: Outgoing,
+        texts: list[str],
+        *,
+        channel: str,
+        thread_ts: str | None,
+        blocks: list[dict[str, object]] | None = None,
+    ) -> Delivered:
+        """Post the parts of a long text in order (`blocks` go with a text in one part).
+
+        Each part that is out is recorded at once, so a retry (after a rate limit, an
+        outage or a crash) starts with the first part Slack has not got: no part twice.
+        """
+        delivered = Delivered()
+        for number in range(message.parts_delivered, len(texts)):
+            delivered = self._post(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=texts[number],
+                blocks=blocks if len(texts) == 1 else None,
+            )
+            if number + 1 < len(texts):
+                message.part_delivered(number + 1)
+        return delivered
 
     def _post(
         self,

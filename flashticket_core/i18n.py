@@ -225,8 +225,8 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.card.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
     "bot.card.nobody": {Language.EN: "nobody yet", Language.DE: "noch niemand"},
     "bot.card.deleted": {
-        Language.EN: "Ticket #{ticket_id} was deleted by <@{actor}>.",
-        Language.DE: "Ticket #{ticket_id} wurde von <@{actor}> gelöscht.",
+        Language.EN: "This ticket was deleted.",
+        Language.DE: "Dieses Ticket wurde gelöscht.",
     },
     "bot.card.fallback": {
         Language.EN: "Ticket #{ticket_id}: {title} ({status})",
@@ -256,20 +256,20 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Sie haben *#{ticket_id}* wieder geöffnet: {old} → *{new}*",
     },
     "bot.dm.support_reply": {
-        Language.EN: "*Support reply* from <@{actor}>:\n{text}",
-        Language.DE: "*Support-Rückmeldung* von <@{actor}>:\n{text}",
+        Language.EN: "*Support reply* from <@{actor}>{part}:\n{text}",
+        Language.DE: "*Support-Rückmeldung* von <@{actor}>{part}:\n{text}",
     },
     "bot.thread.reporter_reply": {
-        Language.EN: "<@{actor}> (reporter) wrote:\n{text}",
-        Language.DE: "<@{actor}> (Anwender) schreibt:\n{text}",
+        Language.EN: "<@{actor}> (reporter) wrote{part}:\n{text}",
+        Language.DE: "<@{actor}> (Anwender) schreibt{part}:\n{text}",
     },
     "bot.thread.support_reply": {
-        Language.EN: "<@{actor}> replied to the reporter:\n{text}",
-        Language.DE: "<@{actor}> hat dem Anwender geantwortet:\n{text}",
+        Language.EN: "<@{actor}> replied to the reporter{part}:\n{text}",
+        Language.DE: "<@{actor}> hat dem Anwender geantwortet{part}:\n{text}",
     },
     "bot.thread.internal_note": {
-        Language.EN: ":lock: Internal note by <@{actor}>:\n{text}",
-        Language.DE: ":lock: Interne Notiz von <@{actor}>:\n{text}",
+        Language.EN: ":lock: Internal note by <@{actor}>{part}:\n{text}",
+        Language.DE: ":lock: Interne Notiz von <@{actor}>{part}:\n{text}",
     },
     "bot.thread.rated": {
         Language.EN: "<@{actor}> rated the support {rating}/5.",
@@ -438,17 +438,6 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: " Did you mean `{suggestion}`?",
         Language.DE: " Meinten Sie `{suggestion}`?",
     },
-    "bot.admin.pick_person": {
-        Language.EN: (
-            "Slack sent “{name}” as plain text, so it is not clear who is meant. Type `@` and "
-            "pick the person from Slack's list (their name turns blue), then send the command."
-        ),
-        Language.DE: (
-            "Slack hat „{name}“ als bloßen Text geschickt, daher ist nicht klar, wer gemeint ist. "
-            "Tippen Sie `@` und wählen Sie die Person aus Slacks Liste (der Name wird blau), "
-            "dann senden Sie den Befehl."
-        ),
-    },
     "bot.usage": {
         Language.EN: "Usage: `{usage}`",
         Language.DE: "Verwendung: `{usage}`",
@@ -533,6 +522,29 @@ CATALOG: dict[str, dict[Language, str]] = {
             "Ich lese nur Antworten im Thread eines Tickets. Um etwas zu ergänzen, antworten "
             "Sie im Thread unter dessen DM; für ein neues Ticket tippen Sie `/ticket`."
         ),
+    },
+    "bot.dm.not_a_ticket_thread": {
+        Language.EN: (
+            "This thread does not belong to a ticket, so what you wrote here was not added "
+            "to one. To add to a ticket, answer under its DM; to open a new one, type `/ticket`."
+        ),
+        Language.DE: (
+            "Dieser Thread gehört zu keinem Ticket; was Sie hier schreiben, wurde keinem Ticket "
+            "hinzugefügt. Antworten Sie unter der DM des Tickets oder tippen Sie `/ticket` "
+            "für ein neues."
+        ),
+    },
+    "bot.dm.not_taken": {
+        Language.EN: "I could not add this to *#{ticket_id}*: {reason}",
+        Language.DE: "Das konnte ich *#{ticket_id}* nicht hinzufügen: {reason}",
+    },
+    "bot.dm.files.one": {
+        Language.EN: "(1 file attached: {names})",
+        Language.DE: "(1 Datei angehängt: {names})",
+    },
+    "bot.dm.files.many": {
+        Language.EN: "({count} files attached: {names})",
+        Language.DE: "({count} Dateien angehängt: {names})",
     },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show <id>`.",

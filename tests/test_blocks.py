@@ -123,15 +123,15 @@ def test_thread_texts_for_every_event(lang: Language) -> None:
         {"event": "deleted", "actor": "U3"},
     ]
     for payload in payloads:
-        text = blocks.thread_text(lang, 9, payload, for_reporter=True)
+        [text] = blocks.thread_texts(lang, 9, payload, for_reporter=True)
         assert f"<@{payload['actor']}>" in text
         assert "<script>" not in text
-    german = blocks.thread_text(Language.DE, 9, payloads[0], for_reporter=True)
+    [german] = blocks.thread_texts(Language.DE, 9, payloads[0], for_reporter=True)
     if lang is Language.DE:
         assert "Neu" in german
         assert "Wartet auf Rückmeldung" in german
     with pytest.raises(ValueError, match="no text"):
-        blocks.thread_text(lang, 9, {"event": "bogus"}, for_reporter=True)
+        blocks.thread_texts(lang, 9, {"event": "bogus"}, for_reporter=True)
 
 
 def test_long_list_stays_in_one_section_and_says_how_many_more() -> None:
@@ -190,3 +190,63 @@ def test_statistics_and_roles_render_in_german() -> None:
     )
     assert "Administrator (FLASHTICKET_ADMINS" in roles
     assert "<@UB>: Support" in roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [
+        (
+            Language.EN,
+            ["*Status*\nNew", "*Priority*\nLow", "*Reporter*\n<@U1>", "*Assignee*\n<@U2>"],
+        ),
+        (
+            Language.DE,
+            ["*Status*\nNeu", "*Priorität*\nNiedrig", "*Anwender*\n<@U1>", "*Bearbeiter*\n<@U2>"],
+        ),
+    ],
+)
+def test_show_labels_its_fields_as_the_card_does(lang: Language, labels: list[str]) -> None:
+    detail = TicketDetail(
+        ticket=summary(title="Printer on fire"),
+        description="",
+        resolved_at=None,
+        closed_at=None,
+        first_response_at=None,
+        rating=None,
+        conversation=[],
+        history=[Change("U2", "status", "in_progress", "new", NOW)],
+    )
+    rendered = blocks.ticket_detail(lang, detail)
+    fields = next(b for b in rendered if b.get("block_id") == "summary")["fields"]
+    assert [field["text"] for field in fields] == labels
+    card = blocks.ticket_card(lang, state(status=Status.NEW, priority="low", reporter_id="U1"))
+    card_labels = [f["text"].split("\n")[0] for f in card[1]["fields"]]
+    assert card_labels == [label.split("\n")[0] for label in labels]
+    # The current status comes first, under its label; the history comes after.
+    text = all_text(rendered)
+    assert text.index(labels[0].replace("\n", "\\n")) < text.index("→")
+
+
+def test_a_long_entry_is_split_into_numbered_parts_within_slacks_limit() -> None:
+    payload = {"event": "reporter_reply", "actor": "UREPORTER1", "text": "<a & b> " * 2000}
+    parts = blocks.thread_texts(Language.EN, 9, payload, for_reporter=False)
+    assert len(parts) > 1
+    assert all(len(part) <= 3000 for part in parts)
+    assert [part.split(":\n")[0] for part in parts] == [
+        f"<@UREPORTER1> (reporter) wrote ({n}/{len(parts)})" for n in range(1, len(parts) + 1)
+    ]
+    [short] = blocks.thread_texts(Language.EN, 9, {**payload, "text": "ok"}, for_reporter=False)
+    assert short == "<@UREPORTER1> (reporter) wrote:\n> ok"
+
+
+def test_card_fallback_and_description_are_escaped_but_the_header_is_not() -> None:
+    title = "<!channel> VPN <https://e.example|login>"
+    card = blocks.ticket_card(Language.EN, state(title=title, description="x & <y>\n" * 600))
+    assert card[0]["text"]["type"] == "plain_text"
+    assert card[0]["text"]["text"] == f"#42 {title}"
+    assert blocks.card_text(Language.EN, state(title=title)) == (
+        "Ticket #42: &lt;!channel&gt; VPN &lt;https://e.example|login&gt; (New)"
+    )
+    description = next(b for b in card if b.get("block_id") == "description")["text"]["text"]
+    assert len(description) <= 3000
+    assert description.endswith("> x &amp; &lt;y&gt; …")

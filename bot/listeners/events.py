@@ -8,11 +8,18 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
+from bot import blocks, mrkdwn
 from bot.turn import Kind, Turn, listener
+from flashticket_core.domain.model import ENTRY_MAX
 from flashticket_core.errors import TicketError
+from flashticket_core.i18n import Language, translate
 
 log = logging.getLogger(__name__)
+
+# Subtypes of a message a person writes: plain, also sent to the channel, with files.
+PERSON_SUBTYPES = (None, "thread_broadcast", "file_share")
+FILES_NAMED = 10
+FILE_NAME_MAX = 100
 
 
 def register(app: App) -> None:
@@ -51,27 +58,76 @@ def direct_message(turn: Turn) -> None:
         return
     if not _is_human_thread_reply_in_dm(event):
         return
+    event_id = turn.body.get("event_id")
     ticket_id = turn.service.ticket_of_reporter_thread(event["channel"], event["thread_ts"])
     if ticket_id is None:
+        _answer_in_thread(turn, event, event_id, turn.t("bot.dm.not_a_ticket_thread"))
         return
-    event_id = turn.body.get("event_id")
     try:
         turn.service.add_reporter_reply(
             event["user"],
             ticket_id,
-            event.get("text") or "",
+            reply_text(turn.lang, event),
             # Slack redelivers an event it thinks we missed; its id makes that harmless.
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
         )
     except TicketError as error:
-        # Nobody waits for an answer to an event; the log keeps what was refused.
         log.info("reporter reply to #%s not stored: %s", ticket_id, error)
+        reason = mrkdwn.escape(error.message(turn.lang))
+        _answer_in_thread(
+            turn, event, event_id, turn.t("bot.dm.not_taken", ticket_id=ticket_id, reason=reason)
+        )
+
+
+def reply_text(lang: Language, event: dict[str, Any]) -> str:
+    """What the reporter wrote, as they wrote it, and which files came with it.
+
+    The files themselves are not relayed (yet): naming them tells support they exist.
+    """
+    text = mrkdwn.decode_incoming(str(event.get("text") or "")).strip()
+    names = _file_names(event.get("files"))
+    if not names:
+        return text
+    shown = ", ".join(names[:FILES_NAMED])
+    if len(names) > FILES_NAMED:
+        shown += ", …"
+    key = "bot.dm.files.one" if len(names) == 1 else "bot.dm.files.many"
+    note = translate(key, lang, count=len(names), names=shown)
+    if len(text) + len(note) + 2 > ENTRY_MAX and len(text) <= ENTRY_MAX:
+        # The person's words come first; the note never makes a reply too long to keep.
+        log.info("no room to name %s attached files in a reply", len(names))
+        return text
+    return f"{text}\n\n{note}" if text else note
+
+
+def _file_names(files: Any) -> list[str]:
+    if not isinstance(files, list):
+        return []
+    names = []
+    for file in files:
+        if isinstance(file, dict):
+            name = file.get("name") or file.get("title") or file.get("id") or "?"
+            names.append(" ".join(str(name).split())[:FILE_NAME_MAX])
+    return names
+
+
+def _answer_in_thread(turn: Turn, event: dict[str, Any], event_id: Any, text: str) -> None:
+    """Tell the person in their thread why their words were not kept: once per event,
+    however often Slack redelivers it."""
+    if isinstance(event_id, str) and not turn.service.first_time(f"answered:{event_id}"):
+        return
+    try:
+        turn.client.chat_postMessage(
+            channel=event["channel"], thread_ts=event["thread_ts"], text=text
+        )
+    except SlackApiError as error:
+        log.warning("could not answer in a DM thread: %s", error.response.get("error"))
 
 
 def _is_human_top_level_dm(event: dict[str, Any]) -> bool:
     return (
         event.get("channel_type") == "im"
-        and event.get("subtype") is None
+        and event.get("subtype") in PERSON_SUBTYPES
         and not event.get("bot_id")
         and isinstance(event.get("user"), str)
         and isinstance(event.get("channel"), str)
@@ -82,7 +138,7 @@ def _is_human_top_level_dm(event: dict[str, Any]) -> bool:
 def _is_human_thread_reply_in_dm(event: dict[str, Any]) -> bool:
     return (
         event.get("channel_type") == "im"
-        and event.get("subtype") in (None, "thread_broadcast")
+        and event.get("subtype") in PERSON_SUBTYPES
         and not event.get("bot_id")
         and isinstance(event.get("user"), str)
         and isinstance(event.get("channel"), str)

@@ -31,8 +31,9 @@ from flashticket_core.errors import InvalidInput, InvalidTransition, Translatabl
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
-# Slack's own limit for a message text is far larger; 3000 matches a section block.
-ENTRY_MAX = 3000
+# Slack's own limit for a message's text: a reply pasted into a DM thread is kept whole
+# (the column is unlimited text; the chat adapter splits what it relays).
+ENTRY_MAX = 40_000
 USER_ID_MAX = 32
 NAME_MAX = 100
 
@@ -405,6 +406,9 @@ class OutboxMessage(Base):
     payload: Mapped[str] = mapped_column(Text, default="{}")
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A message that goes out in several parts (a long text): how many are out already,
+    # so a retry after a failure or a crash goes on with the next part.
+    parts_delivered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     next_attempt_at: Mapped[datetime]
     # A worker owns the row until then; after a crash another worker takes it over.
     claimed_until: Mapped[datetime | None]

@@ -17,13 +17,14 @@ Guarantees:
 from __future__ import annotations
 
 import abc
+import functools
 import json
 import logging
 import random
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -82,6 +83,10 @@ class Thread:
     support_ts: str | None = None
 
 
+def _nowhere(parts_delivered: int) -> None:
+    """Where a message handed to a transport outside a worker records its parts."""
+
+
 @dataclass(frozen=True)
 class Outgoing:
     id: int
@@ -90,6 +95,10 @@ class Outgoing:
     payload: dict[str, Any]
     ticket: TicketState | None
     thread: Thread
+    # A transport that sends a message in several parts starts at this one and calls
+    # `part_delivered(n)` once part n is out, so a retry never repeats a part.
+    parts_delivered: int = 0
+    part_delivered: Callable[[int], None] = field(default=_nowhere, compare=False)
 
 
 @dataclass(frozen=True)
@@ -219,7 +228,7 @@ class DeliveryWorker:
                     continue
                 row.claimed_until = now + self._lease
                 row.claimed_by = self.worker_id
-                outgoing.append(self._outgoing(session, row))
+                outgoing.append(self._outgoing(session, row, self._record_part))
             session.commit()
         return outgoing, superseded
 
@@ -237,7 +246,9 @@ class DeliveryWorker:
         return session.scalar(later.limit(1)) is not None
 
     @staticmethod
-    def _outgoing(session: Session, row: OutboxMessage) -> Outgoing:
+    def _outgoing(
+        session: Session, row: OutboxMessage, record_part: Callable[[int, int], None]
+    ) -> Outgoing:
         state: TicketState | None = None
         thread = Thread()
         if row.ticket_id is not None:
@@ -269,7 +280,19 @@ class DeliveryWorker:
             payload=json.loads(row.payload),
             ticket=state,
             thread=thread,
+            parts_delivered=row.parts_delivered,
+            part_delivered=functools.partial(record_part, row.id),
         )
+
+    def _record_part(self, message_id: int, parts_delivered: int) -> None:
+        """Committed at once: a crash after part n repeats at most part n + 1."""
+        with self._write() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(parts_delivered=parts_delivered)
+            )
+            session.commit()
 
     def _deliver(self, message: Outgoing) -> None:
         try:
