@@ -225,8 +225,8 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.card.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
     "bot.card.nobody": {Language.EN: "nobody yet", Language.DE: "noch niemand"},
     "bot.card.deleted": {
-        Language.EN: "This ticket was deleted.",
-        Language.DE: "Dieses Ticket wurde gelöscht.",
+        Language.EN: "Ticket #{ticket_id} was deleted by <@{actor}>.",
+        Language.DE: "Ticket #{ticket_id} wurde von <@{actor}> gelöscht.",
     },
     "bot.card.fallback": {
         Language.EN: "Ticket #{ticket_id}: {title} ({status})",
@@ -437,6 +437,17 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.did_you_mean": {
         Language.EN: " Did you mean `{suggestion}`?",
         Language.DE: " Meinten Sie `{suggestion}`?",
+    },
+    "bot.admin.pick_person": {
+        Language.EN: (
+            "Slack sent “{name}” as plain text, so it is not clear who is meant. Type `@` and "
+            "pick the person from Slack's list (their name turns blue), then send the command."
+        ),
+        Language.DE: (
+            "Slack hat „{name}“ als bloßen Text geschickt, daher ist nicht klar, wer gemeint ist. "
+            "Tippen Sie `@` und wählen Sie die Person aus Slacks Liste (der Name wird blau), "
+            "dann senden Sie den Befehl."
+        ),
     },
     "bot.usage": {
         Language.EN: "Usage: `{usage}`",

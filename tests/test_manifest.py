@@ -30,6 +30,8 @@ SCOPE_OF_METHOD = {
     "views.publish": None,
     "auth.test": None,
     "conversations.open": "im:write",
+    # Start-up reads the support channel; on a private channel that takes groups:read.
+    "conversations.info": "groups:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
 }
@@ -65,6 +67,7 @@ def test_http_manifest_points_every_request_url_at_slack_events() -> None:
         "im:history",
         "im:write",
         "files:write",
+        "groups:read",
     ]
     assert settings["event_subscriptions"]["bot_events"] == ["message.im", "app_home_opened"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
@@ -35,9 +36,13 @@ def register(app: App) -> None:
     app.command(ADMIN_COMMAND)(listener(Kind.COMMAND)(admin_command))
 
 
+# Slack's markup (`<@U123|Sam Smith>`) is one word, even when the name in it has spaces.
+WORD = re.compile(r"<[^<>]*>|\S+")
+
+
 def _words(turn: Turn) -> list[str]:
     text = turn.body.get("text")
-    return text.split() if isinstance(text, str) else []
+    return WORD.findall(text) if isinstance(text, str) else []
 
 
 def _unknown(turn: Turn, word: str, known: Iterable[str], help_key: str) -> None:
@@ -180,10 +185,16 @@ def roles(turn: Turn, _words: list[str]) -> None:
     turn.say(turn.t("bot.roles.title"), blocks.roles(turn.lang, listing))
 
 
-def _user(words: list[str]) -> str:
-    user = user_of_mention(words[0]) if words else None
+def _user(turn: Turn, words: list[str]) -> str | None:
+    """The person a role command names, or None after telling the admin how to name them."""
+    word = words[0] if words else ""
+    user = user_of_mention(word)
+    if user is None and word.startswith("@"):
+        # Typed, not picked: Slack sends a person as <@U…> only when chosen from its list.
+        turn.say(turn.t("bot.admin.pick_person", name=escape(word[:40])))
+        return None
     if user is None:
-        raise InvalidInput("error.invalid_user_id", value=(words[0] if words else "")[:40])
+        raise InvalidInput("error.invalid_user_id", value=word[:40])
     return user
 
 
@@ -191,7 +202,9 @@ def grant(turn: Turn, words: list[str]) -> None:
     if len(words) != 2:
         _usage(turn, "/ticket-admin grant @person user|support|admin")
         return
-    user, role = _user(words), parse_role(words[1])
+    user, role = _user(turn, words), parse_role(words[1])
+    if user is None:
+        return
     changed = turn.service.grant(turn.actor, user, role)
     key = "bot.roles.granted" if changed else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t(role.label_key)))
@@ -201,7 +214,9 @@ def revoke(turn: Turn, words: list[str]) -> None:
     if len(words) != 1:
         _usage(turn, "/ticket-admin revoke @person")
         return
-    user = _user(words)
+    user = _user(turn, words)
+    if user is None:
+        return
     changed = turn.service.revoke(turn.actor, user)
     key = "bot.roles.granted" if changed else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t("role.user")))

@@ -74,7 +74,11 @@ def purge_old_rows(engine: Engine, *, now: datetime) -> tuple[int, int]:
         messages = session.execute(
             delete(OutboxMessage).where(
                 OutboxMessage.status.in_(
-                    [MessageStatus.SENT.value, MessageStatus.SUPERSEDED.value]
+                    [
+                        MessageStatus.SENT.value,
+                        MessageStatus.SUPERSEDED.value,
+                        MessageStatus.CANCELLED.value,
+                    ]
                 ),
                 OutboxMessage.created_at < now - KEEP_SENT_MESSAGES,
             )

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from flashticket_core.domain import events
@@ -34,6 +34,7 @@ class MessageStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SUPERSEDED = "superseded"  # a later card update made this one pointless
+    CANCELLED = "cancelled"  # its ticket was deleted before it went out
 
 
 Planned = tuple[MessageKind, int | None, dict[str, Any]]
@@ -117,6 +118,7 @@ def write_outbox(
     *,
     configured_admins: frozenset[str] = frozenset(),
 ) -> int:
+    cancel_messages_of_deleted(session, event_list, now)
     rows = outbox_rows(event_list, now)
     rows.extend(home_refreshes(session, event_list, now, configured_admins))
     if rows:
@@ -124,6 +126,27 @@ def write_outbox(
         # every change's transaction, on the request path.
         session.execute(insert(OutboxMessage), [_columns(row) for row in rows])
     return len(rows)
+
+
+def cancel_messages_of_deleted(
+    session: Session, event_list: list[events.Event], now: datetime
+) -> None:
+    """A deleted ticket's messages that have not gone out never will (a support reply
+    queued behind an outage, a failed one an admin might retry). The one a worker holds
+    right now is left alone: it may already be in Slack, and the card's update that
+    follows must wait for it."""
+    deleted = {e.ticket_id for e in event_list if isinstance(e, events.TicketDeleted)}
+    if not deleted:
+        return
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.ticket_id.in_(deleted),
+            OutboxMessage.status.in_([MessageStatus.PENDING.value, MessageStatus.FAILED.value]),
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .values(status=MessageStatus.CANCELLED.value)
+    )
 
 
 def _columns(row: OutboxMessage) -> dict[str, Any]:
