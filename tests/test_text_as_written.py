@@ -436,3 +436,10 @@ def test_a_retry_goes_on_with_the_next_part(
     ]
     assert len(posted) == len(set(posted))  # no part twice
     assert_whole(text, parts_in(posted))
+
+
+def test_a_typed_name_is_quoted_back_escaped_once(bot: Bot) -> None:
+    # Slack escapes the command's text: "@a&b" typed arrives as "@a&amp;b".
+    answer = bot.command(ADMIN, "grant @a&amp;b support", command="/ticket-admin").json()
+    assert "“@a&amp;b”" in answer["text"]
+    assert "&amp;amp;" not in answer["text"]

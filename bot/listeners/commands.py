@@ -191,7 +191,7 @@ def _user(turn: Turn, words: list[str]) -> str | None:
     user = user_of_mention(word)
     if user is None and word.startswith("@"):
         # Typed, not picked: Slack sends a person as <@U…> only when chosen from its list.
-        turn.say(turn.t("bot.admin.pick_person", name=escape(word[:40])))
+        turn.say(turn.t("bot.admin.pick_person", name=escape(decode_incoming(word)[:40])))
         return None
     if user is None:
         raise InvalidInput("error.invalid_user_id", value=word[:40])
