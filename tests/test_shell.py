@@ -303,12 +303,14 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     calls = shell.workspace.calls()
     refused = [(c.method, c.response) for c in calls if not c.ok]
     assert refused == []
-    # Everything the bot calls reached the workspace, but chat.postEphemeral (Slack sends
-    # a response_url with every interaction in a channel, so the bot answers there) and
-    # the support channel's check at serve's start.
+    # Everything the bot calls reached the workspace (the console starts with serve's
+    # checks), but chat.postEphemeral: Slack sends a response_url with every interaction
+    # in a channel, so the bot answers there.
     answered = {c.method for c in calls}
-    not_in_this_story = {"chat.postEphemeral", "conversations.info"}
-    assert web_api_methods_the_bot_calls() - not_in_this_story <= answered
+    assert web_api_methods_the_bot_calls() - {"chat.postEphemeral"} <= answered
+    assert [c.args["channel"] for c in shell.workspace.calls("conversations.info")] == [
+        SUPPORT_CHANNEL
+    ]
     assert {"upload", "response_url"} <= answered
     assert shell.files_dir is not None
     saved = sorted(p.name for p in shell.files_dir.iterdir())

@@ -30,7 +30,7 @@ from bot.app import create_app
 from bot.console.loopback import LoopbackServer
 from bot.console.render import Renderer
 from bot.console.workspace import FeedItem, Message, Workspace, dm_channel
-from bot.runtime import check_token
+from bot.runtime import check_support_channel, check_token
 from bot.transport import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.service_layer.delivery import DeliveryWorker
@@ -112,7 +112,10 @@ class Shell:
         self.server = LoopbackServer(self.workspace).start()
         try:
             self.client = WebClient(token=CONSOLE_TOKEN, base_url=self.server.base_url)
-            check_token(self.client)  # the start-up check of `flashticket serve`
+            # The start-up checks of `flashticket serve`, against the emulated workspace
+            # (whose support channel is set up as it should be: private, the bot in it).
+            check_token(self.client)
+            check_support_channel(self.client, self.support_channel, allow_public=False)
         except BaseException:
             self.server.stop()
             raise
