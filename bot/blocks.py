@@ -157,6 +157,8 @@ def entry_modal(lang: Language, *, ticket_id: int, kind: EntryKind) -> dict[str,
 
 
 def card_text(lang: Language, ticket: TicketState) -> str:
+    if ticket.deleted:
+        return _deleted_text(lang, ticket)
     return _t(
         "bot.card.fallback",
         lang,
@@ -168,11 +170,17 @@ def card_text(lang: Language, ticket: TicketState) -> str:
 
 def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
     """The ticket as the support channel shows it, with the actions it allows now."""
-    header = HeaderBlock(text=clip(f"#{ticket.id} {ticket.title}", 150))
     if ticket.deleted:
+        # Nothing of the ticket is left on the card (its title may be why it was
+        # deleted), and no button that could still act on it.
         return _render(
-            [header, ContextBlock(elements=[MarkdownTextObject(text=_t("bot.card.deleted", lang))])]
+            [
+                SectionBlock(
+                    block_id="deleted", text=MarkdownTextObject(text=_deleted_text(lang, ticket))
+                )
+            ]
         )
+    header = HeaderBlock(text=clip(f"#{ticket.id} {ticket.title}", 150))
     fields = _summary_fields(
         lang,
         status=ticket.status,
@@ -190,6 +198,12 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
         )
     blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, ticket)))
     return _render(blocks)
+
+
+def _deleted_text(lang: Language, ticket: TicketState) -> str:
+    return _t(
+        "bot.card.deleted", lang, ticket_id=ticket.id, actor=user_id(ticket.deleted_by or "?")
+    )
 
 
 def _summary_fields(

@@ -115,6 +115,8 @@ class SlackTransport(Transport):
             )
             return Delivered(channel=thread.support_channel, ts=thread.support_ts)
         if kind is MessageKind.SUPPORT_THREAD:
+            if ticket.deleted and not thread.support_ts:
+                return Delivered()  # its card never went out: nothing to note it under
             texts = blocks.thread_texts(lang, ticket.id, message.payload, for_reporter=False)
             return self._post_parts(
                 message,

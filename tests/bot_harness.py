@@ -4,6 +4,7 @@ fake Slack Web API, driven by signed requests over loopback."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,7 +138,7 @@ class Bot:
             if c.method in ("chat.postMessage", "chat.update")
             and c.args.get("channel") == SUPPORT_CHANNEL
             and not c.args.get("thread_ts")
-            and f"#{ticket_id}:" in str(c.args.get("text"))
+            and re.search(rf"#{ticket_id}\b", str(c.args.get("text")))
         ]
         assert calls, f"no card for #{ticket_id}"
         return calls[-1]

@@ -287,6 +287,9 @@ def test_admin_commands_and_their_refusals(bot: Bot) -> None:
         bot.command(ADMIN, f"grant <@{BOB}> boss", command="/ticket-admin")
     )
     assert "is not a Slack user" in text_of(
+        bot.command(ADMIN, "grant bob support", command="/ticket-admin")
+    )
+    assert "pick the person" in text_of(
         bot.command(ADMIN, "grant @bob support", command="/ticket-admin")
     )
     assert "cannot be changed from Slack" in text_of(

@@ -73,6 +73,7 @@ class TicketState:
     assignee_id: str | None
     version: int
     deleted: bool
+    deleted_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,7 @@ class DeliveryWorker:
                     assignee_id=ticket.assignee_id,
                     version=ticket.version,
                     deleted=ticket.deleted_at is not None,
+                    deleted_by=ticket.deleted_by,
                 )
             refs = session.get(TicketThread, row.ticket_id)
             if refs is not None:
