@@ -48,6 +48,19 @@ def serve_environment(database_url: str, slack_api_url: str, **overrides: str) -
     return clean_environment(**{**settings, **overrides})
 
 
+def serve_once(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`flashticket serve` run to its end (one that cannot start)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 class ServeProcess:
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
         self.env = env

@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,24 +14,12 @@ import pytest
 
 from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
-from tests.processes import ServeProcess, serve_environment
+from tests.processes import ServeProcess, serve_environment, serve_once
 from tests.slack_requests import SlackClientSimulator
 
 
 def environment(tmp_path: Path, slack: FakeSlack, **overrides: str) -> dict[str, str]:
     return serve_environment(f"sqlite:///{tmp_path / 'tickets.db'}", slack.base_url, **overrides)
-
-
-def serve(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(
@@ -54,7 +41,7 @@ def serve(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_start_up_problems_are_one_clear_line(
     tmp_path: Path, slack: FakeSlack, overrides: dict[str, str], expected: str
 ) -> None:
-    result = serve(environment(tmp_path, slack, **overrides), tmp_path)
+    result = serve_once(environment(tmp_path, slack, **overrides), tmp_path)
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert lines, result.stdout
@@ -68,7 +55,7 @@ def test_port_in_use_is_one_clear_line(tmp_path: Path, slack: FakeSlack) -> None
         taken.bind(("0.0.0.0", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = serve(environment(tmp_path, slack, PORT=str(port)), tmp_path)
+        result = serve_once(environment(tmp_path, slack, PORT=str(port)), tmp_path)
     assert result.returncode != 0
     assert f"cannot listen on port {port}" in result.stderr.strip().splitlines()[-1]
 

@@ -3,8 +3,6 @@ private and the bot is in it, and otherwise says in one line what to do."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from slack_sdk import WebClient
 from bot.runtime import StartupError, check_support_channel
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack
-from tests.processes import ServeProcess, serve_environment
+from tests.processes import ServeProcess, serve_environment, serve_once
 
 
 def client(slack: FakeSlack) -> WebClient:
@@ -63,18 +61,6 @@ def test_a_token_without_the_scope_is_told_to_reinstall(slack: FakeSlack) -> Non
     slack.fail_next("conversations.info", error="missing_scope")
     with pytest.raises(StartupError, match="reinstall the app"):
         check_support_channel(client(slack), SUPPORT_CHANNEL, allow_public=False)
-
-
-def serve_once(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def test_serve_stops_on_a_public_support_channel(tmp_path: Path, slack: FakeSlack) -> None:
