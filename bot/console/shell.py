@@ -333,8 +333,8 @@ class Shell:
                     return
                 values[block["block_id"]] = value
             state = {
-                block_id: {block["element"].get("action_id", "value"): values[block_id]}
-                for block_id, block in ((b["block_id"], b) for b in inputs)
+                b["block_id"]: {b["element"].get("action_id", "value"): values[b["block_id"]]}
+                for b in inputs
             }
             payload = {
                 "type": "view_submission",
