@@ -51,10 +51,19 @@ def test_a_typed_name_is_answered_with_how_to_pick_the_person(bot: Bot, command:
     assert bot.running.core.service.list_roles(ADMIN) == [(ADMIN, Role.ADMIN, True)]
 
 
-def test_a_typed_name_cannot_inject_markup_into_the_answer(bot: Bot) -> None:
-    told = answer(bot, "grant @<!channel> support")
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        # Slack's own markup for @channel, decoded to what the person saw, never live.
+        ("grant @<!channel> support", "“@@channel”"),
+        # What Slack sends when someone types `@<!channel>` literally: shown as typed.
+        ("grant @&lt;!channel&gt; support", "“@&lt;!channel&gt;”"),
+    ],
+)
+def test_a_typed_name_cannot_inject_markup_into_the_answer(bot: Bot, sent: str, shown: str) -> None:
+    told = answer(bot, sent)
     assert "<!channel>" not in told
-    assert "&lt;!channel&gt;" in told
+    assert shown in told
 
 
 def test_something_else_is_not_a_user(bot: Bot) -> None:
