@@ -380,7 +380,7 @@ DENIALS: list[tuple[str, str, Operation, type[TicketError]]] = [
     (
         "huge reply",
         SUPPORT,
-        lambda s, t: s.add_support_reply(SUPPORT, t, "x" * 3001),
+        lambda s, t: s.add_support_reply(SUPPORT, t, "x" * 40_001),
         InvalidInput,
     ),
     ("empty note", SUPPORT, lambda s, t: s.add_internal_note(SUPPORT, t, ""), InvalidInput),
