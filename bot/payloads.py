@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from flashticket_core.domain.enums import Priority, Status
 
@@ -19,11 +18,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+# The database's integer columns; a larger number fails in the driver, not here.
+INT_MAX = 2**31 - 1
+TicketId = Annotated[int, Field(strict=True, ge=1, le=INT_MAX)]
+Version = Annotated[int, Field(strict=True, ge=0, le=INT_MAX)]
+
+
+class _CardValue(_Model):
+    t: TicketId
+    v: Version
+
+
 class CardAction(_Model):
     """What a card's button or option carries: ticket id, version seen, and maybe a choice."""
 
-    ticket_id: int
-    version: int
+    ticket_id: TicketId
+    version: Version
     choice: str | None = None
 
     @classmethod
@@ -32,10 +42,11 @@ class CardAction(_Model):
             raise BadPayload("missing action value")
         value, _, choice = raw.partition("|")
         try:
-            data = json.loads(value)
-            return cls(ticket_id=data["t"], version=data["v"], choice=choice or None)
-        except (ValueError, KeyError, TypeError, ValidationError) as error:
+            # pydantic's parser bounds nesting; `json.loads` of "[[[…" would recurse away.
+            data = _CardValue.model_validate_json(value)
+        except ValidationError as error:
             raise BadPayload(f"bad action value: {raw[:100]!r}") from error
+        return cls(ticket_id=data.t, version=data.v, choice=choice or None)
 
     def status(self) -> Status:
         try:
@@ -48,6 +59,13 @@ class CardAction(_Model):
             return Priority(self.choice or "")
         except ValueError:
             raise BadPayload(f"bad priority choice {self.choice!r}") from None
+
+    def rating(self) -> int:
+        """A rating is one digit as the bot wrote it (`"²".isdigit()` is true, `int` fails)."""
+        choice = self.choice or ""
+        if len(choice) != 1 or choice not in "0123456789":
+            raise BadPayload(f"bad rating {choice[:20]!r}")
+        return int(choice)
 
 
 def action_raw_value(action: dict[str, Any]) -> str | None:
@@ -105,11 +123,16 @@ def entry_text(view: dict[str, Any]) -> str:
     return text
 
 
+class _ViewTicket(_Model):
+    t: TicketId
+
+
 def ticket_of_view(view: dict[str, Any]) -> int:
+    """The ticket a reply or note modal was opened for (its private_metadata)."""
+    metadata = view.get("private_metadata")
     try:
-        data = json.loads(view.get("private_metadata") or "")
-        return int(data["t"])
-    except (ValueError, KeyError, TypeError) as error:
+        return _ViewTicket.model_validate_json(metadata if isinstance(metadata, str) else "").t
+    except ValidationError as error:
         raise BadPayload("view without a ticket") from error
 
 

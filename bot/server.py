@@ -17,7 +17,7 @@ from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine, text
 from waitress.server import create_server
 
-from bot.edge import MAX_BODY_BYTES, Rejection, verify
+from bot.edge import MAX_BODY_BYTES, Checked, Rejection, verify
 
 log = logging.getLogger("flashticket.http")
 
@@ -71,8 +71,7 @@ class SlackWsgi:
         if isinstance(checked, Rejection):
             log.info("rejected request: %s %s", checked.status, checked.reason)
             return _plain(checked.status, checked.reason)
-        bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
-        response = self.app.dispatch(BoltRequest(body=checked, headers=bolt_headers))
+        response = self.app.dispatch(_bolt_request(checked, headers, self.app.logger))
         out_headers = [
             (name, value)
             for name, values in response.headers.items()
@@ -89,6 +88,24 @@ class SlackWsgi:
             log.warning("health check: database unreachable: %s", type(error).__name__)
             return _json(503, {"status": "database unreachable"})
         return _json(200, {"status": "ok"})
+
+
+def _bolt_request(checked: Checked, headers: dict[str, str], logger: logging.Logger) -> BoltRequest:
+    """Bolt gets the payload the edge checked, not the text to parse again its own way
+    (it takes any form whose text contains "payload" for an interaction, for one)."""
+    bolt_headers: dict[str, str | Sequence[str]] = dict(headers)
+    # Bolt accepts a parsed body only in Socket Mode; it then still verifies the
+    # signature of the text, as for any request over HTTP. Its context needs a logger
+    # from the start: it logs while reading a modal's several response_urls.
+    request = BoltRequest(
+        body=checked.body,
+        headers=bolt_headers,
+        context={"logger": logger},
+        mode="socket_mode",
+    )
+    request.mode = "http"
+    request.raw_body = checked.text
+    return request
 
 
 def _plain(status: int, message: str) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -7,15 +7,17 @@ anything unexpected becomes a short apology with an error id that is also in the
 
 from __future__ import annotations
 
+import http.client
 import logging
 import uuid
 from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.payloads import BadPayload
 from flashticket_core.domain.enums import Role
@@ -24,6 +26,9 @@ from flashticket_core.i18n import Language, translate
 from flashticket_core.service_layer.services import TicketService
 
 log = logging.getLogger("flashticket.bot")
+
+# Where Slack's response_urls point; the Web API's own host (an emulator, a test) as well.
+RESPONSE_URL_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
 
 
 class Kind(StrEnum):
@@ -100,10 +105,7 @@ class Turn:
             self.ack(response_action="errors", errors={self.error_block or "text": text[:150]})
             return
         self.ack()
-        if self._respond is not None and self.body.get("response_url"):
-            self._respond(
-                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-            )
+        if self._respond_ephemerally(text, blocks):
             return
         channel = _channel_of(self.body)
         user = self.context.user_id
@@ -114,6 +116,50 @@ class Turn:
                 self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
         except SlackApiError as error:
             log.warning("could not tell %s: %s", user, error.response.get("error"))
+
+    def _respond_ephemerally(self, text: str, blocks: list[dict[str, Any]] | None) -> bool:
+        """Answer through the request's response_url; False if there is none to use."""
+        url = self.body.get("response_url")
+        if self._respond is None or not url or not self._may_post_to(url):
+            if url:
+                log.warning("not posting to a response_url outside Slack: %.80r", url)
+            return False
+        try:
+            answer = self._respond(
+                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            )
+        except (OSError, ValueError, http.client.HTTPException, SlackClientError) as error:
+            log.warning("response_url unusable (%s); answering in the channel", error)
+            return False
+        if answer.status_code != 200:
+            log.warning("response_url answered %s; answering in the channel", answer.status_code)
+            return False
+        return True
+
+    def _may_post_to(self, url: Any) -> bool:
+        """Slack's own hooks over HTTPS, or the host the Web API client talks to."""
+        if not isinstance(url, str):
+            return False
+        try:
+            parts, api = urlsplit(url), urlsplit(self.client.base_url)
+            port = parts.port
+        except ValueError:  # a port that is no number, a broken IPv6 address
+            return False
+        if parts.scheme == "https" and port is None and parts.hostname in RESPONSE_URL_HOSTS:
+            return True
+        return bool(parts.hostname) and (parts.scheme, parts.netloc) == (api.scheme, api.netloc)
+
+    def open_modal(self, view: dict[str, Any]) -> bool:
+        """Open a modal with the request's trigger; tell the actor if Slack refuses it."""
+        try:
+            self.client.views_open(trigger_id=self.body.get("trigger_id"), view=view)
+        except SlackApiError as error:
+            # A trigger is good for 3 s and once: a slow or repeated click is no bug.
+            code = str(error.response.get("error"))
+            log.warning("views.open failed: %s", code)
+            self.say(self.t("bot.oops", error_id=code))
+            return False
+        return True
 
     def refuse(self, error: TicketError) -> None:
         message = error.message(self.lang)

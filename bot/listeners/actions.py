@@ -33,9 +33,7 @@ def reopen(turn: Turn) -> None:
 def rate(turn: Turn) -> None:
     turn.ack()
     action = _action(turn)
-    if not (action.choice or "").isdigit():
-        raise BadPayload(f"bad rating {action.choice!r}")
-    rating = int(action.choice or "0")
+    rating = action.rating()
     turn.service.rate(turn.actor, action.ticket_id, rating)
     turn.say(turn.t("bot.reporter.thanks", ticket_id=action.ticket_id, rating=rating))
 
@@ -91,7 +89,4 @@ def _open_entry_modal(turn: Turn, kind: EntryKind) -> None:
     action = _action(turn)
     # Refuse before the modal opens, so nobody writes a reply that cannot be sent.
     turn.service.check_can_work(turn.actor, action.ticket_id)
-    turn.client.views_open(
-        trigger_id=turn.body.get("trigger_id"),
-        view=blocks.entry_modal(turn.lang, ticket_id=action.ticket_id, kind=kind),
-    )
+    turn.open_modal(blocks.entry_modal(turn.lang, ticket_id=action.ticket_id, kind=kind))
