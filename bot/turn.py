@@ -19,6 +19,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot import mrkdwn
 from bot.payloads import BadPayload
 from flashticket_core.domain.enums import Role
 from flashticket_core.errors import InvalidInput, TicketError
@@ -162,14 +163,19 @@ class Turn:
         return True
 
     def refuse(self, error: TicketError) -> None:
-        message = error.message(self.lang)
         if self.kind is Kind.VIEW and not self._acked:
+            # A modal's field error is plain text: the person's words go in as typed.
             block = (
                 error.field if isinstance(error, InvalidInput) and error.field else self.error_block
             )
-            self.ack(response_action="errors", errors={block or "text": message})
+            self.ack(response_action="errors", errors={block or "text": error.message(self.lang)})
             return
-        self.say(message)
+        self.say(error.message(self.lang, quote=self._quote))
+
+    def _quote(self, typed: str) -> str:
+        """A word of the person's, quoted back in mrkdwn: decoded from Slack's encoding
+        (a slash command's text arrives encoded), then escaped once."""
+        return mrkdwn.escape(mrkdwn.decode_incoming(typed) if self.kind is Kind.COMMAND else typed)
 
     def run(self, handler: Callable[[Turn], None]) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from flashticket_core.i18n import Language, translate
@@ -20,9 +21,17 @@ class TicketError(Exception):
         self.params = params
         super().__init__(self.message(Language.EN))
 
-    def message(self, language: Language | str = Language.EN) -> str:
+    def message(
+        self, language: Language | str = Language.EN, *, quote: Callable[[str], str] | None = None
+    ) -> str:
+        """The message in `language`. `quote` is applied to every text a person gave (a
+        value they typed), so an adapter can make it inert in its own markup."""
         params = {
-            name: translate(value.key, language) if isinstance(value, Translatable) else value
+            name: translate(value.key, language)
+            if isinstance(value, Translatable)
+            else quote(value)
+            if quote is not None and isinstance(value, str)
+            else value
             for name, value in self.params.items()
         }
         return translate(self.key, language, **params)

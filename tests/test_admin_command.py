@@ -69,3 +69,19 @@ def test_a_typed_name_cannot_inject_markup_into_the_answer(bot: Bot, sent: str, 
 def test_something_else_is_not_a_user(bot: Bot) -> None:
     assert "is not a Slack user" in answer(bot, "grant C0123456 support")
     assert bot.running.core.service.role_of(BOB) is Role.USER
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("grant <!channel> support", "“@channel” is not a Slack user"),
+        (f"grant <@{SAM}> &lt;!here&gt;", "&lt;!here&gt;"),
+        (f"grant <@{SAM}> <https://evil.example|support>", "support (https://evil.example)"),
+    ],
+)
+def test_words_quoted_back_in_a_refusal_are_never_live(bot: Bot, sent: str, shown: str) -> None:
+    told = answer(bot, sent)
+    assert shown in told
+    assert "<!" not in told
+    assert "<http" not in told
+    assert "&amp;" not in told
