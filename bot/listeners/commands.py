@@ -59,7 +59,8 @@ def _usage(turn: Turn, usage: str) -> None:
 
 def _ticket_id(word: str) -> int | None:
     digits = word.removeprefix("#")
-    return int(digits) if digits.isdigit() and len(digits) < 10 else None
+    # isdecimal, not isdigit: "²".isdigit() is true and int("²") fails.
+    return int(digits) if digits.isdecimal() and len(digits) < 10 else None
 
 
 # -- /ticket ----------------------------------------------------------------
@@ -128,7 +129,7 @@ def search(turn: Turn, words: list[str]) -> None:
 def stats(turn: Turn, words: list[str]) -> None:
     days = 30
     if words:
-        if not words[0].isdigit() or len(words) > 1:
+        if not words[0].isdecimal() or len(words) > 1:
             _usage(turn, "/ticket stats [days]")
             return
         days = int(words[0][:5])
