@@ -138,10 +138,36 @@ def _headers(environ: Environ) -> dict[str, str]:
     return headers
 
 
+# waitress's defaults suit a site behind a proxy, not a port facing the internet: it
+# buffers a body up to 1 GiB before the app can refuse it, and 100 idle connections
+# (kept for 120 s, looked at every 30 s) leave no room for /healthz or for Slack.
+#
+# An idle connection costs a socket, not a thread, so many are allowed; poll() has no
+# 1,024-descriptor ceiling, as select() has.
+CONNECTION_LIMIT = 500
+# A connection that sends nothing for this long is closed (a request being answered
+# is never cut short); Slack sends each request at once and waits 3 s for the answer.
+IDLE_TIMEOUT_SECONDS = 20
+# How often idle connections are looked for: so a flood of them is gone in < 25 s.
+CLEANUP_INTERVAL_SECONDS = 5
+# Slack's headers are well under 4 KiB.
+MAX_HEADER_BYTES = 64 * 1024
+
+
 class HttpServer:
     """waitress around the WSGI app, with a graceful stop for SIGTERM and tests."""
 
-    def __init__(self, wsgi: SlackWsgi, *, host: str, port: int, threads: int = 16) -> None:
+    def __init__(
+        self,
+        wsgi: SlackWsgi,
+        *,
+        host: str,
+        port: int,
+        threads: int = 16,
+        connection_limit: int = CONNECTION_LIMIT,
+        idle_timeout: int = IDLE_TIMEOUT_SECONDS,
+        cleanup_interval: int = CLEANUP_INTERVAL_SECONDS,
+    ) -> None:
         self.wsgi = wsgi
         self._server: Any = create_server(
             wsgi,
@@ -149,8 +175,14 @@ class HttpServer:
             port=port,
             threads=threads,
             ident="flashticket",
-            # Slack retries after 3 s; a request that takes longer is lost anyway.
-            channel_timeout=30,
+            # A larger body is refused with 413 from its Content-Length (or as its
+            # chunks add up), before it is read; the edge never sees it.
+            max_request_body_size=MAX_BODY_BYTES + 1,  # waitress refuses from this size on
+            max_request_header_size=MAX_HEADER_BYTES,
+            connection_limit=connection_limit,
+            channel_timeout=idle_timeout,
+            cleanup_interval=cleanup_interval,
+            asyncore_use_poll=True,
         )
         self._thread: threading.Thread | None = None
         self._stopped = False
