@@ -110,8 +110,7 @@ def parse(media_type: str, text: str) -> dict[str, Any] | str:
     if any("\x00" in name or "\x00" in value for name, value in fields.items()):
         return "form body holds a NUL character"
     if "payload" in fields:
-        payload = _checked_payload(fields["payload"])
-        return payload if isinstance(payload, dict) else f"payload: {payload}"
+        return _checked_payload(fields["payload"])
     # Bolt builds its context from every field it is given (a text `authorizations`
     # makes it fail): it is given the fields Slack documents and nothing else.
     if "ssl_check" in fields:
