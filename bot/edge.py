@@ -379,7 +379,8 @@ MESSAGE_FIELDS: dict[str, Check] = CONTEXT | _nullable_all(
         "files": _list(FILE),
         "blocks": _list(ANY_OBJECT),
         "attachments": _list(ANY_OBJECT),
-        "edited": _object(_nullable_all({"user": USER_ID, "ts": TS})),
+        # Who edited or wrote it: a person, or a bot's own ID.
+        "edited": _object(_nullable_all({"user": ID, "ts": TS})),
         "parent_user_id": USER_ID,
         "client_msg_id": STR,
     }
@@ -486,7 +487,7 @@ EVENTS: dict[str, Check] = {
     ),
     "reaction_added": _object(
         EVENT_COMMON
-        | _nullable_all({"user": USER_ID, "reaction": STR, "item_user": USER_ID, "item": ITEM})
+        | _nullable_all({"user": USER_ID, "reaction": STR, "item_user": ID, "item": ITEM})
     ),
     # Steps from apps are retired; Bolt fails on one that lacks its workflow_step.
     "workflow_step_execute": _never("is a retired workflow step"),
@@ -525,7 +526,7 @@ ENVELOPE_FIELDS: dict[str, Check] = CONTEXT | {
     "message_ts": _nullable(TS),
     "action_ts": _nullable(TS),
     # Bolt takes any body with a "command" for a slash command; only forms are those.
-    "command": _never("carries a command outside a slash command"),
+    "command": _never("is only for slash commands"),
 }
 _USER_REQUIRED = _object({"user": _object({"id": USER_ID}, required=("id",))}, required=("user",))
 # What each kind needs beyond the envelope's field types (checked first).

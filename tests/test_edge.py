@@ -162,7 +162,7 @@ def test_malformed_signed_bodies_are_400(body: bytes, content_type: str) -> None
         (click(view=None), "view must be an object"),
         (click(event=None), "event must be an object with a type"),
         (click(message="hi"), "message must be an object"),
-        (click(command="/ticket"), "command carries a command outside a slash command"),
+        (click(command="/ticket"), "command is only for slash commands"),
         (click(actions=[{"action_id": 5}]), "actions[0].action_id must be a string"),
         (click(actions=[{"action_id": "a", "selected_option": {}}]), "selected_option.value"),
         (click(actions=[{"action_id": "a", "value": {"t": 1}}]), "actions[0].value"),
