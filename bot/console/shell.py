@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
-from bot import blocks
+from bot import blocks, mrkdwn
 from bot.app import create_app
 from bot.console.loopback import LoopbackServer
 from bot.console.render import Renderer
@@ -214,7 +214,7 @@ class Shell:
             return
         form = {
             "command": command,
-            "text": self._escape_mentions(text),
+            "text": self._as_slack_sends(text),
             "user_id": self.user,
             "user_name": self.workspace.name_of(self.user),
             "channel_id": COMMAND_CHANNEL,
@@ -288,7 +288,7 @@ class Shell:
             "channel": root.channel,
             "channel_type": "im",
             "user": self.user,
-            "text": text,
+            "text": self._as_slack_sends(text),
             "ts": f"{time.time():.6f}",
             "thread_ts": root.ts,
         }
@@ -489,13 +489,14 @@ class Shell:
         for line in lines:
             self.say("  " + line)
 
-    def _escape_mentions(self, text: str) -> str:
-        """Slack sends `@alice` in a command as `<@UALICE|alice>`."""
+    def _as_slack_sends(self, text: str) -> str:
+        """What a person types, encoded as Slack sends it in a message or a slash command
+        (with `should_escape`): `&`, `<` and `>` as entities, `@alice` as `<@UALICE|alice>`."""
 
-        def escaped(match: re.Match[str]) -> str:
+        def mention(match: re.Match[str]) -> str:
             return f"<@{self.workspace.user_id(match.group(1))}|{match.group(1).lower()}>"
 
-        return MENTION.sub(escaped, text)
+        return MENTION.sub(mention, mrkdwn.escape(text))
 
 
 def _pick(answer: str, options: list[dict[str, Any]]) -> int | None:
