@@ -317,3 +317,37 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     assert saved[0] == "open-tickets-by-priority.png"
     assert re.fullmatch(r"tickets-\d{8}-\d{6}\.csv", saved[1])
     assert saved[2:] == ["tickets-by-status-per-month.png"]
+
+
+def test_what_a_person_types_reaches_the_bot_encoded_as_slack_sends_it(
+    console: tuple[Shell, io.StringIO],
+) -> None:
+    """Typed markup is the person's text: Slack sends it as entities, so the ticket keeps
+    it as written and nothing the bot posts makes it live."""
+    shell, _ = console
+    title = "<!channel> VPN & mail <https://evil.example|login>"
+    shell.run(iter(["as @alice", f"/ticket {title}", "", "", "1"]), interactive=False)
+    shell.settle()
+    command = next(c for c in shell.workspace.calls("views.open"))
+    field = command.args["view"]["blocks"][0]["element"]["initial_value"]
+    assert field == title
+    card = next(
+        c for c in shell.workspace.calls("chat.postMessage") if c.args["channel"] == SUPPORT_CHANNEL
+    )
+    # Plain-text objects (the header) are not parsed by Slack; mrkdwn and `text` are.
+    parsed = [card.args["text"], *mrkdwn_texts(card.args["blocks"])]
+    assert len(parsed) > 1
+    assert not any("<!channel>" in text or "<https" in text for text in parsed)
+    assert card.args["text"] == (
+        "Ticket #1: &lt;!channel&gt; VPN &amp; mail &lt;https://evil.example|login&gt; (New)"
+    )
+
+
+def mrkdwn_texts(value: Any) -> list[str]:
+    """Every mrkdwn text object's text anywhere in blocks."""
+    if isinstance(value, list):
+        return [text for item in value for text in mrkdwn_texts(item)]
+    if not isinstance(value, dict):
+        return []
+    own = [value["text"]] if value.get("type") == "mrkdwn" else []
+    return own + [text for item in value.values() for text in mrkdwn_texts(item)]
