@@ -49,7 +49,6 @@ class Checked:
     """A signed, fresh request: its text as signed, and the payload Bolt is to handle."""
 
     text: str
-    media_type: str
     body: dict[str, Any]
 
 
@@ -80,7 +79,7 @@ def verify(
     parsed = parse(media_type, text)
     if isinstance(parsed, str):
         return Rejection(400, parsed)
-    return Checked(text=text, media_type=media_type, body=parsed)
+    return Checked(text=text, body=parsed)
 
 
 class _FixedClock(Clock):
