@@ -295,8 +295,12 @@ ID = _pattern(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", "a Slack ID")
 USER_ID = _pattern(SLACK_USER_ID.pattern.strip("^$"), "a Slack user ID")
 TRIGGER = _pattern(r"[A-Za-z0-9._-]{1,128}", "a trigger ID")
 TS = _pattern(r"[0-9]{1,16}(?:\.[0-9]{1,16})?", "a Slack timestamp")
-# The bot posts to a response_url; anything but a web address is never called.
-URL = _pattern(r"https?://[^\s/?#@]+(?:[/?#]\S*)?", "an http(s) URL")
+# The bot posts to a response_url; anything but a web address is never called. Printable
+# ASCII only: the HTTP client refuses control characters and cannot send non-ASCII.
+URL = _pattern(
+    r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:[/?#][!-~]*)?",
+    "an http(s) URL",
+)
 COMMAND_NAME = _pattern(r"/\S{1,64}", "a slash command")
 
 

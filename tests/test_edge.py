@@ -157,6 +157,9 @@ def test_malformed_signed_bodies_are_400(body: bytes, content_type: str) -> None
         (click(response_url="javascript:alert(1)"), "response_url must be an http(s) URL"),
         (click(response_url=12345), "response_url must be an http(s) URL"),
         (click(response_url="https://hooks.slack.com@evil.example/x"), "response_url"),
+        # The HTTP client refuses control characters and cannot send other than ASCII.
+        (click(response_url="https://hooks.slack.com/x\x08"), "response_url"),
+        (click(response_url="https://hooks.slack.com/\u202eevil"), "response_url"),
         (click(response_urls="x"), "response_urls must be a list"),
         (click(trigger_id=["t"]), "trigger_id must be a trigger ID"),
         (click(view=None), "view must be an object"),
