@@ -99,8 +99,9 @@ def parse(media_type: str, text: str) -> dict[str, Any] | str:
     if media_type != FORM:
         return f"unsupported content type {media_type or 'none'!r}"
     try:
-        form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text))
-    except ValueError:
+        # errors="strict": a percent-escape that is no UTF-8 is refused, not made U+FFFD.
+        form = parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
+    except ValueError:  # UnicodeDecodeError included
         return "malformed form body"
     if any(len(values) > 1 for values in form.values()):
         # Slack sends each field once; which copy would count is not ours to guess.
@@ -296,9 +297,11 @@ USER_ID = _pattern(SLACK_USER_ID.pattern.strip("^$"), "a Slack user ID")
 TRIGGER = _pattern(r"[A-Za-z0-9._-]{1,128}", "a trigger ID")
 TS = _pattern(r"[0-9]{1,16}(?:\.[0-9]{1,16})?", "a Slack timestamp")
 # The bot posts to a response_url; anything but a web address is never called. Printable
-# ASCII only: the HTTP client refuses control characters and cannot send non-ASCII.
+# ASCII only: the HTTP client refuses control characters and cannot send non-ASCII; and
+# of a length servers take (Slack's own are about 100 characters).
 URL = _pattern(
-    r"https?://(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?(?:[/?#][!-~]*)?",
+    r"https?://(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?"
+    r"(?:[/?#][!-~]{0,2000})?",
     "an http(s) URL",
 )
 COMMAND_NAME = _pattern(r"/\S{1,64}", "a slash command")

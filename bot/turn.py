@@ -139,7 +139,9 @@ class Turn:
 
     def _may_post_to(self, url: Any) -> bool:
         """Slack's own hooks over HTTPS, or the host the Web API client talks to."""
-        if not isinstance(url, str) or not (url.isascii() and url.isprintable()) or " " in url:
+        if not isinstance(url, str) or len(url) > 2048:
+            return False
+        if not (url.isascii() and url.isprintable()) or " " in url:
             return False
         try:
             parts, api = urlsplit(url), urlsplit(self.client.base_url)

@@ -160,6 +160,7 @@ def test_malformed_signed_bodies_are_400(body: bytes, content_type: str) -> None
         # The HTTP client refuses control characters and cannot send other than ASCII.
         (click(response_url="https://hooks.slack.com/x\x08"), "response_url"),
         (click(response_url="https://hooks.slack.com/\u202eevil"), "response_url"),
+        (click(response_url="https://hooks.slack.com/" + "x" * 3000), "response_url"),
         (click(response_urls="x"), "response_urls must be a list"),
         (click(trigger_id=["t"]), "trigger_id must be a trigger ID"),
         (click(view=None), "view must be an object"),
@@ -262,6 +263,14 @@ def test_a_pair_of_surrogates_is_one_character_and_passes() -> None:
     result = check(event(dm_thread_reply(USER, "D1", "1.0", "smile \U0001f600")), JSON)
     assert isinstance(result, Checked)
     assert result.body["event"]["text"] == "smile \U0001f600"
+
+
+def test_a_percent_escape_that_is_no_utf8_is_400() -> None:
+    # A lone surrogate written as bytes (CESU-8), and a byte that starts nothing.
+    assert rejected(b"payload=%7B%22type%22%3A%22x%22%2C%22t%22%3A%22%ED%A0%80%22%7D") == (
+        "malformed form body"
+    )
+    assert rejected(command_body("/ticket", "", USER) + b"&text2=%FF") == "malformed form body"
 
 
 def test_nul_in_a_slash_command_is_400() -> None:
