@@ -65,7 +65,8 @@ FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 DEEP_LEVELS = 5_000
 
-Path_ = tuple[str | int, ...]
+# Where a value sits in a payload: keys and list indexes.
+FieldPath = tuple[str | int, ...]
 
 # -- the running bot, its records, and a server that must never be called -----------
 
@@ -207,9 +208,9 @@ class Seed:
     encoding: str
     # Fields the bot acts on: removing one, or giving it another type, makes the
     # request invalid, so it must change nothing.
-    essential: list[Path_] = field(default_factory=list)
+    essential: list[FieldPath] = field(default_factory=list)
     # Fields worth mutating more often than the rest (what Bolt and the bot read).
-    focus: list[Path_] = field(default_factory=list)
+    focus: list[FieldPath] = field(default_factory=list)
     # False: the seed is already the odd request (a command's words), sent as it is.
     mutate: bool = True
 
@@ -267,7 +268,7 @@ def slash_words(command: str, subcommands: list[str]) -> Callable[[World, st.Dat
     return build
 
 
-ACTION_FOCUS: list[Path_] = [
+ACTION_FOCUS: list[FieldPath] = [
     ("actions",),
     ("actions", 0),
     ("actions", 0, "action_id"),
@@ -323,7 +324,7 @@ def card_click(action_id: str, choice: str | None = None) -> Callable[[World, st
         ts = world.bot.card_ts(world.ticket_id)
         if choice is None:
             payload = block_action(SUPPORTER, action_id, value=value, message_ts=ts, **fresh(world))
-            value_path: Path_ = ("actions", 0, "value")
+            value_path: FieldPath = ("actions", 0, "value")
         else:
             payload = block_action(
                 SUPPORTER, action_id, selected=value, message_ts=ts, **fresh(world)
@@ -352,7 +353,7 @@ def reporter_click(action_id: str) -> Callable[[World, st.DataObject], Seed]:
             **kind,
             **fresh(world),
         )
-        path: Path_ = ("actions", 0, "selected_option" if "selected" in kind else "value")
+        path: FieldPath = ("actions", 0, "selected_option" if "selected" in kind else "value")
         essential = [("type",), ("user", "id"), ("actions", 0, "action_id"), path]
         return Seed(payload, "interaction", essential=essential, focus=ACTION_FOCUS)
 
@@ -417,7 +418,7 @@ def new_ticket_values(title: str) -> dict[str, Any]:
     }
 
 
-VIEW_FOCUS: list[Path_] = [
+VIEW_FOCUS: list[FieldPath] = [
     ("view",),
     ("view", "callback_id"),
     ("view", "id"),
@@ -439,8 +440,8 @@ def submission(
             user, view = ALICE, blocks.new_ticket_modal("en")
             title = data.draw(st.sampled_from(["Keyboard", "VPN drops every hour"]))
             values = {b: s["value"] for b, s in new_ticket_values(title).items()}
-            text_path: Path_ = ("view", "state", "values", "title", "value", "value")
-            extra: list[Path_] = []
+            text_path: FieldPath = ("view", "state", "values", "title", "value", "value")
+            extra: list[FieldPath] = []
         else:
             entry = (
                 EntryKind.SUPPORT_REPLY
@@ -504,7 +505,7 @@ def shortcut(kind: str) -> Callable[[World, st.DataObject], Seed]:
                 },
                 response_url=world.bot.slack.issue_response_url(),
             )
-        focus: list[Path_] = [
+        focus: list[FieldPath] = [
             ("callback_id",),
             ("user",),
             ("user", "id"),
@@ -535,7 +536,7 @@ def rich_text(text: str) -> dict[str, Any]:
     }
 
 
-EVENT_FOCUS: list[Path_] = [
+EVENT_FOCUS: list[FieldPath] = [
     ("event",),
     ("event", "type"),
     ("event", "user"),
@@ -558,13 +559,13 @@ EVENT_FOCUS: list[Path_] = [
 
 
 def event(
-    make: Callable[[World], dict[str, Any]], essential: list[Path_] | None = None
+    make: Callable[[World], dict[str, Any]], essential: list[FieldPath] | None = None
 ) -> Callable[[World, st.DataObject], Seed]:
     def build(world: World, _data: st.DataObject) -> Seed:
         envelope = event_envelope(make(world))
         envelope["is_ext_shared_channel"] = False
         envelope["event_context"] = "4-eyJldCI6Im1lc3NhZ2UifQ"
-        base: list[Path_] = [("type",), ("event",), ("event", "type")]
+        base: list[FieldPath] = [("type",), ("event",), ("event", "type")]
         return Seed(envelope, "event", essential=base + (essential or []), focus=EVENT_FOCUS)
 
     return build
@@ -717,7 +718,7 @@ def url_verification(_world: World, _data: st.DataObject) -> Seed:
     return Seed(challenge, "event", focus=[("challenge",), ("type",)])
 
 
-DM_ESSENTIAL: list[Path_] = [("event", "user"), ("event", "channel"), ("event", "channel_type")]
+DM_ESSENTIAL: list[FieldPath] = [("event", "user"), ("event", "channel"), ("event", "channel_type")]
 
 KINDS: dict[str, Callable[[World, st.DataObject], Seed]] = {
     "card ticket.take": card_click(blocks.TAKE),
@@ -840,12 +841,12 @@ def odd_values(world: World) -> st.SearchStrategy[Any]:
 @dataclass
 class Mutation:
     op: str  # "replace", "append" (to a text), "remove", "add" or (forms only) "repeat"
-    path: Path_
+    path: FieldPath
     value: Any = None
 
 
-def all_paths(tree: Any, prefix: Path_ = ()) -> list[Path_]:
-    found: list[Path_] = []
+def all_paths(tree: Any, prefix: FieldPath = ()) -> list[FieldPath]:
+    found: list[FieldPath] = []
     children: list[tuple[str | int, Any]] = []
     if isinstance(tree, dict):
         children = list(tree.items())
@@ -858,7 +859,7 @@ def all_paths(tree: Any, prefix: Path_ = ()) -> list[Path_]:
     return found
 
 
-def lookup(tree: Any, path: Path_) -> Any:
+def lookup(tree: Any, path: FieldPath) -> Any:
     for key in path:
         if not isinstance(tree, (dict, list)):
             raise KeyError(key)
@@ -866,7 +867,7 @@ def lookup(tree: Any, path: Path_) -> Any:
     return tree
 
 
-def exists(tree: Any, path: Path_) -> bool:
+def exists(tree: Any, path: FieldPath) -> bool:
     try:
         lookup(tree, path)
     except (KeyError, IndexError, TypeError):
