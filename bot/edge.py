@@ -121,6 +121,28 @@ def parse(media_type: str, text: str) -> dict[str, Any] | str:
     return {name: fields[name] for name in SLASH_COMMAND_FIELDS if name in fields}
 
 
+def socket_mode_payload(kind: str, payload: Any) -> dict[str, Any] | str:
+    """A Socket Mode request's payload as Bolt is to see it, or what is wrong with it.
+
+    Slack's WebSocket carries the same payloads as HTTP (a slash command as the form's
+    fields in an object), already parsed: the same checks apply, after the parse."""
+    if not isinstance(payload, dict):
+        return "payload must be an object"
+    problem = _nesting_problem(payload, strings=True)
+    if problem is not None:
+        return problem
+    if kind == "slash_commands":
+        if not all(isinstance(value, str) for value in payload.values()):
+            return "slash command fields must be text"
+        problem = _problem_of(payload, SLASH_COMMAND)
+        if problem is not None:
+            return problem
+        return {name: payload[name] for name in SLASH_COMMAND_FIELDS if name in payload}
+    if kind not in ("events_api", "interactive"):
+        return f"unknown Socket Mode request type {kind[:40]!r}"
+    return _problem_of(payload, PAYLOAD) or payload
+
+
 def _checked_payload(text: str) -> dict[str, Any] | str:
     data = _json_object(text)
     if isinstance(data, str):

@@ -6,17 +6,23 @@ import logging
 import re
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot import blocks
 from bot.app import create_app
+from bot.edge import socket_mode_payload
 from bot.server import HttpServer, SlackWsgi
 from bot.transport import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
@@ -176,9 +182,30 @@ def serve(settings: Settings) -> None:
     log.info("stopped")
 
 
+class CheckedSocketModeHandler(SocketModeHandler):
+    """Socket Mode with the HTTP edge's checks: a payload of a shape the bot cannot
+    handle is acknowledged and dropped with a log line, never handed to Bolt."""
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        checked = socket_mode_payload(str(req.type), req.payload)
+        if isinstance(checked, str):
+            log.info("refused a Socket Mode %s request: %s", str(req.type)[:40], checked)
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        req.payload = checked
+        start = time.time()
+        response = run_bolt_app(self.app, req)
+        if response.status == 200:
+            send_response(client, req, response, start)
+        else:
+            # Bolt's adapter leaves a request no listener wants unanswered, and Slack
+            # would send it again and again: acknowledge it, as the HTTP edge answers it.
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+
+
 def open_socket_mode(app: App, app_token: str) -> SocketModeHandler:
     """Connect out to Slack, or say in one line why not."""
-    handler = SocketModeHandler(app, app_token)
+    handler = CheckedSocketModeHandler(app, app_token)
     try:
         handler.connect()  # type: ignore[no-untyped-call]
     except SlackApiError as error:

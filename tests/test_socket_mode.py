@@ -375,3 +375,58 @@ def test_the_fake_speaks_rfc6455(fake_socket: FakeSocketMode) -> None:
     finally:
         client.close()
     assert fake_socket.errors == ["connection 2: an unmasked client frame"]
+
+
+BAD_ENVELOPES: list[tuple[str, Any]] = [
+    ("slash_commands", {"command": "/ticket", "user_id": ["U1"], "text": "help"}),
+    ("slash_commands", {"command": "/ticket", "text": "help"}),
+    ("interactive", {"type": "block_actions", "user": {"id": ALICE}, "actions": []}),
+    ("interactive", {"type": "view_submission", "user": {"id": ALICE}, "view": "V1"}),
+    ("interactive", {"type": "block_actions", "actions": [{"action_id": "ticket.take"}]}),
+    ("events_api", {"type": "event_callback", "event": {"type": "message", "user": 7}}),
+    ("events_api", {"type": "event_callback", "event": {"type": "message", "text": "\udc00"}}),
+    # No listener wants it: acknowledged all the same, so Slack does not resend it.
+    ("events_api", {"type": "event_callback", "event": {"type": "x", "a": [[[[[[]]]]]] * 3}}),
+    ("no_such_type", {"type": "event_callback"}),
+]
+
+
+def nested(depth: int) -> Any:
+    value: Any = "deep"
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize(("kind", "payload"), BAD_ENVELOPES)
+def test_odd_socket_mode_payloads_are_acked_and_dropped(
+    socket_bot: Running,
+    slack: FakeSlack,
+    fake_socket: FakeSocketMode,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+    payload: Any,
+) -> None:
+    """The HTTP edge's checks hold over Socket Mode too: an odd shape is acknowledged
+    (so Slack does not resend it), changes nothing, and the bot goes on answering."""
+    before = len(slack.calls())
+    envelope_id = fake_socket.send_envelope(kind, payload)
+    assert fake_socket.wait_ack(envelope_id, timeout=ACK_LIMIT).get("payload") in (None, {})
+    deep_id = fake_socket.send_envelope(
+        "events_api", {"type": "event_callback", "event": {"type": "message", **nested(100)}}
+    )
+    fake_socket.wait_ack(deep_id, timeout=ACK_LIMIT)
+    # Nothing was done (Bolt may look up its own token on the first request it takes).
+    assert {c.method for c in slack.calls()[before:]} <= {"auth.test"}
+    help_id = fake_socket.send_envelope(
+        "slash_commands",
+        command_payload(
+            ALICE,
+            "help",
+            trigger_id=slack.issue_trigger_id(),
+            response_url=slack.issue_response_url(),
+        ),
+        accepts_response_payload=True,
+    )
+    assert "/ticket list" in fake_socket.wait_ack(help_id, timeout=ACK_LIMIT)["payload"]["text"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
