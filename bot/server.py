@@ -72,6 +72,10 @@ class SlackWsgi:
             log.info("rejected request: %s %s", checked.status, checked.reason)
             return _plain(checked.status, checked.reason)
         response = self.app.dispatch(_bolt_request(checked, headers, self.app.logger))
+        if response.status == 404 and checked.body.get("type") == "event_callback":
+            # An event no listener wants: Slack resends events until it gets a 2xx, and
+            # turns off the subscription of an app that keeps failing them.
+            return 200, [("Content-Type", "text/plain; charset=utf-8")], b""
         out_headers = [
             (name, value)
             for name, values in response.headers.items()

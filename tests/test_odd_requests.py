@@ -179,3 +179,21 @@ def test_an_event_nested_5000_deep_is_400(sqlite_bot: Bot) -> None:
     response = sqlite_bot.http.post(text.encode(), content_type="application/json")
     assert (response.status, response.body) == (400, b"JSON nested too deeply")
     assert sqlite_bot.http.request("GET", "/healthz").status == 200
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "member_joined_channel", "user": ALICE, "channel": "C0SUPPORT1"},
+        {"type": "channel_created", "channel": {"id": "C0NEW0001", "name": "new"}},
+        {"type": "reaction_added", "user": ALICE, "reaction": "eyes"},
+    ],
+)
+def test_an_event_no_listener_wants_is_acknowledged(sqlite_bot: Bot, event: dict[str, Any]) -> None:
+    """Slack resends an event until it gets a 2xx (and turns off an app that keeps
+    failing them): one the bot does not handle is answered 200 and does nothing."""
+    before = len(sqlite_bot.slack.calls())
+    response = sqlite_bot.http.event(event_envelope(event))
+    assert (response.status, response.body) == (200, b"")
+    # Nothing done (Bolt may look up its own token on the first request it takes).
+    assert {c.method for c in sqlite_bot.slack.calls()[before:]} <= {"auth.test"}
