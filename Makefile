@@ -40,8 +40,10 @@ bench: $(STAMP)
 lock:
 	$(PYTHON) -m pip install --quiet pip-tools
 	$(PYTHON) -m piptools compile -q --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links \
 		-o requirements/main.lock pyproject.toml
 	$(PYTHON) -m piptools compile -q --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links \
 		--extra dev -o requirements/dev.lock pyproject.toml
 
 clean:
