@@ -26,13 +26,11 @@ import copy
 import json
 import logging
 import os
-import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -49,6 +47,7 @@ from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE, BOB
 from tests.databases import PostgresServer, SqliteTemplate, require_postgres
 from tests.fakes.slack_api import FakeSlack
+from tests.fakes.trap import Trap
 from tests.slack_requests import (
     TEAM,
     Response,
@@ -69,32 +68,6 @@ DEEP_LEVELS = 5_000
 FieldPath = tuple[str | int, ...]
 
 # -- the running bot, its records, and a server that must never be called -----------
-
-
-class Trap:
-    """An HTTP server on loopback that records every request it gets."""
-
-    def __init__(self) -> None:
-        hits: list[str] = []
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                hits.append(self.path)
-                self.send_response(200)
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.hits = hits
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        self.url = f"http://127.0.0.1:{self._server.server_port}/trap"
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 @dataclass

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -16,6 +14,7 @@ import pytest
 from bot import blocks
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE
+from tests.fakes.trap import Trap
 from tests.slack_requests import block_action, dm_thread_reply, event_envelope, view_submission
 
 
@@ -24,25 +23,11 @@ def errors_in(caplog: pytest.LogCaptureFixture) -> list[str]:
 
 
 @pytest.fixture
-def elsewhere() -> Iterator[list[str]]:
-    """A web server on loopback that is not Slack: the paths it was asked for."""
-    hits: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            hits.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    hits.append(f"http://127.0.0.1:{server.server_port}/hook")
-    yield hits
-    server.shutdown()
-    server.server_close()
+def elsewhere() -> Iterator[Trap]:
+    """A web server on loopback that is not Slack."""
+    trap = Trap()
+    yield trap
+    trap.stop()
 
 
 def garbage_click(response_url: Any) -> dict[str, Any]:
@@ -51,15 +36,14 @@ def garbage_click(response_url: Any) -> dict[str, Any]:
 
 
 def test_a_response_url_outside_slack_is_never_called(
-    sqlite_bot: Bot, elsewhere: list[str], caplog: pytest.LogCaptureFixture
+    sqlite_bot: Bot, elsewhere: Trap, caplog: pytest.LogCaptureFixture
 ) -> None:
-    url = elsewhere[0]
-    assert sqlite_bot.http.interact(garbage_click(url)).status == 200
+    assert sqlite_bot.http.interact(garbage_click(elsewhere.url)).status == 200
     # The answer went out as an ephemeral message in the channel instead.
     told = sqlite_bot.slack.wait_for("chat.postEphemeral")[-1]
     assert "old message" in told.args["text"]
     assert told.args["user"] == ADMIN
-    assert elsewhere == [url]  # no request arrived
+    assert elsewhere.hits == []  # no request arrived
     assert errors_in(caplog) == []
 
 

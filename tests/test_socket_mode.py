@@ -84,6 +84,20 @@ def command_payload(
     return dict(parse_qsl(form.decode(), keep_blank_values=True))
 
 
+def send_help(fake_socket: FakeSocketMode, slack: FakeSlack) -> str:
+    """`/ticket help` over the socket, as Slack carries it; the envelope's id."""
+    return fake_socket.send_envelope(
+        "slash_commands",
+        command_payload(
+            ALICE,
+            "help",
+            trigger_id=slack.issue_trigger_id(),
+            response_url=slack.issue_response_url(),
+        ),
+        accepts_response_payload=True,
+    )
+
+
 def acked(fake_socket: FakeSocketMode, envelope_id: str, times: dict[str, float], name: str) -> Any:
     """The ack's payload (None if it has none), after checking it came within Slack's limit."""
     ack = fake_socket.wait_ack(envelope_id, timeout=ACK_LIMIT)
@@ -106,16 +120,7 @@ def test_socket_mode_ticket_story(
     assert fake_socket.ping() < ACK_LIMIT  # the client answers a server's ping
 
     # (a) `/ticket help`: the help text comes back in the ack itself.
-    help_id = fake_socket.send_envelope(
-        "slash_commands",
-        command_payload(
-            ALICE,
-            "help",
-            trigger_id=slack.issue_trigger_id(),
-            response_url=slack.issue_response_url(),
-        ),
-        accepts_response_payload=True,
-    )
+    help_id = send_help(fake_socket, slack)
     payload = acked(fake_socket, help_id, times, "help command")
     assert payload["response_type"] == "ephemeral"
     assert "/ticket list" in payload["text"]
@@ -418,15 +423,6 @@ def test_odd_socket_mode_payloads_are_acked_and_dropped(
     fake_socket.wait_ack(deep_id, timeout=ACK_LIMIT)
     # Nothing was done (Bolt may look up its own token on the first request it takes).
     assert {c.method for c in slack.calls()[before:]} <= {"auth.test"}
-    help_id = fake_socket.send_envelope(
-        "slash_commands",
-        command_payload(
-            ALICE,
-            "help",
-            trigger_id=slack.issue_trigger_id(),
-            response_url=slack.issue_response_url(),
-        ),
-        accepts_response_payload=True,
-    )
+    help_id = send_help(fake_socket, slack)
     assert "/ticket list" in fake_socket.wait_ack(help_id, timeout=ACK_LIMIT)["payload"]["text"]
     assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
