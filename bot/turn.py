@@ -103,7 +103,9 @@ class Turn:
             self.ack(text=text, blocks=blocks, response_type="ephemeral")
             return
         if self.kind is Kind.VIEW and not self._acked:
-            self.ack(response_action="errors", errors={self.error_block or "text": text[:150]})
+            # `text` is mrkdwn; a modal's field error is plain text.
+            plain = mrkdwn.decode_incoming(text)[:150]
+            self.ack(response_action="errors", errors={self.error_block or "text": plain})
             return
         self.ack()
         if self._respond_ephemerally(text, blocks):

@@ -391,20 +391,20 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.help": {
         Language.EN: (
             "*FlashTicket help*\n"
-            "`/ticket` open a new ticket (`/ticket <title>` fills in the title)\n"
+            "`/ticket` open a new ticket (`/ticket &lt;title&gt;` fills in the title)\n"
             "`/ticket list` your open tickets (support: the open queue)\n"
-            "`/ticket show <id>` one ticket with its conversation and history\n"
-            "`/ticket search <words>` find tickets (`word*` for words that begin so)\n"
+            "`/ticket show &lt;id&gt;` one ticket with its conversation and history\n"
+            "`/ticket search &lt;words&gt;` find tickets (`word*` for words that begin so)\n"
             "`/ticket stats [days]` statistics (support)\n"
             "`/ticket help` this help\n"
             "Reply in the thread of your ticket's DM to add information."
         ),
         Language.DE: (
             "*FlashTicket-Hilfe*\n"
-            "`/ticket` neues Ticket eröffnen (`/ticket <Titel>` füllt den Titel aus)\n"
+            "`/ticket` neues Ticket eröffnen (`/ticket &lt;Titel&gt;` füllt den Titel aus)\n"
             "`/ticket list` Ihre offenen Tickets (Support: alle offenen)\n"
-            "`/ticket show <Nr>` ein Ticket mit Verlauf und Änderungen\n"
-            "`/ticket search <Wörter>` Tickets suchen (`wort*` für Wortanfänge)\n"
+            "`/ticket show &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
+            "`/ticket search &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
             "`/ticket stats [Tage]` Statistik (Support)\n"
             "`/ticket help` diese Hilfe\n"
             "Antworten Sie im Thread der DM zu Ihrem Ticket, um etwas zu ergänzen."
@@ -417,7 +417,7 @@ CATALOG: dict[str, dict[Language, str]] = {
             "`/ticket-admin revoke @person`\n"
             "`/ticket-admin roles` who is support or admin\n"
             "`/ticket-admin outbox [retry]` undelivered messages, and retrying them\n"
-            "`/ticket-admin delete <id>` delete a ticket\n"
+            "`/ticket-admin delete &lt;id&gt;` delete a ticket\n"
             "`/ticket-admin export [from] [to]` every ticket as CSV (dates YYYY-MM-DD)"
         ),
         Language.DE: (
@@ -426,7 +426,7 @@ CATALOG: dict[str, dict[Language, str]] = {
             "`/ticket-admin revoke @Person`\n"
             "`/ticket-admin roles` wer Support oder Administrator ist\n"
             "`/ticket-admin outbox [retry]` nicht zugestellte Nachrichten, und neu versuchen\n"
-            "`/ticket-admin delete <Nr>` ein Ticket löschen\n"
+            "`/ticket-admin delete &lt;Nr&gt;` ein Ticket löschen\n"
             "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)"
         ),
     },
@@ -558,8 +558,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "({count} Dateien angehängt: {names})",
     },
     "bot.stale_payload": {
-        Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show <id>`.",
-        Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show <Nr>`.",
+        Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show &lt;id&gt;`.",
+        Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show &lt;Nr&gt;`.",
     },
 }
 

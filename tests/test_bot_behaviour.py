@@ -265,7 +265,7 @@ def test_list_show_help_and_unknown_subcommands(bot: Bot) -> None:
     unknown = text_of(bot.command(ALICE, "lsit"))
     assert "Did you mean `list`?" in unknown
     assert "/ticket show" in unknown
-    assert "Usage: `/ticket show <id>`" in text_of(bot.command(ALICE, "show abc"))
+    assert "Usage: `/ticket show &lt;id&gt;`" in text_of(bot.command(ALICE, "show abc"))
     # Someone else's ticket reads exactly like a missing one.
     hidden = text_of(bot.command(BOB, f"show {ticket_id}"))
     assert hidden == text_of(bot.command(BOB, "show 999")).replace("999", str(ticket_id))

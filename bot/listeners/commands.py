@@ -54,7 +54,7 @@ def _unknown(turn: Turn, word: str, known: Iterable[str], help_key: str) -> None
 
 
 def _usage(turn: Turn, usage: str) -> None:
-    turn.say(turn.t("bot.usage", usage=usage))
+    turn.say(turn.t("bot.usage", usage=escape(usage)))
 
 
 def _ticket_id(word: str) -> int | None:
@@ -240,12 +240,41 @@ def outbox(turn: Turn, words: list[str]) -> None:
             ticket=f"#{m.ticket_id}" if m.ticket_id else "–",
             status=m.status,
             attempts=m.attempts,
-            error=escape(m.last_error or ""),
+            error=_escaped_within(m.last_error or "", OUTBOX_ERROR_SHOWN),
         )
         for m in messages
     ]
     title = turn.t("bot.outbox.title", count=len(messages))
-    turn.say(title, blocks.text_blocks(f"*{title}*\n" + "\n".join(lines)))
+    turn.say(title, blocks.text_blocks(_whole_lines(f"*{title}*", lines, blocks.SECTION_MAX)))
+
+
+# An outbox line's error, in characters once escaped: short, so all 20 lines fit.
+OUTBOX_ERROR_SHOWN = 60
+
+
+def _escaped_within(text: str, limit: int) -> str:
+    """`text` escaped, cut so that it is at most `limit` long and no entity is cut."""
+    if len(escape(text)) <= limit:
+        return escape(text)
+    shown, used = [], 1  # the "…"
+    for char in text:
+        part = escape(char)
+        if used + len(part) > limit:
+            break
+        shown.append(part)
+        used += len(part)
+    return "".join(shown) + "…"
+
+
+def _whole_lines(head: str, lines: list[str], limit: int) -> str:
+    """`head` and as many whole `lines` as fit in `limit`, "…" if some were left out."""
+    text = head
+    for n, line in enumerate(lines):
+        room = limit - (0 if n == len(lines) - 1 else 2)  # keep room for "\n…"
+        if len(text) + 1 + len(line) > room:
+            return text + "\n…"
+        text += "\n" + line
+    return text
 
 
 def delete(turn: Turn, words: list[str]) -> None:
