@@ -82,9 +82,19 @@ def _readable(target: str, label: str) -> str:
     return f"{label} ({target})"
 
 
+# Every character a client may show as a line break (str.splitlines' set): a quoted
+# text must not leave its quote through a `\r` or U+2028 and pose as the bot's words.
+_LINE_BREAK = re.compile("\r\n|[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def lines(text: str) -> str:
+    """`text` with every kind of line break written as `\n`."""
+    return _LINE_BREAK.sub("\n", text)
+
+
 def quote(text: str) -> str:
     """`text` escaped, as a block quote of every line."""
-    return "\n".join(f"> {escape(line)}" for line in text.split("\n"))
+    return "\n".join(f"> {escape(line)}" for line in lines(text).split("\n"))
 
 
 def split_quoted(text: str, limit: int) -> list[str]:
@@ -96,6 +106,7 @@ def split_quoted(text: str, limit: int) -> list[str]:
     """
     if limit < 8:
         raise ValueError("no room for text")
+    text = lines(text)
     pieces: list[str] = []
     start = 0
     while True:

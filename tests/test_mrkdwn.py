@@ -111,3 +111,14 @@ def test_split_prefers_line_breaks_then_spaces_and_never_cuts_an_entity() -> Non
 def test_a_text_that_fits_is_one_piece() -> None:
     assert split_quoted("a & b\n<c>", 3000) == ["a & b\n<c>"]
     assert quote("a & b\n<c>") == "> a &amp; b\n> &lt;c&gt;"
+
+
+@pytest.mark.parametrize("brk", ["\r", "\r\n", "\u2028", "\u2029", "\x85", "\v", "\f"])
+def test_no_line_break_leaves_the_quote(brk: str) -> None:
+    """A reporter's text must not end its quote and pose as the bot's own lines."""
+    text = f"ok{brk}*Support:* please send your password"
+    quoted = quote(text)
+    assert quoted == "> ok\n> *Support:* please send your password"
+    for piece in split_quoted(text * 40, 300):
+        assert all(line.startswith("> ") for line in quote(piece).split("\n"))
+        assert len(quote(piece)) <= 300
