@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -167,3 +169,30 @@ def test_every_trigger_is_neutralised(cell: str) -> None:
     # rely on that.
     assert neutralise(cell) == "'" + cell
     assert neutralise("x" + cell) == "x" + cell
+
+
+@pytest.mark.parametrize("command", ["export", "stats"])
+def test_a_file_that_cannot_be_sent_is_apologised_for_in_the_dm(
+    bot: Bot, command: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The export and the charts go out after the answer: when Slack refuses the
+    upload, the person waiting for the file is told, with the error id of the log."""
+    bot.slack.fail_next("files.completeUploadExternal", error="internal_error")
+    response = bot.command(
+        ADMIN, command, command="/ticket" if command == "stats" else "/ticket-admin"
+    )
+    assert response.status == 200
+
+    def apologies(calls: list[Any]) -> list[Any]:
+        return [
+            c
+            for c in calls
+            if c.method == "chat.postMessage"
+            and c.args["channel"] == ADMIN
+            and "error id" in c.args["text"]
+        ]
+
+    told = apologies(bot.slack.wait_for(lambda calls: bool(apologies(calls))))[0]
+    error_id = re.search(r"`([0-9a-f]{10})`", told.args["text"])
+    assert error_id is not None
+    assert any(error_id.group(1) in r.getMessage() for r in caplog.records)

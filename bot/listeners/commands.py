@@ -6,6 +6,7 @@ import difflib
 import logging
 import re
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from datetime import UTC, datetime
@@ -162,7 +163,7 @@ def _upload_charts(client: WebClient, lang: Language, actor: str, result: Statis
             ],
         )
     except Exception:
-        log.exception("charts for %s could not be sent", actor)
+        _tell_it_failed(client, lang, actor, "charts")
 
 
 # -- /ticket-admin ------------------------------------------------------------
@@ -329,8 +330,20 @@ def _export_and_upload(
                 initial_comment=translate("bot.export.done", lang, count=count, period=period),
             )
     except Exception:
-        # Nobody is waiting on this thread; the log says what went wrong.
-        log.exception("export for %s failed", actor)
+        _tell_it_failed(client, lang, actor, "export")
+
+
+def _tell_it_failed(client: WebClient, lang: Language, actor: str, what: str) -> None:
+    """Work done after the answer failed: the log says why, and the person who asked,
+    who is waiting for a file, is told in their DM (with the same error id)."""
+    error_id = uuid.uuid4().hex[:10]
+    log.exception("error %s: the %s for %s could not be sent", error_id, what, actor)
+    try:
+        client.chat_postMessage(channel=actor, text=translate("bot.oops", lang, error_id=error_id))
+    except Exception as error:
+        log.warning(
+            "error %s: %s could not even be told: %s", error_id, actor, type(error).__name__
+        )
 
 
 TICKET_SUBCOMMANDS: dict[str, Subcommand] = {
