@@ -4,9 +4,12 @@ fake Slack Web API, driven by signed requests over loopback."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+import pytest
 
 from flashticket_core.config import Settings
 from tests.fakes.slack_api import Call, FakeSlack
@@ -231,3 +234,8 @@ class Bot:
 
 def body_json(response: Response) -> Any:
     return json.loads(response.body) if response.body else None
+
+
+def errors_in(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What was logged as an error or with a traceback."""
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

@@ -5,7 +5,6 @@ and hostile words in commands, titles and replies stay text in both languages.""
 from __future__ import annotations
 
 import json
-import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from bot.blocks import SUPPORT_REPLY
 from bot.listeners.commands import OUTBOX_ERROR_SHOWN
 from flashticket_core.i18n import CATALOG
-from tests.bot_harness import Bot, bot_settings
+from tests.bot_harness import Bot, bot_settings, errors_in
 from tests.conftest import ADMIN, ALICE
 from tests.databases import SqliteTemplate
 from tests.fakes.slack_api import FakeSlack
@@ -24,6 +23,8 @@ from tests.slack_requests import view_submission
 from tests.test_text_as_written import (
     SUPPORTER,
     assert_nothing_live_or_escaped_twice,
+    command,
+    grant_support,
     open_home,
     submit_entry,
 )
@@ -32,30 +33,9 @@ from tests.test_text_as_written import (
 CUT_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
 
 
-def errors_in(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
-
-
 def everything_sent(bot: Bot, *answers: Any) -> list[Any]:
     bot.running.worker.drain()
     return [c.args for c in bot.slack.calls()] + list(answers)
-
-
-def slash(bot: Bot, user: str, text: str, command: str = "/ticket") -> Any:
-    """A slash command as Slack sends it: `&`, `<`, `>` typed arrive as entities."""
-    response = bot.http.command(
-        command,
-        text,
-        user,
-        trigger_id=bot.slack.issue_trigger_id(),
-        response_url=bot.slack.issue_response_url(),
-    )
-    assert response.status == 200, response.body
-    return response.json() if response.body else None
-
-
-def grant(bot: Bot) -> None:
-    slash(bot, ADMIN, f"grant <@{SUPPORTER}> support", command="/ticket-admin")
 
 
 @pytest.fixture
@@ -72,10 +52,10 @@ def test_the_bots_own_words_in_angle_brackets_are_escaped(sqlite_bot: Bot) -> No
     """`/ticket show <id>` in a usage or help text would be Slack markup, not text."""
     bot = sqlite_bot
     answers = [
-        slash(bot, ALICE, "show abc"),
-        slash(bot, ALICE, "help"),
-        slash(bot, ADMIN, "help", command="/ticket-admin"),
-        slash(bot, ADMIN, "delete x", command="/ticket-admin"),
+        command(bot, ALICE, "show abc"),
+        command(bot, ALICE, "help"),
+        command(bot, ADMIN, "help", command="/ticket-admin"),
+        command(bot, ADMIN, "delete x", command="/ticket-admin"),
     ]
     assert answers[0]["text"] == "Usage: `/ticket show &lt;id&gt;`"
     assert_nothing_live_or_escaped_twice(answers)
@@ -92,18 +72,18 @@ def test_hostile_words_in_commands_are_quoted_back_as_text(
 ) -> None:
     bot = sqlite_bot
     answers = [
-        slash(bot, ALICE, "show &lt;!channel&gt;"),
-        slash(bot, ALICE, "show <!channel>"),
-        slash(bot, ALICE, "sho &lt;x&gt;"),
-        slash(bot, ADMIN, "grant &lt;!channel&gt; support", command="/ticket-admin"),
-        slash(bot, ADMIN, "grant <!channel> support", command="/ticket-admin"),
-        slash(bot, ADMIN, "grant <@U0EVIL0001|x> <!here>", command="/ticket-admin"),
-        slash(bot, ADMIN, "grant @<!here> support", command="/ticket-admin"),
-        slash(bot, ADMIN, "grant U0EVIL0001 &lt;!here&gt;", command="/ticket-admin"),
-        slash(bot, ADMIN, "export &lt;!here&gt;", command="/ticket-admin"),
-        slash(bot, ADMIN, "xyz <https://evil.example|x>", command="/ticket-admin"),
-        slash(bot, ALICE, "stats &lt;!here&gt;"),
-        slash(bot, ALICE, "search &lt;!here&gt; &amp; <!subteam^S0EVIL01|@oncall>"),
+        command(bot, ALICE, "show &lt;!channel&gt;"),
+        command(bot, ALICE, "show <!channel>"),
+        command(bot, ALICE, "sho &lt;x&gt;"),
+        command(bot, ADMIN, "grant &lt;!channel&gt; support", command="/ticket-admin"),
+        command(bot, ADMIN, "grant <!channel> support", command="/ticket-admin"),
+        command(bot, ADMIN, "grant <@U0EVIL0001|x> <!here>", command="/ticket-admin"),
+        command(bot, ADMIN, "grant @<!here> support", command="/ticket-admin"),
+        command(bot, ADMIN, "grant U0EVIL0001 &lt;!here&gt;", command="/ticket-admin"),
+        command(bot, ADMIN, "export &lt;!here&gt;", command="/ticket-admin"),
+        command(bot, ADMIN, "xyz <https://evil.example|x>", command="/ticket-admin"),
+        command(bot, ALICE, "stats &lt;!here&gt;"),
+        command(bot, ALICE, "search &lt;!here&gt; &amp; <!subteam^S0EVIL01|@oncall>"),
     ]
     assert answers[3]["text"] == "“&lt;!channel&gt;” is not a Slack user."
     assert_nothing_live_or_escaped_twice(everything_sent(bot, *answers))
@@ -114,7 +94,7 @@ def test_long_titles_and_texts_of_entities_fit_every_surface(
     sqlite_bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = sqlite_bot
-    grant(bot)
+    grant_support(bot)
     a = bot.open_ticket(ALICE, "&" * 150, "<" * 3000)
     b = bot.open_ticket(ALICE, "<!here>" * 20, "> quoted\n*bold* _it_ ~s~ `c`\n```x```")
     c = bot.open_ticket(ALICE, "\u202e\u200b emoji 🎉" * 5, "&" * 3000)
@@ -124,11 +104,11 @@ def test_long_titles_and_texts_of_entities_fit_every_surface(
     open_home(bot, ALICE)
     open_home(bot, SUPPORTER)
     answers = [
-        slash(bot, SUPPORTER, f"show {a}"),
-        slash(bot, SUPPORTER, f"show {c}"),
-        slash(bot, SUPPORTER, "list"),
-        slash(bot, SUPPORTER, "search emoji"),
-        slash(bot, ADMIN, f"delete {b}", command="/ticket-admin"),
+        command(bot, SUPPORTER, f"show {a}"),
+        command(bot, SUPPORTER, f"show {c}"),
+        command(bot, SUPPORTER, "list"),
+        command(bot, SUPPORTER, "search emoji"),
+        command(bot, ADMIN, f"delete {b}", command="/ticket-admin"),
     ]
     bot.slack.wait_for(lambda _: len(bot.support_thread(b)) >= 4)
     sent = everything_sent(bot, *answers)
@@ -142,18 +122,18 @@ def test_german_surfaces_keep_hostile_text_as_text(
     german_bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot = german_bot
-    grant(bot)
+    grant_support(bot)
     t = bot.open_ticket(ALICE, "<!channel> & <x>", "<@U0EVIL0001> <https://e.x|y>")
     submit_entry(bot, t, "ticket.reply", "<!here> <x>")
     assert bot.reply_in_dm(ALICE, t, "<!channel> &lt;x&gt;").status == 200
     open_home(bot, ALICE)
     answers = [
-        slash(bot, ALICE, f"show {t}"),
-        slash(bot, ALICE, "show 999"),
-        slash(bot, ALICE, "show x"),
-        slash(bot, ALICE, "list"),
-        slash(bot, ADMIN, "grant @sam support", command="/ticket-admin"),
-        slash(bot, ADMIN, "roles", command="/ticket-admin"),
+        command(bot, ALICE, f"show {t}"),
+        command(bot, ALICE, "show 999"),
+        command(bot, ALICE, "show x"),
+        command(bot, ALICE, "list"),
+        command(bot, ADMIN, "grant @sam support", command="/ticket-admin"),
+        command(bot, ADMIN, "roles", command="/ticket-admin"),
     ]
     assert "`/ticket show &lt;id&gt;`" in answers[2]["text"]
     bot.slack.wait_for(lambda _: len(bot.support_thread(t)) >= 2)
@@ -176,7 +156,7 @@ def test_the_outbox_listing_shows_every_message_and_never_cuts_an_entity(
         }
         assert bot.submit(ALICE, view, form).status == 200
     bot.running.worker.drain()
-    answer = slash(bot, ADMIN, "outbox", command="/ticket-admin")
+    answer = command(bot, ADMIN, "outbox", command="/ticket-admin")
     section = answer["blocks"][0]["text"]["text"]
     assert len(section) <= 3000
     assert not CUT_ENTITY.search(section), section

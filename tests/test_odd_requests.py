@@ -5,21 +5,16 @@ more of them)."""
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from bot import blocks
-from tests.bot_harness import Bot
+from tests.bot_harness import Bot, errors_in
 from tests.conftest import ADMIN, ALICE
 from tests.fakes.trap import Trap
 from tests.slack_requests import block_action, dm_thread_reply, event_envelope, view_submission
-
-
-def errors_in(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
 
 
 @pytest.fixture
