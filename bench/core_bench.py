@@ -1,11 +1,11 @@
-"""How the ticket service's cost grows with the size of the help desk, on SQLite.
+"""How the ticket desk's cost grows with the size of the help desk, on SQLite.
 
 For each size (1,000 and 100,000 tickets by default) the script builds a fresh SQLite
 file, migrated with `bootstrap(settings, migrate=True)`, and bulk-loads that many
 realistic tickets through SQLAlchemy Core: about 200 reporters, most tickets resolved
 or closed and 10-20% open, 18 months of history, a 'created' history row per ticket
 and a few conversation entries for some. It then times, through the real
-`TicketService` on a freshly bootstrapped core (as after a restart):
+`HelpDesk` on a freshly bootstrapped core (as after a restart):
 
   open ticket            open_ticket: the ticket, its history row and its outbox rows
   list my open tickets   list_tickets for a reporter with a typical number of open tickets
@@ -285,16 +285,16 @@ def typical_reporter(core: Core) -> tuple[str, int]:
 def time_operations(
     core: Core, desk: Desk, options: Options, rng: random.Random
 ) -> dict[str, list[int]]:
-    service = core.service
+    desk = core.desk
     support = desk.support[0]
-    service.grant(ADMIN, support, Role.SUPPORT)
+    desk.roles.grant(ADMIN, support, Role.SUPPORT)
     reporter, open_count = typical_reporter(core)
     print(f"  list my open tickets: {reporter}, who has {open_count} open")
     opened = iter(range(1, 10**9))
 
     def open_ticket() -> object:
         n = next(opened)
-        return service.open_ticket(
+        return desk.tickets.open_ticket(
             desk.reporters[n % len(desk.reporters)],
             title=f"Benchmark ticket {n}: the {rng.choice(SUBJECTS)} {rng.choice(PROBLEMS)}",
             description="Opened by bench/core_bench.py.",
@@ -303,9 +303,9 @@ def time_operations(
 
     # Reads first: the tickets opened below would otherwise change what they see.
     results = {
-        LIST: measure(lambda: service.list_tickets(reporter), options.repeat, options.warmup),
+        LIST: measure(lambda: desk.queries.list_tickets(reporter), options.repeat, options.warmup),
         STATS: measure(
-            lambda: service.statistics(support, days=30), options.stats_repeat, options.warmup
+            lambda: desk.queries.statistics(support, days=30), options.stats_repeat, options.warmup
         ),
         OPEN: measure(open_ticket, options.repeat, options.warmup),
     }

@@ -1,10 +1,10 @@
 """The dashboards at 10,000 and at 1,000,000 tickets (SQLite).
 
-Times, through the real service and Block Kit builders:
-  app home (support)   TicketService.home + blocks.home for a support person
-  stats aggregates     TicketService.statistics (KPIs and the per-month data)
+Times, through the real desk and Block Kit builders:
+  app home (support)   HelpDesk.home + blocks.home for a support person
+  stats aggregates     HelpDesk.statistics (KPIs and the per-month data)
   stats charts         drawing both PNGs from those aggregates
-  search               TicketService.search for support (every ticket) and for a
+  search               HelpDesk.search for support (every ticket) and for a
                        reporter (their own tickets)
 and the memory of a CSV export of every ticket: run in a fresh process, how far its peak
 resident set (VmHWM, reset just before) grew over the resident set before the export
@@ -75,7 +75,7 @@ def _export(database: str) -> dict[str, float]:
         before = _reset_peak_rss()
         out = NullWriter()
         started = time.perf_counter()
-        count = core.service.export_csv(ADMIN, out)
+        count = core.desk.admin.export_csv(ADMIN, out)
         seconds = time.perf_counter() - started
         peak = _rss_mib("VmHWM")
         return {
@@ -111,18 +111,18 @@ def run(size: int, directory: Path, repeat: int) -> dict[str, float]:
         started = time.perf_counter()
         fill(core.engine, size, random.Random(size), make_desk(random.Random(size)))
         print(f"filled {size:>9,} tickets in {time.perf_counter() - started:.1f} s", flush=True)
-        service = core.service
-        service.grant(ADMIN, SUPPORT, Role.SUPPORT)
-        stats = service.statistics(SUPPORT)
+        desk = core.desk
+        desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
+        stats = desk.queries.statistics(SUPPORT)
         reporter, _ = typical_reporter(core)
         figures = {
             "app home (support)": median_ms(
                 "app home (support)",
-                lambda: blocks.home(Language.EN, service.home(SUPPORT)),
+                lambda: blocks.home(Language.EN, desk.queries.home(SUPPORT)),
                 repeat,
             ),
             "stats aggregates": median_ms(
-                "stats aggregates", lambda: service.statistics(SUPPORT), repeat
+                "stats aggregates", lambda: desk.queries.statistics(SUPPORT), repeat
             ),
             "stats charts": median_ms(
                 "stats charts",
@@ -133,10 +133,10 @@ def run(size: int, directory: Path, repeat: int) -> dict[str, float]:
                 max(3, repeat // 3),
             ),
             "search (support)": median_ms(
-                "search (support)", lambda: service.search(SUPPORT, "printer morning"), repeat
+                "search (support)", lambda: desk.queries.search(SUPPORT, "printer morning"), repeat
             ),
             "search (reporter)": median_ms(
-                "search (reporter)", lambda: service.search(reporter, "printer error"), repeat
+                "search (reporter)", lambda: desk.queries.search(reporter, "printer error"), repeat
             ),
         }
         export = export_in_fresh_process(database)

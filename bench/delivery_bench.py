@@ -61,7 +61,7 @@ class Tally:
 def new_core(url: str) -> Core:
     settings = Settings(_env_file=None, database_url=url, flashticket_admins=ADMIN)  # type: ignore[call-arg]
     core = bootstrap(settings)
-    core.service.grant(ADMIN, SUPPORT, Role.SUPPORT)
+    core.desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
     return core
 
 
@@ -74,12 +74,12 @@ def slack_worker(
 
 
 def work_tickets(core: Core, count: int) -> None:
-    service = core.service
+    desk = core.desk
     for n in range(count):
-        ticket = service.open_ticket(f"UREP{n % 31:06d}", title=f"Ticket {n}")
-        service.take(SUPPORT, ticket.id)
-        service.add_support_reply(SUPPORT, ticket.id, f"Answer {n}")
-        service.change_status(SUPPORT, ticket.id, Status.RESOLVED)
+        ticket = desk.tickets.open_ticket(f"UREP{n % 31:06d}", title=f"Ticket {n}")
+        desk.tickets.take(SUPPORT, ticket.id)
+        desk.conversation.add_support_reply(SUPPORT, ticket.id, f"Answer {n}")
+        desk.tickets.change_status(SUPPORT, ticket.id, Status.RESOLVED)
 
 
 def outbox_counts(core: Core) -> dict[str, int]:
@@ -174,7 +174,7 @@ def latency(samples: int) -> list[float]:
         results = []
         for n in range(samples):
             before = len(slack.calls("chat.postMessage"))
-            core.service.open_ticket(f"UREP{n:06d}", title=f"Latency {n}")
+            core.desk.tickets.open_ticket(f"UREP{n:06d}", title=f"Latency {n}")
             committed = time.time()
             slack.wait_for("chat.postMessage", count=before + 1, timeout=10)
             arrived = slack.calls("chat.postMessage")[before].at
@@ -203,11 +203,11 @@ def throughput(messages: int, replicas: int) -> float:
     base_url = slack.stdout.readline().decode().strip()
     core = new_core(url)
     try:
-        service = core.service
+        desk = core.desk
         while outbox_counts(core).get("pending", 0) < messages:
-            ticket = service.open_ticket("UREP000001", title="Throughput")
+            ticket = desk.tickets.open_ticket("UREP000001", title="Throughput")
             for _ in range(5):
-                service.add_support_reply(SUPPORT, ticket.id, "Reply")
+                desk.conversation.add_support_reply(SUPPORT, ticket.id, "Reply")
         pending = outbox_counts(core)["pending"]
         directory = Path(tempfile.mkdtemp(prefix="flashticket-throughput-"))
         started = time.perf_counter()

@@ -51,7 +51,7 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
 
     @app.middleware
     def put_core_in_context(context: BoltContext, next: Callable[[], Any]) -> Any:
-        context["service"] = core.service
+        context["desk"] = core.desk
         context["lang"] = settings.flashticket_language
         context["background"] = background
         return next()
@@ -60,9 +60,9 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
     def remember_names(body: dict[str, Any], next: Callable[[], Any]) -> Any:
         # Exports show names next to user IDs; a changed name is stored after the answer.
         seen = seen_name(body)
-        if seen is not None and not core.service.knows_name(*seen):
+        if seen is not None and not core.desk.people.knows_name(*seen):
             user_id, name = seen
-            background.submit(core.service.remember_names, {user_id: name})
+            background.submit(core.desk.people.remember_names, {user_id: name})
         return next()
 
     listeners.register(app)

@@ -108,7 +108,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, CommandError) as error:
         raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
     try:
-        result = core.service.operator_statistics(days=args.days)
+        result = core.desk.queries.operator_statistics(days=args.days)
     finally:
         core.close()
     lang = settings.flashticket_language

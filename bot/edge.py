@@ -28,7 +28,7 @@ from urllib.parse import parse_qs
 
 from slack_sdk.signature import Clock, SignatureVerifier
 
-from flashticket_core.service_layer.services import SLACK_USER_ID
+from flashticket_core.service_layer.common import SLACK_USER_ID
 
 MAX_BODY_BYTES = 1 << 20
 MAX_CLOCK_SKEW_SECONDS = 60 * 5

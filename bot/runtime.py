@@ -101,7 +101,7 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
       Every replica polls; claiming rows (SKIP LOCKED) keeps each message to one worker.
     - housekeeping: a database lease makes one replica do each round.
     """
-    leases = Leases(core.engine, clock=core.clock)
+    leases = Leases(core.database, clock=core.clock)
     # A line per run of a once-a-second job would drown the log; failures still show.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
@@ -112,7 +112,7 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
         housekeeping,
         "interval",
         minutes=30,
-        args=(core.engine, leases, core.clock),
+        args=(core.database, leases, core.clock),
         id="housekeeping",
         max_instances=1,
         coalesce=True,
@@ -140,7 +140,9 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         client,
         support_channel=settings.flashticket_support_channel or "",
         lang=settings.flashticket_language,
-        home_view=lambda user: blocks.home(settings.flashticket_language, core.service.home(user)),
+        home_view=lambda user: blocks.home(
+            settings.flashticket_language, core.desk.queries.home(user)
+        ),
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     worker = core.delivery_worker(transport, poll_interval=30)

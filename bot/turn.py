@@ -24,7 +24,7 @@ from bot.payloads import BadPayload
 from flashticket_core.domain.enums import Role
 from flashticket_core.errors import InvalidInput, TicketError
 from flashticket_core.i18n import Language, translate
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 
 log = logging.getLogger("flashticket.bot")
 
@@ -63,9 +63,9 @@ class Turn:
     # -- what the middleware put in the context ---------------------------
 
     @property
-    def service(self) -> TicketService:
-        service: TicketService = self.context["service"]
-        return service
+    def desk(self) -> HelpDesk:
+        desk: HelpDesk = self.context["desk"]
+        return desk
 
     @property
     def lang(self) -> Language:
@@ -83,7 +83,7 @@ class Turn:
     def role(self) -> Role:
         """The actor's role, looked up on first use (most requests never need it)."""
         if "role" not in self.context:
-            self.context["role"] = self.service.role_of(self.actor)
+            self.context["role"] = self.desk.roles.role_of(self.actor)
         role: Role = self.context["role"]
         return role
 

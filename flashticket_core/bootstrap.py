@@ -1,4 +1,5 @@
-"""Wiring: build the engine, the units of work and the service from settings, on request."""
+"""Wiring: build the database, the units of work and the help desk from settings, on
+request."""
 
 from __future__ import annotations
 
@@ -8,30 +9,30 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 
 from flashticket_core.adapters import schema
-from flashticket_core.adapters.db import make_engine
+from flashticket_core.adapters.db import Database, make_engine
+from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.config import Settings
-from flashticket_core.domain.events import Event
+from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
-from flashticket_core.service_layer.outbox import write_outbox
-from flashticket_core.service_layer.services import TicketService, utcnow
-from flashticket_core.service_layer.unit_of_work import (
-    AbstractUnitOfWork,
-    SqlAlchemyUnitOfWork,
-    session_factory,
-)
+from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.outbox import Outbox
+from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, SqlAlchemyUnitOfWork
 
 
 @dataclass
 class Core:
     settings: Settings
-    engine: Engine
-    service: TicketService
+    database: Database
+    desk: HelpDesk
     clock: Callable[[], datetime]
     # Called after every commit that wrote messages (wakes the delivery worker).
     committed_listeners: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def engine(self) -> Engine:
+        return self.database.engine
 
     def notify_committed(self) -> None:
         for listener in list(self.committed_listeners):
@@ -41,7 +42,7 @@ class Core:
         options.setdefault(
             "lease", timedelta(seconds=self.settings.flashticket_delivery_lease_seconds)
         )
-        worker = DeliveryWorker(self.engine, transport, clock=self.clock, **options)
+        worker = DeliveryWorker(self.database, transport, clock=self.clock, **options)
         self.committed_listeners.append(worker.wake)
         return worker
 
@@ -60,23 +61,19 @@ def bootstrap(
     engine = engine or make_engine(settings.database_url)
     if migrate:
         schema.upgrade(engine)
-    sessions = session_factory(engine)
+    database = Database(engine)
+    outbox = Outbox(clock, settings.flashticket_admins)
 
-    def to_outbox(session: Session, event_list: list[Event]) -> None:
-        write_outbox(session, event_list, clock(), configured_admins=settings.flashticket_admins)
+    def unit_of_work() -> AbstractUnitOfWork:
+        return SqlAlchemyUnitOfWork(database, outbox=outbox, after_commit=core.notify_committed)
 
-    def unit_of_work(write: bool = True) -> AbstractUnitOfWork:
-        return SqlAlchemyUnitOfWork(
-            sessions, write=write, event_sink=to_outbox, after_commit=core.notify_committed
-        )
-
-    service = TicketService(
-        unit_of_work,
-        sessions,
+    env = Environment(
+        units=unit_of_work,
+        reads=reads_from(database),
         configured_admins=settings.flashticket_admins,
         clock=clock,
         language=settings.flashticket_language,
         zone=settings.flashticket_timezone,
     )
-    core = Core(settings=settings, engine=engine, service=service, clock=clock)
+    core = Core(settings=settings, database=database, desk=HelpDesk.over(env), clock=clock)
     return core

@@ -182,6 +182,18 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "list other people's tickets",
         Language.DE: "Tickets anderer Personen auflisten",
     },
+    "action.open_ticket": {
+        Language.EN: "open tickets",
+        Language.DE: "Tickets eröffnen",
+    },
+    "action.view_internal": {
+        Language.EN: "read internal notes (support only)",
+        Language.DE: "interne Notizen lesen (nur der Support)",
+    },
+    "action.reopen": {
+        Language.EN: "reopen this ticket",
+        Language.DE: "dieses Ticket wieder öffnen",
+    },
     # -- the charts -------------------------------------------------------------
     "chart.status_per_month": {
         Language.EN: "Tickets by status, per month opened",

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 from tests.bot_harness import Bot, bot_settings
 from tests.databases import PostgresServer, SqliteTemplate, require_postgres
 from tests.fakes.slack_api import FakeSlack
@@ -91,9 +91,9 @@ def engine(core: Core) -> Engine:
 
 
 @pytest.fixture
-def service(core: Core) -> TicketService:
-    core.service.grant(ADMIN, SUPPORT, Role.SUPPORT)
-    return core.service
+def desk(core: Core) -> HelpDesk:
+    core.desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
+    return core.desk
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,27 +1,51 @@
-"""In-memory fakes of the core's own interfaces (cosmicpython's FakeUnitOfWork)."""
+"""In-memory fakes of the core's own interfaces (cosmicpython's FakeUnitOfWork), the
+read side's port included: the service's rules run without a database."""
 
 from __future__ import annotations
 
-from flashticket_core.adapters.repository import RequestLog, RoleRepository, TicketRepository
-from flashticket_core.domain.model import ProcessedRequest, RoleAssignment, RoleChange, Ticket
+from collections.abc import Iterator
+from datetime import datetime
+
+from flashticket_core.adapters.repository import (
+    MessageQueue,
+    PeopleRepository,
+    RequestLog,
+    RoleRepository,
+    TicketRepository,
+)
+from flashticket_core.adapters.search import Term
+from flashticket_core.domain.enums import Priority, Role, Status
+from flashticket_core.domain.model import (
+    HomeViewer,
+    Person,
+    ProcessedRequest,
+    RoleAssignment,
+    RoleChange,
+    Ticket,
+)
+from flashticket_core.service_layer import views
+from flashticket_core.service_layer.dashboard import Statistics
+from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
 
 class FakeTicketRepository(TicketRepository):
     def __init__(self) -> None:
+        super().__init__()
         self.tickets: dict[int, Ticket] = {}
         self.pending: list[Ticket] = []
 
-    def add(self, ticket: Ticket) -> None:
+    def _add(self, ticket: Ticket) -> None:
         self.pending.append(ticket)
 
-    def get(self, ticket_id: int) -> Ticket | None:
+    def _get(self, ticket_id: int) -> Ticket | None:
         ticket = self.tickets.get(ticket_id)
         return None if ticket is None or ticket.deleted_at is not None else ticket
 
 
 class FakeRoleRepository(RoleRepository):
     def __init__(self) -> None:
+        super().__init__()
         self.assignments: dict[str, RoleAssignment] = {}
         self.changes: list[RoleChange] = []
 
@@ -34,10 +58,7 @@ class FakeRoleRepository(RoleRepository):
     def remove(self, assignment: RoleAssignment) -> None:
         del self.assignments[assignment.user_id]
 
-    def all(self) -> list[RoleAssignment]:
-        return sorted(self.assignments.values(), key=lambda a: a.user_id)
-
-    def record(self, change: RoleChange) -> None:
+    def _record(self, change: RoleChange) -> None:
         self.changes.append(change)
 
 
@@ -52,6 +73,33 @@ class FakeRequestLog(RequestLog):
         self.requests[request.key] = request
 
 
+class FakePeople(PeopleRepository):
+    def __init__(self) -> None:
+        self.names: dict[str, Person] = {}
+        self.viewers: dict[str, HomeViewer] = {}
+
+    def name(self, user_id: str) -> Person | None:
+        return self.names.get(user_id)
+
+    def add_name(self, person: Person) -> None:
+        self.names[person.user_id] = person
+
+    def home_viewer(self, user_id: str) -> HomeViewer | None:
+        return self.viewers.get(user_id)
+
+    def add_home_viewer(self, viewer: HomeViewer) -> None:
+        self.viewers[viewer.user_id] = viewer
+
+
+class FakeMessageQueue(MessageQueue):
+    def __init__(self) -> None:
+        self.failed = 0
+
+    def requeue_failed(self, now: datetime) -> int:
+        count, self.failed = self.failed, 0
+        return count
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """Shared by every unit the service opens, like one database."""
 
@@ -60,10 +108,12 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.tickets: FakeTicketRepository = FakeTicketRepository()
         self.roles: FakeRoleRepository = FakeRoleRepository()
         self.requests: FakeRequestLog = FakeRequestLog()
+        self.people: FakePeople = FakePeople()
+        self.messages: FakeMessageQueue = FakeMessageQueue()
         self.commits = 0
         self.published: list[object] = []
 
-    def __call__(self, write: bool = True) -> FakeUnitOfWork:
+    def __call__(self) -> FakeUnitOfWork:
         return self
 
     def flush(self) -> None:
@@ -74,8 +124,126 @@ class FakeUnitOfWork(AbstractUnitOfWork):
 
     def commit(self) -> None:
         self.flush()
+        self.events = self.collect_events()
         self.published.extend(self.events)
         self.commits += 1
 
     def rollback(self) -> None:
         self.tickets.pending.clear()
+
+
+class FakeReads(Reads):
+    """The read side answered from the fake unit of work's memory."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def __call__(self) -> FakeReads:
+        return self
+
+    def __enter__(self) -> FakeReads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def role_of(self, user_id: str) -> Role:
+        return self.uow.roles.role_of(user_id)
+
+    def role_assignments(self) -> list[RoleAssignment]:
+        return sorted(self.uow.roles.assignments.values(), key=lambda a: a.user_id)
+
+    def role_changes(self, user_id: str | None) -> list[views.Change]:
+        return [
+            views.Change(
+                actor_id=c.actor_id, field=c.user_id, old=c.old_role, new=c.new_role, at=c.at
+            )
+            for c in self.uow.roles.changes
+            if user_id in (None, c.user_id)
+        ]
+
+    def _live(self) -> list[Ticket]:
+        return [t for t in self.uow.tickets.tickets.values() if t.deleted_at is None]
+
+    def ticket(self, ticket_id: int) -> views.TicketSummary | None:
+        ticket = self.uow.tickets._get(ticket_id)
+        return None if ticket is None else views.TicketSummary.of(ticket)
+
+    def ticket_detail(self, ticket_id: int, *, include_internal: bool) -> views.TicketDetail:
+        ticket = self.uow.tickets.tickets[ticket_id]
+        return views.TicketDetail(
+            ticket=views.TicketSummary.of(ticket),
+            description=ticket.description,
+            resolved_at=ticket.resolved_at,
+            closed_at=ticket.closed_at,
+            first_response_at=ticket.first_response_at,
+            rating=ticket.rating,
+            conversation=[],
+            history=[],
+        )
+
+    def tickets(
+        self,
+        *,
+        reporter_id: str | None,
+        assignee_id: str | None,
+        statuses: frozenset[Status] | None,
+        priority: Priority | None,
+        newest_first: bool,
+        limit: int,
+        offset: int,
+    ) -> views.Page:
+        found = [
+            views.TicketSummary.of(t)
+            for t in self._live()
+            if reporter_id in (None, t.reporter_id)
+            and assignee_id in (None, t.assignee_id)
+            and (statuses is None or t.status in statuses)
+            and priority in (None, t.priority)
+        ]
+        found.sort(key=lambda t: t.id, reverse=newest_first)
+        return views.Page(items=found[offset : offset + limit], total=len(found))
+
+    def search(
+        self, terms: list[Term], *, reporter_id: str | None, limit: int
+    ) -> list[views.TicketSummary]:
+        words = [term.word.lower() for term in terms]
+        return [
+            views.TicketSummary.of(t)
+            for t in self._live()
+            if reporter_id in (None, t.reporter_id) and all(w in t.title.lower() for w in words)
+        ][:limit]
+
+    def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
+        return None
+
+    def ticket_of_support_post(self, channel: str, ts: str) -> int | None:
+        return None
+
+    def undelivered(self, *, limit: int) -> list[views.Undelivered]:
+        return []
+
+    def home(
+        self, *, user_id: str, is_support: bool, now: datetime, zone: object, limit: int
+    ) -> views.Home:
+        mine = self.tickets(
+            reporter_id=user_id,
+            assignee_id=None,
+            statuses=None,
+            priority=None,
+            newest_first=True,
+            limit=limit,
+            offset=0,
+        )
+        return views.Home(
+            is_support=is_support,
+            my_open=mine,
+            my_recently_finished=[],
+            my_open_with_replies=[],
+        )
+
+    def statistics(self, *, now: datetime, days: int, zone: object) -> Statistics:
+        raise NotImplementedError("statistics are tested against the databases")
+
+    def export_rows(self, *, since: datetime | None, until: datetime | None) -> Iterator[list[str]]:
+        return iter([[str(t.id), t.title] for t in self._live()])

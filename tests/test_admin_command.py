@@ -37,9 +37,9 @@ def test_both_slash_commands_escape_mentions(socket_mode: bool) -> None:
 )
 def test_grant_takes_every_form_slack_sends_a_person_in(bot: Bot, person: str) -> None:
     assert "is now Support" in answer(bot, f"grant {person} support")
-    assert bot.running.core.service.role_of(SAM) is Role.SUPPORT
+    assert bot.running.core.desk.roles.role_of(SAM) is Role.SUPPORT
     assert "is now User" in answer(bot, f"revoke {person}")
-    assert bot.running.core.service.role_of(SAM) is Role.USER
+    assert bot.running.core.desk.roles.role_of(SAM) is Role.USER
 
 
 @pytest.mark.parametrize("command", ["grant @sam support", "revoke @sam"])
@@ -48,7 +48,7 @@ def test_a_typed_name_is_answered_with_how_to_pick_the_person(bot: Bot, command:
     assert "“@sam”" in told
     assert "pick the person" in told
     assert "not a Slack user" not in told
-    assert bot.running.core.service.list_roles(ADMIN) == [(ADMIN, Role.ADMIN, True)]
+    assert bot.running.core.desk.roles.list_roles(ADMIN) == [(ADMIN, Role.ADMIN, True)]
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_a_typed_name_cannot_inject_markup_into_the_answer(bot: Bot, sent: str, 
 
 def test_something_else_is_not_a_user(bot: Bot) -> None:
     assert "is not a Slack user" in answer(bot, "grant C0123456 support")
-    assert bot.running.core.service.role_of(BOB) is Role.USER
+    assert bot.running.core.desk.roles.role_of(BOB) is Role.USER
 
 
 @pytest.mark.parametrize(

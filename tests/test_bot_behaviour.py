@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.queries import Queries
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE, BOB
 from tests.fakes.slack_api import FakeSlack
@@ -314,7 +314,7 @@ def test_unexpected_failure_is_an_apology_with_an_id_that_is_in_the_log(
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("database on fire: password=hunter2")
 
-    monkeypatch.setattr(TicketService, "list_tickets", broken)
+    monkeypatch.setattr(Queries, "list_tickets", broken)
     with caplog.at_level(logging.ERROR):
         answer = text_of(bot.command(ALICE, "list"))
     error_id = re.search(r"error id `([0-9a-f]+)`", answer)

@@ -16,7 +16,7 @@ from matplotlib import image
 from flashticket_core import charts
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.processes import clean_environment
@@ -30,14 +30,14 @@ def pixels(png: bytes) -> tuple[int, ...]:
 
 
 def test_status_per_month_counts_tickets_in_the_month_they_opened(
-    service: TicketService, clock: Clock
+    desk: HelpDesk, clock: Clock
 ) -> None:
     clock.now = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
-    january = service.open_ticket(ALICE, title="last second of January").id
+    january = desk.tickets.open_ticket(ALICE, title="last second of January").id
     clock.now = datetime(2026, 2, 1, 0, 0, 0, tzinfo=UTC)
-    service.open_ticket(ALICE, title="first second of February")
-    service.change_status(SUPPORT, january, Status.RESOLVED)
-    stats = service.statistics(SUPPORT)
+    desk.tickets.open_ticket(ALICE, title="first second of February")
+    desk.tickets.change_status(SUPPORT, january, Status.RESOLVED)
+    stats = desk.queries.statistics(SUPPORT)
     assert list(stats.status_per_month)[-2:] == ["2026-01", "2026-02"]
     assert stats.status_per_month["2026-01"][Status.RESOLVED] == 1
     assert stats.status_per_month["2026-01"][Status.NEW] == 0
@@ -47,13 +47,11 @@ def test_status_per_month_counts_tickets_in_the_month_they_opened(
 
 @pytest.mark.parametrize("tickets", [0, 1, 40])
 @pytest.mark.parametrize("lang", list(Language))
-def test_charts_are_pngs_of_the_expected_size(
-    service: TicketService, tickets: int, lang: Language
-) -> None:
+def test_charts_are_pngs_of_the_expected_size(desk: HelpDesk, tickets: int, lang: Language) -> None:
     priorities = list(Priority)
     for n in range(tickets):
-        service.open_ticket(ALICE, title=f"Ticket {n}", priority=priorities[n % 3])
-    stats = service.statistics(SUPPORT)
+        desk.tickets.open_ticket(ALICE, title=f"Ticket {n}", priority=priorities[n % 3])
+    stats = desk.queries.statistics(SUPPORT)
     assert pixels(charts.status_per_month_png(stats, lang)) == (500, 1000, 4)
     assert pixels(charts.priority_pie_png(stats, lang)) == (600, 600, 4)
 

@@ -11,7 +11,7 @@ from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.errors import Conflict
 from flashticket_core.service_layer import unit_of_work
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, SUPPORT
 
 
@@ -36,20 +36,18 @@ def race(*actions: Callable[[], object]) -> list[object]:
     return results
 
 
-def test_two_agents_racing_with_the_same_version_one_wins(
-    service: TicketService, core: Core
-) -> None:
-    ticket_id = service.open_ticket(ALICE, title="Laptop will not boot").id
+def test_two_agents_racing_with_the_same_version_one_wins(desk: HelpDesk, core: Core) -> None:
+    ticket_id = desk.tickets.open_ticket(ALICE, title="Laptop will not boot").id
     outcomes = race(
-        lambda: service.change_status(SUPPORT, ticket_id, Status.RESOLVED, expected_version=1),
-        lambda: service.change_status(ADMIN, ticket_id, Status.CLOSED, expected_version=1),
+        lambda: desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED, expected_version=1),
+        lambda: desk.tickets.change_status(ADMIN, ticket_id, Status.CLOSED, expected_version=1),
     )
     winners = [o for o in outcomes if not isinstance(o, Exception)]
     losers = [o for o in outcomes if isinstance(o, Exception)]
     assert len(winners) == 1
     assert len(losers) == 1
     assert isinstance(losers[0], Conflict)
-    detail = service.show(ADMIN, ticket_id)
+    detail = desk.queries.show(ADMIN, ticket_id)
     assert losers[0].current.status is detail.ticket.status
     status_changes = [c for c in detail.history if c.field == "status"]
     assert len(status_changes) == 1
@@ -57,10 +55,10 @@ def test_two_agents_racing_with_the_same_version_one_wins(
 
 
 def test_racing_without_a_version_never_loses_an_update_silently(
-    database_url: str, service: TicketService, monkeypatch: pytest.MonkeyPatch
+    database_url: str, desk: HelpDesk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Both transactions read version 1 before either writes; the later write must fail."""
-    ticket_id = service.open_ticket(ALICE, title="Mail quota").id
+    ticket_id = desk.tickets.open_ticket(ALICE, title="Mail quota").id
     both_loaded = threading.Barrier(2)
     original_get = unit_of_work.SqlTicketRepository.get
 
@@ -73,38 +71,38 @@ def test_racing_without_a_version_never_loses_an_update_silently(
         # SQLite writers queue at BEGIN IMMEDIATE, so both can never hold version 1
         # at once: the second sees the first's change. That is the guarantee there.
         outcomes = race(
-            lambda: service.set_priority(ADMIN, ticket_id, Priority.HIGH),
-            lambda: service.set_priority(SUPPORT, ticket_id, Priority.LOW),
+            lambda: desk.tickets.set_priority(ADMIN, ticket_id, Priority.HIGH),
+            lambda: desk.tickets.set_priority(SUPPORT, ticket_id, Priority.LOW),
         )
         assert [o for o in outcomes if isinstance(o, Exception)] == []
-        history = [c for c in service.show(ADMIN, ticket_id).history if c.field == "priority"]
+        history = [c for c in desk.queries.show(ADMIN, ticket_id).history if c.field == "priority"]
         assert len(history) == 2
         assert history[0].new == history[1].old
         return
     monkeypatch.setattr(unit_of_work.SqlTicketRepository, "get", get_then_wait)
     outcomes = race(
-        lambda: service.set_priority(ADMIN, ticket_id, Priority.HIGH),
-        lambda: service.set_priority(SUPPORT, ticket_id, Priority.LOW),
+        lambda: desk.tickets.set_priority(ADMIN, ticket_id, Priority.HIGH),
+        lambda: desk.tickets.set_priority(SUPPORT, ticket_id, Priority.LOW),
     )
     monkeypatch.undo()
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "TicketSummary"]
-    history = [c for c in service.show(ADMIN, ticket_id).history if c.field == "priority"]
+    history = [c for c in desk.queries.show(ADMIN, ticket_id).history if c.field == "priority"]
     assert len(history) == 1
 
 
 def test_many_writers_on_distinct_tickets_all_succeed(database_url: str, core: Core) -> None:
     """Concurrency control must not refuse changes that do not conflict."""
-    service = core.service
-    ids = [service.open_ticket(ALICE, title=f"Ticket {n}").id for n in range(6)]
+    desk = core.desk
+    ids = [desk.tickets.open_ticket(ALICE, title=f"Ticket {n}").id for n in range(6)]
     other = bootstrap(core.settings, migrate=False)
     try:
         outcomes = race(
             *[
-                (lambda tid=tid, svc=svc: svc.change_status(ADMIN, tid, Status.RESOLVED))
-                for tid, svc in zip(ids, [service, other.service] * 3, strict=True)
+                (lambda tid=tid, svc=svc: svc.tickets.change_status(ADMIN, tid, Status.RESOLVED))
+                for tid, svc in zip(ids, [desk, other.desk] * 3, strict=True)
             ]
         )
     finally:
         other.close()
     assert [o for o in outcomes if isinstance(o, Exception)] == []
-    assert service.list_tickets(ADMIN, queue=True).total == 0
+    assert desk.queries.list_tickets(ADMIN, queue=True).total == 0

@@ -14,8 +14,8 @@ from flashticket_core.domain.enums import Status
 from flashticket_core.domain.model import OutboxMessage
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind, MessageStatus
-from flashticket_core.service_layer.services import TicketService
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.fakes.slack_api import Call, FakeSlack
@@ -55,14 +55,14 @@ def statuses(engine: Engine, ticket_id: int) -> dict[str, list[str]]:
 
 
 def test_the_card_becomes_a_note_without_buttons_or_title(
-    service: TicketService, worker: DeliveryWorker, slack: FakeSlack
+    desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack
 ) -> None:
-    ticket_id = service.open_ticket(ALICE, title=TITLE).id
+    ticket_id = desk.tickets.open_ticket(ALICE, title=TITLE).id
     worker.drain()
     card = next(c for c in posts(slack) if c.args["channel"] == SUPPORT_CHANNEL)
     assert any(b["type"] == "actions" for b in card.args["blocks"])
 
-    service.delete(ADMIN, ticket_id)
+    desk.tickets.delete(ADMIN, ticket_id)
     worker.drain()
 
     update = slack.calls("chat.update")[-1]
@@ -76,22 +76,22 @@ def test_the_card_becomes_a_note_without_buttons_or_title(
 
 
 def test_messages_still_waiting_are_cancelled(
-    service: TicketService, worker: DeliveryWorker, slack: FakeSlack, clock: Clock, engine: Engine
+    desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, clock: Clock, engine: Engine
 ) -> None:
-    ticket_id = service.open_ticket(ALICE, title=TITLE).id
+    ticket_id = desk.tickets.open_ticket(ALICE, title=TITLE).id
     worker.drain()
     slack.clear()
     # Slack is down while support answers and resolves: the messages wait for a retry...
     slack.fail_next("chat.postMessage", 3, status=503)
-    service.add_support_reply(SUPPORT, ticket_id, "Details in the attached spreadsheet")
-    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    desk.conversation.add_support_reply(SUPPORT, ticket_id, "Details in the attached spreadsheet")
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED)
     worker.drain()
     assert statuses(engine, ticket_id)[MessageKind.REPORTER_THREAD.value] == [
         MessageStatus.PENDING.value,
         MessageStatus.PENDING.value,
     ]
     # ...and the ticket is deleted before Slack is back.
-    service.delete(ADMIN, ticket_id)
+    desk.tickets.delete(ADMIN, ticket_id)
     deliver_all(worker, clock)
 
     assert not [c for c in posts(slack) if c.args["channel"] == ALICE]
@@ -101,25 +101,25 @@ def test_messages_still_waiting_are_cancelled(
     # The delete's own messages do go out: the card's note and the line in its thread.
     assert after[MessageKind.SUPPORT_UPDATE.value][-1] == MessageStatus.SENT.value
     assert "deleted this ticket" in posts(slack)[-1].args["text"]
-    assert service.undelivered_messages(ADMIN) == []
+    assert desk.admin.undelivered_messages(ADMIN) == []
 
 
 def test_a_failed_message_of_a_deleted_ticket_is_never_retried(
-    service: TicketService, worker: DeliveryWorker, slack: FakeSlack, engine: Engine
+    desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, engine: Engine
 ) -> None:
-    ticket_id = service.open_ticket(ALICE, title=TITLE).id
+    ticket_id = desk.tickets.open_ticket(ALICE, title=TITLE).id
     worker.drain()
     slack.fail_next("chat.postMessage", error="channel_not_found")
-    service.add_support_reply(SUPPORT, ticket_id, "Details in the attached spreadsheet")
+    desk.conversation.add_support_reply(SUPPORT, ticket_id, "Details in the attached spreadsheet")
     worker.drain()
-    assert [m.ticket_id for m in service.undelivered_messages(ADMIN)] == [ticket_id]
+    assert [m.ticket_id for m in desk.admin.undelivered_messages(ADMIN)] == [ticket_id]
     sent_before = len(mentions(slack, "spreadsheet"))  # the team's copy went out
 
-    service.delete(ADMIN, ticket_id)
-    assert service.retry_failed_messages(ADMIN) == 0
+    desk.tickets.delete(ADMIN, ticket_id)
+    assert desk.admin.retry_failed_messages(ADMIN) == 0
     worker.drain()
     assert len(mentions(slack, "spreadsheet")) == sent_before
-    assert service.undelivered_messages(ADMIN) == []
+    assert desk.admin.undelivered_messages(ADMIN) == []
 
 
 def mentions(slack: FakeSlack, word: str) -> list[Call]:
@@ -127,10 +127,10 @@ def mentions(slack: FakeSlack, word: str) -> list[Call]:
 
 
 def test_a_ticket_deleted_before_its_card_went_out_leaves_nothing(
-    service: TicketService, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
+    desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
 ) -> None:
-    ticket_id = service.open_ticket(ALICE, title=TITLE).id
-    service.delete(ADMIN, ticket_id)
+    ticket_id = desk.tickets.open_ticket(ALICE, title=TITLE).id
+    desk.tickets.delete(ADMIN, ticket_id)
     deliver_all(worker, clock)
     assert TITLE not in str(slack.calls())
     assert not [c for c in posts(slack) if c.args["channel"] == SUPPORT_CHANNEL]

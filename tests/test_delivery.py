@@ -22,8 +22,8 @@ from flashticket_core.service_layer.delivery import (
     Transport,
     backoff_seconds,
 )
+from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
-from flashticket_core.service_layer.services import TicketService
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 
 
@@ -68,27 +68,27 @@ def outbox_count(engine: Engine, status: str | None = None) -> int:
         return connection.scalar(query) or 0
 
 
-def test_a_change_and_its_messages_commit_together(service: TicketService, engine: Engine) -> None:
+def test_a_change_and_its_messages_commit_together(desk: HelpDesk, engine: Engine) -> None:
     before = outbox_count(engine)
-    ticket = service.open_ticket(ALICE, title="Wi-Fi")
+    ticket = desk.tickets.open_ticket(ALICE, title="Wi-Fi")
     assert outbox_count(engine) == before + 2
     with pytest.raises(NotAllowed):
-        service.change_status(ALICE, ticket.id, Status.CLOSED)
+        desk.tickets.change_status(ALICE, ticket.id, Status.CLOSED)
     assert outbox_count(engine) == before + 2
 
 
 def test_messages_go_out_in_order_and_threads_are_remembered(
-    service: TicketService,
+    desk: HelpDesk,
     worker: DeliveryWorker,
     transport: RecordingTransport,
     engine: Engine,
 ) -> None:
     worker.drain()  # the role grant's DM
     transport.sent.clear()
-    ticket = service.open_ticket(ALICE, title="Wi-Fi")
-    service.take(SUPPORT, ticket.id)
-    service.add_support_reply(SUPPORT, ticket.id, "Which floor?")
-    service.add_internal_note(SUPPORT, ticket.id, "AP 3 flaky")
+    ticket = desk.tickets.open_ticket(ALICE, title="Wi-Fi")
+    desk.tickets.take(SUPPORT, ticket.id)
+    desk.conversation.add_support_reply(SUPPORT, ticket.id, "Which floor?")
+    desk.conversation.add_internal_note(SUPPORT, ticket.id, "AP 3 flaky")
     worker.drain()
     assert kinds(transport) == [
         (ticket.id, "reporter_root"),
@@ -109,20 +109,20 @@ def test_messages_go_out_in_order_and_threads_are_remembered(
         refs = connection.execute(select(TicketThread)).one()
     assert (refs.reporter_channel, refs.support_channel) == ("D-ALICE", "C-SUPPORT")
     assert reply.thread.reporter_ts == refs.reporter_ts is not None
-    assert service.ticket_of_reporter_thread("D-ALICE", refs.reporter_ts) == ticket.id
+    assert desk.conversation.ticket_of_reporter_thread("D-ALICE", refs.reporter_ts) == ticket.id
     assert outbox_count(engine, "pending") == 0
     assert outbox_count(engine, "superseded") == 1
 
 
 def test_rate_limit_waits_at_least_retry_after_and_keeps_ticket_order(
-    service: TicketService,
+    desk: HelpDesk,
     worker: DeliveryWorker,
     transport: RecordingTransport,
     clock: Clock,
 ) -> None:
     worker.drain()
     transport.sent.clear()
-    ticket = service.open_ticket(ALICE, title="Wi-Fi")
+    ticket = desk.tickets.open_ticket(ALICE, title="Wi-Fi")
     transport.failures.append(TemporaryFailure("ratelimited", retry_after=30))
     assert worker.drain() == 1  # the root failed; its support post must wait behind it
     assert transport.sent == []
@@ -135,54 +135,54 @@ def test_rate_limit_waits_at_least_retry_after_and_keeps_ticket_order(
 
 
 def test_temporary_failures_back_off_and_finally_fail(
-    service: TicketService,
+    desk: HelpDesk,
     worker: DeliveryWorker,
     transport: RecordingTransport,
     clock: Clock,
     engine: Engine,
 ) -> None:
     worker.drain()
-    service.open_ticket(ALICE, title="Wi-Fi")
+    desk.tickets.open_ticket(ALICE, title="Wi-Fi")
     transport.failures.extend(TemporaryFailure("HTTP 500") for _ in range(MAX_ATTEMPTS))
     for _ in range(MAX_ATTEMPTS):
         worker.drain()
         clock.advance(seconds=600)
     assert outbox_count(engine, "failed") == 1
-    undelivered = service.undelivered_messages(ADMIN)
+    undelivered = desk.admin.undelivered_messages(ADMIN)
     assert undelivered[0].last_error == "HTTP 500"
     assert undelivered[0].status == "failed"
     # An admin puts it back; it goes out, then the message that waited behind it.
-    assert service.retry_failed_messages(ADMIN) == 1
+    assert desk.admin.retry_failed_messages(ADMIN) == 1
     worker.drain()
     assert outbox_count(engine, "pending") == 0
     assert outbox_count(engine, "failed") == 0
 
 
 def test_permanent_failure_is_recorded_and_does_not_block_others(
-    service: TicketService,
+    desk: HelpDesk,
     worker: DeliveryWorker,
     transport: RecordingTransport,
     engine: Engine,
 ) -> None:
     worker.drain()
     transport.sent.clear()
-    ticket = service.open_ticket(ALICE, title="Wi-Fi")
+    ticket = desk.tickets.open_ticket(ALICE, title="Wi-Fi")
     transport.failures.append(PermanentFailure("channel_not_found"))
     worker.drain()
     assert kinds(transport) == [(ticket.id, "support_post")]
-    failed = service.undelivered_messages(ADMIN)
+    failed = desk.admin.undelivered_messages(ADMIN)
     assert [(m.kind, m.last_error) for m in failed] == [("reporter_root", "channel_not_found")]
     with pytest.raises(NotAllowed):
-        service.undelivered_messages(SUPPORT)
+        desk.admin.undelivered_messages(SUPPORT)
 
 
 def test_a_crashed_workers_claim_expires_and_another_worker_delivers(
-    core: Core, service: TicketService, transport: RecordingTransport, clock: Clock
+    core: Core, desk: HelpDesk, transport: RecordingTransport, clock: Clock
 ) -> None:
     crashed = core.delivery_worker(transport)
     crashed.drain()
     transport.sent.clear()
-    service.open_ticket(ALICE, title="Wi-Fi")
+    desk.tickets.open_ticket(ALICE, title="Wi-Fi")
     claimed, _ = crashed._claim()  # claimed, then the process "dies" before delivering
     assert len(claimed) == 1
     survivor = core.delivery_worker(transport)
@@ -192,15 +192,15 @@ def test_a_crashed_workers_claim_expires_and_another_worker_delivers(
     assert [m.kind.value for m in transport.sent] == ["reporter_root", "support_post"]
 
 
-def test_commit_wakes_the_worker(core: Core, service: TicketService) -> None:
+def test_commit_wakes_the_worker(core: Core, desk: HelpDesk) -> None:
     woken = threading.Event()
     core.committed_listeners.append(woken.set)
-    service.open_ticket(ALICE, title="Wi-Fi")
+    desk.tickets.open_ticket(ALICE, title="Wi-Fi")
     assert woken.is_set()
 
 
 def test_background_worker_delivers_soon_after_commit(
-    core: Core, service: TicketService, transport: RecordingTransport
+    core: Core, desk: HelpDesk, transport: RecordingTransport
 ) -> None:
     worker = core.delivery_worker(transport, poll_interval=60)
     worker.start()
@@ -215,7 +215,7 @@ def test_background_worker_delivers_soon_after_commit(
             return result
 
         transport.deliver = deliver_and_signal  # type: ignore[method-assign]
-        service.open_ticket(ALICE, title="Wi-Fi")
+        desk.tickets.open_ticket(ALICE, title="Wi-Fi")
         # Far below the 60 s poll: only the wake-up after commit can explain it.
         assert delivered.wait(timeout=10)
     finally:
@@ -229,11 +229,16 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
     assert backoff_seconds(40, rng=lambda: 1.0) == 300.0
 
 
-def test_idempotent_open_and_reporter_reply(service: TicketService, engine: Engine) -> None:
-    first = service.open_ticket(ALICE, title="Wi-Fi", request_key="view:V1:h1")
-    again = service.open_ticket(ALICE, title="Wi-Fi", request_key="view:V1:h1")
+def test_idempotent_open_and_reporter_reply(desk: HelpDesk, engine: Engine) -> None:
+    first = desk.tickets.open_ticket(ALICE, title="Wi-Fi", request_key="view:V1:h1")
+    again = desk.tickets.open_ticket(ALICE, title="Wi-Fi", request_key="view:V1:h1")
     assert again.id == first.id
-    assert service.list_tickets(ALICE).total == 1
-    assert service.add_reporter_reply(ALICE, first.id, "hi", request_key="event:Ev1") is not None
-    assert service.add_reporter_reply(ALICE, first.id, "hi", request_key="event:Ev1") is None
-    assert len(service.show(ALICE, first.id).conversation) == 1
+    assert desk.queries.list_tickets(ALICE).total == 1
+    assert (
+        desk.conversation.add_reporter_reply(ALICE, first.id, "hi", request_key="event:Ev1")
+        is not None
+    )
+    assert (
+        desk.conversation.add_reporter_reply(ALICE, first.id, "hi", request_key="event:Ev1") is None
+    )
+    assert len(desk.queries.show(ALICE, first.id).conversation) == 1

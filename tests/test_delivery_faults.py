@@ -13,7 +13,7 @@ from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Role, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import DeliveryWorker
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.fakes.slack_api import Call, FakeSlack
@@ -30,12 +30,12 @@ def delivered(slack: FakeSlack) -> list[Call]:
     return [c for c in slack.calls() if c.method in ("chat.postMessage", "chat.update") and c.ok]
 
 
-def story(service: TicketService) -> int:
+def story(desk: HelpDesk) -> int:
     """One ticket's life: 8 messages (root, card, 2 status DMs, reply DM + thread, 2 card updates)."""
-    ticket = service.open_ticket(ALICE, title="Laptop fan loud")
-    service.change_status(SUPPORT, ticket.id, Status.IN_PROGRESS)
-    service.add_support_reply(SUPPORT, ticket.id, "Try the BIOS update")
-    service.change_status(SUPPORT, ticket.id, Status.RESOLVED)
+    ticket = desk.tickets.open_ticket(ALICE, title="Laptop fan loud")
+    desk.tickets.change_status(SUPPORT, ticket.id, Status.IN_PROGRESS)
+    desk.conversation.add_support_reply(SUPPORT, ticket.id, "Try the BIOS update")
+    desk.tickets.change_status(SUPPORT, ticket.id, Status.RESOLVED)
     return ticket.id
 
 
@@ -81,12 +81,10 @@ def assert_story_arrived_once_in_order(slack: FakeSlack) -> None:
 
 
 @pytest.fixture
-def service_with_support(
-    service: TicketService, worker: DeliveryWorker, slack: FakeSlack
-) -> TicketService:
+def desk_with_support(desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack) -> HelpDesk:
     worker.drain()  # the role DM of the grant
     slack.clear()
-    return service
+    return desk
 
 
 @pytest.mark.parametrize(
@@ -102,7 +100,7 @@ def service_with_support(
     ids=["500", "503", "ok-false-internal", "429", "reset", "hang"],
 )
 def test_transient_faults_delay_but_never_lose_or_duplicate(
-    service_with_support: TicketService,
+    desk_with_support: HelpDesk,
     worker: DeliveryWorker,
     slack: FakeSlack,
     clock: Clock,
@@ -112,17 +110,17 @@ def test_transient_faults_delay_but_never_lose_or_duplicate(
     count = int(options.pop("count"))  # type: ignore[call-overload]
     slack.fail_next("chat.postMessage", count, **options)  # type: ignore[arg-type]
     slack.fail_next("chat.update", count, **options)  # type: ignore[arg-type]
-    story(service_with_support)
+    story(desk_with_support)
     deliver_all(worker, clock)
     assert_story_arrived_once_in_order(slack)
-    assert service_with_support.undelivered_messages(ADMIN) == []
+    assert desk_with_support.admin.undelivered_messages(ADMIN) == []
 
 
 def test_retry_after_is_honoured(
-    service_with_support: TicketService, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
+    desk_with_support: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
 ) -> None:
     slack.fail_next("chat.postMessage", 1, status=429, retry_after=120)
-    service_with_support.open_ticket(ALICE, title="Printer")
+    desk_with_support.tickets.open_ticket(ALICE, title="Printer")
     worker.drain()
     assert delivered(slack) == []
     clock.advance(seconds=119)
@@ -134,15 +132,15 @@ def test_retry_after_is_honoured(
 
 
 def test_connection_refused_is_retried(
-    core: Core, service_with_support: TicketService, clock: Clock, slack: FakeSlack
+    core: Core, desk_with_support: HelpDesk, clock: Clock, slack: FakeSlack
 ) -> None:
     nowhere = WebClient(token=BOT_TOKEN, base_url="http://127.0.0.1:1/api/", timeout=1)
     refused = core.delivery_worker(
         SlackTransport(nowhere, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
     )
-    service_with_support.open_ticket(ALICE, title="Printer")
+    desk_with_support.tickets.open_ticket(ALICE, title="Printer")
     refused.drain()
-    pending = service_with_support.undelivered_messages(ADMIN)
+    pending = desk_with_support.admin.undelivered_messages(ADMIN)
     assert pending
     assert all(m.status == "pending" and "network" in (m.last_error or "") for m in pending)
     client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=1)
@@ -154,28 +152,28 @@ def test_connection_refused_is_retried(
 
 
 def test_permanent_errors_are_failed_listed_and_retryable(
-    service_with_support: TicketService, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
+    desk_with_support: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
 ) -> None:
     slack.fail_next("chat.postMessage", 1, error="not_in_channel")
-    service_with_support.open_ticket(ALICE, title="Printer")
+    desk_with_support.tickets.open_ticket(ALICE, title="Printer")
     worker.drain()
-    failed = service_with_support.undelivered_messages(ADMIN)
+    failed = desk_with_support.admin.undelivered_messages(ADMIN)
     assert [(m.status, m.last_error) for m in failed] == [("failed", "not_in_channel")]
-    assert service_with_support.retry_failed_messages(ADMIN) == 1
+    assert desk_with_support.admin.retry_failed_messages(ADMIN) == 1
     deliver_all(worker, clock, rounds=2)
-    assert service_with_support.undelivered_messages(ADMIN) == []
+    assert desk_with_support.admin.undelivered_messages(ADMIN) == []
     assert len(delivered(slack)) == 2
 
 
 def test_revoked_token_fails_for_good(
-    core: Core, service_with_support: TicketService, clock: Clock, slack: FakeSlack
+    core: Core, desk_with_support: HelpDesk, clock: Clock, slack: FakeSlack
 ) -> None:
     revoked = WebClient(token="xoxb-revoked", base_url=slack.base_url, timeout=1)
     worker = core.delivery_worker(
         SlackTransport(revoked, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
     )
-    service_with_support.grant(ADMIN, "UNEWSUPPORT", Role.SUPPORT)
+    desk_with_support.roles.grant(ADMIN, "UNEWSUPPORT", Role.SUPPORT)
     worker.drain()
-    assert [m.last_error for m in service_with_support.undelivered_messages(ADMIN)] == [
+    assert [m.last_error for m in desk_with_support.admin.undelivered_messages(ADMIN)] == [
         "invalid_auth"
     ]

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,8 +16,8 @@ import pytest
 from flashticket_core.domain.enums import Status
 from flashticket_core.errors import NotAllowed
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import COLUMNS, neutralise
-from flashticket_core.service_layer.services import TicketService
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
 
@@ -26,18 +27,18 @@ def parse(text: str, delimiter: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:]), delimiter=delimiter))
 
 
-def test_export_of_a_period_with_every_field(service: TicketService, clock: Clock) -> None:
+def test_export_of_a_period_with_every_field(desk: HelpDesk, clock: Clock) -> None:
     clock.now = datetime(2026, 1, 31, 23, 0, tzinfo=UTC)
-    service.open_ticket(
+    desk.tickets.open_ticket(
         ALICE, title="Januar: Drucker grün", description='Zeile 1\nZeile 2; "quoted"'
     )
     clock.now = datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
-    feb = service.open_ticket(BOB, title="Februar: Maus").id
-    service.take(SUPPORT, feb)
-    gone = service.open_ticket(BOB, title="deleted").id
-    service.delete(ADMIN, gone)
+    feb = desk.tickets.open_ticket(BOB, title="Februar: Maus").id
+    desk.tickets.take(SUPPORT, feb)
+    gone = desk.tickets.open_ticket(BOB, title="deleted").id
+    desk.tickets.delete(ADMIN, gone)
     out = io.StringIO()
-    count = service.export_csv(
+    count = desk.admin.export_csv(
         ADMIN, out, since=datetime(2026, 1, 1, tzinfo=UTC), until=datetime(2026, 2, 1, tzinfo=UTC)
     )
     rows = parse(out.getvalue(), ",")
@@ -46,27 +47,27 @@ def test_export_of_a_period_with_every_field(service: TicketService, clock: Cloc
     assert rows[1][1] == "Januar: Drucker grün"
     assert rows[1][2] == 'Zeile 1\nZeile 2; "quoted"'
     everything = io.StringIO()
-    assert service.export_csv(ADMIN, everything) == 2  # the deleted ticket is not exported
+    assert desk.admin.export_csv(ADMIN, everything) == 2  # the deleted ticket is not exported
     february = dict(zip(COLUMNS, parse(everything.getvalue(), ",")[2], strict=True))
     assert february["status"] == Status.IN_PROGRESS.value
     assert february["assignee_id"] == SUPPORT
     assert february["created_at"] == "2026-02-01 09:00:00"
 
 
-def test_german_export_uses_semicolons(service: TicketService) -> None:
-    service.open_ticket(ALICE, title="Umlaute äöü ß")
-    service.language = Language.DE
+def test_german_export_uses_semicolons(desk: HelpDesk) -> None:
+    desk.tickets.open_ticket(ALICE, title="Umlaute äöü ß")
+    desk = HelpDesk.over(replace(desk.env, language=Language.DE))
     out = io.StringIO()
-    service.export_csv(ADMIN, out)
+    desk.admin.export_csv(ADMIN, out)
     rows = parse(out.getvalue(), ";")
     assert rows[1][1] == "Umlaute äöü ß"
 
 
 @pytest.mark.parametrize("actor", [ALICE, SUPPORT])
-def test_only_admins_export(service: TicketService, actor: str) -> None:
+def test_only_admins_export(desk: HelpDesk, actor: str) -> None:
     out = io.StringIO()
     with pytest.raises(NotAllowed):
-        service.export_csv(actor, out)
+        desk.admin.export_csv(actor, out)
     assert out.getvalue() == ""
 
 
@@ -75,11 +76,11 @@ def test_export_is_uploaded_to_the_admins_dm(bot: Bot) -> None:
     bot.command(ADMIN, f"grant <@{SUPPORT}> support", command="/ticket-admin")
     bot.click(SUPPORT, ticket_id, "ticket.take")
     # The names Slack sends with a command or a click are kept for the export.
-    service = bot.running.core.service
+    desk = bot.running.core.desk
     bot.slack.wait_for(
         lambda _calls: (
-            service.knows_name(ALICE, ALICE.lower())
-            and service.knows_name(SUPPORT, SUPPORT.lower())
+            desk.people.knows_name(ALICE, ALICE.lower())
+            and desk.people.knows_name(SUPPORT, SUPPORT.lower())
         )
     )
     response = bot.command(ADMIN, "export", command="/ticket-admin")
@@ -100,14 +101,14 @@ def test_export_is_uploaded_to_the_admins_dm(bot: Bot) -> None:
     assert (row["assignee_id"], row["assignee_name"]) == (SUPPORT, SUPPORT.lower())
 
 
-def test_names_are_stored_once_and_follow_a_rename(service: TicketService) -> None:
-    service.open_ticket(ALICE, title="Maus")
-    service.remember_names({ALICE: "  Alice   Müller ", "not an id": "x", BOB: ""})
-    assert service.knows_name(ALICE, "Alice Müller")
-    assert not service.knows_name(BOB, "")
-    service.remember_names({ALICE: "Alice Meyer"})
+def test_names_are_stored_once_and_follow_a_rename(desk: HelpDesk) -> None:
+    desk.tickets.open_ticket(ALICE, title="Maus")
+    desk.people.remember_names({ALICE: "  Alice   Müller ", "not an id": "x", BOB: ""})
+    assert desk.people.knows_name(ALICE, "Alice Müller")
+    assert not desk.people.knows_name(BOB, "")
+    desk.people.remember_names({ALICE: "Alice Meyer"})
     out = io.StringIO()
-    service.export_csv(ADMIN, out)
+    desk.admin.export_csv(ADMIN, out)
     row = dict(zip(COLUMNS, parse(out.getvalue(), ",")[1], strict=True))
     assert row["reporter_name"] == "Alice Meyer"
     assert row["assignee_name"] == ""
@@ -136,18 +137,18 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝")
 
 
 @pytest.mark.parametrize("language", [Language.EN, Language.DE])
-def test_hostile_cells_round_trip_as_text(service: TicketService, language: Language) -> None:
+def test_hostile_cells_round_trip_as_text(desk: HelpDesk, language: Language) -> None:
     """OWASP CSV injection: no cell a person wrote can start a formula, and every title
     reads back as what was typed, behind the apostrophe spreadsheets take for "text"."""
     stored = []
     for title in HOSTILE_TITLES:
-        ticket_id = service.open_ticket(ALICE, title=title, description=title).id
-        detail = service.show(ADMIN, ticket_id)
+        ticket_id = desk.tickets.open_ticket(ALICE, title=title, description=title).id
+        detail = desk.queries.show(ADMIN, ticket_id)
         stored.append((detail.ticket.title, detail.description))
-    service.remember_names({ALICE: "=cmd|' /C calc'!A0"})
-    service.language = language
+    desk.people.remember_names({ALICE: "=cmd|' /C calc'!A0"})
+    desk = HelpDesk.over(replace(desk.env, language=language))
     out = io.StringIO()
-    service.export_csv(ADMIN, out)
+    desk.admin.export_csv(ADMIN, out)
     rows = parse(out.getvalue(), ";" if language is Language.DE else ",")[1:]
     assert len(rows) == len(HOSTILE_TITLES)
     for row, (title, description) in zip(rows, stored, strict=True):

@@ -15,7 +15,7 @@ from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
 from tests.slack_requests import event_envelope
@@ -55,36 +55,36 @@ def bulk_open(core: Core, count: int, clock: Clock) -> None:
 @pytest.mark.parametrize("count", [0, 1, 5000])
 @pytest.mark.parametrize("lang", list(Language))
 def test_home_views_stay_within_slacks_limits(
-    core: Core, service: TicketService, clock: Clock, count: int, lang: Language
+    core: Core, desk: HelpDesk, clock: Clock, count: int, lang: Language
 ) -> None:
     bulk_open(core, count, clock)
     for actor in (ALICE, SUPPORT):
-        view = blocks.home(lang, service.home(actor))
+        view = blocks.home(lang, desk.queries.home(actor))
         within_limits(view)
         text = json.dumps(view, ensure_ascii=False)
         if count == 5000:
             assert "more" in text or "weitere" in text
-    support_view = json.dumps(blocks.home(lang, service.home(SUPPORT)), ensure_ascii=False)
+    support_view = json.dumps(blocks.home(lang, desk.queries.home(SUPPORT)), ensure_ascii=False)
     assert ("Queue" in support_view) or ("Warteschlange" in support_view)
-    user_view = json.dumps(blocks.home(lang, service.home(ALICE)), ensure_ascii=False)
+    user_view = json.dumps(blocks.home(lang, desk.queries.home(ALICE)), ensure_ascii=False)
     assert "Queue" not in user_view
     assert "Warteschlange" not in user_view
 
 
-def test_home_data_for_a_user_and_for_support(service: TicketService, clock: Clock) -> None:
-    mine = service.open_ticket(ALICE, title="VPN").id
-    service.open_ticket(BOB, title="Printer", priority=Priority.HIGH)
-    done = service.open_ticket(ALICE, title="Mouse").id
+def test_home_data_for_a_user_and_for_support(desk: HelpDesk, clock: Clock) -> None:
+    mine = desk.tickets.open_ticket(ALICE, title="VPN").id
+    desk.tickets.open_ticket(BOB, title="Printer", priority=Priority.HIGH)
+    done = desk.tickets.open_ticket(ALICE, title="Mouse").id
     clock.advance(minutes=30)
-    service.add_support_reply(SUPPORT, mine, "Which client version?")
-    service.change_status(SUPPORT, done, Status.RESOLVED)
-    home = service.home(ALICE)
+    desk.conversation.add_support_reply(SUPPORT, mine, "Which client version?")
+    desk.tickets.change_status(SUPPORT, done, Status.RESOLVED)
+    home = desk.queries.home(ALICE)
     assert not home.is_support
     assert [t.ticket.id for t in home.my_open_with_replies] == [mine]
     assert home.my_open_with_replies[0].latest_support_reply == "Which client version?"
     assert [t.ticket.id for t in home.my_recently_finished] == [done]
     assert home.queue is None
-    support = service.home(SUPPORT)
+    support = desk.queries.home(SUPPORT)
     assert support.queue is not None
     assert support.kpis is not None
     assert support.queue.total == 2

@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.model import OutboxMessage, ProcessedRequest
+from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.jobs import Leases, housekeeping
-from flashticket_core.service_layer.services import TicketService
 from tests.conftest import ALICE, Clock
 
 
 def test_one_holder_at_a_time_until_the_lease_runs_out(core: Core, clock: Clock) -> None:
-    first = Leases(core.engine, clock=clock, holder="replica-1")
-    second = Leases(core.engine, clock=clock, holder="replica-2")
+    first = Leases(core.database, clock=clock, holder="replica-1")
+    second = Leases(core.database, clock=clock, holder="replica-2")
     assert first.acquire("housekeeping", timedelta(minutes=10))
     assert not second.acquire("housekeeping", timedelta(minutes=10))
     assert first.acquire("housekeeping", timedelta(minutes=10))  # the holder renews
@@ -27,15 +27,15 @@ def test_one_holder_at_a_time_until_the_lease_runs_out(core: Core, clock: Clock)
 
 
 def test_housekeeping_forgets_old_keys_and_sent_messages_only(
-    core: Core, service: TicketService, clock: Clock
+    core: Core, desk: HelpDesk, clock: Clock
 ) -> None:
-    service.open_ticket(ALICE, title="old", request_key="view:old")
+    desk.tickets.open_ticket(ALICE, title="old", request_key="view:old")
     with core.engine.begin() as connection:
         connection.execute(OutboxMessage.__table__.update().values(status="sent"))
     clock.advance(days=31)
-    service.open_ticket(ALICE, title="new", request_key="view:new")  # pending, recent
-    leases = Leases(core.engine, clock=clock, holder="me")
-    assert housekeeping(core.engine, leases, clock)
+    desk.tickets.open_ticket(ALICE, title="new", request_key="view:new")  # pending, recent
+    leases = Leases(core.database, clock=clock, holder="me")
+    assert housekeeping(core.database, leases, clock)
     with core.engine.connect() as connection:
         keys = list(connection.scalars(select(ProcessedRequest.key)))
         statuses = list(connection.scalars(select(OutboxMessage.status)))
@@ -43,5 +43,5 @@ def test_housekeeping_forgets_old_keys_and_sent_messages_only(
     assert keys == ["view:new"]
     assert statuses == ["pending", "pending"]
     assert total == 2
-    other = Leases(core.engine, clock=clock, holder="other replica")
-    assert not housekeeping(core.engine, other, clock)
+    other = Leases(core.database, clock=clock, holder="other replica")
+    assert not housekeeping(core.database, other, clock)

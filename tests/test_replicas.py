@@ -26,7 +26,7 @@ def writer(database_url: str) -> Iterator[Core]:
     """The core in this process, writing tickets the serve processes deliver."""
     settings = Settings(_env_file=None, database_url=database_url, flashticket_admins=ADMIN)  # type: ignore[call-arg]
     core = bootstrap(settings)
-    core.service.grant(ADMIN, SUPPORT, Role.SUPPORT)
+    core.desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
     try:
         yield core
     finally:
@@ -35,12 +35,12 @@ def writer(database_url: str) -> Iterator[Core]:
 
 def make_tickets(core: Core, count: int) -> int:
     """`count` tickets, each opened, taken and answered: 7 messages per ticket."""
-    service = core.service
+    desk = core.desk
     for n in range(count):
         reporter = f"UREP{n % 97:06d}"
-        ticket = service.open_ticket(reporter, title=f"Ticket number {n}")
-        service.take(SUPPORT, ticket.id)
-        service.add_support_reply(SUPPORT, ticket.id, f"Answer {n}")
+        ticket = desk.tickets.open_ticket(reporter, title=f"Ticket number {n}")
+        desk.tickets.take(SUPPORT, ticket.id)
+        desk.conversation.add_support_reply(SUPPORT, ticket.id, f"Answer {n}")
     with core.engine.connect() as connection:
         return int(connection.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
 

@@ -1,4 +1,4 @@
-"""The service on both databases: every operation, the role matrix, and its denials."""
+"""The desk on both databases: every operation, the role matrix, and its denials."""
 
 from __future__ import annotations
 
@@ -17,25 +17,25 @@ from flashticket_core.errors import (
     NotFound,
     TicketError,
 )
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
 from tests.snapshots import snapshot
 
 
-def open_ticket(service: TicketService, reporter: str = ALICE, **fields: Any) -> int:
+def open_ticket(desk: HelpDesk, reporter: str = ALICE, **fields: Any) -> int:
     fields.setdefault("title", "Printer on floor 3 jams")
-    return service.open_ticket(reporter, **fields).id
+    return desk.tickets.open_ticket(reporter, **fields).id
 
 
-def test_ids_are_sequential_and_the_ticket_starts_new(service: TicketService, clock: Clock) -> None:
-    first = service.open_ticket(ALICE, title=" Printer   jams ", description=" paper ")
-    second = service.open_ticket(BOB, title="VPN", priority=Priority.HIGH)
+def test_ids_are_sequential_and_the_ticket_starts_new(desk: HelpDesk, clock: Clock) -> None:
+    first = desk.tickets.open_ticket(ALICE, title=" Printer   jams ", description=" paper ")
+    second = desk.tickets.open_ticket(BOB, title="VPN", priority=Priority.HIGH)
     assert (first.id, second.id) == (1, 2)
     assert first.title == "Printer jams"
     assert first.status is Status.NEW
     assert first.priority is Priority.MEDIUM
     assert first.version == 1
-    detail = service.show(ALICE, first.id)
+    detail = desk.queries.show(ALICE, first.id)
     assert detail.description == "paper"
     assert detail.ticket.created_at == clock.now
     assert [(c.field, c.new, c.actor_id) for c in detail.history] == [("created", "new", ALICE)]
@@ -51,29 +51,29 @@ def test_ids_are_sequential_and_the_ticket_starts_new(service: TicketService, cl
     ],
 )
 def test_invalid_new_ticket_is_refused_and_nothing_is_stored(
-    service: TicketService, engine: Engine, fields: dict[str, str], field: str
+    desk: HelpDesk, engine: Engine, fields: dict[str, str], field: str
 ) -> None:
     before = snapshot(engine)
     with pytest.raises(InvalidInput) as raised:
-        service.open_ticket(ALICE, **fields)
+        desk.tickets.open_ticket(ALICE, **fields)
     assert raised.value.field == field
     assert snapshot(engine) == before
 
 
 def test_support_works_a_ticket_and_history_records_each_change(
-    service: TicketService, clock: Clock
+    desk: HelpDesk, clock: Clock
 ) -> None:
-    ticket_id = open_ticket(service)
+    ticket_id = open_ticket(desk)
     clock.advance(minutes=5)
-    taken = service.take(SUPPORT, ticket_id, expected_version=1)
+    taken = desk.tickets.take(SUPPORT, ticket_id, expected_version=1)
     assert (taken.status, taken.assignee_id, taken.version) == (Status.IN_PROGRESS, SUPPORT, 3)
-    service.set_priority(SUPPORT, ticket_id, Priority.HIGH)
-    service.add_support_reply(SUPPORT, ticket_id, "Please restart it.")
-    service.add_internal_note(SUPPORT, ticket_id, "Third time this week.")
-    service.change_status(SUPPORT, ticket_id, Status.WAITING)
+    desk.tickets.set_priority(SUPPORT, ticket_id, Priority.HIGH)
+    desk.conversation.add_support_reply(SUPPORT, ticket_id, "Please restart it.")
+    desk.conversation.add_internal_note(SUPPORT, ticket_id, "Third time this week.")
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.WAITING)
     clock.advance(minutes=5)
-    service.add_reporter_reply(ALICE, ticket_id, "Restarted, still jams.")
-    detail = service.show(SUPPORT, ticket_id)
+    desk.conversation.add_reporter_reply(ALICE, ticket_id, "Restarted, still jams.")
+    detail = desk.queries.show(SUPPORT, ticket_id)
     assert detail.ticket.status is Status.IN_PROGRESS  # the reporter's answer ends the wait
     assert [(c.field, c.old, c.new, c.actor_id) for c in detail.history] == [
         ("created", None, "new", ALICE),
@@ -91,161 +91,163 @@ def test_support_works_a_ticket_and_history_records_each_change(
     assert detail.first_response_at is not None
 
 
-def test_reporter_never_sees_internal_notes(service: TicketService) -> None:
-    ticket_id = open_ticket(service)
-    service.add_internal_note(SUPPORT, ticket_id, "secret: user is on probation")
-    service.add_support_reply(SUPPORT, ticket_id, "On it")
-    texts = [e.text for e in service.show(ALICE, ticket_id).conversation]
+def test_reporter_never_sees_internal_notes(desk: HelpDesk) -> None:
+    ticket_id = open_ticket(desk)
+    desk.conversation.add_internal_note(SUPPORT, ticket_id, "secret: user is on probation")
+    desk.conversation.add_support_reply(SUPPORT, ticket_id, "On it")
+    texts = [e.text for e in desk.queries.show(ALICE, ticket_id).conversation]
     assert texts == ["On it"]
 
 
-def test_reporter_may_reopen_a_resolved_ticket_but_not_a_closed_one(service: TicketService) -> None:
-    ticket_id = open_ticket(service)
-    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
-    assert service.reopen(ALICE, ticket_id).status is Status.IN_PROGRESS
-    service.change_status(SUPPORT, ticket_id, Status.CLOSED)
+def test_reporter_may_reopen_a_resolved_ticket_but_not_a_closed_one(desk: HelpDesk) -> None:
+    ticket_id = open_ticket(desk)
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    assert desk.tickets.reopen(ALICE, ticket_id).status is Status.IN_PROGRESS
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.CLOSED)
     with pytest.raises(NotAllowed) as raised:
-        service.reopen(ALICE, ticket_id)
+        desk.tickets.reopen(ALICE, ticket_id)
     assert raised.value.action == "reopen_closed"
-    assert service.reopen(SUPPORT, ticket_id).status is Status.IN_PROGRESS
+    assert desk.tickets.reopen(SUPPORT, ticket_id).status is Status.IN_PROGRESS
 
 
 def test_invalid_transition_through_the_service_writes_nothing(
-    service: TicketService, engine: Engine
+    desk: HelpDesk, engine: Engine
 ) -> None:
-    ticket_id = open_ticket(service)
-    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    ticket_id = open_ticket(desk)
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED)
     before = snapshot(engine)
     with pytest.raises(InvalidTransition):
-        service.change_status(SUPPORT, ticket_id, Status.WAITING)
+        desk.tickets.change_status(SUPPORT, ticket_id, Status.WAITING)
     assert snapshot(engine) == before
 
 
-def test_stale_version_is_refused_with_the_current_state(
-    service: TicketService, engine: Engine
-) -> None:
-    ticket_id = open_ticket(service)
-    service.take(SUPPORT, ticket_id, expected_version=1)
+def test_stale_version_is_refused_with_the_current_state(desk: HelpDesk, engine: Engine) -> None:
+    ticket_id = open_ticket(desk)
+    desk.tickets.take(SUPPORT, ticket_id, expected_version=1)
     before = snapshot(engine)
     with pytest.raises(Conflict) as raised:
-        service.change_status(ADMIN, ticket_id, Status.CLOSED, expected_version=1)
+        desk.tickets.change_status(ADMIN, ticket_id, Status.CLOSED, expected_version=1)
     assert raised.value.current.status is Status.IN_PROGRESS
     assert raised.value.current.version == 3
     assert "In Bearbeitung" in raised.value.message("de")
     assert snapshot(engine) == before
 
 
-def test_replies_do_not_make_buttons_stale(service: TicketService) -> None:
-    ticket_id = open_ticket(service)
-    service.add_reporter_reply(ALICE, ticket_id, "more detail")
-    service.add_support_reply(SUPPORT, ticket_id, "thanks")
+def test_replies_do_not_make_buttons_stale(desk: HelpDesk) -> None:
+    ticket_id = open_ticket(desk)
+    desk.conversation.add_reporter_reply(ALICE, ticket_id, "more detail")
+    desk.conversation.add_support_reply(SUPPORT, ticket_id, "thanks")
     assert (
-        service.change_status(SUPPORT, ticket_id, Status.RESOLVED, expected_version=1).version == 2
+        desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED, expected_version=1).version
+        == 2
     )
 
 
-def test_assign_only_to_support_people(service: TicketService) -> None:
-    ticket_id = open_ticket(service)
+def test_assign_only_to_support_people(desk: HelpDesk) -> None:
+    ticket_id = open_ticket(desk)
     with pytest.raises(InvalidInput) as raised:
-        service.assign(SUPPORT, ticket_id, BOB)
+        desk.tickets.assign(SUPPORT, ticket_id, BOB)
     assert raised.value.field == "assignee"
-    assert service.assign(SUPPORT, ticket_id, ADMIN).assignee_id == ADMIN
-    assert service.assign(ADMIN, ticket_id, None).assignee_id is None
+    assert desk.tickets.assign(SUPPORT, ticket_id, ADMIN).assignee_id == ADMIN
+    assert desk.tickets.assign(ADMIN, ticket_id, None).assignee_id is None
 
 
-def test_deleted_ticket_is_gone_for_everyone(service: TicketService) -> None:
-    ticket_id = open_ticket(service)
-    service.delete(ADMIN, ticket_id)
+def test_deleted_ticket_is_gone_for_everyone(desk: HelpDesk) -> None:
+    ticket_id = open_ticket(desk)
+    desk.tickets.delete(ADMIN, ticket_id)
     for actor in (ALICE, SUPPORT, ADMIN):
         with pytest.raises(NotFound):
-            service.show(actor, ticket_id)
+            desk.queries.show(actor, ticket_id)
     with pytest.raises(NotFound) as raised:
-        service.take(SUPPORT, ticket_id)
+        desk.tickets.take(SUPPORT, ticket_id)
     assert f"#{ticket_id}" in raised.value.message("en")
-    assert service.list_tickets(ALICE).total == 0
-    assert service.search(SUPPORT, "printer") == []
+    assert desk.queries.list_tickets(ALICE).total == 0
+    assert desk.queries.search(SUPPORT, "printer") == []
 
 
-def test_rating_by_the_reporter_once_finished(service: TicketService) -> None:
-    ticket_id = open_ticket(service)
+def test_rating_by_the_reporter_once_finished(desk: HelpDesk) -> None:
+    ticket_id = open_ticket(desk)
     with pytest.raises(InvalidInput):
-        service.rate(ALICE, ticket_id, 5)
-    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+        desk.tickets.rate(ALICE, ticket_id, 5)
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED)
     with pytest.raises(InvalidInput):
-        service.rate(ALICE, ticket_id, 6)
+        desk.tickets.rate(ALICE, ticket_id, 6)
     with pytest.raises(NotFound):  # someone else's ticket reads like a missing one
-        service.rate(BOB, ticket_id, 4)
-    service.rate(ALICE, ticket_id, 4)
-    assert service.show(ALICE, ticket_id).rating == 4
+        desk.tickets.rate(BOB, ticket_id, 4)
+    desk.tickets.rate(ALICE, ticket_id, 4)
+    assert desk.queries.show(ALICE, ticket_id).rating == 4
 
 
-def test_lists_own_tickets_and_the_queue_in_queue_order(service: TicketService) -> None:
-    low = open_ticket(service, ALICE, title="Mouse", priority=Priority.LOW)
-    high = open_ticket(service, BOB, title="Server down", priority=Priority.HIGH)
-    taken = open_ticket(service, BOB, title="Monitor", priority=Priority.HIGH)
-    done = open_ticket(service, ALICE, title="Done already")
-    service.take(SUPPORT, taken)
-    service.change_status(SUPPORT, done, Status.RESOLVED)
+def test_lists_own_tickets_and_the_queue_in_queue_order(desk: HelpDesk) -> None:
+    low = open_ticket(desk, ALICE, title="Mouse", priority=Priority.LOW)
+    high = open_ticket(desk, BOB, title="Server down", priority=Priority.HIGH)
+    taken = open_ticket(desk, BOB, title="Monitor", priority=Priority.HIGH)
+    done = open_ticket(desk, ALICE, title="Done already")
+    desk.tickets.take(SUPPORT, taken)
+    desk.tickets.change_status(SUPPORT, done, Status.RESOLVED)
 
-    assert [t.id for t in service.list_tickets(ALICE).items] == [low]
-    assert {t.id for t in service.list_tickets(ALICE, include_closed=True).items} == {low, done}
-    queue = service.list_tickets(SUPPORT, queue=True)
+    assert [t.id for t in desk.queries.list_tickets(ALICE).items] == [low]
+    assert {t.id for t in desk.queries.list_tickets(ALICE, include_closed=True).items} == {
+        low,
+        done,
+    }
+    queue = desk.queries.list_tickets(SUPPORT, queue=True)
     assert [t.id for t in queue.items] == [high, low, taken]
     assert queue.total == 3
-    assert [t.id for t in service.list_tickets(SUPPORT, queue=True, assignee_id=SUPPORT).items] == [
-        taken
-    ]
     assert [
-        t.id for t in service.list_tickets(SUPPORT, queue=True, priority=Priority.LOW).items
+        t.id for t in desk.queries.list_tickets(SUPPORT, queue=True, assignee_id=SUPPORT).items
+    ] == [taken]
+    assert [
+        t.id for t in desk.queries.list_tickets(SUPPORT, queue=True, priority=Priority.LOW).items
     ] == [low]
     assert [
-        t.id for t in service.list_tickets(SUPPORT, queue=True, status=Status.RESOLVED).items
+        t.id for t in desk.queries.list_tickets(SUPPORT, queue=True, status=Status.RESOLVED).items
     ] == [done]
-    page = service.list_tickets(SUPPORT, queue=True, limit=1, offset=1)
+    page = desk.queries.list_tickets(SUPPORT, queue=True, limit=1, offset=1)
     assert ([t.id for t in page.items], page.total) == ([low], 3)
     # Totals of everyone's tickets come from the tallies, filters included.
-    past_low = service.list_tickets(SUPPORT, queue=True, priority=Priority.LOW, offset=1)
+    past_low = desk.queries.list_tickets(SUPPORT, queue=True, priority=Priority.LOW, offset=1)
     assert (past_low.items, past_low.total) == ([], 1)
-    assert service.list_tickets(SUPPORT, queue=True, include_closed=True, limit=1).total == 4
+    assert desk.queries.list_tickets(SUPPORT, queue=True, include_closed=True, limit=1).total == 4
 
 
 def test_search_finds_title_description_and_conversation_ranked(
-    service: TicketService, clock: Clock
+    desk: HelpDesk, clock: Clock
 ) -> None:
-    older = open_ticket(service, ALICE, title="Drucker defekt")
+    older = open_ticket(desk, ALICE, title="Drucker defekt")
     clock.advance(hours=1)
-    in_description = open_ticket(service, BOB, title="Office", description="Der DRUCKER piept")
+    in_description = open_ticket(desk, BOB, title="Office", description="Der DRUCKER piept")
     clock.advance(hours=1)
-    newer = open_ticket(service, BOB, title="Drucker im 2. Stock")
+    newer = open_ticket(desk, BOB, title="Drucker im 2. Stock")
     clock.advance(hours=1)
-    in_reply = open_ticket(service, ALICE, title="Scanner")
-    service.add_support_reply(SUPPORT, in_reply, "Ist der Drucker an?")
-    noted = open_ticket(service, ALICE, title="Laptop")
-    service.add_internal_note(SUPPORT, noted, "Drucker-Treiber fehlt")
+    in_reply = open_ticket(desk, ALICE, title="Scanner")
+    desk.conversation.add_support_reply(SUPPORT, in_reply, "Ist der Drucker an?")
+    noted = open_ticket(desk, ALICE, title="Laptop")
+    desk.conversation.add_internal_note(SUPPORT, noted, "Drucker-Treiber fehlt")
 
-    ranked = [t.id for t in service.search(SUPPORT, "drucker")]
+    ranked = [t.id for t in desk.queries.search(SUPPORT, "drucker")]
     assert ranked[:2] == [newer, older]  # title hits first, newest first on ties
     assert set(ranked[2:]) == {in_description, in_reply, noted}
     # Alice finds only her own tickets, and never through an internal note.
-    assert {t.id for t in service.search(ALICE, "drucker")} == {older, in_reply}
-    assert [t.id for t in service.search(SUPPORT, "drucker stock")] == [newer]
-    assert service.search(SUPPORT, "100%_") == []
+    assert {t.id for t in desk.queries.search(ALICE, "drucker")} == {older, in_reply}
+    assert [t.id for t in desk.queries.search(SUPPORT, "drucker stock")] == [newer]
+    assert desk.queries.search(SUPPORT, "100%_") == []
     with pytest.raises(InvalidInput):
-        service.search(ALICE, "   ")
+        desk.queries.search(ALICE, "   ")
 
 
-def test_roles_are_granted_revoked_listed_and_audited(service: TicketService) -> None:
-    assert service.role_of(BOB) is Role.USER
-    service.grant(ADMIN, BOB, Role.ADMIN)
-    assert service.role_of(BOB) is Role.ADMIN
-    assert service.grant(BOB, BOB, Role.ADMIN) is None  # no change, no audit row
-    service.revoke(BOB, SUPPORT)
-    assert service.role_of(SUPPORT) is Role.USER
-    roles = service.list_roles(BOB)
+def test_roles_are_granted_revoked_listed_and_audited(desk: HelpDesk) -> None:
+    assert desk.roles.role_of(BOB) is Role.USER
+    desk.roles.grant(ADMIN, BOB, Role.ADMIN)
+    assert desk.roles.role_of(BOB) is Role.ADMIN
+    assert desk.roles.grant(BOB, BOB, Role.ADMIN) is None  # no change, no audit row
+    desk.roles.revoke(BOB, SUPPORT)
+    assert desk.roles.role_of(SUPPORT) is Role.USER
+    roles = desk.roles.list_roles(BOB)
     assert (ADMIN, Role.ADMIN, True) in roles
     assert (BOB, Role.ADMIN, False) in roles
     assert SUPPORT not in [user for user, _, _ in roles]
-    trail = [(c.field, c.old, c.new, c.actor_id) for c in service.role_history(ADMIN)]
+    trail = [(c.field, c.old, c.new, c.actor_id) for c in desk.roles.role_history(ADMIN)]
     assert trail == [
         (SUPPORT, Role.USER, Role.SUPPORT, ADMIN),
         (BOB, Role.USER, Role.ADMIN, ADMIN),
@@ -254,143 +256,93 @@ def test_roles_are_granted_revoked_listed_and_audited(service: TicketService) ->
 
 
 def test_configured_admins_cannot_be_demoted_and_admins_not_self_demote(
-    service: TicketService, engine: Engine
+    desk: HelpDesk, engine: Engine
 ) -> None:
-    service.grant(ADMIN, BOB, Role.ADMIN)
+    desk.roles.grant(ADMIN, BOB, Role.ADMIN)
     before = snapshot(engine)
     with pytest.raises(NotAllowed) as raised:
-        service.revoke(BOB, ADMIN)
+        desk.roles.revoke(BOB, ADMIN)
     assert "FLASHTICKET_ADMINS" in raised.value.message("de")
     with pytest.raises(NotAllowed):
-        service.grant(ADMIN, ADMIN, Role.SUPPORT)
+        desk.roles.grant(ADMIN, ADMIN, Role.SUPPORT)
     with pytest.raises(NotAllowed):
-        service.revoke(BOB, BOB)
+        desk.roles.revoke(BOB, BOB)
     assert snapshot(engine) == before
-    assert service.role_of(ADMIN) is Role.ADMIN
+    assert desk.roles.role_of(ADMIN) is Role.ADMIN
 
 
 @pytest.mark.parametrize("bad", ["", "bob", "<@U123>", "U" + "1" * 40, "C0123456"])
-def test_grant_refuses_what_is_not_a_user_id(service: TicketService, bad: str) -> None:
+def test_grant_refuses_what_is_not_a_user_id(desk: HelpDesk, bad: str) -> None:
     with pytest.raises(InvalidInput):
-        service.grant(ADMIN, bad, Role.SUPPORT)
+        desk.roles.grant(ADMIN, bad, Role.SUPPORT)
 
 
-# -- the role matrix: every denial, and that it writes nothing ------------------
+# -- refusals write nothing ---------------------------------------------------------
 
-Operation = Callable[[TicketService, int], object]
+Operation = Callable[[HelpDesk, int], object]
 
+# Who may do what is walked from the permission table in test_permissions.py; these are
+# the refusals around it: the order of checks, missing tickets, bad input, stale views.
 DENIALS: list[tuple[str, str, Operation, type[TicketError]]] = [
-    ("user sees another's ticket", BOB, lambda s, t: s.show(BOB, t), NotFound),
-    ("user lists the queue", BOB, lambda s, t: s.list_tickets(BOB, queue=True), NotAllowed),
-    (
-        "user lists another's tickets",
-        BOB,
-        lambda s, t: s.list_tickets(BOB, reporter_id=ALICE),
-        NotAllowed,
-    ),
-    ("user takes", ALICE, lambda s, t: s.take(ALICE, t), NotAllowed),
-    ("user assigns", ALICE, lambda s, t: s.assign(ALICE, t, SUPPORT), NotAllowed),
-    ("user sets priority", ALICE, lambda s, t: s.set_priority(ALICE, t, Priority.HIGH), NotAllowed),
-    (
-        "reporter resolves own ticket",
-        ALICE,
-        lambda s, t: s.change_status(ALICE, t, Status.RESOLVED),
-        NotAllowed,
-    ),
-    (
-        "reporter sets own ticket in progress",
-        ALICE,
-        lambda s, t: s.change_status(ALICE, t, Status.IN_PROGRESS),
-        NotAllowed,
-    ),
-    (
-        "user changes another's status",
-        BOB,
-        lambda s, t: s.change_status(BOB, t, Status.CLOSED),
-        NotFound,
-    ),
     (
         "user changes status on the card",
         ALICE,
-        lambda s, t: s.change_status(ALICE, t, Status.IN_PROGRESS, support_only=True),
+        lambda s, t: s.tickets.change_status(ALICE, t, Status.IN_PROGRESS, support_only=True),
         NotAllowed,
     ),
     (
         "user's stale click on another's ticket",
         BOB,
-        lambda s, t: s.change_status(BOB, t, Status.IN_PROGRESS, expected_version=99),
+        lambda s, t: s.tickets.change_status(BOB, t, Status.IN_PROGRESS, expected_version=99),
         NotFound,
     ),
     (
         "user's stale card click",
         BOB,
-        lambda s, t: s.change_status(
+        lambda s, t: s.tickets.change_status(
             BOB, t, Status.RESOLVED, expected_version=99, support_only=True
         ),
         NotAllowed,
     ),
-    ("user reopens another's ticket", BOB, lambda s, t: s.reopen(BOB, t), NotFound),
-    ("user rates another's ticket", BOB, lambda s, t: s.rate(BOB, t, 5), NotFound),
     (
-        "user writes a support reply",
+        "user grants self admin",
         ALICE,
-        lambda s, t: s.add_support_reply(ALICE, t, "x"),
+        lambda s, t: s.roles.grant(ALICE, ALICE, Role.ADMIN),
         NotAllowed,
     ),
+    ("support revokes", SUPPORT, lambda s, t: s.roles.revoke(SUPPORT, SUPPORT), NotAllowed),
+    ("missing ticket", SUPPORT, lambda s, t: s.tickets.take(SUPPORT, 999), NotFound),
+    ("missing ticket shown", ADMIN, lambda s, t: s.queries.show(ADMIN, 999), NotFound),
     (
-        "user writes an internal note",
-        ALICE,
-        lambda s, t: s.add_internal_note(ALICE, t, "x"),
-        NotAllowed,
-    ),
-    (
-        "someone else answers as reporter",
-        BOB,
-        lambda s, t: s.add_reporter_reply(BOB, t, "x"),
-        NotAllowed,
-    ),
-    (
-        "support answers as reporter",
+        "empty reply",
         SUPPORT,
-        lambda s, t: s.add_reporter_reply(SUPPORT, t, "x"),
-        NotAllowed,
+        lambda s, t: s.conversation.add_support_reply(SUPPORT, t, "  "),
+        InvalidInput,
     ),
-    ("user deletes", ALICE, lambda s, t: s.delete(ALICE, t), NotAllowed),
-    ("support deletes", SUPPORT, lambda s, t: s.delete(SUPPORT, t), NotAllowed),
-    ("user grants", ALICE, lambda s, t: s.grant(ALICE, BOB, Role.SUPPORT), NotAllowed),
-    ("user grants self admin", ALICE, lambda s, t: s.grant(ALICE, ALICE, Role.ADMIN), NotAllowed),
-    ("support grants", SUPPORT, lambda s, t: s.grant(SUPPORT, BOB, Role.SUPPORT), NotAllowed),
-    ("support revokes", SUPPORT, lambda s, t: s.revoke(SUPPORT, SUPPORT), NotAllowed),
-    ("user lists roles", ALICE, lambda s, t: s.list_roles(ALICE), NotAllowed),
-    ("support lists roles", SUPPORT, lambda s, t: s.list_roles(SUPPORT), NotAllowed),
-    ("user reads role history", ALICE, lambda s, t: s.role_history(ALICE), NotAllowed),
-    ("user sees statistics", ALICE, lambda s, t: s.statistics(ALICE), NotAllowed),
-    ("support reads the outbox", SUPPORT, lambda s, t: s.undelivered_messages(SUPPORT), NotAllowed),
-    (
-        "support retries the outbox",
-        SUPPORT,
-        lambda s, t: s.retry_failed_messages(SUPPORT),
-        NotAllowed,
-    ),
-    ("support reads role history", SUPPORT, lambda s, t: s.role_history(SUPPORT), NotAllowed),
-    ("support exports", SUPPORT, lambda s, t: s.check_can_export(SUPPORT), NotAllowed),
-    ("missing ticket", SUPPORT, lambda s, t: s.take(SUPPORT, 999), NotFound),
-    ("missing ticket shown", ADMIN, lambda s, t: s.show(ADMIN, 999), NotFound),
-    ("empty reply", SUPPORT, lambda s, t: s.add_support_reply(SUPPORT, t, "  "), InvalidInput),
     (
         "huge reply",
         SUPPORT,
-        lambda s, t: s.add_support_reply(SUPPORT, t, "x" * 40_001),
+        lambda s, t: s.conversation.add_support_reply(SUPPORT, t, "x" * 40_001),
         InvalidInput,
     ),
-    ("empty note", SUPPORT, lambda s, t: s.add_internal_note(SUPPORT, t, ""), InvalidInput),
+    (
+        "empty note",
+        SUPPORT,
+        lambda s, t: s.conversation.add_internal_note(SUPPORT, t, ""),
+        InvalidInput,
+    ),
     (
         "empty reporter reply",
         ALICE,
-        lambda s, t: s.add_reporter_reply(ALICE, t, "\n"),
+        lambda s, t: s.conversation.add_reporter_reply(ALICE, t, "\n"),
         InvalidInput,
     ),
-    ("stale version", SUPPORT, lambda s, t: s.take(SUPPORT, t, expected_version=7), Conflict),
+    (
+        "stale version",
+        SUPPORT,
+        lambda s, t: s.tickets.take(SUPPORT, t, expected_version=7),
+        Conflict,
+    ),
 ]
 
 
@@ -400,16 +352,16 @@ DENIALS: list[tuple[str, str, Operation, type[TicketError]]] = [
     ids=[case[0] for case in DENIALS],
 )
 def test_denials_explain_themselves_and_write_nothing(
-    service: TicketService,
+    desk: HelpDesk,
     engine: Engine,
     actor: str,
     operation: Operation,
     error: type[TicketError],
 ) -> None:
-    ticket_id = open_ticket(service, ALICE)
+    ticket_id = open_ticket(desk, ALICE)
     before = snapshot(engine)
     with pytest.raises(error) as raised:
-        operation(service, ticket_id)
+        operation(desk, ticket_id)
     assert snapshot(engine) == before
     english, german = raised.value.message("en"), raised.value.message("de")
     assert english
@@ -418,53 +370,56 @@ def test_denials_explain_themselves_and_write_nothing(
 
 
 ALLOWED: list[tuple[str, Operation]] = [
-    ("reporter sees own", lambda s, t: s.show(ALICE, t)),
-    ("support sees any", lambda s, t: s.show(SUPPORT, t)),
-    ("support lists queue", lambda s, t: s.list_tickets(SUPPORT, queue=True)),
-    ("support takes", lambda s, t: s.take(SUPPORT, t)),
-    ("admin takes", lambda s, t: s.take(ADMIN, t)),
-    ("support sets priority", lambda s, t: s.set_priority(SUPPORT, t, Priority.LOW)),
-    ("support closes", lambda s, t: s.change_status(SUPPORT, t, Status.CLOSED)),
-    ("support replies", lambda s, t: s.add_support_reply(SUPPORT, t, "hi")),
-    ("support notes", lambda s, t: s.add_internal_note(SUPPORT, t, "hi")),
-    ("reporter replies", lambda s, t: s.add_reporter_reply(ALICE, t, "hi")),
-    ("admin deletes", lambda s, t: s.delete(ADMIN, t)),
-    ("admin grants", lambda s, t: s.grant(ADMIN, BOB, Role.SUPPORT)),
-    ("support sees statistics", lambda s, t: s.statistics(SUPPORT)),
+    ("reporter sees own", lambda s, t: s.queries.show(ALICE, t)),
+    ("support sees any", lambda s, t: s.queries.show(SUPPORT, t)),
+    ("support lists queue", lambda s, t: s.queries.list_tickets(SUPPORT, queue=True)),
+    ("support takes", lambda s, t: s.tickets.take(SUPPORT, t)),
+    ("admin takes", lambda s, t: s.tickets.take(ADMIN, t)),
+    ("support sets priority", lambda s, t: s.tickets.set_priority(SUPPORT, t, Priority.LOW)),
+    ("support closes", lambda s, t: s.tickets.change_status(SUPPORT, t, Status.CLOSED)),
+    ("support replies", lambda s, t: s.conversation.add_support_reply(SUPPORT, t, "hi")),
+    ("support notes", lambda s, t: s.conversation.add_internal_note(SUPPORT, t, "hi")),
+    ("reporter replies", lambda s, t: s.conversation.add_reporter_reply(ALICE, t, "hi")),
+    ("admin deletes", lambda s, t: s.tickets.delete(ADMIN, t)),
+    ("admin grants", lambda s, t: s.roles.grant(ADMIN, BOB, Role.SUPPORT)),
+    ("support sees statistics", lambda s, t: s.queries.statistics(SUPPORT)),
 ]
 
 
 @pytest.mark.parametrize("operation", [c[1] for c in ALLOWED], ids=[c[0] for c in ALLOWED])
 def test_what_the_roles_may_do_changes_something(
-    service: TicketService, engine: Engine, operation: Operation
+    desk: HelpDesk, engine: Engine, operation: Operation
 ) -> None:
-    ticket_id = open_ticket(service, ALICE)
-    operation(service, ticket_id)  # no exception is the assertion
+    ticket_id = open_ticket(desk, ALICE)
+    operation(desk, ticket_id)  # no exception is the assertion
 
 
 HIDDEN: list[tuple[str, Operation]] = [
-    ("show", lambda s, t: s.show(BOB, t)),
-    ("reopen", lambda s, t: s.reopen(BOB, t)),
-    ("stale reopen", lambda s, t: s.reopen(BOB, t, expected_version=1)),
-    ("stale status click", lambda s, t: s.change_status(BOB, t, Status.CLOSED, expected_version=1)),
-    ("rate", lambda s, t: s.rate(BOB, t, 4)),
+    ("show", lambda s, t: s.queries.show(BOB, t)),
+    ("reopen", lambda s, t: s.tickets.reopen(BOB, t)),
+    ("stale reopen", lambda s, t: s.tickets.reopen(BOB, t, expected_version=1)),
+    (
+        "stale status click",
+        lambda s, t: s.tickets.change_status(BOB, t, Status.CLOSED, expected_version=1),
+    ),
+    ("rate", lambda s, t: s.tickets.rate(BOB, t, 4)),
 ]
 
 
 @pytest.mark.parametrize("operation", [c[1] for c in HIDDEN], ids=[c[0] for c in HIDDEN])
 def test_someone_elses_ticket_reads_exactly_like_a_missing_one(
-    service: TicketService, operation: Operation
+    desk: HelpDesk, operation: Operation
 ) -> None:
     """Asking about a ticket one may not see tells nothing: not that it exists, not its
     status, not its version (a stale click used to answer with both)."""
-    ticket_id = open_ticket(service, ALICE)
-    service.take(SUPPORT, ticket_id)
-    service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    ticket_id = open_ticket(desk, ALICE)
+    desk.tickets.take(SUPPORT, ticket_id)
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED)
     missing = ticket_id + 1000
     with pytest.raises(TicketError) as seen:
-        operation(service, ticket_id)
+        operation(desk, ticket_id)
     with pytest.raises(TicketError) as absent:
-        operation(service, missing)
+        operation(desk, missing)
     for language in ("en", "de"):
         told = seen.value.message(language)
         assert told == absent.value.message(language).replace(str(missing), str(ticket_id))
@@ -472,9 +427,11 @@ def test_someone_elses_ticket_reads_exactly_like_a_missing_one(
         assert "Gelöst" not in told
 
 
-def test_a_stale_card_click_by_a_plain_user_is_refused_plainly(service: TicketService) -> None:
-    ticket_id = open_ticket(service, ALICE)
-    service.take(SUPPORT, ticket_id)
+def test_a_stale_card_click_by_a_plain_user_is_refused_plainly(desk: HelpDesk) -> None:
+    ticket_id = open_ticket(desk, ALICE)
+    desk.tickets.take(SUPPORT, ticket_id)
     with pytest.raises(NotAllowed) as raised:
-        service.change_status(BOB, ticket_id, Status.CLOSED, expected_version=1, support_only=True)
+        desk.tickets.change_status(
+            BOB, ticket_id, Status.CLOSED, expected_version=1, support_only=True
+        )
     assert "In progress" not in raised.value.message("en")

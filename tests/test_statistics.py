@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import statistics as exact
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from flashticket_core.domain.model import (
     TicketTally,
 )
 from flashticket_core.errors import TicketError
-from flashticket_core.service_layer.services import TicketService
+from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -31,18 +32,18 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def test_statistics_on_a_known_data_set(service: TicketService, clock: Clock) -> None:
+def test_statistics_on_a_known_data_set(desk: HelpDesk, clock: Clock) -> None:
     def open_at(when: str, priority: Priority = Priority.MEDIUM) -> int:
         clock.now = at(when)
-        return service.open_ticket(ALICE, title=f"opened {when}", priority=priority).id
+        return desk.tickets.open_ticket(ALICE, title=f"opened {when}", priority=priority).id
 
     def resolve_at(ticket_id: int, when: str) -> None:
         clock.now = at(when)
-        service.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+        desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED)
 
     def reply_at(ticket_id: int, when: str) -> None:
         clock.now = at(when)
-        service.add_support_reply(SUPPORT, ticket_id, "On it.")
+        desk.conversation.add_support_reply(SUPPORT, ticket_id, "On it.")
 
     # The last second of January and the first of February fall in different months.
     jan = open_at("2026-01-31 23:59:59", Priority.HIGH)
@@ -60,12 +61,12 @@ def test_statistics_on_a_known_data_set(service: TicketService, clock: Clock) ->
     reply_at(mar, "2026-03-02 09:00:00")  # 25 h
     reply_at(mar, "2026-03-02 10:00:00")  # a second reply is not a first reply
     clock.now = at("2026-03-02 09:00:00")
-    service.take(SUPPORT, mar)
-    service.change_status(SUPPORT, mar, Status.WAITING)
+    desk.tickets.take(SUPPORT, mar)
+    desk.tickets.change_status(SUPPORT, mar, Status.WAITING)
     resolve_at(old, "2026-03-03 10:00:00")
 
     clock.now = at("2026-03-10 12:00:00")
-    stats = service.statistics(SUPPORT, days=60)
+    stats = desk.queries.statistics(SUPPORT, days=60)
 
     assert stats.open_by_status == {Status.NEW: 2, Status.IN_PROGRESS: 0, Status.WAITING: 1}
     assert stats.open_total == 3
@@ -95,7 +96,7 @@ def test_statistics_on_a_known_data_set(service: TicketService, clock: Clock) ->
     assert stats.kpis.median_seconds_to_first_reply == pytest.approx((1800 + 25 * 3600) / 2)
 
     # Ten days are 2026-03-01 to 2026-03-10: feb2 (15 d) and old; not jan, not feb.
-    last_days = service.statistics(SUPPORT, days=10)
+    last_days = desk.queries.statistics(SUPPORT, days=10)
     assert last_days.kpis.resolved_in_period == 2
     old_duration = (at("2026-03-03 10:00:00") - at("2024-06-01 10:00:00")).total_seconds()
     assert last_days.kpis.median_seconds_to_resolve == pytest.approx(
@@ -104,7 +105,7 @@ def test_statistics_on_a_known_data_set(service: TicketService, clock: Clock) ->
     assert last_days.kpis.median_seconds_to_first_reply == pytest.approx(25 * 3600)
 
 
-def test_months_and_today_follow_the_time_zone(service: TicketService, clock: Clock) -> None:
+def test_months_and_today_follow_the_time_zone(desk: HelpDesk, clock: Clock) -> None:
     """Berlin is UTC+1 in winter and UTC+2 from 29 March 2026: a ticket near midnight
     belongs to another month (and another day) in Berlin than in UTC."""
     opened = {
@@ -120,12 +121,12 @@ def test_months_and_today_follow_the_time_zone(service: TicketService, clock: Cl
     ids = {}
     for name, when in opened.items():
         clock.now = at(when)
-        ids[name] = service.open_ticket(BOB, title=name).id
+        ids[name] = desk.tickets.open_ticket(BOB, title=name).id
     clock.now = at("2026-04-01 21:10:00")
-    service.change_status(SUPPORT, ids["c"], Status.RESOLVED)
+    desk.tickets.change_status(SUPPORT, ids["c"], Status.RESOLVED)
     clock.now = at("2026-04-01 21:30:00")  # Berlin: 1 Apr 23:30
 
-    in_utc = service.statistics(SUPPORT)
+    in_utc = desk.queries.statistics(SUPPORT)
     assert next(iter(in_utc.status_per_month)) == "2025-05"
     assert {k: v for k, v in in_utc.created_per_month.items() if v} == {
         "2025-05": 1,
@@ -136,8 +137,8 @@ def test_months_and_today_follow_the_time_zone(service: TicketService, clock: Cl
     }
     assert in_utc.kpis.opened_today == 1
 
-    service.zone = BERLIN
-    in_berlin = service.statistics(SUPPORT)
+    desk = HelpDesk.over(replace(desk.env, zone=BERLIN))
+    in_berlin = desk.queries.statistics(SUPPORT)
     assert next(iter(in_berlin.status_per_month)) == "2025-05"
     assert {k: v for k, v in in_berlin.created_per_month.items() if v} == {
         "2025-05": 2,
@@ -148,17 +149,17 @@ def test_months_and_today_follow_the_time_zone(service: TicketService, clock: Cl
     assert in_berlin.status_per_month["2026-03"][Status.RESOLVED] == 1
     assert in_berlin.status_per_month["2026-03"][Status.NEW] == 2
     assert in_berlin.kpis.opened_today == 2
-    assert service.home(SUPPORT).kpis is not None
-    assert service.home(SUPPORT).kpis.opened_today == 2  # type: ignore[union-attr]
+    assert desk.queries.home(SUPPORT).kpis is not None
+    assert desk.queries.home(SUPPORT).kpis.opened_today == 2  # type: ignore[union-attr]
 
     # Just after midnight in Berlin it is still the previous day in UTC.
     clock.now = at("2026-04-01 22:05:00")  # Berlin: 2 Apr 00:05
-    assert service.statistics(SUPPORT).kpis.opened_today == 0
-    assert list(service.statistics(SUPPORT).status_per_month)[-1] == "2026-04"
+    assert desk.queries.statistics(SUPPORT).kpis.opened_today == 0
+    assert list(desk.queries.statistics(SUPPORT).status_per_month)[-1] == "2026-04"
 
 
-def test_statistics_of_an_empty_desk(service: TicketService) -> None:
-    stats = service.statistics(SUPPORT)
+def test_statistics_of_an_empty_desk(desk: HelpDesk) -> None:
+    stats = desk.queries.statistics(SUPPORT)
     assert stats.open_total == 0
     assert stats.kpis.median_seconds_to_resolve is None
     assert stats.kpis.median_seconds_to_first_reply is None
@@ -167,23 +168,21 @@ def test_statistics_of_an_empty_desk(service: TicketService) -> None:
     assert len(stats.created_per_month) == 12
 
 
-def test_deleted_tickets_do_not_count(service: TicketService, clock: Clock) -> None:
-    kept = service.open_ticket(ALICE, title="kept").id
-    gone = service.open_ticket(BOB, title="gone").id
-    service.add_support_reply(SUPPORT, gone, "Looking.")
-    service.change_status(SUPPORT, gone, Status.RESOLVED)
-    service.delete(ADMIN, gone)
-    stats = service.statistics(SUPPORT)
+def test_deleted_tickets_do_not_count(desk: HelpDesk, clock: Clock) -> None:
+    kept = desk.tickets.open_ticket(ALICE, title="kept").id
+    gone = desk.tickets.open_ticket(BOB, title="gone").id
+    desk.conversation.add_support_reply(SUPPORT, gone, "Looking.")
+    desk.tickets.change_status(SUPPORT, gone, Status.RESOLVED)
+    desk.tickets.delete(ADMIN, gone)
+    stats = desk.queries.statistics(SUPPORT)
     assert stats.open_total == 1
     assert sum(stats.created_per_month.values()) == 1
     assert stats.kpis.resolved_in_period == 0
     assert stats.kpis.first_replies_in_period == 0
-    assert service.show(SUPPORT, kept).ticket.status is Status.NEW
+    assert desk.queries.show(SUPPORT, kept).ticket.status is Status.NEW
 
 
-def test_a_median_is_within_its_bucket_when_many_share_it(
-    service: TicketService, clock: Clock
-) -> None:
+def test_a_median_is_within_its_bucket_when_many_share_it(desk: HelpDesk, clock: Clock) -> None:
     """Durations kept to two significant digits: a median from a shared bucket is that
     bucket's mean, never more than 10% from the exact median."""
     rng = random.Random(7)
@@ -191,11 +190,11 @@ def test_a_median_is_within_its_bucket_when_many_share_it(
     start = at("2026-03-13 08:00:00")
     for number, seconds in enumerate(durations):
         clock.now = start + timedelta(minutes=number)
-        ticket = service.open_ticket(ALICE, title=f"t{number}").id
+        ticket = desk.tickets.open_ticket(ALICE, title=f"t{number}").id
         clock.now = start + timedelta(minutes=number, seconds=seconds)
-        service.change_status(SUPPORT, ticket, Status.RESOLVED)
+        desk.tickets.change_status(SUPPORT, ticket, Status.RESOLVED)
     clock.now = at("2026-03-14 09:00:00")
-    kpis = service.statistics(SUPPORT, days=7).kpis
+    kpis = desk.queries.statistics(SUPPORT, days=7).kpis
     assert kpis.resolved_in_period == 25
     median = exact.median(durations)
     assert kpis.median_seconds_to_resolve is not None
@@ -280,7 +279,7 @@ def stored(engine: Engine) -> tuple[Tallies, Tallies, Durations, Details]:
 
 
 def test_summaries_stay_in_step_with_every_kind_of_change(
-    service: TicketService, clock: Clock, engine: Engine
+    desk: HelpDesk, clock: Clock, engine: Engine
 ) -> None:
     """Random opens, status changes (with reopens), priorities, assignments, replies and
     deletions: the tallies, the histograms and the queue always agree with the tickets."""
@@ -293,7 +292,7 @@ def test_summaries_stay_in_step_with_every_kind_of_change(
         try:
             if action < 0.3 or not tickets:
                 tickets.append(
-                    service.open_ticket(
+                    desk.tickets.open_ticket(
                         rng.choice([ALICE, BOB]),
                         title="step",
                         priority=rng.choice(list(Priority)),
@@ -301,25 +300,25 @@ def test_summaries_stay_in_step_with_every_kind_of_change(
                 )
                 continue
             ticket = rng.choice(tickets)
-            current = service.show(SUPPORT, ticket).ticket
+            current = desk.queries.show(SUPPORT, ticket).ticket
             if action < 0.55:
-                service.change_status(
+                desk.tickets.change_status(
                     SUPPORT, ticket, rng.choice(sorted(TRANSITIONS[current.status]))
                 )
             elif action < 0.65:
-                service.set_priority(SUPPORT, ticket, rng.choice(list(Priority)))
+                desk.tickets.set_priority(SUPPORT, ticket, rng.choice(list(Priority)))
             elif action < 0.75:
-                service.assign(SUPPORT, ticket, rng.choice([SUPPORT, None]))
+                desk.tickets.assign(SUPPORT, ticket, rng.choice([SUPPORT, None]))
             elif action < 0.9:
-                service.add_support_reply(SUPPORT, ticket, "step reply")
+                desk.conversation.add_support_reply(SUPPORT, ticket, "step reply")
             else:
-                service.delete(ADMIN, ticket)
+                desk.tickets.delete(ADMIN, ticket)
                 tickets.remove(ticket)
         except TicketError:
             pass  # e.g. a change a status does not allow: nothing changed
     assert stored(engine) == recomputed(engine)
 
-    page = service.list_tickets(SUPPORT, queue=True, limit=100)
+    page = desk.queries.list_tickets(SUPPORT, queue=True, limit=100)
     queue = page.items
     rank = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2}
     expected = sorted(
@@ -342,4 +341,4 @@ def test_summaries_stay_in_step_with_every_kind_of_change(
             )
         )
     assert 0 < len(queue) == open_live == page.total
-    assert service.statistics(SUPPORT).open_total == open_live
+    assert desk.queries.statistics(SUPPORT).open_total == open_live

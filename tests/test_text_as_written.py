@@ -102,7 +102,7 @@ def rendered(quoted: str) -> str:
 def grant_support(bot: Bot) -> None:
     answer = bot.command(ADMIN, f"grant <@{SUPPORTER}> support", command="/ticket-admin")
     assert answer.status == 200
-    assert bot.running.core.service.role_of(SUPPORTER) is Role.SUPPORT
+    assert bot.running.core.desk.roles.role_of(SUPPORTER) is Role.SUPPORT
 
 
 def submit_entry(bot: Bot, ticket_id: int, action_id: str, text: str) -> None:
@@ -298,7 +298,7 @@ def test_a_long_reply_is_kept_whole_and_relayed_in_parts(bot: Bot, length: int) 
     assert len(text) == length
     # Slack encodes &, < and >: the event's text is longer than what the reporter wrote.
     assert bot.reply_in_dm(ALICE, ticket_id, escape(text)).status == 200
-    stored = bot.running.core.service.show(ADMIN, ticket_id).conversation
+    stored = bot.running.core.desk.queries.show(ADMIN, ticket_id).conversation
     assert [entry.text for entry in stored] == [text]
 
     def relayed(_: list[Call]) -> bool:
@@ -351,7 +351,7 @@ def test_what_cannot_be_taken_is_answered_in_the_thread(bot: Bot) -> None:
         f"I could not add this to *#{ticket_id}*: "
         f"The message may have at most {ENTRY_MAX} characters (it has {ENTRY_MAX + 1})."
     ]
-    assert bot.running.core.service.show(ADMIN, ticket_id).conversation == []
+    assert bot.running.core.desk.queries.show(ADMIN, ticket_id).conversation == []
 
     # A thread that is not a ticket's.
     other = dm_thread_reply(ALICE, root["channel"], "1700000000.999999", "hello?")
@@ -410,9 +410,9 @@ class FaultyClient(WebClient):
 def test_a_retry_goes_on_with_the_next_part(
     core: Core, slack: FakeSlack, clock: Clock, crash: bool
 ) -> None:
-    service = core.service
-    service.grant(ADMIN, SUPPORT, Role.SUPPORT)
-    ticket = service.open_ticket(ALICE, title="Logs")
+    desk = core.desk
+    desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
+    ticket = desk.tickets.open_ticket(ALICE, title="Logs")
 
     def worker(client: WebClient) -> DeliveryWorker:
         transport = SlackTransport(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
@@ -421,7 +421,7 @@ def test_a_retry_goes_on_with_the_next_part(
     worker(WebClient(token=BOT_TOKEN, base_url=slack.base_url)).drain()
     slack.clear()
     text = long_text(12_000)
-    service.add_reporter_reply(ALICE, ticket.id, text)
+    desk.conversation.add_reporter_reply(ALICE, ticket.id, text)
     faulty = worker(FaultyClient(slack, fail_at=3, crash=crash))
     if crash:
         with pytest.raises(SystemExit):

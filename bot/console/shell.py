@@ -132,7 +132,7 @@ class Shell:
             self.client,
             support_channel=self.support_channel,
             lang=lang,
-            home_view=lambda user: blocks.home(lang, core.service.home(user)),
+            home_view=lambda user: blocks.home(lang, core.desk.queries.home(user)),
         )
         self.worker: DeliveryWorker = core.delivery_worker(transport)
         self.renderer = Renderer(self.workspace.name_of)

@@ -27,14 +27,14 @@ def register(app: App) -> None:
 def reopen(turn: Turn) -> None:
     """The reporter says it is not solved after all (the core checks they may)."""
     turn.ack()
-    turn.service.reopen(turn.actor, _action(turn).ticket_id)
+    turn.desk.tickets.reopen(turn.actor, _action(turn).ticket_id)
 
 
 def rate(turn: Turn) -> None:
     turn.ack()
     action = _action(turn)
     rating = action.rating()
-    turn.service.rate(turn.actor, action.ticket_id, rating)
+    turn.desk.tickets.rate(turn.actor, action.ticket_id, rating)
     turn.say(turn.t("bot.reporter.thanks", ticket_id=action.ticket_id, rating=rating))
 
 
@@ -53,13 +53,13 @@ def _action(turn: Turn) -> CardAction:
 def take(turn: Turn) -> None:
     turn.ack()
     action = _action(turn)
-    turn.service.take(turn.actor, action.ticket_id, expected_version=action.version)
+    turn.desk.tickets.take(turn.actor, action.ticket_id, expected_version=action.version)
 
 
 def change_status(turn: Turn) -> None:
     turn.ack()
     action = _action(turn)
-    turn.service.change_status(
+    turn.desk.tickets.change_status(
         turn.actor,
         action.ticket_id,
         action.status(),
@@ -71,7 +71,7 @@ def change_status(turn: Turn) -> None:
 def change_priority(turn: Turn) -> None:
     turn.ack()
     action = _action(turn)
-    turn.service.set_priority(
+    turn.desk.tickets.set_priority(
         turn.actor, action.ticket_id, action.priority(), expected_version=action.version
     )
 
@@ -88,5 +88,5 @@ def _open_entry_modal(turn: Turn, kind: EntryKind) -> None:
     turn.ack()
     action = _action(turn)
     # Refuse before the modal opens, so nobody writes a reply that cannot be sent.
-    turn.service.check_can_work(turn.actor, action.ticket_id)
+    turn.desk.tickets.check_can_work(turn.actor, action.ticket_id)
     turn.open_modal(blocks.entry_modal(turn.lang, ticket_id=action.ticket_id, kind=kind))

@@ -24,8 +24,9 @@ from bot.turn import Kind, Turn, listener
 from flashticket_core import charts
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language, translate
+from flashticket_core.service_layer.common import parse_role
 from flashticket_core.service_layer.dashboard import Statistics
-from flashticket_core.service_layer.services import TicketService, parse_role
+from flashticket_core.service_layer.desk import HelpDesk
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
 
 def list_tickets(turn: Turn, words: list[str]) -> None:
     queue = turn.role.is_support and words[:1] != ["mine"]
-    page = turn.service.list_tickets(turn.actor, queue=queue, limit=50)
+    page = turn.desk.queries.list_tickets(turn.actor, queue=queue, limit=50)
     key = "bot.list.queue.title" if queue else "bot.list.mine.title"
     title = turn.t(key, total=page.total)
     turn.say(title, blocks.ticket_list(turn.lang, title, page))
@@ -114,13 +115,13 @@ def show_ticket(turn: Turn, words: list[str]) -> None:
     if ticket_id is None:
         _usage(turn, "/ticket show <id>")
         return
-    detail = turn.service.show(turn.actor, ticket_id)
+    detail = turn.desk.queries.show(turn.actor, ticket_id)
     turn.say(blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail))
 
 
 def search(turn: Turn, words: list[str]) -> None:
     query = decode_incoming(" ".join(words))
-    found = turn.service.search(turn.actor, query)
+    found = turn.desk.queries.search(turn.actor, query)
     # The list's header is plain text; the notification text is mrkdwn.
     header = turn.t("bot.search.title", query=query[:80], count=len(found))
     text = turn.t("bot.search.title", query=escape(query[:80]), count=len(found))
@@ -134,7 +135,7 @@ def stats(turn: Turn, words: list[str]) -> None:
             _usage(turn, "/ticket stats [days]")
             return
         days = int(words[0][:5])
-    result = turn.service.statistics(turn.actor, days=days)
+    result = turn.desk.queries.statistics(turn.actor, days=days)
     turn.say(
         turn.t("bot.stats.title", days=result.period_days), blocks.statistics(turn.lang, result)
     )
@@ -183,7 +184,7 @@ def admin_help(turn: Turn, _words: list[str]) -> None:
 
 
 def roles(turn: Turn, _words: list[str]) -> None:
-    listing = turn.service.list_roles(turn.actor)
+    listing = turn.desk.roles.list_roles(turn.actor)
     turn.say(turn.t("bot.roles.title"), blocks.roles(turn.lang, listing))
 
 
@@ -207,7 +208,7 @@ def grant(turn: Turn, words: list[str]) -> None:
     user, role = _user(turn, words), parse_role(words[1])
     if user is None:
         return
-    changed = turn.service.grant(turn.actor, user, role)
+    changed = turn.desk.roles.grant(turn.actor, user, role)
     key = "bot.roles.granted" if changed else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t(role.label_key)))
 
@@ -219,17 +220,17 @@ def revoke(turn: Turn, words: list[str]) -> None:
     user = _user(turn, words)
     if user is None:
         return
-    changed = turn.service.revoke(turn.actor, user)
+    changed = turn.desk.roles.revoke(turn.actor, user)
     key = "bot.roles.granted" if changed else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t("role.user")))
 
 
 def outbox(turn: Turn, words: list[str]) -> None:
     if words[:1] == ["retry"]:
-        count = turn.service.retry_failed_messages(turn.actor)
+        count = turn.desk.admin.retry_failed_messages(turn.actor)
         turn.say(turn.t("bot.outbox.retried", count=count))
         return
-    messages = turn.service.undelivered_messages(turn.actor)
+    messages = turn.desk.admin.undelivered_messages(turn.actor)
     if not messages:
         turn.say(turn.t("bot.outbox.empty"))
         return
@@ -283,7 +284,7 @@ def delete(turn: Turn, words: list[str]) -> None:
     if ticket_id is None:
         _usage(turn, "/ticket-admin delete <id>")
         return
-    turn.service.delete(turn.actor, ticket_id)
+    turn.desk.tickets.delete(turn.actor, ticket_id)
     turn.say(turn.t("bot.deleted", ticket_id=ticket_id))
 
 
@@ -298,15 +299,15 @@ def export(turn: Turn, words: list[str]) -> None:
         turn.say(turn.t("bot.export.bad_date"))
         return
     since, until = [*dates, None, None][:2]
-    actor, service, lang, client = turn.actor, turn.service, turn.lang, turn.client
-    service.check_can_export(actor)
+    actor, desk, lang, client = turn.actor, turn.desk, turn.lang, turn.client
+    desk.admin.check_can_export(actor)
     turn.say(turn.t("bot.export.started"))
     background: Executor = turn.context["background"]
-    background.submit(_export_and_upload, service, client, lang, actor, since, until)
+    background.submit(_export_and_upload, desk, client, lang, actor, since, until)
 
 
 def _export_and_upload(
-    service: TicketService,
+    desk: HelpDesk,
     client: WebClient,
     lang: Language,
     actor: str,
@@ -317,7 +318,7 @@ def _export_and_upload(
         with tempfile.TemporaryDirectory(prefix="flashticket-export-") as directory:
             path = Path(directory) / f"tickets-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv"
             with path.open("w", encoding="utf-8", newline="") as out:
-                count = service.export_csv(actor, out, since=since, until=until)
+                count = desk.admin.export_csv(actor, out, since=since, until=until)
             period = " – ".join(f"{d:%Y-%m-%d}" for d in (since, until) if d) or translate(
                 "bot.export.all_time", lang
             )

@@ -36,8 +36,10 @@ def home_opened(turn: Turn) -> None:
     user = event.get("user")
     if not isinstance(user, str):
         return
-    turn.service.home_opened(user)
-    turn.client.views_publish(user_id=user, view=blocks.home(turn.lang, turn.service.home(user)))
+    turn.desk.people.home_opened(user)
+    turn.client.views_publish(
+        user_id=user, view=blocks.home(turn.lang, turn.desk.queries.home(user))
+    )
 
 
 def direct_message(turn: Turn) -> None:
@@ -49,7 +51,7 @@ def direct_message(turn: Turn) -> None:
         # Someone writes to the bot outside any ticket: say where their words count,
         # once per event however often Slack redelivers it.
         event_id = turn.body.get("event_id")
-        if isinstance(event_id, str) and not turn.service.first_time(f"event:{event_id}"):
+        if isinstance(event_id, str) and not turn.desk.conversation.first_time(f"event:{event_id}"):
             return
         try:
             turn.client.chat_postMessage(channel=event["channel"], text=turn.t("bot.dm.hint"))
@@ -59,12 +61,14 @@ def direct_message(turn: Turn) -> None:
     if not _is_human_thread_reply_in_dm(event):
         return
     event_id = turn.body.get("event_id")
-    ticket_id = turn.service.ticket_of_reporter_thread(event["channel"], event["thread_ts"])
+    ticket_id = turn.desk.conversation.ticket_of_reporter_thread(
+        event["channel"], event["thread_ts"]
+    )
     if ticket_id is None:
         _answer_in_thread(turn, event, event_id, turn.t("bot.dm.not_a_ticket_thread"))
         return
     try:
-        turn.service.add_reporter_reply(
+        turn.desk.conversation.add_reporter_reply(
             event["user"],
             ticket_id,
             reply_text(turn.lang, event),
@@ -114,7 +118,7 @@ def _file_names(files: Any) -> list[str]:
 def _answer_in_thread(turn: Turn, event: dict[str, Any], event_id: Any, text: str) -> None:
     """Tell the person in their thread why their words were not kept: once per event,
     however often Slack redelivers it."""
-    if isinstance(event_id, str) and not turn.service.first_time(f"answered:{event_id}"):
+    if isinstance(event_id, str) and not turn.desk.conversation.first_time(f"answered:{event_id}"):
         return
     try:
         turn.client.chat_postMessage(

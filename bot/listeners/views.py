@@ -34,7 +34,7 @@ def submit_new_ticket(turn: Turn) -> None:
     turn.error_block = "title"
     view = _view(turn)
     form = new_ticket_form(view)
-    turn.service.open_ticket(
+    turn.desk.tickets.open_ticket(
         turn.actor,
         title=form.title,
         description=form.description,
@@ -46,7 +46,7 @@ def submit_new_ticket(turn: Turn) -> None:
 
 def submit_support_reply(turn: Turn) -> None:
     view = _view(turn)
-    turn.service.add_support_reply(
+    turn.desk.conversation.add_support_reply(
         turn.actor, ticket_of_view(view), entry_text(view), request_key=_request_key(view)
     )
     turn.ack()
@@ -54,7 +54,7 @@ def submit_support_reply(turn: Turn) -> None:
 
 def submit_internal_note(turn: Turn) -> None:
     view = _view(turn)
-    turn.service.add_internal_note(
+    turn.desk.conversation.add_internal_note(
         turn.actor, ticket_of_view(view), entry_text(view), request_key=_request_key(view)
     )
     turn.ack()

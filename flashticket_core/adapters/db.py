@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Execution option that makes a SQLite transaction take the write lock at BEGIN.
@@ -66,3 +69,29 @@ def _configure_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+class Database:
+    """One engine and its one sessionmaker: every read and every write transaction of the
+    process begins here."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.sessions = sessionmaker(bind=engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def writer(self) -> Session:
+        """A session whose transaction takes the write lock as it begins (SQLite's `BEGIN
+        IMMEDIATE`). The caller commits; closing it without commit rolls back."""
+        session = self.sessions()
+        session.connection(execution_options={WRITE_TRANSACTION: True})
+        return session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read transaction; it never blocks a writer and writes nothing."""
+        with self.sessions() as session, session.begin():
+            yield session

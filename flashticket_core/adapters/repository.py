@@ -1,26 +1,72 @@
-"""Repositories: load and add aggregates. They never commit; the unit of work does."""
+"""Repositories: load and add aggregates. They never commit; the unit of work does.
+
+Each remembers what it handed out, so the unit of work can collect the events the
+domain raised on it.
+"""
 
 from __future__ import annotations
 
 import abc
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flashticket_core.domain.enums import Role
-from flashticket_core.domain.model import ProcessedRequest, RoleAssignment, RoleChange, Ticket
+from flashticket_core.domain.events import Event
+from flashticket_core.domain.model import (
+    HomeViewer,
+    Person,
+    ProcessedRequest,
+    RoleAssignment,
+    RoleChange,
+    Ticket,
+)
+from flashticket_core.service_layer import views
 
 
 class TicketRepository(abc.ABC):
-    @abc.abstractmethod
-    def add(self, ticket: Ticket) -> None: ...
+    def __init__(self) -> None:
+        self.seen: list[Ticket] = []
 
-    @abc.abstractmethod
+    def add(self, ticket: Ticket) -> None:
+        self._add(ticket)
+        self.seen.append(ticket)
+
     def get(self, ticket_id: int) -> Ticket | None:
         """The ticket, or None if it does not exist or was deleted."""
+        ticket = self._get(ticket_id)
+        if ticket is not None and ticket not in self.seen:
+            self.seen.append(ticket)
+        return ticket
+
+    def collect_events(self) -> list[Event]:
+        return [event for ticket in self.seen for event in ticket.collect_events()]
+
+    @abc.abstractmethod
+    def _add(self, ticket: Ticket) -> None: ...
+
+    @abc.abstractmethod
+    def _get(self, ticket_id: int) -> Ticket | None: ...
 
 
 class RoleRepository(abc.ABC):
+    def __init__(self) -> None:
+        self._recorded: list[RoleChange] = []
+
+    def role_of(self, user_id: str) -> Role:
+        assignment = self.get(user_id)
+        return Role.USER if assignment is None else assignment.role
+
+    def record(self, change: RoleChange) -> None:
+        self._record(change)
+        self._recorded.append(change)
+
+    def collect_events(self) -> list[Event]:
+        made: list[Event] = [change.event() for change in self._recorded]
+        self._recorded.clear()
+        return made
+
     @abc.abstractmethod
     def get(self, user_id: str) -> RoleAssignment | None: ...
 
@@ -31,10 +77,7 @@ class RoleRepository(abc.ABC):
     def remove(self, assignment: RoleAssignment) -> None: ...
 
     @abc.abstractmethod
-    def all(self) -> list[RoleAssignment]: ...
-
-    @abc.abstractmethod
-    def record(self, change: RoleChange) -> None: ...
+    def _record(self, change: RoleChange) -> None: ...
 
 
 class RequestLog(abc.ABC):
@@ -47,14 +90,39 @@ class RequestLog(abc.ABC):
     def add(self, request: ProcessedRequest) -> None: ...
 
 
+class PeopleRepository(abc.ABC):
+    """What the help desk remembers of people beside their tickets: names, App Homes."""
+
+    @abc.abstractmethod
+    def name(self, user_id: str) -> Person | None: ...
+
+    @abc.abstractmethod
+    def add_name(self, person: Person) -> None: ...
+
+    @abc.abstractmethod
+    def home_viewer(self, user_id: str) -> HomeViewer | None: ...
+
+    @abc.abstractmethod
+    def add_home_viewer(self, viewer: HomeViewer) -> None: ...
+
+
+class MessageQueue(abc.ABC):
+    """The outbox seen by an admin: messages that failed for good can be sent again."""
+
+    @abc.abstractmethod
+    def requeue_failed(self, now: datetime) -> int:
+        """Put every failed message back in the queue; returns how many."""
+
+
 class SqlTicketRepository(TicketRepository):
     def __init__(self, session: Session) -> None:
+        super().__init__()
         self.session = session
 
-    def add(self, ticket: Ticket) -> None:
+    def _add(self, ticket: Ticket) -> None:
         self.session.add(ticket)
 
-    def get(self, ticket_id: int) -> Ticket | None:
+    def _get(self, ticket_id: int) -> Ticket | None:
         return self.session.scalars(
             select(Ticket).where(Ticket.id == ticket_id, Ticket.deleted_at.is_(None))
         ).one_or_none()
@@ -62,6 +130,7 @@ class SqlTicketRepository(TicketRepository):
 
 class SqlRoleRepository(RoleRepository):
     def __init__(self, session: Session) -> None:
+        super().__init__()
         self.session = session
 
     def get(self, user_id: str) -> RoleAssignment | None:
@@ -73,10 +142,7 @@ class SqlRoleRepository(RoleRepository):
     def remove(self, assignment: RoleAssignment) -> None:
         self.session.delete(assignment)
 
-    def all(self) -> list[RoleAssignment]:
-        return list(self.session.scalars(select(RoleAssignment).order_by(RoleAssignment.user_id)))
-
-    def record(self, change: RoleChange) -> None:
+    def _record(self, change: RoleChange) -> None:
         self.session.add(change)
 
 
@@ -91,5 +157,26 @@ class SqlRequestLog(RequestLog):
         self.session.add(request)
 
 
-def role_of(assignment: RoleAssignment | None) -> Role:
-    return Role.USER if assignment is None else assignment.role
+class SqlPeopleRepository(PeopleRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def name(self, user_id: str) -> Person | None:
+        return self.session.get(Person, user_id)
+
+    def add_name(self, person: Person) -> None:
+        self.session.add(person)
+
+    def home_viewer(self, user_id: str) -> HomeViewer | None:
+        return self.session.get(HomeViewer, user_id)
+
+    def add_home_viewer(self, viewer: HomeViewer) -> None:
+        self.session.add(viewer)
+
+
+class SqlMessageQueue(MessageQueue):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def requeue_failed(self, now: datetime) -> int:
+        return views.requeue_failed(self.session, now)

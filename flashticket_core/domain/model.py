@@ -1,11 +1,13 @@
 """The ticket aggregate and its rows, as typed SQLAlchemy 2.0 models.
 
-The model classes carry the business rules (lifecycle, history, version); the
-service layer decides *who* may call them.
+The model classes carry the business rules (lifecycle, history, version) and raise
+the events of what happened; the service layer decides *who* may call them
+(`domain/permissions.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
@@ -26,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
+from flashticket_core.domain import events
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.errors import InvalidInput, InvalidTransition, Translatable
 
@@ -208,7 +211,27 @@ class Ticket(Base):
         ticket.history.add(
             HistoryEntry(actor_id=reporter_id, field="created", new_value=Status.NEW, at=now)
         )
+        ticket._raise(
+            lambda ticket_id: events.TicketOpened(actor_id=reporter_id, ticket_id=ticket_id)
+        )
         return ticket
+
+    def _raise(self, make: Callable[[int], events.TicketEvent]) -> None:
+        """Record what happened. The event is made when it is collected, after the
+        database gave the ticket (and a new entry) its id."""
+        self._pending_events().append(make)
+
+    def collect_events(self) -> list[events.Event]:
+        """The events raised since the last collection, in the order they happened."""
+        pending = self._pending_events()
+        made: list[events.Event] = [make(self.id) for make in pending]
+        pending.clear()
+        return made
+
+    def _pending_events(self) -> list[Callable[[int], events.TicketEvent]]:
+        # Not a column: a plain attribute of the loaded object, gone with it.
+        pending: list[Callable[[int], events.TicketEvent]] = vars(self).setdefault("_events", [])
+        return pending
 
     @property
     def is_open(self) -> bool:
@@ -233,6 +256,11 @@ class Ticket(Base):
             self.resolved_at = None
             self.closed_at = None
         self._changed("status", old.value, new.value, actor_id, now)
+        self._raise(
+            lambda ticket_id: events.StatusChanged(
+                actor_id=actor_id, ticket_id=ticket_id, old=old, new=new
+            )
+        )
         return old
 
     def set_priority(self, new: Priority, *, actor_id: str, now: datetime) -> Priority | None:
@@ -241,6 +269,11 @@ class Ticket(Base):
             return None
         self.priority = new
         self._changed("priority", old.value, new.value, actor_id, now)
+        self._raise(
+            lambda ticket_id: events.PriorityChanged(
+                actor_id=actor_id, ticket_id=ticket_id, old=old, new=new
+            )
+        )
         return old
 
     def assign(self, assignee_id: str | None, *, actor_id: str, now: datetime) -> bool:
@@ -249,6 +282,11 @@ class Ticket(Base):
             return False
         self.assignee_id = assignee_id
         self._changed("assignee", old, assignee_id, actor_id, now)
+        self._raise(
+            lambda ticket_id: events.AssigneeChanged(
+                actor_id=actor_id, ticket_id=ticket_id, old=old, new=assignee_id
+            )
+        )
         return True
 
     def add_entry(
@@ -261,6 +299,15 @@ class Ticket(Base):
         # A conversation entry is not a state change: it does not bump the
         # version, so a reply never makes the buttons on a message stale.
         self.updated_at = now
+        self._raise(
+            lambda ticket_id: events.EntryAdded(
+                actor_id=author_id,
+                ticket_id=ticket_id,
+                kind=kind,
+                entry_id=entry.id,
+                text=entry.text,
+            )
+        )
         return entry
 
     def rate(self, rating: int, *, actor_id: str, now: datetime) -> None:
@@ -276,11 +323,17 @@ class Ticket(Base):
                 at=now,
             )
         )
+        self._raise(
+            lambda ticket_id: events.TicketRated(
+                actor_id=actor_id, ticket_id=ticket_id, rating=rating
+            )
+        )
 
     def delete(self, *, actor_id: str, now: datetime) -> None:
         self.deleted_at = now
         self.deleted_by = actor_id
         self._changed("deleted", None, "deleted", actor_id, now)
+        self._raise(lambda ticket_id: events.TicketDeleted(actor_id=actor_id, ticket_id=ticket_id))
 
     def _changed(
         self, field: str, old: str | None, new: str | None, actor_id: str, now: datetime
@@ -348,6 +401,11 @@ class RoleChange(Base):
     new_role: Mapped[Role] = mapped_column(_enum(Role, "new_role"))
     actor_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
     at: Mapped[datetime]
+
+    def event(self) -> events.RoleChanged:
+        return events.RoleChanged(
+            actor_id=self.actor_id, user_id=self.user_id, old=self.old_role, new=self.new_role
+        )
 
 
 def validate_title(title: str) -> str:

@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
-from flashticket_core.adapters.db import WRITE_TRANSACTION
+from flashticket_core.adapters.db import Database
 from flashticket_core.domain.model import OutboxMessage, Ticket, TicketThread
 from flashticket_core.service_layer.outbox import MessageKind, MessageStatus
 
@@ -125,7 +125,7 @@ def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> 
 class DeliveryWorker:
     def __init__(
         self,
-        engine: Engine,
+        database: Database,
         transport: Transport,
         *,
         clock: Callable[[], datetime],
@@ -134,14 +134,14 @@ class DeliveryWorker:
         worker_id: str | None = None,
         lease: timedelta = LEASE,
     ) -> None:
-        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._database = database
         self._lease = lease
         self._transport = transport
         self._clock = clock
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self.worker_id = worker_id or uuid.uuid4().hex[:16]
-        self._postgres = engine.dialect.name == "postgresql"
+        self._postgres = database.is_postgres
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -218,7 +218,7 @@ class DeliveryWorker:
         )
         if self._postgres:
             query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-        with self._write() as session:
+        with self._database.writer() as session:
             rows = list(session.scalars(query))
             outgoing = []
             superseded = 0
@@ -288,7 +288,7 @@ class DeliveryWorker:
 
     def _record_part(self, message_id: int, parts_delivered: int) -> None:
         """Committed at once: a crash after part n repeats at most part n + 1."""
-        with self._write() as session:
+        with self._database.writer() as session:
             session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id)
@@ -318,7 +318,7 @@ class DeliveryWorker:
             self._record_delivery(message, delivered)
 
     def _retry_later(self, message: Outgoing, failure: TemporaryFailure) -> None:
-        with self._write() as session:
+        with self._database.writer() as session:
             row = session.get(OutboxMessage, message.id)
             if row is None:
                 return
@@ -344,7 +344,7 @@ class DeliveryWorker:
             session.commit()
 
     def _record_delivery(self, message: Outgoing, delivered: Delivered) -> None:
-        with self._write() as session:
+        with self._database.writer() as session:
             row = session.get(OutboxMessage, message.id)
             if row is None:
                 return
@@ -374,7 +374,7 @@ class DeliveryWorker:
             refs.reporter_channel, refs.reporter_ts = delivered.channel, delivered.ts
 
     def _finish(self, message_id: int, status: MessageStatus, *, error: str) -> None:
-        with self._write() as session:
+        with self._database.writer() as session:
             session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id)
@@ -388,7 +388,7 @@ class DeliveryWorker:
             session.commit()
 
     def _release(self, message_id: int) -> None:
-        with self._write() as session:
+        with self._database.writer() as session:
             session.execute(
                 update(OutboxMessage)
                 .where(
@@ -397,8 +397,3 @@ class DeliveryWorker:
                 .values(claimed_until=None, claimed_by=None)
             )
             session.commit()
-
-    def _write(self) -> Session:
-        session = self._sessions()
-        session.connection(execution_options={WRITE_TRANSACTION: True})
-        return session

@@ -11,11 +11,10 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, delete, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
 
-from flashticket_core.adapters.db import WRITE_TRANSACTION
+from flashticket_core.adapters.db import Database
 from flashticket_core.domain.model import JobLease, OutboxMessage, ProcessedRequest
 from flashticket_core.service_layer.outbox import MessageStatus
 
@@ -27,16 +26,16 @@ KEEP_SENT_MESSAGES = timedelta(days=30)
 
 class Leases:
     def __init__(
-        self, engine: Engine, *, clock: Callable[[], datetime], holder: str | None = None
+        self, database: Database, *, clock: Callable[[], datetime], holder: str | None = None
     ) -> None:
-        self._sessions = sessionmaker(bind=engine)
+        self._database = database
         self._clock = clock
         self.holder = holder or uuid.uuid4().hex[:16]
 
     def acquire(self, name: str, duration: timedelta) -> bool:
         """Take or renew the lease; False if another holder's lease is still running."""
         now = self._clock()
-        with self._write() as session:
+        with self._database.writer() as session:
             taken = session.execute(
                 update(JobLease)
                 .where(
@@ -57,17 +56,10 @@ class Leases:
                 return False
             return True
 
-    def _write(self) -> Session:
-        session = self._sessions()
-        session.connection(execution_options={WRITE_TRANSACTION: True})
-        return session
 
-
-def purge_old_rows(engine: Engine, *, now: datetime) -> tuple[int, int]:
+def purge_old_rows(database: Database, *, now: datetime) -> tuple[int, int]:
     """Forget idempotency keys and delivered messages nobody needs any more."""
-    sessions = sessionmaker(bind=engine)
-    with sessions() as session:
-        session.connection(execution_options={WRITE_TRANSACTION: True})
+    with database.writer() as session:
         keys = session.execute(
             delete(ProcessedRequest).where(ProcessedRequest.at < now - KEEP_REQUEST_KEYS)
         )
@@ -87,11 +79,11 @@ def purge_old_rows(engine: Engine, *, now: datetime) -> tuple[int, int]:
     return int(getattr(keys, "rowcount", 0) or 0), int(getattr(messages, "rowcount", 0) or 0)
 
 
-def housekeeping(engine: Engine, leases: Leases, clock: Callable[[], datetime]) -> bool:
+def housekeeping(database: Database, leases: Leases, clock: Callable[[], datetime]) -> bool:
     """One round of the periodic job; True if this replica did the work."""
     if not leases.acquire("housekeeping", timedelta(minutes=10)):
         return False
-    keys, messages = purge_old_rows(engine, now=clock())
+    keys, messages = purge_old_rows(database, now=clock())
     if keys or messages:
         log.info("housekeeping: forgot %s request keys and %s delivered messages", keys, messages)
     return True

@@ -7,6 +7,7 @@ transaction, so a change and its messages are committed together or not at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import EntryKind, Role
+from flashticket_core.domain.events import Event
 from flashticket_core.domain.model import HomeViewer, OutboxMessage, RoleAssignment, Ticket
 
 
@@ -215,3 +217,16 @@ def home_refreshes(
         )
         for user in sorted(audience - already_waiting)
     ]
+
+
+class Outbox:
+    """The outbox writer a unit of work calls inside its commit."""
+
+    def __init__(
+        self, clock: Callable[[], datetime], configured_admins: frozenset[str] = frozenset()
+    ) -> None:
+        self.clock = clock
+        self.configured_admins = configured_admins
+
+    def __call__(self, session: Session, events: list[Event]) -> None:
+        write_outbox(session, events, self.clock(), configured_admins=self.configured_admins)

@@ -1,4 +1,9 @@
-"""Unit of work: `with uow: ...; uow.commit()`; leaving the block without commit rolls back."""
+"""Unit of work: `with uow: ...; uow.commit()`; leaving the block without commit rolls back.
+
+The domain raises the events (a ticket records what happened to it, a role change is
+one); the unit of work collects them from what its repositories handed out, and its
+commit writes the outbox rows those events cause in the same transaction as the change.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,18 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from flashticket_core.adapters.db import WRITE_TRANSACTION
+from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import (
+    MessageQueue,
+    PeopleRepository,
     RequestLog,
     RoleRepository,
+    SqlMessageQueue,
+    SqlPeopleRepository,
     SqlRequestLog,
     SqlRoleRepository,
     SqlTicketRepository,
@@ -28,17 +36,21 @@ class ConcurrentUpdate(Exception):
     """Another transaction changed the same row first; the caller maps this to Conflict."""
 
 
-# Called with the open session and this unit's events just before commit, so
-# whatever the events cause (outbox rows) is written in the same transaction.
-EventSink = Callable[[Session, list[Event]], None]
+class OutboxWriter(Protocol):
+    """Writes the messages a commit's events cause, inside that commit's transaction."""
+
+    def __call__(self, session: Session, events: list[Event]) -> None: ...
 
 
 class AbstractUnitOfWork(abc.ABC):
     tickets: TicketRepository
     roles: RoleRepository
     requests: RequestLog
+    people: PeopleRepository
+    messages: MessageQueue
 
     def __init__(self) -> None:
+        # What the last commit carried out, in the order it happened.
         self.events: list[Event] = []
 
     def __enter__(self) -> Self:
@@ -53,8 +65,9 @@ class AbstractUnitOfWork(abc.ABC):
     ) -> None:
         self.rollback()
 
-    def publish(self, event: Event) -> None:
-        self.events.append(event)
+    def collect_events(self) -> list[Event]:
+        """The events the domain raised on everything this unit loaded or added."""
+        return [*self.tickets.collect_events(), *self.roles.collect_events()]
 
     @abc.abstractmethod
     def flush(self) -> None:
@@ -68,32 +81,30 @@ class AbstractUnitOfWork(abc.ABC):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self, write: bool = True) -> AbstractUnitOfWork: ...
+    def __call__(self) -> AbstractUnitOfWork: ...
 
 
 class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        database: Database,
         *,
-        write: bool = True,
-        event_sink: EventSink | None = None,
+        outbox: OutboxWriter,
         after_commit: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
-        self.session_factory = session_factory
-        self.write = write
-        self.event_sink = event_sink
+        self.database = database
+        self.outbox = outbox
         self.after_commit = after_commit
 
     def __enter__(self) -> Self:
         super().__enter__()
-        self.session = self.session_factory()
-        if self.write:
-            self.session.connection(execution_options={WRITE_TRANSACTION: True})
+        self.session = self.database.writer()
         self.tickets = SqlTicketRepository(self.session)
         self.roles = SqlRoleRepository(self.session)
         self.requests = SqlRequestLog(self.session)
+        self.people = SqlPeopleRepository(self.session)
+        self.messages = SqlMessageQueue(self.session)
         return self
 
     def __exit__(
@@ -114,9 +125,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise ConcurrentUpdate() from error
 
     def commit(self) -> None:
+        """Flush, write the outbox rows of the events raised, commit: one transaction."""
         try:
-            if self.event_sink is not None and self.events:
-                self.event_sink(self.session, list(self.events))
+            self.session.flush()
+            self.events = self.collect_events()
+            if self.events:
+                self.outbox(self.session, self.events)
             self.session.commit()
         except StaleDataError as error:
             raise ConcurrentUpdate() from error
@@ -136,7 +150,3 @@ def _is_serialization_failure(error: Exception) -> bool:
     # 40001 serialization_failure, 40P01 deadlock_detected, 23505 unique_violation
     # (two first-time role grants racing on one user).
     return code in {"40001", "40P01", "23505"}
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,142 @@
+"""Who may do what: one table of role × action, and the own-ticket rule.
+
+Every operation asks `authorize` before it changes or shows anything, with the actor's
+role looked up on the server by their chat user ID. The tests walk this table: each
+action of each role, on the actor's own ticket and on someone else's, must be allowed
+or refused exactly as it says here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import Protocol
+
+from flashticket_core.domain.enums import Role, Status
+from flashticket_core.errors import NotAllowed, NotFound
+
+
+class Action(StrEnum):
+    """What a person asks to do. The value names its label, `action.<value>`."""
+
+    OPEN_TICKET = "open_ticket"
+    VIEW_TICKET = "view_ticket"
+    VIEW_INTERNAL = "view_internal"  # internal notes and the whole history
+    FILTER_OTHERS = "filter_others"  # the queue, other people's tickets, search them
+    CHANGE_STATUS = "change_status"
+    REOPEN = "reopen"  # a resolved ticket back to in progress
+    REOPEN_CLOSED = "reopen_closed"
+    ASSIGN = "assign"  # take a ticket, assign it, be assigned one
+    SET_PRIORITY = "set_priority"
+    SUPPORT_REPLY = "support_reply"
+    INTERNAL_NOTE = "internal_note"
+    COMMENT = "comment"  # the reporter's reply in their ticket's thread
+    RATE = "rate"
+    DELETE = "delete"
+    VIEW_STATS = "view_stats"
+    MANAGE_ROLES = "manage_roles"
+    OUTBOX = "outbox"  # see and retry undelivered messages
+    EXPORT = "export"
+
+
+class Scope(Enum):
+    NONE = "no ticket"
+    OWN = "own tickets"  # tickets the actor reported
+    ALL = "every ticket"
+
+
+def _row(user: Scope, support: Scope, admin: Scope) -> dict[Role, Scope]:
+    return {Role.USER: user, Role.SUPPORT: support, Role.ADMIN: admin}
+
+
+NONE, OWN, ALL = Scope.NONE, Scope.OWN, Scope.ALL
+
+PERMISSIONS: dict[Action, dict[Role, Scope]] = {
+    #                   user  support  admin
+    Action.OPEN_TICKET: _row(ALL, ALL, ALL),
+    Action.VIEW_TICKET: _row(OWN, ALL, ALL),
+    Action.VIEW_INTERNAL: _row(NONE, ALL, ALL),
+    Action.FILTER_OTHERS: _row(NONE, ALL, ALL),
+    Action.CHANGE_STATUS: _row(NONE, ALL, ALL),
+    Action.REOPEN: _row(OWN, ALL, ALL),
+    Action.REOPEN_CLOSED: _row(NONE, ALL, ALL),
+    Action.ASSIGN: _row(NONE, ALL, ALL),
+    Action.SET_PRIORITY: _row(NONE, ALL, ALL),
+    Action.SUPPORT_REPLY: _row(NONE, ALL, ALL),
+    Action.INTERNAL_NOTE: _row(NONE, ALL, ALL),
+    Action.COMMENT: _row(OWN, OWN, OWN),
+    Action.RATE: _row(OWN, OWN, OWN),
+    Action.DELETE: _row(NONE, NONE, ALL),
+    Action.VIEW_STATS: _row(NONE, ALL, ALL),
+    Action.MANAGE_ROLES: _row(NONE, NONE, ALL),
+    Action.OUTBOX: _row(NONE, NONE, ALL),
+    Action.EXPORT: _row(NONE, NONE, ALL),
+}
+
+
+class Reported(Protocol):
+    """What the own-ticket rule needs to know of a ticket."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def reporter_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person, by chat user ID, with the role the server looked up for them."""
+
+    user_id: str
+    role: Role
+
+    def scope(self, action: Action) -> Scope:
+        return PERMISSIONS[action][self.role]
+
+    def may(self, action: Action, ticket: Reported | None = None) -> bool:
+        """Whether the actor may do `action` on `ticket` (on some ticket, without one)."""
+        scope = self.scope(action)
+        if scope is Scope.OWN and ticket is not None:
+            return ticket.reporter_id == self.user_id
+        return scope is not Scope.NONE
+
+    def sees_everything(self, action: Action) -> bool:
+        return self.scope(action) is Scope.ALL
+
+
+def hidden(ticket_id: int) -> NotFound:
+    """What a person is told about a ticket they may not see: exactly what they would be
+    told if it did not exist, so asking reveals nothing."""
+    return NotFound(ticket_id=ticket_id)
+
+
+def authorize(actor: Actor, action: Action, ticket: Reported | None = None) -> None:
+    """Raise unless the actor may do `action` (on `ticket`, if there is one).
+
+    An action the actor's role may do on no ticket is refused before the ticket is
+    looked at; a ticket the actor may not see is reported as not found before anything
+    else about it, so a refusal never tells whether someone else's ticket exists.
+    """
+    if actor.scope(action) is Scope.NONE:
+        raise NotAllowed(action.value)
+    if ticket is not None and not actor.may(Action.VIEW_TICKET, ticket):
+        raise hidden(ticket.id)
+    if not actor.may(action, ticket):
+        raise NotAllowed(action.value)
+
+
+def authorize_status_change(actor: Actor, ticket: Reported, current: Status, new: Status) -> None:
+    """Which move is asked depends on the ticket's state, so the ticket must be visible
+    before the actor is told which move they may not make."""
+    authorize(actor, Action.VIEW_TICKET, ticket)
+    authorize(actor, status_action(current, new), ticket)
+
+
+def status_action(current: Status, new: Status) -> Action:
+    """Which permission a move from `current` to `new` needs."""
+    if new is Status.IN_PROGRESS and current is Status.RESOLVED:
+        return Action.REOPEN
+    if new is Status.IN_PROGRESS and current is Status.CLOSED:
+        return Action.REOPEN_CLOSED
+    return Action.CHANGE_STATUS

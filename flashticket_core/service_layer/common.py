@@ -1,0 +1,134 @@
+"""What every area of the service shares: how it reads, how it writes, who the actor is,
+and what a person is told when someone else changed the ticket first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flashticket_core.domain.enums import Priority, Role, Status
+from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.permissions import Actor
+from flashticket_core.errors import Conflict, InvalidInput, NotFound, Translatable
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer import views
+from flashticket_core.service_layer.dashboard import UTC_ZONE
+from flashticket_core.service_layer.reads import ReadsFactory
+from flashticket_core.service_layer.unit_of_work import (
+    AbstractUnitOfWork,
+    ConcurrentUpdate,
+    UnitOfWorkFactory,
+)
+
+SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+MAX_PAGE = 200
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_priority(value: str) -> Priority:
+    try:
+        return Priority(value.strip().lower())
+    except ValueError:
+        raise InvalidInput("error.unknown_priority", field="priority", value=value) from None
+
+
+def parse_status(value: str) -> Status:
+    try:
+        return Status(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise InvalidInput(
+            "error.unknown_status", field="status", value=value, allowed=allowed
+        ) from None
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        raise InvalidInput("error.unknown_role", field="role", value=value) from None
+
+
+def validate_user_id(value: str) -> str:
+    if not SLACK_USER_ID.match(value):
+        raise InvalidInput("error.invalid_user_id", field="user", value=value[:40])
+    return value
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The one way every area writes (a unit of work) and reads (a read transaction)."""
+
+    units: UnitOfWorkFactory
+    reads: ReadsFactory
+    configured_admins: frozenset[str] = frozenset()
+    clock: Callable[[], datetime] = utcnow
+    language: Language = Language.EN
+    # Months and "today" of the statistics are the help desk's calendar.
+    zone: ZoneInfo = UTC_ZONE
+
+    def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
+        """The actor with their role: admins named in the settings, else what is stored."""
+        if user_id in self.configured_admins:
+            return Actor(user_id, Role.ADMIN)
+        return Actor(user_id, stored_role(user_id))
+
+
+class Area:
+    """One area of the help desk's operations."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+
+    def _now(self) -> datetime:
+        return self.env.clock()
+
+    def _actor(self, uow: AbstractUnitOfWork, user_id: str) -> Actor:
+        return self.env.actor(user_id, uow.roles.role_of)
+
+    def _reader(self, user_id: str) -> Actor:
+        with self.env.reads() as reads:
+            return self.env.actor(user_id, reads.role_of)
+
+    def _ticket(self, uow: AbstractUnitOfWork, ticket_id: int) -> Ticket:
+        ticket = uow.tickets.get(ticket_id)
+        if ticket is None:
+            raise NotFound(ticket_id=ticket_id)
+        return ticket
+
+    def _commit(self, uow: AbstractUnitOfWork, ticket_id: int | None) -> None:
+        """Commit; if another transaction changed the ticket first, tell how it is now."""
+        try:
+            uow.commit()
+        except ConcurrentUpdate:
+            uow.rollback()
+            raise self._lost_race(ticket_id) from None
+
+    def _lost_race(self, ticket_id: int | None) -> Exception:
+        with self.env.reads() as reads:
+            current = reads.ticket(ticket_id) if ticket_id is not None else None
+        if current is None:
+            return NotFound(ticket_id=ticket_id)
+        return conflict(current)
+
+
+def conflict(current: views.TicketSummary) -> Conflict:
+    return Conflict(
+        current,
+        ticket_id=current.id,
+        status=Translatable(current.status.label_key),
+        version=current.version,
+    )
+
+
+def check_version(ticket: Ticket, expected_version: int | None) -> None:
+    """Refuse a change made on an older view of the ticket. Call only once the actor's
+    right to change it is settled: the conflict tells its current status."""
+    if expected_version is not None and ticket.version != expected_version:
+        raise conflict(views.TicketSummary.of(ticket))

@@ -1,0 +1,98 @@
+"""The conversation on a ticket: support replies, internal notes, the reporter's answers,
+and where in chat a ticket's threads are."""
+
+from __future__ import annotations
+
+from flashticket_core.domain.enums import EntryKind, Status
+from flashticket_core.domain.model import ProcessedRequest
+from flashticket_core.domain.permissions import Action, authorize
+from flashticket_core.service_layer import views
+from flashticket_core.service_layer.common import Area
+from flashticket_core.service_layer.unit_of_work import ConcurrentUpdate
+
+# Who writes which kind of entry.
+ACTION_OF_ENTRY = {
+    EntryKind.SUPPORT_REPLY: Action.SUPPORT_REPLY,
+    EntryKind.INTERNAL_NOTE: Action.INTERNAL_NOTE,
+    EntryKind.REPORTER_REPLY: Action.COMMENT,
+}
+
+
+class Conversation(Area):
+    def add_support_reply(
+        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+    ) -> views.Entry | None:
+        """A "Support-Rückmeldung": support writes to the reporter."""
+        return self._add_entry(
+            actor_id, ticket_id, EntryKind.SUPPORT_REPLY, text, request_key=request_key
+        )
+
+    def add_internal_note(
+        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+    ) -> views.Entry | None:
+        return self._add_entry(
+            actor_id, ticket_id, EntryKind.INTERNAL_NOTE, text, request_key=request_key
+        )
+
+    def add_reporter_reply(
+        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+    ) -> views.Entry | None:
+        """The reporter answers; a ticket waiting for that answer is worked on again.
+
+        With a `request_key` (a chat event's ID) a redelivered event is stored once;
+        the repeat returns None.
+        """
+        return self._add_entry(
+            actor_id, ticket_id, EntryKind.REPORTER_REPLY, text, request_key=request_key
+        )
+
+    def first_time(self, request_key: str) -> bool:
+        """Record a request key; False if it was seen before (a redelivered event)."""
+        with self.env.units() as uow:
+            if uow.requests.get(request_key) is not None:
+                return False
+            uow.requests.add(ProcessedRequest(key=request_key, ticket_id=None, at=self._now()))
+            try:
+                uow.commit()
+            except ConcurrentUpdate:
+                return False
+            return True
+
+    def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
+        """The ticket whose reporter thread this is, if any."""
+        with self.env.reads() as reads:
+            return reads.ticket_of_reporter_thread(channel, thread_ts)
+
+    def ticket_of_support_post(self, channel: str, ts: str) -> int | None:
+        with self.env.reads() as reads:
+            return reads.ticket_of_support_post(channel, ts)
+
+    def _add_entry(
+        self,
+        actor_id: str,
+        ticket_id: int,
+        kind: EntryKind,
+        text: str,
+        *,
+        request_key: str | None = None,
+    ) -> views.Entry | None:
+        with self.env.units() as uow:
+            if request_key is not None and uow.requests.get(request_key) is not None:
+                return None
+            actor = self._actor(uow, actor_id)
+            ticket = self._ticket(uow, ticket_id)
+            authorize(actor, ACTION_OF_ENTRY[kind], ticket)
+            now = self._now()
+            entry = ticket.add_entry(kind, author_id=actor_id, text=text, now=now)
+            if request_key is not None:
+                uow.requests.add(ProcessedRequest(key=request_key, ticket_id=ticket_id, at=now))
+            if kind is EntryKind.REPORTER_REPLY and ticket.status is Status.WAITING:
+                ticket.change_status(Status.IN_PROGRESS, actor_id=actor_id, now=now)
+            self._commit(uow, ticket_id)
+            return views.Entry(
+                id=entry.id,
+                kind=entry.kind,
+                author_id=entry.author_id,
+                text=entry.text,
+                at=entry.at,
+            )

@@ -1,0 +1,39 @@
+"""The help desk's operations, by area. Each area checks the actor's permission
+(`domain/permissions.py`) on the server, by their chat user ID, for every call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flashticket_core.service_layer.admin import Admin
+from flashticket_core.service_layer.common import Environment
+from flashticket_core.service_layer.conversation import Conversation
+from flashticket_core.service_layer.people import People
+from flashticket_core.service_layer.queries import Queries
+from flashticket_core.service_layer.roles import Roles
+from flashticket_core.service_layer.tickets import Tickets
+
+
+@dataclass(frozen=True)
+class HelpDesk:
+    tickets: Tickets
+    conversation: Conversation
+    roles: Roles
+    queries: Queries
+    admin: Admin
+    people: People
+
+    @classmethod
+    def over(cls, env: Environment) -> HelpDesk:
+        return cls(
+            tickets=Tickets(env),
+            conversation=Conversation(env),
+            roles=Roles(env),
+            queries=Queries(env),
+            admin=Admin(env),
+            people=People(env),
+        )
+
+    @property
+    def env(self) -> Environment:
+        return self.tickets.env

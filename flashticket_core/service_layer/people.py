@@ -1,0 +1,64 @@
+"""What the help desk remembers of people beside their tickets: the names they were seen
+with (for exports) and whose App Home to keep current."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from flashticket_core.domain.model import NAME_MAX, HomeViewer, Person
+from flashticket_core.service_layer.common import SLACK_USER_ID, Area, Environment
+from flashticket_core.service_layer.unit_of_work import ConcurrentUpdate
+
+log = logging.getLogger("flashticket.service")
+
+
+def _clean_name(name: str) -> str:
+    return " ".join(name.split())[:NAME_MAX]
+
+
+class People(Area):
+    def __init__(self, env: Environment) -> None:
+        super().__init__(env)
+        # The names this process has stored, so an unchanged name costs no write.
+        self._names: dict[str, str] = {}
+
+    def knows_name(self, user_id: str, name: str) -> bool:
+        """Whether `name` is what this process last stored for the user (no database)."""
+        return self._names.get(user_id) == _clean_name(name)
+
+    def remember_names(self, names: Mapping[str, str]) -> None:
+        """Store the names people were seen with; best effort, never an error for the
+        person: a name is a convenience, not a record."""
+        changed = {
+            user_id: _clean_name(name)
+            for user_id, name in names.items()
+            if SLACK_USER_ID.match(user_id) and _clean_name(name)
+        }
+        changed = {u: n for u, n in changed.items() if self._names.get(u) != n}
+        if not changed:
+            return
+        try:
+            with self.env.units() as uow:
+                for user_id, name in changed.items():
+                    person = uow.people.name(user_id)
+                    if person is None:
+                        uow.people.add_name(Person(user_id=user_id, name=name, seen_at=self._now()))
+                    else:
+                        person.name, person.seen_at = name, self._now()
+                uow.commit()
+        except ConcurrentUpdate:
+            # Another replica stored the same person at the same moment.
+            log.info("names of %s stored elsewhere meanwhile", sorted(changed))
+            return
+        self._names.update(changed)
+
+    def home_opened(self, actor_id: str) -> None:
+        """Remember that the actor looks at their App Home, so changes keep it current."""
+        with self.env.units() as uow:
+            viewer = uow.people.home_viewer(actor_id)
+            if viewer is None:
+                uow.people.add_home_viewer(HomeViewer(user_id=actor_id, opened_at=self._now()))
+            else:
+                viewer.opened_at = self._now()
+            uow.commit()

@@ -1,0 +1,95 @@
+"""Reading tickets: one ticket, lists and the queue, search, App Home, statistics."""
+
+from __future__ import annotations
+
+from flashticket_core.adapters import search as search_terms
+from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
+from flashticket_core.domain.permissions import Action, authorize
+from flashticket_core.errors import InvalidInput, NotFound
+from flashticket_core.service_layer import dashboard, views
+from flashticket_core.service_layer.common import MAX_PAGE, Area
+
+
+class Queries(Area):
+    def show(self, actor_id: str, ticket_id: int) -> views.TicketDetail:
+        with self.env.reads() as reads:
+            actor = self.env.actor(actor_id, reads.role_of)
+            ticket = reads.ticket(ticket_id)
+            if ticket is None:
+                raise NotFound(ticket_id=ticket_id)
+            authorize(actor, Action.VIEW_TICKET, ticket)
+            return reads.ticket_detail(ticket_id, include_internal=actor.may(Action.VIEW_INTERNAL))
+
+    def list_tickets(
+        self,
+        actor_id: str,
+        *,
+        queue: bool = False,
+        status: Status | None = None,
+        priority: Priority | None = None,
+        assignee_id: str | None = None,
+        reporter_id: str | None = None,
+        include_closed: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> views.Page:
+        """Own tickets for a user; with `queue`, every open ticket (support only)."""
+        limit = max(1, min(limit, MAX_PAGE))
+        with self.env.reads() as reads:
+            actor = self.env.actor(actor_id, reads.role_of)
+            if queue or reporter_id not in (None, actor_id):
+                authorize(actor, Action.FILTER_OTHERS)
+            if not queue and reporter_id is None:
+                reporter_id = actor_id
+            statuses: frozenset[Status] | None
+            if status is not None:
+                statuses = frozenset({status})
+            else:
+                statuses = None if include_closed else OPEN_STATUSES
+            return reads.tickets(
+                reporter_id=reporter_id,
+                assignee_id=assignee_id,
+                statuses=statuses,
+                priority=priority,
+                newest_first=not queue,
+                limit=limit,
+                offset=max(0, offset),
+            )
+
+    def search(self, actor_id: str, text: str, *, limit: int = 20) -> list[views.TicketSummary]:
+        terms = search_terms.terms_of(text)
+        if not terms:
+            raise InvalidInput("error.search_empty", field="text")
+        with self.env.reads() as reads:
+            actor = self.env.actor(actor_id, reads.role_of)
+            return reads.search(
+                terms,
+                reporter_id=None if actor.sees_everything(Action.VIEW_TICKET) else actor_id,
+                limit=max(1, min(limit, MAX_PAGE)),
+            )
+
+    def home(self, actor_id: str, *, limit: int = 20) -> views.Home:
+        """What the actor's App Home shows: their tickets; for support also queue and KPIs."""
+        with self.env.reads() as reads:
+            actor = self.env.actor(actor_id, reads.role_of)
+            return reads.home(
+                user_id=actor_id,
+                is_support=actor.may(Action.FILTER_OTHERS),
+                now=self._now(),
+                zone=self.env.zone,
+                limit=limit,
+            )
+
+    def statistics(self, actor_id: str, *, days: int = 30) -> dashboard.Statistics:
+        with self.env.reads() as reads:
+            authorize(self.env.actor(actor_id, reads.role_of), Action.VIEW_STATS)
+            return reads.statistics(now=self._now(), days=_days(days), zone=self.env.zone)
+
+    def operator_statistics(self, *, days: int = 30) -> dashboard.Statistics:
+        """Statistics for whoever runs the server itself (`flashticket stats`), not Slack."""
+        with self.env.reads() as reads:
+            return reads.statistics(now=self._now(), days=_days(days), zone=self.env.zone)
+
+
+def _days(days: int) -> int:
+    return max(1, min(days, 3650))

@@ -1,0 +1,88 @@
+"""The read side's port: every question the service asks of stored tickets, roles and
+messages. The SQL answers live in `adapters/sql_reads.py`; the unit tests answer from
+memory."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flashticket_core.adapters.search import Term
+from flashticket_core.domain.enums import Priority, Role, Status
+from flashticket_core.domain.model import RoleAssignment
+from flashticket_core.service_layer.dashboard import Statistics
+from flashticket_core.service_layer.views import (
+    Change,
+    Home,
+    Page,
+    TicketDetail,
+    TicketSummary,
+    Undelivered,
+)
+
+
+class Reads(abc.ABC):
+    """One read transaction's answers."""
+
+    @abc.abstractmethod
+    def role_of(self, user_id: str) -> Role: ...
+
+    @abc.abstractmethod
+    def role_assignments(self) -> list[RoleAssignment]: ...
+
+    @abc.abstractmethod
+    def role_changes(self, user_id: str | None) -> list[Change]: ...
+
+    @abc.abstractmethod
+    def ticket(self, ticket_id: int) -> TicketSummary | None:
+        """The live ticket, or None if it does not exist or was deleted."""
+
+    @abc.abstractmethod
+    def ticket_detail(self, ticket_id: int, *, include_internal: bool) -> TicketDetail: ...
+
+    @abc.abstractmethod
+    def tickets(
+        self,
+        *,
+        reporter_id: str | None,
+        assignee_id: str | None,
+        statuses: frozenset[Status] | None,
+        priority: Priority | None,
+        newest_first: bool,
+        limit: int,
+        offset: int,
+    ) -> Page: ...
+
+    @abc.abstractmethod
+    def search(
+        self, terms: list[Term], *, reporter_id: str | None, limit: int
+    ) -> list[TicketSummary]: ...
+
+    @abc.abstractmethod
+    def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None: ...
+
+    @abc.abstractmethod
+    def ticket_of_support_post(self, channel: str, ts: str) -> int | None: ...
+
+    @abc.abstractmethod
+    def undelivered(self, *, limit: int) -> list[Undelivered]: ...
+
+    @abc.abstractmethod
+    def home(
+        self, *, user_id: str, is_support: bool, now: datetime, zone: ZoneInfo, limit: int
+    ) -> Home: ...
+
+    @abc.abstractmethod
+    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics: ...
+
+    @abc.abstractmethod
+    def export_rows(self, *, since: datetime | None, until: datetime | None) -> Iterator[list[str]]:
+        """CSV rows of the live tickets created in [since, until), read as they are
+        written out."""
+
+
+# Opens one read transaction: `with reads() as r: ...`.
+ReadsFactory = Callable[[], AbstractContextManager[Reads]]

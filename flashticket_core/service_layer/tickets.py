@@ -1,0 +1,180 @@
+"""Changing tickets: open, move, take, assign, prioritise, rate, delete."""
+
+from __future__ import annotations
+
+from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.domain.model import ProcessedRequest, Ticket
+from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
+from flashticket_core.errors import InvalidInput, NotFound
+from flashticket_core.service_layer import views
+from flashticket_core.service_layer.common import Area, check_version, validate_user_id
+from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, ConcurrentUpdate
+
+RATING_RANGE = range(1, 6)
+
+
+class Tickets(Area):
+    def open_ticket(
+        self,
+        actor_id: str,
+        *,
+        title: str,
+        description: str = "",
+        priority: Priority = Priority.MEDIUM,
+        request_key: str | None = None,
+    ) -> views.TicketSummary:
+        """Open a ticket. A repeated `request_key` (a double submission) opens nothing new."""
+        validate_user_id(actor_id)
+        with self.env.units() as uow:
+            authorize(self._actor(uow, actor_id), Action.OPEN_TICKET)
+            done = self._already_done(uow, request_key)
+            if done is not None:
+                return done
+            now = self._now()
+            ticket = Ticket.open(
+                title=title,
+                description=description,
+                priority=priority,
+                reporter_id=actor_id,
+                now=now,
+            )
+            uow.tickets.add(ticket)
+            uow.flush()
+            if request_key is not None:
+                uow.requests.add(ProcessedRequest(key=request_key, ticket_id=ticket.id, at=now))
+            try:
+                uow.commit()
+            except ConcurrentUpdate:
+                # The same request raced itself (PostgreSQL); the other copy won.
+                uow.rollback()
+                with self.env.units() as again:
+                    done = self._already_done(again, request_key)
+                if done is None:
+                    raise
+                return done
+            return views.TicketSummary.of(ticket)
+
+    def change_status(
+        self,
+        actor_id: str,
+        ticket_id: int,
+        new: Status,
+        *,
+        expected_version: int | None = None,
+        support_only: bool = False,
+    ) -> views.TicketSummary:
+        """Move the ticket to `new`. `support_only` is for the support card: a plain user
+        is told they may not, before anything about the ticket is looked at."""
+        with self.env.units() as uow:
+            actor = self._actor(uow, actor_id)
+            if support_only:
+                authorize(actor, Action.CHANGE_STATUS)
+            ticket = self._ticket(uow, ticket_id)
+            # Who may is settled before the version is compared: a stale click on a
+            # ticket the actor may not change tells nothing about its state.
+            authorize_status_change(actor, ticket, ticket.status, new)
+            check_version(ticket, expected_version)
+            ticket.change_status(new, actor_id=actor_id, now=self._now())
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)
+
+    def reopen(
+        self, actor_id: str, ticket_id: int, *, expected_version: int | None = None
+    ) -> views.TicketSummary:
+        return self.change_status(
+            actor_id, ticket_id, Status.IN_PROGRESS, expected_version=expected_version
+        )
+
+    def take(
+        self, actor_id: str, ticket_id: int, *, expected_version: int | None = None
+    ) -> views.TicketSummary:
+        """Assign the ticket to the actor and move it to in progress."""
+        with self.env.units() as uow:
+            authorize(self._actor(uow, actor_id), Action.ASSIGN)
+            ticket = self._ticket(uow, ticket_id)
+            check_version(ticket, expected_version)
+            now = self._now()
+            ticket.assign(actor_id, actor_id=actor_id, now=now)
+            if ticket.status is not Status.IN_PROGRESS:
+                ticket.change_status(Status.IN_PROGRESS, actor_id=actor_id, now=now)
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)
+
+    def assign(
+        self,
+        actor_id: str,
+        ticket_id: int,
+        assignee_id: str | None,
+        *,
+        expected_version: int | None = None,
+    ) -> views.TicketSummary:
+        with self.env.units() as uow:
+            authorize(self._actor(uow, actor_id), Action.ASSIGN)
+            if assignee_id is not None:
+                validate_user_id(assignee_id)
+                if not self._actor(uow, assignee_id).may(Action.ASSIGN):
+                    raise InvalidInput(
+                        "error.not_assignable", field="assignee", user_id=assignee_id
+                    )
+            ticket = self._ticket(uow, ticket_id)
+            check_version(ticket, expected_version)
+            ticket.assign(assignee_id, actor_id=actor_id, now=self._now())
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)
+
+    def set_priority(
+        self,
+        actor_id: str,
+        ticket_id: int,
+        priority: Priority,
+        *,
+        expected_version: int | None = None,
+    ) -> views.TicketSummary:
+        with self.env.units() as uow:
+            authorize(self._actor(uow, actor_id), Action.SET_PRIORITY)
+            ticket = self._ticket(uow, ticket_id)
+            check_version(ticket, expected_version)
+            ticket.set_priority(priority, actor_id=actor_id, now=self._now())
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)
+
+    def rate(self, actor_id: str, ticket_id: int, rating: int) -> views.TicketSummary:
+        if rating not in RATING_RANGE:
+            raise InvalidInput("error.invalid_rating", field="rating")
+        with self.env.units() as uow:
+            ticket = self._ticket(uow, ticket_id)
+            authorize(self._actor(uow, actor_id), Action.RATE, ticket)
+            if ticket.is_open:
+                raise InvalidInput("error.rating_not_finished", field="rating", ticket_id=ticket_id)
+            ticket.rate(rating, actor_id=actor_id, now=self._now())
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)
+
+    def delete(self, actor_id: str, ticket_id: int, *, expected_version: int | None = None) -> None:
+        with self.env.units() as uow:
+            authorize(self._actor(uow, actor_id), Action.DELETE)
+            ticket = self._ticket(uow, ticket_id)
+            check_version(ticket, expected_version)
+            ticket.delete(actor_id=actor_id, now=self._now())
+            self._commit(uow, ticket_id)
+
+    def check_can_work(self, actor_id: str, ticket_id: int) -> None:
+        """Raise unless the actor may reply on this ticket (before a reply form opens)."""
+        with self.env.reads() as reads:
+            authorize(self.env.actor(actor_id, reads.role_of), Action.SUPPORT_REPLY)
+            if reads.ticket(ticket_id) is None:
+                raise NotFound(ticket_id=ticket_id)
+
+    @staticmethod
+    def _already_done(
+        uow: AbstractUnitOfWork, request_key: str | None
+    ) -> views.TicketSummary | None:
+        if request_key is None:
+            return None
+        done = uow.requests.get(request_key)
+        if done is None or done.ticket_id is None:
+            return None
+        ticket = uow.tickets.get(done.ticket_id)
+        if ticket is None:
+            raise NotFound(ticket_id=done.ticket_id)
+        return views.TicketSummary.of(ticket)
