@@ -31,7 +31,14 @@ from flashticket_core.domain.model import (
     RoleChange,
     Ticket,
 )
-from flashticket_core.errors import Conflict, InvalidInput, NotAllowed, NotFound, Translatable
+from flashticket_core.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    PersonRef,
+    Translatable,
+)
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import dashboard, export, views
 from flashticket_core.service_layer.unit_of_work import (
@@ -286,7 +293,7 @@ class TicketService:
                 validate_user_id(assignee_id)
                 if not self._role(uow, assignee_id).is_support:
                     raise InvalidInput(
-                        "error.not_assignable", field="assignee", user_id=assignee_id
+                        "error.not_assignable", field="assignee", person=PersonRef(assignee_id)
                     )
             ticket = self._ticket_for_change(uow, ticket_id, expected_version)
             old = ticket.assignee_id
@@ -607,7 +614,9 @@ class TicketService:
 
     def _refuse_configured_admin(self, user_id: str) -> None:
         if user_id in self.configured_admins:
-            raise NotAllowed("manage_roles", key="error.configured_admin", user_id=user_id)
+            raise NotAllowed(
+                "manage_roles", key="error.configured_admin", person=PersonRef(user_id)
+            )
 
     def _ticket_for_change(
         self, uow: AbstractUnitOfWork, ticket_id: int, expected_version: int | None
@@ -625,7 +634,7 @@ class TicketService:
             raise self._conflict(ticket)
 
     @staticmethod
-    def _conflict(ticket: Ticket) -> Conflict:
+    def _conflict(ticket: Ticket) -> Conflict[views.TicketSummary]:
         return Conflict(
             views.TicketSummary.of(ticket),
             ticket_id=ticket.id,
