@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.config import Settings
 from flashticket_core.domain.events import Event
@@ -52,14 +51,14 @@ class Core:
 def bootstrap(
     settings: Settings,
     *,
-    migrate: bool = True,
+    migrate: Callable[[Engine], None] | None = None,
     clock: Callable[[], datetime] = utcnow,
     engine: Engine | None = None,
 ) -> Core:
     """The core, wired: every change writes its messages to the outbox in its transaction."""
     engine = engine or make_engine(settings.database_url)
-    if migrate:
-        schema.upgrade(engine)
+    if migrate is not None:
+        migrate(engine)
     sessions = session_factory(engine)
 
     def to_outbox(session: Session, event_list: list[Event]) -> None:
