@@ -1,7 +1,7 @@
 """How the ticket desk's cost grows with the size of the help desk, on SQLite.
 
 For each size (1,000 and 100,000 tickets by default) the script builds a fresh SQLite
-file, migrated with `bootstrap(settings, migrate=True)`, and bulk-loads that many
+file, migrated with `bootstrap(settings, migrate=runner.upgrade)`, and bulk-loads that many
 realistic tickets through SQLAlchemy Core: about 200 reporters, most tickets resolved
 or closed and 10-20% open, 18 months of history, a 'created' history row per ticket
 and a few conversation entries for some. It then times, through the real
@@ -48,6 +48,7 @@ from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import Base, ConversationEntry, HistoryEntry, Ticket
+from migrations import runner
 
 Row = dict[str, Any]
 Start = tuple[datetime, Status]
@@ -334,7 +335,7 @@ def remove_database(database: Path) -> None:
 
 @contextmanager
 def opened_core(settings: Settings, *, migrate: bool) -> Iterator[Core]:
-    core = bootstrap(settings, migrate=migrate)
+    core = bootstrap(settings, migrate=runner.upgrade if migrate else None)
     try:
         yield core
     finally:

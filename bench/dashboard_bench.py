@@ -35,6 +35,7 @@ from flashticket_core import charts
 from flashticket_core.bootstrap import bootstrap
 from flashticket_core.domain.enums import Role
 from flashticket_core.i18n import Language
+from migrations import runner
 
 SUPPORT = "UDASHSUPP1"
 
@@ -70,7 +71,7 @@ def export_in_fresh_process(database: Path) -> dict[str, float]:
 
 
 def _export(database: str) -> dict[str, float]:
-    core = bootstrap(settings_for(Path(database)), migrate=False)
+    core = bootstrap(settings_for(Path(database)))
     try:
         before = _reset_peak_rss()
         out = NullWriter()
@@ -106,7 +107,7 @@ def _reset_peak_rss() -> float:
 def run(size: int, directory: Path, repeat: int) -> dict[str, float]:
     database = directory / f"dashboard-{size}.db"
     settings = settings_for(database)
-    core = bootstrap(settings)
+    core = bootstrap(settings, migrate=runner.upgrade)
     try:
         started = time.perf_counter()
         fill(core.engine, size, random.Random(size), make_desk(random.Random(size)))

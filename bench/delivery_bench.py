@@ -41,6 +41,7 @@ from flashticket_core.domain.model import OutboxMessage
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import delivery
 from flashticket_core.service_layer.delivery import DeliveryWorker
+from migrations import runner
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack
 from tests.processes import ServeProcess, serve_environment
@@ -60,7 +61,7 @@ class Tally:
 
 def new_core(url: str) -> Core:
     settings = Settings(_env_file=None, database_url=url, flashticket_admins=ADMIN)  # type: ignore[call-arg]
-    core = bootstrap(settings)
+    core = bootstrap(settings, migrate=runner.upgrade)
     core.desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
     return core
 

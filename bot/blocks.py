@@ -28,9 +28,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.mrkdwn import escape, quote, split_quoted, user_id
+from bot.words import translate
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import DESCRIPTION_MAX, ENTRY_MAX, TITLE_MAX
-from flashticket_core.i18n import Language, translate
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.views import (

@@ -12,9 +12,9 @@ from alembic.util.exc import CommandError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
-from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.config import Settings
+from migrations import runner
 
 log = logging.getLogger("flashticket")
 
@@ -42,8 +42,8 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     settings = _settings()
     engine = make_engine(settings.database_url)
     try:
-        schema.upgrade(engine)
-        revision = schema.current_revision(engine)
+        runner.upgrade(engine)
+        revision = runner.current_revision(engine)
     except (SQLAlchemyError, CommandError) as error:
         raise SystemExit(f"flashticket: cannot migrate the database: {describe(error)}") from None
     finally:
@@ -84,7 +84,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     if args.language:
         settings = settings.model_copy(update={"flashticket_language": args.language})
     try:
-        core = bootstrap(settings)
+        core = bootstrap(settings, migrate=runner.upgrade)
     except SQLAlchemyError as error:
         raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
     try:
@@ -104,7 +104,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     settings = _settings()
     try:
-        core = bootstrap(settings)
+        core = bootstrap(settings, migrate=runner.upgrade)
     except (SQLAlchemyError, CommandError) as error:
         raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
     try:

@@ -44,6 +44,11 @@ def user_id(value: str) -> str:
     return value if SLACK_USER_ID.match(value) else escape(value)
 
 
+def mention(value: str) -> str:
+    """A person the bot names itself, by user id: a live mention."""
+    return f"<@{user_id(value)}>"
+
+
 def _entities(text: str) -> str:
     return _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
 

@@ -29,6 +29,7 @@ from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
+from migrations import runner
 
 log = logging.getLogger("flashticket")
 
@@ -133,7 +134,7 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         allow_public=settings.flashticket_allow_public_support_channel,
     ):
         log.warning("%s", warning)
-    core = bootstrap(settings)
+    core = bootstrap(settings, migrate=runner.upgrade)
     # The token was just checked; Bolt need not call auth.test again at construction.
     app = create_app(core, client, verify_token=False)
     transport = SlackTransport(

@@ -21,9 +21,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import mrkdwn
 from bot.payloads import BadPayload
+from bot.words import translate
 from flashticket_core.domain.enums import Role
 from flashticket_core.errors import InvalidInput, TicketError
-from flashticket_core.i18n import Language, translate
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
 
 log = logging.getLogger("flashticket.bot")
@@ -168,13 +169,14 @@ class Turn:
 
     def refuse(self, error: TicketError) -> None:
         if self.kind is Kind.VIEW and not self._acked:
-            # A modal's field error is plain text: the person's words go in as typed.
+            # A modal's field error is plain text: the person's words go in as typed, and
+            # a person named in it as their user id (a mention would show as `<@U…>`).
             block = (
                 error.field if isinstance(error, InvalidInput) and error.field else self.error_block
             )
             self.ack(response_action="errors", errors={block or "text": error.message(self.lang)})
             return
-        self.say(error.message(self.lang, quote=self._quote))
+        self.say(error.message(self.lang, quote=self._quote, person=mrkdwn.mention))
 
     def _quote(self, typed: str) -> str:
         """A word of the person's, quoted back in mrkdwn: decoded from Slack's encoding

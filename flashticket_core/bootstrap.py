@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.config import Settings
@@ -53,14 +52,14 @@ class Core:
 def bootstrap(
     settings: Settings,
     *,
-    migrate: bool = True,
+    migrate: Callable[[Engine], None] | None = None,
     clock: Callable[[], datetime] = utcnow,
     engine: Engine | None = None,
 ) -> Core:
     """The core, wired: every change writes its messages to the outbox in its transaction."""
     engine = engine or make_engine(settings.database_url)
-    if migrate:
-        schema.upgrade(engine)
+    if migrate is not None:
+        migrate(engine)
     database = Database(engine)
     outbox = Outbox(clock, settings.flashticket_admins)
 

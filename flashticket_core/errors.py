@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 
 from flashticket_core.i18n import Language, translate
 
-if TYPE_CHECKING:
-    from flashticket_core.service_layer.views import TicketSummary
+Current = TypeVar("Current")
 
 
 class TicketError(Exception):
@@ -22,19 +21,39 @@ class TicketError(Exception):
         super().__init__(self.message(Language.EN))
 
     def message(
-        self, language: Language | str = Language.EN, *, quote: Callable[[str], str] | None = None
+        self,
+        language: Language | str = Language.EN,
+        *,
+        quote: Callable[[str], str] | None = None,
+        person: Callable[[str], str] | None = None,
     ) -> str:
-        """The message in `language`. `quote` is applied to every text a person gave (a
-        value they typed), so an adapter can make it inert in its own markup."""
+        """The message in `language`, in plain text unless the adapter says otherwise.
+
+        `quote` is applied to every text a person gave (a value they typed), so an adapter
+        can make it inert in its own markup; `person` shows a `PersonRef` parameter from its
+        user ID (a mention in Slack), which is otherwise shown as the ID itself.
+        """
         params = {
-            name: translate(value.key, language)
-            if isinstance(value, Translatable)
-            else quote(value)
-            if quote is not None and isinstance(value, str)
-            else value
+            name: _rendered(value, language, quote=quote, person=person)
             for name, value in self.params.items()
         }
         return translate(self.key, language, **params)
+
+
+def _rendered(
+    value: Any,
+    language: Language | str,
+    *,
+    quote: Callable[[str], str] | None,
+    person: Callable[[str], str] | None,
+) -> Any:
+    if isinstance(value, Translatable):
+        return translate(value.key, language)
+    if isinstance(value, PersonRef):
+        return person(value.user_id) if person is not None else value.user_id
+    if quote is not None and isinstance(value, str):
+        return quote(value)
+    return value
 
 
 class Translatable:
@@ -45,6 +64,17 @@ class Translatable:
 
     def __repr__(self) -> str:
         return f"Translatable({self.key!r})"
+
+
+class PersonRef:
+    """A parameter that names a person by their user ID, for the adapter to show its own
+    way: the core's messages carry no adapter's markup."""
+
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+
+    def __repr__(self) -> str:
+        return f"PersonRef({self.user_id!r})"
 
 
 class NotFound(TicketError):
@@ -74,14 +104,16 @@ class InvalidInput(TicketError):
         self.field = field
 
 
-class Conflict(TicketError):
+class Conflict(TicketError, Generic[Current]):
     """The ticket changed since the actor saw it; nothing was written.
 
-    `current` is the ticket as it is now, so the person can be shown it.
+    `current` is the ticket as it is now, so the person can be shown it. Its type is the
+    raiser's read model (the service layer's `TicketSummary`), which this module need
+    not know.
     """
 
     key = "error.conflict"
 
-    def __init__(self, current: TicketSummary, **params: Any) -> None:
+    def __init__(self, current: Current, **params: Any) -> None:
         super().__init__(**params)
         self.current = current

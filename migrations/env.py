@@ -6,9 +6,9 @@ from alembic import context
 from sqlalchemy import Connection
 
 from flashticket_core.adapters.db import make_engine
-from flashticket_core.adapters.schema import include_name
 from flashticket_core.config import Settings
 from flashticket_core.domain.model import Base
+from migrations.runner import include_name
 
 config = context.config
 target_metadata = Base.metadata

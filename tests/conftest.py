@@ -80,7 +80,7 @@ def core(database_url: str, clock: Clock) -> Iterator[Core]:
         database_url=database_url,
         flashticket_admins=ADMIN,
     )
-    core = bootstrap(settings, migrate=False, clock=clock)
+    core = bootstrap(settings, clock=clock)
     yield core
     core.close()
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine, normalise_url
 from flashticket_core.domain.model import Base
+from migrations import runner
 
 POSTGRES_URL = os.environ.get(
     "FLASHTICKET_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -51,7 +51,7 @@ class PostgresServer:
             self.error = f"PostgreSQL at {self.admin_url.render_as_string()} unreachable: {error}"
             return
         self.engine = make_engine(self.url.render_as_string(hide_password=False))
-        schema.upgrade(self.engine)
+        runner.upgrade(self.engine)
 
     def stop(self) -> None:
         if self.engine is not None:
@@ -95,7 +95,7 @@ class SqliteTemplate:
     def __init__(self, directory: Path) -> None:
         self.path = directory / "template.db"
         engine = make_engine(f"sqlite:///{self.path}")
-        schema.upgrade(engine)
+        runner.upgrade(engine)
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()

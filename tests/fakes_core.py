@@ -1,5 +1,5 @@
 """In-memory fakes of the core's own interfaces (cosmicpython's FakeUnitOfWork), the
-read side's port included: the service's rules run without a database."""
+read side's port included: the help desk's rules run without a database."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ class FakeMessageQueue(MessageQueue):
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):
-    """Shared by every unit the service opens, like one database."""
+    """Shared by every unit the help desk opens, like one database."""
 
     def __init__(self) -> None:
         super().__init__()

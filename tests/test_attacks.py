@@ -14,7 +14,7 @@ import pytest
 
 from bot.blocks import SUPPORT_REPLY
 from bot.listeners.commands import OUTBOX_ERROR_SHOWN
-from flashticket_core.i18n import CATALOG
+from bot.words import CATALOG
 from tests.bot_harness import Bot, bot_settings, errors_in
 from tests.conftest import ADMIN, ALICE
 from tests.databases import SqliteTemplate

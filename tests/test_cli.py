@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
+from migrations import runner
 from tests.processes import clean_environment
 
 
@@ -33,7 +33,7 @@ def test_migrate_creates_the_data_folder_and_the_newest_schema(tmp_path: Path) -
     assert database.exists()
     engine = make_engine(f"sqlite:///{database}")
     try:
-        assert schema.current_revision(engine) == schema.head_revision(engine)
+        assert runner.current_revision(engine) == runner.head_revision(engine)
         assert "tickets" in inspect(engine).get_table_names()
     finally:
         engine.dispose()
@@ -46,16 +46,16 @@ def test_migrate_upgrades_an_older_database(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
     try:
-        schema.upgrade(engine)
-        schema.downgrade(engine, "base")
-        assert schema.current_revision(engine) is None
+        runner.upgrade(engine)
+        runner.downgrade(engine, "base")
+        assert runner.current_revision(engine) is None
     finally:
         engine.dispose()
     result = run_cli("migrate", cwd=tmp_path, DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     engine = make_engine(url)
     try:
-        assert schema.current_revision(engine) == schema.head_revision(engine)
+        assert runner.current_revision(engine) == runner.head_revision(engine)
     finally:
         engine.dispose()
 
@@ -84,7 +84,7 @@ def test_a_database_from_an_unknown_future_is_one_clear_line(tmp_path: Path) -> 
     url = f"sqlite:///{tmp_path / 'future.db'}"
     engine = make_engine(url)
     try:
-        schema.upgrade(engine)
+        runner.upgrade(engine)
         with engine.begin() as connection:
             connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffffffffffff'")
     finally:

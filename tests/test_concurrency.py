@@ -94,7 +94,7 @@ def test_many_writers_on_distinct_tickets_all_succeed(database_url: str, core: C
     """Concurrency control must not refuse changes that do not conflict."""
     desk = core.desk
     ids = [desk.tickets.open_ticket(ALICE, title=f"Ticket {n}").id for n in range(6)]
-    other = bootstrap(core.settings, migrate=False)
+    other = bootstrap(core.settings)
     try:
         outcomes = race(
             *[

@@ -1,31 +1,91 @@
-"""Every message exists in English and German, with the same placeholders."""
+"""Every message exists in English and German, with the same placeholders; the core's
+messages are plain text, the Slack bot's words live in the bot."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import pytest
 
+from bot import mrkdwn, words
+from flashticket_core import i18n
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, Translatable
-from flashticket_core.i18n import CATALOG, Language, placeholders, translate
+from flashticket_core.errors import (
+    Conflict,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    NotFound,
+    PersonRef,
+    Translatable,
+)
+from flashticket_core.i18n import Language, placeholders, translate
 from flashticket_core.service_layer.views import TicketSummary
 from tests.test_domain import NOW
 
+CATALOGS: dict[str, tuple[dict[str, dict[Language, str]], Callable[..., str]]] = {
+    "core": (i18n.CATALOG, i18n.translate),
+    "bot": (words.CATALOG, words.translate),
+}
+EVERY_KEY = [(owner, key) for owner, (catalog, _) in CATALOGS.items() for key in sorted(catalog)]
 
-@pytest.mark.parametrize("key", sorted(CATALOG))
-def test_every_key_in_both_languages_with_the_same_placeholders(key: str) -> None:
-    texts = CATALOG[key]
+# Slack's mrkdwn: bold, code, emphasis (an underscore at a word's edge), mentions and
+# channel links, special mentions and dates, quotes, entities, emoji codes.
+SLACK_MARKUP = re.compile(
+    r"[*`~]|(?<!\w)_|_(?!\w)|<[@#!]|^\s*>|&(?:amp|lt|gt);|:[a-z0-9_+-]+:", re.M
+)
+
+
+@pytest.mark.parametrize(("owner", "key"), EVERY_KEY)
+def test_every_key_in_both_languages_with_the_same_placeholders(owner: str, key: str) -> None:
+    texts = CATALOGS[owner][0][key]
     assert set(texts) == set(Language)
     assert all(text.strip() for text in texts.values())
     assert placeholders(texts[Language.EN]) == placeholders(texts[Language.DE])
 
 
 @pytest.mark.parametrize("language", list(Language))
-@pytest.mark.parametrize("key", sorted(CATALOG))
-def test_every_message_renders_in_both_languages(key: str, language: Language) -> None:
-    params = {name: f"<{name}>" for name in placeholders(CATALOG[key][Language.EN])}
-    text = translate(key, language, **params)
+@pytest.mark.parametrize(("owner", "key"), EVERY_KEY)
+def test_every_message_renders_in_both_languages(owner: str, key: str, language: Language) -> None:
+    catalog, render = CATALOGS[owner]
+    params = {name: f"<{name}>" for name in placeholders(catalog[key][Language.EN])}
+    text = render(key, language, **params)
     assert all(value in text for value in params.values())
     assert "{" not in text.replace("{{", "")
+
+
+def test_no_key_is_in_both_catalogs() -> None:
+    assert set(i18n.CATALOG) & set(words.CATALOG) == set()
+
+
+def test_the_bots_words_are_the_bots_keys() -> None:
+    assert all(key.startswith("bot.") for key in words.CATALOG)
+    assert not any(key.startswith("bot.") for key in i18n.CATALOG)
+
+
+@pytest.mark.parametrize("language", list(Language))
+@pytest.mark.parametrize("key", sorted(i18n.CATALOG))
+def test_the_cores_messages_carry_no_slack_markup(key: str, language: Language) -> None:
+    params = dict.fromkeys(placeholders(i18n.CATALOG[key][Language.EN]), "x")
+    text = translate(key, language, **params)
+    assert not SLACK_MARKUP.search(text), text
+
+
+@pytest.mark.parametrize(
+    "marked",
+    ["*#3*", "`/ticket`", "_now_", "<@U1> left", "<#C1>", "<!here>", "> quoted", "&lt;", ":tada:"],
+)
+def test_the_markup_check_catches_slack_markup(marked: str) -> None:
+    assert SLACK_MARKUP.search(marked)
+    assert not SLACK_MARKUP.search("FLASHTICKET_ADMINS: “a_b” (it is #3) – 1/5 → 2.")
+
+
+def test_the_bot_reuses_the_cores_words() -> None:
+    assert words.translate(Status.WAITING.label_key, "de") == "Wartet auf Rückmeldung"
+    assert words.translate("bot.card.status", "de") == "Status"
+    with pytest.raises(KeyError):
+        words.translate("no.such.key")
 
 
 def test_spec_labels_in_german() -> None:
@@ -44,7 +104,7 @@ def test_spec_labels_in_german() -> None:
 
 
 def test_every_action_of_not_allowed_is_in_the_catalog() -> None:
-    actions = [key.removeprefix("action.") for key in CATALOG if key.startswith("action.")]
+    actions = [key.removeprefix("action.") for key in i18n.CATALOG if key.startswith("action.")]
     for action in actions:
         error = NotAllowed(action)
         assert error.message("en").startswith("You are not allowed to")
@@ -71,6 +131,17 @@ def test_errors_render_their_parameters_in_the_language() -> None:
     )
     conflict = Conflict(summary, ticket_id=1, status=Translatable("status.new"), version=4)
     assert "Neu, Version 4" in conflict.message("de")
+    assert conflict.current.version == 4
+
+
+def test_a_person_in_an_error_is_shown_the_adapters_way() -> None:
+    error = InvalidInput("error.not_assignable", field="assignee", person=PersonRef("U0SAM"))
+    plain = "U0SAM is not on the support team, so tickets cannot be assigned to them."
+    assert error.message("en") == plain == str(error)
+    assert error.message("en", person=mrkdwn.mention) == f"<@U0SAM>{plain.removeprefix('U0SAM')}"
+    # A person is named by the core, not typed: quoting leaves them alone.
+    told = error.message("de", quote=lambda typed: f"[{typed}]", person=mrkdwn.mention)
+    assert told.startswith("<@U0SAM> gehört nicht zum Support")
 
 
 def test_unknown_key_is_a_programming_error() -> None:

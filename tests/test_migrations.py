@@ -14,10 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import migrations
-from flashticket_core.adapters import schema
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.adapters.search import Scope, Term, is_search_table, matching_ids
 from flashticket_core.domain.model import Base, queue_rank_sql
+from migrations import runner
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -29,10 +29,10 @@ def table_names(engine: Engine) -> set[str]:
 def test_migrations_build_exactly_the_models(empty_database_url: str) -> None:
     engine = make_engine(empty_database_url)
     try:
-        schema.upgrade(engine)
+        runner.upgrade(engine)
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "include_name": schema.include_name}
+                connection, opts={"compare_type": True, "include_name": runner.include_name}
             )
             differences = compare_metadata(context, Base.metadata)
         assert differences == []
@@ -45,14 +45,14 @@ def test_a_model_change_without_a_migration_is_noticed(empty_database_url: str) 
     """The check above would catch a forgotten migration (here: an extra column)."""
     engine = make_engine(empty_database_url)
     try:
-        schema.upgrade(engine)
+        runner.upgrade(engine)
         changed = MetaData()
         for table in Base.metadata.sorted_tables:
             table.to_metadata(changed)
         Table("tickets", changed, Column("sla_minutes", Integer), extend_existing=True)
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"include_name": schema.include_name}
+                connection, opts={"include_name": runner.include_name}
             )
             differences = compare_metadata(context, changed)
         assert [d[0] for d in differences] == ["add_column"]
@@ -63,14 +63,14 @@ def test_a_model_change_without_a_migration_is_noticed(empty_database_url: str) 
 def test_empty_database_migrates_up_down_and_up_again(empty_database_url: str) -> None:
     engine = make_engine(empty_database_url)
     try:
-        assert schema.current_revision(engine) is None
-        schema.upgrade(engine)
-        assert schema.current_revision(engine) == schema.head_revision(engine)
+        assert runner.current_revision(engine) is None
+        runner.upgrade(engine)
+        assert runner.current_revision(engine) == runner.head_revision(engine)
         assert table_names(engine) == set(Base.metadata.tables)
-        schema.downgrade(engine, "base")
-        assert schema.current_revision(engine) is None
+        runner.downgrade(engine, "base")
+        assert runner.current_revision(engine) is None
         assert set(inspect(engine).get_table_names()) <= {"alembic_version", "sqlite_sequence"}
-        schema.upgrade(engine)
+        runner.upgrade(engine)
         assert table_names(engine) == set(Base.metadata.tables)
     finally:
         engine.dispose()
@@ -79,7 +79,7 @@ def test_empty_database_migrates_up_down_and_up_again(empty_database_url: str) -
 def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path}/fk.db")
     try:
-        schema.upgrade(engine)
+        runner.upgrade(engine)
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -99,7 +99,7 @@ def test_data_directory_is_created_for_the_default_layout(tmp_path: Path) -> Non
     target = tmp_path / "nested" / "data" / "tickets.db"
     engine = make_engine(f"sqlite:///{target}")
     try:
-        schema.upgrade(engine)
+        runner.upgrade(engine)
     finally:
         engine.dispose()
     assert target.exists()
@@ -125,7 +125,7 @@ def test_tickets_from_before_the_summaries_are_counted_and_searchable(
     """0007 fills the tallies, histograms and search documents from existing tickets."""
     engine = make_engine(empty_database_url)
     try:
-        schema.upgrade(engine, "aed235a7a74a")
+        runner.upgrade(engine, "aed235a7a74a")
         tickets = [
             # id, title, status, priority, assignee, created, first reply, resolved, deleted
             (1, "Drucker streikt", "new", "low", None, "2026-03-01 10:00:00", None, None, None),
@@ -171,7 +171,7 @@ def test_tickets_from_before_the_summaries_are_counted_and_searchable(
                     "(2, 'internal_note', 'US', 'gateway reboot', '2026-03-01 11:31:00')"
                 )
             )
-        schema.upgrade(engine)
+        runner.upgrade(engine)
         with engine.connect() as connection:
             tallies = connection.execute(
                 text("SELECT day, status, priority, tickets FROM ticket_tallies ORDER BY 1, 2")

@@ -15,6 +15,7 @@ from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.model import OutboxMessage
+from migrations import runner
 from tests.bot_harness import SUPPORT_CHANNEL
 from tests.conftest import ADMIN, SUPPORT
 from tests.fakes.slack_api import Call, FakeSlack
@@ -25,7 +26,7 @@ from tests.processes import ServeProcess, serve_environment
 def writer(database_url: str) -> Iterator[Core]:
     """The core in this process, writing tickets the serve processes deliver."""
     settings = Settings(_env_file=None, database_url=database_url, flashticket_admins=ADMIN)  # type: ignore[call-arg]
-    core = bootstrap(settings)
+    core = bootstrap(settings, migrate=runner.upgrade)
     core.desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
     try:
         yield core

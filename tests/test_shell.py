@@ -210,7 +210,7 @@ def console(tmp_path: Path, sqlite_database_url: str) -> Iterator[tuple[Shell, i
         flashticket_admins=user_id_for("admin"),
         flashticket_support_channel=SUPPORT_CHANNEL,
     )
-    core = bootstrap(settings, migrate=False)
+    core = bootstrap(settings)
     out = io.StringIO()
     try:
         with Shell(core, out, admins=["admin"], files_dir=tmp_path / "files") as shell:

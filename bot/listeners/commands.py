@@ -21,9 +21,10 @@ from bot.mrkdwn import decode_incoming, escape
 from bot.payloads import user_of_mention
 from bot.surface import ADMIN_COMMAND, TICKET_COMMAND
 from bot.turn import Kind, Turn, listener
+from bot.words import translate
 from flashticket_core import charts
 from flashticket_core.errors import InvalidInput
-from flashticket_core.i18n import Language, translate
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.common import parse_role
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.desk import HelpDesk

@@ -10,9 +10,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks, mrkdwn
 from bot.turn import Kind, Turn, listener
+from bot.words import translate
 from flashticket_core.domain.model import ENTRY_MAX
 from flashticket_core.errors import TicketError
-from flashticket_core.i18n import Language, translate
+from flashticket_core.i18n import Language
 
 log = logging.getLogger(__name__)
 

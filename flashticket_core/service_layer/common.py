@@ -118,7 +118,7 @@ class Area:
         return conflict(current)
 
 
-def conflict(current: views.TicketSummary) -> Conflict:
+def conflict(current: views.TicketSummary) -> Conflict[views.TicketSummary]:
     return Conflict(
         current,
         ticket_id=current.id,

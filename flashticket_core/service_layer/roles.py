@@ -6,7 +6,7 @@ from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.model import RoleAssignment, RoleChange
 from flashticket_core.domain.permissions import Action, authorize
-from flashticket_core.errors import NotAllowed
+from flashticket_core.errors import NotAllowed, PersonRef
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area, validate_user_id
 
@@ -21,7 +21,9 @@ class Roles(Area):
         with self.env.units() as uow:
             authorize(self._actor(uow, actor_id), Action.MANAGE_ROLES)
             if user_id in self.env.configured_admins:
-                raise NotAllowed(Action.MANAGE_ROLES, key="error.configured_admin", user_id=user_id)
+                raise NotAllowed(
+                    Action.MANAGE_ROLES, key="error.configured_admin", person=PersonRef(user_id)
+                )
             if user_id == actor_id and role is not Role.ADMIN:
                 raise NotAllowed(Action.MANAGE_ROLES, key="error.self_demotion")
             current = uow.roles.get(user_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import ProcessedRequest, Ticket
 from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
-from flashticket_core.errors import InvalidInput, NotFound
+from flashticket_core.errors import InvalidInput, NotFound, PersonRef
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area, check_version, validate_user_id
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, ConcurrentUpdate
@@ -114,7 +114,7 @@ class Tickets(Area):
                 validate_user_id(assignee_id)
                 if not self._actor(uow, assignee_id).may(Action.ASSIGN):
                     raise InvalidInput(
-                        "error.not_assignable", field="assignee", user_id=assignee_id
+                        "error.not_assignable", field="assignee", person=PersonRef(assignee_id)
                     )
             ticket = self._ticket(uow, ticket_id)
             check_version(ticket, expected_version)

@@ -1,4 +1,7 @@
-"""Run Alembic from code: `flashticket migrate`, `serve` and the tests all go through here."""
+"""Run Alembic from code: `flashticket migrate`, `serve` and the tests all go through here.
+
+The migrations know the core (their models, the search tables); the core does not know
+them: a composition root hands `upgrade` to `bootstrap` as its `migrate` step."""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-import migrations
 from flashticket_core.adapters.search import is_search_table
 
 
@@ -22,7 +24,7 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
 
 def alembic_config(engine: Engine) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    config.set_main_option("script_location", str(Path(__file__).parent))
     config.attributes["connection_engine"] = engine
     return config
 

@@ -1,0 +1,396 @@
+"""What the Slack bot says, in English and German: modals, the ticket card, thread and
+DM messages, command answers and App Home.
+
+The bot's words carry Slack mrkdwn (`*bold*`, `<@…>` mentions, backticks), so they live
+in the adapter; the core's catalog stays plain text. `translate` looks here first and
+falls back to the core's catalog for the words the bot reuses (status, priority and role
+labels, chart titles, the core's error messages).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flashticket_core import i18n
+from flashticket_core.i18n import Language
+
+CATALOG: dict[str, dict[Language, str]] = {
+    "bot.modal.new.title": {Language.EN: "New ticket", Language.DE: "Neues Ticket"},
+    "bot.modal.submit": {Language.EN: "Submit", Language.DE: "Absenden"},
+    "bot.modal.cancel": {Language.EN: "Cancel", Language.DE: "Abbrechen"},
+    "bot.field.title": {Language.EN: "Title", Language.DE: "Titel"},
+    "bot.field.title.hint": {
+        Language.EN: "What is wrong, in a few words",
+        Language.DE: "Was ist das Problem, in wenigen Worten",
+    },
+    "bot.field.description": {Language.EN: "Description", Language.DE: "Beschreibung"},
+    "bot.field.description.hint": {
+        Language.EN: "What happened, since when, what you tried",
+        Language.DE: "Was ist passiert, seit wann, was haben Sie versucht",
+    },
+    "bot.field.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.modal.reply.title": {Language.EN: "Reply to reporter", Language.DE: "Antwort an Anwender"},
+    "bot.modal.note.title": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
+    "bot.modal.send": {Language.EN: "Send", Language.DE: "Senden"},
+    "bot.field.reply": {
+        Language.EN: "Reply for #{ticket_id} (the reporter sees it)",
+        Language.DE: "Antwort zu #{ticket_id} (der Anwender sieht sie)",
+    },
+    "bot.field.note": {
+        Language.EN: "Note for #{ticket_id} (support only)",
+        Language.DE: "Notiz zu #{ticket_id} (nur Support)",
+    },
+    "bot.card.status": {Language.EN: "Status", Language.DE: "Status"},
+    "bot.card.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.card.reporter": {Language.EN: "Reporter", Language.DE: "Anwender"},
+    "bot.card.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
+    "bot.card.nobody": {Language.EN: "nobody yet", Language.DE: "noch niemand"},
+    "bot.card.deleted": {
+        Language.EN: "Ticket #{ticket_id} was deleted by <@{actor}>.",
+        Language.DE: "Ticket #{ticket_id} wurde von <@{actor}> gelöscht.",
+    },
+    "bot.card.fallback": {
+        Language.EN: "Ticket #{ticket_id}: {title} ({status})",
+        Language.DE: "Ticket #{ticket_id}: {title} ({status})",
+    },
+    "bot.button.take": {Language.EN: "Take it", Language.DE: "Übernehmen"},
+    "bot.button.reply": {Language.EN: "Reply to reporter", Language.DE: "Antworten"},
+    "bot.button.note": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
+    "bot.select.status": {Language.EN: "Change status", Language.DE: "Status ändern"},
+    "bot.select.priority": {Language.EN: "Change priority", Language.DE: "Priorität ändern"},
+    "bot.dm.root": {
+        Language.EN: (
+            "Thanks! Your ticket *#{ticket_id}* “{title}” has been received. "
+            "Every update arrives in this thread; reply here to add information."
+        ),
+        Language.DE: (
+            "Danke! Ihr Ticket *#{ticket_id}* „{title}“ ist eingegangen. "
+            "Alle Neuigkeiten kommen in diesen Thread; antworten Sie hier, um etwas zu ergänzen."
+        ),
+    },
+    "bot.dm.status": {
+        Language.EN: "<@{actor}> changed the status of *#{ticket_id}*: {old} → *{new}*",
+        Language.DE: "<@{actor}> hat den Status von *#{ticket_id}* geändert: {old} → *{new}*",
+    },
+    "bot.dm.reopened_by_you": {
+        Language.EN: "You reopened *#{ticket_id}*: {old} → *{new}*",
+        Language.DE: "Sie haben *#{ticket_id}* wieder geöffnet: {old} → *{new}*",
+    },
+    "bot.dm.support_reply": {
+        Language.EN: "*Support reply* from <@{actor}>{part}:\n{text}",
+        Language.DE: "*Support-Rückmeldung* von <@{actor}>{part}:\n{text}",
+    },
+    "bot.thread.reporter_reply": {
+        Language.EN: "<@{actor}> (reporter) wrote{part}:\n{text}",
+        Language.DE: "<@{actor}> (Anwender) schreibt{part}:\n{text}",
+    },
+    "bot.thread.support_reply": {
+        Language.EN: "<@{actor}> replied to the reporter{part}:\n{text}",
+        Language.DE: "<@{actor}> hat dem Anwender geantwortet{part}:\n{text}",
+    },
+    "bot.thread.internal_note": {
+        Language.EN: ":lock: Internal note by <@{actor}>{part}:\n{text}",
+        Language.DE: ":lock: Interne Notiz von <@{actor}>{part}:\n{text}",
+    },
+    "bot.thread.rated": {
+        Language.EN: "<@{actor}> rated the support {rating}/5.",
+        Language.DE: "<@{actor}> hat den Support mit {rating}/5 bewertet.",
+    },
+    "bot.thread.deleted": {
+        Language.EN: "<@{actor}> deleted this ticket.",
+        Language.DE: "<@{actor}> hat dieses Ticket gelöscht.",
+    },
+    "bot.dm.role": {
+        Language.EN: "<@{actor}> gave you the role *{role}* in the help desk.",
+        Language.DE: "<@{actor}> hat Ihnen im Helpdesk die Rolle *{role}* gegeben.",
+    },
+    "bot.ack.opened": {
+        Language.EN: "Ticket *#{ticket_id}* is open. I sent you a DM; updates arrive there.",
+        Language.DE: "Ticket *#{ticket_id}* ist eröffnet. Sie haben eine DM; dort kommen die Neuigkeiten an.",
+    },
+    "bot.ack.done": {
+        Language.EN: "Done: *#{ticket_id}* is now {status}, priority {priority}, assignee {assignee}.",
+        Language.DE: "Erledigt: *#{ticket_id}* ist jetzt {status}, Priorität {priority}, Bearbeiter {assignee}.",
+    },
+    "bot.ack.entry": {
+        Language.EN: "Saved on *#{ticket_id}*.",
+        Language.DE: "Zu *#{ticket_id}* gespeichert.",
+    },
+    "bot.list.mine.title": {
+        Language.EN: "Your open tickets ({total})",
+        Language.DE: "Ihre offenen Tickets ({total})",
+    },
+    "bot.list.queue.title": {
+        Language.EN: "Open queue ({total})",
+        Language.DE: "Offene Tickets ({total})",
+    },
+    "bot.list.empty": {Language.EN: "Nothing open. :tada:", Language.DE: "Nichts offen. :tada:"},
+    "bot.list.more": {
+        Language.EN: "…and {count} more.",
+        Language.DE: "…und {count} weitere.",
+    },
+    "bot.list.line": {
+        Language.EN: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
+        Language.DE: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
+    },
+    "bot.search.title": {
+        Language.EN: "Search “{query}”: {count} found",
+        Language.DE: "Suche „{query}“: {count} gefunden",
+    },
+    "bot.show.description": {Language.EN: "Description", Language.DE: "Beschreibung"},
+    "bot.show.conversation": {Language.EN: "Conversation", Language.DE: "Verlauf"},
+    "bot.show.history": {Language.EN: "History", Language.DE: "Änderungen"},
+    "bot.show.none": {Language.EN: "(none)", Language.DE: "(keine)"},
+    "bot.show.change": {
+        Language.EN: "{at} <@{actor}> {field}: {old} → {new}",
+        Language.DE: "{at} <@{actor}> {field}: {old} → {new}",
+    },
+    "bot.show.entry": {
+        Language.EN: "{at} {kind} <@{author}>: {text}",
+        Language.DE: "{at} {kind} <@{author}>: {text}",
+    },
+    "bot.show.more": {
+        Language.EN: "…{count} earlier lines not shown.",
+        Language.DE: "…{count} frühere Zeilen nicht angezeigt.",
+    },
+    "bot.stats.title": {
+        Language.EN: "Help desk statistics (last {days} days)",
+        Language.DE: "Helpdesk-Statistik (letzte {days} Tage)",
+    },
+    "bot.stats.body": {
+        Language.EN: (
+            "*Open:* {open_total} ({by_status})\n*By priority:* {by_priority}\n"
+            "*Opened today:* {opened_today}\n"
+            "*First replies:* {replied}\n*Median time to first reply:* {first_reply}\n"
+            "*Resolved:* {resolved}\n*Median time to resolve:* {median}"
+        ),
+        Language.DE: (
+            "*Offen:* {open_total} ({by_status})\n*Nach Priorität:* {by_priority}\n"
+            "*Heute eröffnet:* {opened_today}\n"
+            "*Erste Antworten:* {replied}\n*Median bis zur ersten Antwort:* {first_reply}\n"
+            "*Gelöst:* {resolved}\n*Median bis zur Lösung:* {median}"
+        ),
+    },
+    "bot.stats.charts": {
+        Language.EN: "Charts of the help desk (statistics over the last {days} days).",
+        Language.DE: "Diagramme des Helpdesks (Statistik der letzten {days} Tage).",
+    },
+    "bot.stats.none": {Language.EN: "n/a", Language.DE: "k. A."},
+    "bot.roles.title": {Language.EN: "Roles", Language.DE: "Rollen"},
+    "bot.roles.line": {
+        Language.EN: "<@{user}>: {role}{configured}",
+        Language.DE: "<@{user}>: {role}{configured}",
+    },
+    "bot.roles.configured": {
+        Language.EN: " (FLASHTICKET_ADMINS, cannot be changed here)",
+        Language.DE: " (FLASHTICKET_ADMINS, hier nicht änderbar)",
+    },
+    "bot.roles.granted": {
+        Language.EN: "<@{user}> is now {role}.",
+        Language.DE: "<@{user}> ist jetzt {role}.",
+    },
+    "bot.roles.unchanged": {
+        Language.EN: "<@{user}> already is {role}; nothing changed.",
+        Language.DE: "<@{user}> ist bereits {role}; nichts geändert.",
+    },
+    "bot.outbox.title": {
+        Language.EN: "Undelivered messages ({count})",
+        Language.DE: "Nicht zugestellte Nachrichten ({count})",
+    },
+    "bot.outbox.line": {
+        Language.EN: "{id} · {kind} · ticket {ticket} · {status} after {attempts} attempts: {error}",
+        Language.DE: "{id} · {kind} · Ticket {ticket} · {status} nach {attempts} Versuchen: {error}",
+    },
+    "bot.outbox.empty": {
+        Language.EN: "Every message was delivered.",
+        Language.DE: "Alle Nachrichten wurden zugestellt.",
+    },
+    "bot.outbox.retried": {
+        Language.EN: "{count} failed messages are queued again.",
+        Language.DE: "{count} fehlgeschlagene Nachrichten sind wieder eingereiht.",
+    },
+    "bot.help": {
+        Language.EN: (
+            "*FlashTicket help*\n"
+            "`/ticket` open a new ticket (`/ticket &lt;title&gt;` fills in the title)\n"
+            "`/ticket list` your open tickets (support: the open queue)\n"
+            "`/ticket show &lt;id&gt;` one ticket with its conversation and history\n"
+            "`/ticket search &lt;words&gt;` find tickets (`word*` for words that begin so)\n"
+            "`/ticket stats [days]` statistics (support)\n"
+            "`/ticket help` this help\n"
+            "Reply in the thread of your ticket's DM to add information."
+        ),
+        Language.DE: (
+            "*FlashTicket-Hilfe*\n"
+            "`/ticket` neues Ticket eröffnen (`/ticket &lt;Titel&gt;` füllt den Titel aus)\n"
+            "`/ticket list` Ihre offenen Tickets (Support: alle offenen)\n"
+            "`/ticket show &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
+            "`/ticket search &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
+            "`/ticket stats [Tage]` Statistik (Support)\n"
+            "`/ticket help` diese Hilfe\n"
+            "Antworten Sie im Thread der DM zu Ihrem Ticket, um etwas zu ergänzen."
+        ),
+    },
+    "bot.admin.help": {
+        Language.EN: (
+            "*FlashTicket administration*\n"
+            "`/ticket-admin grant @person user|support|admin`\n"
+            "`/ticket-admin revoke @person`\n"
+            "`/ticket-admin roles` who is support or admin\n"
+            "`/ticket-admin outbox [retry]` undelivered messages, and retrying them\n"
+            "`/ticket-admin delete &lt;id&gt;` delete a ticket\n"
+            "`/ticket-admin export [from] [to]` every ticket as CSV (dates YYYY-MM-DD)"
+        ),
+        Language.DE: (
+            "*FlashTicket-Verwaltung*\n"
+            "`/ticket-admin grant @Person user|support|admin`\n"
+            "`/ticket-admin revoke @Person`\n"
+            "`/ticket-admin roles` wer Support oder Administrator ist\n"
+            "`/ticket-admin outbox [retry]` nicht zugestellte Nachrichten, und neu versuchen\n"
+            "`/ticket-admin delete &lt;Nr&gt;` ein Ticket löschen\n"
+            "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)"
+        ),
+    },
+    "bot.unknown_subcommand": {
+        Language.EN: "I do not know `{word}`.{suggestion}",
+        Language.DE: "`{word}` kenne ich nicht.{suggestion}",
+    },
+    "bot.did_you_mean": {
+        Language.EN: " Did you mean `{suggestion}`?",
+        Language.DE: " Meinten Sie `{suggestion}`?",
+    },
+    "bot.admin.pick_person": {
+        Language.EN: (
+            "Slack sent “{name}” as plain text, so it is not clear who is meant. Type `@` and "
+            "pick the person from Slack's list (their name turns blue), then send the command."
+        ),
+        Language.DE: (
+            "Slack hat „{name}“ als bloßen Text geschickt, daher ist nicht klar, wer gemeint ist. "
+            "Tippen Sie `@` und wählen Sie die Person aus Slacks Liste (der Name wird blau), "
+            "dann senden Sie den Befehl."
+        ),
+    },
+    "bot.usage": {
+        Language.EN: "Usage: `{usage}`",
+        Language.DE: "Verwendung: `{usage}`",
+    },
+    "bot.deleted": {
+        Language.EN: "Ticket *#{ticket_id}* is deleted.",
+        Language.DE: "Ticket *#{ticket_id}* ist gelöscht.",
+    },
+    "bot.oops": {
+        Language.EN: "Sorry, something went wrong on our side. Please try again; if it keeps failing, tell an admin the error id `{error_id}`.",
+        Language.DE: "Entschuldigung, bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut; wenn es weiter scheitert, nennen Sie einem Admin die Fehler-ID `{error_id}`.",
+    },
+    "bot.home.title": {Language.EN: "FlashTicket", Language.DE: "FlashTicket"},
+    "bot.home.new_ticket": {Language.EN: "New ticket", Language.DE: "Neues Ticket"},
+    "bot.home.my_open": {
+        Language.EN: "Your open tickets ({total})",
+        Language.DE: "Ihre offenen Tickets ({total})",
+    },
+    "bot.home.recently_finished": {
+        Language.EN: "Recently resolved",
+        Language.DE: "Kürzlich gelöst",
+    },
+    "bot.home.latest_reply": {
+        Language.EN: "latest support reply: {text}",
+        Language.DE: "letzte Support-Rückmeldung: {text}",
+    },
+    "bot.home.queue": {
+        Language.EN: "Queue: open tickets ({total})",
+        Language.DE: "Warteschlange: offene Tickets ({total})",
+    },
+    "bot.home.assigned": {
+        Language.EN: "Assigned to you ({total})",
+        Language.DE: "Ihnen zugewiesen ({total})",
+    },
+    "bot.home.kpis": {
+        Language.EN: "Key figures (last {days} days)",
+        Language.DE: "Kennzahlen (letzte {days} Tage)",
+    },
+    "bot.home.kpi.open": {Language.EN: "Open", Language.DE: "Offen"},
+    "bot.home.kpi.today": {Language.EN: "Opened today", Language.DE: "Heute eröffnet"},
+    "bot.home.kpi.first_reply": {
+        Language.EN: "Median time to first reply",
+        Language.DE: "Median bis zur ersten Antwort",
+    },
+    "bot.home.kpi.resolve": {
+        Language.EN: "Median time to resolve",
+        Language.DE: "Median bis zur Lösung",
+    },
+    "bot.home.kpi.by_priority": {
+        Language.EN: "Open by priority",
+        Language.DE: "Offen nach Priorität",
+    },
+    "bot.export.started": {
+        Language.EN: "Preparing the export; the CSV file arrives in your DM with me.",
+        Language.DE: "Der Export wird erstellt; die CSV-Datei kommt in Ihre DM mit mir.",
+    },
+    "bot.export.done": {
+        Language.EN: "Export of {count} tickets ({period}).",
+        Language.DE: "Export von {count} Tickets ({period}).",
+    },
+    "bot.export.all_time": {Language.EN: "all time", Language.DE: "gesamter Zeitraum"},
+    "bot.export.bad_date": {
+        Language.EN: "Dates are written YYYY-MM-DD, e.g. `/ticket-admin export 2026-01-01 2026-07-01`.",
+        Language.DE: "Daten im Format JJJJ-MM-TT, z. B. `/ticket-admin export 2026-01-01 2026-07-01`.",
+    },
+    "bot.reporter.reopen": {Language.EN: "Reopen", Language.DE: "Wieder öffnen"},
+    "bot.reporter.rate": {Language.EN: "Rate the support", Language.DE: "Support bewerten"},
+    "bot.reporter.resolved_hint": {
+        Language.EN: "Not solved after all? Reopen it. Solved? Tell us how we did.",
+        Language.DE: "Doch nicht gelöst? Öffnen Sie es wieder. Gelöst? Sagen Sie uns, wie es war.",
+    },
+    "bot.reporter.thanks": {
+        Language.EN: "Thank you for rating #{ticket_id} with {rating}/5.",
+        Language.DE: "Danke für Ihre Bewertung von #{ticket_id} mit {rating}/5.",
+    },
+    "bot.dm.hint": {
+        Language.EN: (
+            "I only read answers in a ticket's thread. To add to a ticket, reply in the "
+            "thread under its DM; to open a new one, type `/ticket`."
+        ),
+        Language.DE: (
+            "Ich lese nur Antworten im Thread eines Tickets. Um etwas zu ergänzen, antworten "
+            "Sie im Thread unter dessen DM; für ein neues Ticket tippen Sie `/ticket`."
+        ),
+    },
+    "bot.dm.not_a_ticket_thread": {
+        Language.EN: (
+            "This thread does not belong to a ticket, so what you wrote here was not added "
+            "to one. To add to a ticket, answer under its DM; to open a new one, type `/ticket`."
+        ),
+        Language.DE: (
+            "Dieser Thread gehört zu keinem Ticket; was Sie hier schreiben, wurde keinem Ticket "
+            "hinzugefügt. Antworten Sie unter der DM des Tickets oder tippen Sie `/ticket` "
+            "für ein neues."
+        ),
+    },
+    "bot.dm.not_taken": {
+        Language.EN: "I could not add this to *#{ticket_id}*: {reason}",
+        Language.DE: "Das konnte ich *#{ticket_id}* nicht hinzufügen: {reason}",
+    },
+    "bot.dm.files.one": {
+        Language.EN: "(1 file attached: {names})",
+        Language.DE: "(1 Datei angehängt: {names})",
+    },
+    "bot.dm.files.many": {
+        Language.EN: "({count} files attached: {names})",
+        Language.DE: "({count} Dateien angehängt: {names})",
+    },
+    "bot.stale_payload": {
+        Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show &lt;id&gt;`.",
+        Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show &lt;Nr&gt;`.",
+    },
+}
+
+
+def translate(key: str, language: Language | str = Language.EN, **params: Any) -> str:
+    """The text for `key` in `language`, the bot's own words first, then the core's.
+
+    An unknown key is a programming error and raises KeyError, so tests catch it.
+    """
+    texts = CATALOG.get(key)
+    if texts is None:
+        return i18n.translate(key, language, **params)
+    return texts[Language(language)].format(**params)
