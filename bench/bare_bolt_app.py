@@ -1,6 +1,6 @@
 """The baseline for bench/http_bench.py: a Bolt app that acks and writes one row.
 
-It runs behind the same waitress server and HTTP edge as FlashTicket (bot.server), so
+It runs behind the same waitress server and HTTP edge as FlashTicket (bot.http_server), so
 the difference measured is FlashTicket's own work. Configured by the environment
 (PORT, DATABASE_URL, SLACK_API_URL, SLACK_SIGNING_SECRET); serves until SIGTERM.
 """
@@ -16,7 +16,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
-from bot.server import HttpServer, SlackWsgi
+from bot.http_server import HttpServer, SlackWsgi
 from flashticket_core.adapters.db import make_engine
 
 

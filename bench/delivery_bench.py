@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from slack_sdk import WebClient
 from sqlalchemy import create_engine, func, select, text
 
-from bot.transport import SlackTransport
+from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role, Status

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from slack_sdk.signature import SignatureVerifier
 
 from bot import blocks
-from bot.edge import Rejection, verify
+from bot.request_checks import Rejection, verify
 from flashticket_core.i18n import Language
 from tests.slack_requests import (
     block_action,

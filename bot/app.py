@@ -69,7 +69,7 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
 
     @app.error
     def last_resort(error: Exception) -> None:
-        # Listeners catch their own errors (bot.turn); this only sees Bolt's own.
+        # Listeners catch their own errors (bot.listener_turn); this only sees Bolt's own.
         log.error("unhandled error in Bolt: %s", error, exc_info=error)
 
     return app

@@ -53,7 +53,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 
 
 def cmd_serve(_args: argparse.Namespace) -> int:
-    from bot.runtime import StartupError, serve
+    from bot.serve import StartupError, serve
 
     settings = _settings()
     try:
@@ -68,7 +68,7 @@ def cmd_serve(_args: argparse.Namespace) -> int:
 def cmd_shell(args: argparse.Namespace) -> int:
     from bot.console.shell import SUPPORT_CHANNEL, Shell
     from bot.console.workspace import user_id_for
-    from bot.runtime import StartupError
+    from bot.serve import StartupError
     from flashticket_core.bootstrap import bootstrap
 
     logging.getLogger().setLevel(logging.WARNING)  # the console shows what people see
@@ -126,7 +126,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from bot.surface import manifest, to_yaml
+    from bot.manifest import manifest, to_yaml
 
     print(to_yaml(manifest(url=args.url, socket_mode=args.socket_mode, name=args.name)))
     return 0

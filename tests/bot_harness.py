@@ -1,4 +1,4 @@
-"""The real bot (`bot.runtime.start`: migrations, delivery worker, waitress) against the
+"""The real bot (`bot.serve.start`: migrations, delivery worker, waitress) against the
 fake Slack Web API, driven by signed requests over loopback."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Bot:
     http: SlackClientSimulator = field(init=False)
 
     def start(self) -> Bot:
-        from bot.runtime import start
+        from bot.serve import start
 
         self.running = start(self.settings, host="127.0.0.1")
         self.running.http.start()

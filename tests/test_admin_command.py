@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.surface import manifest
+from bot.manifest import manifest
 from flashticket_core.domain.enums import Role
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, BOB

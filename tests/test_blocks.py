@@ -4,11 +4,14 @@ status's allowed transitions on the card."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from bot import blocks
+from bot.blocks.common import SECTION_MAX, fitting_lines
+from bot.blocks.ticket_view import TicketView, status_label
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Kpis, Statistics
@@ -250,3 +253,60 @@ def test_card_fallback_and_description_are_escaped_but_the_header_is_not() -> No
     description = next(b for b in card if b.get("block_id") == "description")["text"]["text"]
     assert len(description) <= 3000
     assert description.endswith("> x &amp; &lt;y&gt; …")
+
+
+def test_a_ticket_reads_the_same_from_the_delivery_worker_and_the_read_views() -> None:
+    delivered = state(Status.WAITING, priority="low", reporter_id="U1", assignee_id="U2")
+    listed = replace(summary(42, delivered.title), status=Status.WAITING, version=3)
+    detail = TicketDetail(
+        ticket=listed,
+        description=delivered.description,
+        resolved_at=None,
+        closed_at=None,
+        first_response_at=None,
+        rating=None,
+        conversation=[],
+        history=[],
+    )
+    view = TicketView.of_state(delivered)
+    assert TicketView.of_detail(detail) == view
+    assert TicketView.of_summary(listed) == replace(view, description="")  # lists show none
+
+
+@pytest.mark.parametrize("lang", list(Language))
+@pytest.mark.parametrize("status", list(Status))
+def test_every_surface_labels_a_status_as_the_view_model_does(
+    lang: Language, status: Status
+) -> None:
+    label = status_label(lang, status)
+    listed = replace(summary(), status=status)
+    card = blocks.ticket_card(lang, state(status))
+    assert card[1]["fields"][0]["text"].endswith(f"\n{label}")
+    assert f"({label})" in blocks.card_text(lang, state(status))
+    assert label in all_text(blocks.ticket_list(lang, "Queue", [listed]))
+    detail = TicketDetail(
+        ticket=listed,
+        description="",
+        resolved_at=None,
+        closed_at=None,
+        first_response_at=None,
+        rating=None,
+        conversation=[],
+        history=[],
+    )
+    assert blocks.ticket_detail(lang, detail)[1]["fields"][0]["text"].endswith(f"\n{label}")
+    payload = {"event": "status", "actor": "U2", "old": "new", "new": status.value}
+    [text] = blocks.thread_texts(lang, 42, payload, for_reporter=True)
+    assert label in text
+
+
+def test_fitting_lines_keep_whole_lines_first_or_newest_within_a_section() -> None:
+    lines = [f"{n:04} " + "x" * 95 for n in range(100)]  # 100 characters each
+    first = fitting_lines(lines)
+    assert first == lines[: len(first)]
+    newest = fitting_lines(lines, heading="h" * 500, newest=True)
+    assert newest == lines[-len(newest) :]
+    assert len(newest) < len(first) < len(lines)
+    assert len("\n".join(first)) + 100 <= SECTION_MAX
+    assert len("h" * 500 + "\n" + "\n".join(newest)) + 100 <= SECTION_MAX
+    assert fitting_lines(["y" * SECTION_MAX, "short"]) == []  # never skips a line

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot.transport import SlackTransport
+from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Status
 from flashticket_core.domain.model import OutboxMessage

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from slack_sdk import WebClient
 
-from bot.transport import SlackTransport
+from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Role, Status
 from flashticket_core.i18n import Language

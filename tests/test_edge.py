@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from bot.edge import MAX_DEPTH, Checked, Rejection, verify
+from bot.request_checks import MAX_DEPTH, Checked, Rejection, verify
 from tests.slack_requests import (
     block_action,
     command_body,

@@ -40,7 +40,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from bot import blocks, surface
+from bot import blocks
+from bot.manifest import manifest
 from flashticket_core.domain.enums import EntryKind
 from flashticket_core.domain.model import Base
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
@@ -497,7 +498,7 @@ def shortcut(kind: str) -> Callable[[World, st.DataObject], Seed]:
 # The shortcuts the manifest declares, by kind; the fuzz follows the manifest.
 SHORTCUTS = {
     entry.get("type", ""): entry.get("callback_id", "")
-    for entry in surface.manifest(url=None, socket_mode=False)["features"].get("shortcuts", [])
+    for entry in manifest(url=None, socket_mode=False)["features"].get("shortcuts", [])
 }
 
 

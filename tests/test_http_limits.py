@@ -13,8 +13,8 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
-from bot.edge import MAX_BODY_BYTES
-from bot.server import HttpServer
+from bot.http_server import HttpServer
+from bot.request_checks import MAX_BODY_BYTES
 from tests.bot_harness import Bot
 from tests.conftest import ALICE
 

@@ -13,7 +13,7 @@ import yaml
 from slack_bolt import BoltRequest
 
 from bot.app import create_app
-from bot.surface import BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS
+from bot.manifest import BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS
 from flashticket_core.bootstrap import Core
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE

@@ -1,4 +1,4 @@
-"""Socket Mode, end to end: the real bot (`bot.runtime.start` with an app token) asks the
+"""Socket Mode, end to end: the real bot (`bot.serve.start` with an app token) asks the
 fake Web API for a WebSocket URL, connects to the fake Socket Mode server with
 slack_sdk's own client, and answers envelopes shaped as Slack sends them.
 
@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from bot.runtime import Running, start
+from bot.serve import Running, start
 from tests.bot_harness import SIGNING_SECRET, SUPPORT_CHANNEL, bot_settings
 from tests.conftest import ALICE, BOB
 from tests.fakes.slack_api import Call, FakeSlack

@@ -17,7 +17,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.mrkdwn import decode_incoming, escape
-from bot.transport import SlackTransport
+from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.model import ENTRY_MAX

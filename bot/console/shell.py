@@ -30,8 +30,8 @@ from bot.app import create_app
 from bot.console.loopback import LoopbackServer
 from bot.console.render import Renderer
 from bot.console.workspace import FeedItem, Message, Workspace, dm_channel
-from bot.runtime import check_support_channel, check_token
-from bot.transport import SlackTransport
+from bot.serve import check_support_channel, check_token
+from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.service_layer.delivery import DeliveryWorker
 

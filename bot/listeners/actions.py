@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import App
 
 from bot import blocks
+from bot.listener_turn import Kind, Turn, listener
 from bot.listeners.commands import open_new_ticket_modal
 from bot.payloads import BadPayload, CardAction, action_raw_value
-from bot.turn import Kind, Turn, listener
 from flashticket_core.domain.enums import EntryKind
 
 

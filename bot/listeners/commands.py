@@ -17,10 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.listener_turn import Kind, Turn, listener
+from bot.manifest import ADMIN_COMMAND, TICKET_COMMAND
 from bot.mrkdwn import decode_incoming, escape
 from bot.payloads import user_of_mention
-from bot.surface import ADMIN_COMMAND, TICKET_COMMAND
-from bot.turn import Kind, Turn, listener
 from bot.words import translate
 from flashticket_core import charts
 from flashticket_core.errors import InvalidInput

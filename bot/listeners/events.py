@@ -9,7 +9,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks, mrkdwn
-from bot.turn import Kind, Turn, listener
+from bot.listener_turn import Kind, Turn, listener
 from bot.words import translate
 from flashticket_core.domain.model import ENTRY_MAX
 from flashticket_core.errors import TicketError

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt import App
 
 from bot import blocks
+from bot.listener_turn import Kind, Turn, listener
 from bot.payloads import BadPayload, entry_text, new_ticket_form, ticket_of_view
-from bot.turn import Kind, Turn, listener
 
 
 def register(app: App) -> None:

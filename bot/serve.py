@@ -22,9 +22,9 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot import blocks
 from bot.app import create_app
-from bot.edge import socket_mode_payload
-from bot.server import HttpServer, SlackWsgi
-from bot.transport import SlackTransport
+from bot.http_server import HttpServer, SlackWsgi
+from bot.request_checks import socket_mode_payload
+from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.delivery import DeliveryWorker

@@ -1,6 +1,6 @@
 """A production HTTP server for Slack: waitress (threaded WSGI), not Bolt's dev server.
 
-POST /slack/events  slash commands, interactivity and events (checked by bot.edge first)
+POST /slack/events  slash commands, interactivity and events (checked by bot.request_checks first)
 GET  /healthz       200 while the database answers, else 503
 """
 
@@ -17,7 +17,7 @@ from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine, text
 from waitress.server import create_server
 
-from bot.edge import MAX_BODY_BYTES, Checked, Rejection, verify
+from bot.request_checks import MAX_BODY_BYTES, Checked, Rejection, verify
 
 log = logging.getLogger("flashticket.http")
 

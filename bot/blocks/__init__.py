@@ -1,0 +1,73 @@
+"""Block Kit, built by small pure functions, one module per surface:
+
+- `modals`: a new ticket; a support reply or an internal note
+- `card`: the ticket's card in the support channel
+- `thread`: the reporter's DM thread and the team's thread under the card
+- `answers`: what slash commands answer (lists, one ticket, statistics, roles)
+- `app_home`: the App Home tab
+
+Each renders a ticket from one `ticket_view.TicketView`, where a status, a priority and
+a person are labelled; `ids` holds the callback and action IDs the listeners answer;
+`common` Slack's limits and the one loop that fits lines into a section. Callers
+import what they need from here.
+"""
+
+from bot.blocks.answers import (
+    detail_text,
+    roles,
+    statistics,
+    statistics_text,
+    ticket_detail,
+    ticket_list,
+)
+from bot.blocks.app_home import home
+from bot.blocks.card import card_text, ticket_card
+from bot.blocks.common import SECTION_MAX, text_blocks
+from bot.blocks.ids import (
+    HOME_NEW_TICKET,
+    INTERNAL_NOTE,
+    NEW_TICKET,
+    NOTE,
+    PRIORITY,
+    RATE,
+    REOPEN,
+    REPLY,
+    STATUS,
+    SUPPORT_REPLY,
+    TAKE,
+    action_value,
+)
+from bot.blocks.modals import entry_modal, new_ticket_modal
+from bot.blocks.thread import reporter_root_text, reporter_thread_blocks, role_text, thread_texts
+
+__all__ = [
+    "HOME_NEW_TICKET",
+    "INTERNAL_NOTE",
+    "NEW_TICKET",
+    "NOTE",
+    "PRIORITY",
+    "RATE",
+    "REOPEN",
+    "REPLY",
+    "SECTION_MAX",
+    "STATUS",
+    "SUPPORT_REPLY",
+    "TAKE",
+    "action_value",
+    "card_text",
+    "detail_text",
+    "entry_modal",
+    "home",
+    "new_ticket_modal",
+    "reporter_root_text",
+    "reporter_thread_blocks",
+    "role_text",
+    "roles",
+    "statistics",
+    "statistics_text",
+    "text_blocks",
+    "thread_texts",
+    "ticket_card",
+    "ticket_detail",
+    "ticket_list",
+]

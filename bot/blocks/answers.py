@@ -1,0 +1,232 @@
+"""Answers to slash commands, seen only by the asker: ticket lists, one ticket in
+detail, the statistics and the roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.blocks.card import summary_fields
+from bot.blocks.common import (
+    HEADER_MAX,
+    SECTION_MAX,
+    Blocks,
+    _t,
+    clip,
+    fitting_lines,
+    quote_clipped,
+    render,
+)
+from bot.blocks.ticket_view import (
+    TicketView,
+    person,
+    priority_label,
+    role_label,
+    status_label,
+)
+from bot.mrkdwn import escape, user_id
+from flashticket_core.domain.enums import Role
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.dashboard import Kpis, Statistics
+from flashticket_core.service_layer.views import Page, TicketDetail, TicketSummary
+
+
+def ticket_line(lang: Language, ticket: TicketView) -> str:
+    """One ticket in a list: number, title, status, priority and who has it."""
+    assignee = f" · {person(ticket.assignee_id)}" if ticket.assignee_id else ""
+    return _t(
+        "bot.list.line",
+        lang,
+        ticket_id=ticket.id,
+        title=escape(clip(ticket.title, 80)),
+        status=status_label(lang, ticket.status),
+        priority=priority_label(lang, ticket.priority),
+        assignee=assignee,
+    )
+
+
+def ticket_list(lang: Language, title: str, page: Page | list[TicketSummary]) -> Blocks:
+    items = page.items if isinstance(page, Page) else page
+    total = page.total if isinstance(page, Page) else len(page)
+    lines = fitting_lines([ticket_line(lang, TicketView.of_summary(t)) for t in items])
+    blocks: list[Block] = [HeaderBlock(text=clip(title, HEADER_MAX))]
+    blocks.append(
+        SectionBlock(text=MarkdownTextObject(text="\n".join(lines) or _t("bot.list.empty", lang)))
+    )
+    if total > len(lines):
+        blocks.append(
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(text=_t("bot.list.more", lang, count=total - len(lines)))
+                ]
+            )
+        )
+    return render(blocks)
+
+
+def detail_text(detail: TicketDetail) -> str:
+    """The notification text of /ticket show's answer."""
+    ticket = TicketView.of_detail(detail)
+    return f"#{ticket.id} {escape(ticket.title)}"
+
+
+def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
+    ticket = TicketView.of_detail(detail)
+    entries = [
+        _t(
+            "bot.show.entry",
+            lang,
+            at=_when(e.at),
+            kind=_t(e.kind.label_key, lang),
+            author=user_id(e.author_id),
+            text=escape(clip(" ".join(e.text.split()), 500)),
+        )
+        for e in detail.conversation
+    ]
+    changes = [
+        _t(
+            "bot.show.change",
+            lang,
+            at=_when(c.at),
+            actor=user_id(c.actor_id),
+            field=c.field,
+            old=_changed_value(lang, c.field, c.old),
+            new=_changed_value(lang, c.field, c.new),
+        )
+        for c in detail.history
+    ]
+    blocks: list[Block] = [
+        HeaderBlock(text=ticket.heading),
+        SectionBlock(block_id="summary", fields=summary_fields(lang, ticket)),
+    ]
+    if ticket.description:
+        heading = f"*{_t('bot.show.description', lang)}*\n"
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=heading + quote_clipped(ticket.description, SECTION_MAX - len(heading))
+                )
+            )
+        )
+    blocks.append(DividerBlock())
+    blocks.append(_section_of_lines(lang, _t("bot.show.conversation", lang), entries))
+    blocks.append(_section_of_lines(lang, _t("bot.show.history", lang), changes))
+    return render(blocks)
+
+
+def _when(value: datetime) -> str:
+    return f"{value:%Y-%m-%d %H:%M}"
+
+
+def _changed_value(lang: Language, field: str, value: str | None) -> str:
+    """An old or new value in the history, as the card would show it."""
+    if value is None:
+        return "–"
+    if field == "status" or field == "created":
+        return status_label(lang, value)
+    if field == "priority":
+        return priority_label(lang, value)
+    if field == "assignee":
+        return person(value)
+    return escape(value)
+
+
+def _section_of_lines(lang: Language, heading: str, lines: list[str]) -> Block:
+    """A section with as many of the newest lines as fit, saying how many were left out."""
+    if not lines:
+        return SectionBlock(
+            text=MarkdownTextObject(text=f"*{heading}*\n{_t('bot.show.none', lang)}")
+        )
+    kept = fitting_lines(lines, heading=heading, newest=True)
+    omitted = len(lines) - len(kept)
+    prefix = _t("bot.show.more", lang, count=omitted) + "\n" if omitted else ""
+    return SectionBlock(text=MarkdownTextObject(text=f"*{heading}*\n{prefix}" + "\n".join(kept)))
+
+
+# -- statistics -----------------------------------------------------------------
+
+
+def statistics(lang: Language, stats: Statistics) -> Blocks:
+    return render(
+        [
+            HeaderBlock(text=_t("bot.stats.title", lang, days=stats.period_days)),
+            SectionBlock(text=MarkdownTextObject(text=_statistics_body(lang, stats))),
+        ]
+    )
+
+
+def statistics_text(lang: Language, stats: Statistics) -> str:
+    """The key figures as plain lines (the local `flashticket stats` writes them to a file)."""
+    title = _t("bot.stats.title", lang, days=stats.period_days)
+    return f"{title}\n{_statistics_body(lang, stats).replace('*', '')}\n"
+
+
+def _statistics_body(lang: Language, stats: Statistics) -> str:
+    kpis = stats.kpis
+    return _t(
+        "bot.stats.body",
+        lang,
+        open_total=kpis.open_total,
+        by_status=open_by_status(lang, kpis),
+        by_priority=open_by_priority(lang, kpis),
+        opened_today=kpis.opened_today,
+        replied=kpis.first_replies_in_period,
+        first_reply=median(lang, kpis.median_seconds_to_first_reply),
+        resolved=kpis.resolved_in_period,
+        median=median(lang, kpis.median_seconds_to_resolve),
+    )
+
+
+def open_by_status(lang: Language, kpis: Kpis) -> str:
+    """The open tickets counted by status: "New 2, In progress 1, Waiting for reply 0"."""
+    return ", ".join(f"{status_label(lang, s)} {n}" for s, n in kpis.open_by_status.items())
+
+
+def open_by_priority(lang: Language, kpis: Kpis) -> str:
+    return ", ".join(f"{priority_label(lang, p)} {n}" for p, n in kpis.open_by_priority.items())
+
+
+def median(lang: Language, seconds: float | None) -> str:
+    """A median duration, or the words for "none yet"."""
+    return _t("bot.stats.none", lang) if seconds is None else _duration(seconds)
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
+# -- roles ------------------------------------------------------------------------
+
+
+def roles(lang: Language, rows: list[tuple[str, Role, bool]]) -> Blocks:
+    lines = [
+        _t(
+            "bot.roles.line",
+            lang,
+            user=user,
+            role=role_label(lang, role),
+            configured=_t("bot.roles.configured", lang) if configured else "",
+        )
+        for user, role, configured in rows
+    ]
+    return render(
+        [
+            HeaderBlock(text=_t("bot.roles.title", lang)),
+            _section_of_lines(lang, _t("bot.roles.title", lang), lines),
+        ]
+    )

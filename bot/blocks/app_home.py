@@ -1,0 +1,119 @@
+"""The App Home tab: a person's own tickets; for support also the queue and the figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.blocks.answers import median, open_by_priority, open_by_status, ticket_line
+from bot.blocks.common import _t, clip, fitting_lines
+from bot.blocks.ids import HOME_NEW_TICKET
+from bot.blocks.ticket_view import TicketView
+from bot.mrkdwn import escape
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.dashboard import Kpis
+from flashticket_core.service_layer.views import Home, HomeTicket, Page
+
+
+def home(lang: Language, data: Home) -> dict[str, Any]:
+    """The App Home tab: a fixed number of blocks whatever the number of tickets."""
+    blocks: list[Block] = [
+        HeaderBlock(text=_t("bot.home.title", lang)),
+        ActionsBlock(
+            block_id="home_actions",
+            elements=[
+                ButtonElement(
+                    text=_t("bot.home.new_ticket", lang),
+                    action_id=HOME_NEW_TICKET,
+                    value="new",
+                    style="primary",
+                )
+            ],
+        ),
+    ]
+    if data.kpis is not None:
+        blocks.append(DividerBlock())
+        blocks.append(_figures(lang, data.kpis))
+    if data.queue is not None:
+        blocks.append(DividerBlock())
+        blocks.append(
+            _page_section(
+                lang, "queue", _t("bot.home.queue", lang, total=data.queue.total), data.queue
+            )
+        )
+    if data.assigned_to_me is not None:
+        title = _t("bot.home.assigned", lang, total=data.assigned_to_me.total)
+        blocks.append(_page_section(lang, "assigned", title, data.assigned_to_me))
+    blocks.append(DividerBlock())
+    blocks.append(
+        _home_tickets(
+            lang,
+            "my_open",
+            _t("bot.home.my_open", lang, total=data.my_open.total),
+            data.my_open_with_replies,
+            data.my_open.total,
+        )
+    )
+    if data.my_recently_finished:
+        blocks.append(
+            _home_tickets(
+                lang,
+                "finished",
+                _t("bot.home.recently_finished", lang),
+                data.my_recently_finished,
+                len(data.my_recently_finished),
+            )
+        )
+    return View(type="home", blocks=blocks).to_dict()
+
+
+def _figures(lang: Language, kpis: Kpis) -> Block:
+    figures = [
+        (_t("bot.home.kpi.open", lang), f"{kpis.open_total} ({open_by_status(lang, kpis)})"),
+        (_t("bot.home.kpi.today", lang), str(kpis.opened_today)),
+        (_t("bot.home.kpi.first_reply", lang), median(lang, kpis.median_seconds_to_first_reply)),
+        (_t("bot.home.kpi.resolve", lang), median(lang, kpis.median_seconds_to_resolve)),
+        (_t("bot.home.kpi.by_priority", lang), open_by_priority(lang, kpis)),
+    ]
+    return SectionBlock(
+        block_id="kpis",
+        text=MarkdownTextObject(text=f"*{_t('bot.home.kpis', lang, days=kpis.period_days)}*"),
+        fields=[MarkdownTextObject(text=f"*{name}*\n{value}") for name, value in figures],
+    )
+
+
+def _page_section(lang: Language, block_id: str, title: str, page: Page) -> Block:
+    lines = [ticket_line(lang, TicketView.of_summary(t)) for t in page.items]
+    return _listing(lang, block_id, title, lines, page.total)
+
+
+def _home_tickets(
+    lang: Language, block_id: str, title: str, tickets: list[HomeTicket], total: int
+) -> Block:
+    lines = []
+    for item in tickets:
+        line = ticket_line(lang, TicketView.of_summary(item.ticket))
+        if item.latest_support_reply:
+            reply = escape(clip(" ".join(item.latest_support_reply.split()), 120))
+            line += "\n      _" + _t("bot.home.latest_reply", lang, text=reply) + "_"
+        lines.append(line)
+    return _listing(lang, block_id, title, lines, total)
+
+
+def _listing(lang: Language, block_id: str, title: str, lines: list[str], total: int) -> Block:
+    """A titled list that fits one section, saying how many more there are."""
+    kept = fitting_lines(lines, heading=title)
+    body = "\n".join(kept) or _t("bot.list.empty", lang)
+    if total > len(kept):
+        body += "\n" + _t("bot.list.more", lang, count=total - len(kept))
+    return SectionBlock(block_id=block_id, text=MarkdownTextObject(text=f"*{title}*\n{body}"))

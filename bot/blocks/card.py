@@ -1,0 +1,124 @@
+"""The ticket's card in the support channel, with the actions it allows now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
+from bot.blocks.ids import NOTE, PRIORITY, REPLY, STATUS, TAKE, action_value
+from bot.blocks.ticket_view import (
+    TicketView,
+    assignee_label,
+    person,
+    priority_label,
+    status_label,
+)
+from bot.mrkdwn import escape, user_id
+from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.delivery import TicketState
+
+
+def card_text(lang: Language, ticket: TicketState) -> str:
+    view = TicketView.of_state(ticket)
+    if view.deleted:
+        return _deleted_text(lang, view)
+    return _t(
+        "bot.card.fallback",
+        lang,
+        ticket_id=view.id,
+        title=escape(view.title),
+        status=status_label(lang, view.status),
+    )
+
+
+def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
+    """The ticket as the support channel shows it, with the actions it allows now."""
+    view = TicketView.of_state(ticket)
+    if view.deleted:
+        # Nothing of the ticket is left on the card (its title may be why it was
+        # deleted), and no button that could still act on it.
+        return render(
+            [
+                SectionBlock(
+                    block_id="deleted", text=MarkdownTextObject(text=_deleted_text(lang, view))
+                )
+            ]
+        )
+    blocks: list[Block] = [
+        HeaderBlock(text=view.heading),
+        SectionBlock(block_id="summary", fields=summary_fields(lang, view)),
+    ]
+    if view.description:
+        blocks.append(
+            SectionBlock(
+                block_id="description",
+                text=MarkdownTextObject(text=quote_clipped(view.description, SECTION_MAX)),
+            )
+        )
+    blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, view)))
+    return render(blocks)
+
+
+def summary_fields(lang: Language, ticket: TicketView) -> list[MarkdownTextObject]:
+    """Status, priority, reporter and assignee, each under its label (card and /ticket show)."""
+    labelled = [
+        ("bot.card.status", status_label(lang, ticket.status)),
+        ("bot.card.priority", priority_label(lang, ticket.priority)),
+        ("bot.card.reporter", person(ticket.reporter_id)),
+        ("bot.card.assignee", assignee_label(lang, ticket.assignee_id)),
+    ]
+    return [MarkdownTextObject(text=f"*{_t(key, lang)}*\n{value}") for key, value in labelled]
+
+
+def _deleted_text(lang: Language, ticket: TicketView) -> str:
+    return _t(
+        "bot.card.deleted", lang, ticket_id=ticket.id, actor=user_id(ticket.deleted_by or "?")
+    )
+
+
+def _card_actions(lang: Language, ticket: TicketView) -> list[Any]:
+    value = action_value(ticket.id, ticket.version)
+    status = ticket.status
+    elements: list[Any] = []
+    if (status.is_open and status != Status.IN_PROGRESS) or ticket.assignee_id is None:
+        elements.append(
+            ButtonElement(
+                text=_t("bot.button.take", lang), action_id=TAKE, value=value, style="primary"
+            )
+        )
+    targets = sorted(TRANSITIONS[status], key=lambda s: list(Status).index(s))
+    elements.append(
+        StaticSelectElement(
+            action_id=STATUS,
+            placeholder=_t("bot.select.status", lang),
+            options=[
+                Option(text=status_label(lang, s), value=f"{value}|{s.value}") for s in targets
+            ],
+        )
+    )
+    elements.append(
+        StaticSelectElement(
+            action_id=PRIORITY,
+            placeholder=_t("bot.select.priority", lang),
+            options=[
+                Option(text=priority_label(lang, p), value=f"{value}|{p.value}")
+                for p in Priority
+                if p != ticket.priority
+            ],
+        )
+    )
+    elements.append(ButtonElement(text=_t("bot.button.reply", lang), action_id=REPLY, value=value))
+    elements.append(ButtonElement(text=_t("bot.button.note", lang), action_id=NOTE, value=value))
+    return elements
