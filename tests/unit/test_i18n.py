@@ -8,7 +8,7 @@ from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.errors import Conflict, InvalidTransition, NotAllowed, NotFound, Translatable
 from flashticket_core.i18n import CATALOG, Language, placeholders, translate
 from flashticket_core.service_layer.views import TicketSummary
-from tests.test_domain import NOW
+from tests.unit.test_domain import NOW
 
 
 @pytest.mark.parametrize("key", sorted(CATALOG))

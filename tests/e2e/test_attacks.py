@@ -18,9 +18,7 @@ from flashticket_core.i18n import CATALOG
 from tests.bot_harness import Bot, bot_settings, errors_in
 from tests.conftest import ADMIN, ALICE
 from tests.databases import SqliteTemplate
-from tests.fakes.slack_api import FakeSlack
-from tests.slack_requests import view_submission
-from tests.test_text_as_written import (
+from tests.e2e.test_text_as_written import (
     SUPPORTER,
     assert_nothing_live_or_escaped_twice,
     command,
@@ -28,6 +26,8 @@ from tests.test_text_as_written import (
     open_home,
     submit_entry,
 )
+from tests.fakes.slack_api import FakeSlack
+from tests.slack_requests import view_submission
 
 # A cut entity: an `&` that does not begin one of the three Slack knows.
 CUT_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
