@@ -1,12 +1,13 @@
 # Two commands: `make shell` tries FlashTicket (no Slack needed), `make test` runs every
 # check. `make run` serves a real Slack workspace (settings in .env).
 # Both create the virtual environment from the lock file on first use.
+# `make unit`, `make integration` and `make e2e` each run one layer of the tests.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test run lint typecheck unit shell bench lock clean
+.PHONY: test run lint typecheck unit integration e2e shell bench lock clean
 
 $(STAMP): requirements/dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +16,8 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-test: $(STAMP) lint typecheck unit
+# The layers from the fastest; each one's last line is its count and its wall time.
+test: $(STAMP) lint typecheck unit integration e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -25,7 +27,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q tests/unit
+
+integration: $(STAMP)
+	$(BIN)/pytest -q tests/integration
+
+e2e: $(STAMP)
+	$(BIN)/pytest -q tests/e2e
 
 run: $(STAMP)
 	$(BIN)/flashticket serve

@@ -11,7 +11,6 @@ from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
 from flashticket_core.service_layer.desk import HelpDesk
-from tests.bot_harness import Bot, bot_settings
 from tests.databases import PostgresServer, SqliteTemplate, require_postgres
 from tests.fakes.slack_api import FakeSlack
 
@@ -114,22 +113,6 @@ def slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def bot(database_url: str, slack: FakeSlack) -> Iterator[Bot]:
-    """The real server on a loopback port, against the fake Slack, on both databases."""
-    running = Bot(slack, bot_settings(database_url, slack)).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
-def sqlite_bot(tmp_path: Path, sqlite_template: SqliteTemplate, slack: FakeSlack) -> Iterator[Bot]:
-    """The real server on SQLite only, for tests of the HTTP edge that no database changes."""
-    running = Bot(slack, bot_settings(sqlite_template.fresh_database(tmp_path), slack)).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
 def sqlite_database_url(tmp_path: Path, sqlite_template: SqliteTemplate) -> str:
     return sqlite_template.fresh_database(tmp_path)
 
@@ -138,3 +121,24 @@ def sqlite_database_url(tmp_path: Path, sqlite_template: SqliteTemplate) -> str:
 def postgres_database_url(postgres_server: PostgresServer) -> str:
     require_postgres(postgres_server)
     return postgres_server.fresh_database()
+
+
+LAYERS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs the layers one by one, so a test outside them would never run there."""
+    tests = Path(__file__).parent
+    outside = sorted(
+        {
+            str(item.path.relative_to(tests.parent))
+            for item in items
+            if item.path.is_relative_to(tests)
+            and item.path.relative_to(tests).parts[0] not in LAYERS
+        }
+    )
+    if outside:
+        raise pytest.UsageError(
+            "every test lives in tests/unit, tests/integration or tests/e2e, the layers "
+            f"`make test` runs; move {', '.join(outside)}"
+        )

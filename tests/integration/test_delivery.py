@@ -20,7 +20,6 @@ from flashticket_core.service_layer.delivery import (
     PermanentFailure,
     TemporaryFailure,
     Transport,
-    backoff_seconds,
 )
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
@@ -220,13 +219,6 @@ def test_background_worker_delivers_soon_after_commit(
         assert delivered.wait(timeout=10)
     finally:
         worker.stop()
-
-
-def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
-    assert backoff_seconds(1, rng=lambda: 0.0) == 0.5
-    assert backoff_seconds(1, rng=lambda: 1.0) == 1.0
-    assert backoff_seconds(4, rng=lambda: 1.0) == 8.0
-    assert backoff_seconds(40, rng=lambda: 1.0) == 300.0
 
 
 def test_idempotent_open_and_reporter_reply(desk: HelpDesk, engine: Engine) -> None:

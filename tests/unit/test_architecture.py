@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("flashticket_core", "bot")
 CORE_MAY_NOT_IMPORT = frozenset({"bot", "migrations", "slack_bolt", "slack_sdk"})
 

@@ -97,7 +97,7 @@ def test_malformed_settings_are_refused(
 
 
 def test_every_setting_is_in_the_example_file_and_the_readme() -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     example = (root / ".env.example").read_text(encoding="utf-8")
     readme = (root / "README.md").read_text(encoding="utf-8")
     for name in Settings.model_fields:

@@ -22,7 +22,7 @@ from flashticket_core.errors import (
 )
 from flashticket_core.i18n import Language, placeholders, translate
 from flashticket_core.service_layer.views import TicketSummary
-from tests.test_domain import NOW
+from tests.unit.test_domain import NOW
 
 CATALOGS: dict[str, tuple[dict[str, dict[Language, str]], Callable[..., str]]] = {
     "core": (i18n.CATALOG, i18n.translate),

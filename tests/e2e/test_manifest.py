@@ -19,7 +19,7 @@ from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE
 from tests.fakes.slack_api import FakeSlack
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Which bot scope each Web API method the bot calls needs (Slack's method docs).
 SCOPE_OF_METHOD = {

@@ -14,13 +14,10 @@ import pytest
 
 from bot.blocks import SUPPORT_REPLY
 from bot.listeners.commands import OUTBOX_ERROR_SHOWN
-from bot.words import CATALOG
 from tests.bot_harness import Bot, bot_settings, errors_in
 from tests.conftest import ADMIN, ALICE
 from tests.databases import SqliteTemplate
-from tests.fakes.slack_api import FakeSlack
-from tests.slack_requests import view_submission
-from tests.test_text_as_written import (
+from tests.e2e.test_text_as_written import (
     SUPPORTER,
     assert_nothing_live_or_escaped_twice,
     command,
@@ -28,6 +25,8 @@ from tests.test_text_as_written import (
     open_home,
     submit_entry,
 )
+from tests.fakes.slack_api import FakeSlack
+from tests.slack_requests import view_submission
 
 # A cut entity: an `&` that does not begin one of the three Slack knows.
 CUT_ENTITY = re.compile(r"&(?!amp;|lt;|gt;)")
@@ -59,12 +58,6 @@ def test_the_bots_own_words_in_angle_brackets_are_escaped(sqlite_bot: Bot) -> No
     ]
     assert answers[0]["text"] == "Usage: `/ticket show &lt;id&gt;`"
     assert_nothing_live_or_escaped_twice(answers)
-
-
-@pytest.mark.parametrize("key", ["bot.help", "bot.admin.help", "bot.stale_payload"])
-def test_catalog_mrkdwn_has_no_bare_angle_brackets(key: str) -> None:
-    for text in CATALOG[key].values():
-        assert not re.search(r"<[^@]", text), text
 
 
 def test_hostile_words_in_commands_are_quoted_back_as_text(
