@@ -518,7 +518,8 @@ class JobLease(Base):
 
 
 class TicketTally(Base):
-    """Live tickets per UTC day of opening, status and priority; kept by triggers."""
+    """Live tickets per UTC day of opening, status and priority; kept by triggers
+    (the rules: service_layer/dashboard.py)."""
 
     __tablename__ = "ticket_tallies"
     __table_args__ = (
@@ -536,7 +537,7 @@ class TicketTally(Base):
 
 class TicketMonthTally(Base):
     """Live tickets per UTC month of opening (its first day), status and priority;
-    kept by triggers."""
+    kept by triggers (the rules: service_layer/dashboard.py)."""
 
     __tablename__ = "ticket_month_tallies"
     __table_args__ = ({"sqlite_with_rowid": False},)
@@ -549,7 +550,8 @@ class TicketMonthTally(Base):
 
 class TicketDuration(Base):
     """Live tickets per measure (first reply, resolution), UTC day of that event and
-    duration bucket: the seconds kept to one significant digit. Kept by triggers."""
+    duration bucket: the seconds kept to one significant digit. Kept by triggers (the
+    rules: service_layer/dashboard.py)."""
 
     __tablename__ = "ticket_durations"
     __table_args__ = ({"sqlite_with_rowid": False},)
@@ -562,7 +564,8 @@ class TicketDuration(Base):
 
 class TicketDurationDetail(Base):
     """The same tickets inside each bucket, by the seconds kept to two significant
-    digits (`fine`), with the sum of their seconds. Kept by triggers."""
+    digits (`fine`), with the sum of their seconds. Kept by triggers (the rules:
+    service_layer/dashboard.py)."""
 
     __tablename__ = "ticket_duration_details"
     __table_args__ = ({"sqlite_with_rowid": False},)
