@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -17,7 +18,7 @@ from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import Outbox
-from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, SqlAlchemyUnitOfWork
+from flashticket_core.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
 
 @dataclass
@@ -34,8 +35,7 @@ class Core:
         return self.database.engine
 
     def notify_committed(self) -> None:
-        for listener in list(self.committed_listeners):
-            listener()
+        notify(self.committed_listeners)
 
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
         options.setdefault(
@@ -47,6 +47,11 @@ class Core:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def notify(listeners: list[Callable[[], None]]) -> None:
+    for listener in list(listeners):
+        listener()
 
 
 def bootstrap(
@@ -63,16 +68,25 @@ def bootstrap(
     database = Database(engine)
     outbox = Outbox(clock, settings.flashticket_admins)
 
-    def unit_of_work() -> AbstractUnitOfWork:
-        return SqlAlchemyUnitOfWork(database, outbox=outbox, after_commit=core.notify_committed)
-
+    committed_listeners: list[Callable[[], None]] = []
     env = Environment(
-        units=unit_of_work,
+        # A unit of work is made per operation; the partial keeps this module off that path.
+        units=partial(
+            SqlAlchemyUnitOfWork,
+            database,
+            outbox=outbox,
+            after_commit=partial(notify, committed_listeners),
+        ),
         reads=reads_from(database),
         configured_admins=settings.flashticket_admins,
         clock=clock,
         language=settings.flashticket_language,
         zone=settings.flashticket_timezone,
     )
-    core = Core(settings=settings, database=database, desk=HelpDesk.over(env), clock=clock)
-    return core
+    return Core(
+        settings=settings,
+        database=database,
+        desk=HelpDesk.over(env),
+        clock=clock,
+        committed_listeners=committed_listeners,
+    )
