@@ -23,6 +23,7 @@ from bot import mrkdwn
 from bot.payloads import BadPayload
 from bot.words import translate
 from flashticket_core.domain.enums import Role
+from flashticket_core.domain.permissions import Action, Actor
 from flashticket_core.errors import InvalidInput, TicketError
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
@@ -87,6 +88,11 @@ class Turn:
             self.context["role"] = self.desk.roles.role_of(self.actor)
         role: Role = self.context["role"]
         return role
+
+    def may(self, action: Action) -> bool:
+        """Whether the permission table lets the actor do `action` at all (to choose what
+        to offer; the core checks again for every operation)."""
+        return Actor(self.actor, self.role).may(action)
 
     def t(self, key: str, **params: Any) -> str:
         return translate(key, self.lang, **params)

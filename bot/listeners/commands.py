@@ -23,6 +23,7 @@ from bot.mrkdwn import decode_incoming, escape
 from bot.payloads import user_of_mention
 from bot.words import translate
 from flashticket_core import charts
+from flashticket_core.domain.permissions import Action
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.common import parse_role
@@ -104,7 +105,7 @@ def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
 
 
 def list_tickets(turn: Turn, words: list[str]) -> None:
-    queue = turn.role.is_support and words[:1] != ["mine"]
+    queue = turn.may(Action.FILTER_OTHERS) and words[:1] != ["mine"]
     page = turn.desk.queries.list_tickets(turn.actor, queue=queue, limit=50)
     key = "bot.list.queue.title" if queue else "bot.list.mine.title"
     title = turn.t(key, total=page.total)

@@ -54,11 +54,6 @@ class Role(StrEnum):
     ADMIN = "admin"
 
     @property
-    def is_support(self) -> bool:
-        """Support and admins work tickets."""
-        return self in (Role.SUPPORT, Role.ADMIN)
-
-    @property
     def label_key(self) -> str:
         return f"role.{self.value}"
 
