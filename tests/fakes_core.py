@@ -14,15 +14,9 @@ from flashticket_core.adapters.repository import (
     TicketRepository,
 )
 from flashticket_core.adapters.search import Term
+from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import (
-    HomeViewer,
-    Person,
-    ProcessedRequest,
-    RoleAssignment,
-    RoleChange,
-    Ticket,
-)
+from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.reads import Reads

@@ -12,16 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.events import Event
-from flashticket_core.domain.model import (
-    HomeViewer,
-    Person,
-    ProcessedRequest,
-    RoleAssignment,
-    RoleChange,
-    Ticket,
-)
+from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer import views
 
 

@@ -32,7 +32,8 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
-from flashticket_core.domain.model import OutboxMessage, Ticket, TicketThread
+from flashticket_core.adapters.tables import OutboxMessage, TicketThread
+from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.outbox import MessageKind, MessageStatus
 
 log = logging.getLogger(__name__)

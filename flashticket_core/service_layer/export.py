@@ -21,7 +21,8 @@ from typing import IO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from flashticket_core.domain.model import Person, Ticket
+from flashticket_core.adapters.tables import Person
+from flashticket_core.domain.model import Ticket
 from flashticket_core.i18n import Language
 
 COLUMNS = (

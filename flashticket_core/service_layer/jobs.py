@@ -15,7 +15,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from flashticket_core.adapters.db import Database
-from flashticket_core.domain.model import JobLease, OutboxMessage, ProcessedRequest
+from flashticket_core.adapters.tables import JobLease, OutboxMessage, ProcessedRequest
 from flashticket_core.service_layer.outbox import MessageStatus
 
 log = logging.getLogger(__name__)

@@ -15,10 +15,11 @@ from typing import Any
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from flashticket_core.adapters.tables import HomeViewer, OutboxMessage
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import EntryKind, Role
 from flashticket_core.domain.events import Event
-from flashticket_core.domain.model import HomeViewer, OutboxMessage, RoleAssignment, Ticket
+from flashticket_core.domain.model import RoleAssignment, Ticket
 
 
 class MessageKind(StrEnum):

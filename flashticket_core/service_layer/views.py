@@ -10,15 +10,9 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from flashticket_core.adapters import search
+from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Status
-from flashticket_core.domain.model import (
-    ConversationEntry,
-    HistoryEntry,
-    OutboxMessage,
-    RoleChange,
-    Ticket,
-    TicketThread,
-)
+from flashticket_core.domain.model import ConversationEntry, HistoryEntry, RoleChange, Ticket
 from flashticket_core.service_layer import dashboard
 from flashticket_core.service_layer.outbox import MessageStatus
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from flashticket_core.adapters.tables import OutboxMessage, ProcessedRequest
 from flashticket_core.bootstrap import Core
-from flashticket_core.domain.model import OutboxMessage, ProcessedRequest
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from tests.conftest import ALICE, Clock
