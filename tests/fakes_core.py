@@ -19,6 +19,7 @@ from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.dashboard import Statistics
+from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
@@ -239,5 +240,27 @@ class FakeReads(Reads):
     def statistics(self, *, now: datetime, days: int, zone: object) -> Statistics:
         raise NotImplementedError("statistics are tested against the databases")
 
-    def export_rows(self, *, since: datetime | None, until: datetime | None) -> Iterator[list[str]]:
-        return iter([[str(t.id), t.title] for t in self._live()])
+    def export_rows(
+        self, *, since: datetime | None, until: datetime | None
+    ) -> Iterator[ExportedTicket]:
+        return iter(
+            ExportedTicket(
+                id=t.id,
+                title=t.title,
+                description=t.description,
+                status=t.status,
+                priority=t.priority,
+                reporter_id=t.reporter_id,
+                reporter_name=None,
+                assignee_id=t.assignee_id,
+                assignee_name=None,
+                created_at=t.created_at,
+                updated_at=t.updated_at,
+                first_response_at=t.first_response_at,
+                resolved_at=t.resolved_at,
+                closed_at=t.closed_at,
+                rating=t.rating,
+                version=t.version,
+            )
+            for t in self._live()
+        )

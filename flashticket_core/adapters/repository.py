@@ -9,14 +9,14 @@ from __future__ import annotations
 import abc
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
+from flashticket_core.adapters.tables import HomeViewer, OutboxMessage, Person, ProcessedRequest
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.events import Event
 from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
-from flashticket_core.service_layer import views
+from flashticket_core.service_layer.outbox import MessageStatus
 
 
 class TicketRepository(abc.ABC):
@@ -173,4 +173,14 @@ class SqlMessageQueue(MessageQueue):
         self.session = session
 
     def requeue_failed(self, now: datetime) -> int:
-        return views.requeue_failed(self.session, now)
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.FAILED.value)
+            .values(
+                status=MessageStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=now,
+                claimed_until=None,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
