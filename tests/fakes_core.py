@@ -3,11 +3,10 @@ read side's port included: the help desk's rules run without a database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from flashticket_core.adapters.repository import (
-    MessageQueue,
     PeopleRepository,
     RequestLog,
     RoleRepository,
@@ -20,6 +19,7 @@ from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
+from flashticket_core.service_layer.outbox import MessageQueue, NewMessage
 from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
@@ -89,10 +89,30 @@ class FakePeople(PeopleRepository):
 class FakeMessageQueue(MessageQueue):
     def __init__(self) -> None:
         self.failed = 0
+        self.added: list[NewMessage] = []
+        self.cancelled: set[int] = set()
+
+    def add(self, messages: list[NewMessage]) -> None:
+        self.added.extend(messages)
+
+    def cancel_unsent(self, ticket_ids: Collection[int], now: datetime) -> None:
+        self.cancelled.update(ticket_ids)
 
     def requeue_failed(self, now: datetime) -> int:
         count, self.failed = self.failed, 0
         return count
+
+    def home_viewers(self, *, since: datetime) -> set[str]:
+        return set()
+
+    def support_staff(self) -> set[str]:
+        return set()
+
+    def people_on(self, ticket_ids: Collection[int]) -> set[str]:
+        return set()
+
+    def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
+        return set()
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):

@@ -1,0 +1,103 @@
+"""The outbox in SQL: the messages a unit of work adds, cancels and requeues in its own
+transaction (`MessageQueue`)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from flashticket_core.adapters.tables import HomeViewer, OutboxMessage
+from flashticket_core.domain.enums import Role
+from flashticket_core.domain.model import RoleAssignment, Ticket
+from flashticket_core.service_layer.outbox import (
+    MessageKind,
+    MessageQueue,
+    MessageStatus,
+    NewMessage,
+)
+
+
+def _columns(message: NewMessage) -> dict[str, Any]:
+    return {
+        "ticket_id": message.ticket_id,
+        "kind": message.kind.value,
+        "recipient": message.recipient,
+        "payload": message.payload,
+        "status": MessageStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": message.next_attempt_at,
+        "created_at": message.created_at,
+    }
+
+
+class SqlMessageQueue(MessageQueue):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, messages: list[NewMessage]) -> None:
+        # One multi-row INSERT, without the ORM's per-object bookkeeping: this runs in
+        # every change's transaction, on the request path.
+        self.session.execute(insert(OutboxMessage), [_columns(m) for m in messages])
+
+    def cancel_unsent(self, ticket_ids: Collection[int], now: datetime) -> None:
+        self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.ticket_id.in_(ticket_ids),
+                OutboxMessage.status.in_([MessageStatus.PENDING.value, MessageStatus.FAILED.value]),
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .values(status=MessageStatus.CANCELLED.value)
+        )
+
+    def requeue_failed(self, now: datetime) -> int:
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.FAILED.value)
+            .values(
+                status=MessageStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=now,
+                claimed_until=None,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def home_viewers(self, *, since: datetime) -> set[str]:
+        return set(
+            self.session.scalars(select(HomeViewer.user_id).where(HomeViewer.opened_at >= since))
+        )
+
+    def support_staff(self) -> set[str]:
+        return set(
+            self.session.scalars(
+                select(RoleAssignment.user_id).where(
+                    RoleAssignment.role.in_([Role.SUPPORT, Role.ADMIN])
+                )
+            )
+        )
+
+    def people_on(self, ticket_ids: Collection[int]) -> set[str]:
+        people: set[str] = set()
+        for ticket in self.session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids))):
+            people.add(ticket.reporter_id)
+            if ticket.assignee_id:
+                people.add(ticket.assignee_id)
+        return people
+
+    def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
+        return {
+            user
+            for user in self.session.scalars(
+                select(OutboxMessage.recipient).where(
+                    OutboxMessage.kind == MessageKind.HOME.value,
+                    OutboxMessage.status == MessageStatus.PENDING.value,
+                    OutboxMessage.recipient.in_(users),
+                )
+            )
+            if user is not None
+        }
