@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from flashticket_core.adapters.db import Database, make_engine
+from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import Environment, utcnow
@@ -41,7 +42,8 @@ class Core:
         options.setdefault(
             "lease", timedelta(seconds=self.settings.flashticket_delivery_lease_seconds)
         )
-        worker = DeliveryWorker(self.database, transport, clock=self.clock, **options)
+        store = SqlOutboxStore(self.database)
+        worker = DeliveryWorker(store, transport, clock=self.clock, **options)
         self.committed_listeners.append(worker.wake)
         return worker
 
