@@ -11,12 +11,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from flashticket_core.adapters.db import Database, make_engine
+from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.jobs import JobStore
 from flashticket_core.service_layer.outbox import Outbox
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, SqlAlchemyUnitOfWork
 
@@ -37,6 +39,11 @@ class Core:
     def notify_committed(self) -> None:
         for listener in list(self.committed_listeners):
             listener()
+
+    @property
+    def jobs(self) -> JobStore:
+        """Where the periodic jobs take their leases and forget old rows."""
+        return SqlJobStore(self.database)
 
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
         options.setdefault(
