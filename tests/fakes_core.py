@@ -19,7 +19,7 @@ from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
-from flashticket_core.service_layer.outbox import MessageQueue, NewMessage
+from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
@@ -87,10 +87,15 @@ class FakePeople(PeopleRepository):
 
 
 class FakeMessageQueue(MessageQueue):
+    """The outbox of one transaction, with the people the App Home refreshes ask about."""
+
     def __init__(self) -> None:
         self.failed = 0
         self.added: list[NewMessage] = []
         self.cancelled: set[int] = set()
+        self.homes_opened: dict[str, datetime] = {}
+        self.support: set[str] = set()
+        self.people: dict[int, set[str]] = {}
 
     def add(self, messages: list[NewMessage]) -> None:
         self.added.extend(messages)
@@ -103,16 +108,18 @@ class FakeMessageQueue(MessageQueue):
         return count
 
     def home_viewers(self, *, since: datetime) -> set[str]:
-        return set()
+        return {user for user, opened in self.homes_opened.items() if opened >= since}
 
     def support_staff(self) -> set[str]:
-        return set()
+        return set(self.support)
 
     def people_on(self, ticket_ids: Collection[int]) -> set[str]:
-        return set()
+        return {person for tid in ticket_ids for person in self.people.get(tid, set())}
 
     def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
-        return set()
+        return {
+            m.recipient for m in self.added if m.kind is MessageKind.HOME and m.recipient in users
+        }
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):
