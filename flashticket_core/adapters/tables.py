@@ -1,17 +1,85 @@
-"""The tables only the adapters need: the outbox, where a ticket lives in chat,
-idempotency keys, job leases, the dashboard's tallies and what the help desk remembers of
-people. The aggregate's own tables (tickets, their conversation and history, roles) are
-declared with it in `domain/model.py`, on the same `Base`.
+"""The schema beyond the aggregate: the indexes the read side's queries walk, and the
+tables only the adapters need (the outbox, where a ticket lives in chat, idempotency
+keys, job leases, the dashboard's tallies, what the help desk remembers of people). The
+aggregate's own tables (tickets, their conversation and history, roles) are declared with
+it in `domain/model.py`, on the same `Base`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
-from flashticket_core.domain.model import NAME_MAX, USER_ID_MAX, Base, partial_index
+from flashticket_core.domain.model import (
+    NAME_MAX,
+    USER_ID_MAX,
+    Base,
+    ConversationEntry,
+    HistoryEntry,
+    RoleChange,
+    Ticket,
+)
+
+
+def partial_index(name: str, *columns: str | InstrumentedAttribute[Any], where: str) -> Index:
+    """An index over the rows that satisfy `where`, on SQLite and PostgreSQL alike."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
+# -- the aggregate's indexes: each names its table's columns, so it joins that table --
+
+TICKET_INDEXES = (
+    Index(None, Ticket.reporter_id, Ticket.status),
+    # "My tickets, newest first" without sorting all of a heavy reporter's tickets.
+    Index(None, Ticket.reporter_id, Ticket.created_at),
+    Index(None, Ticket.assignee_id, Ticket.status),
+    # Live tickets of a status, oldest first (lists filtered by status). deleted_at is
+    # listed (always NULL here) because SQLite only reads an index alone when it holds
+    # every column the query names.
+    partial_index(
+        "ix_tickets_live_status_created_at",
+        Ticket.status,
+        Ticket.created_at,
+        Ticket.deleted_at,
+        where="deleted_at IS NULL",
+    ),
+    # The open queue in its order, read from the top without sorting.
+    partial_index(
+        "ix_tickets_queue",
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="queue_rank IS NOT NULL",
+    ),
+    partial_index(
+        "ix_tickets_assignee_queue",
+        Ticket.assignee_id,
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="queue_rank IS NOT NULL",
+    ),
+    # "Opened today" and the edges of a month in a time zone that is not UTC.
+    partial_index(
+        "ix_tickets_live_created_at_status",
+        Ticket.created_at,
+        Ticket.status,
+        Ticket.deleted_at,
+        where="deleted_at IS NULL",
+    ),
+)
+# A ticket's conversation and history in order; a user's role changes.
+ENTRY_INDEXES = (
+    Index(None, ConversationEntry.ticket_id, ConversationEntry.id),
+    Index(None, HistoryEntry.ticket_id, HistoryEntry.id),
+    Index(None, RoleChange.user_id),
+)
+
+
+# -- the adapters' own tables ---------------------------------------------------------
 
 
 class OutboxMessage(Base):

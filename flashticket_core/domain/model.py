@@ -18,13 +18,11 @@ from sqlalchemy import (
     Dialect,
     Enum,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
@@ -85,11 +83,6 @@ def _enum(enum_cls: type[Any], name: str) -> Enum:
     )
 
 
-def partial_index(name: str, *columns: str, where: str) -> Index:
-    """An index over the rows that satisfy `where`, on SQLite and PostgreSQL alike."""
-    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
-
-
 def queue_rank_sql() -> str:
     """The open queue's order as SQL over a ticket row: unassigned before assigned, new
     before the rest, then by priority (the age comes from `created_at` after it).
@@ -116,43 +109,9 @@ class Base(DeclarativeBase):
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    __table_args__ = (
-        Index(None, "reporter_id", "status"),
-        # "My tickets, newest first" without sorting all of a heavy reporter's tickets.
-        Index(None, "reporter_id", "created_at"),
-        Index(None, "assignee_id", "status"),
-        # Live tickets of a status, oldest first (lists filtered by status). deleted_at
-        # is listed (always NULL here) because SQLite only reads an index alone when it
-        # holds every column the query names.
-        partial_index(
-            "ix_tickets_live_status_created_at",
-            "status",
-            "created_at",
-            "deleted_at",
-            where="deleted_at IS NULL",
-        ),
-        # The open queue in its order, read from the top without sorting.
-        partial_index(
-            "ix_tickets_queue", "queue_rank", "created_at", "id", where="queue_rank IS NOT NULL"
-        ),
-        partial_index(
-            "ix_tickets_assignee_queue",
-            "assignee_id",
-            "queue_rank",
-            "created_at",
-            "id",
-            where="queue_rank IS NOT NULL",
-        ),
-        # "Opened today" and the edges of a month in a time zone that is not UTC.
-        partial_index(
-            "ix_tickets_live_created_at_status",
-            "created_at",
-            "status",
-            "deleted_at",
-            where="deleted_at IS NULL",
-        ),
-        {"sqlite_autoincrement": True},
-    )
+    # Its indexes are the paths the read side's queries take: adapters/tables.py
+    # declares them, with the queries they serve.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -349,7 +308,6 @@ class ConversationEntry(Base):
     """A support reply, a reporter reply or an internal note."""
 
     __tablename__ = "ticket_entries"
-    __table_args__ = (Index(None, "ticket_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -365,7 +323,6 @@ class HistoryEntry(Base):
     """One change of a ticket: who changed what from what to what, and when."""
 
     __tablename__ = "ticket_history"
-    __table_args__ = (Index(None, "ticket_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -393,7 +350,6 @@ class RoleChange(Base):
     """The audit trail of role changes."""
 
     __tablename__ = "role_changes"
-    __table_args__ = (Index(None, "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
