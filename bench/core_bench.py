@@ -44,6 +44,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, insert, select
 
+from flashticket_core.adapters.tables import metadata
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
@@ -78,7 +79,7 @@ OPERATIONS = (OPEN, LIST, STATS)
 
 
 def table_of(model: type[Base]) -> Table:
-    return Base.metadata.tables[model.__tablename__]
+    return metadata.tables[model.__tablename__]
 
 
 @dataclass(frozen=True)

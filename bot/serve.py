@@ -102,7 +102,7 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
       Every replica polls; claiming rows (SKIP LOCKED) keeps each message to one worker.
     - housekeeping: a database lease makes one replica do each round.
     """
-    leases = Leases(core.database, clock=core.clock)
+    leases = Leases(core.jobs, clock=core.clock)
     # A line per run of a once-a-second job would drown the log; failures still show.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
@@ -113,7 +113,7 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
         housekeeping,
         "interval",
         minutes=30,
-        args=(core.database, leases, core.clock),
+        args=(core.jobs, leases, core.clock),
         id="housekeeping",
         max_instances=1,
         coalesce=True,

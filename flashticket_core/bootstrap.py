@@ -12,11 +12,14 @@ from typing import Any
 from sqlalchemy import Engine
 
 from flashticket_core.adapters.db import Database, make_engine
+from flashticket_core.adapters.sql_jobs import SqlJobStore
+from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.jobs import JobStore
 from flashticket_core.service_layer.outbox import Outbox
 from flashticket_core.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -37,11 +40,17 @@ class Core:
     def notify_committed(self) -> None:
         notify(self.committed_listeners)
 
+    @property
+    def jobs(self) -> JobStore:
+        """Where the periodic jobs take their leases and forget old rows."""
+        return SqlJobStore(self.database)
+
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
         options.setdefault(
             "lease", timedelta(seconds=self.settings.flashticket_delivery_lease_seconds)
         )
-        worker = DeliveryWorker(self.database, transport, clock=self.clock, **options)
+        store = SqlOutboxStore(self.database)
+        worker = DeliveryWorker(store, transport, clock=self.clock, **options)
         self.committed_listeners.append(worker.wake)
         return worker
 

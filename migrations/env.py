@@ -6,12 +6,12 @@ from alembic import context
 from sqlalchemy import Connection
 
 from flashticket_core.adapters.db import make_engine
+from flashticket_core.adapters.tables import metadata
 from flashticket_core.config import Settings
-from flashticket_core.domain.model import Base
 from migrations.runner import include_name
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def _configure(connection: Connection) -> None:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from flashticket_core.adapters.db import make_engine, normalise_url
-from flashticket_core.domain.model import Base
+from flashticket_core.adapters.tables import metadata
 from migrations import runner
 
 POSTGRES_URL = os.environ.get(
@@ -76,7 +76,7 @@ class PostgresServer:
     def fresh_database(self) -> str:
         """Empty every table and restart the id sequences; returns the URL."""
         assert self.engine is not None
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
         with self.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         return self.url.render_as_string(hide_password=False)

@@ -3,28 +3,23 @@ read side's port included: the help desk's rules run without a database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 
 from flashticket_core.adapters.repository import (
-    MessageQueue,
     PeopleRepository,
     RequestLog,
     RoleRepository,
     TicketRepository,
 )
 from flashticket_core.adapters.search import Term
+from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import (
-    HomeViewer,
-    Person,
-    ProcessedRequest,
-    RoleAssignment,
-    RoleChange,
-    Ticket,
-)
+from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.dashboard import Statistics
+from flashticket_core.service_layer.export import ExportedTicket
+from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
@@ -92,12 +87,39 @@ class FakePeople(PeopleRepository):
 
 
 class FakeMessageQueue(MessageQueue):
+    """The outbox of one transaction, with the people the App Home refreshes ask about."""
+
     def __init__(self) -> None:
         self.failed = 0
+        self.added: list[NewMessage] = []
+        self.cancelled: set[int] = set()
+        self.homes_opened: dict[str, datetime] = {}
+        self.support: set[str] = set()
+        self.people: dict[int, set[str]] = {}
+
+    def add(self, messages: list[NewMessage]) -> None:
+        self.added.extend(messages)
+
+    def cancel_unsent(self, ticket_ids: Collection[int], now: datetime) -> None:
+        self.cancelled.update(ticket_ids)
 
     def requeue_failed(self, now: datetime) -> int:
         count, self.failed = self.failed, 0
         return count
+
+    def home_viewers(self, *, since: datetime) -> set[str]:
+        return {user for user, opened in self.homes_opened.items() if opened >= since}
+
+    def support_staff(self) -> set[str]:
+        return set(self.support)
+
+    def people_on(self, ticket_ids: Collection[int]) -> set[str]:
+        return {person for tid in ticket_ids for person in self.people.get(tid, set())}
+
+    def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
+        return {
+            m.recipient for m in self.added if m.kind is MessageKind.HOME and m.recipient in users
+        }
 
 
 class FakeUnitOfWork(AbstractUnitOfWork):
@@ -245,5 +267,27 @@ class FakeReads(Reads):
     def statistics(self, *, now: datetime, days: int, zone: object) -> Statistics:
         raise NotImplementedError("statistics are tested against the databases")
 
-    def export_rows(self, *, since: datetime | None, until: datetime | None) -> Iterator[list[str]]:
-        return iter([[str(t.id), t.title] for t in self._live()])
+    def export_rows(
+        self, *, since: datetime | None, until: datetime | None
+    ) -> Iterator[ExportedTicket]:
+        return iter(
+            ExportedTicket(
+                id=t.id,
+                title=t.title,
+                description=t.description,
+                status=t.status,
+                priority=t.priority,
+                reporter_id=t.reporter_id,
+                reporter_name=None,
+                assignee_id=t.assignee_id,
+                assignee_name=None,
+                created_at=t.created_at,
+                updated_at=t.updated_at,
+                first_response_at=t.first_response_at,
+                resolved_at=t.resolved_at,
+                closed_at=t.closed_at,
+                rating=t.rating,
+                version=t.version,
+            )
+            for t in self._live()
+        )

@@ -7,22 +7,14 @@ domain raised on it.
 from __future__ import annotations
 
 import abc
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.events import Event
-from flashticket_core.domain.model import (
-    HomeViewer,
-    Person,
-    ProcessedRequest,
-    RoleAssignment,
-    RoleChange,
-    Ticket,
-)
-from flashticket_core.service_layer import views
+from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 
 
 class TicketRepository(abc.ABC):
@@ -106,14 +98,6 @@ class PeopleRepository(abc.ABC):
     def add_home_viewer(self, viewer: HomeViewer) -> None: ...
 
 
-class MessageQueue(abc.ABC):
-    """The outbox seen by an admin: messages that failed for good can be sent again."""
-
-    @abc.abstractmethod
-    def requeue_failed(self, now: datetime) -> int:
-        """Put every failed message back in the queue; returns how many."""
-
-
 class SqlTicketRepository(TicketRepository):
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -172,11 +156,3 @@ class SqlPeopleRepository(PeopleRepository):
 
     def add_home_viewer(self, viewer: HomeViewer) -> None:
         self.session.add(viewer)
-
-
-class SqlMessageQueue(MessageQueue):
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def requeue_failed(self, now: datetime) -> int:
-        return views.requeue_failed(self.session, now)

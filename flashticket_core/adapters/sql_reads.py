@@ -1,21 +1,55 @@
-"""The read side's answers in SQL, one read transaction per `Reads`."""
+"""The read side's answers in SQL, one read transaction per `Reads`: the read models of
+`service_layer/views.py` filled from the tables, never through the aggregate's rules."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
+from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
-from flashticket_core.adapters.search import Term
-from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import RoleAssignment, Ticket
-from flashticket_core.service_layer import dashboard, export, views
+from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
+from flashticket_core.adapters.tables import OutboxMessage, Person, TicketThread
+from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
+from flashticket_core.domain.model import (
+    ConversationEntry,
+    HistoryEntry,
+    RoleAssignment,
+    RoleChange,
+    Ticket,
+)
+from flashticket_core.service_layer import dashboard
+from flashticket_core.service_layer.export import ExportedTicket
+from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
+from flashticket_core.service_layer.views import (
+    Change,
+    Entry,
+    Home,
+    HomeTicket,
+    Page,
+    TicketDetail,
+    TicketSummary,
+    Undelivered,
+)
+
+# Rows the export reads from the database at a time, however many tickets it writes.
+EXPORT_BATCH = 1000
+
+
+def _live() -> ColumnElement[bool]:
+    return Ticket.deleted_at.is_(None)
+
+
+def queue_order(query: Select[Ticket]) -> Select[Ticket]:
+    """Unassigned and new first, then by priority, then oldest first (the stored
+    `queue_rank` and the index on it; tickets outside the queue follow by age)."""
+    return query.order_by(Ticket.queue_rank, Ticket.created_at, Ticket.id)
 
 
 class SqlReads(Reads):
@@ -29,70 +63,252 @@ class SqlReads(Reads):
     def role_assignments(self) -> list[RoleAssignment]:
         return list(self.session.scalars(select(RoleAssignment).order_by(RoleAssignment.user_id)))
 
-    def role_changes(self, user_id: str | None) -> list[views.Change]:
-        return views.role_changes(self.session, user_id)
+    def role_changes(self, user_id: str | None) -> list[Change]:
+        """The role audit trail, oldest first; `field` is the user whose role changed."""
+        query = select(RoleChange).order_by(RoleChange.id)
+        if user_id is not None:
+            query = query.where(RoleChange.user_id == user_id)
+        return [
+            Change(actor_id=c.actor_id, field=c.user_id, old=c.old_role, new=c.new_role, at=c.at)
+            for c in self.session.scalars(query)
+        ]
 
     def _live_ticket(self, ticket_id: int) -> Ticket | None:
         ticket = self.session.get(Ticket, ticket_id)
         return None if ticket is None or ticket.deleted_at is not None else ticket
 
-    def ticket(self, ticket_id: int) -> views.TicketSummary | None:
+    def ticket(self, ticket_id: int) -> TicketSummary | None:
         ticket = self._live_ticket(ticket_id)
-        return None if ticket is None else views.TicketSummary.of(ticket)
+        return None if ticket is None else TicketSummary.of(ticket)
 
-    def ticket_detail(self, ticket_id: int, *, include_internal: bool) -> views.TicketDetail:
+    def ticket_detail(self, ticket_id: int, *, include_internal: bool) -> TicketDetail:
         ticket = self._live_ticket(ticket_id)
         assert ticket is not None, "asked for the detail of a ticket the caller did not see"
-        return views.ticket_detail(self.session, ticket, include_internal=include_internal)
+        entries = select(ConversationEntry).where(ConversationEntry.ticket_id == ticket.id)
+        if not include_internal:
+            entries = entries.where(ConversationEntry.kind != EntryKind.INTERNAL_NOTE)
+        conversation = [
+            Entry(id=e.id, kind=e.kind, author_id=e.author_id, text=e.text, at=e.at)
+            for e in self.session.scalars(entries.order_by(ConversationEntry.id))
+        ]
+        history = [
+            Change(actor_id=h.actor_id, field=h.field, old=h.old_value, new=h.new_value, at=h.at)
+            for h in self.session.scalars(
+                select(HistoryEntry)
+                .where(HistoryEntry.ticket_id == ticket.id)
+                .order_by(HistoryEntry.id)
+            )
+        ]
+        return TicketDetail(
+            ticket=TicketSummary.of(ticket),
+            description=ticket.description,
+            resolved_at=ticket.resolved_at,
+            closed_at=ticket.closed_at,
+            first_response_at=ticket.first_response_at,
+            rating=ticket.rating,
+            conversation=conversation,
+            history=history,
+        )
 
     def tickets(
         self,
         *,
-        reporter_id: str | None,
-        assignee_id: str | None,
-        statuses: frozenset[Status] | None,
-        priority: Priority | None,
-        newest_first: bool,
-        limit: int,
-        offset: int,
-    ) -> views.Page:
-        return views.list_tickets(
-            self.session,
-            reporter_id=reporter_id,
-            assignee_id=assignee_id,
-            statuses=statuses,
-            priority=priority,
-            newest_first=newest_first,
-            limit=limit,
-            offset=offset,
-        )
+        reporter_id: str | None = None,
+        assignee_id: str | None = None,
+        statuses: frozenset[Status] | None = OPEN_STATUSES,
+        priority: Priority | None = None,
+        newest_first: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        conditions: list[ColumnElement[bool]] = [_live()]
+        if reporter_id is not None:
+            conditions.append(Ticket.reporter_id == reporter_id)
+        if assignee_id is not None:
+            conditions.append(Ticket.assignee_id == assignee_id)
+        if statuses == OPEN_STATUSES:
+            # The queue's own index holds exactly the live open tickets.
+            conditions = [Ticket.queue_rank.is_not(None), *conditions[1:]]
+        elif statuses is not None:
+            conditions.append(Ticket.status.in_(sorted(statuses)))
+        if priority is not None:
+            conditions.append(Ticket.priority == priority)
+        query = select(Ticket).where(*conditions)
+        if newest_first:
+            query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        else:
+            query = queue_order(query)
+        found = self.session.scalars(query.limit(limit).offset(offset))
+        items = [TicketSummary.of(t) for t in found]
+        if offset == 0 and len(items) < limit:
+            total = len(items)
+        elif reporter_id is None and assignee_id is None:
+            # Everyone's tickets: the tallies know how many without counting them.
+            total = count_live(self.session, statuses=statuses, priority=priority)
+        else:
+            counted = select(func.count()).select_from(Ticket).where(*conditions)
+            total = self.session.scalar(counted) or 0
+        return Page(items=items, total=total)
 
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, limit: int
-    ) -> list[views.TicketSummary]:
-        return views.search_tickets(self.session, terms, reporter_id=reporter_id, limit=limit)
+        self, terms: list[search.Term], *, reporter_id: str | None, limit: int
+    ) -> list[TicketSummary]:
+        """Live tickets containing every term in their title, description or conversation
+        (a reporter's own tickets, never through an internal note).
+
+        Tickets with every term in the title come first, then the rest; newest first
+        within each. Each part reads the full-text index newest first and stops at the
+        limit, so the cost follows the limit, not the number of matches.
+        """
+        scope = search.Scope(owner=reporter_id, include_notes=reporter_id is None)
+        in_title = search.matching_ids(self.session, terms, scope, title_only=True, limit=limit)
+        anywhere = search.matching_ids(
+            self.session, terms, scope, title_only=False, limit=limit + len(in_title)
+        )
+        ranked = list(dict.fromkeys([*in_title, *anywhere]))[:limit]
+        if not ranked:
+            return []
+        tickets = {
+            t.id: TicketSummary.of(t)
+            for t in self.session.scalars(select(Ticket).where(Ticket.id.in_(ranked), _live()))
+        }
+        return [tickets[ticket_id] for ticket_id in ranked if ticket_id in tickets]
 
     def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
-        return views.ticket_of_reporter_thread(self.session, channel, thread_ts)
+        return self.session.scalar(
+            select(TicketThread.ticket_id).where(
+                TicketThread.reporter_channel == channel, TicketThread.reporter_ts == thread_ts
+            )
+        )
 
     def ticket_of_support_post(self, channel: str, ts: str) -> int | None:
-        return views.ticket_of_support_post(self.session, channel, ts)
+        return self.session.scalar(
+            select(TicketThread.ticket_id).where(
+                TicketThread.support_channel == channel, TicketThread.support_ts == ts
+            )
+        )
 
-    def undelivered(self, *, limit: int) -> list[views.Undelivered]:
-        return views.undelivered(self.session, limit=limit)
+    def undelivered(self, *, limit: int) -> list[Undelivered]:
+        rows = self.session.scalars(
+            select(OutboxMessage)
+            .where(
+                or_(
+                    OutboxMessage.status == MessageStatus.FAILED.value,
+                    (OutboxMessage.status == MessageStatus.PENDING.value)
+                    & (OutboxMessage.attempts > 0),
+                )
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+        return [
+            Undelivered(
+                id=row.id,
+                kind=row.kind,
+                ticket_id=row.ticket_id,
+                status=row.status,
+                attempts=row.attempts,
+                last_error=row.last_error,
+                created_at=row.created_at,
+                next_attempt_at=row.next_attempt_at,
+            )
+            for row in rows
+        ]
 
     def home(
         self, *, user_id: str, is_support: bool, now: datetime, zone: ZoneInfo, limit: int
-    ) -> views.Home:
-        return views.home(
-            self.session, user_id=user_id, is_support=is_support, now=now, zone=zone, limit=limit
+    ) -> Home:
+        mine = self.tickets(reporter_id=user_id, newest_first=True, limit=limit)
+        finished_query = (
+            select(Ticket)
+            .where(
+                _live(),
+                Ticket.reporter_id == user_id,
+                Ticket.status.in_([Status.RESOLVED, Status.CLOSED]),
+                Ticket.updated_at >= now - timedelta(days=14),
+            )
+            .order_by(Ticket.updated_at.desc())
+            .limit(5)
+        )
+        finished = [TicketSummary.of(t) for t in self.session.scalars(finished_query)]
+        replies = self._latest_support_replies([t.id for t in mine.items + finished])
+        result = Home(
+            is_support=is_support,
+            my_open=mine,
+            my_recently_finished=[HomeTicket(t, replies.get(t.id)) for t in finished],
+            my_open_with_replies=[HomeTicket(t, replies.get(t.id)) for t in mine.items],
+        )
+        if not is_support:
+            return result
+        return Home(
+            is_support=True,
+            my_open=result.my_open,
+            my_recently_finished=result.my_recently_finished,
+            my_open_with_replies=result.my_open_with_replies,
+            queue=self.tickets(limit=limit),
+            assigned_to_me=self.tickets(assignee_id=user_id, limit=limit),
+            kpis=dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone),
         )
 
-    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> dashboard.Statistics:
-        return dashboard.statistics(self.session, now=now, days=days, zone=zone)
+    def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:
+        """The newest support reply of each ticket, in one query."""
+        if not ticket_ids:
+            return {}
+        newest = (
+            select(func.max(ConversationEntry.id))
+            .where(
+                ConversationEntry.ticket_id.in_(ticket_ids),
+                ConversationEntry.kind == EntryKind.SUPPORT_REPLY,
+            )
+            .group_by(ConversationEntry.ticket_id)
+        )
+        rows = self.session.execute(
+            select(ConversationEntry.ticket_id, ConversationEntry.text).where(
+                ConversationEntry.id.in_(newest)
+            )
+        )
+        return {int(ticket_id): str(text) for ticket_id, text in rows}
 
-    def export_rows(self, *, since: datetime | None, until: datetime | None) -> Iterator[list[str]]:
-        return export.ticket_rows(self.session, since=since, until=until)
+    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> dashboard.Statistics:
+        return dashboard.statistics(SqlTallies(self.session), now=now, days=days, zone=zone)
+
+    def export_rows(
+        self, *, since: datetime | None, until: datetime | None
+    ) -> Iterator[ExportedTicket]:
+        """Plain rows, not ORM objects, streamed: nothing enters the session, so memory
+        stays flat however many tickets there are."""
+        reporter, assignee = aliased(Person), aliased(Person)
+        query = (
+            select(
+                Ticket.id,
+                Ticket.title,
+                Ticket.description,
+                Ticket.status,
+                Ticket.priority,
+                Ticket.reporter_id,
+                reporter.name,
+                Ticket.assignee_id,
+                assignee.name,
+                Ticket.created_at,
+                Ticket.updated_at,
+                Ticket.first_response_at,
+                Ticket.resolved_at,
+                Ticket.closed_at,
+                Ticket.rating,
+                Ticket.version,
+            )
+            .outerjoin(reporter, reporter.user_id == Ticket.reporter_id)
+            .outerjoin(assignee, assignee.user_id == Ticket.assignee_id)
+            .where(_live())
+            .order_by(Ticket.id)
+        )
+        if since is not None:
+            query = query.where(Ticket.created_at >= since)
+        if until is not None:
+            query = query.where(Ticket.created_at < until)
+        options = {"stream_results": True, "yield_per": EXPORT_BATCH}
+        for row in self.session.execute(query.execution_options(**options)):
+            yield ExportedTicket._make(row)
 
 
 def reads_from(database: Database) -> ReadsFactory:

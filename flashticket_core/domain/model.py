@@ -2,29 +2,27 @@
 
 The model classes carry the business rules (lifecycle, history, version) and raise
 the events of what happened; the service layer decides *who* may call them
-(`domain/permissions.py`).
+(`domain/permissions.py`). The tables only the adapters need (the outbox, chat threads,
+tallies, leases) are declared on the same `Base` in `adapters/tables.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
-    BigInteger,
     Computed,
     DateTime,
     Dialect,
     Enum,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
     Text,
     TypeDecorator,
-    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
@@ -85,11 +83,6 @@ def _enum(enum_cls: type[Any], name: str) -> Enum:
     )
 
 
-def partial_index(name: str, *columns: str, where: str) -> Index:
-    """An index over the rows that satisfy `where`, on SQLite and PostgreSQL alike."""
-    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
-
-
 def queue_rank_sql() -> str:
     """The open queue's order as SQL over a ticket row: unassigned before assigned, new
     before the rest, then by priority (the age comes from `created_at` after it).
@@ -116,43 +109,9 @@ class Base(DeclarativeBase):
 
 class Ticket(Base):
     __tablename__ = "tickets"
-    __table_args__ = (
-        Index(None, "reporter_id", "status"),
-        # "My tickets, newest first" without sorting all of a heavy reporter's tickets.
-        Index(None, "reporter_id", "created_at"),
-        Index(None, "assignee_id", "status"),
-        # Live tickets of a status, oldest first (lists filtered by status). deleted_at
-        # is listed (always NULL here) because SQLite only reads an index alone when it
-        # holds every column the query names.
-        partial_index(
-            "ix_tickets_live_status_created_at",
-            "status",
-            "created_at",
-            "deleted_at",
-            where="deleted_at IS NULL",
-        ),
-        # The open queue in its order, read from the top without sorting.
-        partial_index(
-            "ix_tickets_queue", "queue_rank", "created_at", "id", where="queue_rank IS NOT NULL"
-        ),
-        partial_index(
-            "ix_tickets_assignee_queue",
-            "assignee_id",
-            "queue_rank",
-            "created_at",
-            "id",
-            where="queue_rank IS NOT NULL",
-        ),
-        # "Opened today" and the edges of a month in a time zone that is not UTC.
-        partial_index(
-            "ix_tickets_live_created_at_status",
-            "created_at",
-            "status",
-            "deleted_at",
-            where="deleted_at IS NULL",
-        ),
-        {"sqlite_autoincrement": True},
-    )
+    # Its indexes are the paths the read side's queries take: adapters/tables.py
+    # declares them, with the queries they serve.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -349,7 +308,6 @@ class ConversationEntry(Base):
     """A support reply, a reporter reply or an internal note."""
 
     __tablename__ = "ticket_entries"
-    __table_args__ = (Index(None, "ticket_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -365,7 +323,6 @@ class HistoryEntry(Base):
     """One change of a ticket: who changed what from what to what, and when."""
 
     __tablename__ = "ticket_history"
-    __table_args__ = (Index(None, "ticket_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -393,7 +350,6 @@ class RoleChange(Base):
     """The audit trail of role changes."""
 
     __tablename__ = "role_changes"
-    __table_args__ = (Index(None, "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
@@ -440,158 +396,3 @@ def validate_text(text: str) -> str:
             "error.text_too_long", field="text", limit=ENTRY_MAX, length=len(cleaned)
         )
     return cleaned
-
-
-class OutboxMessage(Base):
-    """A message a change causes, written in the change's own transaction.
-
-    A delivery worker sends it later; nothing is sent from the request path, so a
-    chat outage or a restart delays a message but never drops it.
-    """
-
-    __tablename__ = "outbox_messages"
-    __table_args__ = (
-        Index(None, "status", "next_attempt_at"),
-        Index(None, "ticket_id", "status"),
-        Index(None, "recipient", "kind", "status"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int | None] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(32))
-    # The person a message is for, when it is for one person (an App Home refresh).
-    recipient: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
-    payload: Mapped[str] = mapped_column(Text, default="{}")
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    # A message that goes out in several parts (a long text): how many are out already,
-    # so a retry after a failure or a crash goes on with the next part.
-    parts_delivered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    next_attempt_at: Mapped[datetime]
-    # A worker owns the row until then; after a crash another worker takes it over.
-    claimed_until: Mapped[datetime | None]
-    claimed_by: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime]
-    sent_at: Mapped[datetime | None]
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    result_channel: Mapped[str | None] = mapped_column(String(64))
-    result_ts: Mapped[str | None] = mapped_column(String(64))
-
-
-class TicketThread(Base):
-    """Where a ticket lives in chat: the reporter's DM thread and the support-channel post."""
-
-    __tablename__ = "ticket_threads"
-
-    ticket_id: Mapped[int] = mapped_column(
-        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
-    )
-    reporter_channel: Mapped[str | None] = mapped_column(String(64))
-    reporter_ts: Mapped[str | None] = mapped_column(String(64))
-    support_channel: Mapped[str | None] = mapped_column(String(64))
-    support_ts: Mapped[str | None] = mapped_column(String(64))
-
-    __table_args__ = (
-        Index(None, "reporter_channel", "reporter_ts", unique=True),
-        Index(None, "support_channel", "support_ts", unique=True),
-    )
-
-
-class ProcessedRequest(Base):
-    """Idempotency keys: a retried event or a double submission is answered once."""
-
-    __tablename__ = "processed_requests"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    ticket_id: Mapped[int | None] = mapped_column(Integer)
-    at: Mapped[datetime]
-
-
-class JobLease(Base):
-    """Who runs a periodic job until when: with several replicas, one runs it at a time."""
-
-    __tablename__ = "job_leases"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(64))
-    until: Mapped[datetime]
-
-
-class TicketTally(Base):
-    """Live tickets per UTC day of opening, status and priority; kept by triggers
-    (the rules: service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_tallies"
-    __table_args__ = (
-        partial_index(
-            "ix_ticket_tallies_nonzero", "status", "priority", "tickets", where="tickets <> 0"
-        ),
-        {"sqlite_with_rowid": False},
-    )
-
-    day: Mapped[date] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), primary_key=True)
-    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-
-
-class TicketMonthTally(Base):
-    """Live tickets per UTC month of opening (its first day), status and priority;
-    kept by triggers (the rules: service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_month_tallies"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    month: Mapped[date] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), primary_key=True)
-    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-
-
-class TicketDuration(Base):
-    """Live tickets per measure (first reply, resolution), UTC day of that event and
-    duration bucket: the seconds kept to one significant digit. Kept by triggers (the
-    rules: service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_durations"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
-    day: Mapped[date] = mapped_column(primary_key=True)
-    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-
-
-class TicketDurationDetail(Base):
-    """The same tickets inside each bucket, by the seconds kept to two significant
-    digits (`fine`), with the sum of their seconds. Kept by triggers (the rules:
-    service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_duration_details"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
-    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    day: Mapped[date] = mapped_column(primary_key=True)
-    fine: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-    seconds: Mapped[int] = mapped_column(BigInteger)
-
-
-class Person(Base):
-    """The name a chat user was last seen with (for exports; nothing depends on it)."""
-
-    __tablename__ = "people"
-
-    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
-    name: Mapped[str] = mapped_column(String(NAME_MAX))
-    seen_at: Mapped[datetime]
-
-
-class HomeViewer(Base):
-    """When someone last opened the bot's App Home: whose Home to keep current."""
-
-    __tablename__ = "home_viewers"
-
-    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
-    opened_at: Mapped[datetime]

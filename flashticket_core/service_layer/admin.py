@@ -40,5 +40,5 @@ class Admin(Area):
         """Write every live ticket created in [since, until) as CSV; returns the count."""
         with self.env.reads() as reads:
             authorize(self.env.actor(actor_id, reads.role_of), Action.EXPORT)
-            rows = reads.export_rows(since=since, until=until)
-            return export.write_csv(rows, out, self.env.language)
+            tickets = reads.export_rows(since=since, until=until)
+            return export.write_csv(tickets, out, self.env.language)

@@ -3,8 +3,8 @@ and where in chat a ticket's threads are."""
 
 from __future__ import annotations
 
+from flashticket_core.adapters.tables import ProcessedRequest
 from flashticket_core.domain.enums import EntryKind, Status
-from flashticket_core.domain.model import ProcessedRequest
 from flashticket_core.domain.permissions import Action, authorize
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area

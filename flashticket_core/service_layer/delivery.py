@@ -10,6 +10,8 @@ Guarantees:
 - Several workers (replicas) may run: a claim is a lease written in its own transaction
   (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time). A worker that
   dies mid-delivery leaves its lease to expire and another worker sends the message.
+  The worker reaches the stored messages through `OutboxStore`, every call its own
+  committed transaction (SQL in `adapters/sql_outbox.py`).
 - The one window for a duplicate: the transport delivered, and the process died before
   the outcome was committed. Then the message is sent again after the lease expires.
 """
@@ -18,22 +20,17 @@ from __future__ import annotations
 
 import abc
 import functools
-import json
 import logging
 import random
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
-from sqlalchemy.orm import Session, aliased
-
-from flashticket_core.adapters.db import Database
-from flashticket_core.domain.model import OutboxMessage, Ticket, TicketThread
-from flashticket_core.service_layer.outbox import MessageKind, MessageStatus
+from flashticket_core.service_layer.outbox import MessageKind
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +119,68 @@ def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> 
     return float(step * (0.5 + rng() / 2))
 
 
+class ThreadSide(StrEnum):
+    """The two threads of a ticket in chat."""
+
+    REPORTER = "reporter"  # the reporter's DM thread
+    SUPPORT = "support"  # under the ticket's card in the support channel
+
+
+# The reporter's first DM and the card in the support channel begin the ticket's two
+# threads: where they landed is remembered, and what follows is said under them.
+BEGINS_THREAD = {
+    MessageKind.REPORTER_ROOT: ThreadSide.REPORTER,
+    MessageKind.SUPPORT_POST: ThreadSide.SUPPORT,
+}
+
+
+class OutboxStore(abc.ABC):
+    """The outbox as a delivery worker sees it. Each call is one committed transaction,
+    so what a worker recorded survives its crash."""
+
+    @abc.abstractmethod
+    def claim(
+        self, *, now: datetime, lease: timedelta, worker_id: str, batch_size: int
+    ) -> tuple[list[Outgoing], int]:
+        """Lease up to `batch_size` due messages to `worker_id` until `now + lease`,
+        oldest first: pending, due, not leased to a worker now, and none of a ticket
+        while an earlier message of that ticket is pending. A card update is pointless
+        when a later one for the same card is waiting: it is marked superseded instead.
+        Returns the leased messages, with their ticket and threads as they are now, and
+        how many were superseded."""
+
+    @abc.abstractmethod
+    def record_part(self, message_id: int, parts_delivered: int) -> None:
+        """How many parts of the message are out."""
+
+    @abc.abstractmethod
+    def record_delivery(
+        self, message: Outgoing, delivered: Delivered, *, at: datetime, begins: ThreadSide | None
+    ) -> None:
+        """The message is sent: count the attempt, end the lease, keep where it landed,
+        and, if it `begins` one of its ticket's threads, where that thread is."""
+
+    @abc.abstractmethod
+    def retry_later(
+        self, message_id: int, *, error: str, next_attempt: Callable[[int], datetime | None]
+    ) -> None:
+        """Count the failed attempt, keep its error and end the lease. `next_attempt`
+        is given the attempts made so far and says when to try again, or None to mark
+        the message failed. Nothing happens to a message that is gone."""
+
+    @abc.abstractmethod
+    def mark_failed(self, message_id: int, *, error: str) -> None:
+        """Count the attempt and mark the message failed for good, with the reason."""
+
+    @abc.abstractmethod
+    def release(self, message_id: int, worker_id: str) -> None:
+        """End the worker's lease of a message it did not try: it is due again at once."""
+
+
 class DeliveryWorker:
     def __init__(
         self,
-        database: Database,
+        store: OutboxStore,
         transport: Transport,
         *,
         clock: Callable[[], datetime],
@@ -134,14 +189,13 @@ class DeliveryWorker:
         worker_id: str | None = None,
         lease: timedelta = LEASE,
     ) -> None:
-        self._database = database
+        self._store = store
         self._lease = lease
         self._transport = transport
         self._clock = clock
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self.worker_id = worker_id or uuid.uuid4().hex[:16]
-        self._postgres = database.is_postgres
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -181,7 +235,7 @@ class DeliveryWorker:
         claimed, superseded = self._claim()
         for message in claimed:
             if self._stopping.is_set():
-                self._release(message.id)
+                self._store.release(message.id, self.worker_id)
                 continue
             self._deliver(message)
         return len(claimed) + superseded
@@ -198,103 +252,18 @@ class DeliveryWorker:
 
     def _claim(self) -> tuple[list[Outgoing], int]:
         """Lease the next due message of each ticket; returns them and how many were skipped."""
-        now = self._clock()
-        earlier = aliased(OutboxMessage)
-        blocked_by_earlier = exists().where(
-            earlier.ticket_id == OutboxMessage.ticket_id,
-            earlier.status == MessageStatus.PENDING.value,
-            earlier.id < OutboxMessage.id,
+        claimed, superseded = self._store.claim(
+            now=self._clock(),
+            lease=self._lease,
+            worker_id=self.worker_id,
+            batch_size=self._batch_size,
         )
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == MessageStatus.PENDING.value,
-                OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-                or_(OutboxMessage.ticket_id.is_(None), ~blocked_by_earlier),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(self._batch_size)
-        )
-        if self._postgres:
-            query = query.with_for_update(skip_locked=True, of=OutboxMessage)
-        with self._database.writer() as session:
-            rows = list(session.scalars(query))
-            outgoing = []
-            superseded = 0
-            for row in rows:
-                if self._superseded(session, row):
-                    row.status = MessageStatus.SUPERSEDED.value
-                    superseded += 1
-                    continue
-                row.claimed_until = now + self._lease
-                row.claimed_by = self.worker_id
-                outgoing.append(self._outgoing(session, row, self._record_part))
-            session.commit()
+        # Each part is recorded as it goes out: a crash after part n repeats at most n + 1.
+        outgoing = [
+            replace(message, part_delivered=functools.partial(self._store.record_part, message.id))
+            for message in claimed
+        ]
         return outgoing, superseded
-
-    @staticmethod
-    def _superseded(session: Session, row: OutboxMessage) -> bool:
-        """A card update is pointless when a later one for the same card is waiting."""
-        if row.kind != MessageKind.SUPPORT_UPDATE.value:
-            return False
-        later = select(OutboxMessage.id).where(
-            OutboxMessage.ticket_id == row.ticket_id,
-            OutboxMessage.kind == MessageKind.SUPPORT_UPDATE.value,
-            OutboxMessage.status == MessageStatus.PENDING.value,
-            OutboxMessage.id > row.id,
-        )
-        return session.scalar(later.limit(1)) is not None
-
-    @staticmethod
-    def _outgoing(
-        session: Session, row: OutboxMessage, record_part: Callable[[int, int], None]
-    ) -> Outgoing:
-        state: TicketState | None = None
-        thread = Thread()
-        if row.ticket_id is not None:
-            ticket = session.get(Ticket, row.ticket_id)
-            if ticket is not None:
-                state = TicketState(
-                    id=ticket.id,
-                    title=ticket.title,
-                    description=ticket.description,
-                    status=ticket.status.value,
-                    priority=ticket.priority.value,
-                    reporter_id=ticket.reporter_id,
-                    assignee_id=ticket.assignee_id,
-                    version=ticket.version,
-                    deleted=ticket.deleted_at is not None,
-                    deleted_by=ticket.deleted_by,
-                )
-            refs = session.get(TicketThread, row.ticket_id)
-            if refs is not None:
-                thread = Thread(
-                    reporter_channel=refs.reporter_channel,
-                    reporter_ts=refs.reporter_ts,
-                    support_channel=refs.support_channel,
-                    support_ts=refs.support_ts,
-                )
-        return Outgoing(
-            id=row.id,
-            kind=MessageKind(row.kind),
-            ticket_id=row.ticket_id,
-            payload=json.loads(row.payload),
-            ticket=state,
-            thread=thread,
-            parts_delivered=row.parts_delivered,
-            part_delivered=functools.partial(record_part, row.id),
-        )
-
-    def _record_part(self, message_id: int, parts_delivered: int) -> None:
-        """Committed at once: a crash after part n repeats at most part n + 1."""
-        with self._database.writer() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(parts_delivered=parts_delivered)
-            )
-            session.commit()
 
     def _deliver(self, message: Outgoing) -> None:
         try:
@@ -309,91 +278,30 @@ class DeliveryWorker:
                 message.ticket_id,
                 failure.reason,
             )
-            self._finish(message.id, MessageStatus.FAILED, error=failure.reason)
+            self._store.mark_failed(message.id, error=failure.reason)
         except Exception as error:
             # A bug in rendering is not a reason to lose the message: retry, and log it.
             log.exception("outbox message %s raised unexpectedly", message.id)
             self._retry_later(message, TemporaryFailure(f"unexpected: {type(error).__name__}"))
         else:
-            self._record_delivery(message, delivered)
+            begins = BEGINS_THREAD.get(message.kind) if message.ticket_id is not None else None
+            self._store.record_delivery(message, delivered, at=self._clock(), begins=begins)
 
     def _retry_later(self, message: Outgoing, failure: TemporaryFailure) -> None:
-        with self._database.writer() as session:
-            row = session.get(OutboxMessage, message.id)
-            if row is None:
-                return
-            row.attempts += 1
-            row.last_error = failure.reason[:500]
-            row.claimed_until = None
-            row.claimed_by = None
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = MessageStatus.FAILED.value
-                log.error("outbox message %s gave up after %s attempts", row.id, row.attempts)
-            else:
-                delay = backoff_seconds(row.attempts)
-                if failure.retry_after is not None:
-                    delay = max(delay, failure.retry_after)
-                row.next_attempt_at = self._clock() + timedelta(seconds=delay)
-                log.warning(
-                    "outbox message %s: %s; retry %s in %.1fs",
-                    row.id,
-                    failure.reason,
-                    row.attempts,
-                    delay,
-                )
-            session.commit()
-
-    def _record_delivery(self, message: Outgoing, delivered: Delivered) -> None:
-        with self._database.writer() as session:
-            row = session.get(OutboxMessage, message.id)
-            if row is None:
-                return
-            row.status = MessageStatus.SENT.value
-            row.sent_at = self._clock()
-            row.attempts += 1
-            row.claimed_until = None
-            row.result_channel = delivered.channel
-            row.result_ts = delivered.ts
-            if message.ticket_id is not None and message.kind in (
-                MessageKind.SUPPORT_POST,
-                MessageKind.REPORTER_ROOT,
-            ):
-                self._remember_thread(session, message, delivered)
-            session.commit()
-
-    @staticmethod
-    def _remember_thread(session: Session, message: Outgoing, delivered: Delivered) -> None:
-        assert message.ticket_id is not None
-        refs = session.get(TicketThread, message.ticket_id)
-        if refs is None:
-            refs = TicketThread(ticket_id=message.ticket_id)
-            session.add(refs)
-        if message.kind is MessageKind.SUPPORT_POST:
-            refs.support_channel, refs.support_ts = delivered.channel, delivered.ts
-        else:
-            refs.reporter_channel, refs.reporter_ts = delivered.channel, delivered.ts
-
-    def _finish(self, message_id: int, status: MessageStatus, *, error: str) -> None:
-        with self._database.writer() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(
-                    status=status.value,
-                    last_error=error[:500],
-                    claimed_until=None,
-                    attempts=OutboxMessage.attempts + 1,
-                )
+        def next_attempt(attempts: int) -> datetime | None:
+            if attempts >= MAX_ATTEMPTS:
+                log.error("outbox message %s gave up after %s attempts", message.id, attempts)
+                return None
+            delay = backoff_seconds(attempts)
+            if failure.retry_after is not None:
+                delay = max(delay, failure.retry_after)
+            log.warning(
+                "outbox message %s: %s; retry %s in %.1fs",
+                message.id,
+                failure.reason,
+                attempts,
+                delay,
             )
-            session.commit()
+            return self._clock() + timedelta(seconds=delay)
 
-    def _release(self, message_id: int) -> None:
-        with self._database.writer() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(
-                    and_(OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.worker_id)
-                )
-                .values(claimed_until=None, claimed_by=None)
-            )
-            session.commit()
+        self._store.retry_later(message.id, error=failure.reason, next_attempt=next_attempt)

@@ -14,14 +14,11 @@ is quoted.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable
 from datetime import datetime
-from typing import IO
+from typing import IO, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
-
-from flashticket_core.domain.model import Person, Ticket
+from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
 
 COLUMNS = (
@@ -42,10 +39,31 @@ COLUMNS = (
     "rating",
     "version",
 )
-BATCH = 1000
 
 # OWASP's list, plus the full-width forms some spreadsheets also read as formulas.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+class ExportedTicket(NamedTuple):
+    """One live ticket as the export reads it, with the names its reporter and assignee
+    were last seen with (None where unknown); the fields in the order of COLUMNS."""
+
+    id: int
+    title: str
+    description: str
+    status: Status
+    priority: Priority
+    reporter_id: str
+    reporter_name: str | None
+    assignee_id: str | None
+    assignee_name: str | None
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    rating: int | None
+    version: int
 
 
 def neutralise(cell: str) -> str:
@@ -53,74 +71,39 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def ticket_rows(
-    session: Session, *, since: datetime | None, until: datetime | None
-) -> Iterator[list[str]]:
-    """Live tickets created in [since, until), oldest first, one row at a time, with the
-    names their reporter and assignee were last seen with (empty where unknown).
-
-    Plain rows, not ORM objects: nothing enters the session, so memory stays flat."""
-    reporter, assignee = aliased(Person), aliased(Person)
-    query = (
-        select(
-            Ticket.id,
-            Ticket.title,
-            Ticket.description,
-            Ticket.status,
-            Ticket.priority,
-            Ticket.reporter_id,
-            reporter.name,
-            Ticket.assignee_id,
-            assignee.name,
-            Ticket.created_at,
-            Ticket.updated_at,
-            Ticket.first_response_at,
-            Ticket.resolved_at,
-            Ticket.closed_at,
-            Ticket.rating,
-            Ticket.version,
-        )
-        .outerjoin(reporter, reporter.user_id == Ticket.reporter_id)
-        .outerjoin(assignee, assignee.user_id == Ticket.assignee_id)
-        .where(Ticket.deleted_at.is_(None))
-        .order_by(Ticket.id)
-    )
-    if since is not None:
-        query = query.where(Ticket.created_at >= since)
-    if until is not None:
-        query = query.where(Ticket.created_at < until)
-    result = session.execute(query.execution_options(stream_results=True, yield_per=BATCH))
-    for row in result:
-        yield [
-            str(row.id),
-            neutralise(row.title),
-            neutralise(row.description),
-            row.status.value,
-            row.priority.value,
-            row.reporter_id,
-            neutralise(row[6] or ""),
-            row.assignee_id or "",
-            neutralise(row[8] or ""),
-            _iso(row.created_at),
-            _iso(row.updated_at),
-            _iso(row.first_response_at),
-            _iso(row.resolved_at),
-            _iso(row.closed_at),
-            "" if row.rating is None else str(row.rating),
-            str(row.version),
-        ]
+def cells(ticket: ExportedTicket) -> list[str]:
+    """The ticket's row of the CSV: every text a person wrote neutralised."""
+    return [
+        str(ticket.id),
+        neutralise(ticket.title),
+        neutralise(ticket.description),
+        ticket.status.value,
+        ticket.priority.value,
+        ticket.reporter_id,
+        neutralise(ticket.reporter_name or ""),
+        ticket.assignee_id or "",
+        neutralise(ticket.assignee_name or ""),
+        _iso(ticket.created_at),
+        _iso(ticket.updated_at),
+        _iso(ticket.first_response_at),
+        _iso(ticket.resolved_at),
+        _iso(ticket.closed_at),
+        "" if ticket.rating is None else str(ticket.rating),
+        str(ticket.version),
+    ]
 
 
-def write_csv(rows: Iterator[list[str]], out: IO[str], language: Language) -> int:
-    """Write the header and the rows; returns how many tickets were written."""
+def write_csv(tickets: Iterable[ExportedTicket], out: IO[str], language: Language) -> int:
+    """Write the header and a row per ticket, one at a time; returns how many tickets
+    were written."""
     out.write("\ufeff")
     writer = csv.writer(
         out, delimiter=";" if language is Language.DE else ",", quoting=csv.QUOTE_ALL
     )
     writer.writerow(COLUMNS)
     count = 0
-    for row in rows:
-        writer.writerow(row)
+    for ticket in tickets:
+        writer.writerow(cells(ticket))
         count += 1
     return count
 

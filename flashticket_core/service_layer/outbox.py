@@ -1,24 +1,24 @@
 """Which messages a change causes. The policy is product logic; how they look is the adapter's.
 
 `write_outbox` is the unit of work's event sink: it runs inside the change's
-transaction, so a change and its messages are committed together or not at all.
+transaction, so a change and its messages are committed together or not at all. It
+reaches the stored messages through `MessageQueue`, the outbox as one transaction sees
+it (SQL in `adapters/sql_outbox.py`).
 """
 
 from __future__ import annotations
 
+import abc
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, or_, select, update
-from sqlalchemy.orm import Session
-
 from flashticket_core.domain import events
-from flashticket_core.domain.enums import EntryKind, Role
+from flashticket_core.domain.enums import EntryKind
 from flashticket_core.domain.events import Event
-from flashticket_core.domain.model import HomeViewer, OutboxMessage, RoleAssignment, Ticket
 
 
 class MessageKind(StrEnum):
@@ -91,14 +91,58 @@ def plan(event: events.Event) -> list[Planned]:
     return []
 
 
-def outbox_rows(event_list: list[events.Event], now: datetime) -> list[OutboxMessage]:
+@dataclass(frozen=True)
+class NewMessage:
+    """A message to add to the outbox: pending, never tried, due at `next_attempt_at`."""
+
+    kind: MessageKind
+    ticket_id: int | None
+    payload: str
+    next_attempt_at: datetime
+    created_at: datetime
+    # The person a message is for, when it is for one person (an App Home refresh).
+    recipient: str | None = None
+
+
+class MessageQueue(abc.ABC):
+    """The outbox as one unit of work sees it: the messages its change causes are added,
+    a deleted ticket's unsent ones cancelled, and an admin puts failed ones back."""
+
+    @abc.abstractmethod
+    def add(self, messages: list[NewMessage]) -> None: ...
+
+    @abc.abstractmethod
+    def cancel_unsent(self, ticket_ids: Collection[int], now: datetime) -> None:
+        """Cancel the tickets' messages that are pending or failed, except one a worker
+        holds right now (its lease runs past `now`)."""
+
+    @abc.abstractmethod
+    def requeue_failed(self, now: datetime) -> int:
+        """Put every failed message back in the queue; returns how many."""
+
+    @abc.abstractmethod
+    def home_viewers(self, *, since: datetime) -> set[str]:
+        """Who opened their App Home at `since` or later."""
+
+    @abc.abstractmethod
+    def support_staff(self) -> set[str]:
+        """Who holds the support or the admin role (configured admins aside)."""
+
+    @abc.abstractmethod
+    def people_on(self, ticket_ids: Collection[int]) -> set[str]:
+        """The reporters and assignees of the tickets."""
+
+    @abc.abstractmethod
+    def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
+        """Those of `users` whose App Home refresh is pending already."""
+
+
+def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessage]:
     return [
-        OutboxMessage(
+        NewMessage(
+            kind=kind,
             ticket_id=ticket_id,
-            kind=kind.value,
             payload=json.dumps(payload, ensure_ascii=False),
-            status=MessageStatus.PENDING.value,
-            attempts=0,
             next_attempt_at=now,
             created_at=now,
         )
@@ -114,104 +158,57 @@ HOME_DEBOUNCE = timedelta(seconds=2)
 
 
 def write_outbox(
-    session: Session,
+    messages: MessageQueue,
     event_list: list[events.Event],
     now: datetime,
     *,
     configured_admins: frozenset[str] = frozenset(),
 ) -> int:
-    cancel_messages_of_deleted(session, event_list, now)
+    cancel_messages_of_deleted(messages, event_list, now)
     rows = outbox_rows(event_list, now)
-    rows.extend(home_refreshes(session, event_list, now, configured_admins))
+    rows.extend(home_refreshes(messages, event_list, now, configured_admins))
     if rows:
-        # One multi-row INSERT, without the ORM's per-object bookkeeping: this runs in
-        # every change's transaction, on the request path.
-        session.execute(insert(OutboxMessage), [_columns(row) for row in rows])
+        messages.add(rows)
     return len(rows)
 
 
 def cancel_messages_of_deleted(
-    session: Session, event_list: list[events.Event], now: datetime
+    messages: MessageQueue, event_list: list[events.Event], now: datetime
 ) -> None:
     """A deleted ticket's messages that have not gone out never will (a support reply
     queued behind an outage, a failed one an admin might retry). The one a worker holds
     right now is left alone: it may already be in Slack, and the card's update that
     follows must wait for it."""
     deleted = {e.ticket_id for e in event_list if isinstance(e, events.TicketDeleted)}
-    if not deleted:
-        return
-    session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.ticket_id.in_(deleted),
-            OutboxMessage.status.in_([MessageStatus.PENDING.value, MessageStatus.FAILED.value]),
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-        )
-        .values(status=MessageStatus.CANCELLED.value)
-    )
-
-
-def _columns(row: OutboxMessage) -> dict[str, Any]:
-    return {
-        "ticket_id": row.ticket_id,
-        "kind": row.kind,
-        "recipient": row.recipient,
-        "payload": row.payload,
-        "status": row.status,
-        "attempts": row.attempts,
-        "next_attempt_at": row.next_attempt_at,
-        "created_at": row.created_at,
-    }
+    if deleted:
+        messages.cancel_unsent(deleted, now)
 
 
 def home_refreshes(
-    session: Session,
+    messages: MessageQueue,
     event_list: list[events.Event],
     now: datetime,
     configured_admins: frozenset[str],
-) -> list[OutboxMessage]:
-    """One pending Home refresh for each recent viewer whose Home shows what changed."""
+) -> list[NewMessage]:
+    """One pending Home refresh for each recent viewer whose Home shows what changed:
+    the people on a changed ticket, the one whose role changed, and support."""
     ticket_ids = {e.ticket_id for e in event_list if isinstance(e, events.TicketEvent)}
     role_users = {e.user_id for e in event_list if isinstance(e, events.RoleChanged)}
     if not ticket_ids and not role_users:
         return []
-    viewers = set(
-        session.scalars(
-            select(HomeViewer.user_id).where(HomeViewer.opened_at >= now - HOME_AUDIENCE_WINDOW)
-        )
-    )
+    viewers = messages.home_viewers(since=now - HOME_AUDIENCE_WINDOW)
     if not viewers:
         return []
-    support = configured_admins | set(
-        session.scalars(
-            select(RoleAssignment.user_id).where(
-                RoleAssignment.role.in_([Role.SUPPORT, Role.ADMIN])
-            )
-        )
-    )
-    involved = set(role_users)
-    for ticket in session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids))):
-        involved.add(ticket.reporter_id)
-        if ticket.assignee_id:
-            involved.add(ticket.assignee_id)
+    support = configured_admins | messages.support_staff()
+    involved = role_users | messages.people_on(ticket_ids)
     audience = viewers & (involved | support)
-    already_waiting = set(
-        session.scalars(
-            select(OutboxMessage.recipient).where(
-                OutboxMessage.kind == MessageKind.HOME.value,
-                OutboxMessage.status == MessageStatus.PENDING.value,
-                OutboxMessage.recipient.in_(audience),
-            )
-        )
-    )
+    already_waiting = messages.home_refreshes_waiting(audience)
     return [
-        OutboxMessage(
+        NewMessage(
+            kind=MessageKind.HOME,
             ticket_id=None,
-            kind=MessageKind.HOME.value,
             recipient=user,
             payload=json.dumps({"user": user}),
-            status=MessageStatus.PENDING.value,
-            attempts=0,
             next_attempt_at=now + HOME_DEBOUNCE,
             created_at=now,
         )
@@ -228,5 +225,5 @@ class Outbox:
         self.clock = clock
         self.configured_admins = configured_admins
 
-    def __call__(self, session: Session, events: list[Event]) -> None:
-        write_outbox(session, events, self.clock(), configured_admins=self.configured_admins)
+    def __call__(self, messages: MessageQueue, events: list[Event]) -> None:
+        write_outbox(messages, events, self.clock(), configured_admins=self.configured_admins)

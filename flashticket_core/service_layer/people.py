@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flashticket_core.domain.model import NAME_MAX, HomeViewer, Person
+from flashticket_core.adapters.tables import HomeViewer, Person
+from flashticket_core.domain.model import NAME_MAX
 from flashticket_core.service_layer.common import SLACK_USER_ID, Area, Environment
 from flashticket_core.service_layer.unit_of_work import ConcurrentUpdate
 

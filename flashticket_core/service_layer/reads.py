@@ -14,6 +14,7 @@ from flashticket_core.adapters.search import Term
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment
 from flashticket_core.service_layer.dashboard import Statistics
+from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.views import (
     Change,
     Home,
@@ -79,8 +80,10 @@ class Reads(abc.ABC):
     def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics: ...
 
     @abc.abstractmethod
-    def export_rows(self, *, since: datetime | None, until: datetime | None) -> Iterator[list[str]]:
-        """CSV rows of the live tickets created in [since, until), read as they are
+    def export_rows(
+        self, *, since: datetime | None, until: datetime | None
+    ) -> Iterator[ExportedTicket]:
+        """The live tickets created in [since, until), oldest first, read as they are
         written out."""
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from flashticket_core.adapters.tables import ProcessedRequest
 from flashticket_core.domain.enums import Priority, Status
-from flashticket_core.domain.model import ProcessedRequest, Ticket
+from flashticket_core.domain.model import Ticket
 from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
 from flashticket_core.errors import InvalidInput, NotFound, PersonRef
 from flashticket_core.service_layer import views

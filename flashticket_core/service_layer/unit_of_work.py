@@ -13,23 +13,22 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import (
-    MessageQueue,
     PeopleRepository,
     RequestLog,
     RoleRepository,
-    SqlMessageQueue,
     SqlPeopleRepository,
     SqlRequestLog,
     SqlRoleRepository,
     SqlTicketRepository,
     TicketRepository,
 )
+from flashticket_core.adapters.sql_outbox import SqlMessageQueue
 from flashticket_core.domain.events import Event
+from flashticket_core.service_layer.outbox import MessageQueue
 
 
 class ConcurrentUpdate(Exception):
@@ -39,7 +38,7 @@ class ConcurrentUpdate(Exception):
 class OutboxWriter(Protocol):
     """Writes the messages a commit's events cause, inside that commit's transaction."""
 
-    def __call__(self, session: Session, events: list[Event]) -> None: ...
+    def __call__(self, messages: MessageQueue, events: list[Event]) -> None: ...
 
 
 class AbstractUnitOfWork(abc.ABC):
@@ -130,7 +129,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.session.flush()
             self.events = self.collect_events()
             if self.events:
-                self.outbox(self.session, self.events)
+                self.outbox(self.messages, self.events)
             self.session.commit()
         except StaleDataError as error:
             raise ConcurrentUpdate() from error

@@ -42,8 +42,8 @@ from sqlalchemy import Engine, select
 
 from bot import blocks
 from bot.manifest import manifest
+from flashticket_core.adapters.tables import metadata
 from flashticket_core.domain.enums import EntryKind
-from flashticket_core.domain.model import Base
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE, BOB
 from tests.databases import PostgresServer, SqliteTemplate, require_postgres
@@ -159,7 +159,7 @@ RECORD_TABLES = (
 
 def records(world: World) -> dict[str, list[tuple[Any, ...]]]:
     world.bot.running.worker.drain()
-    tables = Base.metadata.tables
+    tables = metadata.tables
     outbox = tables["outbox_messages"]
     with world.engine.connect() as connection:
         found = {

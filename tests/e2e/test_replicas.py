@@ -11,10 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
-from flashticket_core.domain.model import OutboxMessage
 from migrations import runner
 from tests.bot_harness import SUPPORT_CHANNEL
 from tests.conftest import ADMIN, SUPPORT

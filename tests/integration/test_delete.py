@@ -9,9 +9,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.slack_sender import SlackTransport
+from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Status
-from flashticket_core.domain.model import OutboxMessage
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk

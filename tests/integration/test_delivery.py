@@ -8,9 +8,9 @@ import threading
 import pytest
 from sqlalchemy import Engine, func, select
 
+from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Status
-from flashticket_core.domain.model import OutboxMessage, TicketThread
 from flashticket_core.errors import NotAllowed
 from flashticket_core.service_layer.delivery import (
     MAX_ATTEMPTS,

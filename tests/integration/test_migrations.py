@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 import migrations
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.adapters.search import Scope, Term, is_search_table, matching_ids
-from flashticket_core.domain.model import Base, queue_rank_sql
+from flashticket_core.adapters.tables import metadata
+from flashticket_core.domain.model import queue_rank_sql
 from migrations import runner
 
 
@@ -34,9 +35,9 @@ def test_migrations_build_exactly_the_models(empty_database_url: str) -> None:
             context = MigrationContext.configure(
                 connection, opts={"compare_type": True, "include_name": runner.include_name}
             )
-            differences = compare_metadata(context, Base.metadata)
+            differences = compare_metadata(context, metadata)
         assert differences == []
-        assert table_names(engine) == set(Base.metadata.tables)
+        assert table_names(engine) == set(metadata.tables)
     finally:
         engine.dispose()
 
@@ -47,7 +48,7 @@ def test_a_model_change_without_a_migration_is_noticed(empty_database_url: str) 
     try:
         runner.upgrade(engine)
         changed = MetaData()
-        for table in Base.metadata.sorted_tables:
+        for table in metadata.sorted_tables:
             table.to_metadata(changed)
         Table("tickets", changed, Column("sla_minutes", Integer), extend_existing=True)
         with engine.connect() as connection:
@@ -66,12 +67,12 @@ def test_empty_database_migrates_up_down_and_up_again(empty_database_url: str) -
         assert runner.current_revision(engine) is None
         runner.upgrade(engine)
         assert runner.current_revision(engine) == runner.head_revision(engine)
-        assert table_names(engine) == set(Base.metadata.tables)
+        assert table_names(engine) == set(metadata.tables)
         runner.downgrade(engine, "base")
         assert runner.current_revision(engine) is None
         assert set(inspect(engine).get_table_names()) <= {"alembic_version", "sqlite_sequence"}
         runner.upgrade(engine)
-        assert table_names(engine) == set(Base.metadata.tables)
+        assert table_names(engine) == set(metadata.tables)
     finally:
         engine.dispose()
 

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, func, select
 
-from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
-from flashticket_core.domain.model import (
-    Ticket,
+from flashticket_core.adapters.tables import (
     TicketDuration,
     TicketDurationDetail,
     TicketMonthTally,
     TicketTally,
 )
+from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
+from flashticket_core.domain.model import Ticket
 from flashticket_core.errors import TicketError
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock

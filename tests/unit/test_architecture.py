@@ -1,6 +1,7 @@
 """The layers as the imports draw them: the core knows nothing of Slack, of the bot or of
-its migration scripts; the errors sit at the bottom; no module imports itself round a
-cycle. A second adapter must be possible without touching the core.
+its migration scripts; the errors sit at the bottom; the domain knows neither the service
+layer nor the adapters, and the service layer's SQL is in the adapters; no module imports
+itself round a cycle. A second adapter must be possible without touching the core.
 
 Every import counts, wherever it is written: relative or absolute, `import a.b` or
 `from a import b`, at the top, inside a function or under `TYPE_CHECKING`.
@@ -131,6 +132,34 @@ def test_the_errors_import_nothing_above_them(graph: Graph) -> None:
         if top_level(target) not in sys.stdlib_module_names
     }
     assert project == {"flashticket_core.i18n"}
+
+
+def test_the_domain_imports_neither_the_service_layer_nor_the_adapters(graph: Graph) -> None:
+    offenders = {
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        if module.startswith("flashticket_core.domain")
+        for target in targets
+        if target.startswith(("flashticket_core.service_layer", "flashticket_core.adapters"))
+    }
+    assert offenders == set()
+
+
+# The unit of work holds the session its repositories share and turns SQLAlchemy's
+# concurrency errors into the service's own; every other query lives in an adapter.
+SERVICE_LAYER_MAY_IMPORT_SQLALCHEMY = frozenset({"flashticket_core.service_layer.unit_of_work"})
+
+
+def test_the_service_layer_holds_no_sql(graph: Graph) -> None:
+    offenders = {
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        if module.startswith("flashticket_core.service_layer.")
+        and module not in SERVICE_LAYER_MAY_IMPORT_SQLALCHEMY
+        for target in targets
+        if top_level(target) == "sqlalchemy"
+    }
+    assert offenders == set()
 
 
 def test_no_import_cycles(graph: Graph) -> None:

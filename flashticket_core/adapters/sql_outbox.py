@@ -1,0 +1,288 @@
+"""The outbox in SQL: the messages a unit of work adds, cancels and requeues in its own
+transaction (`MessageQueue`), and the claims and outcomes of the delivery worker, each in
+a write transaction of its own (`OutboxStore`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from flashticket_core.adapters.db import Database
+from flashticket_core.adapters.tables import HomeViewer, OutboxMessage, TicketThread
+from flashticket_core.domain.enums import Role
+from flashticket_core.domain.model import RoleAssignment, Ticket
+from flashticket_core.service_layer.delivery import (
+    Delivered,
+    OutboxStore,
+    Outgoing,
+    Thread,
+    ThreadSide,
+    TicketState,
+)
+from flashticket_core.service_layer.outbox import (
+    MessageKind,
+    MessageQueue,
+    MessageStatus,
+    NewMessage,
+)
+
+
+def _columns(message: NewMessage) -> dict[str, Any]:
+    return {
+        "ticket_id": message.ticket_id,
+        "kind": message.kind.value,
+        "recipient": message.recipient,
+        "payload": message.payload,
+        "status": MessageStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": message.next_attempt_at,
+        "created_at": message.created_at,
+    }
+
+
+class SqlMessageQueue(MessageQueue):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, messages: list[NewMessage]) -> None:
+        # One multi-row INSERT, without the ORM's per-object bookkeeping: this runs in
+        # every change's transaction, on the request path.
+        self.session.execute(insert(OutboxMessage), [_columns(m) for m in messages])
+
+    def cancel_unsent(self, ticket_ids: Collection[int], now: datetime) -> None:
+        self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.ticket_id.in_(ticket_ids),
+                OutboxMessage.status.in_([MessageStatus.PENDING.value, MessageStatus.FAILED.value]),
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .values(status=MessageStatus.CANCELLED.value)
+        )
+
+    def requeue_failed(self, now: datetime) -> int:
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.FAILED.value)
+            .values(
+                status=MessageStatus.PENDING.value,
+                attempts=0,
+                next_attempt_at=now,
+                claimed_until=None,
+            )
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    def home_viewers(self, *, since: datetime) -> set[str]:
+        return set(
+            self.session.scalars(select(HomeViewer.user_id).where(HomeViewer.opened_at >= since))
+        )
+
+    def support_staff(self) -> set[str]:
+        return set(
+            self.session.scalars(
+                select(RoleAssignment.user_id).where(
+                    RoleAssignment.role.in_([Role.SUPPORT, Role.ADMIN])
+                )
+            )
+        )
+
+    def people_on(self, ticket_ids: Collection[int]) -> set[str]:
+        people: set[str] = set()
+        for ticket in self.session.scalars(select(Ticket).where(Ticket.id.in_(ticket_ids))):
+            people.add(ticket.reporter_id)
+            if ticket.assignee_id:
+                people.add(ticket.assignee_id)
+        return people
+
+    def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
+        return {
+            user
+            for user in self.session.scalars(
+                select(OutboxMessage.recipient).where(
+                    OutboxMessage.kind == MessageKind.HOME.value,
+                    OutboxMessage.status == MessageStatus.PENDING.value,
+                    OutboxMessage.recipient.in_(users),
+                )
+            )
+            if user is not None
+        }
+
+
+class SqlOutboxStore(OutboxStore):
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._postgres = database.is_postgres
+
+    def claim(
+        self, *, now: datetime, lease: timedelta, worker_id: str, batch_size: int
+    ) -> tuple[list[Outgoing], int]:
+        earlier = aliased(OutboxMessage)
+        blocked_by_earlier = exists().where(
+            earlier.ticket_id == OutboxMessage.ticket_id,
+            earlier.status == MessageStatus.PENDING.value,
+            earlier.id < OutboxMessage.id,
+        )
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == MessageStatus.PENDING.value,
+                OutboxMessage.next_attempt_at <= now,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+                or_(OutboxMessage.ticket_id.is_(None), ~blocked_by_earlier),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(batch_size)
+        )
+        if self._postgres:
+            # Replicas claiming at once each skip the rows another is claiming.
+            query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+        with self._database.writer() as session:
+            rows = list(session.scalars(query))
+            outgoing = []
+            superseded = 0
+            for row in rows:
+                if _superseded(session, row):
+                    row.status = MessageStatus.SUPERSEDED.value
+                    superseded += 1
+                    continue
+                row.claimed_until = now + lease
+                row.claimed_by = worker_id
+                outgoing.append(_outgoing(session, row))
+            session.commit()
+        return outgoing, superseded
+
+    def record_part(self, message_id: int, parts_delivered: int) -> None:
+        with self._database.writer() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(parts_delivered=parts_delivered)
+            )
+            session.commit()
+
+    def record_delivery(
+        self, message: Outgoing, delivered: Delivered, *, at: datetime, begins: ThreadSide | None
+    ) -> None:
+        with self._database.writer() as session:
+            row = session.get(OutboxMessage, message.id)
+            if row is None:
+                return
+            row.status = MessageStatus.SENT.value
+            row.sent_at = at
+            row.attempts += 1
+            row.claimed_until = None
+            row.result_channel = delivered.channel
+            row.result_ts = delivered.ts
+            if begins is not None and message.ticket_id is not None:
+                _remember_thread(session, message.ticket_id, begins, delivered)
+            session.commit()
+
+    def retry_later(
+        self, message_id: int, *, error: str, next_attempt: Callable[[int], datetime | None]
+    ) -> None:
+        with self._database.writer() as session:
+            row = session.get(OutboxMessage, message_id)
+            if row is None:
+                return
+            row.attempts += 1
+            row.last_error = error[:500]
+            row.claimed_until = None
+            row.claimed_by = None
+            when = next_attempt(row.attempts)
+            if when is None:
+                row.status = MessageStatus.FAILED.value
+            else:
+                row.next_attempt_at = when
+            session.commit()
+
+    def mark_failed(self, message_id: int, *, error: str) -> None:
+        with self._database.writer() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(
+                    status=MessageStatus.FAILED.value,
+                    last_error=error[:500],
+                    claimed_until=None,
+                    attempts=OutboxMessage.attempts + 1,
+                )
+            )
+            session.commit()
+
+    def release(self, message_id: int, worker_id: str) -> None:
+        with self._database.writer() as session:
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker_id)
+                .values(claimed_until=None, claimed_by=None)
+            )
+            session.commit()
+
+
+def _superseded(session: Session, row: OutboxMessage) -> bool:
+    """A card update is pointless when a later one for the same card is waiting."""
+    if row.kind != MessageKind.SUPPORT_UPDATE.value:
+        return False
+    later = select(OutboxMessage.id).where(
+        OutboxMessage.ticket_id == row.ticket_id,
+        OutboxMessage.kind == MessageKind.SUPPORT_UPDATE.value,
+        OutboxMessage.status == MessageStatus.PENDING.value,
+        OutboxMessage.id > row.id,
+    )
+    return session.scalar(later.limit(1)) is not None
+
+
+def _outgoing(session: Session, row: OutboxMessage) -> Outgoing:
+    state: TicketState | None = None
+    thread = Thread()
+    if row.ticket_id is not None:
+        ticket = session.get(Ticket, row.ticket_id)
+        if ticket is not None:
+            state = TicketState(
+                id=ticket.id,
+                title=ticket.title,
+                description=ticket.description,
+                status=ticket.status.value,
+                priority=ticket.priority.value,
+                reporter_id=ticket.reporter_id,
+                assignee_id=ticket.assignee_id,
+                version=ticket.version,
+                deleted=ticket.deleted_at is not None,
+                deleted_by=ticket.deleted_by,
+            )
+        refs = session.get(TicketThread, row.ticket_id)
+        if refs is not None:
+            thread = Thread(
+                reporter_channel=refs.reporter_channel,
+                reporter_ts=refs.reporter_ts,
+                support_channel=refs.support_channel,
+                support_ts=refs.support_ts,
+            )
+    return Outgoing(
+        id=row.id,
+        kind=MessageKind(row.kind),
+        ticket_id=row.ticket_id,
+        payload=json.loads(row.payload),
+        ticket=state,
+        thread=thread,
+        parts_delivered=row.parts_delivered,
+    )
+
+
+def _remember_thread(
+    session: Session, ticket_id: int, side: ThreadSide, delivered: Delivered
+) -> None:
+    refs = session.get(TicketThread, ticket_id)
+    if refs is None:
+        refs = TicketThread(ticket_id=ticket_id)
+        session.add(refs)
+    if side is ThreadSide.SUPPORT:
+        refs.support_channel, refs.support_ts = delivered.channel, delivered.ts
+    else:
+        refs.reporter_channel, refs.reporter_ts = delivered.channel, delivered.ts

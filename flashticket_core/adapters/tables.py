@@ -1,0 +1,242 @@
+"""The schema beyond the aggregate: the indexes the read side's queries walk, and the
+tables only the adapters need (the outbox, where a ticket lives in chat, idempotency
+keys, job leases, the dashboard's tallies, what the help desk remembers of people). The
+aggregate's own tables (tickets, their conversation and history, roles) are declared with
+it in `domain/model.py`, on the same `Base`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+
+from flashticket_core.domain.model import (
+    NAME_MAX,
+    USER_ID_MAX,
+    Base,
+    ConversationEntry,
+    HistoryEntry,
+    RoleChange,
+    Ticket,
+)
+
+
+def partial_index(name: str, *columns: str | InstrumentedAttribute[Any], where: str) -> Index:
+    """An index over the rows that satisfy `where`, on SQLite and PostgreSQL alike."""
+    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
+
+
+# -- the aggregate's indexes: each names its table's columns, so it joins that table --
+
+TICKET_INDEXES = (
+    Index(None, Ticket.reporter_id, Ticket.status),
+    # "My tickets, newest first" without sorting all of a heavy reporter's tickets.
+    Index(None, Ticket.reporter_id, Ticket.created_at),
+    Index(None, Ticket.assignee_id, Ticket.status),
+    # Live tickets of a status, oldest first (lists filtered by status). deleted_at is
+    # listed (always NULL here) because SQLite only reads an index alone when it holds
+    # every column the query names.
+    partial_index(
+        "ix_tickets_live_status_created_at",
+        Ticket.status,
+        Ticket.created_at,
+        Ticket.deleted_at,
+        where="deleted_at IS NULL",
+    ),
+    # The open queue in its order, read from the top without sorting.
+    partial_index(
+        "ix_tickets_queue",
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="queue_rank IS NOT NULL",
+    ),
+    partial_index(
+        "ix_tickets_assignee_queue",
+        Ticket.assignee_id,
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="queue_rank IS NOT NULL",
+    ),
+    # "Opened today" and the edges of a month in a time zone that is not UTC.
+    partial_index(
+        "ix_tickets_live_created_at_status",
+        Ticket.created_at,
+        Ticket.status,
+        Ticket.deleted_at,
+        where="deleted_at IS NULL",
+    ),
+)
+# A ticket's conversation and history in order; a user's role changes.
+ENTRY_INDEXES = (
+    Index(None, ConversationEntry.ticket_id, ConversationEntry.id),
+    Index(None, HistoryEntry.ticket_id, HistoryEntry.id),
+    Index(None, RoleChange.user_id),
+)
+
+
+# -- the adapters' own tables ---------------------------------------------------------
+
+
+class OutboxMessage(Base):
+    """A message a change causes, written in the change's own transaction.
+
+    A delivery worker sends it later; nothing is sent from the request path, so a
+    chat outage or a restart delays a message but never drops it.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index(None, "status", "next_attempt_at"),
+        Index(None, "ticket_id", "status"),
+        Index(None, "recipient", "kind", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    # The person a message is for, when it is for one person (an App Home refresh).
+    recipient: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # A message that goes out in several parts (a long text): how many are out already,
+    # so a retry after a failure or a crash goes on with the next part.
+    parts_delivered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime]
+    # A worker owns the row until then; after a crash another worker takes it over.
+    claimed_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    result_channel: Mapped[str | None] = mapped_column(String(64))
+    result_ts: Mapped[str | None] = mapped_column(String(64))
+
+
+class TicketThread(Base):
+    """Where a ticket lives in chat: the reporter's DM thread and the support-channel post."""
+
+    __tablename__ = "ticket_threads"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    reporter_channel: Mapped[str | None] = mapped_column(String(64))
+    reporter_ts: Mapped[str | None] = mapped_column(String(64))
+    support_channel: Mapped[str | None] = mapped_column(String(64))
+    support_ts: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index(None, "reporter_channel", "reporter_ts", unique=True),
+        Index(None, "support_channel", "support_ts", unique=True),
+    )
+
+
+class ProcessedRequest(Base):
+    """Idempotency keys: a retried event or a double submission is answered once."""
+
+    __tablename__ = "processed_requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime]
+
+
+class JobLease(Base):
+    """Who runs a periodic job until when: with several replicas, one runs it at a time."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime]
+
+
+class TicketTally(Base):
+    """Live tickets per UTC day of opening, status and priority; kept by triggers
+    (the rules: service_layer/dashboard.py)."""
+
+    __tablename__ = "ticket_tallies"
+    __table_args__ = (
+        partial_index(
+            "ix_ticket_tallies_nonzero", "status", "priority", "tickets", where="tickets <> 0"
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+
+
+class TicketMonthTally(Base):
+    """Live tickets per UTC month of opening (its first day), status and priority;
+    kept by triggers (the rules: service_layer/dashboard.py)."""
+
+    __tablename__ = "ticket_month_tallies"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[date] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+
+
+class TicketDuration(Base):
+    """Live tickets per measure (first reply, resolution), UTC day of that event and
+    duration bucket: the seconds kept to one significant digit. Kept by triggers (the
+    rules: service_layer/dashboard.py)."""
+
+    __tablename__ = "ticket_durations"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+
+
+class TicketDurationDetail(Base):
+    """The same tickets inside each bucket, by the seconds kept to two significant
+    digits (`fine`), with the sum of their seconds. Kept by triggers (the rules:
+    service_layer/dashboard.py)."""
+
+    __tablename__ = "ticket_duration_details"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    fine: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[int] = mapped_column(BigInteger)
+
+
+class Person(Base):
+    """The name a chat user was last seen with (for exports; nothing depends on it)."""
+
+    __tablename__ = "people"
+
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    seen_at: Mapped[datetime]
+
+
+class HomeViewer(Base):
+    """When someone last opened the bot's App Home: whose Home to keep current."""
+
+    __tablename__ = "home_viewers"
+
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
+    opened_at: Mapped[datetime]
+
+
+# Every table of the database, the aggregate's and these: what the migrations are
+# compared with, and what a test empties.
+metadata: MetaData = Base.metadata

@@ -1,0 +1,61 @@
+"""Which messages a change causes, planned against an in-memory outbox: the order a
+ticket's messages go out, whose App Home is refreshed, and a deleted ticket's silence."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from flashticket_core.domain import events
+from flashticket_core.domain.enums import Role, Status
+from flashticket_core.service_layer.outbox import HOME_DEBOUNCE, MessageKind, write_outbox
+from tests.fakes_core import FakeMessageQueue
+
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+ADMIN, SUPPORT, ALICE, BOB, CAROL = "UADMIN", "USUPPORT", "UALICE", "UBOB", "UCAROL"
+
+
+def test_a_new_ticket_greets_the_reporter_before_the_card_is_posted() -> None:
+    messages = FakeMessageQueue()
+    written = write_outbox(messages, [events.TicketOpened(actor_id=ALICE, ticket_id=7)], NOW)
+    assert written == 2
+    assert [(m.kind, m.ticket_id) for m in messages.added] == [
+        (MessageKind.REPORTER_ROOT, 7),
+        (MessageKind.SUPPORT_POST, 7),
+    ]
+    assert {m.next_attempt_at for m in messages.added} == {NOW}
+
+
+def test_app_homes_are_refreshed_for_recent_viewers_the_change_concerns() -> None:
+    messages = FakeMessageQueue()
+    messages.people = {7: {ALICE}}
+    messages.support = {SUPPORT}
+    messages.homes_opened = {
+        ALICE: NOW - timedelta(minutes=5),  # the reporter
+        SUPPORT: NOW - timedelta(minutes=5),  # support sees the queue
+        ADMIN: NOW,  # an admin named in the settings
+        BOB: NOW,  # not on the ticket
+        CAROL: NOW - timedelta(hours=2),  # her role changed, but she looked long ago
+    }
+    change = events.StatusChanged(
+        actor_id=SUPPORT, ticket_id=7, old=Status.NEW, new=Status.IN_PROGRESS
+    )
+    role = events.RoleChanged(actor_id=ADMIN, user_id=CAROL, old=Role.USER, new=Role.SUPPORT)
+    write_outbox(messages, [change, role], NOW, configured_admins=frozenset({ADMIN}))
+    homes = [m for m in messages.added if m.kind is MessageKind.HOME]
+    assert [m.recipient for m in homes] == [ADMIN, ALICE, SUPPORT]
+    assert {json.loads(m.payload)["user"] for m in homes} == {ADMIN, ALICE, SUPPORT}
+    assert {m.next_attempt_at for m in homes} == {NOW + HOME_DEBOUNCE}
+    # A burst of changes: those whose refresh is waiting already get no second one.
+    write_outbox(messages, [change], NOW, configured_admins=frozenset({ADMIN}))
+    assert len([m for m in messages.added if m.kind is MessageKind.HOME]) == 3
+
+
+def test_a_deleted_tickets_unsent_messages_are_cancelled() -> None:
+    messages = FakeMessageQueue()
+    write_outbox(messages, [events.TicketDeleted(actor_id=ADMIN, ticket_id=7)], NOW)
+    assert messages.cancelled == {7}
+    assert [m.kind for m in messages.added] == [
+        MessageKind.SUPPORT_UPDATE,
+        MessageKind.SUPPORT_THREAD,
+    ]
