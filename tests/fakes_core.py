@@ -110,8 +110,8 @@ class FakeMessageQueue(MessageQueue):
     def home_viewers(self, *, since: datetime) -> set[str]:
         return {user for user, opened in self.homes_opened.items() if opened >= since}
 
-    def support_staff(self) -> set[str]:
-        return set(self.support)
+    def people_with(self, roles: Collection[Role]) -> set[str]:
+        return set(self.support) if Role.SUPPORT in roles else set()
 
     def people_on(self, ticket_ids: Collection[int]) -> set[str]:
         return {person for tid in ticket_ids for person in self.people.get(tid, set())}

@@ -83,12 +83,10 @@ class SqlMessageQueue(MessageQueue):
             self.session.scalars(select(HomeViewer.user_id).where(HomeViewer.opened_at >= since))
         )
 
-    def support_staff(self) -> set[str]:
+    def people_with(self, roles: Collection[Role]) -> set[str]:
         return set(
             self.session.scalars(
-                select(RoleAssignment.user_id).where(
-                    RoleAssignment.role.in_([Role.SUPPORT, Role.ADMIN])
-                )
+                select(RoleAssignment.user_id).where(RoleAssignment.role.in_(sorted(roles)))
             )
         )
 

@@ -17,8 +17,9 @@ from enum import StrEnum
 from typing import Any
 
 from flashticket_core.domain import events
-from flashticket_core.domain.enums import EntryKind
+from flashticket_core.domain.enums import EntryKind, Role
 from flashticket_core.domain.events import Event
+from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope
 
 
 class MessageKind(StrEnum):
@@ -125,8 +126,8 @@ class MessageQueue(abc.ABC):
         """Who opened their App Home at `since` or later."""
 
     @abc.abstractmethod
-    def support_staff(self) -> set[str]:
-        """Who holds the support or the admin role (configured admins aside)."""
+    def people_with(self, roles: Collection[Role]) -> set[str]:
+        """Who holds one of the stored roles (configured admins aside)."""
 
     @abc.abstractmethod
     def people_on(self, ticket_ids: Collection[int]) -> set[str]:
@@ -199,7 +200,9 @@ def home_refreshes(
     viewers = messages.home_viewers(since=now - HOME_AUDIENCE_WINDOW)
     if not viewers:
         return []
-    support = configured_admins | messages.support_staff()
+    # Whose Home shows the queue: the roles the permission table lets see every ticket.
+    queue_roles = [role for role in Role if PERMISSIONS[Action.FILTER_OTHERS][role] is Scope.ALL]
+    support = configured_admins | messages.people_with(queue_roles)
     involved = role_users | messages.people_on(ticket_ids)
     audience = viewers & (involved | support)
     already_waiting = messages.home_refreshes_waiting(audience)
