@@ -15,13 +15,13 @@ from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
+from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.jobs import JobStore
 from flashticket_core.service_layer.outbox import Outbox
-from flashticket_core.service_layer.unit_of_work import SqlAlchemyUnitOfWork
 
 
 @dataclass

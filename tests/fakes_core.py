@@ -6,14 +6,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from datetime import datetime
 
-from flashticket_core.adapters.repository import (
-    PeopleRepository,
-    RequestLog,
-    RoleRepository,
-    TicketRepository,
-)
-from flashticket_core.adapters.search import Term
-from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
 from flashticket_core.service_layer import views
@@ -21,6 +13,13 @@ from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.reads import Reads
+from flashticket_core.service_layer.repositories import (
+    PeopleRepository,
+    RequestLog,
+    RoleRepository,
+    TicketRepository,
+)
+from flashticket_core.service_layer.search_terms import Term
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
 
@@ -59,31 +58,29 @@ class FakeRoleRepository(RoleRepository):
 
 class FakeRequestLog(RequestLog):
     def __init__(self) -> None:
-        self.requests: dict[str, ProcessedRequest] = {}
+        # key -> the ticket the request made or changed (None: it made none)
+        self.requests: dict[str, int | None] = {}
 
-    def get(self, key: str) -> ProcessedRequest | None:
+    def seen(self, key: str) -> bool:
+        return key in self.requests
+
+    def ticket_of(self, key: str) -> int | None:
         return self.requests.get(key)
 
-    def add(self, request: ProcessedRequest) -> None:
-        self.requests[request.key] = request
+    def record(self, key: str, *, ticket_id: int | None, at: datetime) -> None:
+        self.requests[key] = ticket_id
 
 
 class FakePeople(PeopleRepository):
     def __init__(self) -> None:
-        self.names: dict[str, Person] = {}
-        self.viewers: dict[str, HomeViewer] = {}
+        self.names: dict[str, str] = {}
+        self.viewers: dict[str, datetime] = {}
 
-    def name(self, user_id: str) -> Person | None:
-        return self.names.get(user_id)
+    def remember_name(self, user_id: str, name: str, *, at: datetime) -> None:
+        self.names[user_id] = name
 
-    def add_name(self, person: Person) -> None:
-        self.names[person.user_id] = person
-
-    def home_viewer(self, user_id: str) -> HomeViewer | None:
-        return self.viewers.get(user_id)
-
-    def add_home_viewer(self, viewer: HomeViewer) -> None:
-        self.viewers[viewer.user_id] = viewer
+    def home_opened(self, user_id: str, *, at: datetime) -> None:
+        self.viewers[user_id] = at
 
 
 class FakeMessageQueue(MessageQueue):

@@ -8,47 +8,26 @@ conversation, D internal notes, each under a GIN index. Every live ticket has on
 document whose id is the ticket's id. These tables are not ORM models: their shape
 differs between the two databases.
 
-A term is a whole word; `word*` also finds longer words that begin with it.
-Whole words read the index lazily, newest first, and stop at the limit; a prefix
+What a person typed becomes terms in `service_layer/search_terms.py`. Whole words read
+the index lazily, newest first, and stop at the limit; a prefix
 gathers every word it begins first, so its cost follows how common it is.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from flashticket_core.service_layer.search_terms import Term
+
 SEARCH_TABLE = "ticket_search"
-MAX_TERMS = 8
-MAX_TERM_LENGTH = 40
-MIN_PREFIX_LENGTH = 3
-# Letters and digits, and an optional trailing `*`; everything else (punctuation,
-# underscores, spaces) separates words, as both databases' tokenizers do.
-_TERM = re.compile(r"([^\W_]+)(\*?)")
-
-
-@dataclass(frozen=True)
-class Term:
-    word: str
-    prefix: bool = False
 
 
 def is_search_table(name: str) -> bool:
     """The document tables and, on SQLite, FTS5's own shadow tables."""
     return name == SEARCH_TABLE or name.startswith(f"{SEARCH_TABLE}_")
-
-
-def terms_of(words: str) -> list[Term]:
-    """The search terms in what a person typed: lower case, at most MAX_TERMS."""
-    terms: list[Term] = []
-    for word, star in _TERM.findall(words.lower()):
-        term = Term(word[:MAX_TERM_LENGTH], prefix=bool(star) and len(word) >= MIN_PREFIX_LENGTH)
-        if term not in terms:
-            terms.append(term)
-    return terms[:MAX_TERMS]
 
 
 @dataclass(frozen=True)

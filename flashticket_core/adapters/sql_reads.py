@@ -27,6 +27,7 @@ from flashticket_core.service_layer import dashboard
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
+from flashticket_core.service_layer.search_terms import Term
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
@@ -151,7 +152,7 @@ class SqlReads(Reads):
         return Page(items=items, total=total)
 
     def search(
-        self, terms: list[search.Term], *, reporter_id: str | None, limit: int
+        self, terms: list[Term], *, reporter_id: str | None, limit: int
     ) -> list[TicketSummary]:
         """Live tickets containing every term in their title, description or conversation
         (a reporter's own tickets, never through an internal note).

@@ -3,7 +3,6 @@ and where in chat a ticket's threads are."""
 
 from __future__ import annotations
 
-from flashticket_core.adapters.tables import ProcessedRequest
 from flashticket_core.domain.enums import EntryKind, Status
 from flashticket_core.domain.permissions import Action, authorize
 from flashticket_core.service_layer import views
@@ -49,9 +48,9 @@ class Conversation(Area):
     def first_time(self, request_key: str) -> bool:
         """Record a request key; False if it was seen before (a redelivered event)."""
         with self.env.units() as uow:
-            if uow.requests.get(request_key) is not None:
+            if uow.requests.seen(request_key):
                 return False
-            uow.requests.add(ProcessedRequest(key=request_key, ticket_id=None, at=self._now()))
+            uow.requests.record(request_key, ticket_id=None, at=self._now())
             try:
                 uow.commit()
             except ConcurrentUpdate:
@@ -77,7 +76,7 @@ class Conversation(Area):
         request_key: str | None = None,
     ) -> views.Entry | None:
         with self.env.units() as uow:
-            if request_key is not None and uow.requests.get(request_key) is not None:
+            if request_key is not None and uow.requests.seen(request_key):
                 return None
             actor = self._actor(uow, actor_id)
             ticket = self._ticket(uow, ticket_id)
@@ -85,7 +84,7 @@ class Conversation(Area):
             now = self._now()
             entry = ticket.add_entry(kind, author_id=actor_id, text=text, now=now)
             if request_key is not None:
-                uow.requests.add(ProcessedRequest(key=request_key, ticket_id=ticket_id, at=now))
+                uow.requests.record(request_key, ticket_id=ticket_id, at=now)
             if kind is EntryKind.REPORTER_REPLY and ticket.status is Status.WAITING:
                 ticket.change_status(Status.IN_PROGRESS, actor_id=actor_id, now=now)
             self._commit(uow, ticket_id)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from flashticket_core.adapters.tables import HomeViewer, Person
 from flashticket_core.domain.model import NAME_MAX
 from flashticket_core.service_layer.common import SLACK_USER_ID, Area, Environment
 from flashticket_core.service_layer.unit_of_work import ConcurrentUpdate
@@ -42,11 +41,7 @@ class People(Area):
         try:
             with self.env.units() as uow:
                 for user_id, name in changed.items():
-                    person = uow.people.name(user_id)
-                    if person is None:
-                        uow.people.add_name(Person(user_id=user_id, name=name, seen_at=self._now()))
-                    else:
-                        person.name, person.seen_at = name, self._now()
+                    uow.people.remember_name(user_id, name, at=self._now())
                 uow.commit()
         except ConcurrentUpdate:
             # Another replica stored the same person at the same moment.
@@ -57,9 +52,5 @@ class People(Area):
     def home_opened(self, actor_id: str) -> None:
         """Remember that the actor looks at their App Home, so changes keep it current."""
         with self.env.units() as uow:
-            viewer = uow.people.home_viewer(actor_id)
-            if viewer is None:
-                uow.people.add_home_viewer(HomeViewer(user_id=actor_id, opened_at=self._now()))
-            else:
-                viewer.opened_at = self._now()
+            uow.people.home_opened(actor_id, at=self._now())
             uow.commit()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flashticket_core.adapters import search as search_terms
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
 from flashticket_core.domain.permissions import Action, authorize
 from flashticket_core.errors import InvalidInput, NotFound
-from flashticket_core.service_layer import dashboard, views
+from flashticket_core.service_layer import dashboard, search_terms, views
 from flashticket_core.service_layer.common import MAX_PAGE, Area
 
 

@@ -10,11 +10,11 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flashticket_core.adapters.search import Term
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
+from flashticket_core.service_layer.search_terms import Term
 from flashticket_core.service_layer.views import (
     Change,
     Home,

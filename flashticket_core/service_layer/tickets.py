@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flashticket_core.adapters.tables import ProcessedRequest
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
@@ -42,7 +41,7 @@ class Tickets(Area):
             uow.tickets.add(ticket)
             uow.flush()
             if request_key is not None:
-                uow.requests.add(ProcessedRequest(key=request_key, ticket_id=ticket.id, at=now))
+                uow.requests.record(request_key, ticket_id=ticket.id, at=now)
             try:
                 uow.commit()
             except ConcurrentUpdate:
@@ -172,10 +171,10 @@ class Tickets(Area):
     ) -> views.TicketSummary | None:
         if request_key is None:
             return None
-        done = uow.requests.get(request_key)
-        if done is None or done.ticket_id is None:
+        ticket_id = uow.requests.ticket_of(request_key)
+        if ticket_id is None:
             return None
-        ticket = uow.tickets.get(done.ticket_id)
+        ticket = uow.tickets.get(ticket_id)
         if ticket is None:
-            raise NotFound(ticket_id=done.ticket_id)
+            raise NotFound(ticket_id=ticket_id)
         return views.TicketSummary.of(ticket)

@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 import migrations
 from flashticket_core.adapters.db import make_engine
-from flashticket_core.adapters.search import Scope, Term, is_search_table, matching_ids
+from flashticket_core.adapters.search import Scope, is_search_table, matching_ids
 from flashticket_core.adapters.tables import metadata
 from flashticket_core.domain.model import queue_rank_sql
+from flashticket_core.service_layer.search_terms import Term
 from migrations import runner
 
 

@@ -145,19 +145,15 @@ def test_the_domain_imports_neither_the_service_layer_nor_the_adapters(graph: Gr
     assert offenders == set()
 
 
-# The unit of work holds the session its repositories share and turns SQLAlchemy's
-# concurrency errors into the service's own; every other query lives in an adapter.
-SERVICE_LAYER_MAY_IMPORT_SQLALCHEMY = frozenset({"flashticket_core.service_layer.unit_of_work"})
-
-
-def test_the_service_layer_holds_no_sql(graph: Graph) -> None:
+def test_the_service_layer_knows_its_ports_not_the_adapters_nor_sql(graph: Graph) -> None:
+    """The service layer defines the ports (repositories, reads, outbox, jobs, tallies);
+    the adapters answer them in SQL, and only the wiring (bootstrap) joins the two."""
     offenders = {
         f"{module} imports {target}"
         for module, targets in graph.items()
         if module.startswith("flashticket_core.service_layer.")
-        and module not in SERVICE_LAYER_MAY_IMPORT_SQLALCHEMY
         for target in targets
-        if top_level(target) == "sqlalchemy"
+        if top_level(target) == "sqlalchemy" or target.startswith("flashticket_core.adapters")
     }
     assert offenders == set()
 

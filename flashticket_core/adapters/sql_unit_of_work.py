@@ -1,0 +1,93 @@
+"""The unit of work in SQL: one write transaction of the database, its repositories, and
+a commit that writes the outbox rows of the events raised inside that transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from flashticket_core.adapters.db import Database
+from flashticket_core.adapters.repository import (
+    SqlPeopleRepository,
+    SqlRequestLog,
+    SqlRoleRepository,
+    SqlTicketRepository,
+)
+from flashticket_core.adapters.sql_outbox import SqlMessageQueue
+from flashticket_core.service_layer.unit_of_work import (
+    AbstractUnitOfWork,
+    ConcurrentUpdate,
+    OutboxWriter,
+)
+
+
+class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
+    def __init__(
+        self,
+        database: Database,
+        *,
+        outbox: OutboxWriter,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.outbox = outbox
+        self.after_commit = after_commit
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.session = self.database.writer()
+        self.tickets = SqlTicketRepository(self.session)
+        self.roles = SqlRoleRepository(self.session)
+        self.requests = SqlRequestLog(self.session)
+        self.people = SqlPeopleRepository(self.session)
+        self.messages = SqlMessageQueue(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            super().__exit__(exc_type, exc, tb)
+        finally:
+            self.session.close()
+
+    def flush(self) -> None:
+        try:
+            self.session.flush()
+        except StaleDataError as error:
+            raise ConcurrentUpdate() from error
+
+    def commit(self) -> None:
+        """Flush, write the outbox rows of the events raised, commit: one transaction."""
+        try:
+            self.session.flush()
+            self.events = self.collect_events()
+            if self.events:
+                self.outbox(self.messages, self.events)
+            self.session.commit()
+        except StaleDataError as error:
+            raise ConcurrentUpdate() from error
+        except (IntegrityError, OperationalError) as error:
+            if _is_serialization_failure(error):
+                raise ConcurrentUpdate() from error
+            raise
+        if self.after_commit is not None and self.events:
+            self.after_commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _is_serialization_failure(error: Exception) -> bool:
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    # 40001 serialization_failure, 40P01 deadlock_detected, 23505 unique_violation
+    # (two first-time role grants racing on one user).
+    return code in {"40001", "40P01", "23505"}

@@ -1,0 +1,93 @@
+"""The write side's ports: repositories load and add aggregates and never commit; the
+unit of work does. Each remembers what it handed out, so the unit of work can collect
+the events the domain raised on it. The SQL behind them is `adapters/repository.py`."""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+
+from flashticket_core.domain.enums import Role
+from flashticket_core.domain.events import Event
+from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
+
+
+class TicketRepository(abc.ABC):
+    def __init__(self) -> None:
+        self.seen: list[Ticket] = []
+
+    def add(self, ticket: Ticket) -> None:
+        self._add(ticket)
+        self.seen.append(ticket)
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        """The ticket, or None if it does not exist or was deleted."""
+        ticket = self._get(ticket_id)
+        if ticket is not None and ticket not in self.seen:
+            self.seen.append(ticket)
+        return ticket
+
+    def collect_events(self) -> list[Event]:
+        return [event for ticket in self.seen for event in ticket.collect_events()]
+
+    @abc.abstractmethod
+    def _add(self, ticket: Ticket) -> None: ...
+
+    @abc.abstractmethod
+    def _get(self, ticket_id: int) -> Ticket | None: ...
+
+
+class RoleRepository(abc.ABC):
+    def __init__(self) -> None:
+        self._recorded: list[RoleChange] = []
+
+    def role_of(self, user_id: str) -> Role:
+        assignment = self.get(user_id)
+        return Role.USER if assignment is None else assignment.role
+
+    def record(self, change: RoleChange) -> None:
+        self._record(change)
+        self._recorded.append(change)
+
+    def collect_events(self) -> list[Event]:
+        made: list[Event] = [change.event() for change in self._recorded]
+        self._recorded.clear()
+        return made
+
+    @abc.abstractmethod
+    def get(self, user_id: str) -> RoleAssignment | None: ...
+
+    @abc.abstractmethod
+    def add(self, assignment: RoleAssignment) -> None: ...
+
+    @abc.abstractmethod
+    def remove(self, assignment: RoleAssignment) -> None: ...
+
+    @abc.abstractmethod
+    def _record(self, change: RoleChange) -> None: ...
+
+
+class RequestLog(abc.ABC):
+    """Idempotency keys of requests already carried out (event IDs, modal submissions)."""
+
+    @abc.abstractmethod
+    def seen(self, key: str) -> bool: ...
+
+    @abc.abstractmethod
+    def ticket_of(self, key: str) -> int | None:
+        """The ticket the request made or changed, if it was carried out and made one."""
+
+    @abc.abstractmethod
+    def record(self, key: str, *, ticket_id: int | None, at: datetime) -> None: ...
+
+
+class PeopleRepository(abc.ABC):
+    """What the help desk remembers of people beside their tickets: names, App Homes."""
+
+    @abc.abstractmethod
+    def remember_name(self, user_id: str, name: str, *, at: datetime) -> None:
+        """Store the name the person was seen with, replacing an older one."""
+
+    @abc.abstractmethod
+    def home_opened(self, user_id: str, *, at: datetime) -> None:
+        """Record that the person looked at their App Home."""
