@@ -4,12 +4,14 @@ read side's port included: the help desk's rules run without a database."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from flashticket_core.domain.enums import Priority, Role, Status
+from flashticket_core.domain import events
+from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
-from flashticket_core.service_layer import views
-from flashticket_core.service_layer.dashboard import Statistics
+from flashticket_core.service_layer import dashboard, views
+from flashticket_core.service_layer.dashboard import Statistics, Tallies
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.reads import Reads
@@ -190,6 +192,13 @@ class FakeReads(Reads):
 
     def ticket_detail(self, ticket_id: int, *, include_internal: bool) -> views.TicketDetail:
         ticket = self.uow.tickets.tickets[ticket_id]
+        conversation = [
+            views.Entry(id=n, kind=e.kind, author_id=e.actor_id, text=e.text, at=ticket.updated_at)
+            for n, e in enumerate(self.uow.published, start=1)
+            if isinstance(e, events.EntryAdded)
+            and e.ticket_id == ticket_id
+            and (include_internal or e.kind is not EntryKind.INTERNAL_NOTE)
+        ]
         return views.TicketDetail(
             ticket=views.TicketSummary.of(ticket),
             description=ticket.description,
@@ -197,7 +206,7 @@ class FakeReads(Reads):
             closed_at=ticket.closed_at,
             first_response_at=ticket.first_response_at,
             rating=ticket.rating,
-            conversation=[],
+            conversation=conversation,
             history=[],
         )
 
@@ -261,8 +270,8 @@ class FakeReads(Reads):
             my_open_with_replies=[],
         )
 
-    def statistics(self, *, now: datetime, days: int, zone: object) -> Statistics:
-        raise NotImplementedError("statistics are tested against the databases")
+    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics:
+        return dashboard.statistics(FakeTallies(self._live()), now=now, days=days, zone=zone)
 
     def export_rows(
         self, *, since: datetime | None, until: datetime | None
@@ -288,3 +297,51 @@ class FakeReads(Reads):
             )
             for t in self._live()
         )
+
+
+class FakeTallies(Tallies):
+    """The counters the triggers keep, counted from the tickets in memory."""
+
+    def __init__(self, tickets: list[Ticket]) -> None:
+        self.live = tickets
+
+    def open_tickets(self) -> list[tuple[Status, Priority, int]]:
+        counts: dict[tuple[Status, Priority], int] = {}
+        for t in self.live:
+            if t.status.is_open:
+                counts[(t.status, t.priority)] = counts.get((t.status, t.priority), 0) + 1
+        return [(status, priority, n) for (status, priority), n in counts.items()]
+
+    def opened_per_month(self, first: date, last: date) -> dict[tuple[date, Status], int]:
+        counts: dict[tuple[date, Status], int] = {}
+        for t in self.live:
+            month = t.created_at.date().replace(day=1)
+            if first <= month <= last:
+                counts[(month, t.status)] = counts.get((month, t.status), 0) + 1
+        return counts
+
+    def opened_per_day(self, days: list[date]) -> dict[tuple[date, Status], int]:
+        counts: dict[tuple[date, Status], int] = {}
+        for t in self.live:
+            if t.created_at.date() in days:
+                key = (t.created_at.date(), t.status)
+                counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    def opened_in(self, ranges: list[tuple[datetime, datetime]]) -> list[dict[Status, int]]:
+        found: list[dict[Status, int]] = []
+        for start, end in ranges:
+            counts: dict[Status, int] = {}
+            for t in self.live:
+                if start <= t.created_at < end:
+                    counts[t.status] = counts.get(t.status, 0) + 1
+            found.append(counts)
+        return found
+
+    def durations(self, measure: str, since: date) -> list[tuple[int, int]]:
+        return []
+
+    def duration_details(
+        self, measure: str, buckets: list[int], since: date
+    ) -> list[tuple[int, int, float]]:
+        return []

@@ -1,154 +1,30 @@
-"""The permission table, walked: every action of every role, on the actor's own ticket and
-on someone else's, is allowed or refused exactly as `domain/permissions.py` says, and a
-refusal writes nothing. A new action without a probe here fails the first test."""
+"""The permission table walked on SQLite and PostgreSQL: each case is allowed or refused
+as `domain/permissions.py` says, and a refusal writes nothing to the database."""
 
 from __future__ import annotations
-
-import io
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine
 
-from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
-from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope, status_action
-from flashticket_core.errors import NotAllowed, NotFound
-from flashticket_core.i18n import Language, translate
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
-from tests.conftest import ADMIN, ALICE, SUPPORT
+from tests.permission_matrix import CASES, Case, attempt
 from tests.snapshots import snapshot
-
-CAROL = "UCAROL0001"  # a plain user who reports the tickets that are not the actor's
-ACTOR_OF_ROLE = {Role.USER: ALICE, Role.SUPPORT: SUPPORT, Role.ADMIN: ADMIN}
-
-
-@dataclass(frozen=True)
-class Probe:
-    """How to try an action: `prepare` brings the ticket into a state where the action
-    makes sense (done by support), `attempt` is the actor trying it. An attempt that
-    returns False was refused by leaving things out (internal notes hidden)."""
-
-    attempt: Callable[[HelpDesk, str, int], object]
-    on_ticket: bool = True
-    leaves_out: bool = False
-    prepare: Callable[[HelpDesk, int], object] = lambda desk, ticket: None
-
-
-def _resolved(desk: HelpDesk, ticket: int) -> None:
-    desk.tickets.change_status(SUPPORT, ticket, Status.RESOLVED)
-
-
-def _closed(desk: HelpDesk, ticket: int) -> None:
-    desk.tickets.change_status(SUPPORT, ticket, Status.CLOSED)
-
-
-def _sees_note(desk: HelpDesk, actor: str, ticket: int) -> bool:
-    conversation = desk.queries.show(actor, ticket).conversation
-    return any(entry.kind is EntryKind.INTERNAL_NOTE for entry in conversation)
-
-
-PROBES: dict[Action, Probe] = {
-    Action.OPEN_TICKET: Probe(
-        lambda d, a, t: d.tickets.open_ticket(a, title="Printer"), on_ticket=False
-    ),
-    Action.VIEW_TICKET: Probe(lambda d, a, t: d.queries.show(a, t)),
-    Action.VIEW_INTERNAL: Probe(
-        _sees_note,
-        leaves_out=True,
-        prepare=lambda d, t: d.conversation.add_internal_note(SUPPORT, t, "note"),
-    ),
-    Action.FILTER_OTHERS: Probe(
-        lambda d, a, t: d.queries.list_tickets(a, queue=True), on_ticket=False
-    ),
-    Action.CHANGE_STATUS: Probe(lambda d, a, t: d.tickets.change_status(a, t, Status.WAITING)),
-    Action.REOPEN: Probe(lambda d, a, t: d.tickets.reopen(a, t), prepare=_resolved),
-    Action.REOPEN_CLOSED: Probe(lambda d, a, t: d.tickets.reopen(a, t), prepare=_closed),
-    Action.ASSIGN: Probe(lambda d, a, t: d.tickets.take(a, t)),
-    Action.SET_PRIORITY: Probe(lambda d, a, t: d.tickets.set_priority(a, t, Priority.HIGH)),
-    Action.SUPPORT_REPLY: Probe(lambda d, a, t: d.conversation.add_support_reply(a, t, "Hi")),
-    Action.INTERNAL_NOTE: Probe(lambda d, a, t: d.conversation.add_internal_note(a, t, "Hm")),
-    Action.COMMENT: Probe(lambda d, a, t: d.conversation.add_reporter_reply(a, t, "Thanks")),
-    Action.RATE: Probe(lambda d, a, t: d.tickets.rate(a, t, 4), prepare=_resolved),
-    Action.DELETE: Probe(lambda d, a, t: d.tickets.delete(a, t)),
-    Action.VIEW_STATS: Probe(lambda d, a, t: d.queries.statistics(a), on_ticket=False),
-    Action.MANAGE_ROLES: Probe(
-        lambda d, a, t: d.roles.grant(a, "UDAVE00001", Role.SUPPORT), on_ticket=False
-    ),
-    Action.OUTBOX: Probe(lambda d, a, t: d.admin.undelivered_messages(a), on_ticket=False),
-    Action.EXPORT: Probe(lambda d, a, t: d.admin.export_csv(a, io.StringIO()), on_ticket=False),
-}
-
-
-def test_every_action_has_a_row_a_label_and_a_probe() -> None:
-    assert set(PROBES) == set(Action), "an action needs its probe in this file"
-    for action in Action:
-        assert set(PERMISSIONS[action]) == set(Role), action
-        for language in Language:
-            label = translate(f"action.{action.value}", language)
-            assert not label.startswith("action."), (action, language)
-
-
-@dataclass(frozen=True)
-class Case:
-    action: Action
-    role: Role
-    own: bool
-
-    @property
-    def allowed(self) -> bool:
-        scope = PERMISSIONS[self.action][self.role]
-        return scope is Scope.ALL or (scope is Scope.OWN and self.own)
-
-    @property
-    def refusal(self) -> type[Exception] | None:
-        """What a refused actor is told (None: they are shown less).
-
-        An action the role may do on no ticket is refused before the ticket is looked at,
-        except a status move, which depends on the ticket's state: then, like every
-        action on someone else's ticket the actor may not see, the ticket is not found.
-        """
-        probe = PROBES[self.action]
-        visible = self.own or PERMISSIONS[Action.VIEW_TICKET][self.role] is Scope.ALL
-        if probe.on_ticket and not visible:
-            never = PERMISSIONS[self.action][self.role] is Scope.NONE
-            if probe.leaves_out or self.action in STATUS_MOVES or not never:
-                return NotFound
-        return None if probe.leaves_out else NotAllowed
-
-    def __str__(self) -> str:
-        whose = ("own" if self.own else "other's") if PROBES[self.action].on_ticket else "-"
-        verdict = "allowed" if self.allowed else "refused"
-        return f"{self.role.value}-{self.action.value}-{whose}-{verdict}"
-
-
-STATUS_MOVES = {status_action(current, new) for current in Status for new in Status}
-
-CASES = [
-    Case(action, role, own)
-    for action in Action
-    for role in Role
-    for own in ((True, False) if PROBES[action].on_ticket else (True,))
-]
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_the_table_decides(desk: HelpDesk, engine: Engine, case: Case) -> None:
-    actor = ACTOR_OF_ROLE[case.role]
-    probe = PROBES[case.action]
-    reporter = actor if case.own else CAROL
-    ticket = desk.tickets.open_ticket(reporter, title="Keyboard").id
-    probe.prepare(desk, ticket)
+    trying = attempt(case, desk)
     before = snapshot(engine)
     if case.allowed:
-        assert probe.attempt(desk, actor, ticket) is not False
+        assert trying() is not False
         return
     refusal = case.refusal
     if refusal is None:
-        assert probe.attempt(desk, actor, ticket) is False
+        assert trying() is False
     else:
         with pytest.raises(refusal) as refused:
-            probe.attempt(desk, actor, ticket)
+            trying()
         assert type(refused.value) is refusal
         assert refused.value.message(Language.EN) != refused.value.message(Language.DE)
     assert snapshot(engine) == before
