@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
+from flashticket_core.adapters import sql_unit_of_work as unit_of_work
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.errors import Conflict
-from flashticket_core.service_layer import unit_of_work
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, SUPPORT
 
