@@ -1,0 +1,112 @@
+"""A modal filled in at the terminal, field by field, as Slack's form would take it.
+
+Enter keeps a field's default, `-` empties an optional one, a number or its name picks
+an option, `cancel` closes the form. What Slack's form itself refuses (a required field
+left empty, a text too long or too short) is asked again before the bot sees anything;
+what the bot refuses (`response_action: errors`) is asked again after it answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Read = Callable[[str], "str | None"]
+Say = Callable[[str], None]
+# The view's state values in, the bot's errors by block ID out (none: it took them).
+Submit = Callable[[dict[str, dict[str, Any]]], dict[str, str]]
+
+
+def fill(view: dict[str, Any], read: Read, say: Say, submit: Submit) -> None:
+    """Ask for every input of the modal and submit it, until the bot takes it or the
+    person closes it."""
+    say(f"┌ form: {view['title']['text']}")
+    inputs = [block for block in view["blocks"] if block.get("type") == "input"]
+    values: dict[str, dict[str, Any]] = {}
+    pending = inputs
+    while pending:
+        for block in pending:
+            value = _ask(block, read, say)
+            if value is None:
+                say("└ form closed")
+                return
+            values[block["block_id"]] = value
+        state = {
+            b["block_id"]: {b["element"].get("action_id", "value"): values[b["block_id"]]}
+            for b in inputs
+        }
+        errors = submit(state)
+        if not errors:
+            say(f"└ {view['submit']['text']}")
+            return
+        for message in errors.values():
+            say(f"│ ! {message}")
+        pending = [block for block in inputs if block["block_id"] in errors]
+
+
+def errors_of(answer: Any) -> dict[str, str]:
+    """The errors by block ID of the bot's answer to a submission, if it refused it."""
+    if isinstance(answer, dict) and answer.get("response_action") == "errors":
+        errors = answer.get("errors")
+        if isinstance(errors, dict):
+            return {str(k): str(v) for k, v in errors.items()}
+    return {}
+
+
+def _ask(block: dict[str, Any], read: Read, say: Say) -> dict[str, Any] | None:
+    """One field's value as Slack's form would take it; None if the form is closed."""
+    if "options" in block["element"]:
+        return _ask_choice(block, read, say)
+    element, label = block["element"], block["label"]["text"]
+    optional = bool(block.get("optional"))
+    default_text = element.get("initial_value") or ""
+    longest, shortest = element.get("max_length"), element.get("min_length")
+    while True:
+        line = read(f"│ {label}{' (optional)' if optional else ''} [{default_text}]: ")
+        if line is None or line.strip() == "cancel":
+            return None
+        text = default_text if line == "" else ("" if line.strip() == "-" else line)
+        # Slack's form itself refuses these before the bot sees anything.
+        if not text and not optional:
+            say("│ ! This field is required.")
+        elif longest and len(text) > longest:
+            say(f"│ ! At most {longest} characters here (you typed {len(text)}).")
+        elif text and shortest and len(text) < shortest:
+            say(f"│ ! At least {shortest} characters here.")
+        else:
+            return {"type": element["type"], "value": text or None}
+
+
+def _ask_choice(block: dict[str, Any], read: Read, say: Say) -> dict[str, Any] | None:
+    element, label = block["element"], block["label"]["text"]
+    optional = bool(block.get("optional"))
+    options = element["options"]
+    default = (
+        options.index(element["initial_option"]) + 1
+        if element.get("initial_option") in options
+        else None
+    )
+    choices = "  ".join(f"({i}) {o['text']['text']}" for i, o in enumerate(options, start=1))
+    say(f"│ {label}: {choices}")
+    while True:
+        line = read(f"│ {label}{' (optional)' if optional else ''} [{default or ''}]: ")
+        if line is None or line.strip() == "cancel":
+            return None
+        answer = line.strip()
+        if not answer and default is None and optional:
+            return {"type": element["type"], "selected_option": None}
+        picked = _pick(answer, options) if answer else default
+        if picked is not None:
+            return {"type": element["type"], "selected_option": options[picked - 1]}
+        say(f"│ ! Pick one of {choices} (a number or its name), or cancel.")
+
+
+def _pick(answer: str, options: list[dict[str, Any]]) -> int | None:
+    """The option (1-based) a typed answer names, by number or by its text."""
+    if answer.isdigit():
+        number = int(answer)
+        return number if 1 <= number <= len(options) else None
+    for number, option in enumerate(options, start=1):
+        if answer.casefold() == str(option["text"]["text"]).casefold():
+            return number
+    return None

@@ -1,0 +1,134 @@
+"""The bot of `flashticket serve`, running against the console's workspace.
+
+The same Bolt app, listeners, core and delivery worker, against the strict Slack
+workspace of `bot.console.workspace` served on 127.0.0.1, so the real slack_sdk client
+talks HTTP to it. Requests reach the app through `App.dispatch` exactly as Slack's would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from concurrent.futures import wait as wait_for_futures
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from slack_bolt import App, BoltContext, BoltRequest
+from slack_sdk import WebClient
+
+from bot import blocks
+from bot.app import create_app
+from bot.console.loopback import LoopbackServer
+from bot.console.workspace import Workspace
+from bot.serve import check_support_channel, check_token
+from bot.slack_sender import SlackTransport
+from flashticket_core.bootstrap import Core
+from flashticket_core.service_layer.delivery import DeliveryWorker
+
+CONSOLE_TOKEN = "xoxb-console"
+# Charts and exports are made after Slack has its answer; the console waits for them.
+BACKGROUND_TIMEOUT = 120.0
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class BackgroundWork(Executor):
+    """The app's background executor, keeping hold of what it was given, so the console
+    can wait for the work a command started (charts, an export) before printing."""
+
+    def __init__(self) -> None:
+        self._inner: Executor | None = None
+        self._pending: list[Future[Any]] = []
+        self._lock = threading.Lock()
+
+    def around(self, inner: Executor) -> BackgroundWork:
+        self._inner = inner
+        return self
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        assert self._inner is not None, "no executor to run background work on"
+        future = self._inner.submit(fn, *args, **kwargs)
+        with self._lock:
+            self._pending.append(future)
+        return future
+
+    def wait(self, timeout: float) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        _, unfinished = wait_for_futures(pending, timeout=timeout)
+        with self._lock:
+            self._pending.extend(unfinished)
+
+
+class LocalBot:
+    """The Bolt app and the delivery worker over `core`, and the workspace they talk to,
+    served until `close()`. The support channel is set up as it should be (private, the
+    bot in it), and `flashticket serve`'s start-up checks run against it."""
+
+    def __init__(self, core: Core, *, support_channel: str, files_dir: Path | None) -> None:
+        self.workspace = Workspace(CONSOLE_TOKEN, files_dir=files_dir)
+        self.workspace.set_channel(support_channel, name="support")
+        _reach_loopback_without_proxy()
+        self.server = LoopbackServer(self.workspace).start()
+        try:
+            self.client = WebClient(token=CONSOLE_TOKEN, base_url=self.server.base_url)
+            check_token(self.client)
+            check_support_channel(self.client, support_channel, allow_public=False)
+        except BaseException:
+            self.server.stop()
+            raise
+        self.app: App = create_app(core, self.client, verify_token=False)
+        self.background = BackgroundWork()
+
+        @self.app.middleware
+        def keep_hold_of_background_work(context: BoltContext, next: Callable[[], Any]) -> Any:
+            context["background"] = self.background.around(context["background"])
+            return next()
+
+        lang = core.settings.flashticket_language
+        transport = SlackTransport(
+            self.client,
+            support_channel=support_channel,
+            lang=lang,
+            home_view=lambda user: blocks.home(lang, core.desk.queries.home(user)),
+        )
+        self.worker: DeliveryWorker = core.delivery_worker(transport)
+
+    def dispatch(self, body: str, content_type: str) -> Any:
+        """Bolt's answer to a request as Slack would send it: JSON decoded, else text."""
+        response = self.app.dispatch(
+            BoltRequest(body=body, headers={"content-type": [content_type]})
+        )
+        if not response.body:
+            return None
+        try:
+            return json.loads(response.body)
+        except ValueError:
+            return response.body
+
+    def settle(self) -> None:
+        """Wait for the background work requests started, then deliver what they caused."""
+        self.background.wait(BACKGROUND_TIMEOUT)
+        self.worker.drain()
+
+    def close(self) -> None:
+        """Let started work finish, then stop serving the workspace."""
+        self.background.wait(BACKGROUND_TIMEOUT)
+        self.server.stop()
+
+
+def _reach_loopback_without_proxy() -> None:
+    """slack_sdk (and Bolt's response_url posts) go through HTTP(S)_PROXY when it is set;
+    the console's workspace is on this machine, so 127.0.0.1 bypasses any proxy."""
+    if not any(
+        os.environ.get(name) for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy")
+    ):
+        return
+    for name in ("no_proxy", "NO_PROXY"):
+        hosts = [host for host in os.environ.get(name, "").split(",") if host.strip()]
+        if "127.0.0.1" not in hosts:
+            os.environ[name] = ",".join([*hosts, "127.0.0.1"])

@@ -1,0 +1,64 @@
+"""Who is who: the people of the workspace, its bot (auth.test, users.info) and which
+token may call what (the app-level one only opens Socket Mode connections)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.console.refusals import SlackError
+from bot.console.workspace.objects import user_id_for
+from bot.console.workspace.state import WorkspaceState
+
+
+class PeopleApi(WorkspaceState):
+    def user_id(self, name: str) -> str:
+        """The ID of a person by name, who then exists in the workspace."""
+        user_id = user_id_for(name)
+        with self._lock:
+            self._users.setdefault(user_id, name.lstrip("@").lower())
+        return user_id
+
+    def name_of(self, user_id: str) -> str:
+        with self._lock:
+            return self._users.get(user_id, user_id)
+
+    def _authenticate(self, method: str, token: str | None) -> None:
+        # Socket Mode connects with the app-level token, everything else with the bot's.
+        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        if token is None:
+            raise SlackError("not_authed")
+        if token != expected:
+            raise SlackError("invalid_auth")
+
+    def _api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": self.team.url,
+            "team": self.team.name,
+            "user": self.team.bot_name,
+            "team_id": self.team.id,
+            "user_id": self.team.bot_user,
+            "bot_id": self.team.bot_id,
+        }
+
+    def _api_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "url": self.socket_mode_url}
+
+    def _api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user") or "")
+        if not user.startswith(("U", "W")):
+            raise SlackError("user_not_found")
+        with self._lock:
+            known = self._users.get(user)
+        name = known or user.lower()
+        real_name = known or f"Person {user}"
+        return {
+            "ok": True,
+            "user": {
+                "id": user,
+                "name": name,
+                "real_name": real_name,
+                "tz": "Europe/Berlin",
+                "profile": {"display_name": name, "real_name": real_name},
+            },
+        }

@@ -1,0 +1,167 @@
+"""What the workspace keeps, behind one lock, and what every family of Web API methods
+does with it: post where the bot may, show people a message, record a call."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bot.console.refusals import SlackError
+from bot.console.workspace.objects import (
+    Call,
+    ChannelSetup,
+    FeedItem,
+    Message,
+    ResponseUrl,
+    StoredView,
+    Team,
+    Trigger,
+    Upload,
+    dm_channel,
+)
+
+TRIGGER_TTL = 3.0
+
+
+class WorkspaceState:
+    """The workspace's state, and the calls and the feed the console and the tests read.
+
+    `clock` and `trigger_ttl` exist so tests can expire triggers and response URLs by
+    moving a clock instead of sleeping. `origin` is the address the workspace is served
+    at (set by the server): upload URLs and response URLs point there.
+    """
+
+    def __init__(
+        self,
+        bot_token: str,
+        *,
+        app_token: str | None = None,
+        team: Team | None = None,
+        trigger_ttl: float = TRIGGER_TTL,
+        clock: Callable[[], float] = time.monotonic,
+        files_dir: Path | None = None,
+    ) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.team = team or Team()
+        self.trigger_ttl = trigger_ttl
+        self.clock = clock
+        self.files_dir = files_dir
+        self.origin: str | None = None
+        self.socket_mode_url = "ws://127.0.0.1:1/"
+        self._calls: list[Call] = []
+        # Lock order: _changed before _lock (a waiter's predicate may call calls()).
+        self._changed = threading.Condition()
+        self._lock = threading.Lock()
+        self._ts = itertools.count(1)
+        self._users: dict[str, str] = {}  # user ID -> name
+        self._channels: dict[str, ChannelSetup] = {}
+        self._messages: dict[tuple[str, str], Message] = {}
+        self._triggers: dict[str, Trigger] = {}
+        self._response_urls: dict[str, ResponseUrl] = {}
+        self._views: dict[str, StoredView] = {}
+        self._open_modals: dict[str, dict[str, Any]] = {}  # user -> the modal on screen
+        self._home_ids: dict[str, str] = {}  # user -> their App Home's view id
+        self._uploads: dict[str, Upload] = {}
+        self._feed: list[FeedItem] = []
+
+    # -- channels --------------------------------------------------------------------
+
+    def set_channel(
+        self,
+        channel: str,
+        *,
+        exists: bool = True,
+        is_private: bool = True,
+        is_member: bool = True,
+        is_archived: bool = False,
+        name: str | None = None,
+    ) -> None:
+        """Set a channel up (rightly or wrongly); unset channels are private, bot a member."""
+        setup = ChannelSetup(exists, is_private, is_member, is_archived, name)
+        with self._lock:
+            self._channels[channel] = setup
+
+    def messages_in(self, channel: str) -> list[Message]:
+        with self._lock:
+            return [m for (c, _), m in self._messages.items() if c == channel]
+
+    # -- what the console and the tests read ---------------------------------------
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        """A snapshot of the recorded calls, optionally of one method."""
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def record(self, call: Call) -> None:
+        with self._changed:
+            with self._lock:
+                self._calls.append(call)
+            self._changed.notify_all()
+
+    def feed_since(self, start: int) -> list[FeedItem]:
+        """What people saw from the `start`-th thing on."""
+        with self._lock:
+            return self._feed[start:]
+
+    # -- what every family of methods does --------------------------------------------
+
+    def _origin(self) -> str:
+        assert self.origin, "the workspace is not being served"
+        return self.origin
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts):06d}"
+
+    def _show(self, item: FeedItem) -> None:
+        with self._lock:
+            self._feed.append(item)
+
+    def _post(self, message: Message) -> None:
+        with self._lock:
+            self._messages[(message.channel, message.ts)] = message
+            self._feed.append(FeedItem("post", message.channel, None, message))
+
+    def _bot_message(self, channel: str, args: dict[str, Any]) -> Message:
+        blocks = json_field(args.get("blocks"))
+        return Message(
+            channel=channel,
+            ts=self._next_ts(),
+            user=self.team.bot_user,
+            text=str(args.get("text") or ""),
+            blocks=blocks if isinstance(blocks, list) else [],
+            thread_ts=str(args["thread_ts"]) if args.get("thread_ts") else None,
+            bot_id=self.team.bot_id,
+        )
+
+    def _postable(self, channel: str) -> str:
+        """The channel a post lands in (a user's ID means the DM), if the bot may post."""
+        channel = dm_channel(channel)
+        if not channel:
+            raise SlackError("channel_not_found")
+        with self._lock:
+            setup = self._channels.get(channel)
+        if setup is None:
+            return channel
+        if not setup.exists or (setup.is_private and not setup.is_member):
+            raise SlackError("channel_not_found")
+        if not setup.is_member:
+            raise SlackError("not_in_channel")
+        if setup.is_archived:
+            raise SlackError("is_archived")
+        return channel
+
+
+def json_field(value: Any) -> Any:
+    """Form bodies carry blocks, views and files as JSON strings."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return None
+    return value
