@@ -72,10 +72,6 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "<@{actor}> changed the status of *#{ticket_id}*: {old} → *{new}*",
         Language.DE: "<@{actor}> hat den Status von *#{ticket_id}* geändert: {old} → *{new}*",
     },
-    "bot.dm.reopened_by_you": {
-        Language.EN: "You reopened *#{ticket_id}*: {old} → *{new}*",
-        Language.DE: "Sie haben *#{ticket_id}* wieder geöffnet: {old} → *{new}*",
-    },
     "bot.dm.support_reply": {
         Language.EN: "*Support reply* from <@{actor}>{part}:\n{text}",
         Language.DE: "*Support-Rückmeldung* von <@{actor}>{part}:\n{text}",
@@ -103,18 +99,6 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.dm.role": {
         Language.EN: "<@{actor}> gave you the role *{role}* in the help desk.",
         Language.DE: "<@{actor}> hat Ihnen im Helpdesk die Rolle *{role}* gegeben.",
-    },
-    "bot.ack.opened": {
-        Language.EN: "Ticket *#{ticket_id}* is open. I sent you a DM; updates arrive there.",
-        Language.DE: "Ticket *#{ticket_id}* ist eröffnet. Sie haben eine DM; dort kommen die Neuigkeiten an.",
-    },
-    "bot.ack.done": {
-        Language.EN: "Done: *#{ticket_id}* is now {status}, priority {priority}, assignee {assignee}.",
-        Language.DE: "Erledigt: *#{ticket_id}* ist jetzt {status}, Priorität {priority}, Bearbeiter {assignee}.",
-    },
-    "bot.ack.entry": {
-        Language.EN: "Saved on *#{ticket_id}*.",
-        Language.DE: "Zu *#{ticket_id}* gespeichert.",
     },
     "bot.list.mine.title": {
         Language.EN: "Your open tickets ({total})",
