@@ -125,6 +125,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from flashticket_core.adapters.backup import (
+        BackupError,
+        backup_sqlite,
+        postgres_advice,
+        sqlite_path,
+    )
+    from flashticket_core.adapters.db import normalise_url
+
+    settings = _settings()
+    source = sqlite_path(settings.database_url)
+    if source is None:
+        print(postgres_advice(normalise_url(settings.database_url)), file=sys.stderr)
+        return 2
+    try:
+        made = backup_sqlite(source, Path(args.file))
+    except BackupError as error:
+        raise SystemExit(f"flashticket: no backup made: {error}") from None
+    print(f"{made.path}: {made.tickets} tickets, {made.bytes:,} bytes, checked")
+    return 0
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     from bot.manifest import manifest, to_yaml
 
@@ -164,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--out", required=True, help="folder for the PNGs and kpis.txt")
     stats.add_argument("--days", type=int, default=30, help="period of the key figures")
     stats.set_defaults(run=cmd_stats)
+    backup = commands.add_parser(
+        "backup", help="copy the live SQLite database to FILE, consistent and checked"
+    )
+    backup.add_argument("file", help="the new backup file (must not exist)")
+    backup.set_defaults(run=cmd_backup)
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
         "--url", help="public base URL of `flashticket serve`, e.g. https://tickets.example.com"

@@ -95,3 +95,33 @@ def test_a_database_from_an_unknown_future_is_one_clear_line(tmp_path: Path) -> 
     assert last.startswith("flashticket: cannot migrate the database")
     assert "ffffffffffff" in last
     assert "Traceback" not in result.stderr
+
+
+def test_backup_copies_the_live_database_and_says_what_it_holds(tmp_path: Path) -> None:
+    assert run_cli("migrate", cwd=tmp_path).returncode == 0
+    result = run_cli("backup", "tickets-copy.db", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 tickets" in result.stdout
+    assert "checked" in result.stdout
+    copy = make_engine(f"sqlite:///{tmp_path / 'tickets-copy.db'}")
+    try:
+        assert runner.current_revision(copy) == runner.head_revision(copy)
+    finally:
+        copy.dispose()
+    again = run_cli("backup", "tickets-copy.db", cwd=tmp_path)
+    assert again.returncode == 1
+    assert "exists already" in again.stderr
+
+
+def test_backup_of_postgresql_points_to_pg_dump_without_the_password(tmp_path: Path) -> None:
+    result = run_cli(
+        "backup",
+        "x.db",
+        cwd=tmp_path,
+        DATABASE_URL="postgresql://desk:s3cret-pw@db.example:5433/tickets",
+    )
+    assert result.returncode == 2
+    assert "pg_dump -h db.example -p 5433 -U desk -Fc -f flashticket.dump tickets" in result.stderr
+    assert "pg_restore" in result.stderr
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    assert not (tmp_path / "x.db").exists()
