@@ -11,8 +11,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
+from flashticket_core.adapters.db import WRITE_TRANSACTION
 from flashticket_core.adapters.search import is_search_table
 
 
@@ -29,11 +30,24 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+# Any constant: every replica asks for the same lock.
+MIGRATION_LOCK = 0x466C5469636B6574  # "FlTicket"
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate. Servers that start together take turns, so the later ones find nothing
+    to do: on PostgreSQL through an advisory lock held until the migration's transaction
+    ends, on SQLite through a transaction that takes the write lock as it begins."""
     config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{WRITE_TRANSACTION: True})
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+                )
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -216,3 +217,31 @@ def test_tickets_from_before_the_summaries_are_counted_and_searchable(
             assert search("gone", support) == []
     finally:
         engine.dispose()
+
+
+def test_replicas_that_start_together_migrate_one_after_the_other(
+    empty_database_url: str,
+) -> None:
+    """Two servers on a new database, migrating at the same moment: on PostgreSQL the
+    second waits for the first's lock and then finds the schema at head."""
+    engines = [make_engine(empty_database_url) for _ in range(2)]
+    errors: list[BaseException] = []
+
+    def migrate(engine: Engine) -> None:
+        try:
+            runner.upgrade(engine)
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=migrate, args=(engine,)) for engine in engines]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads)
+        assert errors == []
+        assert runner.current_revision(engines[0]) == runner.head_revision(engines[0])
+    finally:
+        for engine in engines:
+            engine.dispose()
