@@ -62,9 +62,7 @@ def test_the_image_installs_the_lock_file_and_checks_healthz() -> None:
 
 def test_every_setting_the_image_and_compose_pass_is_one_the_readme_documents() -> None:
     documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme(), flags=re.MULTILINE))
-    image_env = {
-        pair.split("=", 1)[0] for env in dockerfile()["ENV"] for pair in shlex.split(env)
-    }
+    image_env = {pair.split("=", 1)[0] for env in dockerfile()["ENV"] for pair in shlex.split(env)}
     service = compose()["x-flashticket"]
     passed = set(service["environment"]) | (image_env & settings_names())
     assert passed <= settings_names()
