@@ -12,6 +12,7 @@ from alembic.util.exc import CommandError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import logs
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.config import Settings
 from migrations import runner
@@ -201,10 +202,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configure_logging() -> None:
+    """Logging as the settings ask; plain while they cannot be read (the command then
+    says what is wrong with them)."""
+    try:
+        settings = Settings()
+    except ValidationError:
+        logs.configure("plain")
+        return
+    secrets = [
+        secret.get_secret_value()
+        for secret in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+        )
+        if secret is not None
+    ]
+    logs.configure(settings.flashticket_log_format, secrets=secrets)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    _configure_logging()
     args = build_parser().parse_args(argv)
     code: int = args.run(args)
     return code

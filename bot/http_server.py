@@ -10,6 +10,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import Engine, text
 from waitress.server import create_server
 
 from bot.request_checks import MAX_BODY_BYTES, Checked, Rejection, verify
+from flashticket_core.log_context import bound
 
 log = logging.getLogger("flashticket.http")
 
@@ -63,6 +65,11 @@ class SlackWsgi:
             return _plain(404, "not found")
         if method != "POST":
             return _plain(405, "POST only")
+        with bound(request_id=uuid.uuid4().hex[:12]):
+            return self.handle_slack(environ)
+
+    def handle_slack(self, environ: Environ) -> tuple[int, list[tuple[str, str]], bytes]:
+        assert self.signing_secret is not None
         body = _read_body(environ)
         if isinstance(body, Rejection):
             return _plain(body.status, body.reason)
@@ -71,7 +78,8 @@ class SlackWsgi:
         if isinstance(checked, Rejection):
             log.info("rejected request: %s %s", checked.status, checked.reason)
             return _plain(checked.status, checked.reason)
-        response = self.app.dispatch(_bolt_request(checked, headers, self.app.logger))
+        with bound(actor=actor_of(checked.body)):
+            response = self.app.dispatch(_bolt_request(checked, headers, self.app.logger))
         if response.status == 404 and checked.body.get("type") == "event_callback":
             # An event no listener wants: Slack resends events until it gets a 2xx, and
             # turns off the subscription of an app that keeps failing them.
@@ -92,6 +100,15 @@ class SlackWsgi:
             log.warning("health check: database unreachable: %s", type(error).__name__)
             return _json(503, {"status": "database unreachable"})
         return _json(200, {"status": "ok"})
+
+
+def actor_of(body: dict[str, Any]) -> str | None:
+    """The Slack user a checked payload is from, for the log: a slash command's
+    `user_id`, an interaction's `user.id`, an event's `user`."""
+    user = body.get("user_id") or body.get("user") or body.get("event", {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return user if isinstance(user, str) else None
 
 
 def _bolt_request(checked: Checked, headers: dict[str, str], logger: logging.Logger) -> BoltRequest:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # How long a delivery worker owns a message it took; after a crash another worker
     # (or the restarted one) sends it once this has passed. Longer than a Slack call.
     flashticket_delivery_lease_seconds: int = Field(default=30, ge=1, le=3600)
+    # `plain` lines for a terminal, or `json`: one object per line for a log collector.
+    flashticket_log_format: Literal["plain", "json"] = "plain"
 
     @field_validator("flashticket_admins", mode="before")
     @classmethod

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flashticket_core.log_context import bound
 from flashticket_core.service_layer.outbox import MessageKind
 
 log = logging.getLogger(__name__)
@@ -266,6 +267,10 @@ class DeliveryWorker:
         return outgoing, superseded
 
     def _deliver(self, message: Outgoing) -> None:
+        with bound(ticket_id=message.ticket_id, outbox_message=message.id):
+            self._deliver_bound(message)
+
+    def _deliver_bound(self, message: Outgoing) -> None:
         try:
             delivered = self._transport.deliver(message)
         except TemporaryFailure as failure:

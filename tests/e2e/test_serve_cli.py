@@ -3,6 +3,7 @@ SIGTERM, and the two required endpoints."""
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import subprocess
@@ -108,3 +109,25 @@ def test_sigterm_lets_the_request_in_flight_finish(
     # New requests are no longer taken.
     with pytest.raises(ConnectionRefusedError):
         client.command("/ticket", "help", "UALICE0001")
+
+
+def test_json_logs_are_one_object_per_line_with_the_request_and_no_secret(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    server = ServeProcess(
+        environment(tmp_path, slack, FLASHTICKET_LOG_FORMAT="json"), tmp_path
+    ).wait_healthy()
+    try:
+        forged = SlackClientSimulator(server.port, "not-the-signing-secret")
+        assert forged.command("/ticket", "help", "UALICE0001").status == 401
+        client = SlackClientSimulator(server.port, SIGNING_SECRET)
+        assert client.command("/ticket", "help", "UALICE0001").status == 200
+    finally:
+        stderr = server.terminate()
+    lines = [json.loads(line) for line in stderr.strip().splitlines()]
+    assert all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    (rejected,) = [line for line in lines if line["message"].startswith("rejected request")]
+    assert len(rejected["request_id"]) == 12
+    assert any("shutting down" in line["message"] for line in lines)
+    assert BOT_TOKEN not in stderr
+    assert SIGNING_SECRET not in stderr
