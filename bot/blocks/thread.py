@@ -80,6 +80,11 @@ def _entry_texts(lang: Language, template: str, actor: str, text: str) -> list[s
     ]
 
 
+def withdrawn_text(lang: Language, payload: dict[str, Any]) -> str:
+    """What stands where a reply the reporter deleted was relayed."""
+    return _t("bot.thread.withdrawn", lang, actor=user_id(str(payload.get("actor", ""))))
+
+
 def reporter_thread_blocks(
     lang: Language, ticket: TicketState, payload: dict[str, Any], text: str
 ) -> Blocks | None:
