@@ -201,3 +201,53 @@ def test_a_long_edit_is_split_over_the_copy_parts_updated_added_or_deleted(
     posted = relayed_copies(bot, ticket_id)
     assert len(posted) == max(len(old_parts), len(new_parts))
     assert bot.running.core.desk.queries.show(ADMIN, ticket_id).conversation[0].text == new
+
+
+ODD_EDITS = [
+    {"message": "The printer jams"},
+    {"message": None},
+    {"message": {"user": ALICE, "text": "no ts"}},
+    {"message": {"user": 42, "ts": REPLY_TS, "text": "x"}},
+    {"message": {"user": ALICE, "ts": REPLY_TS, "text": ["x"]}},
+    {"message": {"user": ALICE, "ts": REPLY_TS, "text": "x", "edited": "yes"}},
+    {"message": {"user": ALICE, "ts": "not a ts", "text": "x"}},
+    {"message": {"user": ALICE, "ts": REPLY_TS, "text": "", "subtype": "tombstone"}},
+    {"message": {"user": ALICE, "ts": REPLY_TS, "text": "   "}},
+    {"message": {"user": ALICE, "ts": REPLY_TS, "text": "x" * 40_001}},
+    {"previous_message": [1, 2]},
+    {"channel": None},
+    {"channel_type": "channel"},
+    {"hidden": "true"},
+]
+ODD_DELETIONS = [
+    {"deleted_ts": 1700000100.000001},
+    {"deleted_ts": None},
+    {"previous_message": None},
+    {"previous_message": {"user": ALICE}},
+    {"previous_message": {"user": ALICE, "ts": REPLY_TS, "bot_id": "B0BOT0001"}},
+    {"previous_message": "gone"},
+    {"channel": {"id": 7}},
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "odd"),
+    [("edit", odd) for odd in ODD_EDITS] + [("delete", odd) for odd in ODD_DELETIONS],
+)
+def test_odd_shapes_of_edits_and_deletions_are_a_no_op_or_a_4xx(
+    sqlite_bot: Bot, kind: str, odd: dict[str, object]
+) -> None:
+    bot = sqlite_bot
+    ticket_id, copy = ticket_with_reply(bot)
+    root = bot.dm_root(ticket_id).response
+    if kind == "edit":
+        event = dm_reply_edited(ALICE, root["channel"], root["ts"], REPLY_TS, "x", "y") | odd
+    else:
+        event = dm_reply_deleted(ALICE, root["channel"], root["ts"], REPLY_TS, "x") | odd
+    response = bot.http.event(event_envelope(event))
+    assert response.status in (200, 400), response
+    settled(bot)
+    assert updates_of(bot, copy) == []
+    detail = bot.running.core.desk.queries.show(ADMIN, ticket_id)
+    assert [(e.text, e.withdrawn) for e in detail.conversation] == [("The printer jams", False)]
+    assert bot.http.request("GET", "/healthz").status == 200
