@@ -66,6 +66,8 @@ def thread_texts(
         return [_t("bot.thread.rated", lang, actor=actor, rating=payload["rating"])]
     if event == "deleted":
         return [_t("bot.thread.deleted", lang, actor=actor)]
+    if event == "withdrawn":
+        return [withdrawn_text(lang, payload)]
     raise ValueError(f"no text for thread event {event!r}")
 
 

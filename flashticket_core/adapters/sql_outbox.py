@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.tables import HomeViewer, OutboxMessage, TicketThread
-from flashticket_core.domain.enums import Role
-from flashticket_core.domain.model import RoleAssignment, Ticket
+from flashticket_core.domain.enums import EntryKind, Role
+from flashticket_core.domain.model import ConversationEntry, RoleAssignment, Ticket
 from flashticket_core.service_layer.delivery import (
     Delivered,
     OutboxStore,
@@ -269,7 +269,7 @@ def _outgoing(session: Session, row: OutboxMessage) -> Outgoing:
         id=row.id,
         kind=MessageKind(row.kind),
         ticket_id=row.ticket_id,
-        payload=json.loads(row.payload),
+        payload=_as_the_entry_is_now(session, row, json.loads(row.payload)),
         ticket=state,
         thread=thread,
         parts_delivered=row.parts_delivered,
@@ -282,6 +282,21 @@ CHANGES_A_COPY = frozenset(
     {MessageKind.SUPPORT_THREAD_EDIT.value, MessageKind.SUPPORT_THREAD_WITHDRAW.value}
 )
 LEAVES_A_COPY = frozenset({MessageKind.SUPPORT_THREAD.value, *CHANGES_A_COPY})
+
+
+def _as_the_entry_is_now(
+    session: Session, row: OutboxMessage, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """A reporter's reply relayed late (an admin retried it after a failure) says what
+    the reply says now: the edits and the withdrawal it missed were nothing to change."""
+    if row.kind != MessageKind.SUPPORT_THREAD.value or row.entry_id is None:
+        return payload
+    entry = session.get(ConversationEntry, row.entry_id)
+    if entry is None or entry.kind is not EntryKind.REPORTER_REPLY:
+        return payload
+    if entry.withdrawn_at is not None:
+        return {"event": "withdrawn", "actor": entry.author_id, "entry": entry.id}
+    return payload | {"text": entry.text}
 
 
 def _relayed_copy(session: Session, row: OutboxMessage) -> RelayedCopy | None:

@@ -107,3 +107,32 @@ def test_the_copy_follows_edits_in_parts_and_a_withdrawal_through_faults(
     assert "withdrew this reply" in note
     assert "LOG" not in note
     assert desk.admin.undelivered_messages(ADMIN) == []
+
+
+def test_a_relay_retried_after_failing_says_what_the_reply_says_now(
+    desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, clock: Clock
+) -> None:
+    ticket_id = desk.tickets.open_ticket(ALICE, title="Printer").id
+    deliver_all(worker, clock)
+    slack.fail_next("chat.postMessage", error="not_in_channel")
+    desk.conversation.add_reporter_reply(ALICE, ticket_id, "It jams", source=SOURCE)
+    deliver_all(worker, clock)
+    assert copy_under_card(slack) == []
+    desk.conversation.edit_from_chat(ALICE, SOURCE, "It jams and smokes")
+    deliver_all(worker, clock)  # nothing under the card to edit yet
+    assert desk.admin.retry_failed_messages(ADMIN) == 1
+    deliver_all(worker, clock)
+    [copy] = copy_under_card(slack)
+    assert "It jams and smokes" in copy
+
+    slack.fail_next("chat.postMessage", error="not_in_channel")
+    other = (SOURCE[0], "1700000100.000002")
+    desk.conversation.add_reporter_reply(ALICE, ticket_id, "Secret", source=other)
+    deliver_all(worker, clock)
+    desk.conversation.withdraw_from_chat(ALICE, other)
+    assert desk.admin.retry_failed_messages(ADMIN) == 1
+    deliver_all(worker, clock)
+    texts = copy_under_card(slack)
+    assert len(texts) == 2
+    assert "withdrew this reply" in texts[-1]
+    assert "Secret" not in texts[-1]
