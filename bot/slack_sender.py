@@ -124,6 +124,11 @@ class SlackTransport(Transport):
                 channel=thread.support_channel or self.support_channel,
                 thread_ts=thread.support_ts,
             )
+        if kind is MessageKind.SUPPORT_THREAD_EDIT:
+            texts = blocks.thread_texts(lang, ticket.id, message.payload, for_reporter=False)
+            return self._edit_copy(message, texts, thread_ts=thread.support_ts)
+        if kind is MessageKind.SUPPORT_THREAD_WITHDRAW:
+            return self._withdraw_copy(message, blocks.withdrawn_text(lang, message.payload))
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(
                 channel=ticket.reporter_id, text=blocks.reporter_root_text(lang, ticket)
@@ -162,8 +167,52 @@ class SlackTransport(Transport):
                 blocks=blocks if len(texts) == 1 else None,
             )
             if number + 1 < len(texts):
-                message.part_delivered(number + 1)
+                message.part_delivered(number + 1, delivered.ts)
         return delivered
+
+    def _edit_copy(
+        self, message: Outgoing, texts: list[str], *, thread_ts: str | None
+    ) -> Delivered:
+        """Update the entry's copy in place, part by part; a longer text gets its new
+        parts posted after it, a shorter one has the parts it no longer needs deleted."""
+        copy = message.copy
+        if copy is None:
+            return Delivered()  # never relayed (its relay failed): nothing to edit
+        delivered = Delivered()
+        for number in range(message.parts_delivered, len(texts)):
+            if number < len(copy.parts):
+                self.client.chat_update(
+                    channel=copy.channel, ts=copy.parts[number], text=texts[number]
+                )
+                delivered = Delivered(channel=copy.channel, ts=copy.parts[number])
+            else:
+                delivered = self._post(
+                    channel=copy.channel, thread_ts=thread_ts, text=texts[number]
+                )
+            if number + 1 < len(texts):
+                message.part_delivered(number + 1, delivered.ts)
+        for ts in copy.parts[len(texts) :]:
+            self._delete(copy.channel, ts)
+        return delivered
+
+    def _withdraw_copy(self, message: Outgoing, note: str) -> Delivered:
+        """The copy's first part says the reporter withdrew it; the other parts go."""
+        copy = message.copy
+        if copy is None:
+            return Delivered()
+        first, *rest = copy.parts
+        self.client.chat_update(channel=copy.channel, ts=first, text=note)
+        for ts in rest:
+            self._delete(copy.channel, ts)
+        return Delivered(channel=copy.channel, ts=first)
+
+    def _delete(self, channel: str, ts: str) -> None:
+        try:
+            self.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:
+            # Gone already (a retry after a crash, or someone removed it): what was wanted.
+            if error.response.get("error") != "message_not_found":
+                raise
 
     def _post(
         self,

@@ -92,6 +92,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "<@{actor}> rated the support {rating}/5.",
         Language.DE: "<@{actor}> hat den Support mit {rating}/5 bewertet.",
     },
+    "bot.thread.withdrawn": {
+        Language.EN: "_<@{actor}> withdrew this reply. What it said is kept in the ticket's history._",
+        Language.DE: "_<@{actor}> hat diese Antwort zurückgezogen. Was sie sagte, steht im Verlauf des Tickets._",
+    },
     "bot.thread.deleted": {
         Language.EN: "<@{actor}> deleted this ticket.",
         Language.DE: "<@{actor}> hat dieses Ticket gelöscht.",
@@ -132,6 +136,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.show.entry": {
         Language.EN: "{at} {kind} <@{author}>: {text}",
         Language.DE: "{at} {kind} <@{author}>: {text}",
+    },
+    "bot.show.withdrawn": {
+        Language.EN: " _(withdrawn by its author)_",
+        Language.DE: " _(vom Verfasser zurückgezogen)_",
     },
     "bot.show.more": {
         Language.EN: "…{count} earlier lines not shown.",

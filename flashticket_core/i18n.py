@@ -76,6 +76,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "The message must not be empty.",
         Language.DE: "Die Nachricht darf nicht leer sein.",
     },
+    "error.entry_withdrawn": {
+        Language.EN: "That message was withdrawn and can no longer be changed.",
+        Language.DE: "Diese Nachricht wurde zurückgezogen und kann nicht mehr geändert werden.",
+    },
     "error.text_too_long": {
         Language.EN: "The message may have at most {limit} characters (it has {length}).",
         Language.DE: "Die Nachricht darf höchstens {limit} Zeichen haben (sie hat {length}).",

@@ -17,6 +17,8 @@ from tests.slack_requests import (
     Response,
     SlackClientSimulator,
     block_action,
+    dm_reply_deleted,
+    dm_reply_edited,
     dm_thread_reply,
     event_envelope,
     view_submission,
@@ -190,14 +192,42 @@ class Bot:
         return self.http.interact(payload)
 
     def reply_in_dm(
-        self, user: str, ticket_id: int, text: str, *, event_id: str | None = None
+        self,
+        user: str,
+        ticket_id: int,
+        text: str,
+        *,
+        event_id: str | None = None,
+        ts: str | None = None,
     ) -> Response:
         root = self.dm_root(ticket_id)
-        envelope = event_envelope(
-            dm_thread_reply(user, root.response["channel"], root.response["ts"], text),
-            event_id=event_id,
+        reply = dm_thread_reply(user, root.response["channel"], root.response["ts"], text)
+        if ts is not None:
+            reply["ts"] = ts
+        return self.http.event(event_envelope(reply, event_id=event_id))
+
+    def edit_dm_reply(
+        self,
+        user: str,
+        ticket_id: int,
+        ts: str,
+        old_text: str,
+        new_text: str,
+        *,
+        event_id: str | None = None,
+    ) -> Response:
+        root = self.dm_root(ticket_id)
+        edited = dm_reply_edited(
+            user, root.response["channel"], root.response["ts"], ts, old_text, new_text
         )
-        return self.http.event(envelope)
+        return self.http.event(event_envelope(edited, event_id=event_id))
+
+    def delete_dm_reply(
+        self, user: str, ticket_id: int, ts: str, text: str, *, event_id: str | None = None
+    ) -> Response:
+        root = self.dm_root(ticket_id)
+        deleted = dm_reply_deleted(user, root.response["channel"], root.response["ts"], ts, text)
+        return self.http.event(event_envelope(deleted, event_id=event_id))
 
     def dm_root(self, ticket_id: int) -> Call:
         return next(

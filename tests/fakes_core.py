@@ -7,9 +7,17 @@ from collections.abc import Collection, Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect
+
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
-from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
+from flashticket_core.domain.model import (
+    ChatMessage,
+    ConversationEntry,
+    RoleAssignment,
+    RoleChange,
+    Ticket,
+)
 from flashticket_core.service_layer import dashboard, views
 from flashticket_core.service_layer.dashboard import Statistics, Tallies
 from flashticket_core.service_layer.export import ExportedTicket
@@ -37,6 +45,14 @@ class FakeTicketRepository(TicketRepository):
     def _get(self, ticket_id: int) -> Ticket | None:
         ticket = self.tickets.get(ticket_id)
         return None if ticket is None or ticket.deleted_at is not None else ticket
+
+    def _entry_from(self, source: ChatMessage) -> ConversationEntry | None:
+        # Without a session a ticket's write-only entries are the ones added to it.
+        for ticket in self.tickets.values():
+            for entry in inspect(ticket).attrs.entries.history.added:
+                if (entry.source_channel, entry.source_ts) == source:
+                    return entry  # type: ignore[no-any-return]
+        return None
 
 
 class FakeRoleRepository(RoleRepository):
@@ -132,6 +148,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.people: FakePeople = FakePeople()
         self.messages: FakeMessageQueue = FakeMessageQueue()
         self.commits = 0
+        self.entries_made = 0
         self.published: list[object] = []
 
     def __call__(self) -> FakeUnitOfWork:
@@ -142,6 +159,12 @@ class FakeUnitOfWork(AbstractUnitOfWork):
             ticket.id = len(self.tickets.tickets) + 1
             self.tickets.tickets[ticket.id] = ticket
         self.tickets.pending.clear()
+        # What the database gives a new conversation entry: its id and its ticket's.
+        for ticket in self.tickets.tickets.values():
+            for entry in inspect(ticket).attrs.entries.history.added:
+                if entry.id is None:
+                    self.entries_made += 1
+                    entry.id, entry.ticket_id = self.entries_made, ticket.id
 
     def commit(self) -> None:
         self.flush()

@@ -161,6 +161,61 @@ def dm_thread_reply(user_id: str, channel: str, thread_ts: str, text: str) -> di
     }
 
 
+def dm_reply_edited(
+    user_id: str, channel: str, thread_ts: str, ts: str, old_text: str, new_text: str
+) -> dict[str, Any]:
+    """Slack's `message_changed`: the message as it is now, and as it was."""
+    now = f"{time.time():.6f}"
+    before = {
+        "type": "message",
+        "user": user_id,
+        "text": old_text,
+        "ts": ts,
+        "thread_ts": thread_ts,
+    }
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": channel,
+        "channel_type": "im",
+        "ts": now,
+        "event_ts": now,
+        "message": before
+        | {
+            "text": new_text,
+            "parent_user_id": "UBOT00001",
+            "edited": {"user": user_id, "ts": now},
+            "client_msg_id": str(uuid.uuid4()),
+        },
+        "previous_message": before,
+    }
+
+
+def dm_reply_deleted(
+    user_id: str, channel: str, thread_ts: str, ts: str, text: str
+) -> dict[str, Any]:
+    """Slack's `message_deleted`: which message went, and what it was."""
+    now = f"{time.time():.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": channel,
+        "channel_type": "im",
+        "ts": now,
+        "deleted_ts": ts,
+        "event_ts": now,
+        "previous_message": {
+            "type": "message",
+            "user": user_id,
+            "text": text,
+            "ts": ts,
+            "thread_ts": thread_ts,
+        },
+    }
+
+
 class SlackClientSimulator:
     """Sends signed requests to the bot over real HTTP, as Slack's servers would."""
 

@@ -38,7 +38,13 @@ from bot.blocks.ids import (
     action_value,
 )
 from bot.blocks.modals import entry_modal, new_ticket_modal
-from bot.blocks.thread import reporter_root_text, reporter_thread_blocks, role_text, thread_texts
+from bot.blocks.thread import (
+    reporter_root_text,
+    reporter_thread_blocks,
+    role_text,
+    thread_texts,
+    withdrawn_text,
+)
 
 __all__ = [
     "HOME_NEW_TICKET",
@@ -70,4 +76,5 @@ __all__ = [
     "ticket_card",
     "ticket_detail",
     "ticket_list",
+    "withdrawn_text",
 ]

@@ -87,7 +87,8 @@ def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
             at=_when(e.at),
             kind=_t(e.kind.label_key, lang),
             author=user_id(e.author_id),
-            text=escape(clip(" ".join(e.text.split()), 500)),
+            text=escape(clip(" ".join(e.text.split()), 500))
+            + (_t("bot.show.withdrawn", lang) if e.withdrawn else ""),
         )
         for e in detail.conversation
     ]
@@ -136,6 +137,8 @@ def _changed_value(lang: Language, field: str, value: str | None) -> str:
         return priority_label(lang, value)
     if field == "assignee":
         return person(value)
+    if field in ("entry_edited", "entry_withdrawn"):
+        return escape(clip(" ".join(value.split()), 300))
     return escape(value)
 
 

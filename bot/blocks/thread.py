@@ -66,6 +66,8 @@ def thread_texts(
         return [_t("bot.thread.rated", lang, actor=actor, rating=payload["rating"])]
     if event == "deleted":
         return [_t("bot.thread.deleted", lang, actor=actor)]
+    if event == "withdrawn":
+        return [withdrawn_text(lang, payload)]
     raise ValueError(f"no text for thread event {event!r}")
 
 
@@ -78,6 +80,11 @@ def _entry_texts(lang: Language, template: str, actor: str, text: str) -> list[s
         _t(template, lang, actor=actor, part=f" ({n}/{len(pieces)})", text=quote(piece))
         for n, piece in enumerate(pieces, start=1)
     ]
+
+
+def withdrawn_text(lang: Language, payload: dict[str, Any]) -> str:
+    """What stands where a reply the reporter deleted was relayed."""
+    return _t("bot.thread.withdrawn", lang, actor=user_id(str(payload.get("actor", ""))))
 
 
 def reporter_thread_blocks(

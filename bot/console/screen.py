@@ -57,6 +57,9 @@ class Screen:
             title = f"{where} (only you see this)".lstrip()
         elif item.kind == "update":
             title = f"{where} ✎ message edited"
+        elif item.kind == "delete":
+            self.say(f"{where}: a message was deleted")
+            return
         else:
             title = f"{where} ↳ in thread" if message.thread_ts else where
         self._box(title, self._message_lines(message))

@@ -41,6 +41,7 @@ Commands (you are one person at a time; everything the bot says is printed):
   click N                  press the button numbered [N]
   choose N K               in the select [N], choose option (K)
   reply N text             answer in the DM thread of ticket #N (as its reporter)
+  edit N text              change your last answer in that thread;  unsend N  delete it
   channel                  show the support channel
   dm                       show your direct messages with the bot
   home                     open your App Home (support: queue and key figures)
@@ -76,6 +77,8 @@ class Shell:
             support_channel=self.support_channel,
         )
         self.user = self.workspace.user_id(self.admin_names[0] if self.admin_names else "alice")
+        # Each person's last answer in a ticket's DM thread, as Slack sent it.
+        self._last_replies: dict[tuple[str, int], dict[str, Any]] = {}
         self._printed = 0
 
     def close(self) -> None:
@@ -131,6 +134,10 @@ class Shell:
             self.click(rest, choose=True)
         elif word == "reply":
             self.reply(rest)
+        elif word == "edit":
+            self.edit_reply(rest)
+        elif word == "unsend":
+            self.unsend_reply(rest)
         elif word == "channel":
             self.show_channel(self.support_channel)
         elif word == "dm":
@@ -241,7 +248,55 @@ class Shell:
             "thread_ts": root.ts,
         }
         self.bot.dispatch(json.dumps(self._envelope(event)), "application/json")
+        self._last_replies[(self.user, int(number.lstrip("#")))] = event
         self.say(f"(you wrote in the thread of #{number.lstrip('#')}) {text}")
+
+    def edit_reply(self, rest: str) -> None:
+        number, _, text = rest.partition(" ")
+        before = self._last_reply(number)
+        if before is None or not text.strip():
+            self.say("Usage: `edit N text`, after a `reply N …` of yours.")
+            return
+        now = f"{time.time():.6f}"
+        after = before | {"text": self._as_slack_sends(text), "edited": {"user": self.user}}
+        event = {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": before["channel"],
+            "channel_type": "im",
+            "ts": now,
+            "message": after,
+            "previous_message": before,
+        }
+        self.bot.dispatch(json.dumps(self._envelope(event)), "application/json")
+        self._last_replies[(self.user, int(number.lstrip("#")))] = after
+        self.say(f"(you edited your answer in the thread of #{number.lstrip('#')}) {text}")
+
+    def unsend_reply(self, rest: str) -> None:
+        number = rest.strip()
+        before = self._last_reply(number)
+        if before is None:
+            self.say("Usage: `unsend N`, after a `reply N …` of yours.")
+            return
+        event = {
+            "type": "message",
+            "subtype": "message_deleted",
+            "hidden": True,
+            "channel": before["channel"],
+            "channel_type": "im",
+            "ts": f"{time.time():.6f}",
+            "deleted_ts": before["ts"],
+            "previous_message": before,
+        }
+        self.bot.dispatch(json.dumps(self._envelope(event)), "application/json")
+        del self._last_replies[(self.user, int(number.lstrip("#")))]
+        self.say(f"(you deleted your answer in the thread of #{number.lstrip('#')})")
+
+    def _last_reply(self, number: str) -> dict[str, Any] | None:
+        if not number.lstrip("#").isdigit():
+            return None
+        return self._last_replies.get((self.user, int(number.lstrip("#"))))
 
     def open_home(self) -> None:
         event = {"type": "app_home_opened", "user": self.user, "tab": "home"}

@@ -48,6 +48,12 @@ def direct_message(turn: Turn) -> None:
     event: Any = turn.body.get("event")
     if not isinstance(event, dict):
         return
+    if event.get("subtype") == "message_changed":
+        _reply_edited(turn, event)
+        return
+    if event.get("subtype") == "message_deleted":
+        _reply_deleted(turn, event)
+        return
     if _is_human_top_level_dm(event):
         # Someone writes to the bot outside any ticket: say where their words count,
         # once per event however often Slack redelivers it.
@@ -75,6 +81,7 @@ def direct_message(turn: Turn) -> None:
             reply_text(turn.lang, event),
             # Slack redelivers an event it thinks we missed; its id makes that harmless.
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
+            source=(event["channel"], event["ts"]) if isinstance(event.get("ts"), str) else None,
         )
     except TicketError as error:
         log.info("reporter reply to #%s not stored: %s", ticket_id, error)
@@ -82,6 +89,58 @@ def direct_message(turn: Turn) -> None:
         _answer_in_thread(
             turn, event, event_id, turn.t("bot.dm.not_taken", ticket_id=ticket_id, reason=reason)
         )
+
+
+def _reply_edited(turn: Turn, event: dict[str, Any]) -> None:
+    """The reporter edited a message in a DM with the bot: if it is a ticket's reply,
+    the stored reply and its copy for the team follow."""
+    message: Any = event.get("message")
+    channel = event.get("channel")
+    if event.get("channel_type") != "im" or not isinstance(channel, str):
+        return
+    if not _is_persons_message(message):
+        return  # the bot's own messages (a thread's root gaining replies), or no one's
+    event_id = turn.body.get("event_id")
+    try:
+        turn.desk.conversation.edit_from_chat(
+            message["user"],
+            (channel, message["ts"]),
+            reply_text(turn.lang, message),
+            request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
+        )
+    except TicketError as error:
+        # E.g. everything was edited away: the reply keeps what it said.
+        log.info("edit of a reporter reply not taken: %s", error)
+
+
+def _reply_deleted(turn: Turn, event: dict[str, Any]) -> None:
+    """The reporter deleted a message in a DM with the bot: if it is a ticket's reply,
+    it is withdrawn."""
+    previous: Any = event.get("previous_message")
+    channel, deleted_ts = event.get("channel"), event.get("deleted_ts")
+    if event.get("channel_type") != "im" or not isinstance(channel, str):
+        return
+    if not isinstance(deleted_ts, str) or not _is_persons_message(previous):
+        return
+    event_id = turn.body.get("event_id")
+    try:
+        turn.desk.conversation.withdraw_from_chat(
+            previous["user"],
+            (channel, deleted_ts),
+            request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
+        )
+    except TicketError as error:
+        log.info("withdrawal of a reporter reply not taken: %s", error)
+
+
+def _is_persons_message(message: Any) -> bool:
+    return (
+        isinstance(message, dict)
+        and message.get("subtype") in PERSON_SUBTYPES
+        and not message.get("bot_id")
+        and isinstance(message.get("user"), str)
+        and isinstance(message.get("ts"), str)
+    )
 
 
 def reply_text(lang: Language, event: dict[str, Any]) -> str:

@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
-from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
+from flashticket_core.domain.model import (
+    ChatMessage,
+    ConversationEntry,
+    RoleAssignment,
+    RoleChange,
+    Ticket,
+)
 from flashticket_core.service_layer.repositories import (
     PeopleRepository,
     RequestLog,
@@ -29,6 +35,14 @@ class SqlTicketRepository(TicketRepository):
     def _get(self, ticket_id: int) -> Ticket | None:
         return self.session.scalars(
             select(Ticket).where(Ticket.id == ticket_id, Ticket.deleted_at.is_(None))
+        ).one_or_none()
+
+    def _entry_from(self, source: ChatMessage) -> ConversationEntry | None:
+        channel, ts = source
+        return self.session.scalars(
+            select(ConversationEntry)
+            .where(ConversationEntry.source_channel == channel, ConversationEntry.source_ts == ts)
+            .limit(1)
         ).one_or_none()
 
 

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.tables import HomeViewer, OutboxMessage, TicketThread
-from flashticket_core.domain.enums import Role
-from flashticket_core.domain.model import RoleAssignment, Ticket
+from flashticket_core.domain.enums import EntryKind, Role
+from flashticket_core.domain.model import ConversationEntry, RoleAssignment, Ticket
 from flashticket_core.service_layer.delivery import (
     Delivered,
     OutboxStore,
     Outgoing,
+    RelayedCopy,
     Thread,
     ThreadSide,
     TicketState,
@@ -42,6 +43,7 @@ def _columns(message: NewMessage) -> dict[str, Any]:
         "attempts": 0,
         "next_attempt_at": message.next_attempt_at,
         "created_at": message.created_at,
+        "entry_id": message.entry_id,
     }
 
 
@@ -155,13 +157,14 @@ class SqlOutboxStore(OutboxStore):
             session.commit()
         return outgoing, superseded
 
-    def record_part(self, message_id: int, parts_delivered: int) -> None:
+    def record_part(self, message_id: int, parts_delivered: int, ts: str | None) -> None:
         with self._database.writer() as session:
-            session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(parts_delivered=parts_delivered)
-            )
+            row = session.get(OutboxMessage, message_id)
+            if row is None:
+                return
+            row.parts_delivered = parts_delivered
+            if ts is not None:
+                row.part_ts = f"{row.part_ts} {ts}" if row.part_ts else ts
             session.commit()
 
     def record_delivery(
@@ -266,11 +269,56 @@ def _outgoing(session: Session, row: OutboxMessage) -> Outgoing:
         id=row.id,
         kind=MessageKind(row.kind),
         ticket_id=row.ticket_id,
-        payload=json.loads(row.payload),
+        payload=_as_the_entry_is_now(session, row, json.loads(row.payload)),
         ticket=state,
         thread=thread,
         parts_delivered=row.parts_delivered,
+        copy=_relayed_copy(session, row) if row.kind in CHANGES_A_COPY else None,
     )
+
+
+# The messages that change an entry's copy in chat, and those that leave one there.
+CHANGES_A_COPY = frozenset(
+    {MessageKind.SUPPORT_THREAD_EDIT.value, MessageKind.SUPPORT_THREAD_WITHDRAW.value}
+)
+LEAVES_A_COPY = frozenset({MessageKind.SUPPORT_THREAD.value, *CHANGES_A_COPY})
+
+
+def _as_the_entry_is_now(
+    session: Session, row: OutboxMessage, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """A reporter's reply relayed late (an admin retried it after a failure) says what
+    the reply says now: the edits and the withdrawal it missed were nothing to change."""
+    if row.kind != MessageKind.SUPPORT_THREAD.value or row.entry_id is None:
+        return payload
+    entry = session.get(ConversationEntry, row.entry_id)
+    if entry is None or entry.kind is not EntryKind.REPORTER_REPLY:
+        return payload
+    if entry.withdrawn_at is not None:
+        return {"event": "withdrawn", "actor": entry.author_id, "entry": entry.id}
+    return payload | {"text": entry.text}
+
+
+def _relayed_copy(session: Session, row: OutboxMessage) -> RelayedCopy | None:
+    """The entry's copy as the latest message that left one put it (messages of a ticket
+    go out in order, so that is the relay or the edit before this one)."""
+    if row.entry_id is None:
+        return None
+    last = session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.entry_id == row.entry_id,
+            OutboxMessage.status == MessageStatus.SENT.value,
+            OutboxMessage.kind.in_(sorted(LEAVES_A_COPY)),
+            OutboxMessage.id < row.id,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if last is None or last.result_channel is None or last.result_ts is None:
+        return None
+    parts = (*(last.part_ts or "").split(), last.result_ts)
+    return RelayedCopy(channel=last.result_channel, parts=parts)
 
 
 def _remember_thread(

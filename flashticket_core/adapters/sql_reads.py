@@ -89,11 +89,25 @@ class SqlReads(Reads):
         if not include_internal:
             entries = entries.where(ConversationEntry.kind != EntryKind.INTERNAL_NOTE)
         conversation = [
-            Entry(id=e.id, kind=e.kind, author_id=e.author_id, text=e.text, at=e.at)
+            Entry(
+                id=e.id,
+                kind=e.kind,
+                author_id=e.author_id,
+                text=e.text,
+                at=e.at,
+                withdrawn=e.withdrawn_at is not None,
+            )
             for e in self.session.scalars(entries.order_by(ConversationEntry.id))
         ]
         history = [
-            Change(actor_id=h.actor_id, field=h.field, old=h.old_value, new=h.new_value, at=h.at)
+            # An entry's edit or withdrawal shows its words, not the entry's number.
+            Change(
+                actor_id=h.actor_id,
+                field=h.field,
+                old=h.old_value if h.old_text is None else h.old_text,
+                new=h.new_value if h.old_text is None else h.new_text,
+                at=h.at,
+            )
             for h in self.session.scalars(
                 select(HistoryEntry)
                 .where(HistoryEntry.ticket_id == ticket.id)

@@ -74,6 +74,8 @@ TICKET_INDEXES = (
 # A ticket's conversation and history in order; a user's role changes.
 ENTRY_INDEXES = (
     Index(None, ConversationEntry.ticket_id, ConversationEntry.id),
+    # The entry an edited or deleted chat message was relayed as.
+    Index(None, ConversationEntry.source_channel, ConversationEntry.source_ts),
     Index(None, HistoryEntry.ticket_id, HistoryEntry.id),
     Index(None, RoleChange.user_id),
 )
@@ -94,6 +96,8 @@ class OutboxMessage(Base):
         Index(None, "status", "next_attempt_at"),
         Index(None, "ticket_id", "status"),
         Index(None, "recipient", "kind", "status"),
+        # The messages that carried a conversation entry, newest last: its relayed copy.
+        Index(None, "entry_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -116,6 +120,11 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     result_channel: Mapped[str | None] = mapped_column(String(64))
     result_ts: Mapped[str | None] = mapped_column(String(64))
+    # The conversation entry a message relays, edits or withdraws.
+    entry_id: Mapped[int | None] = mapped_column(Integer)
+    # Where each part but the last landed (space-separated ts, in order; the last is
+    # result_ts): an edit of the entry updates every part of its copy.
+    part_ts: Mapped[str | None] = mapped_column(Text)
 
 
 class TicketThread(Base):

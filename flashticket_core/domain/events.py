@@ -48,6 +48,23 @@ class EntryAdded(TicketEvent):
 
 
 @dataclass(frozen=True)
+class EntryEdited(TicketEvent):
+    """The author changed what an entry says (the reporter edited their chat message)."""
+
+    kind: EntryKind
+    entry_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class EntryWithdrawn(TicketEvent):
+    """The author took an entry back (the reporter deleted their chat message)."""
+
+    kind: EntryKind
+    entry_id: int
+
+
+@dataclass(frozen=True)
 class TicketRated(TicketEvent):
     rating: int
 

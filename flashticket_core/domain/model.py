@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_colu
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
-from flashticket_core.errors import InvalidInput, InvalidTransition, Translatable
+from flashticket_core.errors import InvalidInput, InvalidTransition, NotAllowed, Translatable
 
 TITLE_MAX = 150
 DESCRIPTION_MAX = 3000
@@ -36,6 +36,9 @@ DESCRIPTION_MAX = 3000
 # (the column is unlimited text; the chat adapter splits what it relays).
 ENTRY_MAX = 40_000
 USER_ID_MAX = 32
+CHAT_ID_MAX = 64
+# Where a message is in chat: its channel and its timestamp.
+ChatMessage = tuple[str, str]
 NAME_MAX = 100
 
 NAMING_CONVENTION = {
@@ -249,9 +252,17 @@ class Ticket(Base):
         return True
 
     def add_entry(
-        self, kind: EntryKind, *, author_id: str, text: str, now: datetime
+        self,
+        kind: EntryKind,
+        *,
+        author_id: str,
+        text: str,
+        now: datetime,
+        source: ChatMessage | None = None,
     ) -> ConversationEntry:
         entry = ConversationEntry(kind=kind, author_id=author_id, text=validate_text(text), at=now)
+        if source is not None:
+            entry.source_channel, entry.source_ts = source
         self.entries.add(entry)
         if kind is EntryKind.SUPPORT_REPLY and self.first_response_at is None:
             self.first_response_at = now
@@ -268,6 +279,73 @@ class Ticket(Base):
             )
         )
         return entry
+
+    def edit_entry(
+        self, entry: ConversationEntry, text: str, *, actor_id: str, now: datetime
+    ) -> bool:
+        """The author says it differently; the history keeps what it said before.
+
+        Only the author may, and not once it is withdrawn; an edit to the same text
+        (Slack also sends one when a link preview appears) changes nothing. A closed
+        ticket's entry follows the edit too: the record stays what the person wrote.
+        """
+        self._own_live_entry(entry, actor_id)
+        new = validate_text(text)
+        old = entry.text
+        if new == old:
+            return False
+        entry.text = new
+        entry.edited_at = now
+        self.updated_at = now
+        self.history.add(
+            HistoryEntry(
+                actor_id=actor_id,
+                field="entry_edited",
+                old_value=str(entry.id),
+                new_value=str(entry.id),
+                old_text=old,
+                new_text=new,
+                at=now,
+            )
+        )
+        kind, entry_id = entry.kind, entry.id
+        self._raise(
+            lambda ticket_id: events.EntryEdited(
+                actor_id=actor_id, ticket_id=ticket_id, kind=kind, entry_id=entry_id, text=new
+            )
+        )
+        return True
+
+    def withdraw_entry(self, entry: ConversationEntry, *, actor_id: str, now: datetime) -> bool:
+        """The author takes it back. The entry stays, marked withdrawn, and the history
+        keeps what it said; a second withdrawal changes nothing."""
+        if entry.withdrawn_at is not None:
+            return False
+        self._own_live_entry(entry, actor_id)
+        entry.withdrawn_at = now
+        self.updated_at = now
+        self.history.add(
+            HistoryEntry(
+                actor_id=actor_id,
+                field="entry_withdrawn",
+                old_value=str(entry.id),
+                old_text=entry.text,
+                at=now,
+            )
+        )
+        kind, entry_id = entry.kind, entry.id
+        self._raise(
+            lambda ticket_id: events.EntryWithdrawn(
+                actor_id=actor_id, ticket_id=ticket_id, kind=kind, entry_id=entry_id
+            )
+        )
+        return True
+
+    def _own_live_entry(self, entry: ConversationEntry, actor_id: str) -> None:
+        if entry.ticket_id != self.id or entry.author_id != actor_id:
+            raise NotAllowed("comment")
+        if entry.withdrawn_at is not None:
+            raise InvalidInput("error.entry_withdrawn", field="text")
 
     def rate(self, rating: int, *, actor_id: str, now: datetime) -> None:
         old = self.rating
@@ -315,6 +393,11 @@ class ConversationEntry(Base):
     author_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
+    # The chat message a reply came from, so an edit or deletion there finds it.
+    source_channel: Mapped[str | None] = mapped_column(String(CHAT_ID_MAX))
+    source_ts: Mapped[str | None] = mapped_column(String(CHAT_ID_MAX))
+    edited_at: Mapped[datetime | None]
+    withdrawn_at: Mapped[datetime | None]
 
     ticket: Mapped[Ticket] = relationship(back_populates="entries")
 
@@ -330,6 +413,9 @@ class HistoryEntry(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
     new_value: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
+    # An entry's words before and after an edit or a withdrawal (too long for a value).
+    old_text: Mapped[str | None] = mapped_column(Text)
+    new_text: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
 
     ticket: Mapped[Ticket] = relationship(back_populates="history")

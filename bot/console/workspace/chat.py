@@ -66,6 +66,8 @@ class ChatApi(WorkspaceState):
             message = self._messages.get(key)
             if message is None:
                 raise SlackError("message_not_found")
+            if message.bot_id != self.team.bot_id:
+                raise SlackError("cant_update_message")  # a bot edits only its own
             # Slack keeps what the update leaves out: the text, or the blocks.
             if "text" in args:
                 message.text = str(args.get("text") or "")
@@ -74,6 +76,20 @@ class ChatApi(WorkspaceState):
                 message.blocks = blocks if isinstance(blocks, list) else []
             self._feed.append(FeedItem("update", message.channel, None, message))
         return {"ok": True, "channel": key[0], "ts": key[1], "text": message.text}
+
+    def _api_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        key = (str(args.get("channel") or ""), str(args.get("ts") or ""))
+        if not all(key):
+            raise missing("channel" if not key[0] else "ts")
+        with self._lock:
+            message = self._messages.get(key)
+            if message is None:
+                raise SlackError("message_not_found")
+            if message.bot_id != self.team.bot_id:
+                raise SlackError("cant_delete_message")  # a bot token deletes only its own
+            del self._messages[key]
+            self._feed.append(FeedItem("delete", message.channel, None, message))
+        return {"ok": True, "channel": key[0], "ts": key[1]}
 
     def _api_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         check_message(args)

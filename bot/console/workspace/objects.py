@@ -114,7 +114,7 @@ class Message:
 class FeedItem:
     """One thing people see: a post, an edit, an ephemeral message, a modal, an App Home."""
 
-    kind: str  # "post", "update", "ephemeral", "modal", "home"
+    kind: str  # "post", "update", "delete", "ephemeral", "modal", "home"
     channel: str
     user: str | None  # who alone sees it (ephemeral, modal, home)
     message: Message | None = None

@@ -87,6 +87,16 @@ class WorkspaceState:
         with self._lock:
             self._channels[channel] = setup
 
+    def person_writes(
+        self, user: str, channel: str, text: str, thread_ts: str | None = None
+    ) -> Message:
+        """A message a person wrote (the bot may neither update nor delete it)."""
+        message = Message(
+            channel=channel, ts=self._next_ts(), user=user, text=text, thread_ts=thread_ts
+        )
+        self._post(message)
+        return message
+
     def messages_in(self, channel: str) -> list[Message]:
         with self._lock:
             return [m for (c, _), m in self._messages.items() if c == channel]
