@@ -118,7 +118,13 @@ def slack_locale_lookup(web_client: WebClient, *, timeout: int = LOOKUP_TIMEOUT)
         try:
             response = client.users_info(user=user, include_locale=True)
         except SlackApiError as error:
-            raise LookupFailed(f"users.info: {error.response.get('error')}") from None
+            code = error.response.get("error")
+            if code == "missing_scope":
+                # An install from before the bot asked for users:read.
+                raise LookupFailed(
+                    "users.info: missing_scope; add users:read (flashticket manifest) and reinstall"
+                ) from None
+            raise LookupFailed(f"users.info: {code}") from None
         except (SlackClientError, OSError, http.client.HTTPException, ValueError) as error:
             raise LookupFailed(f"users.info: {type(error).__name__}") from None
         person = response.get("user")
