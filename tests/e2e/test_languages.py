@@ -94,6 +94,17 @@ def test_a_german_help_desk_answers_an_english_speaker_in_english(
         bot.stop()
 
 
+def test_a_german_speaking_supporter_gets_german_modals_for_an_english_card(bot: Bot) -> None:
+    bot.slack.set_locale(SUPPORTER, "de-CH")
+    assert "is now Support" in admin(bot, f"grant <@{SUPPORTER}> support")
+    ticket_id = bot.open_ticket(ALICE, "Printer")
+    opened = len(bot.slack.calls("views.open"))
+    assert bot.click(SUPPORTER, ticket_id, "ticket.reply").status == 200
+    modal = bot.slack.wait_for("views.open", count=opened + 1)[opened].args["view"]
+    assert modal["title"]["text"] == "Antwort an Anwender"
+    assert "Take it" in json.dumps(bot.card(ticket_id).args["blocks"])
+
+
 def test_role_changes_reach_a_german_speaker_in_german(bot: Bot) -> None:
     bot.slack.set_locale(BOB, "de-AT")
     assert "is now Support" in admin(bot, f"grant <@{BOB}> support")
@@ -159,6 +170,7 @@ def test_every_german_ticket_subcommand(bot: Bot) -> None:
     assert "Open queue (1)" in text_of(bot.command(ADMIN, "liste"))
     assert "Your open tickets (0)" in text_of(bot.command(ADMIN, "liste meine"))
     assert "Help desk statistics (last 7 days)" in text_of(bot.command(ADMIN, "statistik 7"))
+    bot.slack.wait_for("files.completeUploadExternal")  # the charts, in the admin's DM
     assert "Verwendung" in text_of(bot.command(ALICE, "statistik x"))
     assert len(bot.slack.calls("views.open")) == opened
 
