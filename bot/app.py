@@ -11,6 +11,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot import listeners
+from bot.locales import Locales, slack_locales
 from flashticket_core.bootstrap import Core
 
 log = logging.getLogger("flashticket.bot")
@@ -28,14 +29,18 @@ def seen_name(body: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> App:
-    """A Bolt app for one workspace.
+def create_app(
+    core: Core, client: WebClient, *, verify_token: bool = True, locales: Locales | None = None
+) -> App:
+    """A Bolt app for one workspace; `locales` tells each person's language (shared with
+    the delivery worker, so one look-up serves both).
 
     `process_before_response=True`: the HTTP answer goes out when the listener returns,
     instead of Bolt polling every 10 ms for the ack; listeners stay short because every
     Slack message a change causes is delivered later from the outbox.
     """
     settings = core.settings
+    people_languages = locales or slack_locales(client, default=settings.flashticket_language)
     signing_secret = settings.slack_signing_secret
     app = App(
         client=client,
@@ -52,7 +57,9 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
     @app.middleware
     def put_core_in_context(context: BoltContext, next: Callable[[], Any]) -> Any:
         context["desk"] = core.desk
+        # The help desk's language (channels); a person's own is Turn.lang.
         context["lang"] = settings.flashticket_language
+        context["locales"] = people_languages
         context["background"] = background
         return next()
 

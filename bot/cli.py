@@ -89,7 +89,9 @@ def cmd_shell(args: argparse.Namespace) -> int:
     except SQLAlchemyError as error:
         raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
     try:
-        with Shell(core, sys.stdout, admins=[args.admin], files_dir=Path(args.files)) as shell:
+        with Shell(
+            core, sys.stdout, admins=[args.admin], files_dir=Path(args.files), locale=args.locale
+        ) as shell:
             shell.run(iter(sys.stdin), interactive=sys.stdin.isatty())
     except StartupError as error:
         raise SystemExit(f"flashticket: {error}") from None
@@ -175,6 +177,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shell.add_argument("--admin", default="admin", help="the name of the administrator")
     shell.add_argument("--language", choices=["en", "de"], help="override FLASHTICKET_LANGUAGE")
+    shell.add_argument(
+        "--locale",
+        help="the Slack locale of the console's people (e.g. de-DE, en-US); "
+        "default: that of the language",
+    )
     shell.add_argument(
         "--files",
         default="data/shell-files",

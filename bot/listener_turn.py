@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import mrkdwn
+from bot.locales import Locales
 from bot.payloads import BadPayload
 from bot.words import translate
 from flashticket_core.domain.enums import Role
@@ -71,6 +72,18 @@ class Turn:
 
     @property
     def lang(self) -> Language:
+        """The actor's language (their Slack locale), for everything said to them;
+        looked up on first use."""
+        if "actor_lang" not in self.context:
+            locales: Locales = self.context["locales"]
+            user = self.context.user_id
+            self.context["actor_lang"] = locales.language_of(user) if user else self.desk_lang
+        lang: Language = self.context["actor_lang"]
+        return lang
+
+    @property
+    def desk_lang(self) -> Language:
+        """The help desk's language (`FLASHTICKET_LANGUAGE`): channels, stored texts."""
         lang: Language = self.context["lang"]
         return lang
 

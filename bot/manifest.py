@@ -39,6 +39,7 @@ BOT_SCOPES: dict[str, str] = {
     "im:write": "open the DM of the person who asked for an export or the charts",
     "files:write": "upload the CSV export and the statistics charts to that DM",
     "groups:read": "check at start-up that the support channel is private and the bot is in it",
+    "users:read": "read each person's Slack locale (users.info), to answer them in their language",
 }
 
 EVENTS_PATH = "/slack/events"

@@ -23,6 +23,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 from bot import blocks
 from bot.app import create_app
 from bot.http_server import HttpServer, SlackWsgi
+from bot.locales import slack_locales
 from bot.request_checks import socket_mode_payload
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
@@ -136,14 +137,14 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         log.warning("%s", warning)
     core = bootstrap(settings, migrate=runner.upgrade)
     # The token was just checked; Bolt need not call auth.test again at construction.
-    app = create_app(core, client, verify_token=False)
+    locales = slack_locales(client, default=settings.flashticket_language)
+    app = create_app(core, client, verify_token=False, locales=locales)
     transport = SlackTransport(
         client,
         support_channel=settings.flashticket_support_channel or "",
         lang=settings.flashticket_language,
-        home_view=lambda user: blocks.home(
-            settings.flashticket_language, core.desk.queries.home(user)
-        ),
+        home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
+        language_of=locales.language_of,
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     worker = core.delivery_worker(transport, poll_interval=30)

@@ -54,10 +54,14 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
-HomeView = Callable[[str], dict[str, Any]]
+HomeView = Callable[[Language, str], dict[str, Any]]
+PersonLanguage = Callable[[str], Language]
 
 
 class SlackTransport(Transport):
+    """`lang` is the help desk's language (the support channel); what goes to a person
+    (their DM thread, a role change, their App Home) is in `language_of(person)`."""
+
     def __init__(
         self,
         client: WebClient,
@@ -65,12 +69,14 @@ class SlackTransport(Transport):
         support_channel: str,
         lang: Language,
         home_view: HomeView | None = None,
+        language_of: PersonLanguage | None = None,
     ) -> None:
         self.client = client
         self.support_channel = support_channel
         self.lang = lang
         # Renders a person's App Home as it is now; None where no Home is published.
         self.home_view = home_view
+        self.language_of: PersonLanguage = language_of or (lambda _person: lang)
 
     def deliver(self, message: Outgoing) -> Delivered:
         try:
@@ -88,11 +94,12 @@ class SlackTransport(Transport):
         if kind is MessageKind.HOME:
             user = message.payload["user"]
             if self.home_view is not None:
-                self.client.views_publish(user_id=user, view=self.home_view(user))
+                view = self.home_view(self.language_of(user), user)
+                self.client.views_publish(user_id=user, view=view)
             return Delivered()
         if kind is MessageKind.DIRECT:
             user = message.payload["user"]
-            text = blocks.role_text(lang, message.payload)
+            text = blocks.role_text(self.language_of(user), message.payload)
             return self._post(channel=user, text=text)
         if ticket is None:
             raise PermanentFailure(f"ticket #{message.ticket_id} no longer exists")
@@ -129,6 +136,7 @@ class SlackTransport(Transport):
             return self._edit_copy(message, texts, thread_ts=thread.support_ts)
         if kind is MessageKind.SUPPORT_THREAD_WITHDRAW:
             return self._withdraw_copy(message, blocks.withdrawn_text(lang, message.payload))
+        lang = self.language_of(ticket.reporter_id)
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(
                 channel=ticket.reporter_id, text=blocks.reporter_root_text(lang, ticket)

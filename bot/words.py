@@ -215,11 +215,12 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: (
             "*FlashTicket-Hilfe*\n"
             "`/ticket` neues Ticket eröffnen (`/ticket &lt;Titel&gt;` füllt den Titel aus)\n"
-            "`/ticket list` Ihre offenen Tickets (Support: alle offenen)\n"
-            "`/ticket show &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
-            "`/ticket search &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
-            "`/ticket stats [Tage]` Statistik (Support)\n"
-            "`/ticket help` diese Hilfe\n"
+            "`/ticket liste` Ihre offenen Tickets (Support: alle offenen; `liste meine`: Ihre)\n"
+            "`/ticket zeige &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
+            "`/ticket suche &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
+            "`/ticket statistik [Tage]` Statistik (Support)\n"
+            "`/ticket hilfe` diese Hilfe\n"
+            "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`) gehen auch.\n"
             "Antworten Sie im Thread der DM zu Ihrem Ticket, um etwas zu ergänzen."
         ),
     },
@@ -235,12 +236,14 @@ CATALOG: dict[str, dict[Language, str]] = {
         ),
         Language.DE: (
             "*FlashTicket-Verwaltung*\n"
-            "`/ticket-admin grant @Person user|support|admin`\n"
-            "`/ticket-admin revoke @Person`\n"
-            "`/ticket-admin roles` wer Support oder Administrator ist\n"
-            "`/ticket-admin outbox [retry]` nicht zugestellte Nachrichten, und neu versuchen\n"
-            "`/ticket-admin delete &lt;Nr&gt;` ein Ticket löschen\n"
-            "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)"
+            "`/ticket-admin vergeben @Person anwender|support|admin` eine Rolle vergeben\n"
+            "`/ticket-admin entziehen @Person` zurück zu Anwender\n"
+            "`/ticket-admin rollen` wer Support oder Administrator ist\n"
+            "`/ticket-admin postausgang [wiederholen]` nicht zugestellte Nachrichten, "
+            "und neu versuchen\n"
+            "`/ticket-admin löschen &lt;Nr&gt;` ein Ticket löschen\n"
+            "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)\n"
+            "Die englischen Wörter (`grant`, `revoke`, `roles`, `outbox`, `delete`) gehen auch."
         ),
     },
     "bot.unknown_subcommand": {
@@ -265,6 +268,24 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.usage": {
         Language.EN: "Usage: `{usage}`",
         Language.DE: "Verwendung: `{usage}`",
+    },
+    # Plain text: `bot.usage` escapes them.
+    "bot.usage.show": {Language.EN: "/ticket show <id>", Language.DE: "/ticket zeige <Nr>"},
+    "bot.usage.stats": {
+        Language.EN: "/ticket stats [days]",
+        Language.DE: "/ticket statistik [Tage]",
+    },
+    "bot.usage.grant": {
+        Language.EN: "/ticket-admin grant @person user|support|admin",
+        Language.DE: "/ticket-admin vergeben @Person anwender|support|admin",
+    },
+    "bot.usage.revoke": {
+        Language.EN: "/ticket-admin revoke @person",
+        Language.DE: "/ticket-admin entziehen @Person",
+    },
+    "bot.usage.delete": {
+        Language.EN: "/ticket-admin delete <id>",
+        Language.DE: "/ticket-admin löschen <Nr>",
     },
     "bot.deleted": {
         Language.EN: "Ticket *#{ticket_id}* is deleted.",

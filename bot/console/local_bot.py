@@ -23,12 +23,15 @@ from bot import blocks
 from bot.app import create_app
 from bot.console.loopback import LoopbackServer
 from bot.console.workspace import Workspace
+from bot.locales import slack_locales
 from bot.serve import check_support_channel, check_token
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import DeliveryWorker
 
 CONSOLE_TOKEN = "xoxb-console"
+CONSOLE_LOCALES = {Language.EN: "en-US", Language.DE: "de-DE"}
 # Charts and exports are made after Slack has its answer; the console waits for them.
 BACKGROUND_TIMEOUT = 120.0
 
@@ -69,8 +72,19 @@ class LocalBot:
     served until `close()`. The support channel is set up as it should be (private, the
     bot in it), and `flashticket serve`'s start-up checks run against it."""
 
-    def __init__(self, core: Core, *, support_channel: str, files_dir: Path | None) -> None:
-        self.workspace = Workspace(CONSOLE_TOKEN, files_dir=files_dir)
+    def __init__(
+        self,
+        core: Core,
+        *,
+        support_channel: str,
+        files_dir: Path | None,
+        locale: str | None = None,
+    ) -> None:
+        lang = core.settings.flashticket_language
+        # The console's people use Slack in the help desk's language unless told otherwise.
+        self.workspace = Workspace(
+            CONSOLE_TOKEN, files_dir=files_dir, default_locale=locale or CONSOLE_LOCALES[lang]
+        )
         self.workspace.set_channel(support_channel, name="support")
         _reach_loopback_without_proxy()
         self.server = LoopbackServer(self.workspace).start()
@@ -81,7 +95,8 @@ class LocalBot:
         except BaseException:
             self.server.stop()
             raise
-        self.app: App = create_app(core, self.client, verify_token=False)
+        locales = slack_locales(self.client, default=lang)
+        self.app: App = create_app(core, self.client, verify_token=False, locales=locales)
         self.background = BackgroundWork()
 
         @self.app.middleware
@@ -89,12 +104,12 @@ class LocalBot:
             context["background"] = self.background.around(context["background"])
             return next()
 
-        lang = core.settings.flashticket_language
         transport = SlackTransport(
             self.client,
             support_channel=support_channel,
             lang=lang,
-            home_view=lambda user: blocks.home(lang, core.desk.queries.home(user)),
+            home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
+            language_of=locales.language_of,
         )
         self.worker: DeliveryWorker = core.delivery_worker(transport)
 

@@ -59,11 +59,14 @@ class Shell:
         *,
         admins: Iterable[str],
         files_dir: Path | None = None,
+        locale: str | None = None,
     ) -> None:
         self.core = core
         self.files_dir = files_dir
         self.support_channel = core.settings.flashticket_support_channel or SUPPORT_CHANNEL
-        self.bot = LocalBot(core, support_channel=self.support_channel, files_dir=files_dir)
+        self.bot = LocalBot(
+            core, support_channel=self.support_channel, files_dir=files_dir, locale=locale
+        )
         self.workspace = self.bot.workspace
         self.client = self.bot.client
         self.admin_names = sorted(admins)

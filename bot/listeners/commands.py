@@ -105,7 +105,7 @@ def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
 
 
 def list_tickets(turn: Turn, words: list[str]) -> None:
-    queue = turn.may(Action.FILTER_OTHERS) and words[:1] != ["mine"]
+    queue = turn.may(Action.FILTER_OTHERS) and not (words and words[0].lower() in MINE)
     page = turn.desk.queries.list_tickets(turn.actor, queue=queue, limit=50)
     key = "bot.list.queue.title" if queue else "bot.list.mine.title"
     title = turn.t(key, total=page.total)
@@ -115,7 +115,7 @@ def list_tickets(turn: Turn, words: list[str]) -> None:
 def show_ticket(turn: Turn, words: list[str]) -> None:
     ticket_id = _ticket_id(words[0]) if len(words) == 1 else None
     if ticket_id is None:
-        _usage(turn, "/ticket show <id>")
+        _usage(turn, turn.t("bot.usage.show"))
         return
     detail = turn.desk.queries.show(turn.actor, ticket_id)
     turn.say(blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail))
@@ -134,7 +134,7 @@ def stats(turn: Turn, words: list[str]) -> None:
     days = 30
     if words:
         if not words[0].isdecimal() or len(words) > 1:
-            _usage(turn, "/ticket stats [days]")
+            _usage(turn, turn.t("bot.usage.stats"))
             return
         days = int(words[0][:5])
     result = turn.desk.queries.statistics(turn.actor, days=days)
@@ -205,9 +205,9 @@ def _user(turn: Turn, words: list[str]) -> str | None:
 
 def grant(turn: Turn, words: list[str]) -> None:
     if len(words) != 2:
-        _usage(turn, "/ticket-admin grant @person user|support|admin")
+        _usage(turn, turn.t("bot.usage.grant"))
         return
-    user, role = _user(turn, words), parse_role(words[1])
+    user, role = _user(turn, words), parse_role(ROLE_WORDS.get(words[1].lower(), words[1]))
     if user is None:
         return
     changed = turn.desk.roles.grant(turn.actor, user, role)
@@ -217,7 +217,7 @@ def grant(turn: Turn, words: list[str]) -> None:
 
 def revoke(turn: Turn, words: list[str]) -> None:
     if len(words) != 1:
-        _usage(turn, "/ticket-admin revoke @person")
+        _usage(turn, turn.t("bot.usage.revoke"))
         return
     user = _user(turn, words)
     if user is None:
@@ -228,7 +228,7 @@ def revoke(turn: Turn, words: list[str]) -> None:
 
 
 def outbox(turn: Turn, words: list[str]) -> None:
-    if words[:1] == ["retry"]:
+    if words and words[0].lower() in RETRY:
         count = turn.desk.admin.retry_failed_messages(turn.actor)
         turn.say(turn.t("bot.outbox.retried", count=count))
         return
@@ -284,7 +284,7 @@ def _whole_lines(head: str, lines: list[str], limit: int) -> str:
 def delete(turn: Turn, words: list[str]) -> None:
     ticket_id = _ticket_id(words[0]) if len(words) == 1 else None
     if ticket_id is None:
-        _usage(turn, "/ticket-admin delete <id>")
+        _usage(turn, turn.t("bot.usage.delete"))
         return
     turn.desk.tickets.delete(turn.actor, ticket_id)
     turn.say(turn.t("bot.deleted", ticket_id=ticket_id))
@@ -349,19 +349,36 @@ def _tell_it_failed(client: WebClient, lang: Language, actor: str, what: str) ->
         )
 
 
+# The words of each subcommand, English and German alike, whatever the person's language
+# (the help text in each language names its own words; "did you mean" knows both).
 TICKET_SUBCOMMANDS: dict[str, Subcommand] = {
     "list": list_tickets,
+    "liste": list_tickets,
     "show": show_ticket,
+    "zeige": show_ticket,
     "search": search,
+    "suche": search,
     "stats": stats,
+    "statistik": stats,
     "help": ticket_help,
+    "hilfe": ticket_help,
 }
 ADMIN_SUBCOMMANDS: dict[str, Subcommand] = {
     "grant": grant,
+    "vergeben": grant,
     "revoke": revoke,
+    "entziehen": revoke,
     "roles": roles,
+    "rollen": roles,
     "outbox": outbox,
+    "postausgang": outbox,
     "delete": delete,
+    "löschen": delete,
     "export": export,
     "help": admin_help,
+    "hilfe": admin_help,
 }
+# The words after a subcommand: `list mine`, `outbox retry`, the German role labels.
+MINE = frozenset({"mine", "meine"})
+RETRY = frozenset({"retry", "wiederholen"})
+ROLE_WORDS = {"anwender": "user", "administrator": "admin"}

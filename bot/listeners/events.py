@@ -78,7 +78,8 @@ def direct_message(turn: Turn) -> None:
         turn.desk.conversation.add_reporter_reply(
             event["user"],
             ticket_id,
-            reply_text(turn.lang, event),
+            # Stored on the ticket and relayed to the team: the help desk's language.
+            reply_text(turn.desk_lang, event),
             # Slack redelivers an event it thinks we missed; its id makes that harmless.
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
             source=(event["channel"], event["ts"]) if isinstance(event.get("ts"), str) else None,

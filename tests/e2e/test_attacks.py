@@ -42,6 +42,7 @@ def german_bot(tmp_path: Path, sqlite_template: SqliteTemplate, slack: FakeSlack
     settings = bot_settings(
         sqlite_template.fresh_database(tmp_path), slack, flashticket_language="de"
     )
+    slack.default_locale = "de-DE"  # its people use Slack in German too
     running = Bot(slack, settings).start()
     yield running
     running.stop()
@@ -127,8 +128,10 @@ def test_german_surfaces_keep_hostile_text_as_text(
         command(bot, ALICE, "list"),
         command(bot, ADMIN, "grant @sam support", command="/ticket-admin"),
         command(bot, ADMIN, "roles", command="/ticket-admin"),
+        command(bot, ALICE, "hilfe"),
+        command(bot, ADMIN, "hilfe", command="/ticket-admin"),
     ]
-    assert "`/ticket show &lt;id&gt;`" in answers[2]["text"]
+    assert "`/ticket zeige &lt;Nr&gt;`" in answers[2]["text"]
     bot.slack.wait_for(lambda _: len(bot.support_thread(t)) >= 2)
     assert_nothing_live_or_escaped_twice(everything_sent(bot, *answers))
     assert errors_in(caplog) == []

@@ -326,6 +326,7 @@ def test_unexpected_failure_is_an_apology_with_an_id_that_is_in_the_log(
 
 
 def test_german_labels_everywhere(database_url: str, slack: FakeSlack) -> None:
+    slack.default_locale = "de-DE"  # a German help desk whose people use Slack in German
     bot = Bot(slack, bot_settings(database_url, slack, flashticket_language="de")).start()
     try:
         view = bot.open_modal(ALICE)

@@ -617,3 +617,25 @@ def test_an_outage_refuses_connections_and_ends_on_the_same_port() -> None:
             client.auth_test()
         fake.restart()
         assert client.auth_test()["ok"]
+
+
+def test_users_info_names_a_persons_locale_only_when_asked(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    fake.set_locale("UALICE0001", "de-DE")
+    assert "locale" not in client.users_info(user="UALICE0001")["user"]
+    asked = client.users_info(user="UALICE0001", include_locale=True)["user"]
+    assert asked["locale"] == "de-DE"
+    assert client.users_info(user="UBOB000001", include_locale=True)["user"]["locale"] == "en-US"
+    assert (
+        client.api_call(
+            "users.info", http_verb="GET", params={"user": "UBOB000001", "include_locale": "true"}
+        )["user"]["locale"]
+        == "en-US"
+    )
+    assert (
+        "locale"
+        not in client.api_call(
+            "users.info", http_verb="GET", params={"user": "UBOB000001", "include_locale": "false"}
+        )["user"]
+    )

@@ -34,6 +34,7 @@ SCOPE_OF_METHOD = {
     "conversations.info": "groups:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "users.info": "users:read",
 }
 SCOPE_OF_EVENT = {"message.im": "im:history", "app_home_opened": None}
 
@@ -68,6 +69,7 @@ def test_http_manifest_points_every_request_url_at_slack_events() -> None:
         "im:write",
         "files:write",
         "groups:read",
+        "users:read",
     ]
     assert settings["event_subscriptions"]["bot_events"] == ["message.im", "app_home_opened"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True

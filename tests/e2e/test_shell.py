@@ -156,6 +156,14 @@ def test_the_shell_speaks_german(tmp_path: Path) -> None:
     assert "*Status*: Neu" in out
 
 
+def test_the_shell_answers_each_person_in_the_locale_it_is_given(tmp_path: Path) -> None:
+    out = run_shell(tmp_path, "as @bob\n/ticket hilfe\n", "--locale", "de-DE")
+    assert "FlashTicket-Hilfe" in out
+    assert "┌ form" not in out
+    out = run_shell(tmp_path, "as @bob\n/ticket help\n", "--language", "de", "--locale", "en-GB")
+    assert "FlashTicket help" in out
+
+
 def test_unknown_console_commands_and_bad_numbers_are_explained(tmp_path: Path) -> None:
     out = run_shell(tmp_path, "frobnicate\nclick 99\nreply 5 hello\n/other\n")
     assert "Unknown console command `frobnicate`" in out
@@ -264,6 +272,9 @@ EXAMPLE_CALLS: dict[str, Callable[[Shell], Any]] = {
         channel="D" + user_id_for("alice")[1:], content=b"a,b\n", filename="x.csv"
     ),
 }
+EXAMPLE_CALLS["users.info"] = lambda shell: shell.client.users_info(
+    user=user_id_for("alice"), include_locale=True
+)
 EXAMPLE_CALLS["files.completeUploadExternal"] = EXAMPLE_CALLS["files.getUploadURLExternal"]
 
 

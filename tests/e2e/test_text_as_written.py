@@ -369,12 +369,13 @@ def test_what_cannot_be_taken_is_answered_in_the_thread(bot: Bot) -> None:
     )
 
 
-def test_refusals_in_the_thread_speak_the_bots_language(
+def test_refusals_in_the_thread_speak_the_reporters_language(
     database_url: str, slack: FakeSlack
 ) -> None:
     from tests.bot_harness import bot_settings
 
-    bot = Bot(slack, bot_settings(database_url, slack, flashticket_language="de")).start()
+    slack.set_locale(ALICE, "de-DE")
+    bot = Bot(slack, bot_settings(database_url, slack)).start()
     try:
         ticket_id = bot.open_ticket(ALICE, "Zu lang")
         assert bot.reply_in_dm(ALICE, ticket_id, "z" * (ENTRY_MAX + 5)).status == 200

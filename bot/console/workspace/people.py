@@ -18,6 +18,11 @@ class PeopleApi(WorkspaceState):
             self._users.setdefault(user_id, name.lstrip("@").lower())
         return user_id
 
+    def set_locale(self, user_id: str, locale: str) -> None:
+        """The language a person uses Slack in (`de-DE`, `en-US`, …)."""
+        with self._lock:
+            self._locales[user_id] = locale
+
     def name_of(self, user_id: str) -> str:
         with self._lock:
             return self._users.get(user_id, user_id)
@@ -50,15 +55,18 @@ class PeopleApi(WorkspaceState):
             raise SlackError("user_not_found")
         with self._lock:
             known = self._users.get(user)
+            locale = self._locales.get(user, self.default_locale)
         name = known or user.lower()
         real_name = known or f"Person {user}"
-        return {
-            "ok": True,
-            "user": {
-                "id": user,
-                "name": name,
-                "real_name": real_name,
-                "tz": "Europe/Berlin",
-                "profile": {"display_name": name, "real_name": real_name},
-            },
+        person: dict[str, Any] = {
+            "id": user,
+            "team_id": self.team.id,
+            "name": name,
+            "real_name": real_name,
+            "tz": "Europe/Berlin",
+            "profile": {"display_name": name, "real_name": real_name},
         }
+        # Slack names the locale only when asked (`true` or `1`, as slack_sdk sends it).
+        if str(args.get("include_locale", "")).lower() in ("1", "true"):
+            person["locale"] = locale
+        return {"ok": True, "user": person}

@@ -26,11 +26,13 @@ from bot.console.workspace.objects import (
 )
 
 TRIGGER_TTL = 3.0
+DEFAULT_LOCALE = "en-US"
 
 
 class WorkspaceState:
     """The workspace's state, and the calls and the feed the console and the tests read.
 
+    `default_locale` is the Slack locale people have unless `set_locale` gives one theirs.
     `clock` and `trigger_ttl` exist so tests can expire triggers and response URLs by
     moving a clock instead of sleeping. `origin` is the address the workspace is served
     at (set by the server): upload URLs and response URLs point there.
@@ -45,6 +47,7 @@ class WorkspaceState:
         trigger_ttl: float = TRIGGER_TTL,
         clock: Callable[[], float] = time.monotonic,
         files_dir: Path | None = None,
+        default_locale: str = DEFAULT_LOCALE,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
@@ -60,6 +63,8 @@ class WorkspaceState:
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._users: dict[str, str] = {}  # user ID -> name
+        self.default_locale = default_locale  # everyone's, unless set_locale says otherwise
+        self._locales: dict[str, str] = {}  # user ID -> locale
         self._channels: dict[str, ChannelSetup] = {}
         self._messages: dict[tuple[str, str], Message] = {}
         self._triggers: dict[str, Trigger] = {}
