@@ -54,6 +54,7 @@ def create_app(core: Core, client: WebClient, *, verify_token: bool = True) -> A
         context["desk"] = core.desk
         context["lang"] = settings.flashticket_language
         context["background"] = background
+        context["ticket_emoji"] = settings.flashticket_ticket_emoji
         return next()
 
     @app.middleware

@@ -31,6 +31,10 @@ class TicketRepository(abc.ABC):
         return [event for ticket in self.seen for event in ticket.collect_events()]
 
     @abc.abstractmethod
+    def made_from(self, channel: str, ts: str) -> int | None:
+        """The ticket made from the chat message at (channel, ts), deleted ones too."""
+
+    @abc.abstractmethod
     def _add(self, ticket: Ticket) -> None: ...
 
     @abc.abstractmethod
