@@ -4,6 +4,7 @@ against the strict fake workspace."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -263,3 +264,99 @@ def test_an_older_install_starts_and_says_what_does_not_work(
         assert running.http.command("/ticket", "help", ALICE).status == 200
     finally:
         running.stop()
+
+
+def _shortcut_payload(message: Any, **changes: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "type": "message_action",
+        "callback_id": "ticket.from_message",
+        "team": {"id": TEST_TEAM.id},
+        "user": {"id": ALICE},
+        "channel": {"id": GENERAL},
+        "trigger_id": "1.2.abc",
+        "message_ts": "1700000000.000001",
+        "message": message,
+    }
+    payload.update(changes)
+    return payload
+
+
+ODD_SHORTCUTS = [
+    _shortcut_payload("not a message"),
+    _shortcut_payload({"type": "message", "ts": 17, "text": "x"}),
+    _shortcut_payload({"type": "message", "ts": "1.0", "text": ["x"]}),
+    _shortcut_payload({"type": "message", "ts": "1.0", "user": "not an id"}),
+    _shortcut_payload({"type": "message", "ts": "1.0", "thread_ts": {"x": 1}}),
+    _shortcut_payload({"type": "message", "ts": "1.0", "files": "x"}),
+    _shortcut_payload({"type": "message", "text": "no ts"}),
+    _shortcut_payload({"type": "message", "ts": "1.0"}, channel="C0GENERAL1"),
+    _shortcut_payload({"type": "message", "ts": "1.0"}, channel=None),
+    _shortcut_payload({"type": "message", "ts": "1.0", "text": "\ud800 lone"}),
+]
+ODD_REACTIONS = [
+    {"type": "reaction_added", "user": ALICE, "reaction": "ticket"},
+    {"type": "reaction_added", "user": ALICE, "reaction": "ticket", "item": "x"},
+    {"type": "reaction_added", "user": ALICE, "reaction": 7, "item": {"type": "message"}},
+    {"type": "reaction_added", "user": ALICE, "reaction": "ticket", "item": {"type": "file"}},
+    {
+        "type": "reaction_added",
+        "user": ALICE,
+        "reaction": "ticket",
+        "item": {"type": "message", "channel": GENERAL, "ts": "9.9"},
+    },
+    {
+        "type": "reaction_added",
+        "user": ALICE,
+        "reaction": "ticket",
+        "item": {"type": "message", "channel": ["C1"], "ts": "1.0"},
+    },
+    {"type": "reaction_added", "reaction": "ticket", "item": {"type": "message", "ts": "1.0"}},
+]
+
+
+@pytest.mark.parametrize("payload", ODD_SHORTCUTS)
+def test_odd_message_shortcuts_are_a_no_op_or_a_4xx(
+    sqlite_bot: Bot, workspace: FakeSlack, payload: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    response = sqlite_bot.http.interact(payload)
+    assert response.status in (200, 400), response.body
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+
+
+@pytest.mark.parametrize("event", ODD_REACTIONS)
+def test_odd_reactions_are_a_no_op_or_a_4xx(
+    sqlite_bot: Bot, workspace: FakeSlack, event: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    response = sqlite_bot.http.event(event_envelope(event))
+    assert response.status in (200, 400), response.body
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
+    assert _card(workspace, 1) is None
+
+
+@pytest.mark.parametrize(
+    "value", [None, "", "not a ts", "1.0", json.dumps({"x": 1}), "1700000000.999999"]
+)
+@pytest.mark.parametrize("channel", ["D" + ALICE[1:], GENERAL])
+def test_odd_clicks_on_the_dm_offer_are_a_no_op_or_a_4xx(
+    sqlite_bot: Bot, workspace: FakeSlack, value: Any, channel: str
+) -> None:
+    click = block_action(ALICE, "dm.new_ticket", value=value, channel=channel)
+    response = sqlite_bot.http.interact(click)
+    assert response.status in (200, 400), response.body
+    assert workspace.calls("views.open") == []
+
+
+def test_a_forged_source_in_a_new_ticket_form_is_refused(bot: Bot, workspace: FakeSlack) -> None:
+    view = bot.open_modal(ALICE)
+    for metadata in ('{"c": "C1"}', '{"c":"C0GENERAL1","ts":"1.0","th":"1.0","r":"x"}', "[1]"):
+        forged = dict(view, private_metadata=metadata)
+        response = bot.submit(
+            ALICE,
+            forged,
+            {
+                "title": {"type": "plain_text_input", "value": "Printer"},
+                "priority": {"type": "static_select", "selected_option": {"value": "medium"}},
+            },
+        )
+        assert response.status == 200
+    assert bot.running.core.desk.queries.list_tickets(ADMIN, queue=True).total == 0
