@@ -84,8 +84,9 @@ def run(bot: Bot, slack: FakeSlack, tickets: int) -> tuple[list[float], collecti
     # Every message a ticket causes (DM root, card, confirmation) is out before counting.
     expected = 3 * tickets
     slack.wait_for(
-        lambda calls: len([c for c in calls[before:] if c.method == "chat.postMessage"])
-        >= expected,
+        lambda calls: (
+            len([c for c in calls[before:] if c.method == "chat.postMessage"]) >= expected
+        ),
         timeout=30,
     )
     per_ticket = collections.Counter(c.method for c in slack.calls()[before:])
