@@ -344,6 +344,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Ticket *#{ticket_id}* is open for this message; {reporter} follows it in a DM.",
         Language.DE: "Ticket *#{ticket_id}* ist zu dieser Nachricht eröffnet; {reporter} verfolgt es per DM.",
     },
+    "bot.modal.source_exists": {
+        Language.EN: "This message is already ticket #{ticket_id}.",
+        Language.DE: "Zu dieser Nachricht gibt es schon Ticket #{ticket_id}.",
+    },
     "bot.source.untitled": {
         Language.EN: "Ticket from a message",
         Language.DE: "Ticket aus einer Nachricht",

@@ -10,11 +10,12 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
+from bot.blocks.common import clip
 from bot.listener_turn import Kind, Turn, listener
 from bot.mrkdwn import decode_incoming
 from bot.payloads import BadPayload, TicketSource
 from flashticket_core.domain.enums import Priority
-from flashticket_core.domain.model import TITLE_MAX, MessageSource
+from flashticket_core.domain.model import DESCRIPTION_MAX, TITLE_MAX, MessageSource
 from flashticket_core.service_layer.common import SLACK_USER_ID
 
 log = logging.getLogger(__name__)
@@ -30,11 +31,12 @@ def register(app: App) -> None:
 
 
 def title_and_description(text: str) -> tuple[str, str]:
-    """A message's text as a ticket: its first line is the title (cut to fit), the whole
-    text the description, decoded once from Slack's encoding."""
+    """A message's text as a ticket: its first line is the title, the whole text the
+    description, decoded once from Slack's encoding and cut to what a ticket holds (the
+    message itself stays in Slack, its thread told the ticket's number)."""
     whole = decode_incoming(text).strip()
     first = next((line.strip() for line in whole.splitlines() if line.strip()), "")
-    return first[:TITLE_MAX], whole
+    return clip(first, TITLE_MAX), clip(whole, DESCRIPTION_MAX)
 
 
 def _person_message(message: Any) -> dict[str, Any] | None:

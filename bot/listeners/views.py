@@ -36,6 +36,13 @@ def submit_new_ticket(turn: Turn) -> None:
     form = new_ticket_form(view)
     # Opened from a message: its author is the reporter, the message's thread is told.
     source = source_of_view(view)
+    if source is not None:
+        existing = turn.desk.tickets.ticket_of_message(source.message)
+        if existing is not None:
+            # Someone made a ticket of the message while this form was open.
+            text = turn.t("bot.modal.source_exists", ticket_id=existing)
+            turn.ack(response_action="errors", errors={"title": text})
+            return
     turn.desk.tickets.open_ticket(
         turn.actor,
         title=form.title,

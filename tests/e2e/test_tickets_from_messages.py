@@ -360,3 +360,35 @@ def test_a_forged_source_in_a_new_ticket_form_is_refused(bot: Bot, workspace: Fa
         )
         assert response.status == 200
     assert bot.running.core.desk.queries.list_tickets(ADMIN, queue=True).total == 0
+
+
+def test_a_long_message_makes_a_ticket_cut_to_fit(bot: Bot, workspace: FakeSlack) -> None:
+    message = workspace.person_posts(ALICE, GENERAL, "T" * 400 + "\n" + "log line\n" * 2000)
+    _react(bot, BOB, message)
+    workspace.wait_for(lambda _: _card(workspace, 1) is not None)
+    ticket = bot.running.core.desk.queries.show(ADMIN, 1).ticket
+    assert len(ticket.title) == 150
+    assert ticket.title.endswith("…")
+
+
+def test_a_shortcut_form_on_a_message_that_became_a_ticket_meanwhile_says_so(
+    bot: Bot, workspace: FakeSlack
+) -> None:
+    message = workspace.person_posts(ALICE, GENERAL, "Wifi is down")
+    view = _shortcut(bot, BOB, message)
+    _react(bot, SUPPORT, message)
+    workspace.wait_for(lambda _: _card(workspace, 1) is not None)
+    response = bot.submit(
+        BOB,
+        view,
+        {
+            "title": {"type": "plain_text_input", "value": "Wifi is down"},
+            "description": {"type": "plain_text_input", "value": None},
+            "priority": {"type": "static_select", "selected_option": {"value": "medium"}},
+        },
+    )
+    assert response.status == 200
+    assert response.json() == {
+        "response_action": "errors",
+        "errors": {"title": "This message is already ticket #1."},
+    }
