@@ -46,7 +46,8 @@ BOT_SCOPES: dict[str, str] = {
     "commands": "the /ticket and /ticket-admin slash commands",
     "chat:write": (
         "post and update the ticket card in the support channel, the DMs to reporters, "
-        "thread replies and ephemeral answers"
+        "thread replies (the ticket number under the message it was made from) and "
+        "ephemeral answers"
     ),
     "im:history": (
         "receive message.im events (what reporters write in their DM threads) and read the "
