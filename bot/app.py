@@ -61,6 +61,7 @@ def create_app(
         context["lang"] = settings.flashticket_language
         context["locales"] = people_languages
         context["background"] = background
+        context["ticket_emoji"] = settings.flashticket_ticket_emoji
         return next()
 
     @app.middleware

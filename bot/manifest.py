@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.blocks.ids import FROM_MESSAGE
+
 TICKET_COMMAND = "/ticket"
 ADMIN_COMMAND = "/ticket-admin"
 
@@ -22,9 +24,20 @@ SLASH_COMMANDS: dict[str, dict[str, str]] = {
     },
 }
 
+# Message shortcuts, by callback_id.
+MESSAGE_SHORTCUTS: dict[str, dict[str, str]] = {
+    FROM_MESSAGE: {
+        "name": "Create ticket",
+        "description": "Open a help desk ticket from this message",
+    },
+}
+
 # Events the bot subscribes to, and why.
 BOT_EVENTS: dict[str, str] = {
-    "message.im": "the reporter's answers in their ticket's DM thread",
+    "message.im": (
+        "the reporter's answers in their ticket's DM thread; a DM outside one is offered a ticket"
+    ),
+    "reaction_added": "the ticket reaction opens a ticket from the message it is put on",
     "app_home_opened": "publish the App Home: own tickets; for support the queue and KPIs",
 }
 
@@ -33,9 +46,16 @@ BOT_SCOPES: dict[str, str] = {
     "commands": "the /ticket and /ticket-admin slash commands",
     "chat:write": (
         "post and update the ticket card in the support channel, the DMs to reporters, "
-        "thread replies and ephemeral answers"
+        "thread replies (the ticket number under the message it was made from) and "
+        "ephemeral answers"
     ),
-    "im:history": "receive message.im events: what reporters write in their DM threads",
+    "im:history": (
+        "receive message.im events (what reporters write in their DM threads) and read the "
+        "DM a ticket is opened from"
+    ),
+    "reactions:read": "receive reaction_added events: the ticket reaction on a message",
+    "channels:history": "read the message a ticket reaction is put on, in a public channel",
+    "groups:history": "read the message a ticket reaction is put on, in a private channel",
     "im:write": "open the DM of the person who asked for an export or the charts",
     "files:write": "upload the CSV export and the statistics charts to that DM",
     "groups:read": "check at start-up that the support channel is private and the bot is in it",
@@ -62,6 +82,11 @@ def manifest(*, url: str | None, socket_mode: bool, name: str = "FlashTicket") -
         # user ID `/ticket-admin grant` needs; without it only the typed "@name" arrives.
         entry["should_escape"] = True
         commands.append(entry)
+    shortcuts = [
+        {"name": text["name"], "type": "message", "callback_id": callback_id}
+        | {"description": text["description"]}
+        for callback_id, text in MESSAGE_SHORTCUTS.items()
+    ]
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}
     if request_url:
@@ -77,6 +102,7 @@ def manifest(*, url: str | None, socket_mode: bool, name: str = "FlashTicket") -
             },
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
+            "shortcuts": shortcuts,
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.domain.model import MessageSource
+from flashticket_core.service_layer.common import SLACK_USER_ID
 
 
 class BadPayload(ValueError):
@@ -17,6 +20,8 @@ class BadPayload(ValueError):
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
+
+TS_PATTERN = r"^[0-9]{1,16}\.[0-9]{1,16}$"
 
 # The database's integer columns; a larger number fails in the driver, not here.
 INT_MAX = 2**31 - 1
@@ -121,6 +126,37 @@ def entry_text(view: dict[str, Any]) -> str:
     if not isinstance(text, str):
         raise BadPayload("entry text is not text")
     return text
+
+
+class _ViewSource(_Model):
+    c: Annotated[str, StringConstraints(pattern=r"^[CDG][A-Z0-9]{2,30}$")]
+    ts: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
+    th: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
+    r: Annotated[str, StringConstraints(pattern=SLACK_USER_ID.pattern)]
+
+
+@dataclass(frozen=True)
+class TicketSource:
+    """The message a new-ticket modal was opened from, and its author, the reporter."""
+
+    message: MessageSource
+    reporter_id: str
+
+    def metadata(self) -> dict[str, str]:
+        m = self.message
+        return {"c": m.channel, "ts": m.ts, "th": m.thread_ts, "r": self.reporter_id}
+
+
+def source_of_view(view: dict[str, Any]) -> TicketSource | None:
+    """The message a new-ticket modal was opened from; None for a modal opened by hand."""
+    metadata = view.get("private_metadata")
+    if not metadata:
+        return None
+    try:
+        parsed = _ViewSource.model_validate_json(metadata if isinstance(metadata, str) else "")
+    except ValidationError as error:
+        raise BadPayload("view with an unusable source") from error
+    return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r)
 
 
 class _ViewTicket(_Model):

@@ -19,11 +19,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
+from slack_sdk.web import SlackResponse
 
 from bot import blocks
 from bot.app import create_app
 from bot.http_server import HttpServer, SlackWsgi
 from bot.locales import slack_locales
+from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
@@ -128,7 +130,8 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     """Build and start everything; raises StartupError with one clear line."""
     client = web_client(settings)
     signing_secret = check_settings(settings)
-    check_token(client)
+    for warning in missing_scopes(check_token(client)):
+        log.warning("%s", warning)
     for warning in check_support_channel(
         client,
         settings.flashticket_support_channel or "",
@@ -226,15 +229,33 @@ def open_socket_mode(app: App, app_token: str) -> SocketModeHandler:
     return handler
 
 
-def check_token(client: WebClient) -> None:
+def check_token(client: WebClient) -> SlackResponse:
     try:
-        client.auth_test()
+        return client.auth_test()
     except SlackApiError as error:
         raise StartupError(f"Slack refused the bot token: {error.response.get('error')}") from None
     except OSError as error:
         raise StartupError(
             f"cannot reach Slack's Web API at {client.base_url}: {' '.join(str(error).split())[:200]}"
         ) from None
+
+
+def missing_scopes(auth: SlackResponse) -> list[str]:
+    """What an install made from an older manifest cannot do: one line per scope the
+    token lacks (Slack names the token's scopes in every answer's x-oauth-scopes)."""
+    headers = {str(name).lower(): value for name, value in (auth.headers or {}).items()}
+    granted = headers.get("x-oauth-scopes")
+    if granted is None:
+        return []
+    if isinstance(granted, list):
+        granted = ",".join(granted)
+    have = {scope.strip() for scope in str(granted).split(",") if scope.strip()}
+    return [
+        f"the bot token lacks the scope {scope}, so it cannot {reason[0].lower()}{reason[1:]}: "
+        "reinstall the app from `flashticket manifest`"
+        for scope, reason in BOT_SCOPES.items()
+        if scope not in have
+    ]
 
 
 def check_support_channel(client: WebClient, channel: str, *, allow_public: bool) -> list[str]:

@@ -11,6 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
 from bot import blocks
+from bot.mrkdwn import mention
+from bot.words import translate
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import (
     Delivered,
@@ -136,6 +138,15 @@ class SlackTransport(Transport):
             return self._edit_copy(message, texts, thread_ts=thread.support_ts)
         if kind is MessageKind.SUPPORT_THREAD_WITHDRAW:
             return self._withdraw_copy(message, blocks.withdrawn_text(lang, message.payload))
+        if kind is MessageKind.SOURCE_THREAD:
+            text = translate(
+                "bot.source.opened", lang, ticket_id=ticket.id, reporter=mention(ticket.reporter_id)
+            )
+            return self._post(
+                channel=message.payload["channel"],
+                thread_ts=message.payload["thread_ts"],
+                text=text,
+            )
         lang = self.language_of(ticket.reporter_id)
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(

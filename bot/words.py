@@ -358,15 +358,36 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Thank you for rating #{ticket_id} with {rating}/5.",
         Language.DE: "Danke für Ihre Bewertung von #{ticket_id} mit {rating}/5.",
     },
-    "bot.dm.hint": {
+    "bot.dm.offer": {
         Language.EN: (
-            "I only read answers in a ticket's thread. To add to a ticket, reply in the "
-            "thread under its DM; to open a new one, type `/ticket`."
+            "I only read answers in a ticket's thread. Shall I open a ticket from this "
+            "message? To add to a ticket, reply in the thread under its DM."
         ),
         Language.DE: (
-            "Ich lese nur Antworten im Thread eines Tickets. Um etwas zu ergänzen, antworten "
-            "Sie im Thread unter dessen DM; für ein neues Ticket tippen Sie `/ticket`."
+            "Ich lese nur Antworten im Thread eines Tickets. Soll ich aus dieser Nachricht "
+            "ein Ticket eröffnen? Um etwas zu ergänzen, antworten Sie im Thread unter dessen DM."
         ),
+    },
+    "bot.dm.offer.button": {Language.EN: "Open a ticket", Language.DE: "Ticket eröffnen"},
+    "bot.source.opened": {
+        Language.EN: "Ticket *#{ticket_id}* is open for this message; {reporter} follows it in a DM.",
+        Language.DE: "Ticket *#{ticket_id}* ist zu dieser Nachricht eröffnet; {reporter} verfolgt es per DM.",
+    },
+    "bot.modal.source_exists": {
+        Language.EN: "This message is already ticket #{ticket_id}.",
+        Language.DE: "Zu dieser Nachricht gibt es schon Ticket #{ticket_id}.",
+    },
+    "bot.source.untitled": {
+        Language.EN: "Ticket from a message",
+        Language.DE: "Ticket aus einer Nachricht",
+    },
+    "bot.source.exists": {
+        Language.EN: "This message is already ticket *#{ticket_id}*.",
+        Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*.",
+    },
+    "bot.source.unreadable": {
+        Language.EN: "I cannot read that message: invite me to its channel first.",
+        Language.DE: "Ich kann diese Nachricht nicht lesen: laden Sie mich zuerst in den Kanal ein.",
     },
     "bot.dm.not_a_ticket_thread": {
         Language.EN: (

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     # The help desk's calendar: where its months and "today" of the statistics begin.
     flashticket_timezone: ZoneInfo = ZoneInfo("UTC")
     port: int = Field(default=3000, ge=0, le=65535)
+    # The reaction that opens a ticket from the message it is put on; empty turns it off.
+    flashticket_ticket_emoji: str = Field(default="ticket", pattern=r"^[a-z0-9_+'-]{0,100}$")
     # Every card, reply, rating and internal note is posted in the support channel, so
     # `serve` refuses a public one unless this says it is meant (then it warns).
     flashticket_allow_public_support_channel: bool = False

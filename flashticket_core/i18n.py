@@ -195,6 +195,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "open tickets",
         Language.DE: "Tickets eröffnen",
     },
+    "action.open_for_author": {
+        Language.EN: "open a ticket for the author of a message",
+        Language.DE: "ein Ticket für den Verfasser einer Nachricht eröffnen",
+    },
     "action.view_internal": {
         Language.EN: "read internal notes (support only)",
         Language.DE: "interne Notizen lesen (nur der Support)",

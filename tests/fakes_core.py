@@ -39,6 +39,12 @@ class FakeTicketRepository(TicketRepository):
         self.tickets: dict[int, Ticket] = {}
         self.pending: list[Ticket] = []
 
+    def made_from(self, channel: str, ts: str) -> int | None:
+        for ticket in [*self.tickets.values(), *self.pending]:
+            if (ticket.source_channel, ticket.source_ts) == (channel, ts):
+                return ticket.id
+        return None
+
     def _add(self, ticket: Ticket) -> None:
         self.pending.append(ticket)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
+from flashticket_core.domain.model import MessageSource
 from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope, status_action
 from flashticket_core.errors import NotAllowed, NotFound
 from flashticket_core.service_layer.desk import HelpDesk
@@ -47,6 +48,15 @@ def _sees_note(desk: HelpDesk, actor: str, ticket: int) -> bool:
 PROBES: dict[Action, Probe] = {
     Action.OPEN_TICKET: Probe(
         lambda d, a, t: d.tickets.open_ticket(a, title="Printer"), on_ticket=False
+    ),
+    Action.OPEN_FOR_AUTHOR: Probe(
+        lambda d, a, t: d.tickets.open_ticket(
+            a,
+            title="Printer",
+            reporter_id=CAROL,
+            source=MessageSource("C0GENERAL1", "1700000000.000100", "1700000000.000100"),
+        ),
+        on_ticket=False,
     ),
     Action.VIEW_TICKET: Probe(lambda d, a, t: d.queries.show(a, t)),
     Action.VIEW_INTERNAL: Probe(

@@ -24,6 +24,8 @@ from bot.blocks.app_home import home
 from bot.blocks.card import card_text, ticket_card
 from bot.blocks.common import SECTION_MAX, text_blocks
 from bot.blocks.ids import (
+    FROM_DM,
+    FROM_MESSAGE,
     HOME_NEW_TICKET,
     INTERNAL_NOTE,
     NEW_TICKET,
@@ -37,6 +39,7 @@ from bot.blocks.ids import (
     TAKE,
     action_value,
 )
+from bot.blocks.intake import dm_offer
 from bot.blocks.modals import entry_modal, new_ticket_modal
 from bot.blocks.thread import (
     reporter_root_text,
@@ -47,6 +50,8 @@ from bot.blocks.thread import (
 )
 
 __all__ = [
+    "FROM_DM",
+    "FROM_MESSAGE",
     "HOME_NEW_TICKET",
     "INTERNAL_NOTE",
     "NEW_TICKET",
@@ -62,6 +67,7 @@ __all__ = [
     "action_value",
     "card_text",
     "detail_text",
+    "dm_offer",
     "entry_modal",
     "home",
     "new_ticket_modal",

@@ -135,7 +135,7 @@ def _changed_value(lang: Language, field: str, value: str | None) -> str:
         return status_label(lang, value)
     if field == "priority":
         return priority_label(lang, value)
-    if field == "assignee":
+    if field in ("assignee", "reporter"):
         return person(value)
     if field in ("entry_edited", "entry_withdrawn"):
         return escape(clip(" ".join(value.split()), 300))

@@ -17,6 +17,9 @@ REPLY = "ticket.reply"
 NOTE = "ticket.note"
 # The App Home.
 HOME_NEW_TICKET = "home.new_ticket"
+# Tickets from messages: the message shortcut, and the offer under a DM to the bot.
+FROM_MESSAGE = "ticket.from_message"
+FROM_DM = "dm.new_ticket"
 # The reporter's DM thread.
 REOPEN = "reporter.reopen"
 RATE = "reporter.rate"

@@ -25,12 +25,21 @@ from flashticket_core.i18n import Language
 INPUT_MAX = 3000
 
 
-def new_ticket_modal(lang: Language, *, title: str = "") -> dict[str, Any]:
+def new_ticket_modal(
+    lang: Language,
+    *,
+    title: str = "",
+    description: str = "",
+    source: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """`source` names the message the ticket is made from (channel, ts, thread, author),
+    carried to the submission in the modal's private_metadata."""
     priority_options = [Option(text=priority_label(lang, p), value=p.value) for p in Priority]
     medium = priority_options[1]
     view = View(
         type="modal",
         callback_id=NEW_TICKET,
+        private_metadata=json.dumps(source) if source else None,
         title=PlainTextObject(text=_t("bot.modal.new.title", lang)),
         submit=PlainTextObject(text=_t("bot.modal.submit", lang)),
         close=PlainTextObject(text=_t("bot.modal.cancel", lang)),
@@ -52,6 +61,7 @@ def new_ticket_modal(lang: Language, *, title: str = "") -> dict[str, Any]:
                 element=PlainTextInputElement(
                     action_id="value",
                     multiline=True,
+                    initial_value=clip(description.strip(), DESCRIPTION_MAX) or None,
                     max_length=DESCRIPTION_MAX,
                     placeholder=_t("bot.field.description.hint", lang),
                 ),

@@ -89,7 +89,9 @@ class WebApiHandler(BaseHTTPRequestHandler):
         self.send_json(call.response)
 
     def send_json(self, body: dict[str, Any]) -> None:
-        self.send(200, json.dumps(body).encode(), "application/json; charset=utf-8")
+        # Slack names the token's scopes on every Web API answer.
+        scopes = {"x-oauth-scopes": ",".join(self.workspace.scopes)}
+        self.send(200, json.dumps(body).encode(), "application/json; charset=utf-8", scopes)
 
     def send(
         self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None

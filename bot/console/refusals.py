@@ -25,14 +25,16 @@ PRIVATE_METADATA_MAX = 3000
 class SlackError(Exception):
     """Slack refused the call: answered as `{"ok": false, "error": ...}` with HTTP 200."""
 
-    def __init__(self, error: str, messages: list[str] | None = None) -> None:
+    def __init__(self, error: str, messages: list[str] | None = None, **details: str) -> None:
         super().__init__(error)
         self.error = error
         self.messages = messages or []
+        # What Slack adds to some refusals: `needed` and `provided` to a missing_scope.
+        self.details = details
 
     def answer(self) -> dict[str, Any]:
         """The JSON body Slack sends for this refusal."""
-        body: dict[str, Any] = {"ok": False, "error": self.error}
+        body: dict[str, Any] = {"ok": False, "error": self.error, **self.details}
         if self.messages:
             body["response_metadata"] = {"messages": self.messages}
         return body

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode
 
-from bot import mrkdwn
+from bot import blocks, mrkdwn
 from bot.console import forms
 from bot.console.local_bot import LocalBot
 from bot.console.render import Renderer
@@ -42,6 +42,9 @@ Commands (you are one person at a time; everything the bot says is printed):
   choose N K               in the select [N], choose option (K)
   reply N text             answer in the DM thread of ticket #N (as its reporter)
   edit N text              change your last answer in that thread;  unsend N  delete it
+  post text                write a message in #general; it gets a number <N>
+  react N                  put the ticket reaction on message <N>: a ticket at once
+  shortcut N               "Create ticket" on message <N>: the new-ticket form, filled
   channel                  show the support channel
   dm                       show your direct messages with the bot
   home                     open your App Home (support: queue and key figures)
@@ -83,6 +86,8 @@ class Shell:
         # Each person's last answer in a ticket's DM thread, as Slack sent it.
         self._last_replies: dict[tuple[str, int], dict[str, Any]] = {}
         self._printed = 0
+        # What people wrote in #general, by the number `post` gave it.
+        self.posted: list[Message] = []
 
     def close(self) -> None:
         """Let started work finish, then stop serving the workspace."""
@@ -141,6 +146,12 @@ class Shell:
             self.edit_reply(rest)
         elif word == "unsend":
             self.unsend_reply(rest)
+        elif word == "post":
+            self.post(rest)
+        elif word == "react":
+            self.react(rest)
+        elif word == "shortcut":
+            self.shortcut(rest)
         elif word == "channel":
             self.show_channel(self.support_channel)
         elif word == "dm":
@@ -300,6 +311,46 @@ class Shell:
         if not number.lstrip("#").isdigit():
             return None
         return self._last_replies.get((self.user, int(number.lstrip("#"))))
+
+    def post(self, text: str) -> None:
+        if not text.strip():
+            self.say("Usage: `post text`, a message in #general.")
+            return
+        message = self.workspace.person_posts(
+            self.user, COMMAND_CHANNEL, self._as_slack_sends(text)
+        )
+        self.posted.append(message)
+        # What people write is theirs to see in Slack; the console only numbers it.
+        self._printed = len(self.workspace.feed_since(0))
+        self.say(f"<{len(self.posted)}> (you wrote in #general) {text}")
+
+    def _posted(self, rest: str, usage: str) -> Message | None:
+        number = rest.strip().lstrip("<").rstrip(">")
+        if not number.isdigit() or not 1 <= int(number) <= len(self.posted):
+            self.say(f"Usage: `{usage} N`, N the number `post` gave a message.")
+            return None
+        return self.posted[int(number) - 1]
+
+    def react(self, rest: str) -> None:
+        message = self._posted(rest, "react")
+        if message is None:
+            return
+        emoji = self.core.settings.flashticket_ticket_emoji
+        if not emoji:
+            self.say("Reactions are off (FLASHTICKET_TICKET_EMOJI is empty).")
+            return
+        event = self.workspace.reaction_added(self.user, message, emoji)
+        self.bot.dispatch(json.dumps(self._envelope(event)), "application/json")
+        self.say(f"(you reacted :{emoji}: to <{self.posted.index(message) + 1}>)")
+
+    def shortcut(self, rest: str) -> None:
+        message = self._posted(rest, "shortcut")
+        if message is None:
+            return
+        payload = self.workspace.message_shortcut(self.user, message, blocks.FROM_MESSAGE)
+        answer = self.bot.dispatch(urlencode({"payload": json.dumps(payload)}), FORM)
+        self.screen.answer(answer, message.channel)
+        self._fill_open_modal()
 
     def open_home(self) -> None:
         event = {"type": "app_home_opened", "user": self.user, "tab": "home"}

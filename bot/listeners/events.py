@@ -55,13 +55,17 @@ def direct_message(turn: Turn) -> None:
         _reply_deleted(turn, event)
         return
     if _is_human_top_level_dm(event):
-        # Someone writes to the bot outside any ticket: say where their words count,
-        # once per event however often Slack redelivers it.
+        # Someone writes to the bot outside any ticket: offer to open one from it, once
+        # per event however often Slack redelivers it.
         event_id = turn.body.get("event_id")
         if isinstance(event_id, str) and not turn.desk.conversation.first_time(f"event:{event_id}"):
             return
         try:
-            turn.client.chat_postMessage(channel=event["channel"], text=turn.t("bot.dm.hint"))
+            turn.client.chat_postMessage(
+                channel=event["channel"],
+                text=turn.t("bot.dm.offer"),
+                blocks=blocks.dm_offer(turn.lang, event["ts"]),
+            )
         except SlackApiError as error:
             log.info("could not answer a DM: %s", error.response.get("error"))
         return
@@ -196,6 +200,7 @@ def _is_human_top_level_dm(event: dict[str, Any]) -> bool:
         and not event.get("bot_id")
         and isinstance(event.get("user"), str)
         and isinstance(event.get("channel"), str)
+        and isinstance(event.get("ts"), str)
         and event.get("thread_ts") in (None, event.get("ts"))
     )
 

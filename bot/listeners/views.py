@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot import blocks
 from bot.listener_turn import Kind, Turn, listener
-from bot.payloads import BadPayload, entry_text, new_ticket_form, ticket_of_view
+from bot.payloads import BadPayload, entry_text, new_ticket_form, source_of_view, ticket_of_view
 
 
 def register(app: App) -> None:
@@ -34,12 +34,23 @@ def submit_new_ticket(turn: Turn) -> None:
     turn.error_block = "title"
     view = _view(turn)
     form = new_ticket_form(view)
+    # Opened from a message: its author is the reporter, the message's thread is told.
+    source = source_of_view(view)
+    if source is not None:
+        existing = turn.desk.tickets.ticket_of_message(source.message)
+        if existing is not None:
+            # Someone made a ticket of the message while this form was open.
+            text = turn.t("bot.modal.source_exists", ticket_id=existing)
+            turn.ack(response_action="errors", errors={"title": text})
+            return
     turn.desk.tickets.open_ticket(
         turn.actor,
         title=form.title,
         description=form.description,
         priority=form.priority,
         request_key=_request_key(view),
+        reporter_id=source.reporter_id if source else None,
+        source=source.message if source else None,
     )
     turn.ack()
 

@@ -29,6 +29,11 @@ class SqlTicketRepository(TicketRepository):
         super().__init__()
         self.session = session
 
+    def made_from(self, channel: str, ts: str) -> int | None:
+        return self.session.scalars(
+            select(Ticket.id).where(Ticket.source_channel == channel, Ticket.source_ts == ts)
+        ).one_or_none()
+
     def _add(self, ticket: Ticket) -> None:
         self.session.add(ticket)
 

@@ -19,7 +19,9 @@ class TicketEvent(Event):
 
 @dataclass(frozen=True)
 class TicketOpened(TicketEvent):
-    pass
+    # The chat message the ticket was made from, whose thread is told its number.
+    source_channel: str | None = None
+    source_thread_ts: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ tallies, leases) are declared on the same `Base` in `adapters/tables.py`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Dialect,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -39,6 +41,9 @@ USER_ID_MAX = 32
 CHAT_ID_MAX = 64
 # Where a message is in chat: its channel and its timestamp.
 ChatMessage = tuple[str, str]
+# A chat channel ID and a message's ts, as Slack writes them.
+SOURCE_CHANNEL_MAX = 64
+SOURCE_TS_MAX = 32
 NAME_MAX = 100
 
 NAMING_CONVENTION = {
@@ -48,6 +53,16 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@dataclass(frozen=True)
+class MessageSource:
+    """The chat message a ticket is made from: where it is, and the thread it is in
+    (its own ts when it starts none)."""
+
+    channel: str
+    ts: str
+    thread_ts: str
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -114,7 +129,11 @@ class Ticket(Base):
     __tablename__ = "tickets"
     # Its indexes are the paths the read side's queries take: adapters/tables.py
     # declares them, with the queries they serve.
-    __table_args__ = ({"sqlite_autoincrement": True},)
+    __table_args__ = (
+        # One chat message makes one ticket, however often it is reacted to.
+        Index(None, "source_channel", "source_ts", unique=True),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
@@ -134,6 +153,9 @@ class Ticket(Base):
     # Bumped by every change of status, priority or assignee; a click on a
     # message that shows an older version is refused (optimistic concurrency).
     version: Mapped[int] = mapped_column(Integer)
+    # The chat message the ticket was made from (channel ID and its ts), if any.
+    source_channel: Mapped[str | None] = mapped_column(String(SOURCE_CHANNEL_MAX))
+    source_ts: Mapped[str | None] = mapped_column(String(SOURCE_TS_MAX))
     # The database computes it (see queue_rank_sql); NULL for tickets not in the queue.
     queue_rank: Mapped[int | None] = mapped_column(Integer, Computed(queue_rank_sql()))
 
@@ -158,7 +180,11 @@ class Ticket(Base):
         priority: Priority,
         reporter_id: str,
         now: datetime,
+        opened_by: str | None = None,
+        source: MessageSource | None = None,
     ) -> Ticket:
+        """`opened_by` is who opened it for the reporter (from their message), if not they."""
+        actor_id = opened_by or reporter_id
         ticket = cls(
             title=validate_title(title),
             description=validate_description(description),
@@ -169,12 +195,23 @@ class Ticket(Base):
             created_at=now,
             updated_at=now,
             version=1,
+            source_channel=source.channel if source else None,
+            source_ts=source.ts if source else None,
         )
         ticket.history.add(
-            HistoryEntry(actor_id=reporter_id, field="created", new_value=Status.NEW, at=now)
+            HistoryEntry(actor_id=actor_id, field="created", new_value=Status.NEW, at=now)
         )
+        if actor_id != reporter_id:
+            ticket.history.add(
+                HistoryEntry(actor_id=actor_id, field="reporter", new_value=reporter_id, at=now)
+            )
         ticket._raise(
-            lambda ticket_id: events.TicketOpened(actor_id=reporter_id, ticket_id=ticket_id)
+            lambda ticket_id: events.TicketOpened(
+                actor_id=actor_id,
+                ticket_id=ticket_id,
+                source_channel=source.channel if source else None,
+                source_thread_ts=source.thread_ts if source else None,
+            )
         )
         return ticket
 

@@ -20,6 +20,8 @@ class Action(StrEnum):
     """What a person asks to do. The value names its label, `action.<value>`."""
 
     OPEN_TICKET = "open_ticket"
+    # Open a ticket whose reporter is the author of a message the actor can see.
+    OPEN_FOR_AUTHOR = "open_for_author"
     VIEW_TICKET = "view_ticket"
     VIEW_INTERNAL = "view_internal"  # internal notes and the whole history
     FILTER_OTHERS = "filter_others"  # the queue, other people's tickets, search them
@@ -54,6 +56,7 @@ NONE, OWN, ALL = Scope.NONE, Scope.OWN, Scope.ALL
 PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     #                   user  support  admin
     Action.OPEN_TICKET: _row(ALL, ALL, ALL),
+    Action.OPEN_FOR_AUTHOR: _row(ALL, ALL, ALL),
     Action.VIEW_TICKET: _row(OWN, ALL, ALL),
     Action.VIEW_INTERNAL: _row(NONE, ALL, ALL),
     Action.FILTER_OTHERS: _row(NONE, ALL, ALL),

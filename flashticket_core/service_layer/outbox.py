@@ -32,6 +32,7 @@ class MessageKind(StrEnum):
     REPORTER_THREAD = "reporter_thread"  # a reply in the reporter's DM thread
     DIRECT = "direct"  # a DM to a person, outside any ticket
     HOME = "home"  # republish a person's App Home with the current state
+    SOURCE_THREAD = "source_thread"  # the ticket's number, under the message it was made from
 
 
 class MessageStatus(StrEnum):
@@ -49,10 +50,14 @@ def plan(event: events.Event) -> list[Planned]:
     """The messages one event causes, in the order they must be delivered."""
     match event:
         case events.TicketOpened(ticket_id=tid, actor_id=actor):
-            return [
+            planned: list[Planned] = [
                 (MessageKind.REPORTER_ROOT, tid, {"actor": actor}),
                 (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
             ]
+            if event.source_channel and event.source_thread_ts:
+                source = {"channel": event.source_channel, "thread_ts": event.source_thread_ts}
+                planned.append((MessageKind.SOURCE_THREAD, tid, source))
+            return planned
         case events.StatusChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
             change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
             return [

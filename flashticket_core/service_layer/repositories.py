@@ -45,6 +45,10 @@ class TicketRepository(abc.ABC):
         return None if ticket is None else (ticket, entry)
 
     @abc.abstractmethod
+    def made_from(self, channel: str, ts: str) -> int | None:
+        """The ticket made from the chat message at (channel, ts), deleted ones too."""
+
+    @abc.abstractmethod
     def _add(self, ticket: Ticket) -> None: ...
 
     @abc.abstractmethod

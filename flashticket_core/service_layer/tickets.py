@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flashticket_core.domain.enums import Priority, Status
-from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.model import MessageSource, Ticket
 from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
 from flashticket_core.errors import InvalidInput, NotFound, PersonRef
 from flashticket_core.service_layer import views
@@ -22,12 +22,23 @@ class Tickets(Area):
         description: str = "",
         priority: Priority = Priority.MEDIUM,
         request_key: str | None = None,
+        reporter_id: str | None = None,
+        source: MessageSource | None = None,
     ) -> views.TicketSummary:
-        """Open a ticket. A repeated `request_key` (a double submission) opens nothing new."""
+        """Open a ticket. A repeated `request_key` (a double submission) opens nothing new.
+
+        Made from a chat message (`source`), the reporter is the message's author and the
+        actor is recorded as who opened it; a message makes one ticket, so a second try
+        returns the first one."""
         validate_user_id(actor_id)
+        reporter = reporter_id or actor_id
+        validate_user_id(reporter)
         with self.env.units() as uow:
-            authorize(self._actor(uow, actor_id), Action.OPEN_TICKET)
-            done = self._already_done(uow, request_key)
+            actor = self._actor(uow, actor_id)
+            authorize(actor, Action.OPEN_TICKET)
+            if reporter != actor_id:
+                authorize(actor, Action.OPEN_FOR_AUTHOR)
+            done = self._already_made(uow, request_key, source)
             if done is not None:
                 return done
             now = self._now()
@@ -35,8 +46,10 @@ class Tickets(Area):
                 title=title,
                 description=description,
                 priority=priority,
-                reporter_id=actor_id,
+                reporter_id=reporter,
                 now=now,
+                opened_by=actor_id if reporter != actor_id else None,
+                source=source,
             )
             uow.tickets.add(ticket)
             uow.flush()
@@ -45,14 +58,19 @@ class Tickets(Area):
             try:
                 uow.commit()
             except ConcurrentUpdate:
-                # The same request raced itself (PostgreSQL); the other copy won.
+                # The same request or message raced itself (PostgreSQL); the other copy won.
                 uow.rollback()
                 with self.env.units() as again:
-                    done = self._already_done(again, request_key)
+                    done = self._already_made(again, request_key, source)
                 if done is None:
                     raise
                 return done
             return views.TicketSummary.of(ticket)
+
+    def ticket_of_message(self, source: MessageSource) -> int | None:
+        """The ticket already made from this chat message, if there is one."""
+        with self.env.units() as uow:
+            return uow.tickets.made_from(source.channel, source.ts)
 
     def change_status(
         self,
@@ -164,6 +182,22 @@ class Tickets(Area):
             authorize(self.env.actor(actor_id, reads.role_of), Action.SUPPORT_REPLY)
             if reads.ticket(ticket_id) is None:
                 raise NotFound(ticket_id=ticket_id)
+
+    @classmethod
+    def _already_made(
+        cls, uow: AbstractUnitOfWork, request_key: str | None, source: MessageSource | None
+    ) -> views.TicketSummary | None:
+        """The ticket this request, or an earlier one from the same message, made."""
+        done = cls._already_done(uow, request_key)
+        if done is not None or source is None:
+            return done
+        made = uow.tickets.made_from(source.channel, source.ts)
+        if made is None:
+            return None
+        ticket = uow.tickets.get(made)
+        if ticket is None:
+            raise NotFound(ticket_id=made)
+        return views.TicketSummary.of(ticket)
 
     @staticmethod
     def _already_done(

@@ -6,7 +6,7 @@ which entry a message carries and where each part of it landed, so an edit updat
 relayed copy in place.
 
 Revision ID: b7e4d2a9c310
-Revises: 5d0c8e4b9a17
+Revises: a9d1c0f3e215
 Create Date: 2026-12-02 12:00:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b7e4d2a9c310"
-down_revision: str | None = "5d0c8e4b9a17"
+down_revision: str | None = "a9d1c0f3e215"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

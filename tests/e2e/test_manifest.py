@@ -13,11 +13,12 @@ import yaml
 from slack_bolt import BoltRequest
 
 from bot.app import create_app
-from bot.manifest import BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS
+from bot.manifest import BOT_EVENTS, BOT_SCOPES, MESSAGE_SHORTCUTS, SLASH_COMMANDS
 from flashticket_core.bootstrap import Core
 from tests.bot_harness import Bot
 from tests.conftest import ADMIN, ALICE
 from tests.fakes.slack_api import FakeSlack
+from tests.slack_requests import event_envelope
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +37,13 @@ SCOPE_OF_METHOD = {
     "files.completeUploadExternal": "files:write",
     "users.info": "users:read",
 }
-SCOPE_OF_EVENT = {"message.im": "im:history", "app_home_opened": None}
+# conversations.history and .replies take the scope of the kind of conversation read.
+SCOPE_OF_READ = {"C": "channels:history", "G": "groups:history", "D": "im:history"}
+SCOPE_OF_EVENT = {
+    "message.im": "im:history",
+    "app_home_opened": None,
+    "reaction_added": "reactions:read",
+}
 
 
 def run_manifest(*args: str) -> dict[str, Any]:
@@ -66,12 +73,27 @@ def test_http_manifest_points_every_request_url_at_slack_events() -> None:
         "commands",
         "chat:write",
         "im:history",
+        "reactions:read",
+        "channels:history",
+        "groups:history",
         "im:write",
         "files:write",
         "groups:read",
         "users:read",
     ]
-    assert settings["event_subscriptions"]["bot_events"] == ["message.im", "app_home_opened"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "message.im",
+        "reaction_added",
+        "app_home_opened",
+    ]
+    assert manifest["features"]["shortcuts"] == [
+        {
+            "name": "Create ticket",
+            "type": "message",
+            "callback_id": "ticket.from_message",
+            "description": "Open a help desk ticket from this message",
+        }
+    ]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
 
@@ -123,9 +145,21 @@ def test_the_bot_handles_exactly_the_manifests_commands_and_events(
         "type": "event_callback",
         "team_id": "T1",
         "event_id": "Ev2",
-        "event": {"type": "reaction_added", "user": ALICE},
+        "event": {"type": "member_joined_channel", "user": ALICE},
     }
     assert dispatch(app, json.dumps(other), "application/json") == 404
+    for callback_id in MESSAGE_SHORTCUTS:
+        shortcut = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": "T1"},
+            "user": {"id": ALICE},
+            "channel": {"id": "C1"},
+            "message": {"type": "message", "user": ALICE, "ts": "1.0", "text": "x"},
+            "trigger_id": "1.2.3",
+        }
+        body = urlencode({"payload": json.dumps(shortcut)})
+        assert dispatch(app, body, "application/x-www-form-urlencoded") == 200, callback_id
 
 
 def test_scopes_are_exactly_what_the_bot_uses(bot: Bot) -> None:
@@ -137,12 +171,26 @@ def test_scopes_are_exactly_what_the_bot_uses(bot: Bot) -> None:
     bot.slack.wait_for(lambda calls: any(c.method == "chat.update" for c in calls))
     bot.command(ADMIN, "export", command="/ticket-admin")
     bot.slack.wait_for("files.completeUploadExternal")
-    used_methods = {
-        c.method for c in bot.slack.calls() if c.method not in ("response_url", "upload")
+    # The ticket reaction in a public and a private channel, and the offer under a DM.
+    bot.slack.set_channel("C0GENERAL1", is_private=False)
+    for channel in ("C0GENERAL1", "G0PRIVATE1", "D" + ALICE[1:]):
+        message = bot.slack.person_posts(ALICE, channel, "Wifi is down")
+        event = bot.slack.reaction_added(ADMIN, message, "ticket")
+        assert bot.http.event(event_envelope(event)).status == 200
+    reads = [c for c in bot.slack.calls() if c.method.startswith("conversations.") and c.ok]
+    read_scopes = {
+        SCOPE_OF_READ[str(c.args["channel"])[0]]
+        for c in reads
+        if c.method in ("conversations.history", "conversations.replies")
     }
+    not_by_method = ("response_url", "upload", "conversations.history", "conversations.replies")
+    used_methods = {c.method for c in bot.slack.calls() if c.method not in not_by_method}
     assert used_methods <= set(SCOPE_OF_METHOD), used_methods - set(SCOPE_OF_METHOD)
     needed = (
-        {SCOPE_OF_METHOD[m] for m in used_methods} | set(SCOPE_OF_EVENT.values()) | {"commands"}
+        {SCOPE_OF_METHOD[m] for m in used_methods}
+        | read_scopes
+        | set(SCOPE_OF_EVENT.values())
+        | {"commands"}
     )
     needed.discard(None)
     assert needed == set(BOT_SCOPES)

@@ -261,6 +261,13 @@ EXAMPLE_CALLS: dict[str, Callable[[Shell], Any]] = {
     ),
     "conversations.open": lambda shell: shell.client.conversations_open(users=user_id_for("alice")),
     "conversations.info": lambda shell: shell.client.conversations_info(channel=SUPPORT_CHANNEL),
+    "conversations.history": lambda shell: shell.client.conversations_history(
+        channel=SUPPORT_CHANNEL, limit=1
+    ),
+    "conversations.replies": lambda shell: shell.client.conversations_replies(
+        channel=SUPPORT_CHANNEL,
+        ts=shell.client.chat_postMessage(channel=SUPPORT_CHANNEL, text="root")["ts"],
+    ),
     "views.open": lambda shell: shell.client.views_open(
         trigger_id=shell.workspace.issue_trigger_id(user_id_for("alice")),
         view={"type": "modal", "title": {"type": "plain_text", "text": "Form"}, "blocks": []},
@@ -312,6 +319,16 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "reply 1 " + "a long log line\n" * 300,
         "edit 1 never mind, it was unplugged",
         "unsend 1",
+        "as @bob",
+        "post My screen stays black\nSince the update",
+        "post Wifi is down",
+        "shortcut 1",
+        "",
+        "",
+        "1",
+        "react 2",
+        "as @carol",
+        "react 2",  # the same message: the answer names the ticket it already is
     ]
     shell.run(iter(script), interactive=False)
     shell.settle()
@@ -319,15 +336,28 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     assert "You are not allowed to assign tickets." in text
     assert "withdrew this reply" in text
     assert "saved tickets-by-status-per-month.png → " in text
+    threads = [
+        str(c.args["text"])
+        for c in shell.workspace.calls("chat.postMessage")
+        if c.args["channel"] == "CGENERAL" and c.args.get("thread_ts")
+    ]
+    assert [t.split(" ")[:2] for t in threads] == [
+        ["Ticket", "*#2*"],
+        ["Ticket", "*#3*"],
+        ["This", "message"],
+    ]
+    assert "already ticket *#3*" in threads[2]
 
     calls = shell.workspace.calls()
     refused = [(c.method, c.response) for c in calls if not c.ok]
     assert refused == []
     # Everything the bot calls reached the workspace (the console starts with serve's
     # checks), but chat.postEphemeral: Slack sends a response_url with every interaction
-    # in a channel, so the bot answers there.
+    # in a channel, so the bot answers there; and conversations.replies: the console's
+    # people post no replies in threads to react to.
     answered = {c.method for c in calls}
-    assert web_api_methods_the_bot_calls() - {"chat.postEphemeral"} <= answered
+    unused = {"chat.postEphemeral", "conversations.replies"}
+    assert web_api_methods_the_bot_calls() - unused <= answered
     assert [c.args["channel"] for c in shell.workspace.calls("conversations.info")] == [
         SUPPORT_CHANNEL
     ]

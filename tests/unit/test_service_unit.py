@@ -8,6 +8,7 @@ import pytest
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role, Status
+from flashticket_core.domain.model import MessageSource
 from flashticket_core.errors import NotAllowed
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.desk import HelpDesk
@@ -70,3 +71,33 @@ def test_role_changes_are_audited_with_actor(desk: HelpDesk, uow: FakeUnitOfWork
         (ALICE, Role.SUPPORT, Role.USER, ADMIN),
     ]
     assert ALICE not in uow.roles.assignments
+
+
+BOB = "UBOB"
+SOURCE = MessageSource("C0GENERAL1", "1700000000.000200", "1700000000.000100")
+
+
+def test_a_ticket_from_a_message_is_the_authors_and_names_who_opened_it(
+    desk: HelpDesk, uow: FakeUnitOfWork
+) -> None:
+    ticket = desk.tickets.open_ticket(BOB, title="VPN", reporter_id=ALICE, source=SOURCE)
+    assert ticket.reporter_id == ALICE
+    assert uow.published[-1] == events.TicketOpened(
+        actor_id=BOB,
+        ticket_id=ticket.id,
+        source_channel=SOURCE.channel,
+        source_thread_ts=SOURCE.thread_ts,
+    )
+    # The reporter sees it as their own.
+    assert desk.queries.show(ALICE, ticket.id).ticket.id == ticket.id
+
+
+def test_a_message_makes_one_ticket(desk: HelpDesk, uow: FakeUnitOfWork) -> None:
+    first = desk.tickets.open_ticket(BOB, title="VPN", reporter_id=ALICE, source=SOURCE)
+    published = len(uow.published)
+    again = desk.tickets.open_ticket(SUPPORT, title="VPN!", reporter_id=ALICE, source=SOURCE)
+    assert again.id == first.id
+    assert len(uow.published) == published
+    assert desk.tickets.ticket_of_message(SOURCE) == first.id
+    other = MessageSource(SOURCE.channel, "1700000000.000300", "1700000000.000300")
+    assert desk.tickets.ticket_of_message(other) is None

@@ -62,6 +62,24 @@ class Workspace(PeopleApi, ChatApi, ViewsApi, FilesApi):
             name[len("_api_") :].replace("_", ".") for name in dir(cls) if name.startswith("_api_")
         )
 
+    def message_shortcut(self, user: str, message: Message, callback_id: str) -> dict[str, Any]:
+        """The message_action payload Slack sends when `user` uses a message shortcut."""
+        return {
+            "type": "message_action",
+            "token": "deprecated",
+            "action_ts": self._next_ts(),
+            "team": {"id": self.team.id, "domain": self.team.domain},
+            "user": {"id": user, "name": self.name_of_user(user), "team_id": self.team.id},
+            "channel": {"id": message.channel, "name": message.channel.lower()},
+            "is_enterprise_install": False,
+            "enterprise": None,
+            "callback_id": callback_id,
+            "trigger_id": self.issue_trigger_id(user),
+            "response_url": self.issue_response_url(user, message.channel),
+            "message_ts": message.ts,
+            "message": message.as_slack(),
+        }
+
     def handle(self, method: str, args: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
         """Answer one Web API call the way Slack would, refusals included."""
         try:

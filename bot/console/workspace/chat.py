@@ -7,7 +7,14 @@ import uuid
 from typing import Any
 
 from bot.console.refusals import SlackError, check_message, missing
-from bot.console.workspace.objects import ChannelSetup, FeedItem, ResponseUrl, dm_channel
+from bot.console.workspace.objects import (
+    ChannelSetup,
+    FeedItem,
+    Message,
+    ResponseUrl,
+    SharedFile,
+    dm_channel,
+)
 from bot.console.workspace.state import WorkspaceState, json_field
 
 RESPONSE_URL_POSTS = 5
@@ -147,3 +154,134 @@ class ChatApi(WorkspaceState):
 
     def _api_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True}
+
+    # -- people's messages, and what the bot may read of them -------------------------
+
+    def person_posts(
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        files: list[SharedFile] | None = None,
+    ) -> Message:
+        """A person writes in a channel (or a thread of it); the bot sees it if it may read there."""
+        message = Message(
+            channel=channel,
+            ts=self._next_ts(),
+            user=user,
+            text=text,
+            thread_ts=thread_ts,
+            files=list(files or []),
+        )
+        self._post(message)
+        return message
+
+    def message_at(self, channel: str, ts: str) -> Message | None:
+        with self._lock:
+            return self._messages.get((channel, ts))
+
+    def reaction_added(self, user: str, message: Message, reaction: str) -> dict[str, Any]:
+        """The reaction_added event Slack sends when `user` reacts to `message`."""
+        return {
+            "type": "reaction_added",
+            "user": user,
+            "reaction": reaction,
+            "item_user": message.user,
+            "item": {"type": "message", "channel": message.channel, "ts": message.ts},
+            "event_ts": self._next_ts(),
+        }
+
+    def name_of_user(self, user: str) -> str:
+        with self._lock:
+            return self._users.get(user, user.lower())
+
+    def _readable(self, channel: str) -> None:
+        """Refuse to show a conversation as Slack does: scope first, then membership."""
+        if not channel:
+            raise SlackError("channel_not_found")
+        setup = self.channel_setup(channel)
+        if channel.startswith("D"):
+            needed = "im:history"
+        elif setup.is_private:
+            needed = "groups:history"
+        else:
+            needed = "channels:history"
+        if needed not in self.scopes:
+            raise SlackError("missing_scope", needed=needed, provided=",".join(self.scopes))
+        if channel.startswith("D"):
+            return
+        if not setup.exists or (setup.is_private and not setup.is_member):
+            raise SlackError("channel_not_found")
+        if not setup.is_member:
+            raise SlackError("not_in_channel")
+
+    def _api_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        self._readable(channel)
+        limit = _limit(args)
+        with self._lock:
+            top_level = [
+                m
+                for (c, _), m in self._messages.items()
+                if c == channel and m.thread_ts in (None, m.ts)
+            ]
+        shown = _between(top_level, args)
+        shown.sort(key=lambda m: float(m.ts), reverse=True)
+        return {
+            "ok": True,
+            "messages": [m.as_slack() for m in shown[:limit]],
+            "has_more": len(shown) > limit,
+        }
+
+    def _api_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        self._readable(channel)
+        if not args.get("ts"):
+            raise missing("ts")
+        limit = _limit(args)
+        asked = self.message_at(channel, str(args["ts"]))
+        if asked is None:
+            raise SlackError("thread_not_found")
+        parent_ts = asked.thread_ts or asked.ts
+        parent = self.message_at(channel, parent_ts) or asked
+        with self._lock:
+            replies = [
+                m
+                for (c, _), m in self._messages.items()
+                if c == channel and m.thread_ts == parent_ts and m.ts != parent_ts
+            ]
+        # The thread's parent always comes first, then its replies, oldest first.
+        shown = [parent, *sorted(_between(replies, args), key=lambda m: float(m.ts))]
+        return {
+            "ok": True,
+            "messages": [m.as_slack() for m in shown[:limit]],
+            "has_more": len(shown) > limit,
+        }
+
+
+def _limit(args: dict[str, Any]) -> int:
+    try:
+        return max(1, min(int(args.get("limit") or 100), 1000))
+    except ValueError:
+        raise SlackError("invalid_limit") from None
+
+
+def _between(messages: list[Message], args: dict[str, Any]) -> list[Message]:
+    """The messages within `oldest` and `latest`, those ends included only if `inclusive`."""
+    inclusive = str(args.get("inclusive")).lower() in ("1", "true")
+    try:
+        latest = float(args["latest"]) if args.get("latest") else None
+        oldest = float(args["oldest"]) if args.get("oldest") else None
+    except ValueError:
+        raise SlackError("invalid_ts_latest") from None
+    kept = []
+    for message in messages:
+        ts = float(message.ts)
+        if latest is not None and (ts > latest or (ts == latest and not inclusive)):
+            continue
+        if oldest is not None and (ts < oldest or (ts == oldest and not inclusive)):
+            continue
+        kept.append(message)
+    return kept

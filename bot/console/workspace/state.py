@@ -24,6 +24,7 @@ from bot.console.workspace.objects import (
     Upload,
     dm_channel,
 )
+from bot.manifest import BOT_SCOPES
 
 TRIGGER_TTL = 3.0
 DEFAULT_LOCALE = "en-US"
@@ -56,6 +57,8 @@ class WorkspaceState:
         self.clock = clock
         self.files_dir = files_dir
         self.origin: str | None = None
+        # What the bot token was granted: by default what the manifest asks for.
+        self.scopes: tuple[str, ...] = tuple(BOT_SCOPES)
         self.socket_mode_url = "ws://127.0.0.1:1/"
         self._calls: list[Call] = []
         # Lock order: _changed before _lock (a waiter's predicate may call calls()).
@@ -101,6 +104,10 @@ class WorkspaceState:
         )
         self._post(message)
         return message
+
+    def channel_setup(self, channel: str) -> ChannelSetup:
+        with self._lock:
+            return self._channels.get(channel, ChannelSetup())
 
     def messages_in(self, channel: str) -> list[Message]:
         with self._lock:
