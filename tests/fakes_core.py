@@ -19,7 +19,9 @@ from flashticket_core.domain.model import (
     Ticket,
 )
 from flashticket_core.service_layer import dashboard, views
+from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.dashboard import Statistics, Tallies
+from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.reads import Reads
@@ -374,3 +376,14 @@ class FakeTallies(Tallies):
         self, measure: str, buckets: list[int], since: date
     ) -> list[tuple[int, int, float]]:
         return []
+
+
+def fake_desk(uow: FakeUnitOfWork, *, admin: str, support: str, now: datetime) -> HelpDesk:
+    """The help desk on the fakes, at a standing clock, with `admin` configured and
+    `support` granted the support role."""
+    env = Environment(
+        units=uow, reads=FakeReads(uow), configured_admins=frozenset({admin}), clock=lambda: now
+    )
+    desk = HelpDesk.over(env)
+    desk.roles.grant(admin, support, Role.SUPPORT)
+    return desk

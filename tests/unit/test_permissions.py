@@ -10,10 +10,8 @@ import pytest
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.permissions import PERMISSIONS, Action
 from flashticket_core.i18n import Language, translate
-from flashticket_core.service_layer.common import Environment
-from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, SUPPORT
-from tests.fakes_core import FakeReads, FakeUnitOfWork
+from tests.fakes_core import FakeUnitOfWork, fake_desk
 from tests.permission_matrix import CASES, PROBES, Case, attempt
 
 
@@ -29,14 +27,7 @@ def test_every_action_has_a_row_a_label_and_a_probe() -> None:
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_the_table_decides(case: Case) -> None:
     uow = FakeUnitOfWork()
-    env = Environment(
-        units=uow,
-        reads=FakeReads(uow),
-        configured_admins=frozenset({ADMIN}),
-        clock=lambda: datetime(2026, 5, 4, 12, 0, tzinfo=UTC),
-    )
-    desk = HelpDesk.over(env)
-    desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
+    desk = fake_desk(uow, admin=ADMIN, support=SUPPORT, now=datetime(2026, 5, 4, 12, tzinfo=UTC))
     trying = attempt(case, desk)
     commits, published = uow.commits, list(uow.published)
     if case.allowed:

@@ -9,13 +9,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from flashticket_core.domain import events
-from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
+from flashticket_core.domain.enums import EntryKind, Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.errors import InvalidInput, NotAllowed
-from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind, write_outbox
-from tests.fakes_core import FakeMessageQueue, FakeReads, FakeUnitOfWork
+from tests.fakes_core import FakeMessageQueue, FakeUnitOfWork, fake_desk
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
@@ -111,12 +110,7 @@ def uow() -> FakeUnitOfWork:
 
 @pytest.fixture
 def desk(uow: FakeUnitOfWork) -> HelpDesk:
-    env = Environment(
-        units=uow, reads=FakeReads(uow), configured_admins=frozenset({ADMIN}), clock=lambda: NOW
-    )
-    desk = HelpDesk.over(env)
-    desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
-    return desk
+    return fake_desk(uow, admin=ADMIN, support=SUPPORT, now=NOW)
 
 
 def test_the_service_edits_and_withdraws_only_the_authors_reply_once(

@@ -10,9 +10,8 @@ from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.errors import NotAllowed
-from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.desk import HelpDesk
-from tests.fakes_core import FakeReads, FakeUnitOfWork
+from tests.fakes_core import FakeUnitOfWork, fake_desk
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 ADMIN, SUPPORT, ALICE = "UADMIN", "USUPPORT", "UALICE"
@@ -25,12 +24,7 @@ def uow() -> FakeUnitOfWork:
 
 @pytest.fixture
 def desk(uow: FakeUnitOfWork) -> HelpDesk:
-    env = Environment(
-        units=uow, reads=FakeReads(uow), configured_admins=frozenset({ADMIN}), clock=lambda: NOW
-    )
-    desk = HelpDesk.over(env)
-    desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
-    return desk
+    return fake_desk(uow, admin=ADMIN, support=SUPPORT, now=NOW)
 
 
 def test_opening_commits_once_and_publishes_the_event(desk: HelpDesk, uow: FakeUnitOfWork) -> None:
