@@ -59,8 +59,8 @@ class TicketView:
         return cls(
             id=ticket.id,
             title=ticket.title,
-            status=Status(ticket.status),
-            priority=Priority(ticket.priority),
+            status=ticket.status,
+            priority=ticket.priority,
             reporter_id=ticket.reporter_id,
             assignee_id=ticket.assignee_id,
             version=ticket.version,

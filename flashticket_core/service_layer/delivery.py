@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.log_context import bound
 from flashticket_core.service_layer.outbox import MessageKind
 
@@ -65,8 +66,8 @@ class TicketState:
     id: int
     title: str
     description: str
-    status: str
-    priority: str
+    status: Status
+    priority: Priority
     reporter_id: str
     assignee_id: str | None
     version: int
