@@ -35,9 +35,9 @@ MIGRATION_LOCK = 0x466C5469636B6574  # "FlTicket"
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate. Servers that start together take turns, so the later ones find nothing
-    to do: on PostgreSQL through an advisory lock held until the migration's transaction
-    ends, on SQLite through a transaction that takes the write lock as it begins."""
+    """Migrate. Replicas that start together on PostgreSQL take turns (an advisory lock
+    held until the migration's transaction ends), so the later ones find nothing to do.
+    On SQLite the migration's transaction takes the write lock as it begins."""
     config = alembic_config(engine)
     with engine.connect() as connection:
         connection = connection.execution_options(**{WRITE_TRANSACTION: True})

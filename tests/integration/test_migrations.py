@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -21,6 +22,7 @@ from flashticket_core.adapters.tables import metadata
 from flashticket_core.domain.model import queue_rank_sql
 from flashticket_core.service_layer.search_terms import Term
 from migrations import runner
+from tests.databases import PostgresServer, require_postgres
 
 
 def table_names(engine: Engine) -> set[str]:
@@ -219,12 +221,19 @@ def test_tickets_from_before_the_summaries_are_counted_and_searchable(
         engine.dispose()
 
 
+@pytest.fixture
+def empty_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    require_postgres(postgres_server)
+    yield from postgres_server.scratch_database()
+
+
 def test_replicas_that_start_together_migrate_one_after_the_other(
-    empty_database_url: str,
+    empty_postgres_url: str,
 ) -> None:
-    """Two servers on a new database, migrating at the same moment: on PostgreSQL the
-    second waits for the first's lock and then finds the schema at head."""
-    engines = [make_engine(empty_database_url) for _ in range(2)]
+    """Two servers on a new PostgreSQL database, migrating at the same moment (replicas
+    share PostgreSQL; SQLite serves one process): the second waits for the first's lock
+    and then finds the schema at head."""
+    engines = [make_engine(empty_postgres_url) for _ in range(2)]
     errors: list[BaseException] = []
 
     def migrate(engine: Engine) -> None:
