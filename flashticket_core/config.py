@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from flashticket_core.domain.service_levels import DEFAULT_SLA
 from flashticket_core.i18n import Language
 
 DEFAULT_DATABASE_URL = "sqlite:///data/tickets.db"
@@ -46,6 +47,26 @@ class Settings(BaseSettings):
     # `plain` lines for a terminal, or `json`: one object per line for a log collector.
     flashticket_log_format: Literal["plain", "json"] = "plain"
 
+    # The clock (SPEC.md "The clock"): targets per priority in business time, the
+    # calendar they count on, where missed ones go, and the timers of waiting and
+    # resolved tickets. Parsed by `flashticket_core.domain.business_time` and
+    # `flashticket_core.domain.service_levels`.
+    flashticket_sla: str = DEFAULT_SLA
+    flashticket_business_hours: str = "mon-fri 08:00-17:00"
+    flashticket_holidays: str = ""
+    flashticket_escalation_channel: str | None = None
+    # The reminder to the assignee when this share (percent) of a target has passed.
+    flashticket_sla_warning_percent: int = Field(default=75, ge=1, le=99)
+    # Resolved -> closed after this (wall-clock: `7d`, `90s`), or `off`.
+    flashticket_auto_close: str = "7d"
+    # A ticket waiting for its reporter: a nudge in their DM thread after this, then
+    # resolved with a note after this much more without an answer (`off` for never).
+    flashticket_waiting_nudge: str = "3d"
+    flashticket_waiting_resolve: str = "4d"
+    # The morning digest in the support channel, each business day at this local time
+    # (HH:MM in FLASHTICKET_TIMEZONE), or `off`.
+    flashticket_digest_time: str = "09:00"
+
     @field_validator("flashticket_admins", mode="before")
     @classmethod
     def _split_admins(cls, value: object) -> object:
@@ -67,7 +88,11 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "slack_api_url", "slack_app_token", "flashticket_support_channel", mode="before"
+        "slack_api_url",
+        "slack_app_token",
+        "flashticket_support_channel",
+        "flashticket_escalation_channel",
+        mode="before",
     )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
