@@ -16,6 +16,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import default_retry_handlers
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -23,13 +24,15 @@ from slack_sdk.web import SlackResponse
 
 from bot import blocks
 from bot.app import create_app
-from bot.http_server import HttpServer, SlackWsgi
+from bot.http_server import HttpServer, SlackWsgi, request_kind
 from bot.locales import slack_locales
 from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
-from bot.slack_sender import SlackTransport
+from bot.slack_sender import RateLimitCounter, SlackTransport
+from flashticket_core import metrics
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
+from flashticket_core.metrics import RequestKind, RequestOutcome
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from migrations import runner
@@ -53,7 +56,12 @@ def web_client(settings: Settings) -> WebClient:
     base_url = settings.slack_api_url or DEFAULT_SLACK_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
-    return WebClient(token=token.get_secret_value(), base_url=base_url, timeout=10)
+    return WebClient(
+        token=token.get_secret_value(),
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[*default_retry_handlers(), RateLimitCounter()],
+    )
 
 
 def check_settings(settings: Settings) -> str | None:
@@ -152,9 +160,16 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     worker = core.delivery_worker(transport, poll_interval=30)
     worker.start()
+    registry = (
+        metrics.scrape_registry(metrics.OutboxCollector(core.outbox_health))
+        if settings.flashticket_metrics
+        else None
+    )
     try:
         http = HttpServer(
-            SlackWsgi(app, core.engine, signing_secret), host=host, port=settings.port
+            SlackWsgi(app, core.engine, signing_secret, metrics_registry=registry),
+            host=host,
+            port=settings.port,
         )
     except OSError as error:
         worker.stop()
@@ -196,12 +211,17 @@ class CheckedSocketModeHandler(SocketModeHandler):
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         checked = socket_mode_payload(str(req.type), req.payload)
         if isinstance(checked, str):
+            metrics.count_request(RequestOutcome.REFUSED)
             log.info("refused a Socket Mode %s request: %s", str(req.type)[:40], checked)
             client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
             return
         req.payload = checked
         start = time.time()
+        started = time.perf_counter()
         response = run_bolt_app(self.app, req)
+        kind = RequestKind.COMMAND if req.type == "slash_commands" else request_kind(checked)
+        metrics.observe_ack(kind, time.perf_counter() - started)
+        metrics.count_request(metrics.outcome_of_status(response.status))
         if response.status == 200:
             send_response(client, req, response, start)
         else:
