@@ -150,6 +150,23 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from bot import doctor
+
+    settings = _settings()
+    results = doctor.run(settings, outbox_max_age=timedelta(minutes=args.outbox_max_age))
+    for check in results:
+        print(check.line(), flush=True)
+    failed = sum(not check.ok for check in results)
+    if failed:
+        print(f"{failed} of {len(results)} checks failed")
+        return 1
+    print(f"all {len(results)} checks ok")
+    return 0
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     from bot.manifest import manifest, to_yaml
 
@@ -199,6 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("file", help="the new backup file (must not exist)")
     backup.set_defaults(run=cmd_backup)
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the token, scopes, channels, signing secret, database and outbox; "
+        "one line each, exit 1 if any fails",
+    )
+    doctor.add_argument(
+        "--outbox-max-age",
+        type=float,
+        default=10,
+        help="minutes the oldest waiting outbox message may be old (default 10)",
+    )
+    doctor.set_defaults(run=cmd_doctor)
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
         "--url", help="public base URL of `flashticket serve`, e.g. https://tickets.example.com"
