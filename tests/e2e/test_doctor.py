@@ -164,7 +164,8 @@ def test_each_setting_problem_says_what_to_do(
     result = doctor(slack, sqlite_database_url, tmp_path, **overrides)
     assert result.returncode == 1, result.stdout
     line = lines_of(result)[check]
-    assert line.startswith(f"FAIL  {check}: ") and advice in line, result.stdout
+    assert line.startswith(f"FAIL  {check}: "), result.stdout
+    assert advice in line
     for value in overrides.values():
         if value and check in ("bot token", "signing secret"):
             assert value not in result.stdout + result.stderr  # a secret is never printed

@@ -84,17 +84,23 @@ def test_a_ticket_and_its_deliveries_are_counted_and_no_text_is_shown(sqlite_bot
     ticket = sqlite_bot.open_ticket(ALICE, "Printer eats my contract", "the confidential one")
     after = wait_for_metric(
         http,
-        lambda s: value(s, "flashticket_delivery_attempts_total", outcome="sent")
-        - value(before, "flashticket_delivery_attempts_total", outcome="sent")
-        >= 2,
+        lambda s: (
+            value(s, "flashticket_delivery_attempts_total", outcome="sent")
+            - value(before, "flashticket_delivery_attempts_total", outcome="sent")
+            >= 2
+        ),
     )
-    assert value(after, "flashticket_tickets_opened_total") - value(
-        before, "flashticket_tickets_opened_total"
-    ) == 1
+    assert (
+        value(after, "flashticket_tickets_opened_total")
+        - value(before, "flashticket_tickets_opened_total")
+        == 1
+    )
     submitted = "flashticket_ack_seconds_count"
-    assert value(after, submitted, kind="view_submission") - value(
-        before, submitted, kind="view_submission"
-    ) == 1
+    assert (
+        value(after, submitted, kind="view_submission")
+        - value(before, submitted, kind="view_submission")
+        == 1
+    )
     text, _ = scrape(http)
     for secret in ("Printer eats", "confidential", BOT_TOKEN, SIGNING_SECRET, ALICE, f"#{ticket}"):
         assert secret not in text
@@ -122,18 +128,24 @@ def test_the_outbox_depth_is_read_from_the_database(sqlite_bot: Bot, slack: Fake
     limited = "flashticket_delivery_attempts_total"
     after = wait_for_metric(
         http,
-        lambda s: value(s, limited, outcome="rate_limited")
-        - value(before, limited, outcome="rate_limited")
-        == 1,
+        lambda s: (
+            value(s, limited, outcome="rate_limited")
+            - value(before, limited, outcome="rate_limited")
+            == 1
+        ),
     )
     assert value(after, "flashticket_outbox_pending_messages") >= 2
     assert value(after, "flashticket_outbox_oldest_pending_age_seconds") >= 0
     assert value(after, "flashticket_outbox_failed_messages") == 0
     rate_limited = "flashticket_slack_rate_limited_total"
-    assert value(after, rate_limited, method="chat.postMessage") - value(
-        before, rate_limited, method="chat.postMessage"
-    ) == 1
-    assert not [c for c in slack.calls("chat.postMessage") if c.args.get("channel") == SUPPORT_CHANNEL]
+    assert (
+        value(after, rate_limited, method="chat.postMessage")
+        - value(before, rate_limited, method="chat.postMessage")
+        == 1
+    )
+    assert not [
+        c for c in slack.calls("chat.postMessage") if c.args.get("channel") == SUPPORT_CHANNEL
+    ]
 
 
 def dashboard_metrics() -> set[str]:
