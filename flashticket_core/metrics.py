@@ -158,7 +158,7 @@ def count_tickets_opened(count: int = 1) -> None:
 
 
 def timer_fired(kind: str) -> None:
-    """Count one timer that fired. `kind` is one of a small fixed set of words
+    """Count one timer that fired. `kind` is one of a small fixed set of words, e.g.
     (`sla_warning`, `sla_breach`, `auto_close`, `waiting_nudge`, `waiting_resolve`,
     `digest`), never a ticket number or a person: each kind is a series of its own."""
     TIMERS_FIRED.labels(kind[:40]).inc()
