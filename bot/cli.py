@@ -30,15 +30,6 @@ def _settings() -> Settings:
         raise SystemExit(f"flashticket: invalid setting: {problems}") from None
 
 
-def describe(error: SQLAlchemyError | CommandError) -> str:
-    """The driver's own words (unreachable host, unwritable file), on one line.
-
-    The driver's message never contains the password; SQLAlchemy's would echo SQL.
-    """
-    reason = getattr(error, "orig", None) or error
-    return " ".join(str(reason).split())
-
-
 def cmd_migrate(_args: argparse.Namespace) -> int:
     settings = _settings()
     engine = make_engine(settings.database_url)
@@ -46,7 +37,9 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
         runner.upgrade(engine)
         revision = runner.current_revision(engine)
     except (SQLAlchemyError, CommandError) as error:
-        raise SystemExit(f"flashticket: cannot migrate the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot migrate the database: {runner.describe(error)}"
+        ) from None
     finally:
         engine.dispose()
     print(f"database at revision {revision}")
@@ -62,7 +55,9 @@ def cmd_serve(_args: argparse.Namespace) -> int:
     except StartupError as error:
         raise SystemExit(f"flashticket: {error}") from None
     except (SQLAlchemyError, CommandError) as error:
-        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot use the database: {runner.describe(error)}"
+        ) from None
     return 0
 
 
@@ -87,7 +82,9 @@ def cmd_shell(args: argparse.Namespace) -> int:
     try:
         core = bootstrap(settings, migrate=runner.upgrade)
     except SQLAlchemyError as error:
-        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot use the database: {runner.describe(error)}"
+        ) from None
     try:
         with Shell(
             core, sys.stdout, admins=[args.admin], files_dir=Path(args.files), locale=args.locale
@@ -109,7 +106,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     try:
         core = bootstrap(settings, migrate=runner.upgrade)
     except (SQLAlchemyError, CommandError) as error:
-        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot use the database: {runner.describe(error)}"
+        ) from None
     try:
         result = core.desk.queries.operator_statistics(days=args.days)
     finally:

@@ -166,15 +166,15 @@ def _signing_secret(settings: Settings) -> Check:
 
 
 def _database(engine: Engine) -> Check:
-    from bot.cli import describe
-
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         current = runner.current_revision(engine)
         head = runner.head_revision(engine)
     except (SQLAlchemyError, CommandError) as error:
-        return Check("database", f"cannot use the database ({describe(error)}): check DATABASE_URL")
+        return Check(
+            "database", f"cannot use the database ({runner.describe(error)}): check DATABASE_URL"
+        )
     if current is None:
         return Check("database", "the database has no tables yet: run `flashticket migrate`")
     if current != head:
@@ -187,12 +187,10 @@ def _database(engine: Engine) -> Check:
 
 
 def _outbox(engine: Engine, max_age: timedelta) -> Check:
-    from bot.cli import describe
-
     try:
         health = SqlOutboxStore(Database(engine)).health(now=utcnow())
     except SQLAlchemyError as error:
-        return Check("outbox", f"cannot read the outbox ({describe(error)})")
+        return Check("outbox", f"cannot read the outbox ({runner.describe(error)})")
     if health.failed:
         return Check(
             "outbox",
