@@ -80,7 +80,7 @@ def test_a_ready_installation_is_all_ok(
 
 
 def _fewer_scopes(slack: FakeSlack) -> None:
-    slack.scopes = tuple(s for s in BOT_SCOPES if s not in ("groups:read", "users:read"))
+    slack.grant(*(s for s in BOT_SCOPES if s not in ("groups:read", "users:read")))
 
 
 def _public_support(slack: FakeSlack) -> None:
