@@ -280,6 +280,10 @@ class RateLimitCounter(RetryHandler):
     """Counts every HTTP 429 the Web API answers, whichever call it was; retries none
     (the outbox waits out Retry-After itself, and a listener must answer in 3 s)."""
 
+    def __init__(self) -> None:
+        # Asked after every attempt, also after another handler's retry: it never retries.
+        super().__init__(max_retry_count=100)
+
     def _can_retry(
         self,
         *,
