@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,7 +47,19 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_metrics_dir() -> None:
+    """prometheus_client opens its files in PROMETHEUS_MULTIPROC_DIR as the metrics are
+    defined (on import): a missing folder is one clear line before that, not a traceback."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+        raise SystemExit(
+            f"flashticket: PROMETHEUS_MULTIPROC_DIR {folder} is not a folder this process can "
+            "write: create it (empty), or unset it to count in this process alone"
+        )
+
+
 def cmd_serve(_args: argparse.Namespace) -> int:
+    _check_metrics_dir()
     from bot.serve import StartupError, serve
 
     settings = _settings()
@@ -151,6 +164,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from datetime import timedelta
+
+    _check_metrics_dir()
 
     from bot import doctor
 
