@@ -78,6 +78,7 @@ def create_app(
     @app.error
     def last_resort(error: Exception) -> None:
         # Listeners catch their own errors (bot.listener_turn); this only sees Bolt's own.
-        log.error("unhandled error in Bolt: %s", error, exc_info=error)
+        # Its name, not its words: an error's message may quote a payload.
+        log.error("unhandled error in Bolt: %s", type(error).__name__, exc_info=error)
 
     return app

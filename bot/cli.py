@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -30,15 +31,6 @@ def _settings() -> Settings:
         raise SystemExit(f"flashticket: invalid setting: {problems}") from None
 
 
-def describe(error: SQLAlchemyError | CommandError) -> str:
-    """The driver's own words (unreachable host, unwritable file), on one line.
-
-    The driver's message never contains the password; SQLAlchemy's would echo SQL.
-    """
-    reason = getattr(error, "orig", None) or error
-    return " ".join(str(reason).split())
-
-
 def cmd_migrate(_args: argparse.Namespace) -> int:
     settings = _settings()
     engine = make_engine(settings.database_url)
@@ -46,14 +38,28 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
         runner.upgrade(engine)
         revision = runner.current_revision(engine)
     except (SQLAlchemyError, CommandError) as error:
-        raise SystemExit(f"flashticket: cannot migrate the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot migrate the database: {runner.describe(error)}"
+        ) from None
     finally:
         engine.dispose()
     print(f"database at revision {revision}")
     return 0
 
 
+def _check_metrics_dir() -> None:
+    """prometheus_client opens its files in PROMETHEUS_MULTIPROC_DIR as the metrics are
+    defined (on import): a missing folder is one clear line before that, not a traceback."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
+        raise SystemExit(
+            f"flashticket: PROMETHEUS_MULTIPROC_DIR {folder} is not a folder this process can "
+            "write: create it (empty), or unset it to count in this process alone"
+        )
+
+
 def cmd_serve(_args: argparse.Namespace) -> int:
+    _check_metrics_dir()
     from bot.serve import StartupError, serve
 
     settings = _settings()
@@ -62,7 +68,9 @@ def cmd_serve(_args: argparse.Namespace) -> int:
     except StartupError as error:
         raise SystemExit(f"flashticket: {error}") from None
     except (SQLAlchemyError, CommandError) as error:
-        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot use the database: {runner.describe(error)}"
+        ) from None
     return 0
 
 
@@ -87,7 +95,9 @@ def cmd_shell(args: argparse.Namespace) -> int:
     try:
         core = bootstrap(settings, migrate=runner.upgrade)
     except SQLAlchemyError as error:
-        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot use the database: {runner.describe(error)}"
+        ) from None
     try:
         with Shell(
             core, sys.stdout, admins=[args.admin], files_dir=Path(args.files), locale=args.locale
@@ -109,7 +119,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     try:
         core = bootstrap(settings, migrate=runner.upgrade)
     except (SQLAlchemyError, CommandError) as error:
-        raise SystemExit(f"flashticket: cannot use the database: {describe(error)}") from None
+        raise SystemExit(
+            f"flashticket: cannot use the database: {runner.describe(error)}"
+        ) from None
     try:
         result = core.desk.queries.operator_statistics(days=args.days)
     finally:
@@ -147,6 +159,25 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except BackupError as error:
         raise SystemExit(f"flashticket: no backup made: {error}") from None
     print(f"{made.path}: {made.tickets} tickets, {made.bytes:,} bytes, checked")
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    _check_metrics_dir()
+
+    from bot import doctor
+
+    settings = _settings()
+    results = doctor.run(settings, outbox_max_age=timedelta(minutes=args.outbox_max_age))
+    for check in results:
+        print(check.line(), flush=True)
+    failed = sum(not check.ok for check in results)
+    if failed:
+        print(f"{failed} of {len(results)} checks failed")
+        return 1
+    print(f"all {len(results)} checks ok")
     return 0
 
 
@@ -199,6 +230,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("file", help="the new backup file (must not exist)")
     backup.set_defaults(run=cmd_backup)
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the token, scopes, channels, signing secret, database and outbox; "
+        "one line each, exit 1 if any fails",
+    )
+    doctor.add_argument(
+        "--outbox-max-age",
+        type=float,
+        default=10,
+        help="minutes the oldest waiting outbox message may be old (default 10)",
+    )
+    doctor.set_defaults(run=cmd_doctor)
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
         "--url", help="public base URL of `flashticket serve`, e.g. https://tickets.example.com"

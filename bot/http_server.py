@@ -2,6 +2,8 @@
 
 POST /slack/events  slash commands, interactivity and events (checked by bot.request_checks first)
 GET  /healthz       200 while the database answers, else 503
+GET  /metrics       Prometheus text format (flashticket_core.metrics), unless turned off;
+                    no secret and no ticket text, but meant for the monitoring network only
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from prometheus_client import CollectorRegistry
 from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine, text
 from waitress.server import create_server
 
 from bot.request_checks import MAX_BODY_BYTES, Checked, Rejection, verify
+from flashticket_core import metrics
 from flashticket_core.log_context import bound
+from flashticket_core.metrics import RequestKind, RequestOutcome
 
 log = logging.getLogger("flashticket.http")
 
@@ -42,10 +47,19 @@ REASONS = {
 class SlackWsgi:
     """The WSGI application in front of Bolt."""
 
-    def __init__(self, app: App, engine: Engine, signing_secret: str | None) -> None:
+    def __init__(
+        self,
+        app: App,
+        engine: Engine,
+        signing_secret: str | None,
+        *,
+        metrics_registry: CollectorRegistry | None = None,
+    ) -> None:
         self.app = app
         self.engine = engine
         self.signing_secret = signing_secret
+        # What GET /metrics shows; None answers it 404.
+        self.metrics_registry = metrics_registry
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         try:
@@ -61,23 +75,43 @@ class SlackWsgi:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == "/healthz":
             return self.health() if method in ("GET", "HEAD") else _plain(405, "GET only")
+        if path == "/metrics" and self.metrics_registry is not None:
+            return self.metrics() if method in ("GET", "HEAD") else _plain(405, "GET only")
         if path != "/slack/events" or self.signing_secret is None:
             return _plain(404, "not found")
         if method != "POST":
             return _plain(405, "POST only")
         with bound(request_id=uuid.uuid4().hex[:12]):
-            return self.handle_slack(environ)
+            started = time.perf_counter()
+            try:
+                answer = self.handle_slack(environ, started)
+            except Exception:
+                metrics.count_request(RequestOutcome.SERVER_ERROR)
+                raise
+            return answer
 
-    def handle_slack(self, environ: Environ) -> tuple[int, list[tuple[str, str]], bytes]:
+    def handle_slack(
+        self, environ: Environ, started: float
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         assert self.signing_secret is not None
         body = _read_body(environ)
         if isinstance(body, Rejection):
+            metrics.count_request(RequestOutcome.REFUSED)
             return _plain(body.status, body.reason)
         headers = _headers(environ)
         checked = verify(headers, body, self.signing_secret)
         if isinstance(checked, Rejection):
+            metrics.count_request(RequestOutcome.REFUSED)
             log.info("rejected request: %s %s", checked.status, checked.reason)
             return _plain(checked.status, checked.reason)
+        answer = self.dispatch(checked, headers)
+        metrics.observe_ack(request_kind(checked.body), time.perf_counter() - started)
+        metrics.count_request(metrics.outcome_of_status(answer[0]))
+        return answer
+
+    def dispatch(
+        self, checked: Checked, headers: dict[str, str]
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         with bound(actor=actor_of(checked.body)):
             response = self.app.dispatch(_bolt_request(checked, headers, self.app.logger))
         if response.status == 404 and checked.body.get("type") == "event_callback":
@@ -100,6 +134,39 @@ class SlackWsgi:
             log.warning("health check: database unreachable: %s", type(error).__name__)
             return _json(503, {"status": "database unreachable"})
         return _json(200, {"status": "ok"})
+
+    def metrics(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        assert self.metrics_registry is not None
+        body = metrics.exposition(self.metrics_registry)
+        return 200, [("Content-Type", metrics.CONTENT_TYPE)], body
+
+
+# An interaction's `type`, as the ack-latency histogram names it.
+INTERACTION_KINDS = {
+    "block_actions": RequestKind.ACTION,
+    "interactive_message": RequestKind.ACTION,
+    "view_submission": RequestKind.VIEW_SUBMISSION,
+    "view_closed": RequestKind.VIEW_SUBMISSION,
+    "shortcut": RequestKind.SHORTCUT,
+    "message_action": RequestKind.SHORTCUT,
+    "block_suggestion": RequestKind.OPTIONS,
+    "dialog_suggestion": RequestKind.OPTIONS,
+    "event_callback": RequestKind.EVENT,
+    "url_verification": RequestKind.EVENT,
+}
+
+
+def request_kind(body: dict[str, Any]) -> RequestKind:
+    """What a checked payload is: a slash command's form has `command`; everything
+    else names its kind in `type`."""
+    if "command" in body:
+        return RequestKind.COMMAND
+    kind = body.get("type")
+    return (
+        INTERACTION_KINDS.get(kind, RequestKind.OTHER)
+        if isinstance(kind, str)
+        else RequestKind.OTHER
+    )
 
 
 def actor_of(body: dict[str, Any]) -> str | None:

@@ -138,7 +138,12 @@ class Turn:
             elif user:
                 self.client.chat_postMessage(channel=user, text=text, blocks=blocks)
         except SlackApiError as error:
-            log.warning("could not tell %s: %s", user, error.response.get("error"))
+            log.warning(
+                "could not tell %s: %s",
+                user,
+                error.response.get("error"),
+                extra={"slack_error": error.response.get("error")},
+            )
 
     def _respond_ephemerally(self, text: str, blocks: list[dict[str, Any]] | None) -> bool:
         """Answer through the request's response_url; False if there is none to use."""
@@ -181,7 +186,7 @@ class Turn:
         except SlackApiError as error:
             # A trigger is good for 3 s and once: a slow or repeated click is no bug.
             code = str(error.response.get("error"))
-            log.warning("views.open failed: %s", code)
+            log.warning("views.open failed: %s", code, extra={"slack_error": code})
             self.say(self.t("bot.oops", error_id=code))
             return False
         return True

@@ -16,6 +16,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.socket_mode.internals import run_bolt_app, send_response
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import default_retry_handlers
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
@@ -23,13 +24,15 @@ from slack_sdk.web import SlackResponse
 
 from bot import blocks
 from bot.app import create_app
-from bot.http_server import HttpServer, SlackWsgi
+from bot.http_server import HttpServer, SlackWsgi, request_kind
 from bot.locales import slack_locales
 from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
-from bot.slack_sender import SlackTransport
+from bot.slack_sender import RateLimitCounter, SlackTransport
+from flashticket_core import metrics
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
+from flashticket_core.metrics import RequestKind, RequestOutcome
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from migrations import runner
@@ -53,7 +56,12 @@ def web_client(settings: Settings) -> WebClient:
     base_url = settings.slack_api_url or DEFAULT_SLACK_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
-    return WebClient(token=token.get_secret_value(), base_url=base_url, timeout=10)
+    return WebClient(
+        token=token.get_secret_value(),
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[*default_retry_handlers(), RateLimitCounter()],
+    )
 
 
 def check_settings(settings: Settings) -> str | None:
@@ -152,9 +160,16 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     worker = core.delivery_worker(transport, poll_interval=30)
     worker.start()
+    registry = (
+        metrics.scrape_registry(metrics.OutboxCollector(core.outbox_health))
+        if settings.flashticket_metrics
+        else None
+    )
     try:
         http = HttpServer(
-            SlackWsgi(app, core.engine, signing_secret), host=host, port=settings.port
+            SlackWsgi(app, core.engine, signing_secret, metrics_registry=registry),
+            host=host,
+            port=settings.port,
         )
     except OSError as error:
         worker.stop()
@@ -196,12 +211,17 @@ class CheckedSocketModeHandler(SocketModeHandler):
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         checked = socket_mode_payload(str(req.type), req.payload)
         if isinstance(checked, str):
+            metrics.count_request(RequestOutcome.REFUSED)
             log.info("refused a Socket Mode %s request: %s", str(req.type)[:40], checked)
             client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
             return
         req.payload = checked
         start = time.time()
+        started = time.perf_counter()
         response = run_bolt_app(self.app, req)
+        kind = RequestKind.COMMAND if req.type == "slash_commands" else request_kind(checked)
+        metrics.observe_ack(kind, time.perf_counter() - started)
+        metrics.count_request(metrics.outcome_of_status(response.status))
         if response.status == 200:
             send_response(client, req, response, start)
         else:
@@ -240,16 +260,24 @@ def check_token(client: WebClient) -> SlackResponse:
         ) from None
 
 
-def missing_scopes(auth: SlackResponse) -> list[str]:
-    """What an install made from an older manifest cannot do: one line per scope the
-    token lacks (Slack names the token's scopes in every answer's x-oauth-scopes)."""
-    headers = {str(name).lower(): value for name, value in (auth.headers or {}).items()}
+def granted_scopes(response: SlackResponse) -> set[str] | None:
+    """The scopes of the token that made a call: Slack names them in every Web API
+    answer's X-OAuth-Scopes header. None if the answer does not say."""
+    headers = {str(name).lower(): value for name, value in (response.headers or {}).items()}
     granted = headers.get("x-oauth-scopes")
     if granted is None:
-        return []
+        return None
     if isinstance(granted, list):
         granted = ",".join(granted)
-    have = {scope.strip() for scope in str(granted).split(",") if scope.strip()}
+    return {scope.strip() for scope in str(granted).split(",") if scope.strip()}
+
+
+def missing_scopes(auth: SlackResponse) -> list[str]:
+    """What an install made from an older manifest cannot do: one line per scope the
+    token lacks."""
+    have = granted_scopes(auth)
+    if have is None:
+        return []
     return [
         f"the bot token lacks the scope {scope}, so it cannot {reason[0].lower()}{reason[1:]}: "
         "reinstall the app from `flashticket manifest`"
@@ -262,6 +290,21 @@ def check_support_channel(client: WebClient, channel: str, *, allow_public: bool
     """The support channel is the help desk's access boundary: every card, support reply,
     reporter reply, rating and internal note is posted there. It must be private and the
     bot must be in it. Returns warnings; raises StartupError with what to do otherwise."""
+    return check_channel(
+        client,
+        channel,
+        setting="FLASHTICKET_SUPPORT_CHANNEL",
+        role="support channel",
+        allow_public=allow_public,
+    )
+
+
+def check_channel(
+    client: WebClient, channel: str, *, setting: str, role: str, allow_public: bool
+) -> list[str]:
+    """A channel the help desk posts tickets to (`role`, named by `setting`) exists, is
+    private (unless `allow_public`), is not archived and has the bot in it. Returns
+    warnings; raises StartupError with what to do otherwise."""
     invite = f"invite the bot there (/invite @FlashTicket in the channel {channel})"
     try:
         info = client.conversations_info(channel=channel)["channel"]
@@ -270,7 +313,7 @@ def check_support_channel(client: WebClient, channel: str, *, allow_public: bool
         needed = error.response.get("needed") or ""
         if code == "channel_not_found":
             raise StartupError(
-                f"FLASHTICKET_SUPPORT_CHANNEL {channel} was not found: check the ID, and if "
+                f"{setting} {channel} was not found: check the ID, and if "
                 f"it is a private channel, {invite}"
             ) from None
         if code == "missing_scope" and "channels:read" in needed:
@@ -278,39 +321,37 @@ def check_support_channel(client: WebClient, channel: str, *, allow_public: bool
             # means this one is public.
             if allow_public:
                 return [_public_warning(channel)]
-            raise StartupError(_public_refusal(channel)) from None
+            raise StartupError(_public_refusal(channel, role)) from None
         if code == "missing_scope":
             raise StartupError(
                 f"the bot token lacks the scope {needed or 'groups:read'}: reinstall the app "
                 "from `flashticket manifest`"
             ) from None
-        raise StartupError(
-            f"Slack could not describe the support channel {channel}: {code}"
-        ) from None
+        raise StartupError(f"Slack could not describe the {role} {channel}: {code}") from None
     except OSError as error:
         raise StartupError(
-            f"cannot reach Slack to check the support channel: {' '.join(str(error).split())[:200]}"
+            f"cannot reach Slack to check the {role}: {' '.join(str(error).split())[:200]}"
         ) from None
     warnings = []
     if not info.get("is_private"):
         if not allow_public:
-            raise StartupError(_public_refusal(channel))
+            raise StartupError(_public_refusal(channel, role))
         warnings.append(_public_warning(channel))
     if not info.get("is_member"):
-        raise StartupError(f"the bot is not a member of the support channel: {invite}")
+        raise StartupError(f"the bot is not a member of the {role}: {invite}")
     if info.get("is_archived"):
-        raise StartupError(
-            f"the support channel {channel} is archived: unarchive it or pick another"
-        )
+        raise StartupError(f"the {role} {channel} is archived: unarchive it or pick another")
     return warnings
 
 
-def _public_refusal(channel: str) -> str:
-    return (
-        f"the support channel {channel} is public, so every employee would read every ticket "
-        "and internal note: make it private (channel settings → Change to a private channel) "
-        "or set FLASHTICKET_ALLOW_PUBLIC_SUPPORT_CHANNEL=true if that is meant"
+def _public_refusal(channel: str, role: str = "support channel") -> str:
+    refusal = (
+        f"the {role} {channel} is public, so every employee would read every ticket "
+        "and internal note: make it private (channel settings → Change to a private channel)"
     )
+    if role == "support channel":
+        refusal += " or set FLASHTICKET_ALLOW_PUBLIC_SUPPORT_CHANNEL=true if that is meant"
+    return refusal
 
 
 def _public_warning(channel: str) -> str:

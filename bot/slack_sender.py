@@ -9,10 +9,15 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot import blocks
 from bot.mrkdwn import mention
 from bot.words import translate
+from flashticket_core import metrics
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import (
     Delivered,
@@ -256,13 +261,37 @@ def classify(error: SlackApiError) -> Exception:
     response = error.response
     code = response.get("error") if isinstance(response.data, dict) else None
     status = response.status_code
+    fields = {"slack_error": str(code)[:100]} if code else {}
     if status == 429 or code == "ratelimited":
         retry_after = response.headers.get("Retry-After") or response.headers.get("retry-after")
         try:
             seconds = float(retry_after) if retry_after is not None else None
         except ValueError:
             seconds = None
-        return TemporaryFailure("ratelimited", retry_after=seconds)
+        return TemporaryFailure(
+            "ratelimited", retry_after=seconds, rate_limited=True, log_fields=fields
+        )
     if code in PERMANENT_ERRORS:
-        return PermanentFailure(str(code))
-    return TemporaryFailure(f"HTTP {status}: {code or 'no error code'}")
+        return PermanentFailure(str(code), log_fields=fields)
+    return TemporaryFailure(f"HTTP {status}: {code or 'no error code'}", log_fields=fields)
+
+
+class RateLimitCounter(RetryHandler):
+    """Counts every HTTP 429 the Web API answers, whichever call it was; retries none
+    (the outbox waits out Retry-After itself, and a listener must answer in 3 s)."""
+
+    def __init__(self) -> None:
+        # Asked after every attempt, also after another handler's retry: it never retries.
+        super().__init__(max_retry_count=100)
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            metrics.count_rate_limited(request.url.rstrip("/").rsplit("/", 1)[-1])
+        return False

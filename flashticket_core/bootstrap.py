@@ -17,6 +17,7 @@ from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import Settings
+from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
@@ -53,6 +54,10 @@ class Core:
         worker = DeliveryWorker(store, transport, clock=self.clock, **options)
         self.committed_listeners.append(worker.wake)
         return worker
+
+    def outbox_health(self) -> OutboxHealth:
+        """The outbox as it is now (for /metrics and `flashticket doctor`)."""
+        return SqlOutboxStore(self.database).health(now=self.clock())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     flashticket_delivery_lease_seconds: int = Field(default=30, ge=1, le=3600)
     # `plain` lines for a terminal, or `json`: one object per line for a log collector.
     flashticket_log_format: Literal["plain", "json"] = "plain"
+    # GET /metrics (Prometheus) on the HTTP port; `false` answers it 404.
+    flashticket_metrics: bool = True
 
     # The clock (SPEC.md "The clock"): targets per priority in business time, the
     # calendar they count on, where missed ones go, and the timers of waiting and

@@ -17,6 +17,16 @@ from flashticket_core.adapters.db import WRITE_TRANSACTION
 from flashticket_core.adapters.search import is_search_table
 
 
+def describe(error: Exception) -> str:
+    """A database or migration failure (unreachable host, unwritable file) in the
+    driver's own words, on one line.
+
+    The driver's message never contains the password; SQLAlchemy's would echo SQL.
+    """
+    reason = getattr(error, "orig", None) or error
+    return " ".join(str(reason).split())
+
+
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
     """What autogenerate compares: all but the full-text search tables, whose shape
     differs per database and which migration 0007 makes by hand."""

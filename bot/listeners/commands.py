@@ -100,7 +100,11 @@ def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
             trigger_id=trigger_id, view=blocks.new_ticket_modal(turn.lang, title=title)
         )
     except SlackApiError as error:
-        log.warning("views.open failed: %s", error.response.get("error"))
+        log.warning(
+            "views.open failed: %s",
+            error.response.get("error"),
+            extra={"slack_error": error.response.get("error")},
+        )
         turn.say(turn.t("bot.oops", error_id=str(error.response.get("error"))))
 
 

@@ -67,7 +67,11 @@ def direct_message(turn: Turn) -> None:
                 blocks=blocks.dm_offer(turn.lang, event["ts"]),
             )
         except SlackApiError as error:
-            log.info("could not answer a DM: %s", error.response.get("error"))
+            log.info(
+                "could not answer a DM: %s",
+                error.response.get("error"),
+                extra={"slack_error": error.response.get("error")},
+            )
         return
     if not _is_human_thread_reply_in_dm(event):
         return
@@ -89,7 +93,8 @@ def direct_message(turn: Turn) -> None:
             source=(event["channel"], event["ts"]) if isinstance(event.get("ts"), str) else None,
         )
     except TicketError as error:
-        log.info("reporter reply to #%s not stored: %s", ticket_id, error)
+        # The key, not the message: a message may quote what the person typed.
+        log.info("reporter reply to #%s not stored: %s", ticket_id, error.key)
         reason = mrkdwn.escape(error.message(turn.lang))
         _answer_in_thread(
             turn, event, event_id, turn.t("bot.dm.not_taken", ticket_id=ticket_id, reason=reason)
@@ -115,7 +120,7 @@ def _reply_edited(turn: Turn, event: dict[str, Any]) -> None:
         )
     except TicketError as error:
         # E.g. everything was edited away: the reply keeps what it said.
-        log.info("edit of a reporter reply not taken: %s", error)
+        log.info("edit of a reporter reply not taken: %s", error.key)
 
 
 def _reply_deleted(turn: Turn, event: dict[str, Any]) -> None:
@@ -135,7 +140,7 @@ def _reply_deleted(turn: Turn, event: dict[str, Any]) -> None:
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
         )
     except TicketError as error:
-        log.info("withdrawal of a reporter reply not taken: %s", error)
+        log.info("withdrawal of a reporter reply not taken: %s", error.key)
 
 
 def _is_persons_message(message: Any) -> bool:
@@ -190,7 +195,11 @@ def _answer_in_thread(turn: Turn, event: dict[str, Any], event_id: Any, text: st
             channel=event["channel"], thread_ts=event["thread_ts"], text=text
         )
     except SlackApiError as error:
-        log.warning("could not answer in a DM thread: %s", error.response.get("error"))
+        log.warning(
+            "could not answer in a DM thread: %s",
+            error.response.get("error"),
+            extra={"slack_error": error.response.get("error")},
+        )
 
 
 def _is_human_top_level_dm(event: dict[str, Any]) -> bool:

@@ -166,7 +166,11 @@ def _answer_once(turn: Turn, source: MessageSource, text: str) -> None:
     try:
         turn.client.chat_postMessage(channel=source.channel, thread_ts=source.thread_ts, text=text)
     except SlackApiError as error:
-        log.info("could not answer under a message: %s", error.response.get("error"))
+        log.info(
+            "could not answer under a message: %s",
+            error.response.get("error"),
+            extra={"slack_error": error.response.get("error")},
+        )
 
 
 def _fetch(turn: Turn, channel: str, ts: str) -> dict[str, Any] | None:
@@ -183,7 +187,13 @@ def _fetch(turn: Turn, channel: str, ts: str) -> dict[str, Any] | None:
         )
         return _with_ts(replies.get("messages"), ts)
     except SlackApiError as error:
-        log.info("cannot read message %s in %s: %s", ts, channel, error.response.get("error"))
+        log.info(
+            "cannot read message %s in %s: %s",
+            ts,
+            channel,
+            error.response.get("error"),
+            extra={"slack_error": error.response.get("error")},
+        )
         return None
 
 

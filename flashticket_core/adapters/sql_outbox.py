@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.tables import HomeViewer, OutboxMessage, TicketThread
 from flashticket_core.domain.enums import EntryKind, Role
 from flashticket_core.domain.model import ConversationEntry, RoleAssignment, Ticket
+from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.delivery import (
     Delivered,
     OutboxStore,
@@ -224,6 +225,24 @@ class SqlOutboxStore(OutboxStore):
                 .values(claimed_until=None, claimed_by=None)
             )
             session.commit()
+
+    def health(self, *, now: datetime) -> OutboxHealth:
+        pending = OutboxMessage.status == MessageStatus.PENDING.value
+        with self._database.reading() as session:
+            count, oldest = session.execute(
+                select(func.count(), func.min(OutboxMessage.created_at)).where(pending)
+            ).one()
+            failed = session.scalar(
+                select(func.count()).where(OutboxMessage.status == MessageStatus.FAILED.value)
+            )
+        age = 0.0
+        if oldest is not None:
+            if oldest.tzinfo is None:
+                oldest = oldest.replace(tzinfo=UTC)
+            age = max(0.0, (now - oldest).total_seconds())
+        return OutboxHealth(
+            pending=int(count), oldest_pending_age_seconds=age, failed=int(failed or 0)
+        )
 
 
 def _superseded(session: Session, row: OutboxMessage) -> bool:

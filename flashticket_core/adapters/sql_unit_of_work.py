@@ -10,6 +10,7 @@ from typing import Self
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from flashticket_core import metrics
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import (
     SqlPeopleRepository,
@@ -18,6 +19,7 @@ from flashticket_core.adapters.repository import (
     SqlTicketRepository,
 )
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
+from flashticket_core.domain.events import TicketOpened
 from flashticket_core.service_layer.unit_of_work import (
     AbstractUnitOfWork,
     ConcurrentUpdate,
@@ -79,6 +81,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             if _is_serialization_failure(error):
                 raise ConcurrentUpdate() from error
             raise
+        metrics.count_tickets_opened(sum(isinstance(e, TicketOpened) for e in self.events))
         if self.after_commit is not None and self.events:
             self.after_commit()
 

@@ -24,14 +24,16 @@ import logging
 import random
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flashticket_core import metrics
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.log_context import bound
+from flashticket_core.metrics import DeliveryOutcome, OutboxHealth
 from flashticket_core.service_layer.outbox import MessageKind
 
 log = logging.getLogger(__name__)
@@ -43,20 +45,34 @@ LEASE = timedelta(seconds=30)
 
 
 class TemporaryFailure(Exception):
-    """Try again later; `retry_after` is the server's own wish, in seconds."""
+    """Try again later; `retry_after` is the server's own wish, in seconds, and
+    `rate_limited` says the server refused for the rate of calls.
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    `log_fields` are the transport's own words for the failure (its error code), put on
+    the log line about it as fields of their own; never a message's text."""
+
+    def __init__(
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        *,
+        rate_limited: bool = False,
+        log_fields: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
+        self.rate_limited = rate_limited
+        self.log_fields: Mapping[str, str] = log_fields or {}
 
 
 class PermanentFailure(Exception):
     """Retrying will not help (unknown channel, revoked token); an admin must look."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, log_fields: Mapping[str, str] | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.log_fields: Mapping[str, str] = log_fields or {}
 
 
 @dataclass(frozen=True)
@@ -189,6 +205,10 @@ class OutboxStore(abc.ABC):
     def release(self, message_id: int, worker_id: str) -> None:
         """End the worker's lease of a message it did not try: it is due again at once."""
 
+    @abc.abstractmethod
+    def health(self, *, now: datetime) -> OutboxHealth:
+        """How many messages wait (and since when), and how many failed for good."""
+
 
 class DeliveryWorker:
     def __init__(
@@ -294,7 +314,9 @@ class DeliveryWorker:
                 message.kind,
                 message.ticket_id,
                 failure.reason,
+                extra=dict(failure.log_fields),
             )
+            metrics.count_delivery(DeliveryOutcome.FAILED)
             self._store.mark_failed(message.id, error=failure.reason)
         except Exception as error:
             # A bug in rendering is not a reason to lose the message: retry, and log it.
@@ -303,11 +325,19 @@ class DeliveryWorker:
         else:
             begins = BEGINS_THREAD.get(message.kind) if message.ticket_id is not None else None
             self._store.record_delivery(message, delivered, at=self._clock(), begins=begins)
+            metrics.count_delivery(DeliveryOutcome.SENT)
 
     def _retry_later(self, message: Outgoing, failure: TemporaryFailure) -> None:
         def next_attempt(attempts: int) -> datetime | None:
             if attempts >= MAX_ATTEMPTS:
-                log.error("outbox message %s gave up after %s attempts", message.id, attempts)
+                log.error(
+                    "outbox message %s gave up after %s attempts: %s",
+                    message.id,
+                    attempts,
+                    failure.reason,
+                    extra=dict(failure.log_fields),
+                )
+                metrics.count_delivery(DeliveryOutcome.FAILED)
                 return None
             delay = backoff_seconds(attempts)
             if failure.retry_after is not None:
@@ -318,6 +348,10 @@ class DeliveryWorker:
                 failure.reason,
                 attempts,
                 delay,
+                extra=dict(failure.log_fields),
+            )
+            metrics.count_delivery(
+                DeliveryOutcome.RATE_LIMITED if failure.rate_limited else DeliveryOutcome.RETRY
             )
             return self._clock() + timedelta(seconds=delay)
 

@@ -639,3 +639,18 @@ def test_users_info_names_a_persons_locale_only_when_asked(
             "users.info", http_verb="GET", params={"user": "UBOB000001", "include_locale": "false"}
         )["user"]
     )
+
+
+def test_every_answer_names_the_tokens_scopes_as_slack_does(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    from bot.manifest import BOT_SCOPES
+
+    granted = client.auth_test().headers["x-oauth-scopes"]
+    assert set(granted.split(",")) == set(BOT_SCOPES)
+    fake.grant("chat:write", "commands")
+    assert client.auth_test().headers["x-oauth-scopes"] == "chat:write,commands"
+    fake.fail_next("auth.test", status=500)
+    with pytest.raises(SlackApiError) as failed:
+        client.auth_test()
+    assert failed.value.response.headers["x-oauth-scopes"] == "chat:write,commands"

@@ -37,6 +37,7 @@ def environment(tmp_path: Path, slack: FakeSlack, **overrides: str) -> dict[str,
         ({"PORT": "99999"}, "PORT"),
         ({"SLACK_API_URL": "http://127.0.0.1:1/api/"}, "cannot reach Slack's Web API"),
         ({"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}, "cannot use the database"),
+        ({"PROMETHEUS_MULTIPROC_DIR": "/nonexistent/metrics"}, "PROMETHEUS_MULTIPROC_DIR"),
     ],
 )
 def test_start_up_problems_are_one_clear_line(

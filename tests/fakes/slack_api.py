@@ -165,6 +165,13 @@ class FakeSlack(Workspace):
                 Fault(count, status, error, retry_after, delay, reset, accept)
             )
 
+    def grant(self, *scopes: str) -> None:
+        """Install the app with these bot scopes only (an older or edited manifest):
+        every answer's X-OAuth-Scopes header names them. By default the token has every
+        scope the manifest asks for, as in a workspace set up by the README."""
+        with self._lock:
+            self.scopes = tuple(scopes)
+
     def upload(self, file_id: str) -> bytes | None:
         """The bytes a client uploaded to an upload URL, if any."""
         return self.uploaded_bytes(file_id)
@@ -211,7 +218,8 @@ class _FaultyHandler(WebApiHandler):
             self.send_json(body)
             return
         body["error"] = fault.error or ("ratelimited" if fault.status == 429 else "fault")
-        extra = {}
+        # Slack names the token's scopes on its error answers too.
+        extra = {"x-oauth-scopes": ",".join(slack.scopes)}
         if fault.retry_after is not None:
             extra["Retry-After"] = str(int(fault.retry_after))
         self.send(fault.status, json.dumps(body).encode(), "application/json", extra)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import Engine, func, select
 
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Status
 from flashticket_core.errors import NotAllowed
+from flashticket_core.metrics import DeliveryOutcome, OutboxHealth
 from flashticket_core.service_layer.delivery import (
     MAX_ATTEMPTS,
     Delivered,
@@ -239,3 +241,52 @@ def test_idempotent_open_and_reporter_reply(desk: HelpDesk, engine: Engine) -> N
         desk.conversation.add_reporter_reply(ALICE, first.id, "hi", request_key="event:Ev1") is None
     )
     assert len(desk.queries.show(ALICE, first.id).conversation) == 1
+
+
+def test_the_outbox_health_counts_waiting_and_failed_messages(
+    core: Core, desk: HelpDesk, worker: DeliveryWorker, transport: RecordingTransport, clock: Clock
+) -> None:
+    worker.drain()
+    assert core.outbox_health() == OutboxHealth(pending=0, oldest_pending_age_seconds=0, failed=0)
+    desk.tickets.open_ticket(ALICE, title="Wi-Fi")
+    clock.advance(seconds=90)
+    health = core.outbox_health()
+    assert health.pending == 2  # the reporter's DM and the card
+    assert health.oldest_pending_age_seconds == pytest.approx(90)
+    assert health.failed == 0
+    transport.failures.append(PermanentFailure("channel_not_found"))
+    worker.drain()
+    assert core.outbox_health() == OutboxHealth(pending=0, oldest_pending_age_seconds=0, failed=1)
+
+
+def test_each_delivery_attempt_is_counted_by_outcome(
+    desk: HelpDesk, worker: DeliveryWorker, transport: RecordingTransport, clock: Clock
+) -> None:
+    worker.drain()
+
+    def counts() -> dict[str, float]:
+        return {
+            o.value: REGISTRY.get_sample_value(
+                "flashticket_delivery_attempts_total", {"outcome": o.value}
+            )
+            or 0.0
+            for o in DeliveryOutcome
+        }
+
+    before = counts()
+    desk.tickets.open_ticket(ALICE, title="Wi-Fi")
+    transport.failures += [
+        TemporaryFailure("ratelimited", retry_after=0, rate_limited=True),
+        TemporaryFailure("HTTP 500: internal_error"),
+        PermanentFailure("channel_not_found"),
+    ]
+    for _ in range(3):
+        worker.drain()
+        clock.advance(hours=1)  # past any back-off
+    after = counts()
+    assert {k: after[k] - before[k] for k in after} == {
+        "sent": 1,
+        "retry": 1,
+        "rate_limited": 1,
+        "failed": 1,
+    }

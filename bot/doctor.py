@@ -1,0 +1,207 @@
+"""`flashticket doctor`: is this installation ready to serve? One line per check, `ok`
+or what to do, and never a secret (Slack's error codes and the settings' names only)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from alembic.util.exc import CommandError
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.manifest import BOT_SCOPES
+from bot.serve import CHANNEL_ID, StartupError, check_channel, granted_scopes, web_client
+from flashticket_core.adapters.db import Database, make_engine
+from flashticket_core.adapters.sql_outbox import SqlOutboxStore
+from flashticket_core.config import Settings
+from flashticket_core.service_layer.common import utcnow
+from migrations import runner
+
+# A message waiting longer than this means nobody delivers (12 attempts with back-off
+# take about 25 minutes in all, but the first few go out within a minute).
+DEFAULT_OUTBOX_MAX_AGE = timedelta(minutes=10)
+SIGNING_SECRET = re.compile(r"^[0-9a-f]{32}$")
+REINSTALL = "reinstall the app from `flashticket manifest` (OAuth & Permissions → Reinstall)"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check's result: `problem` says what to do, None when all is well."""
+
+    name: str
+    problem: str | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def line(self) -> str:
+        if self.problem is not None:
+            return f"FAIL  {self.name}: {self.problem}"
+        return f"ok    {self.name}" + (f": {self.detail}" if self.detail else "")
+
+
+def run(settings: Settings, *, outbox_max_age: timedelta = DEFAULT_OUTBOX_MAX_AGE) -> list[Check]:
+    return list(checks(settings, outbox_max_age=outbox_max_age))
+
+
+def checks(settings: Settings, *, outbox_max_age: timedelta) -> Iterator[Check]:
+    auth: SlackResponse | None = None
+    client: WebClient | None = None
+    token = Check("bot token")
+    try:
+        client = web_client(settings)
+        auth = client.auth_test()
+        token = Check("bot token", detail=f"works in {auth.get('team')} as @{auth.get('user')}")
+    except StartupError as error:
+        token = Check("bot token", f"{error}: copy the Bot User OAuth Token (OAuth & Permissions)")
+    except SlackApiError as error:
+        token = Check(
+            "bot token",
+            f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}): copy the Bot "
+            "User OAuth Token (OAuth & Permissions) into SLACK_BOT_TOKEN",
+        )
+    except OSError as error:
+        token = Check(
+            "bot token",
+            f"cannot reach Slack's Web API ({type(error).__name__}): check the network and "
+            "SLACK_API_URL",
+        )
+    yield token
+    if auth is None:
+        client = None  # the Slack checks wait for a token that works
+    yield _scopes(auth)
+    support = settings.flashticket_support_channel
+    yield _channel(
+        client,
+        "support channel",
+        "FLASHTICKET_SUPPORT_CHANNEL",
+        support,
+        allow_public=settings.flashticket_allow_public_support_channel,
+    )
+    escalation = settings.flashticket_escalation_channel
+    if escalation is None or escalation == support:
+        yield Check("escalation channel", detail="the support channel")
+    else:
+        yield _channel(
+            client,
+            "escalation channel",
+            "FLASHTICKET_ESCALATION_CHANNEL",
+            escalation,
+            allow_public=False,
+        )
+    yield _signing_secret(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        database = _database(engine)
+        yield database
+        if database.ok:
+            yield _outbox(engine, outbox_max_age)
+        else:
+            yield Check("outbox", "fix the database first")
+    finally:
+        engine.dispose()
+
+
+def _scopes(auth: SlackResponse | None) -> Check:
+    if auth is None:
+        return Check("scopes", "fix the bot token first")
+    granted = granted_scopes(auth)
+    if granted is None:
+        return Check(
+            "scopes", "Slack's answer named no scopes (X-OAuth-Scopes): is SLACK_API_URL Slack?"
+        )
+    missing = [scope for scope in BOT_SCOPES if scope not in granted]
+    if missing:
+        return Check("scopes", f"the bot token lacks {', '.join(missing)}: {REINSTALL}")
+    return Check("scopes", detail=f"all {len(BOT_SCOPES)} of the manifest's bot scopes granted")
+
+
+def _channel(
+    client: WebClient | None, role: str, setting: str, channel: str | None, *, allow_public: bool
+) -> Check:
+    if not channel:
+        return Check(role, f"{setting} is not set: put the channel's ID there (e.g. C0123456789)")
+    if not CHANNEL_ID.match(channel):
+        return Check(role, f"{setting} must be a channel ID such as C0123456789")
+    if client is None:
+        return Check(role, "fix the bot token first")
+    try:
+        warnings = check_channel(
+            client, channel, setting=setting, role=role, allow_public=allow_public
+        )
+    except StartupError as error:
+        return Check(role, str(error))
+    if warnings:
+        return Check(
+            role, detail=f"{channel}, public as FLASHTICKET_ALLOW_PUBLIC_SUPPORT_CHANNEL allows"
+        )
+    return Check(role, detail=f"{channel}, private, the bot is in it")
+
+
+def _signing_secret(settings: Settings) -> Check:
+    secret = settings.slack_signing_secret
+    if secret is None or not secret.get_secret_value().strip():
+        if settings.slack_app_token is not None:
+            return Check("signing secret", detail="not needed in Socket Mode")
+        return Check(
+            "signing secret",
+            "SLACK_SIGNING_SECRET is not set: copy the Signing Secret "
+            "(Basic Information → App Credentials)",
+        )
+    if not SIGNING_SECRET.match(secret.get_secret_value()):
+        return Check(
+            "signing secret",
+            "SLACK_SIGNING_SECRET is not 32 hexadecimal characters: copy the Signing Secret "
+            "(Basic Information → App Credentials), not the Client Secret or a token",
+        )
+    return Check("signing secret", detail="32 hexadecimal characters")
+
+
+def _database(engine: Engine) -> Check:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        current = runner.current_revision(engine)
+        head = runner.head_revision(engine)
+    except (SQLAlchemyError, CommandError) as error:
+        return Check(
+            "database", f"cannot use the database ({runner.describe(error)}): check DATABASE_URL"
+        )
+    if current is None:
+        return Check("database", "the database has no tables yet: run `flashticket migrate`")
+    if current != head:
+        return Check(
+            "database",
+            f"the database is at revision {current}, this version's newest is {head}: "
+            "run `flashticket migrate`",
+        )
+    return Check("database", detail=f"reachable, at revision {head} (the newest)")
+
+
+def _outbox(engine: Engine, max_age: timedelta) -> Check:
+    try:
+        health = SqlOutboxStore(Database(engine)).health(now=utcnow())
+    except SQLAlchemyError as error:
+        return Check("outbox", f"cannot read the outbox ({runner.describe(error)})")
+    if health.failed:
+        return Check(
+            "outbox",
+            f"{health.failed} messages failed for good: `/ticket-admin outbox` lists them with "
+            "Slack's reason; fix it, then `/ticket-admin outbox retry`",
+        )
+    if health.oldest_pending_age_seconds > max_age.total_seconds():
+        minutes = health.oldest_pending_age_seconds / 60
+        return Check(
+            "outbox",
+            f"the oldest of {health.pending} waiting messages is {minutes:.0f} minutes old: "
+            "is `flashticket serve` running? its log says why deliveries fail",
+        )
+    return Check("outbox", detail=f"{health.pending} messages waiting, none failed")
