@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_library
@@ -256,9 +257,7 @@ def parse_business_hours(text: str, *, zone: ZoneInfo, holidays: str = "") -> Bu
 def _parse_days(words: str, part: str) -> list[int]:
     match = _DAY_SPAN.match(words.strip())
     if match is None:
-        raise ValueError(
-            f"{part!r}: start with a day or a span of days, e.g. 'mon-fri' or 'sat'"
-        )
+        raise ValueError(f"{part!r}: start with a day or a span of days, e.g. 'mon-fri' or 'sat'")
     first, last = match.group(1), match.group(2) or match.group(1)
     for name in (first, last):
         if name not in DAY_NAMES:
@@ -292,7 +291,7 @@ def _check_no_overlap(week: Week) -> None:
         for start, end in day
     )
     week_minutes = 7 * MINUTES_PER_DAY
-    pairs = list(zip(spans, spans[1:], strict=False))
+    pairs = list(pairwise(spans))
     if spans:
         last, first = spans[-1], spans[0]
         pairs.append((last, (first[0] + week_minutes, first[1] + week_minutes, first[2])))
