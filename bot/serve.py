@@ -104,6 +104,9 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
       back-off, or that another replica wrote; a commit in this process wakes it at once.
       Every replica polls; claiming rows (SKIP LOCKED) keeps each message to one worker.
     - housekeeping: a database lease makes one replica do each round.
+    - digest: each minute, under a lease, queues the morning digest once the local
+      digest time has passed on a business day (the day recorded in the database keeps
+      it to one per day, across replicas and restarts).
     """
     leases = Leases(core.jobs, clock=core.clock)
     # A line per run of a once-a-second job would drown the log; failures still show.
@@ -118,6 +121,15 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
         minutes=30,
         args=(core.jobs, leases, core.clock),
         id="housekeeping",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=core.clock(),
+    )
+    scheduler.add_job(
+        core.digest_job(leases),
+        "interval",
+        minutes=1,
+        id="digest",
         max_instances=1,
         coalesce=True,
         next_run_time=core.clock(),
