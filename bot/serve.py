@@ -7,7 +7,9 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -30,6 +32,7 @@ from bot.request_checks import socket_mode_payload
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
+from flashticket_core.service_layer.common import utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from migrations import runner
@@ -132,14 +135,18 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
         id="digest",
         max_instances=1,
         coalesce=True,
-        next_run_time=core.clock(),
+        # The scheduler keeps real time; the job itself asks the core's clock.
+        next_run_time=utcnow(),
     )
     scheduler.start()
     return scheduler
 
 
-def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
-    """Build and start everything; raises StartupError with one clear line."""
+def start(
+    settings: Settings, *, host: str = "0.0.0.0", clock: Callable[[], datetime] = utcnow
+) -> Running:
+    """Build and start everything; raises StartupError with one clear line. `clock` is
+    the core's (tests move it by hand)."""
     client = web_client(settings)
     signing_secret = check_settings(settings)
     for warning in missing_scopes(check_token(client)):
@@ -150,7 +157,7 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         allow_public=settings.flashticket_allow_public_support_channel,
     ):
         log.warning("%s", warning)
-    core = bootstrap(settings, migrate=runner.upgrade)
+    core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
     # The token was just checked; Bolt need not call auth.test again at construction.
     locales = slack_locales(client, default=settings.flashticket_language)
     app = create_app(core, client, verify_token=False, locales=locales)
