@@ -75,6 +75,7 @@ def cmd_serve(_args: argparse.Namespace) -> int:
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.console.console_clock import ConsoleClock
     from bot.console.shell import SUPPORT_CHANNEL, Shell
     from bot.console.workspace import user_id_for
     from bot.serve import StartupError
@@ -92,15 +93,21 @@ def cmd_shell(args: argparse.Namespace) -> int:
     )
     if args.language:
         settings = settings.model_copy(update={"flashticket_language": args.language})
+    clock = ConsoleClock()
     try:
-        core = bootstrap(settings, migrate=runner.upgrade)
+        core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
     except SQLAlchemyError as error:
         raise SystemExit(
             f"flashticket: cannot use the database: {runner.describe(error)}"
         ) from None
     try:
         with Shell(
-            core, sys.stdout, admins=[args.admin], files_dir=Path(args.files), locale=args.locale
+            core,
+            sys.stdout,
+            admins=[args.admin],
+            files_dir=Path(args.files),
+            locale=args.locale,
+            clock=clock,
         ) as shell:
             shell.run(iter(sys.stdin), interactive=sys.stdin.isatty())
     except StartupError as error:

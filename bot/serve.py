@@ -7,7 +7,9 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -33,6 +35,7 @@ from flashticket_core import metrics
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.metrics import RequestKind, RequestOutcome
+from flashticket_core.service_layer.common import utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from migrations import runner
@@ -112,6 +115,9 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
       back-off, or that another replica wrote; a commit in this process wakes it at once.
       Every replica polls; claiming rows (SKIP LOCKED) keeps each message to one worker.
     - housekeeping: a database lease makes one replica do each round.
+    - digest: each minute, under a lease, queues the morning digest once the local
+      digest time has passed on a business day (the day recorded in the database keeps
+      it to one per day, across replicas and restarts).
     """
     leases = Leases(core.jobs, clock=core.clock)
     # A line per run of a once-a-second job would drown the log; failures still show.
@@ -130,12 +136,25 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
         coalesce=True,
         next_run_time=core.clock(),
     )
+    scheduler.add_job(
+        core.digest_job(leases),
+        "interval",
+        minutes=1,
+        id="digest",
+        max_instances=1,
+        coalesce=True,
+        # The scheduler keeps real time; the job itself asks the core's clock.
+        next_run_time=utcnow(),
+    )
     scheduler.start()
     return scheduler
 
 
-def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
-    """Build and start everything; raises StartupError with one clear line."""
+def start(
+    settings: Settings, *, host: str = "0.0.0.0", clock: Callable[[], datetime] = utcnow
+) -> Running:
+    """Build and start everything; raises StartupError with one clear line. `clock` is
+    the core's (tests move it by hand)."""
     client = web_client(settings)
     signing_secret = check_settings(settings)
     for warning in missing_scopes(check_token(client)):
@@ -146,7 +165,7 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         allow_public=settings.flashticket_allow_public_support_channel,
     ):
         log.warning("%s", warning)
-    core = bootstrap(settings, migrate=runner.upgrade)
+    core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
     # The token was just checked; Bolt need not call auth.test again at construction.
     locales = slack_locales(client, default=settings.flashticket_language)
     app = create_app(core, client, verify_token=False, locales=locales)

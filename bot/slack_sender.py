@@ -26,6 +26,7 @@ from flashticket_core.service_layer.delivery import (
     TemporaryFailure,
     Transport,
 )
+from flashticket_core.service_layer.digest import Digest
 from flashticket_core.service_layer.outbox import MessageKind
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,13 @@ class SlackTransport(Transport):
             user = message.payload["user"]
             text = blocks.role_text(self.language_of(user), message.payload)
             return self._post(channel=user, text=text)
+        if kind is MessageKind.SUPPORT_DIGEST:
+            digest = Digest.from_payload(message.payload)
+            return self._post(
+                channel=self.support_channel,
+                text=blocks.digest_text(lang, digest),
+                blocks=blocks.digest_blocks(lang, digest),
+            )
         if ticket is None:
             raise PermanentFailure(f"ticket #{message.ticket_id} no longer exists")
         if kind is MessageKind.SUPPORT_POST:

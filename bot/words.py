@@ -416,6 +416,44 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show &lt;id&gt;`.",
         Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show &lt;Nr&gt;`.",
     },
+    "bot.digest.title": {
+        Language.EN: "Morning digest, {day}",
+        Language.DE: "Morgenübersicht, {day}",
+    },
+    "bot.digest.open": {Language.EN: "Open: *{count}*", Language.DE: "Offen: *{count}*"},
+    "bot.digest.unassigned": {
+        Language.EN: "Unassigned: *{count}*",
+        Language.DE: "Nicht zugewiesen: *{count}*",
+    },
+    "bot.digest.waiting": {
+        Language.EN: "Waiting: *{count}*",
+        Language.DE: "Wartend: *{count}*",
+    },
+    "bot.digest.breached": {
+        Language.EN: "Breached: *{count}*",
+        Language.DE: "Überschritten: *{count}*",
+    },
+    "bot.digest.due_today": {
+        Language.EN: "Due today: *{count}*",
+        Language.DE: "Heute fällig: *{count}*",
+    },
+    "bot.digest.breached_list": {
+        Language.EN: "Targets missed",
+        Language.DE: "Verpasste Ziele",
+    },
+    "bot.digest.due_today_list": {Language.EN: "Due today", Language.DE: "Heute fällig"},
+    "bot.digest.oldest_waiting": {
+        Language.EN: "Waiting longest",
+        Language.DE: "Am längsten wartend",
+    },
+    "bot.digest.top_open": {
+        Language.EN: "Top of the queue",
+        Language.DE: "Oben in der Warteschlange",
+    },
+    "bot.digest.nothing_open": {
+        Language.EN: "No open tickets. :tada:",
+        Language.DE: "Keine offenen Tickets. :tada:",
+    },
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from flashticket_core.adapters.db import Database, make_engine
+from flashticket_core.adapters.sql_digest import SqlDigestStore
 from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
@@ -21,7 +22,8 @@ from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
-from flashticket_core.service_layer.jobs import JobStore
+from flashticket_core.service_layer.digest import DigestAddition, DigestJob, DigestStore
+from flashticket_core.service_layer.jobs import JobStore, Leases
 from flashticket_core.service_layer.outbox import Outbox
 
 
@@ -33,6 +35,9 @@ class Core:
     clock: Callable[[], datetime]
     # Called after every commit that wrote messages (wakes the delivery worker).
     committed_listeners: list[Callable[[], None]] = field(default_factory=list)
+    # What other parts of the help desk add to the morning digest (the timers engine:
+    # breached, due today).
+    digest_additions: list[DigestAddition] = field(default_factory=list)
 
     @property
     def engine(self) -> Engine:
@@ -45,6 +50,23 @@ class Core:
     def jobs(self) -> JobStore:
         """Where the periodic jobs take their leases and forget old rows."""
         return SqlJobStore(self.database)
+
+    @property
+    def digests(self) -> DigestStore:
+        """Where the morning digest reads its counts and records the days it went out."""
+        return SqlDigestStore(self.database)
+
+    def digest_job(self, leases: Leases) -> DigestJob:
+        """The morning digest's periodic round, on this core's calendar and clock."""
+        return DigestJob(
+            store=self.digests,
+            leases=leases,
+            calendar=self.settings.calendar(),
+            digest_time=self.settings.clock_intervals().digest_time,
+            clock=self.clock,
+            additions=self.digest_additions,
+            on_queued=self.notify_committed,
+        )
 
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
         options.setdefault(

@@ -2,16 +2,58 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import time, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from flashticket_core.domain.service_levels import DEFAULT_SLA
+from flashticket_core.domain.business_time import (
+    BusinessCalendar,
+    parse_business_hours,
+    parse_holidays,
+)
+from flashticket_core.domain.service_levels import DEFAULT_SLA, ServiceLevels, parse_sla
 from flashticket_core.i18n import Language
 
 DEFAULT_DATABASE_URL = "sqlite:///data/tickets.db"
+
+_WALL_DURATION = re.compile(r"^\s*(\d{1,7})\s*([smhd])\s*$")
+_WALL_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_CLOCK_TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
+
+
+def parse_wall_duration(text: str) -> timedelta | None:
+    """`7d`, `90s`, `30m`, `4h` in wall-clock time (a `d` is 24 hours), or `off` (None)."""
+    if text.strip().lower() == "off":
+        return None
+    match = _WALL_DURATION.match(text)
+    if match is None or int(match.group(1)) == 0:
+        raise ValueError(f"{text.strip()!r} is not a duration such as 90s, 30m, 4h, 7d, or off")
+    return timedelta(seconds=int(match.group(1)) * _WALL_UNITS[match.group(2)])
+
+
+def parse_clock_time(text: str) -> time | None:
+    """`HH:MM` (local time of day), or `off` (None)."""
+    if text.strip().lower() == "off":
+        return None
+    match = _CLOCK_TIME.match(text)
+    if match is None or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError(f"{text.strip()!r} is not a time of day such as 09:00, or off")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class ClockIntervals:
+    """The wall-clock timers of the clock settings; None where a setting says `off`."""
+
+    auto_close: timedelta | None
+    waiting_nudge: timedelta | None
+    waiting_resolve: timedelta | None
+    digest_time: time | None
 
 
 class Settings(BaseSettings):
@@ -101,3 +143,62 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("flashticket_business_hours")
+    @classmethod
+    def _business_hours(cls, value: str) -> str:
+        # The zone changes when the hours fall, never whether they parse.
+        parse_business_hours(value, zone=ZoneInfo("UTC"))
+        return value
+
+    @field_validator("flashticket_holidays")
+    @classmethod
+    def _holidays(cls, value: str) -> str:
+        parse_holidays(value)
+        return value
+
+    @field_validator("flashticket_sla")
+    @classmethod
+    def _sla(cls, value: str) -> str:
+        # Whether the targets parse does not depend on the length of a business day.
+        parse_sla(value, business_day=timedelta(hours=24))
+        return value
+
+    @field_validator(
+        "flashticket_auto_close", "flashticket_waiting_nudge", "flashticket_waiting_resolve"
+    )
+    @classmethod
+    def _wall_duration(cls, value: str) -> str:
+        parse_wall_duration(value)
+        return value
+
+    @field_validator("flashticket_digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        parse_clock_time(value)
+        return value
+
+    def calendar(self) -> BusinessCalendar:
+        """The business calendar of FLASHTICKET_BUSINESS_HOURS and FLASHTICKET_HOLIDAYS in
+        FLASHTICKET_TIMEZONE."""
+        return parse_business_hours(
+            self.flashticket_business_hours,
+            zone=self.flashticket_timezone,
+            holidays=self.flashticket_holidays,
+        )
+
+    def service_levels(self) -> ServiceLevels:
+        """FLASHTICKET_SLA's targets, a `d` being one business day of the calendar."""
+        return parse_sla(
+            self.flashticket_sla,
+            business_day=self.calendar().business_day,
+            warning_share=self.flashticket_sla_warning_percent / 100,
+        )
+
+    def clock_intervals(self) -> ClockIntervals:
+        return ClockIntervals(
+            auto_close=parse_wall_duration(self.flashticket_auto_close),
+            waiting_nudge=parse_wall_duration(self.flashticket_waiting_nudge),
+            waiting_resolve=parse_wall_duration(self.flashticket_waiting_resolve),
+            digest_time=parse_clock_time(self.flashticket_digest_time),
+        )

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -39,6 +41,9 @@ def bot_settings(database_url: str, slack: FakeSlack, **overrides: Any) -> Setti
         "flashticket_admins": "UADMIN0001",
         "flashticket_language": "en",
         "port": 0,
+        # A digest at whatever hour a test runs would be one message more in every test;
+        # the digest's own tests turn it on.
+        "flashticket_digest_time": "off",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -49,12 +54,17 @@ class Bot:
     slack: FakeSlack
     settings: Settings
     running: Any = None
+    # The server's clock; None: the real one.
+    clock: Callable[[], datetime] | None = None
     http: SlackClientSimulator = field(init=False)
 
     def start(self) -> Bot:
         from bot.serve import start
 
-        self.running = start(self.settings, host="127.0.0.1")
+        if self.clock is None:
+            self.running = start(self.settings, host="127.0.0.1")
+        else:
+            self.running = start(self.settings, host="127.0.0.1", clock=self.clock)
         self.running.http.start()
         self.http = SlackClientSimulator(self.running.http.port, SIGNING_SECRET)
         return self

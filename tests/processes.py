@@ -44,6 +44,7 @@ def serve_environment(database_url: str, slack_api_url: str, **overrides: str) -
         "FLASHTICKET_ADMINS": "UADMIN0001",
         "DATABASE_URL": database_url,
         "PORT": str(free_port()),
+        "FLASHTICKET_DIGEST_TIME": "off",  # the digest's own tests turn it on
     }
     return clean_environment(**{**settings, **overrides})
 

@@ -23,6 +23,7 @@ from bot.blocks.answers import (
 from bot.blocks.app_home import home
 from bot.blocks.card import card_text, ticket_card
 from bot.blocks.common import SECTION_MAX, text_blocks
+from bot.blocks.digest import digest_blocks, digest_text
 from bot.blocks.ids import (
     FROM_DM,
     FROM_MESSAGE,
@@ -67,6 +68,8 @@ __all__ = [
     "action_value",
     "card_text",
     "detail_text",
+    "digest_blocks",
+    "digest_text",
     "dm_offer",
     "entry_modal",
     "home",

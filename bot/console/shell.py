@@ -22,11 +22,14 @@ from urllib.parse import urlencode
 
 from bot import blocks, mrkdwn
 from bot.console import forms
+from bot.console.console_clock import ConsoleClock, Tick
 from bot.console.local_bot import LocalBot
 from bot.console.render import Renderer
 from bot.console.screen import Screen
 from bot.console.workspace import Message, dm_channel
 from flashticket_core.bootstrap import Core
+from flashticket_core.config import parse_wall_duration
+from flashticket_core.service_layer.jobs import Leases
 
 MENTION = re.compile(r"(?<!\S)@([A-Za-z0-9._-]+)")
 SUPPORT_CHANNEL = "CSUPPORT"
@@ -48,6 +51,8 @@ Commands (you are one person at a time; everything the bot says is printed):
   channel                  show the support channel
   dm                       show your direct messages with the bot
   home                     open your App Home (support: queue and key figures)
+  clock +2h                move the console's clock on (+30m, +1d, +90s), then run the
+                           periodic jobs that are due (the morning digest); clock: show it
   help                     this help;  quit  leave
 In a form, type each field's value when asked (Enter keeps the [default], - empties
 an optional field, a number or its name picks an option); `cancel` closes the form.
@@ -63,8 +68,15 @@ class Shell:
         admins: Iterable[str],
         files_dir: Path | None = None,
         locale: str | None = None,
+        clock: ConsoleClock | None = None,
     ) -> None:
         self.core = core
+        # The core's clock when it is the console's (bootstrap(..., clock=)); `clock +2h`
+        # moves it.
+        self.clock = clock
+        # The periodic jobs `clock` runs once it moved; more may be appended (the timers'
+        # sweep).
+        self.ticks: list[Tick] = [core.digest_job(Leases(core.jobs, clock=core.clock))]
         self.files_dir = files_dir
         self.support_channel = core.settings.flashticket_support_channel or SUPPORT_CHANNEL
         self.bot = LocalBot(
@@ -158,6 +170,8 @@ class Shell:
             self.show_channel(dm_channel(self.user))
         elif word == "home":
             self.open_home()
+        elif word == "clock":
+            self.move_clock(rest.strip())
         elif word == "help":
             admins = ", ".join("@" + a for a in self.admin_names) or "none"
             files = str(self.files_dir) if self.files_dir else "nowhere (no folder)"
@@ -173,6 +187,30 @@ class Shell:
         self._printed += len(items)
         for item in items:
             self.screen.item(item, self.user)
+
+    def move_clock(self, by: str) -> None:
+        zone = self.core.settings.flashticket_timezone
+        if self.clock is None:
+            self.say("This console's clock is the real one; it cannot move.")
+            return
+        if by:
+            try:
+                step = parse_wall_duration(by.removeprefix("+")) if by.startswith("+") else None
+            except ValueError:
+                step = None
+            if step is None:
+                self.say("Usage: clock +2h (or +30m, +1d, +90s).")
+                return
+            self.clock.advance(step)
+        now = self.clock().astimezone(zone)
+        self.say(f"It is now {now:%a %Y-%m-%d %H:%M} ({zone.key}).")
+        if by:
+            self.tick()
+
+    def tick(self) -> None:
+        """Run every periodic job once, as the scheduler of `serve` would."""
+        for job in self.ticks:
+            job()
 
     def show_channel(self, channel: str) -> None:
         self.screen.channel(channel, self.workspace.messages_in(channel))

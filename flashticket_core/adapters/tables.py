@@ -249,3 +249,13 @@ class HomeViewer(Base):
 # Every table of the database, the aggregate's and these: what the migrations are
 # compared with, and what a test empties.
 metadata: MetaData = Base.metadata
+
+
+class DigestSent(Base):
+    """The days whose morning digest is queued: the day as key sends it once, whichever
+    replica is first."""
+
+    __tablename__ = "digests"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime]

@@ -74,9 +74,12 @@ def parse_sla(
             raise ValueError(f"{part!r}: write it as {priority.value}=FIRST/RESOLUTION, e.g. 4h/2d")
         if priority in per_priority:
             raise ValueError(f"{part!r}: {priority.value} is named twice")
-        first, resolution = (
-            parse_duration(side, business_day=business_day) if side.strip() else None
-            for side in sides.split("/")
-        )
+        try:
+            first, resolution = (
+                parse_duration(side, business_day=business_day) if side.strip() else None
+                for side in sides.split("/")
+            )
+        except ValueError as error:
+            raise ValueError(f"{part!r}: {error}") from None
         per_priority[priority] = Targets(first_response=first, resolution=resolution)
     return ServiceLevels(per_priority=per_priority, warning_share=warning_share)

@@ -33,6 +33,7 @@ class MessageKind(StrEnum):
     DIRECT = "direct"  # a DM to a person, outside any ticket
     HOME = "home"  # republish a person's App Home with the current state
     SOURCE_THREAD = "source_thread"  # the ticket's number, under the message it was made from
+    SUPPORT_DIGEST = "support_digest"  # the morning digest in the support channel
 
 
 class MessageStatus(StrEnum):

@@ -10,12 +10,14 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 
+from bot.console.console_clock import ConsoleClock
 from bot.console.shell import SUPPORT_CHANNEL, Shell
 from bot.console.workspace import Workspace, user_id_for
 from flashticket_core.bootstrap import bootstrap
@@ -401,3 +403,43 @@ def mrkdwn_texts(value: Any) -> list[str]:
         return []
     own = [value["text"]] if value.get("type") == "mrkdwn" else []
     return own + [text for item in value.values() for text in mrkdwn_texts(item)]
+
+
+# -- the console's clock --------------------------------------------------------------
+
+
+def test_moving_the_console_clock_runs_the_morning_digest_once(
+    tmp_path: Path, sqlite_database_url: str
+) -> None:
+    # Wednesday 2 December 2026, 07:00 in Berlin: the digest is due at 09:00.
+    clock = ConsoleClock(real=lambda: datetime(2026, 12, 2, 6, 0, tzinfo=UTC))
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=sqlite_database_url,
+        flashticket_admins=user_id_for("admin"),
+        flashticket_support_channel=SUPPORT_CHANNEL,
+        flashticket_timezone="Europe/Berlin",
+        flashticket_digest_time="09:00",
+    )
+    core = bootstrap(settings, clock=clock)
+    out = io.StringIO()
+    swept: list[datetime] = []
+    try:
+        with Shell(core, out, admins=["admin"], clock=clock) as shell:
+            shell.ticks.append(lambda: swept.append(clock()))
+            script = ["/ticket Printer <!here> jams", "", "", "1", "clock +1h", "clock +90m"]
+            shell.run(iter([*script, "clock +30m", "clock", "clock soon"]), interactive=False)
+            shell.settle()
+            digests = [
+                m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "digest" in m.text
+            ]
+    finally:
+        core.close()
+    text = out.getvalue()
+    assert "It is now Wed 2026-12-02 08:00 (Europe/Berlin)." in text
+    assert "It is now Wed 2026-12-02 09:30 (Europe/Berlin)." in text
+    assert "Usage: clock +2h" in text
+    assert len(digests) == 1
+    assert "Open: *1*" in digests[0].text
+    assert "&lt;!here&gt;" in digests[0].text
+    assert len(swept) == 3  # the tick registry ran after each move, not on `clock` alone

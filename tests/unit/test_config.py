@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
-from flashticket_core.config import DEFAULT_DATABASE_URL, Settings
+from flashticket_core.config import DEFAULT_DATABASE_URL, ClockIntervals, Settings
+from flashticket_core.domain.enums import Priority
+from flashticket_core.domain.service_levels import Targets
 from flashticket_core.i18n import Language
 
 NAMES = [
@@ -103,3 +106,90 @@ def test_every_setting_is_in_the_example_file_and_the_readme() -> None:
     for name in Settings.model_fields:
         assert f"\n{name.upper()}=" in example, name
         assert f"| `{name.upper()}` |" in readme, name
+
+
+CLOCK_NAMES = [
+    "FLASHTICKET_SLA",
+    "FLASHTICKET_BUSINESS_HOURS",
+    "FLASHTICKET_HOLIDAYS",
+    "FLASHTICKET_AUTO_CLOSE",
+    "FLASHTICKET_WAITING_NUDGE",
+    "FLASHTICKET_WAITING_RESOLVE",
+    "FLASHTICKET_DIGEST_TIME",
+    "FLASHTICKET_SLA_WARNING_PERCENT",
+]
+
+
+@pytest.fixture
+def clean_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in CLOCK_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("FLASHTICKET_SLA", "urgent=1h/2h"),
+        ("FLASHTICKET_SLA", "high=30x/4h"),
+        ("FLASHTICKET_BUSINESS_HOURS", "mon-fri 08:00-25:00"),
+        ("FLASHTICKET_BUSINESS_HOURS", "weekdays"),
+        ("FLASHTICKET_HOLIDAYS", "2026-13-01"),
+        ("FLASHTICKET_HOLIDAYS", "DE-XX"),
+        ("FLASHTICKET_AUTO_CLOSE", "soon"),
+        ("FLASHTICKET_AUTO_CLOSE", "0d"),
+        ("FLASHTICKET_WAITING_NUDGE", "3 days"),
+        ("FLASHTICKET_WAITING_RESOLVE", "-4d"),
+        ("FLASHTICKET_DIGEST_TIME", "24:00"),
+        ("FLASHTICKET_DIGEST_TIME", "9am"),
+    ],
+)
+@pytest.mark.usefixtures("clean_clock")
+def test_bad_clock_settings_name_their_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError) as raised:
+        Settings()
+    (problem,) = raised.value.errors()
+    assert problem["loc"] == (name.lower(),)
+    assert repr(value.strip()) in problem["msg"] or value in problem["msg"]
+
+
+@pytest.mark.usefixtures("clean_clock")
+def test_the_clock_settings_parse_into_calendar_targets_and_intervals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FLASHTICKET_TIMEZONE", "Europe/Berlin")
+    monkeypatch.setenv("FLASHTICKET_BUSINESS_HOURS", "mon-thu 08:00-17:00, fri 08:00-12:00")
+    monkeypatch.setenv("FLASHTICKET_HOLIDAYS", "DE-BY, 2026-12-24")
+    monkeypatch.setenv("FLASHTICKET_SLA", "high=30m/2d")
+    monkeypatch.setenv("FLASHTICKET_SLA_WARNING_PERCENT", "80")
+    monkeypatch.setenv("FLASHTICKET_AUTO_CLOSE", "off")
+    monkeypatch.setenv("FLASHTICKET_WAITING_NUDGE", "90s")
+    monkeypatch.setenv("FLASHTICKET_DIGEST_TIME", "08:30")
+    settings = Settings()
+    calendar = settings.calendar()
+    assert calendar.zone == ZoneInfo("Europe/Berlin")
+    assert calendar.business_day == timedelta(hours=8)
+    assert not calendar.is_business_day(date(2026, 12, 24))
+    assert not calendar.is_business_day(date(2026, 1, 6))
+    levels = settings.service_levels()
+    assert levels.targets(Priority.HIGH) == Targets(timedelta(minutes=30), timedelta(hours=16))
+    assert levels.warning_share == 0.8
+    assert settings.clock_intervals() == ClockIntervals(
+        auto_close=None,
+        waiting_nudge=timedelta(seconds=90),
+        waiting_resolve=timedelta(days=4),
+        digest_time=time(8, 30),
+    )
+
+
+@pytest.mark.usefixtures("clean_clock")
+def test_the_clock_defaults() -> None:
+    settings = Settings()
+    assert settings.calendar().business_day == timedelta(hours=9)
+    assert settings.service_levels().targets(Priority.LOW).resolution == timedelta(hours=45)
+    intervals = settings.clock_intervals()
+    assert intervals.auto_close == timedelta(days=7)
+    assert intervals.digest_time == time(9, 0)
+    assert Settings(flashticket_digest_time="off").clock_intervals().digest_time is None
