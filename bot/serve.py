@@ -38,6 +38,7 @@ log = logging.getLogger("flashticket")
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+TIMER_SWEEP_SECONDS = 5
 
 
 class StartupError(Exception):
@@ -104,6 +105,8 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
       back-off, or that another replica wrote; a commit in this process wakes it at once.
       Every replica polls; claiming rows (SKIP LOCKED) keeps each message to one worker.
     - housekeeping: a database lease makes one replica do each round.
+    - timers: every 5 s, so a timer fires within 15 s of being due; the lease makes one
+      replica sweep, and claimed rows (SKIP LOCKED) keep each timer to one firing.
     """
     leases = Leases(core.jobs, clock=core.clock)
     # A line per run of a once-a-second job would drown the log; failures still show.
@@ -122,6 +125,17 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
         coalesce=True,
         next_run_time=core.clock(),
     )
+    if core.clock_policy.active:
+        scheduler.add_job(
+            core.sweep_timers,
+            "interval",
+            seconds=TIMER_SWEEP_SECONDS,
+            args=(leases,),
+            id="timers",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=core.clock(),
+        )
     scheduler.start()
     return scheduler
 
@@ -145,6 +159,7 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     transport = SlackTransport(
         client,
         support_channel=settings.flashticket_support_channel or "",
+        escalation_channel=settings.flashticket_escalation_channel,
         lang=settings.flashticket_language,
         home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
         language_of=locales.language_of,

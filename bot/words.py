@@ -72,6 +72,47 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "<@{actor}> changed the status of *#{ticket_id}*: {old} → *{new}*",
         Language.DE: "<@{actor}> hat den Status von *#{ticket_id}* geändert: {old} → *{new}*",
     },
+    "bot.dm.status_waiting_resolve": {
+        Language.EN: "*#{ticket_id}* was resolved by itself: it waited for your answer, "
+        "and none came. If you still need help, reopen it or reply here.",
+        Language.DE: "*#{ticket_id}* wurde von selbst gelöst: Es hat auf Ihre Antwort "
+        "gewartet, aber keine kam. Brauchen Sie noch Hilfe, öffnen Sie es wieder oder "
+        "antworten Sie hier.",
+    },
+    "bot.dm.status_auto_close": {
+        Language.EN: "*#{ticket_id}* was closed by itself, a while after it was resolved. "
+        "You can still reopen it.",
+        Language.DE: "*#{ticket_id}* wurde von selbst geschlossen, eine Weile nachdem es "
+        "gelöst wurde. Sie können es weiterhin wieder öffnen.",
+    },
+    "bot.dm.waiting_nudge": {
+        Language.EN: "*#{ticket_id}* is waiting for your answer: reply in this thread so "
+        "support can go on.",
+        Language.DE: "*#{ticket_id}* wartet auf Ihre Antwort: Antworten Sie in diesem "
+        "Thread, damit der Support weitermachen kann.",
+    },
+    "bot.dm.waiting_nudge_resolve": {
+        Language.EN: " Without an answer it is resolved in {after}.",
+        Language.DE: " Ohne Antwort wird es in {after} gelöst.",
+    },
+    "bot.sla.first_response": {Language.EN: "first response", Language.DE: "Erstreaktion"},
+    "bot.sla.resolution": {Language.EN: "resolution", Language.DE: "Lösung"},
+    "bot.sla.warning": {
+        Language.EN: ":hourglass_flowing_sand: *#{ticket_id}* {title}: the {target} "
+        "target ({length}) is due {due}.",
+        Language.DE: ":hourglass_flowing_sand: *#{ticket_id}* {title}: Das Ziel für die "
+        "{target} ({length}) ist fällig {due}.",
+    },
+    "bot.sla.breach": {
+        Language.EN: ":rotating_light: *#{ticket_id}* {title} missed its {target} target "
+        "({length}, due {due}): {late} late.",
+        Language.DE: ":rotating_light: *#{ticket_id}* {title} hat das Ziel für die {target} "
+        "verfehlt ({length}, fällig {due}): {late} zu spät.",
+    },
+    "bot.sla.card_link": {
+        Language.EN: " <{url}|Open the card>",
+        Language.DE: " <{url}|Zur Karte>",
+    },
     "bot.dm.support_reply": {
         Language.EN: "*Support reply* from <@{actor}>{part}:\n{text}",
         Language.DE: "*Support-Rückmeldung* von <@{actor}>{part}:\n{text}",

@@ -17,11 +17,15 @@ from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import Settings
+from flashticket_core.domain.business_time import BusinessCalendar
+from flashticket_core.domain.service_levels import parse_sla
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
-from flashticket_core.service_layer.jobs import JobStore
+from flashticket_core.service_layer.jobs import JobStore, Leases
 from flashticket_core.service_layer.outbox import Outbox
+from flashticket_core.service_layer.sweep import sweep
+from flashticket_core.service_layer.timers import ClockPolicy, TimerWriter, parse_interval
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Core:
     database: Database
     desk: HelpDesk
     clock: Callable[[], datetime]
+    clock_policy: ClockPolicy
     # Called after every commit that wrote messages (wakes the delivery worker).
     committed_listeners: list[Callable[[], None]] = field(default_factory=list)
 
@@ -54,6 +59,17 @@ class Core:
         self.committed_listeners.append(worker.wake)
         return worker
 
+    def sweep_timers(self, leases: Leases) -> int:
+        """Fire the timers that are due (one round of the sweep job)."""
+        units = partial(
+            SqlAlchemyUnitOfWork,
+            self.database,
+            outbox=Outbox(self.clock, self.settings.flashticket_admins),
+            timers=TimerWriter(self.clock_policy, self.clock),
+            after_commit=self.notify_committed,
+        )
+        return sweep(units, leases, self.clock_policy, self.clock)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -61,6 +77,23 @@ class Core:
 def notify(listeners: list[Callable[[], None]]) -> None:
     for listener in list(listeners):
         listener()
+
+
+def clock_policy(settings: Settings) -> ClockPolicy:
+    """The targets and timers the settings ask for."""
+    calendar = BusinessCalendar.always(settings.flashticket_timezone)
+    service_levels = parse_sla(
+        settings.flashticket_sla,
+        business_day=calendar.business_day,
+        warning_share=settings.flashticket_sla_warning_percent / 100,
+    )
+    return ClockPolicy(
+        service_levels=service_levels,
+        calendar=calendar,
+        waiting_nudge=parse_interval(settings.flashticket_waiting_nudge),
+        waiting_resolve=parse_interval(settings.flashticket_waiting_resolve),
+        auto_close=parse_interval(settings.flashticket_auto_close),
+    )
 
 
 def bootstrap(
@@ -76,6 +109,7 @@ def bootstrap(
         migrate(engine)
     database = Database(engine)
     outbox = Outbox(clock, settings.flashticket_admins)
+    policy = clock_policy(settings)
 
     committed_listeners: list[Callable[[], None]] = []
     env = Environment(
@@ -84,6 +118,7 @@ def bootstrap(
             SqlAlchemyUnitOfWork,
             database,
             outbox=outbox,
+            timers=TimerWriter(policy, clock),
             after_commit=partial(notify, committed_listeners),
         ),
         reads=reads_from(database),
@@ -97,5 +132,6 @@ def bootstrap(
         database=database,
         desk=HelpDesk.over(env),
         clock=clock,
+        clock_policy=policy,
         committed_listeners=committed_listeners,
     )

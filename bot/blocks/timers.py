@@ -1,0 +1,72 @@
+"""What the timers say: a target's reminder and its breach, a waiting ticket's nudge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.blocks.common import _t
+from bot.mrkdwn import escape
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.delivery import Thread, TicketState
+
+
+def length(seconds: float) -> str:
+    """A target's length or a delay, in the largest units that say it: `2 d 4 h`,
+    `3 h 5 min`, `12 min`, `40 s`."""
+    whole = int(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{secs} s"
+
+
+def local_time(iso: str) -> str:
+    """A moment as Slack shows it in each reader's own time zone (UTC as the fallback)."""
+    at = datetime.fromisoformat(iso)
+    fallback = at.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def card_link(thread: Thread) -> str | None:
+    """The card's archive link: Slack opens it in the workspace that has the message."""
+    if not (thread.support_channel and thread.support_ts):
+        return None
+    return (
+        f"https://slack.com/archives/{thread.support_channel}/p{thread.support_ts.replace('.', '')}"
+    )
+
+
+def target_text(
+    lang: Language, ticket: TicketState, thread: Thread, payload: dict[str, Any]
+) -> str:
+    """A reminder that a target is near, or the escalation of a missed one."""
+    params = {
+        "ticket_id": ticket.id,
+        "title": escape(ticket.title),
+        "target": _t(f"bot.sla.{payload['target']}", lang),
+        "length": length(float(payload["length"])),
+        "due": local_time(str(payload["due"])),
+    }
+    if payload.get("event") == "sla_breach":
+        text = _t("bot.sla.breach", lang, late=length(float(payload.get("late", 0))), **params)
+    else:
+        text = _t("bot.sla.warning", lang, **params)
+    url = card_link(thread)
+    if url is not None:
+        text += _t("bot.sla.card_link", lang, url=url)
+    return text
+
+
+def nudge_text(lang: Language, ticket_id: int, payload: dict[str, Any]) -> str:
+    text = _t("bot.dm.waiting_nudge", lang, ticket_id=ticket_id)
+    after = payload.get("resolve_after")
+    if after:
+        text += _t("bot.dm.waiting_nudge_resolve", lang, after=length(float(after)))
+    return text
