@@ -81,9 +81,9 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.dm.status_auto_close": {
         Language.EN: "*#{ticket_id}* was closed by itself, a while after it was resolved. "
-        "You can still reopen it.",
+        "If you still need help, support can reopen it for you.",
         Language.DE: "*#{ticket_id}* wurde von selbst geschlossen, eine Weile nachdem es "
-        "gelöst wurde. Sie können es weiterhin wieder öffnen.",
+        "gelöst wurde. Brauchen Sie noch Hilfe, kann der Support es für Sie wieder öffnen.",
     },
     "bot.dm.waiting_nudge": {
         Language.EN: "*#{ticket_id}* is waiting for your answer: reply in this thread so "
