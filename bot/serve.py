@@ -32,6 +32,7 @@ from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
+from flashticket_core.service_layer.sweep import SWEEP_LEASE_NAME
 from migrations import runner
 
 log = logging.getLogger("flashticket")
@@ -87,6 +88,7 @@ class Running:
     worker: DeliveryWorker
     http: HttpServer
     scheduler: BackgroundScheduler
+    leases: Leases
     socket_mode: SocketModeHandler | None = None
 
     def stop(self) -> None:
@@ -94,11 +96,17 @@ class Running:
             self.socket_mode.close()  # type: ignore[no-untyped-call]
         self.http.stop()  # no new requests; the ones in flight finish
         self.scheduler.shutdown(wait=True)  # a running job finishes
+        # Another replica (or this one restarted) sweeps the timers at once, not after
+        # the lease runs out.
+        try:
+            self.leases.release(SWEEP_LEASE_NAME)
+        except Exception:  # the database is gone: the lease runs out by itself
+            log.warning("could not give up the timers' lease", exc_info=True)
         self.worker.stop()  # the message in hand is finished; the rest stays pending
         self.core.close()
 
 
-def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
+def start_scheduler(core: Core, worker: DeliveryWorker, leases: Leases) -> BackgroundScheduler:
     """APScheduler runs the periodic jobs.
 
     - outbox-poll: wakes the delivery worker for messages that became due after a
@@ -108,7 +116,6 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
     - timers: every 5 s, so a timer fires within 15 s of being due; the lease makes one
       replica sweep, and claimed rows (SKIP LOCKED) keep each timer to one firing.
     """
-    leases = Leases(core.jobs, clock=core.clock)
     # A line per run of a once-a-second job would drown the log; failures still show.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
@@ -175,7 +182,14 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         worker.stop()
         core.close()
         raise StartupError(f"cannot listen on port {settings.port}: {error.strerror}") from None
-    running = Running(core=core, worker=worker, http=http, scheduler=start_scheduler(core, worker))
+    leases = Leases(core.jobs, clock=core.clock)
+    running = Running(
+        core=core,
+        worker=worker,
+        http=http,
+        scheduler=start_scheduler(core, worker, leases),
+        leases=leases,
+    )
     if settings.slack_app_token is not None:
         # Socket Mode: Slack's requests arrive over a WebSocket the bot opens; the HTTP
         # server then only answers /healthz.

@@ -26,8 +26,10 @@ from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, Unit
 
 log = logging.getLogger(__name__)
 
-# The sweep runs every few seconds; its lease outlives a round that takes long.
-SWEEP_LEASE = timedelta(seconds=30)
+# The sweep runs every 5 s and renews its lease each round; a replica that died holding
+# it delays the timers by at most this (one that stops gives it up).
+SWEEP_LEASE = timedelta(seconds=10)
+SWEEP_LEASE_NAME = "timers"
 SWEEP_BATCH = 200
 
 
@@ -41,7 +43,7 @@ def sweep(
 ) -> int:
     """Fire every due timer; returns how many. Only the lease's holder sweeps; claimed
     rows keep even two sweepers (a lease that expired mid-round) from firing one twice."""
-    if not leases.acquire("timers", SWEEP_LEASE):
+    if not leases.acquire(SWEEP_LEASE_NAME, SWEEP_LEASE):
         return 0
     fired = 0
     while True:

@@ -77,7 +77,8 @@ def test_a_new_ticket_is_due_one_target_after_it_opens_and_warned_at_the_share()
 def test_waiting_pauses_both_targets_and_resuming_keeps_the_time_used() -> None:
     ticket = Ticket()
     ticket.change(10, Status.WAITING)
-    assert ticket.due(FR) is None and ticket.due(RES) is None
+    assert ticket.due(FR) is None
+    assert ticket.due(RES) is None
     assert ticket.clocks[FR].consumed == timedelta(minutes=10)
     assert ticket.timers() == {}
     ticket.change(70)  # an unrelated change while it waits: still paused
