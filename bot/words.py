@@ -171,8 +171,12 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.show.history": {Language.EN: "History", Language.DE: "Änderungen"},
     "bot.show.none": {Language.EN: "(none)", Language.DE: "(keine)"},
     "bot.show.change": {
-        Language.EN: "{at} <@{actor}> {field}: {old} → {new}",
-        Language.DE: "{at} <@{actor}> {field}: {old} → {new}",
+        Language.EN: "{at} {actor} {field}: {old} → {new}",
+        Language.DE: "{at} {actor} {field}: {old} → {new}",
+    },
+    "bot.actor.system": {
+        Language.EN: "FlashTicket (automatically)",
+        Language.DE: "FlashTicket (automatisch)",
     },
     "bot.show.entry": {
         Language.EN: "{at} {kind} <@{author}>: {text}",
