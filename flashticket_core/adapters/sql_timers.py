@@ -38,9 +38,10 @@ class SqlTimerBook(TimerBook):
             )
         return found
 
-    def save_targets(self, ticket_id: int, clocks: Clocks) -> None:
+    def save_targets(self, ticket_id: int, clocks: Clocks, *, new: bool = False) -> None:
         # Core statements, not ORM objects: the rows are few and written whole.
-        self.session.execute(delete(TicketTarget).where(TicketTarget.ticket_id == ticket_id))
+        if not new:
+            self.session.execute(delete(TicketTarget).where(TicketTarget.ticket_id == ticket_id))
         if clocks:
             self.session.execute(
                 insert(TicketTarget),
@@ -71,11 +72,13 @@ class SqlTimerBook(TimerBook):
             found.setdefault(row.ticket_id, []).append(_timer(row))
         return found
 
-    def schedule(self, ticket_id: int, kind: TimerKind, due_at: datetime, now: datetime) -> None:
+    def schedule(self, timers: list[tuple[int, TimerKind, datetime]], now: datetime) -> None:
         self.session.execute(
-            insert(TicketTimer).values(
-                ticket_id=ticket_id, kind=kind.value, due_at=due_at, created_at=now
-            )
+            insert(TicketTimer),
+            [
+                {"ticket_id": ticket_id, "kind": kind.value, "due_at": due_at, "created_at": now}
+                for ticket_id, kind, due_at in timers
+            ],
         )
 
     def move(self, timer_id: int, due_at: datetime) -> None:

@@ -49,16 +49,15 @@ class TimerBook(abc.ABC):
     def targets(self, ticket_ids: Collection[int]) -> dict[int, Clocks]: ...
 
     @abc.abstractmethod
-    def save_targets(self, ticket_id: int, clocks: Clocks) -> None:
-        """Replace the ticket's targets with `clocks`."""
+    def save_targets(self, ticket_id: int, clocks: Clocks, *, new: bool = False) -> None:
+        """Replace the ticket's targets with `clocks` (`new`: it has none yet)."""
 
     @abc.abstractmethod
     def unfired(self, ticket_ids: Collection[int]) -> dict[int, list[Timer]]: ...
 
     @abc.abstractmethod
-    def schedule(
-        self, ticket_id: int, kind: TimerKind, due_at: datetime, now: datetime
-    ) -> None: ...
+    def schedule(self, timers: list[tuple[int, TimerKind, datetime]], now: datetime) -> None:
+        """Add unfired timers: (ticket id, kind, due at) each."""
 
     @abc.abstractmethod
     def move(self, timer_id: int, due_at: datetime) -> None: ...
@@ -142,6 +141,7 @@ class TimerWriter:
         known = touched - opened
         old_targets = book.targets(known) if known else {}
         old_timers = book.unfired(known) if known else {}
+        to_schedule: list[tuple[int, TimerKind, datetime]] = []
         # Every ticket an event is about was handed out by the repository already.
         loaded = {ticket.id: ticket for ticket in tickets.seen}
         for ticket_id in sorted(touched):
@@ -153,7 +153,7 @@ class TimerWriter:
             before = old_targets.get(ticket_id, {})
             after = self._targets(ticket, before, now)
             if after != before:
-                book.save_targets(ticket_id, after)
+                book.save_targets(ticket_id, after, new=ticket_id in opened)
             wanted = target_timers(
                 after,
                 warning_share=self.policy.service_levels.warning_share,
@@ -166,7 +166,9 @@ class TimerWriter:
                 for timer in existing:
                     if timer.kind in WAITING_TIMERS | RESOLVED_TIMERS:
                         wanted[timer.kind] = timer.due_at
-            _sync(book, ticket_id, existing, wanted, now)
+            to_schedule.extend(_sync(book, ticket_id, existing, wanted, now))
+        if to_schedule:
+            book.schedule(to_schedule, now)
 
     def _targets(self, ticket: Ticket, before: Clocks, now: datetime) -> Clocks:
         facts = TicketFacts(status=ticket.status, first_response_at=ticket.first_response_at)
@@ -198,13 +200,16 @@ def _sync(
     existing: list[Timer],
     wanted: dict[TimerKind, datetime],
     now: datetime,
-) -> None:
-    """Make the ticket's unfired timers `wanted`: moved where set, cancelled where gone."""
+) -> list[tuple[int, TimerKind, datetime]]:
+    """Make the ticket's unfired timers `wanted`: moved where set, cancelled where gone;
+    returns the ones to add."""
     have = {timer.kind: timer for timer in existing}
     book.cancel([t.id for t in existing if t.kind not in wanted], now)
+    new: list[tuple[int, TimerKind, datetime]] = []
     for kind, due_at in wanted.items():
         timer = have.get(kind)
         if timer is None:
-            book.schedule(ticket_id, kind, due_at, now)
+            new.append((ticket_id, kind, due_at))
         elif timer.due_at != due_at:
             book.move(timer.id, due_at)
+    return new

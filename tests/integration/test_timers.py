@@ -26,7 +26,7 @@ def unfired(core: Core, ticket_id: int | None = None) -> dict[str, Any]:
     if ticket_id is not None:
         query = query.where(TicketTimer.ticket_id == ticket_id)
     with core.engine.connect() as connection:
-        return dict(connection.execute(query))
+        return dict(connection.execute(query).all())
 
 
 def messages(core: Core, kind: str) -> list[dict[str, Any]]:
