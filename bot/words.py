@@ -109,6 +109,19 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: ":rotating_light: *#{ticket_id}* {title} hat das Ziel für die {target} "
         "verfehlt ({length}, fällig {due}): {late} zu spät.",
     },
+    "bot.due.running": {Language.EN: "{target} due {due}", Language.DE: "{target} fällig {due}"},
+    "bot.due.missed": {
+        Language.EN: ":rotating_light: {target} missed (due {due})",
+        Language.DE: ":rotating_light: {target} verfehlt (fällig {due})",
+    },
+    "bot.due.late": {
+        Language.EN: ":rotating_light: {target} {late} late",
+        Language.DE: ":rotating_light: {target} {late} zu spät",
+    },
+    "bot.due.paused": {
+        Language.EN: "{target} paused while waiting",
+        Language.DE: "{target} pausiert, solange es wartet",
+    },
     "bot.sla.card_link": {
         Language.EN: " <{url}|Open the card>",
         Language.DE: " <{url}|Zur Karte>",

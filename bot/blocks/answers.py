@@ -33,6 +33,7 @@ from bot.blocks.ticket_view import (
     role_label,
     status_label,
 )
+from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
 from flashticket_core.domain.enums import Role
 from flashticket_core.i18n import Language
@@ -79,7 +80,9 @@ def detail_text(detail: TicketDetail) -> str:
     return f"#{ticket.id} {escape(ticket.title)}"
 
 
-def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
+def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None = None) -> Blocks:
+    """The ticket with its conversation and history; `now` says how late a missed
+    target is (an answer is read as it arrives)."""
     ticket = TicketView.of_detail(detail)
     entries = [
         _t(
@@ -109,6 +112,9 @@ def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
         HeaderBlock(text=ticket.heading),
         SectionBlock(block_id="summary", fields=summary_fields(lang, ticket)),
     ]
+    due = due_line(lang, ticket.targets, now=now)
+    if due is not None:
+        blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     if ticket.description:
         heading = f"*{_t('bot.show.description', lang)}*\n"
         blocks.append(

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.blocks.common import _t
 from bot.mrkdwn import escape
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import Thread, TicketState
 
@@ -70,3 +71,34 @@ def nudge_text(lang: Language, ticket_id: int, payload: dict[str, Any]) -> str:
     if after:
         text += _t("bot.dm.waiting_nudge_resolve", lang, after=length(float(after)))
     return text
+
+
+def due_line(
+    lang: Language, targets: tuple[TargetClock, ...], *, now: datetime | None = None
+) -> str | None:
+    """What is due, one phrase per open target: "first response due 14:30 · resolution
+    2 h late". With `now` (an answer read at once) a missed target says how late; a
+    card, which stays up, says when it was due."""
+    phrases = []
+    for clock in targets:
+        if clock.met_at is not None:
+            continue
+        target = _t(f"bot.sla.{clock.kind.value}", lang)
+        if clock.due_at is None:
+            phrases.append(_t("bot.due.paused", lang, target=target))
+        elif now is not None and now > clock.due_at:
+            late = length((now - clock.due_at).total_seconds())
+            phrases.append(_t("bot.due.late", lang, target=target, late=late))
+        elif clock.breached:
+            phrases.append(
+                _t("bot.due.missed", lang, target=target, due=local_time_of(clock.due_at))
+            )
+        else:
+            phrases.append(
+                _t("bot.due.running", lang, target=target, due=local_time_of(clock.due_at))
+            )
+    return " · ".join(phrases) or None
+
+
+def local_time_of(at: datetime) -> str:
+    return local_time(at.isoformat())

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
+from flashticket_core.adapters.sql_timers import ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, Person, TicketThread
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
@@ -123,6 +124,7 @@ class SqlReads(Reads):
             rating=ticket.rating,
             conversation=conversation,
             history=history,
+            targets=ticket_targets(self.session, ticket.id),
         )
 
     def tickets(

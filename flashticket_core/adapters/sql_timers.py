@@ -114,6 +114,12 @@ class SqlTimerBook(TimerBook):
         )
 
 
+def ticket_targets(session: Session, ticket_id: int) -> tuple[TargetClock, ...]:
+    """A ticket's targets as the surfaces show them, first response first."""
+    clocks = SqlTimerBook(session).targets([ticket_id]).get(ticket_id, {})
+    return tuple(clocks[kind] for kind in TargetKind if kind in clocks)
+
+
 def _timer(row: object) -> Timer:
     return Timer(
         id=row.id,  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.log_context import bound
 from flashticket_core.service_layer.outbox import MessageKind
@@ -73,6 +74,8 @@ class TicketState:
     version: int
     deleted: bool
     deleted_by: str | None = None
+    # Its service-level targets, first response before resolution.
+    targets: tuple[TargetClock, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,8 @@ def _fire_target(
         clocks[target] = replace(clock, breached=True, warned=True)
         payload |= {"event": "sla_breach", "late": max((now - clock.due_at).total_seconds(), 0)}
         message = _message(MessageKind.ESCALATION, ticket.id, payload, now)
+        # The card shows the target as missed from now on.
+        uow.messages.add([_message(MessageKind.SUPPORT_UPDATE, ticket.id, {}, now)])
     else:
         clocks[target] = replace(clock, warned=True)
         payload["event"] = "sla_warning"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import EntryKind, Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.dashboard import Kpis
@@ -68,6 +69,8 @@ class TicketDetail:
     rating: int | None
     conversation: list[Entry]
     history: list[Change]
+    # Its service-level targets, first response before resolution.
+    targets: tuple[TargetClock, ...] = ()
 
 
 @dataclass(frozen=True)

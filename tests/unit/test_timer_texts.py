@@ -74,3 +74,34 @@ def test_what_the_help_desk_did_by_itself_is_told_as_such(lang: Language) -> Non
     assert "4 d" in text
     assert "<@" not in actor_text(lang, SYSTEM_ACTOR)
     assert actor_text(lang, "U0SUPPORT1") == "<@U0SUPPORT1>"
+
+
+def test_the_card_and_show_say_what_is_due() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.blocks import ticket_card
+    from bot.blocks.timers import due_line
+    from flashticket_core.domain.clock import TargetClock, TargetKind
+
+    due = datetime(2026, 3, 14, 14, 30, tzinfo=UTC)
+    first = TargetClock(
+        kind=TargetKind.FIRST_RESPONSE,
+        length=timedelta(minutes=30),
+        running_since=due - timedelta(minutes=30),
+        due_at=due,
+    )
+    resolution = TargetClock(
+        kind=TargetKind.RESOLUTION, length=timedelta(hours=4), due_at=due, breached=True
+    )
+    line = due_line(Language.EN, (first, resolution))
+    assert line is not None
+    assert line.startswith("first response due <!date^")
+    assert ":rotating_light: resolution missed (due <!date^" in line
+    late = due_line(Language.EN, (resolution,), now=due + timedelta(hours=2))
+    assert late == ":rotating_light: resolution 2 h late"
+    paused = TargetClock(kind=TargetKind.FIRST_RESPONSE, length=timedelta(minutes=30))
+    assert due_line(Language.DE, (paused,)) == "Erstreaktion pausiert, solange es wartet"
+    met = TargetClock(kind=TargetKind.RESOLUTION, length=timedelta(hours=4), met_at=due)
+    assert due_line(Language.EN, (met,)) is None
+    card = ticket_card(Language.EN, TicketState(**{**TICKET.__dict__, "targets": (first,)}))
+    assert any(block.get("block_id") == "due" for block in card)
