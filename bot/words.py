@@ -221,6 +221,14 @@ CATALOG: dict[str, dict[Language, str]] = {
             "*Gelöst:* {resolved}\n*Median bis zur Lösung:* {median}"
         ),
     },
+    "bot.stats.targets": {
+        Language.EN: "*Targets met in time:* {shares}",
+        Language.DE: "*Ziele rechtzeitig erreicht:* {shares}",
+    },
+    "bot.stats.target_share": {
+        Language.EN: "{priority} {target} {share} % ({met} of {total})",
+        Language.DE: "{priority} {target} {share} % ({met} von {total})",
+    },
     "bot.stats.charts": {
         Language.EN: "Charts of the help desk (statistics over the last {days} days).",
         Language.DE: "Diagramme des Helpdesks (Statistik der letzten {days} Tage).",

@@ -35,7 +35,8 @@ from bot.blocks.ticket_view import (
 )
 from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
-from flashticket_core.domain.enums import Role
+from flashticket_core.domain.clock import TargetKind
+from flashticket_core.domain.enums import Priority, Role
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Kpis, Statistics
 from flashticket_core.service_layer.views import Page, TicketDetail, TicketSummary
@@ -181,7 +182,7 @@ def statistics_text(lang: Language, stats: Statistics) -> str:
 
 def _statistics_body(lang: Language, stats: Statistics) -> str:
     kpis = stats.kpis
-    return _t(
+    body = _t(
         "bot.stats.body",
         lang,
         open_total=kpis.open_total,
@@ -193,6 +194,30 @@ def _statistics_body(lang: Language, stats: Statistics) -> str:
         resolved=kpis.resolved_in_period,
         median=median(lang, kpis.median_seconds_to_resolve),
     )
+    if kpis.targets_met:
+        body += "\n" + _t("bot.stats.targets", lang, shares=targets_met(lang, kpis))
+    return body
+
+
+def targets_met(lang: Language, kpis: Kpis) -> str:
+    """The share of targets met in time: "High first response 90 % (9 of 10), …"."""
+    parts = []
+    for priority in Priority:
+        for kind in TargetKind:
+            met, missed = kpis.targets_met.get((priority, kind), (0, 0))
+            if met + missed:
+                parts.append(
+                    _t(
+                        "bot.stats.target_share",
+                        lang,
+                        priority=priority_label(lang, priority),
+                        target=_t(f"bot.sla.{kind.value}", lang),
+                        share=round(100 * met / (met + missed)),
+                        met=met,
+                        total=met + missed,
+                    )
+                )
+    return ", ".join(parts)
 
 
 def open_by_status(lang: Language, kpis: Kpis) -> str:

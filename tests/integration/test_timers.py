@@ -10,10 +10,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.blocks.answers import targets_met, ticket_detail
 from flashticket_core.adapters.tables import OutboxMessage, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
-from flashticket_core.domain.clock import SYSTEM_ACTOR, TimerKind
+from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind
 from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.jobs import Leases
 from tests.conftest import ALICE, SUPPORT, Clock
@@ -191,3 +193,22 @@ def test_a_waiting_ticket_nudges_then_resolves_itself(
     assert desk.queries.show(SUPPORT, ticket.id).ticket.status is Status.RESOLVED
     assert messages(core, "reporter_thread")[-1]["reason"] == "waiting_resolve"
     assert TimerKind.AUTO_CLOSE in unfired(core, ticket.id)
+
+
+def test_statistics_share_the_targets_met_in_time_and_show_says_what_is_due(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    in_time = desk.tickets.open_ticket(ALICE, title="in time", priority=Priority.HIGH)
+    late = desk.tickets.open_ticket(ALICE, title="late", priority=Priority.HIGH)
+    clock.advance(minutes=10)
+    desk.conversation.add_support_reply(SUPPORT, in_time.id, "on it")
+    clock.advance(minutes=25)
+    core.sweep_timers(leases(core, clock))
+    desk.conversation.add_support_reply(SUPPORT, late.id, "sorry, on it now")
+    kpis = desk.queries.statistics(SUPPORT).kpis
+    assert kpis.targets_met == {(Priority.HIGH, TargetKind.FIRST_RESPONSE): (1, 1)}
+    assert targets_met(Language.EN, kpis) == "High first response 50 % (1 of 2)"
+    detail = desk.queries.show(SUPPORT, late.id)
+    shown = ticket_detail(Language.EN, detail, now=clock() + timedelta(hours=5))
+    due = next(block for block in shown if block.get("block_id") == "due")
+    assert due["elements"][0]["text"] == ":rotating_light: resolution 1 h 35 min late"
