@@ -3,6 +3,8 @@ fired once by the sweep, across restarts and by two sweepers at once."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import threading
 from datetime import timedelta
@@ -17,8 +19,9 @@ from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.export import COLUMNS
 from flashticket_core.service_layer.jobs import Leases
-from tests.conftest import ALICE, SUPPORT, Clock
+from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 
 
 def unfired(core: Core, ticket_id: int | None = None) -> dict[str, Any]:
@@ -212,3 +215,22 @@ def test_statistics_share_the_targets_met_in_time_and_show_says_what_is_due(
     shown = ticket_detail(Language.EN, detail, now=clock() + timedelta(hours=5))
     due = next(block for block in shown if block.get("block_id") == "due")
     assert due["elements"][0]["text"] == ":rotating_light: resolution 1 h 35 min late"
+
+
+def test_the_export_has_each_targets_due_time_and_standing(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    opened_at = clock()
+    answered = desk.tickets.open_ticket(ALICE, title="answered", priority=Priority.HIGH)
+    waiting = desk.tickets.open_ticket(ALICE, title="waiting", priority=Priority.HIGH)
+    desk.conversation.add_support_reply(SUPPORT, answered.id, "on it")
+    desk.tickets.change_status(SUPPORT, waiting.id, Status.WAITING)
+    out = io.StringIO()
+    desk.admin.export_csv(ADMIN, out)
+    rows = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    records = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
+    due = (opened_at + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M:%S")
+    assert [
+        (r["first_response_target"], r["resolution_due_at"], r["resolution_target"])
+        for r in records
+    ] == [("met", due, "running"), ("paused", "", "paused")]
