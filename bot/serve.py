@@ -28,7 +28,7 @@ from bot.locales import slack_locales
 from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
 from bot.slack_sender import SlackTransport
-from flashticket_core.bootstrap import Core, bootstrap
+from flashticket_core.bootstrap import Core, bootstrap, clock_policy
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
@@ -159,6 +159,10 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         allow_public=settings.flashticket_allow_public_support_channel,
     ):
         log.warning("%s", warning)
+    try:
+        clock_policy(settings)
+    except ValueError as error:
+        raise StartupError(str(error)) from None
     core = bootstrap(settings, migrate=runner.upgrade)
     # The token was just checked; Bolt need not call auth.test again at construction.
     locales = slack_locales(client, default=settings.flashticket_language)

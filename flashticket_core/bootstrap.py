@@ -80,20 +80,32 @@ def notify(listeners: list[Callable[[], None]]) -> None:
 
 
 def clock_policy(settings: Settings) -> ClockPolicy:
-    """The targets and timers the settings ask for."""
+    """The targets and timers the settings ask for; a ValueError names the setting."""
     calendar = BusinessCalendar.always(settings.flashticket_timezone)
-    service_levels = parse_sla(
-        settings.flashticket_sla,
-        business_day=calendar.business_day,
-        warning_share=settings.flashticket_sla_warning_percent / 100,
-    )
+    try:
+        service_levels = parse_sla(
+            settings.flashticket_sla,
+            business_day=calendar.business_day,
+            warning_share=settings.flashticket_sla_warning_percent / 100,
+        )
+    except ValueError as error:
+        raise ValueError(f"FLASHTICKET_SLA: {error}") from None
     return ClockPolicy(
         service_levels=service_levels,
         calendar=calendar,
-        waiting_nudge=parse_interval(settings.flashticket_waiting_nudge),
-        waiting_resolve=parse_interval(settings.flashticket_waiting_resolve),
-        auto_close=parse_interval(settings.flashticket_auto_close),
+        waiting_nudge=_interval("FLASHTICKET_WAITING_NUDGE", settings.flashticket_waiting_nudge),
+        waiting_resolve=_interval(
+            "FLASHTICKET_WAITING_RESOLVE", settings.flashticket_waiting_resolve
+        ),
+        auto_close=_interval("FLASHTICKET_AUTO_CLOSE", settings.flashticket_auto_close),
     )
+
+
+def _interval(name: str, text: str) -> timedelta | None:
+    try:
+        return parse_interval(text)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 def bootstrap(

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from flashticket_core.bootstrap import clock_policy
+from flashticket_core.config import Settings
 from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.clock import (
     TargetClock,
@@ -160,3 +162,37 @@ def test_off_turns_a_timer_off(text: str) -> None:
 def test_bad_lengths_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match="is not a length"):
         parse_interval(text)
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "named"),
+    [
+        ("flashticket_sla", "urgent=1h/2h", "FLASHTICKET_SLA"),
+        ("flashticket_auto_close", "soon", "FLASHTICKET_AUTO_CLOSE"),
+        ("flashticket_waiting_nudge", "3w", "FLASHTICKET_WAITING_NUDGE"),
+        ("flashticket_waiting_resolve", "0d", "FLASHTICKET_WAITING_RESOLVE"),
+    ],
+)
+def test_a_bad_clock_setting_is_named(setting: str, value: str, named: str) -> None:
+    settings = Settings(_env_file=None, **{setting: value})  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match=named):
+        clock_policy(settings)
+
+
+def test_the_default_settings_have_targets_and_every_timer() -> None:
+    policy = clock_policy(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert policy.active
+    assert policy.service_levels.warning_share == 0.75
+    assert (policy.waiting_nudge, policy.waiting_resolve, policy.auto_close) == (
+        timedelta(days=3),
+        timedelta(days=4),
+        timedelta(days=7),
+    )
+    off = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        flashticket_sla="",
+        flashticket_auto_close="off",
+        flashticket_waiting_nudge="off",
+        flashticket_waiting_resolve="off",
+    )
+    assert not clock_policy(off).active
