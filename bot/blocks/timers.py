@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.blocks.common import _t
@@ -29,10 +29,9 @@ def length(seconds: float) -> str:
 
 
 def local_time(iso: str) -> str:
-    """A moment as Slack shows it in each reader's own time zone (UTC as the fallback)."""
-    at = datetime.fromisoformat(iso)
-    fallback = at.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+    """A moment as plain text in UTC. (Slack's `<!date^…>` would show each reader their
+    own zone, but the bot's only live markup is a mention of a person it knows.)"""
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def card_link(thread: Thread) -> str | None:
