@@ -113,9 +113,6 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
         HeaderBlock(text=ticket.heading),
         SectionBlock(block_id="summary", fields=summary_fields(lang, ticket)),
     ]
-    due = due_line(lang, ticket.targets, now=now)
-    if due is not None:
-        blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     if ticket.description:
         heading = f"*{_t('bot.show.description', lang)}*\n"
         blocks.append(
@@ -125,6 +122,9 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
                 )
             )
         )
+    due = due_line(lang, ticket.targets, now=now)
+    if due is not None:
+        blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(DividerBlock())
     blocks.append(_section_of_lines(lang, _t("bot.show.conversation", lang), entries))
     blocks.append(_section_of_lines(lang, _t("bot.show.history", lang), changes))

@@ -62,9 +62,6 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
         HeaderBlock(text=view.heading),
         SectionBlock(block_id="summary", fields=summary_fields(lang, view)),
     ]
-    due = due_line(lang, view.targets)
-    if due is not None:
-        blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     if view.description:
         blocks.append(
             SectionBlock(
@@ -72,6 +69,10 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
                 text=MarkdownTextObject(text=quote_clipped(view.description, SECTION_MAX)),
             )
         )
+    # After the description, which stays where it was on the card.
+    due = due_line(lang, view.targets)
+    if due is not None:
+        blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, view)))
     return render(blocks)
 
