@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
-from flashticket_core.adapters.sql_timers import ticket_targets
+from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
 from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
@@ -258,14 +258,18 @@ class SqlReads(Reads):
         )
         if not is_support:
             return result
+        queue = self.tickets(limit=limit)
+        assigned = self.tickets(assignee_id=user_id, limit=limit)
+        shown = {t.id for t in queue.items} | {t.id for t in assigned.items}
         return Home(
             is_support=True,
             my_open=result.my_open,
             my_recently_finished=result.my_recently_finished,
             my_open_with_replies=result.my_open_with_replies,
-            queue=self.tickets(limit=limit),
-            assigned_to_me=self.tickets(assignee_id=user_id, limit=limit),
+            queue=queue,
+            assigned_to_me=assigned,
             kpis=dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone),
+            due=targets_of(self.session, shown) if shown else {},
         )
 
     def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:

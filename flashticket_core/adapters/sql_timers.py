@@ -116,8 +116,16 @@ class SqlTimerBook(TimerBook):
 
 def ticket_targets(session: Session, ticket_id: int) -> tuple[TargetClock, ...]:
     """A ticket's targets as the surfaces show them, first response first."""
-    clocks = SqlTimerBook(session).targets([ticket_id]).get(ticket_id, {})
-    return tuple(clocks[kind] for kind in TargetKind if kind in clocks)
+    return targets_of(session, [ticket_id]).get(ticket_id, ())
+
+
+def targets_of(session: Session, ticket_ids: Collection[int]) -> dict[int, tuple[TargetClock, ...]]:
+    """The targets of several tickets, in one query."""
+    found = SqlTimerBook(session).targets(ticket_ids)
+    return {
+        ticket_id: tuple(clocks[kind] for kind in TargetKind if kind in clocks)
+        for ticket_id, clocks in found.items()
+    }
 
 
 def _timer(row: object) -> Timer:

@@ -3,7 +3,7 @@ no aggregate). The queries that fill them are `adapters/sql_reads.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flashticket_core.domain.clock import TargetClock
@@ -108,3 +108,5 @@ class Home:
     queue: Page | None = None
     assigned_to_me: Page | None = None
     kpis: Kpis | None = None
+    # What is due for the tickets of the queue and of those assigned to the person.
+    due: dict[int, tuple[TargetClock, ...]] = field(default_factory=dict)

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot import blocks
 from bot.blocks.answers import targets_met, ticket_detail
 from flashticket_core.adapters.tables import OutboxMessage, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
@@ -234,3 +235,15 @@ def test_the_export_has_each_targets_due_time_and_standing(
         (r["first_response_target"], r["resolution_due_at"], r["resolution_target"])
         for r in records
     ] == [("met", due, "running"), ("paused", "", "paused")]
+
+
+def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: Clock) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="queue me", priority=Priority.HIGH)
+    home = desk.queries.home(SUPPORT)
+    assert [clock.kind for clock in home.due[ticket.id]] == list(TargetKind)
+    queue = next(
+        b for b in blocks.home(Language.EN, home)["blocks"] if b.get("block_id") == "queue"
+    )
+    due = (clock() + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M UTC")
+    assert f"first response due {due}" in queue["text"]["text"]
+    assert desk.queries.home(ALICE).due == {}  # a reporter's Home shows no queue
