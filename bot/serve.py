@@ -32,18 +32,20 @@ from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
 from bot.slack_sender import RateLimitCounter, SlackTransport
 from flashticket_core import metrics
-from flashticket_core.bootstrap import Core, bootstrap
+from flashticket_core.bootstrap import Core, bootstrap, clock_policy
 from flashticket_core.config import Settings
 from flashticket_core.metrics import RequestKind, RequestOutcome
 from flashticket_core.service_layer.common import utcnow
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
+from flashticket_core.service_layer.sweep import SWEEP_LEASE_NAME
 from migrations import runner
 
 log = logging.getLogger("flashticket")
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+TIMER_SWEEP_SECONDS = 5
 
 
 class StartupError(Exception):
@@ -97,6 +99,7 @@ class Running:
     worker: DeliveryWorker
     http: HttpServer
     scheduler: BackgroundScheduler
+    leases: Leases
     socket_mode: SocketModeHandler | None = None
 
     def stop(self) -> None:
@@ -104,11 +107,17 @@ class Running:
             self.socket_mode.close()  # type: ignore[no-untyped-call]
         self.http.stop()  # no new requests; the ones in flight finish
         self.scheduler.shutdown(wait=True)  # a running job finishes
+        # Another replica (or this one restarted) sweeps the timers at once, not after
+        # the lease runs out.
+        try:
+            self.leases.release(SWEEP_LEASE_NAME)
+        except Exception:  # the database is gone: the lease runs out by itself
+            log.warning("could not give up the timers' lease", exc_info=True)
         self.worker.stop()  # the message in hand is finished; the rest stays pending
         self.core.close()
 
 
-def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
+def start_scheduler(core: Core, worker: DeliveryWorker, leases: Leases) -> BackgroundScheduler:
     """APScheduler runs the periodic jobs.
 
     - outbox-poll: wakes the delivery worker for messages that became due after a
@@ -118,8 +127,9 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
     - digest: each minute, under a lease, queues the morning digest once the local
       digest time has passed on a business day (the day recorded in the database keeps
       it to one per day, across replicas and restarts).
+    - timers: every 5 s, so a timer fires within 15 s of being due; the lease makes one
+      replica sweep, and claimed rows (SKIP LOCKED) keep each timer to one firing.
     """
-    leases = Leases(core.jobs, clock=core.clock)
     # A line per run of a once-a-second job would drown the log; failures still show.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
@@ -146,6 +156,17 @@ def start_scheduler(core: Core, worker: DeliveryWorker) -> BackgroundScheduler:
         # The scheduler keeps real time; the job itself asks the core's clock.
         next_run_time=utcnow(),
     )
+    if core.clock_policy.active:
+        scheduler.add_job(
+            core.sweep_timers,
+            "interval",
+            seconds=TIMER_SWEEP_SECONDS,
+            args=(leases,),
+            id="timers",
+            max_instances=1,
+            coalesce=True,
+            next_run_time=core.clock(),
+        )
     scheduler.start()
     return scheduler
 
@@ -165,6 +186,10 @@ def start(
         allow_public=settings.flashticket_allow_public_support_channel,
     ):
         log.warning("%s", warning)
+    try:
+        clock_policy(settings)
+    except ValueError as error:
+        raise StartupError(str(error)) from None
     core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
     # The token was just checked; Bolt need not call auth.test again at construction.
     locales = slack_locales(client, default=settings.flashticket_language)
@@ -172,6 +197,7 @@ def start(
     transport = SlackTransport(
         client,
         support_channel=settings.flashticket_support_channel or "",
+        escalation_channel=settings.flashticket_escalation_channel,
         lang=settings.flashticket_language,
         home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
         language_of=locales.language_of,
@@ -194,7 +220,14 @@ def start(
         worker.stop()
         core.close()
         raise StartupError(f"cannot listen on port {settings.port}: {error.strerror}") from None
-    running = Running(core=core, worker=worker, http=http, scheduler=start_scheduler(core, worker))
+    leases = Leases(core.jobs, clock=core.clock)
+    running = Running(
+        core=core,
+        worker=worker,
+        http=http,
+        scheduler=start_scheduler(core, worker, leases),
+        leases=leases,
+    )
     if settings.slack_app_token is not None:
         # Socket Mode: Slack's requests arrive over a WebSocket the bot opens; the HTTP
         # server then only answers /healthz.

@@ -76,11 +76,14 @@ class SlackTransport(Transport):
         *,
         support_channel: str,
         lang: Language,
+        escalation_channel: str | None = None,
         home_view: HomeView | None = None,
         language_of: PersonLanguage | None = None,
     ) -> None:
         self.client = client
         self.support_channel = support_channel
+        # Where missed targets are told: the support channel unless one is set.
+        self.escalation_channel = escalation_channel or support_channel
         self.lang = lang
         # Renders a person's App Home as it is now; None where no Home is published.
         self.home_view = home_view
@@ -136,6 +139,20 @@ class SlackTransport(Transport):
                 blocks=blocks.ticket_card(lang, ticket),
             )
             return Delivered(channel=thread.support_channel, ts=thread.support_ts)
+        if kind is MessageKind.ESCALATION:
+            text = blocks.target_text(lang, ticket, thread, message.payload)
+            return self._post(channel=self.escalation_channel, text=text)
+        if kind is MessageKind.PERSON:
+            user = message.payload["user"]
+            text = blocks.target_text(self.language_of(user), ticket, thread, message.payload)
+            return self._post(channel=user, text=text)
+        if kind is MessageKind.SUPPORT_THREAD and message.payload.get("event") == "sla_warning":
+            text = blocks.target_text(lang, ticket, thread, message.payload)
+            return self._post(
+                channel=thread.support_channel or self.support_channel,
+                thread_ts=thread.support_ts,
+                text=text,
+            )
         if kind is MessageKind.SUPPORT_THREAD:
             if ticket.deleted and not thread.support_ts:
                 return Delivered()  # its card never went out: nothing to note it under

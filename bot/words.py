@@ -72,6 +72,60 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "<@{actor}> changed the status of *#{ticket_id}*: {old} → *{new}*",
         Language.DE: "<@{actor}> hat den Status von *#{ticket_id}* geändert: {old} → *{new}*",
     },
+    "bot.dm.status_waiting_resolve": {
+        Language.EN: "*#{ticket_id}* was resolved by itself: it waited for your answer, "
+        "and none came. If you still need help, reopen it or reply here.",
+        Language.DE: "*#{ticket_id}* wurde von selbst gelöst: Es hat auf Ihre Antwort "
+        "gewartet, aber keine kam. Brauchen Sie noch Hilfe, öffnen Sie es wieder oder "
+        "antworten Sie hier.",
+    },
+    "bot.dm.status_auto_close": {
+        Language.EN: "*#{ticket_id}* was closed by itself, a while after it was resolved. "
+        "If you still need help, support can reopen it for you.",
+        Language.DE: "*#{ticket_id}* wurde von selbst geschlossen, eine Weile nachdem es "
+        "gelöst wurde. Brauchen Sie noch Hilfe, kann der Support es für Sie wieder öffnen.",
+    },
+    "bot.dm.waiting_nudge": {
+        Language.EN: "*#{ticket_id}* is waiting for your answer: reply in this thread so "
+        "support can go on.",
+        Language.DE: "*#{ticket_id}* wartet auf Ihre Antwort: Antworten Sie in diesem "
+        "Thread, damit der Support weitermachen kann.",
+    },
+    "bot.dm.waiting_nudge_resolve": {
+        Language.EN: " Without an answer it is resolved in {after}.",
+        Language.DE: " Ohne Antwort wird es in {after} gelöst.",
+    },
+    "bot.sla.first_response": {Language.EN: "first response", Language.DE: "Erstreaktion"},
+    "bot.sla.resolution": {Language.EN: "resolution", Language.DE: "Lösung"},
+    "bot.sla.warning": {
+        Language.EN: ":hourglass_flowing_sand: *#{ticket_id}* {title}: the {target} "
+        "target ({length}) is due {due}.",
+        Language.DE: ":hourglass_flowing_sand: *#{ticket_id}* {title}: Das Ziel für die "
+        "{target} ({length}) ist fällig {due}.",
+    },
+    "bot.sla.breach": {
+        Language.EN: ":rotating_light: *#{ticket_id}* {title} missed its {target} target "
+        "({length}, due {due}): {late} late.",
+        Language.DE: ":rotating_light: *#{ticket_id}* {title} hat das Ziel für die {target} "
+        "verfehlt ({length}, fällig {due}): {late} zu spät.",
+    },
+    "bot.due.running": {Language.EN: "{target} due {due}", Language.DE: "{target} fällig {due}"},
+    "bot.due.missed": {
+        Language.EN: ":rotating_light: {target} missed (due {due})",
+        Language.DE: ":rotating_light: {target} verfehlt (fällig {due})",
+    },
+    "bot.due.late": {
+        Language.EN: ":rotating_light: {target} {late} late",
+        Language.DE: ":rotating_light: {target} {late} zu spät",
+    },
+    "bot.due.paused": {
+        Language.EN: "{target} paused while waiting",
+        Language.DE: "{target} pausiert, solange es wartet",
+    },
+    "bot.sla.card_link": {
+        Language.EN: " <{url}|Open the card>",
+        Language.DE: " <{url}|Zur Karte>",
+    },
     "bot.dm.support_reply": {
         Language.EN: "*Support reply* from <@{actor}>{part}:\n{text}",
         Language.DE: "*Support-Rückmeldung* von <@{actor}>{part}:\n{text}",
@@ -130,8 +184,12 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.show.history": {Language.EN: "History", Language.DE: "Änderungen"},
     "bot.show.none": {Language.EN: "(none)", Language.DE: "(keine)"},
     "bot.show.change": {
-        Language.EN: "{at} <@{actor}> {field}: {old} → {new}",
-        Language.DE: "{at} <@{actor}> {field}: {old} → {new}",
+        Language.EN: "{at} {actor} {field}: {old} → {new}",
+        Language.DE: "{at} {actor} {field}: {old} → {new}",
+    },
+    "bot.actor.system": {
+        Language.EN: "FlashTicket (automatically)",
+        Language.DE: "FlashTicket (automatisch)",
     },
     "bot.show.entry": {
         Language.EN: "{at} {kind} <@{author}>: {text}",
@@ -162,6 +220,14 @@ CATALOG: dict[str, dict[Language, str]] = {
             "*Erste Antworten:* {replied}\n*Median bis zur ersten Antwort:* {first_reply}\n"
             "*Gelöst:* {resolved}\n*Median bis zur Lösung:* {median}"
         ),
+    },
+    "bot.stats.targets": {
+        Language.EN: "*Targets met in time:* {shares}",
+        Language.DE: "*Ziele rechtzeitig erreicht:* {shares}",
+    },
+    "bot.stats.target_share": {
+        Language.EN: "{priority} {target} {share} % ({met} of {total})",
+        Language.DE: "{priority} {target} {share} % ({met} von {total})",
     },
     "bot.stats.charts": {
         Language.EN: "Charts of the help desk (statistics over the last {days} days).",

@@ -25,6 +25,8 @@ from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.digest import DigestAddition, DigestJob, DigestStore
 from flashticket_core.service_layer.jobs import JobStore, Leases
 from flashticket_core.service_layer.outbox import Outbox
+from flashticket_core.service_layer.sweep import sweep
+from flashticket_core.service_layer.timers import ClockPolicy, TimerWriter
 
 
 @dataclass
@@ -33,6 +35,7 @@ class Core:
     database: Database
     desk: HelpDesk
     clock: Callable[[], datetime]
+    clock_policy: ClockPolicy
     # Called after every commit that wrote messages (wakes the delivery worker).
     committed_listeners: list[Callable[[], None]] = field(default_factory=list)
     # What other parts of the help desk add to the morning digest (the timers engine:
@@ -81,6 +84,17 @@ class Core:
         """The outbox as it is now (for /metrics and `flashticket doctor`)."""
         return SqlOutboxStore(self.database).health(now=self.clock())
 
+    def sweep_timers(self, leases: Leases) -> int:
+        """Fire the timers that are due (one round of the sweep job)."""
+        units = partial(
+            SqlAlchemyUnitOfWork,
+            self.database,
+            outbox=Outbox(self.clock, self.settings.flashticket_admins),
+            timers=TimerWriter(self.clock_policy, self.clock),
+            after_commit=self.notify_committed,
+        )
+        return sweep(units, leases, self.clock_policy, self.clock)
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -88,6 +102,18 @@ class Core:
 def notify(listeners: list[Callable[[], None]]) -> None:
     for listener in list(listeners):
         listener()
+
+
+def clock_policy(settings: Settings) -> ClockPolicy:
+    """The targets and timers the settings ask for, on the help desk's business calendar."""
+    intervals = settings.clock_intervals()
+    return ClockPolicy(
+        service_levels=settings.service_levels(),
+        calendar=settings.calendar(),
+        waiting_nudge=intervals.waiting_nudge,
+        waiting_resolve=intervals.waiting_resolve,
+        auto_close=intervals.auto_close,
+    )
 
 
 def bootstrap(
@@ -103,6 +129,7 @@ def bootstrap(
         migrate(engine)
     database = Database(engine)
     outbox = Outbox(clock, settings.flashticket_admins)
+    policy = clock_policy(settings)
 
     committed_listeners: list[Callable[[], None]] = []
     env = Environment(
@@ -111,6 +138,7 @@ def bootstrap(
             SqlAlchemyUnitOfWork,
             database,
             outbox=outbox,
+            timers=TimerWriter(policy, clock),
             after_commit=partial(notify, committed_listeners),
         ),
         reads=reads_from(database),
@@ -124,5 +152,6 @@ def bootstrap(
         database=database,
         desk=HelpDesk.over(env),
         clock=clock,
+        clock_policy=policy,
         committed_listeners=committed_listeners,
     )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect
 
 from flashticket_core.domain import events
+from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ChatMessage,
@@ -335,6 +336,9 @@ class FakeTallies(Tallies):
 
     def __init__(self, tickets: list[Ticket]) -> None:
         self.live = tickets
+
+    def targets_decided(self, since: datetime) -> list[tuple[Priority, TargetKind, int, int]]:
+        return []  # the in-memory help desk keeps no targets
 
     def open_tickets(self) -> list[tuple[Status, Priority, int]]:
         counts: dict[tuple[Status, Priority], int] = {}

@@ -49,6 +49,7 @@ from bot.blocks.thread import (
     thread_texts,
     withdrawn_text,
 )
+from bot.blocks.timers import target_text
 
 __all__ = [
     "FROM_DM",
@@ -80,6 +81,7 @@ __all__ = [
     "roles",
     "statistics",
     "statistics_text",
+    "target_text",
     "text_blocks",
     "thread_texts",
     "ticket_card",

@@ -20,6 +20,7 @@ from bot.blocks.common import (
     SECTION_MAX,
     Blocks,
     _t,
+    actor_text,
     clip,
     fitting_lines,
     quote_clipped,
@@ -32,8 +33,10 @@ from bot.blocks.ticket_view import (
     role_label,
     status_label,
 )
+from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
-from flashticket_core.domain.enums import Role
+from flashticket_core.domain.clock import TargetKind
+from flashticket_core.domain.enums import Priority, Role
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Kpis, Statistics
 from flashticket_core.service_layer.views import Page, TicketDetail, TicketSummary
@@ -78,7 +81,9 @@ def detail_text(detail: TicketDetail) -> str:
     return f"#{ticket.id} {escape(ticket.title)}"
 
 
-def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
+def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None = None) -> Blocks:
+    """The ticket with its conversation and history; `now` says how late a missed
+    target is (an answer is read as it arrives)."""
     ticket = TicketView.of_detail(detail)
     entries = [
         _t(
@@ -97,7 +102,7 @@ def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
             "bot.show.change",
             lang,
             at=_when(c.at),
-            actor=user_id(c.actor_id),
+            actor=actor_text(lang, c.actor_id),
             field=c.field,
             old=_changed_value(lang, c.field, c.old),
             new=_changed_value(lang, c.field, c.new),
@@ -117,6 +122,9 @@ def ticket_detail(lang: Language, detail: TicketDetail) -> Blocks:
                 )
             )
         )
+    due = due_line(lang, ticket.targets, now=now)
+    if due is not None:
+        blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(DividerBlock())
     blocks.append(_section_of_lines(lang, _t("bot.show.conversation", lang), entries))
     blocks.append(_section_of_lines(lang, _t("bot.show.history", lang), changes))
@@ -174,7 +182,7 @@ def statistics_text(lang: Language, stats: Statistics) -> str:
 
 def _statistics_body(lang: Language, stats: Statistics) -> str:
     kpis = stats.kpis
-    return _t(
+    body = _t(
         "bot.stats.body",
         lang,
         open_total=kpis.open_total,
@@ -186,6 +194,30 @@ def _statistics_body(lang: Language, stats: Statistics) -> str:
         resolved=kpis.resolved_in_period,
         median=median(lang, kpis.median_seconds_to_resolve),
     )
+    if kpis.targets_met:
+        body += "\n" + _t("bot.stats.targets", lang, shares=targets_met(lang, kpis))
+    return body
+
+
+def targets_met(lang: Language, kpis: Kpis) -> str:
+    """The share of targets met in time: "High first response 90 % (9 of 10), …"."""
+    parts = []
+    for priority in Priority:
+        for kind in TargetKind:
+            met, missed = kpis.targets_met.get((priority, kind), (0, 0))
+            if met + missed:
+                parts.append(
+                    _t(
+                        "bot.stats.target_share",
+                        lang,
+                        priority=priority_label(lang, priority),
+                        target=_t(f"bot.sla.{kind.value}", lang),
+                        share=round(100 * met / (met + missed)),
+                        met=met,
+                        total=met + missed,
+                    )
+                )
+    return ", ".join(parts)
 
 
 def open_by_status(lang: Language, kpis: Kpis) -> str:

@@ -19,7 +19,9 @@ from bot.blocks.answers import median, open_by_priority, open_by_status, ticket_
 from bot.blocks.common import _t, clip, fitting_lines
 from bot.blocks.ids import HOME_NEW_TICKET
 from bot.blocks.ticket_view import TicketView
+from bot.blocks.timers import due_line
 from bot.mrkdwn import escape
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Kpis
 from flashticket_core.service_layer.views import Home, HomeTicket, Page
@@ -48,12 +50,16 @@ def home(lang: Language, data: Home) -> dict[str, Any]:
         blocks.append(DividerBlock())
         blocks.append(
             _page_section(
-                lang, "queue", _t("bot.home.queue", lang, total=data.queue.total), data.queue
+                lang,
+                "queue",
+                _t("bot.home.queue", lang, total=data.queue.total),
+                data.queue,
+                data.due,
             )
         )
     if data.assigned_to_me is not None:
         title = _t("bot.home.assigned", lang, total=data.assigned_to_me.total)
-        blocks.append(_page_section(lang, "assigned", title, data.assigned_to_me))
+        blocks.append(_page_section(lang, "assigned", title, data.assigned_to_me, data.due))
     blocks.append(DividerBlock())
     blocks.append(
         _home_tickets(
@@ -92,8 +98,20 @@ def _figures(lang: Language, kpis: Kpis) -> Block:
     )
 
 
-def _page_section(lang: Language, block_id: str, title: str, page: Page) -> Block:
-    lines = [ticket_line(lang, TicketView.of_summary(t)) for t in page.items]
+def _page_section(
+    lang: Language,
+    block_id: str,
+    title: str,
+    page: Page,
+    due: dict[int, tuple[TargetClock, ...]] | None = None,
+) -> Block:
+    lines = []
+    for ticket in page.items:
+        line = ticket_line(lang, TicketView.of_summary(ticket))
+        what_is_due = due_line(lang, (due or {}).get(ticket.id, ()))
+        if what_is_due is not None:
+            line += "\n      " + what_is_due
+        lines.append(line)
     return _listing(lang, block_id, title, lines, page.total)
 
 

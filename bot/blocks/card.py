@@ -8,6 +8,7 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
     Option,
@@ -24,6 +25,7 @@ from bot.blocks.ticket_view import (
     priority_label,
     status_label,
 )
+from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
 from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
 from flashticket_core.i18n import Language
@@ -67,6 +69,10 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
                 text=MarkdownTextObject(text=quote_clipped(view.description, SECTION_MAX)),
             )
         )
+    # After the description, which stays where it was on the card.
+    due = due_line(lang, view.targets)
+    if due is not None:
+        blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, view)))
     return render(blocks)
 

@@ -11,8 +11,9 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
-from bot.mrkdwn import quote, split_quoted
+from bot.mrkdwn import quote, split_quoted, user_id
 from bot.words import translate
+from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.i18n import Language
 
 SECTION_MAX = 3000
@@ -59,3 +60,10 @@ def quote_clipped(text: str, limit: int) -> str:
     break or a space where possible, "…" saying there is more."""
     pieces = split_quoted(text, limit - 2)
     return quote(pieces[0]) + (" …" if len(pieces) > 1 else "")
+
+
+def actor_text(lang: Language, actor_id: str) -> str:
+    """Who did something: a person as a mention, the help desk itself in words."""
+    if actor_id == SYSTEM_ACTOR:
+        return _t("bot.actor.system", lang)
+    return f"<@{user_id(actor_id)}>"

@@ -18,11 +18,14 @@ from slack_sdk.models.blocks import (
 from bot.blocks.common import SECTION_MAX, Blocks, _t, clip, render
 from bot.blocks.ids import RATE, REOPEN, action_value
 from bot.blocks.ticket_view import TicketView, role_label, status_label
+from bot.blocks.timers import nudge_text
 from bot.mrkdwn import escape, quote, split_quoted, user_id
 from flashticket_core.domain.enums import EntryKind, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import TicketState
 
+# The status changes the help desk makes by itself, each told in its own words.
+_AUTOMATIC = ("waiting_resolve", "auto_close")
 # The widest part marker a text may get, " (14/14)", kept free in every part.
 _PART_MARKER_ROOM = 12
 _ENTRY_TEMPLATES = {
@@ -47,6 +50,10 @@ def thread_texts(
     """
     event = payload.get("event")
     actor = user_id(str(payload.get("actor", "")))
+    if event == "status" and payload.get("reason") in _AUTOMATIC:
+        return [_t(f"bot.dm.status_{payload['reason']}", lang, ticket_id=ticket_id)]
+    if event == "waiting_nudge":
+        return [nudge_text(lang, ticket_id, payload)]
     if event == "status":
         text = _t(
             "bot.dm.status",

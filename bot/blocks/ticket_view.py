@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from bot.blocks.common import HEADER_MAX, _t, clip
 from bot.mrkdwn import user_id
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import TicketState
@@ -52,6 +53,7 @@ class TicketView:
     description: str = ""
     deleted: bool = False
     deleted_by: str | None = None
+    targets: tuple[TargetClock, ...] = ()
 
     @classmethod
     def of_state(cls, ticket: TicketState) -> TicketView:
@@ -67,6 +69,7 @@ class TicketView:
             description=ticket.description,
             deleted=ticket.deleted,
             deleted_by=ticket.deleted_by,
+            targets=ticket.targets,
         )
 
     @classmethod
@@ -84,7 +87,9 @@ class TicketView:
 
     @classmethod
     def of_detail(cls, detail: TicketDetail) -> TicketView:
-        return replace(cls.of_summary(detail.ticket), description=detail.description)
+        return replace(
+            cls.of_summary(detail.ticket), description=detail.description, targets=detail.targets
+        )
 
     @property
     def heading(self) -> str:

@@ -122,7 +122,8 @@ def show_ticket(turn: Turn, words: list[str]) -> None:
         _usage(turn, turn.t("bot.usage.show"))
         return
     detail = turn.desk.queries.show(turn.actor, ticket_id)
-    turn.say(blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail))
+    now = datetime.now(UTC)
+    turn.say(blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail, now=now))
 
 
 def search(turn: Turn, words: list[str]) -> None:

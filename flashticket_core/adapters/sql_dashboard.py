@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from flashticket_core.adapters.tables import (
@@ -14,7 +14,9 @@ from flashticket_core.adapters.tables import (
     TicketDurationDetail,
     TicketMonthTally,
     TicketTally,
+    TicketTarget,
 )
+from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.dashboard import Tallies
@@ -35,6 +37,24 @@ def count_live(
 class SqlTallies(Tallies):
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def targets_decided(self, since: datetime) -> list[tuple[Priority, TargetKind, int, int]]:
+        missed = case((TicketTarget.breached, 1), else_=0)
+        in_time = case((TicketTarget.met_at.is_not(None) & ~TicketTarget.breached, 1), else_=0)
+        rows = self.session.execute(
+            select(Ticket.priority, TicketTarget.kind, func.sum(in_time), func.sum(missed))
+            .join(Ticket, Ticket.id == TicketTarget.ticket_id)
+            .where(
+                Ticket.created_at >= since,
+                Ticket.deleted_at.is_(None),
+                TicketTarget.met_at.is_not(None) | TicketTarget.breached,
+            )
+            .group_by(Ticket.priority, TicketTarget.kind)
+        )
+        return [
+            (Priority(priority), TargetKind(kind), int(met), int(late))
+            for priority, kind, met, late in rows
+        ]
 
     def open_tickets(self) -> list[tuple[Status, Priority, int]]:
         rows = self.session.execute(

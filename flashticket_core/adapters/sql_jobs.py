@@ -37,6 +37,13 @@ class SqlJobStore(JobStore):
                 return False
             return True
 
+    def release_lease(self, name: str, holder: str) -> None:
+        with self._database.writer() as session:
+            session.execute(
+                delete(JobLease).where(JobLease.name == name, JobLease.holder == holder)
+            )
+            session.commit()
+
     def forget(
         self,
         *,

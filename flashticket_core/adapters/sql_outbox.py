@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
+from flashticket_core.adapters.sql_timers import ticket_targets
 from flashticket_core.adapters.tables import HomeViewer, OutboxMessage, TicketThread
 from flashticket_core.domain.enums import EntryKind, Role
 from flashticket_core.domain.model import ConversationEntry, RoleAssignment, Ticket
@@ -275,6 +276,7 @@ def _outgoing(session: Session, row: OutboxMessage) -> Outgoing:
                 version=ticket.version,
                 deleted=ticket.deleted_at is not None,
                 deleted_by=ticket.deleted_by,
+                targets=ticket_targets(session, ticket.id),
             )
         refs = session.get(TicketThread, row.ticket_id)
         if refs is not None:

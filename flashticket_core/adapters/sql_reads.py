@@ -14,7 +14,9 @@ from sqlalchemy.orm import Session, aliased
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
-from flashticket_core.adapters.tables import OutboxMessage, Person, TicketThread
+from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
+from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
+from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
@@ -24,7 +26,7 @@ from flashticket_core.domain.model import (
     Ticket,
 )
 from flashticket_core.service_layer import dashboard
-from flashticket_core.service_layer.export import ExportedTicket
+from flashticket_core.service_layer.export import ExportedTicket, target_standing
 from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.search_terms import Term
@@ -123,6 +125,7 @@ class SqlReads(Reads):
             rating=ticket.rating,
             conversation=conversation,
             history=history,
+            targets=ticket_targets(self.session, ticket.id),
         )
 
     def tickets(
@@ -255,14 +258,18 @@ class SqlReads(Reads):
         )
         if not is_support:
             return result
+        queue = self.tickets(limit=limit)
+        assigned = self.tickets(assignee_id=user_id, limit=limit)
+        shown = {t.id for t in queue.items} | {t.id for t in assigned.items}
         return Home(
             is_support=True,
             my_open=result.my_open,
             my_recently_finished=result.my_recently_finished,
             my_open_with_replies=result.my_open_with_replies,
-            queue=self.tickets(limit=limit),
-            assigned_to_me=self.tickets(assignee_id=user_id, limit=limit),
+            queue=queue,
+            assigned_to_me=assigned,
             kpis=dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone),
+            due=targets_of(self.session, shown) if shown else {},
         )
 
     def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:
@@ -293,6 +300,7 @@ class SqlReads(Reads):
         """Plain rows, not ORM objects, streamed: nothing enters the session, so memory
         stays flat however many tickets there are."""
         reporter, assignee = aliased(Person), aliased(Person)
+        first, resolution = aliased(TicketTarget), aliased(TicketTarget)
         query = (
             select(
                 Ticket.id,
@@ -311,9 +319,24 @@ class SqlReads(Reads):
                 Ticket.closed_at,
                 Ticket.rating,
                 Ticket.version,
+                first.due_at,
+                first.met_at,
+                first.breached,
+                resolution.due_at,
+                resolution.met_at,
+                resolution.breached,
             )
             .outerjoin(reporter, reporter.user_id == Ticket.reporter_id)
             .outerjoin(assignee, assignee.user_id == Ticket.assignee_id)
+            .outerjoin(
+                first,
+                (first.ticket_id == Ticket.id) & (first.kind == TargetKind.FIRST_RESPONSE.value),
+            )
+            .outerjoin(
+                resolution,
+                (resolution.ticket_id == Ticket.id)
+                & (resolution.kind == TargetKind.RESOLUTION.value),
+            )
             .where(_live())
             .order_by(Ticket.id)
         )
@@ -323,7 +346,10 @@ class SqlReads(Reads):
             query = query.where(Ticket.created_at < until)
         options = {"stream_results": True, "yield_per": EXPORT_BATCH}
         for row in self.session.execute(query.execution_options(**options)):
-            yield ExportedTicket._make(row)
+            *fields, first_due, first_met, first_missed, due, met, missed = row
+            first_standing = target_standing(first_due, first_met, first_missed)
+            standing = target_standing(due, met, missed)
+            yield ExportedTicket._make([*fields, first_due, first_standing, due, standing])
 
 
 def reads_from(database: Database) -> ReadsFactory:

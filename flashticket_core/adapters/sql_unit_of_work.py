@@ -19,11 +19,13 @@ from flashticket_core.adapters.repository import (
     SqlTicketRepository,
 )
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
+from flashticket_core.adapters.sql_timers import SqlTimerBook
 from flashticket_core.domain.events import TicketOpened
 from flashticket_core.service_layer.unit_of_work import (
     AbstractUnitOfWork,
     ConcurrentUpdate,
     OutboxWriter,
+    TimersWriter,
 )
 
 
@@ -33,11 +35,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         database: Database,
         *,
         outbox: OutboxWriter,
+        timers: TimersWriter | None = None,
         after_commit: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.database = database
         self.outbox = outbox
+        self.timers_writer = timers
         self.after_commit = after_commit
 
     def __enter__(self) -> Self:
@@ -48,6 +52,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.requests = SqlRequestLog(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.messages = SqlMessageQueue(self.session)
+        self.timers = SqlTimerBook(self.session)
         return self
 
     def __exit__(
@@ -72,6 +77,8 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         try:
             self.session.flush()
             self.events = self.collect_events()
+            if self.events and self.timers_writer is not None:
+                self.timers_writer(self.tickets, self.timers, self.events)
             if self.events:
                 self.outbox(self.messages, self.events)
             self.session.commit()

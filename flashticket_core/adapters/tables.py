@@ -10,7 +10,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, MetaData, String, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from flashticket_core.domain.model import (
@@ -164,6 +175,54 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     until: Mapped[datetime]
+
+
+class TicketTarget(Base):
+    """One service-level target of a ticket (domain/clock.py `TargetClock`): its length
+    and the business time used, in seconds; `due_at` is set only while it runs."""
+
+    __tablename__ = "ticket_targets"
+
+    ticket_id: Mapped[int] = mapped_column(
+        ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    length_seconds: Mapped[float] = mapped_column(Float)
+    consumed_seconds: Mapped[float] = mapped_column(Float)
+    running_since: Mapped[datetime | None]
+    due_at: Mapped[datetime | None]
+    met_at: Mapped[datetime | None]
+    warned: Mapped[bool] = mapped_column(Boolean)
+    breached: Mapped[bool] = mapped_column(Boolean)
+
+
+class TicketTimer(Base):
+    """Something due for a ticket at `due_at`: written in the transaction of the change
+    that sets it, fired once by the sweep (`fired_at`), or cancelled by a later change."""
+
+    __tablename__ = "ticket_timers"
+    __table_args__ = (
+        # The sweep's path: the unfired timers by due time.
+        partial_index(
+            "ix_ticket_timers_due",
+            "due_at",
+            where="fired_at IS NULL AND cancelled_at IS NULL",
+        ),
+        # A change's path: the ticket's unfired timers.
+        partial_index(
+            "ix_ticket_timers_ticket_unfired",
+            "ticket_id",
+            where="fired_at IS NULL AND cancelled_at IS NULL",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    fired_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
 
 
 class TicketTally(Base):

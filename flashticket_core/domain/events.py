@@ -28,6 +28,8 @@ class TicketOpened(TicketEvent):
 class StatusChanged(TicketEvent):
     old: Status
     new: Status
+    # Why the help desk changed it by itself (a timer's kind), None for a person's change.
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

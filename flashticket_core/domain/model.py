@@ -236,7 +236,9 @@ class Ticket(Base):
     def is_open(self) -> bool:
         return self.status.is_open
 
-    def change_status(self, new: Status, *, actor_id: str, now: datetime) -> Status:
+    def change_status(
+        self, new: Status, *, actor_id: str, now: datetime, reason: str | None = None
+    ) -> Status:
         old = self.status
         if new not in TRANSITIONS[old]:
             raise InvalidTransition(
@@ -257,7 +259,7 @@ class Ticket(Base):
         self._changed("status", old.value, new.value, actor_id, now)
         self._raise(
             lambda ticket_id: events.StatusChanged(
-                actor_id=actor_id, ticket_id=ticket_id, old=old, new=new
+                actor_id=actor_id, ticket_id=ticket_id, old=old, new=new, reason=reason
             )
         )
         return old

@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import Priority, Status
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -86,6 +87,8 @@ class Kpis:
     first_replies_in_period: int
     resolved_in_period: int
     period_days: int
+    # Targets decided in the period, per priority and target: (met in time, missed).
+    targets_met: dict[tuple[Priority, TargetKind], tuple[int, int]] = field(default_factory=dict)
 
     @property
     def open_total(self) -> int:
@@ -149,6 +152,12 @@ class Tallies(abc.ABC):
         for each bucket that holds any, smallest first."""
 
     @abc.abstractmethod
+    def targets_decided(self, since: datetime) -> list[tuple[Priority, TargetKind, int, int]]:
+        """The service-level targets of live tickets opened at `since` or later that
+        were met or missed: (priority, target, met in time, missed) for each that has
+        any."""
+
+    @abc.abstractmethod
     def duration_details(
         self, measure: str, buckets: list[int], since: date
     ) -> list[tuple[int, int, float]]:
@@ -175,6 +184,10 @@ def kpis(tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo) -> Kpis:
         first_replies_in_period=first_reply_count,
         resolved_in_period=resolved_count,
         period_days=days,
+        targets_met={
+            (priority, kind): (met, missed)
+            for priority, kind, met, missed in tallies.targets_decided(now - timedelta(days=days))
+        },
     )
 
 

@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Any
 
 from flashticket_core import metrics
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.log_context import bound
 from flashticket_core.metrics import DeliveryOutcome, OutboxHealth
@@ -89,6 +90,8 @@ class TicketState:
     version: int
     deleted: bool
     deleted_by: str | None = None
+    # Its service-level targets, first response before resolution.
+    targets: tuple[TargetClock, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,10 @@ COLUMNS = (
     "closed_at",
     "rating",
     "version",
+    "first_response_due_at",
+    "first_response_target",
+    "resolution_due_at",
+    "resolution_target",
 )
 
 # OWASP's list, plus the full-width forms some spreadsheets also read as formulas.
@@ -64,6 +68,12 @@ class ExportedTicket(NamedTuple):
     closed_at: datetime | None
     rating: int | None
     version: int
+    # A target's due time while it runs, and how it stands: met, missed, running or
+    # paused (empty: no target).
+    first_response_due_at: datetime | None = None
+    first_response_target: str = ""
+    resolution_due_at: datetime | None = None
+    resolution_target: str = ""
 
 
 def neutralise(cell: str) -> str:
@@ -90,7 +100,22 @@ def cells(ticket: ExportedTicket) -> list[str]:
         _iso(ticket.closed_at),
         "" if ticket.rating is None else str(ticket.rating),
         str(ticket.version),
+        _iso(ticket.first_response_due_at),
+        ticket.first_response_target,
+        _iso(ticket.resolution_due_at),
+        ticket.resolution_target,
     ]
+
+
+def target_standing(due_at: datetime | None, met_at: datetime | None, breached: bool | None) -> str:
+    """How a target stands, as the export writes it; no target (None): empty."""
+    if breached is None:
+        return ""
+    if breached:
+        return "missed"
+    if met_at is not None:
+        return "met"
+    return "running" if due_at is not None else "paused"
 
 
 def write_csv(tickets: Iterable[ExportedTicket], out: IO[str], language: Language) -> int:

@@ -32,6 +32,10 @@ class JobStore(abc.ABC):
         holder's lease runs past `now` (or another replica took it at the same moment)."""
 
     @abc.abstractmethod
+    def release_lease(self, name: str, holder: str) -> None:
+        """End `holder`'s lease now, if it holds it (a replica shutting down)."""
+
+    @abc.abstractmethod
     def forget(
         self,
         *,
@@ -56,6 +60,10 @@ class Leases:
         """Take or renew the lease; False if another holder's lease is still running."""
         now = self._clock()
         return self._store.take_lease(name, self.holder, now=now, until=now + duration)
+
+    def release(self, name: str) -> None:
+        """Give the lease up, so another replica need not wait for it to run out."""
+        self._store.release_lease(name, self.holder)
 
 
 def purge_old_rows(store: JobStore, *, now: datetime) -> tuple[int, int]:

@@ -34,6 +34,8 @@ class MessageKind(StrEnum):
     HOME = "home"  # republish a person's App Home with the current state
     SOURCE_THREAD = "source_thread"  # the ticket's number, under the message it was made from
     SUPPORT_DIGEST = "support_digest"  # the morning digest in the support channel
+    PERSON = "person"  # a DM to one person about a ticket (a reminder to its assignee)
+    ESCALATION = "escalation"  # a missed target, told in the escalation channel
 
 
 class MessageStatus(StrEnum):
@@ -61,6 +63,8 @@ def plan(event: events.Event) -> list[Planned]:
             return planned
         case events.StatusChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
             change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
+            if event.reason is not None:
+                change["reason"] = event.reason
             return [
                 (MessageKind.REPORTER_THREAD, tid, change),
                 (MessageKind.SUPPORT_UPDATE, tid, {}),

@@ -20,6 +20,7 @@ from flashticket_core.service_layer.repositories import (
     RoleRepository,
     TicketRepository,
 )
+from flashticket_core.service_layer.timers import TimerBook
 
 
 class ConcurrentUpdate(Exception):
@@ -32,12 +33,22 @@ class OutboxWriter(Protocol):
     def __call__(self, messages: MessageQueue, events: list[Event]) -> None: ...
 
 
+class TimersWriter(Protocol):
+    """Brings the targets and timers of the tickets a commit's events touched up to date,
+    inside that commit's transaction."""
+
+    def __call__(
+        self, tickets: TicketRepository, book: TimerBook, event_list: list[Event]
+    ) -> None: ...
+
+
 class AbstractUnitOfWork(abc.ABC):
     tickets: TicketRepository
     roles: RoleRepository
     requests: RequestLog
     people: PeopleRepository
     messages: MessageQueue
+    timers: TimerBook
 
     def __init__(self) -> None:
         # What the last commit carried out, in the order it happened.

@@ -3,9 +3,10 @@ no aggregate). The queries that fill them are `adapters/sql_reads.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import EntryKind, Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.dashboard import Kpis
@@ -68,6 +69,8 @@ class TicketDetail:
     rating: int | None
     conversation: list[Entry]
     history: list[Change]
+    # Its service-level targets, first response before resolution.
+    targets: tuple[TargetClock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,3 +108,5 @@ class Home:
     queue: Page | None = None
     assigned_to_me: Page | None = None
     kpis: Kpis | None = None
+    # What is due for the tickets of the queue and of those assigned to the person.
+    due: dict[int, tuple[TargetClock, ...]] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """digests: the days whose morning digest is queued
 
 Revision ID: e8b4c6d2a3f1
-Revises: b7e4d2a9c310
+Revises: d5a2e9b7c1f8
 Create Date: 2026-12-02 12:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e8b4c6d2a3f1"
-down_revision: str | None = "b7e4d2a9c310"
+down_revision: str | None = "d5a2e9b7c1f8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

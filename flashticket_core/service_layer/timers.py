@@ -1,0 +1,203 @@
+"""Timers: what is due for a ticket, written with the change that sets it, fired once.
+
+`TimerWriter` runs inside a unit of work's commit, like the outbox writer: for every
+ticket a change touched it brings the targets (domain/clock.py) up to date and makes the
+unfired timers what they should be, in the same transaction, so a crash or a restart
+loses none. ``service_layer/sweep.py` fires the due ones. The SQL is in `adapters/sql_timers.py`.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flashticket_core.domain import events
+from flashticket_core.domain.business_time import BusinessCalendar
+from flashticket_core.domain.clock import (
+    RESOLVED_TIMERS,
+    WAITING_TIMERS,
+    TargetClock,
+    TargetKind,
+    TicketFacts,
+    TimerKind,
+    reconcile,
+    target_timers,
+)
+from flashticket_core.domain.enums import EntryKind, Status
+from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.service_levels import ServiceLevels
+from flashticket_core.service_layer.repositories import TicketRepository
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: int
+    ticket_id: int
+    kind: TimerKind
+    due_at: datetime
+
+
+Clocks = dict[TargetKind, TargetClock]
+
+
+class TimerBook(abc.ABC):
+    """The targets and timers as one unit of work sees them."""
+
+    @abc.abstractmethod
+    def targets(self, ticket_ids: Collection[int]) -> dict[int, Clocks]: ...
+
+    @abc.abstractmethod
+    def save_targets(self, ticket_id: int, clocks: Clocks, *, new: bool = False) -> None:
+        """Replace the ticket's targets with `clocks` (`new`: it has none yet)."""
+
+    @abc.abstractmethod
+    def unfired(self, ticket_ids: Collection[int]) -> dict[int, list[Timer]]: ...
+
+    @abc.abstractmethod
+    def schedule(self, timers: list[tuple[int, TimerKind, datetime]], now: datetime) -> None:
+        """Add unfired timers: (ticket id, kind, due at) each."""
+
+    @abc.abstractmethod
+    def move(self, timer_id: int, due_at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def cancel(self, timer_ids: Collection[int], now: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def claim_due(self, now: datetime, limit: int) -> list[Timer]:
+        """Unfired timers due at `now` or before, oldest first, held by this transaction
+        until it ends: a concurrent sweeper skips them."""
+
+    @abc.abstractmethod
+    def mark_fired(self, timer_id: int, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class ClockPolicy:
+    """The targets and the waiting and resolved tickets' timers; None turns one off."""
+
+    service_levels: ServiceLevels
+    calendar: BusinessCalendar
+    waiting_nudge: timedelta | None = None
+    waiting_resolve: timedelta | None = None
+    auto_close: timedelta | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.service_levels.any or self.waiting_nudge or self.waiting_resolve or self.auto_close
+        )
+
+
+def _touched(event_list: list[events.Event]) -> tuple[set[int], dict[int, Status]]:
+    """The tickets whose clock a change may move, and the status each was moved to."""
+    touched: set[int] = set()
+    moved: dict[int, Status] = {}
+    for event in event_list:
+        match event:
+            case events.TicketOpened(ticket_id=tid) | events.PriorityChanged(ticket_id=tid):
+                touched.add(tid)
+            case events.TicketDeleted(ticket_id=tid):
+                touched.add(tid)
+            case events.StatusChanged(ticket_id=tid, new=new):
+                touched.add(tid)
+                moved[tid] = new
+            case events.EntryAdded(ticket_id=tid, kind=kind) if kind is EntryKind.SUPPORT_REPLY:
+                touched.add(tid)
+    return touched, moved
+
+
+class TimerWriter:
+    """Called by a unit of work inside its commit, before the outbox writer."""
+
+    def __init__(self, policy: ClockPolicy, clock: Callable[[], datetime]) -> None:
+        self.policy = policy
+        self.clock = clock
+
+    def __call__(
+        self, tickets: TicketRepository, book: TimerBook, event_list: list[events.Event]
+    ) -> None:
+        if not self.policy.active:
+            return
+        touched, moved = _touched(event_list)
+        if not touched:
+            return
+        now = self.clock()
+        opened = {e.ticket_id for e in event_list if isinstance(e, events.TicketOpened)}
+        known = touched - opened
+        old_targets = book.targets(known) if known else {}
+        old_timers = book.unfired(known) if known else {}
+        to_schedule: list[tuple[int, TimerKind, datetime]] = []
+        # Every ticket an event is about was handed out by the repository already.
+        loaded = {ticket.id: ticket for ticket in tickets.seen}
+        for ticket_id in sorted(touched):
+            ticket = loaded.get(ticket_id)
+            existing = old_timers.get(ticket_id, [])
+            if ticket is None or ticket.deleted_at is not None:
+                book.cancel([t.id for t in existing], now)
+                continue
+            before = old_targets.get(ticket_id, {})
+            after = self._targets(ticket, before, now)
+            if after != before:
+                book.save_targets(ticket_id, after, new=ticket_id in opened)
+            wanted = target_timers(
+                after,
+                warning_share=self.policy.service_levels.warning_share,
+                calendar=self.policy.calendar,
+            )
+            if ticket_id in moved:
+                wanted.update(self._status_timers(moved[ticket_id], now))
+            else:
+                # The status did not change: its timers stay as they were set.
+                for timer in existing:
+                    if timer.kind in WAITING_TIMERS | RESOLVED_TIMERS:
+                        wanted[timer.kind] = timer.due_at
+            to_schedule.extend(_sync(book, ticket_id, existing, wanted, now))
+        if to_schedule:
+            book.schedule(to_schedule, now)
+
+    def _targets(self, ticket: Ticket, before: Clocks, now: datetime) -> Clocks:
+        facts = TicketFacts(status=ticket.status, first_response_at=ticket.first_response_at)
+        return reconcile(
+            before,
+            facts,
+            self.policy.service_levels.targets(ticket.priority),
+            now=now,
+            calendar=self.policy.calendar,
+        )
+
+    def _status_timers(self, status: Status, now: datetime) -> dict[TimerKind, datetime]:
+        policy = self.policy
+        wanted: dict[TimerKind, datetime] = {}
+        if status is Status.WAITING:
+            nudge_at = now + (policy.waiting_nudge or timedelta(0))
+            if policy.waiting_nudge is not None:
+                wanted[TimerKind.WAITING_NUDGE] = nudge_at
+            if policy.waiting_resolve is not None:
+                wanted[TimerKind.WAITING_RESOLVE] = nudge_at + policy.waiting_resolve
+        elif status is Status.RESOLVED and policy.auto_close is not None:
+            wanted[TimerKind.AUTO_CLOSE] = now + policy.auto_close
+        return wanted
+
+
+def _sync(
+    book: TimerBook,
+    ticket_id: int,
+    existing: list[Timer],
+    wanted: dict[TimerKind, datetime],
+    now: datetime,
+) -> list[tuple[int, TimerKind, datetime]]:
+    """Make the ticket's unfired timers `wanted`: moved where set, cancelled where gone;
+    returns the ones to add."""
+    have = {timer.kind: timer for timer in existing}
+    book.cancel([t.id for t in existing if t.kind not in wanted], now)
+    new: list[tuple[int, TimerKind, datetime]] = []
+    for kind, due_at in wanted.items():
+        timer = have.get(kind)
+        if timer is None:
+            new.append((ticket_id, kind, due_at))
+        elif timer.due_at != due_at:
+            book.move(timer.id, due_at)
+    return new

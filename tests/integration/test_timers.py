@@ -1,0 +1,249 @@
+"""Timers on both databases: written in the transaction of the change that sets them,
+fired once by the sweep, across restarts and by two sweepers at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot import blocks
+from bot.blocks.answers import targets_met, ticket_detail
+from flashticket_core.adapters.tables import OutboxMessage, TicketTimer
+from flashticket_core.bootstrap import Core, bootstrap
+from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind
+from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.i18n import Language
+from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.export import COLUMNS
+from flashticket_core.service_layer.jobs import Leases
+from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
+
+
+def unfired(core: Core, ticket_id: int | None = None) -> dict[str, Any]:
+    query = select(TicketTimer.kind, TicketTimer.due_at).where(
+        TicketTimer.fired_at.is_(None), TicketTimer.cancelled_at.is_(None)
+    )
+    if ticket_id is not None:
+        query = query.where(TicketTimer.ticket_id == ticket_id)
+    with core.engine.connect() as connection:
+        return dict(connection.execute(query).all())
+
+
+def messages(core: Core, kind: str) -> list[dict[str, Any]]:
+    with core.engine.connect() as connection:
+        payloads = connection.scalars(
+            select(OutboxMessage.payload)
+            .where(OutboxMessage.kind == kind)
+            .order_by(OutboxMessage.id)
+        )
+        return [json.loads(payload) for payload in payloads]
+
+
+def leases(core: Core, clock: Clock, holder: str = "replica-1") -> Leases:
+    return Leases(core.jobs, clock=clock, holder=holder)
+
+
+def test_a_new_ticket_has_its_targets_timers_from_its_own_transaction(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    opened_at = clock()
+    ticket = desk.tickets.open_ticket(ALICE, title="VPN down", priority=Priority.HIGH)
+    assert unfired(core, ticket.id) == {
+        TimerKind.WARN_FIRST_RESPONSE: opened_at + timedelta(minutes=22.5),
+        TimerKind.BREACH_FIRST_RESPONSE: opened_at + timedelta(minutes=30),
+        TimerKind.WARN_RESOLUTION: opened_at + timedelta(hours=3),
+        TimerKind.BREACH_RESOLUTION: opened_at + timedelta(hours=4),
+    }
+
+
+def test_waiting_pauses_the_targets_and_the_reporters_answer_cancels_the_nudge(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="printer", priority=Priority.HIGH)
+    clock.advance(minutes=10)
+    desk.tickets.change_status(SUPPORT, ticket.id, Status.WAITING)
+    waiting_since = clock()
+    assert unfired(core, ticket.id) == {
+        TimerKind.WAITING_NUDGE: waiting_since + timedelta(days=3),
+        TimerKind.WAITING_RESOLVE: waiting_since + timedelta(days=7),
+    }
+    clock.advance(hours=5)
+    desk.conversation.add_reporter_reply(ALICE, ticket.id, "it works again, sometimes")
+    timers = unfired(core, ticket.id)
+    assert TimerKind.WAITING_NUDGE not in timers
+    assert TimerKind.WAITING_RESOLVE not in timers
+    # 20 of the 30 minutes are left, counted from the answer.
+    assert timers[TimerKind.BREACH_FIRST_RESPONSE] == clock() + timedelta(minutes=20)
+
+
+def test_a_breach_is_escalated_once_and_a_reply_in_time_prevents_it(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    late = desk.tickets.open_ticket(ALICE, title="late <@UALL> &", priority=Priority.HIGH)
+    answered = desk.tickets.open_ticket(ALICE, title="answered", priority=Priority.HIGH)
+    clock.advance(minutes=29)
+    desk.conversation.add_internal_note(SUPPORT, late.id, "a note is no response")
+    desk.conversation.add_support_reply(SUPPORT, answered.id, "on it")
+    clock.advance(minutes=2)
+    sweeper = leases(core, clock)
+    assert core.sweep_timers(sweeper) == 2  # the late one's warning and breach
+    escalations = messages(core, "escalation")
+    assert [(m["event"], m["target"]) for m in escalations] == [("sla_breach", "first_response")]
+    assert escalations[0]["late"] == 60
+    warnings = messages(core, "support_thread")
+    assert [m["event"] for m in warnings].count("sla_warning") == 1  # unassigned: the thread
+    assert core.sweep_timers(sweeper) == 0
+    assert len(messages(core, "escalation")) == 1
+
+
+def test_the_warning_goes_to_the_assignee(core: Core, desk: HelpDesk, clock: Clock) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="slow laptop", priority=Priority.HIGH)
+    desk.tickets.take(SUPPORT, ticket.id)
+    clock.advance(minutes=23)
+    assert core.sweep_timers(leases(core, clock)) == 1
+    [warning] = messages(core, "person")
+    assert (warning["user"], warning["target"]) == (SUPPORT, "first_response")
+
+
+def test_a_restart_does_not_fire_a_timer_again(core: Core, desk: HelpDesk, clock: Clock) -> None:
+    desk.tickets.open_ticket(ALICE, title="mail", priority=Priority.HIGH)
+    clock.advance(minutes=31)
+    assert core.sweep_timers(leases(core, clock)) == 2
+    restarted = bootstrap(core.settings, clock=clock)
+    try:
+        clock.advance(minutes=1)  # the first replica's lease has not run out: a new holder waits
+        assert restarted.sweep_timers(leases(restarted, clock, "replica-2")) == 0
+        clock.advance(minutes=1)
+        assert restarted.sweep_timers(leases(restarted, clock, "replica-2")) == 0
+    finally:
+        restarted.close()
+    assert len(messages(core, "escalation")) == 1
+
+
+class AlwaysHeld(Leases):
+    """A lease that ran out in the middle of a round: both replicas sweep."""
+
+    def acquire(self, name: str, duration: timedelta) -> bool:
+        return True
+
+
+def test_two_sweepers_at_once_fire_each_timer_once(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    for number in range(40):
+        desk.tickets.open_ticket(ALICE, title=f"ticket {number}", priority=Priority.HIGH)
+    clock.advance(minutes=31)
+    other = bootstrap(core.settings, clock=clock)
+    fired: list[int] = []
+    errors: list[BaseException] = []
+
+    def run(replica: Core, holder: str) -> None:
+        try:
+            fired.append(replica.sweep_timers(AlwaysHeld(replica.jobs, clock=clock, holder=holder)))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=(core, "a")),
+        threading.Thread(target=run, args=(other, "b")),
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        other.close()
+    assert not errors
+    assert sum(fired) == 80
+    assert len(messages(core, "escalation")) == 40
+
+
+def test_a_resolved_ticket_closes_itself_and_tells_the_reporter_once(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="done soon")
+    desk.tickets.change_status(SUPPORT, ticket.id, Status.RESOLVED)
+    clock.advance(days=7, seconds=1)
+    sweeper = leases(core, clock)
+    assert core.sweep_timers(sweeper) == 1
+    assert core.sweep_timers(sweeper) == 0
+    detail = desk.queries.show(SUPPORT, ticket.id)
+    assert detail.ticket.status is Status.CLOSED
+    assert detail.history[-1].actor_id == SYSTEM_ACTOR
+    told = [m for m in messages(core, "reporter_thread") if m.get("reason") == "auto_close"]
+    assert len(told) == 1
+    desk.tickets.reopen(SUPPORT, ticket.id)  # a reopen owes a full resolution target
+    assert unfired(core, ticket.id)[TimerKind.BREACH_RESOLUTION] == clock() + timedelta(days=2)
+
+
+def test_a_waiting_ticket_nudges_then_resolves_itself(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="need your logs")
+    desk.tickets.change_status(SUPPORT, ticket.id, Status.WAITING)
+    sweeper = leases(core, clock)
+    clock.advance(days=3, seconds=1)
+    assert core.sweep_timers(sweeper) == 1
+    assert [m["event"] for m in messages(core, "reporter_thread")][-1] == "waiting_nudge"
+    clock.advance(days=4)
+    assert core.sweep_timers(sweeper) == 1
+    assert desk.queries.show(SUPPORT, ticket.id).ticket.status is Status.RESOLVED
+    assert messages(core, "reporter_thread")[-1]["reason"] == "waiting_resolve"
+    assert TimerKind.AUTO_CLOSE in unfired(core, ticket.id)
+
+
+def test_statistics_share_the_targets_met_in_time_and_show_says_what_is_due(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    in_time = desk.tickets.open_ticket(ALICE, title="in time", priority=Priority.HIGH)
+    late = desk.tickets.open_ticket(ALICE, title="late", priority=Priority.HIGH)
+    clock.advance(minutes=10)
+    desk.conversation.add_support_reply(SUPPORT, in_time.id, "on it")
+    clock.advance(minutes=25)
+    core.sweep_timers(leases(core, clock))
+    desk.conversation.add_support_reply(SUPPORT, late.id, "sorry, on it now")
+    kpis = desk.queries.statistics(SUPPORT).kpis
+    assert kpis.targets_met == {(Priority.HIGH, TargetKind.FIRST_RESPONSE): (1, 1)}
+    assert targets_met(Language.EN, kpis) == "High first response 50 % (1 of 2)"
+    detail = desk.queries.show(SUPPORT, late.id)
+    shown = ticket_detail(Language.EN, detail, now=clock() + timedelta(hours=5))
+    due = next(block for block in shown if block.get("block_id") == "due")
+    assert due["elements"][0]["text"] == ":rotating_light: resolution 1 h 35 min late"
+
+
+def test_the_export_has_each_targets_due_time_and_standing(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    opened_at = clock()
+    answered = desk.tickets.open_ticket(ALICE, title="answered", priority=Priority.HIGH)
+    waiting = desk.tickets.open_ticket(ALICE, title="waiting", priority=Priority.HIGH)
+    desk.conversation.add_support_reply(SUPPORT, answered.id, "on it")
+    desk.tickets.change_status(SUPPORT, waiting.id, Status.WAITING)
+    out = io.StringIO()
+    desk.admin.export_csv(ADMIN, out)
+    rows = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    records = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
+    due = (opened_at + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M:%S")
+    assert [
+        (r["first_response_target"], r["resolution_due_at"], r["resolution_target"])
+        for r in records
+    ] == [("met", due, "running"), ("paused", "", "paused")]
+
+
+def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: Clock) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="queue me", priority=Priority.HIGH)
+    home = desk.queries.home(SUPPORT)
+    assert [clock.kind for clock in home.due[ticket.id]] == list(TargetKind)
+    queue = next(
+        b for b in blocks.home(Language.EN, home)["blocks"] if b.get("block_id") == "queue"
+    )
+    due = (clock() + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M UTC")
+    assert f"first response due {due}" in queue["text"]["text"]
+    assert desk.queries.home(ALICE).due == {}  # a reporter's Home shows no queue
