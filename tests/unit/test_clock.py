@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from flashticket_core.bootstrap import clock_policy
 from flashticket_core.config import Settings
 from flashticket_core.domain.business_time import BusinessCalendar
@@ -142,21 +140,6 @@ def test_a_breached_target_is_not_escalated_again_after_a_priority_change() -> N
 
 def test_no_targets_no_clocks() -> None:
     assert Ticket(Targets()).clocks == {}
-
-
-@pytest.mark.parametrize(
-    ("setting", "value", "named"),
-    [
-        ("flashticket_sla", "urgent=1h/2h", "FLASHTICKET_SLA"),
-        ("flashticket_auto_close", "soon", "FLASHTICKET_AUTO_CLOSE"),
-        ("flashticket_waiting_nudge", "3w", "FLASHTICKET_WAITING_NUDGE"),
-        ("flashticket_waiting_resolve", "0d", "FLASHTICKET_WAITING_RESOLVE"),
-    ],
-)
-def test_a_bad_clock_setting_is_named(setting: str, value: str, named: str) -> None:
-    settings = Settings(_env_file=None, **{setting: value})  # type: ignore[call-arg]
-    with pytest.raises(ValueError, match=named):
-        clock_policy(settings)
 
 
 def test_the_default_settings_have_targets_and_every_timer() -> None:
