@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from flashticket_core.adapters.db import Database, make_engine
-from flashticket_core.adapters.sql_digest import SqlDigestStore
+from flashticket_core.adapters.sql_digest import SqlDigestStore, targets_in_digest
 from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
@@ -67,9 +67,15 @@ class Core:
             calendar=self.settings.calendar(),
             digest_time=self.settings.clock_intervals().digest_time,
             clock=self.clock,
-            additions=self.digest_additions,
+            additions=self._digest_additions(),
             on_queued=self.notify_committed,
         )
+
+    def _digest_additions(self) -> list[DigestAddition]:
+        if not self.clock_policy.service_levels.any:
+            return list(self.digest_additions)
+        zone = self.settings.flashticket_timezone
+        return [targets_in_digest(self.database, zone), *self.digest_additions]
 
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
         options.setdefault(

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
-from flashticket_core.adapters.tables import DigestSent
+from flashticket_core.adapters.tables import DigestSent, TicketTarget
 from flashticket_core.domain.enums import OPEN_STATUSES, Status
 from flashticket_core.domain.model import Ticket
-from flashticket_core.service_layer.digest import Digest, DigestStore, DigestTicket
+from flashticket_core.service_layer.digest import (
+    Digest,
+    DigestAddition,
+    DigestStore,
+    DigestTicket,
+)
 from flashticket_core.service_layer.outbox import NewMessage
 
 _COLUMNS = (
@@ -77,3 +84,43 @@ class SqlDigestStore(DigestStore):
                 session.rollback()
                 return False
         return True
+
+
+def targets_in_digest(database: Database, zone: ZoneInfo, *, top: int = 5) -> DigestAddition:
+    """The digest's counts that only the targets know: open tickets with a target missed
+    (and not met since), and those with a target due before the local day ends."""
+
+    def add(digest: Digest, now: datetime) -> Digest:
+        day_ends = datetime.combine(digest.day + timedelta(days=1), time(0), zone)
+        unmet = (TicketTarget.ticket_id == Ticket.id, TicketTarget.met_at.is_(None))
+        breached = exists().where(*unmet, or_(TicketTarget.breached, TicketTarget.due_at <= now))
+        due_today = exists().where(
+            *unmet,
+            TicketTarget.due_at > now,
+            TicketTarget.due_at < day_ends.astimezone(UTC),
+        )
+        live_open = (Ticket.deleted_at.is_(None), Ticket.status.in_(OPEN_STATUSES))
+        with database.reading() as session:
+            counts = session.execute(
+                select(
+                    func.count().filter(breached), func.count().filter(due_today, ~breached)
+                ).where(*live_open)
+            ).one()
+            lists = [
+                session.execute(
+                    select(*_COLUMNS)
+                    .where(*live_open, *condition)
+                    .order_by(Ticket.queue_rank, Ticket.created_at, Ticket.id)
+                    .limit(top)
+                ).all()
+                for condition in ((breached,), (due_today, ~breached))
+            ]
+        return replace(
+            digest,
+            breached=int(counts[0]),
+            due_today=int(counts[1]),
+            breached_tickets=tuple(DigestTicket(*row) for row in lists[0]),
+            due_today_tickets=tuple(DigestTicket(*row) for row in lists[1]),
+        )
+
+    return add

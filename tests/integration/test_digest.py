@@ -107,3 +107,26 @@ def test_the_job_takes_the_lease_and_runs_the_additions(core: Core, clock: Clock
     assert woken == [True]
     (payload,) = digests(core.engine)
     assert (payload["breached"], payload["due_today"]) == (1, 2)
+
+
+def test_the_digest_counts_missed_targets_and_those_due_today(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    # The default targets on mon-fri 08:00-17:00 UTC: high 30 min / 4 h, medium 4 h / 2 d,
+    # low 1 d / 5 d.
+    clock.now = datetime(2026, 3, 16, 7, tzinfo=UTC)  # Monday, before the hours begin
+    missed = desk.tickets.open_ticket(ALICE, title="VPN", priority=Priority.HIGH).id
+    due = desk.tickets.open_ticket(BOB, title="Printer", priority=Priority.MEDIUM).id
+    later = desk.tickets.open_ticket(BOB, title="Later", priority=Priority.LOW).id
+    answered = desk.tickets.open_ticket(ALICE, title="Mail", priority=Priority.HIGH).id
+    desk.conversation.add_support_reply(SUPPORT, answered, "On it")
+
+    clock.now = datetime(2026, 3, 16, 9, 5, tzinfo=UTC)  # high's 08:30 has passed
+    assert core.digest_job(Leases(core.jobs, clock=clock))()
+    (payload,) = digests(core.engine)
+    digest = Digest.from_payload(payload)
+    # Due before the day ends: medium's answer (12:00), low's (1 d = 9 h, 17:00) and the
+    # answered ticket's resolution (12:00); the missed one counts as missed only.
+    assert (digest.breached, digest.due_today) == (1, 3)
+    assert [t.id for t in digest.breached_tickets] == [missed]
+    assert {t.id for t in digest.due_today_tickets} == {due, later, answered}
