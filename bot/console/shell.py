@@ -16,6 +16,7 @@ import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode
@@ -52,7 +53,8 @@ Commands (you are one person at a time; everything the bot says is printed):
   dm                       show your direct messages with the bot
   home                     open your App Home (support: queue and key figures)
   clock +2h                move the console's clock on (+30m, +1d, +90s), then run the
-                           periodic jobs that are due (the morning digest); clock: show it
+                           periodic jobs that are due (reminders, escalations, nudges,
+                           auto-close, the morning digest); clock: show it
   help                     this help;  quit  leave
 In a form, type each field's value when asked (Enter keeps the [default], - empties
 an optional field, a number or its name picks an option); `cancel` closes the form.
@@ -74,9 +76,10 @@ class Shell:
         # The core's clock when it is the console's (bootstrap(..., clock=)); `clock +2h`
         # moves it.
         self.clock = clock
-        # The periodic jobs `clock` runs once it moved; more may be appended (the timers'
-        # sweep).
-        self.ticks: list[Tick] = [core.digest_job(Leases(core.jobs, clock=core.clock))]
+        # The periodic jobs `clock` runs once it moved, as `serve`'s scheduler would: the
+        # timers' sweep (reminders, escalations, nudges, auto-close), the morning digest.
+        leases = Leases(core.jobs, clock=core.clock)
+        self.ticks: list[Tick] = [partial(core.sweep_timers, leases), core.digest_job(leases)]
         self.files_dir = files_dir
         self.support_channel = core.settings.flashticket_support_channel or SUPPORT_CHANNEL
         self.bot = LocalBot(

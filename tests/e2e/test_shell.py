@@ -433,6 +433,9 @@ def test_moving_the_console_clock_runs_the_morning_digest_once(
             digests = [
                 m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "digest" in m.text
             ]
+            escalations = [
+                m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "missed its" in m.text
+            ]
     finally:
         core.close()
     text = out.getvalue()
@@ -443,3 +446,7 @@ def test_moving_the_console_clock_runs_the_morning_digest_once(
     assert "Open: *1*" in digests[0].text
     assert "&lt;!here&gt;" in digests[0].text
     assert len(swept) == 3  # the tick registry ran after each move, not on `clock` alone
+    # The timers' sweep is among the ticks: the ticket's first-response target (from
+    # 08:00, the hours' start) was missed by 09:30, and said once however often it ran.
+    assert len(escalations) == 1
+    assert "*#1*" in escalations[0].text
