@@ -7,15 +7,18 @@ import csv
 import io
 import json
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot import blocks
 from bot.blocks.answers import targets_met, ticket_detail
 from flashticket_core.adapters.tables import OutboxMessage, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
+from flashticket_core.config import Settings
 from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
@@ -23,6 +26,21 @@ from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import COLUMNS
 from flashticket_core.service_layer.jobs import Leases
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
+
+
+@pytest.fixture
+def core(database_url: str, clock: Clock) -> Iterator[Core]:
+    """The targets around the clock, so the arithmetic here is the timers' alone (the
+    business calendar's is tests/unit/test_business_time.py's)."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        flashticket_admins=ADMIN,
+        flashticket_business_hours="always",
+    )
+    core = bootstrap(settings, clock=clock)
+    yield core
+    core.close()
 
 
 def unfired(core: Core, ticket_id: int | None = None) -> dict[str, Any]:
