@@ -145,7 +145,7 @@ def posts_once(slack: FakeSlack) -> bool:
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_during_a_burst_loses_no_acknowledged_ticket(
     tmp_path: Path,
     slack: FakeSlack,
