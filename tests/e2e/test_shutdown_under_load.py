@@ -155,6 +155,9 @@ def test_a_signal_during_a_burst_loses_no_acknowledged_ticket(
 ) -> None:
     database_url: str = request.getfixturevalue(f"{database}_database_url")
     env = serve_environment(database_url, slack.base_url)
+    # A slow Slack: the delivery worker is mid-message when the signal comes, and the
+    # outbox still holds messages for the next start.
+    slack.fail_next("chat.postMessage", SUBMISSIONS, delay=0.2, accept=True)
     server = ServeProcess(env, tmp_path).wait_healthy()
     signalled = threading.Event()
 
@@ -176,15 +179,16 @@ def test_a_signal_during_a_burst_loses_no_acknowledged_ticket(
     acked = {title_of(n) for n, (kind, _) in outcomes.items() if kind == ACKED}
     # A plain ack: no acknowledged submission was turned away with form errors.
     assert all(body == b"" for kind, body in outcomes.values() if kind == ACKED)
-    titles, kinds, _ = stored(database_url)
+    titles, kinds, pending = stored(database_url)
     assert acked <= set(titles), sorted(acked - set(titles))
     assert max(titles.values()) == 1
     # Nothing half-written: a stored ticket has its card and its reporter's DM.
     assert all(NEW_TICKET_MESSAGES <= kinds.get(title, set()) for title in titles)
     assert ACKS_BEFORE_SIGNAL <= len(acked) <= len(titles) < SUBMISSIONS
+    assert pending > 0
     print(
         f"{database} {signal.Signals(signum).name}: {len(acked)} acked, "
-        f"{len(titles)} stored, {Counter(kind for kind, _ in outcomes.values())}"
+        f"{len(titles)} stored, {pending} messages pending, {Counter(kind for kind, _ in outcomes.values())}"
     )
 
     # The next start delivers what the first left pending, each message once.
