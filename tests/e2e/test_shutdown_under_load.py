@@ -91,8 +91,9 @@ def burst(port: int, on_ack: Callable[[int], None]) -> dict[int, tuple[str, byte
     return outcomes
 
 
-def stored(database_url: str) -> tuple[Counter[str], dict[str, set[str]], int]:
-    """Tickets by title, the outbox kinds of each title, and the pending messages."""
+def stored(database_url: str) -> tuple[Counter[str], dict[str, set[str]], int, int]:
+    """Tickets by title, the outbox kinds of each title, the pending messages and how
+    many of those a worker still holds."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
@@ -116,9 +117,18 @@ def stored(database_url: str) -> tuple[Counter[str], dict[str, set[str]], int]:
                 )
                 or 0
             )
+            held = int(
+                connection.scalar(
+                    text(
+                        "SELECT count(*) FROM outbox_messages "
+                        "WHERE status = 'pending' AND claimed_until IS NOT NULL"
+                    )
+                )
+                or 0
+            )
     finally:
         engine.dispose()
-    return titles, kinds, pending
+    return titles, kinds, pending, held
 
 
 def cards(slack: FakeSlack) -> Counter[str]:
@@ -182,13 +192,15 @@ def test_a_signal_during_a_burst_loses_no_acknowledged_ticket(
     acked = {title_of(n) for n, (kind, _) in outcomes.items() if kind == ACKED}
     # A plain ack: no acknowledged submission was turned away with form errors.
     assert all(body == b"" for kind, body in outcomes.values() if kind == ACKED)
-    titles, kinds, pending = stored(database_url)
+    titles, kinds, pending, held = stored(database_url)
     assert acked <= set(titles), sorted(acked - set(titles))
     assert max(titles.values()) == 1
     # Nothing half-written: a stored ticket has its card and its reporter's DM.
     assert all(NEW_TICKET_MESSAGES <= kinds.get(title, set()) for title in titles)
     assert ACKS_BEFORE_SIGNAL <= len(acked) <= len(titles) < SUBMISSIONS
     assert pending > 0
+    # The worker let go of what it had claimed: the next start need not wait out a lease.
+    assert held == 0
     print(
         f"{database} {signal.Signals(signum).name}: {len(acked)} acked, "
         f"{len(titles)} stored, {pending} messages pending, {Counter(kind for kind, _ in outcomes.values())}"
