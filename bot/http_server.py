@@ -295,7 +295,9 @@ class HttpServer:
         self._in_loop(lambda: _stop_accepting(server))
         deadline = time.monotonic() + timeout
         dispatcher = server.task_dispatcher
-        while time.monotonic() < deadline and (dispatcher.active_count or dispatcher.queue):
+        while time.monotonic() < deadline and (
+            dispatcher.active_count or dispatcher.queue or _answering(server)
+        ):
             time.sleep(0.02)  # shutdown only: waitress offers no event for "idle"
         self._in_loop(lambda: _close_all(server))
         if self._thread is not None:
@@ -315,6 +317,21 @@ def _stop_accepting(server: Any) -> None:
     server.accepting = False
     server.del_channel()
     server.socket.close()
+
+
+def _answering(server: Any) -> bool:
+    """Whether a connection is still reading a request or sending an answer: closing it
+    then would leave a request the bot may have committed without its answer."""
+    try:
+        channels = list(server._map.values())
+    except RuntimeError:  # the I/O thread changed the map meanwhile: look again
+        return True
+    return any(
+        getattr(channel, "request", None) is not None
+        or getattr(channel, "requests", None)
+        or getattr(channel, "total_outbufs_len", 0)
+        for channel in channels
+    )
 
 
 def _close_all(server: Any) -> None:

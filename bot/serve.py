@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import signal
@@ -241,18 +242,30 @@ def start(
 
 def serve(settings: Settings) -> None:
     running = start(settings)
-    stopping = threading.Event()
+    # The HTTP loop must keep running while it finishes the requests in flight, so the
+    # stop runs beside it, not in the signal handler.
+    shutdown = threading.Thread(target=running.stop, name="shutdown")
+
+    def begin_shutdown() -> None:
+        with contextlib.suppress(RuntimeError):  # already started: a second signal
+            shutdown.start()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
-        if not stopping.is_set():
-            stopping.set()
+        if shutdown.ident is None:
             log.info("signal %s: shutting down", signum)
-            threading.Thread(target=running.stop, name="shutdown").start()
+            begin_shutdown()
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     log.info("FlashTicket listening on port %s", running.http.port)
-    running.http.serve_forever()
+    try:
+        running.http.serve_forever()
+    finally:
+        # The loop ends once the stop has closed the server; the scheduler, the worker
+        # and the database are stopped before the process exits, also if the loop
+        # ended some other way.
+        begin_shutdown()
+        shutdown.join()
     log.info("stopped")
 
 
