@@ -30,7 +30,7 @@ from bot.request_checks import socket_mode_payload
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery import SLACK_PACE, DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from migrations import runner
 
@@ -150,7 +150,8 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
         language_of=locales.language_of,
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
-    worker = core.delivery_worker(transport, poll_interval=30)
+    # Slack takes about one post per second per channel: a burst, then that pace.
+    worker = core.delivery_worker(transport, poll_interval=30, pace=SLACK_PACE)
     worker.start()
     try:
         http = HttpServer(

@@ -10,6 +10,7 @@ idempotent, so repeating them changes nothing.
 
 from __future__ import annotations
 
+import copy
 import logging
 import urllib.error
 from collections.abc import Callable
@@ -93,7 +94,10 @@ class SlackTransport(Transport):
         home_view: HomeView | None = None,
         language_of: PersonLanguage | None = None,
     ) -> None:
-        self.client = client
+        # The outbox retries (and reads back first); a client's own retry of a reset
+        # connection would post a message Slack may have taken a second time, unseen.
+        self.client = copy.copy(client)
+        self.client.retry_handlers = []
         self.support_channel = support_channel
         self.lang = lang
         # Renders a person's App Home as it is now; None where no Home is published.

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, insert, or_, select, update
+from sqlalchemy import and_, exists, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
@@ -131,7 +131,7 @@ class SqlOutboxStore(OutboxStore):
         lease: timedelta,
         worker_id: str,
         batch_size: int,
-        ready: Callable[[Outgoing], bool] | None = None,
+        ready: Callable[[Outgoing, bool], bool] | None = None,
     ) -> tuple[list[Outgoing], int]:
         earlier = aliased(OutboxMessage)
         blocked_by_earlier = exists().where(
@@ -139,35 +139,50 @@ class SqlOutboxStore(OutboxStore):
             earlier.status == MessageStatus.PENDING.value,
             earlier.id < OutboxMessage.id,
         )
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == MessageStatus.PENDING.value,
-                OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-                or_(OutboxMessage.ticket_id.is_(None), ~blocked_by_earlier),
-            )
-            .order_by(OutboxMessage.id)
-            # Paced, the messages of conversations that must wait are passed over: look
-            # further, so a busy channel's queue does not fill the batch.
-            .limit(batch_size if ready is None else batch_size * PACED_LOOKAHEAD)
+        due_earlier = exists().where(
+            earlier.ticket_id == OutboxMessage.ticket_id,
+            earlier.status == MessageStatus.PENDING.value,
+            earlier.id < OutboxMessage.id,
+            earlier.next_attempt_at <= now,
         )
+        conditions = [
+            OutboxMessage.status == MessageStatus.PENDING.value,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        ]
+        if ready is None:
+            conditions.append(or_(OutboxMessage.ticket_id.is_(None), ~blocked_by_earlier))
+            query = select(OutboxMessage, literal(False), literal(False)).limit(batch_size)
+        else:
+            # Paced: a message behind an earlier one of its ticket that is due now is
+            # shown to `ready` too, so its conversation keeps its order; and the search
+            # looks further, so a busy channel's queue does not fill the batch.
+            query = select(
+                OutboxMessage,
+                and_(OutboxMessage.ticket_id.is_not(None), blocked_by_earlier),
+                and_(OutboxMessage.ticket_id.is_not(None), due_earlier),
+            ).limit(batch_size * PACED_LOOKAHEAD)
+        query = query.where(*conditions).order_by(OutboxMessage.id)
         if self._postgres:
             # Replicas claiming at once each skip the rows another is claiming.
             query = query.with_for_update(skip_locked=True, of=OutboxMessage)
         with self._database.writer() as session:
-            rows = list(session.scalars(query))
-            outgoing = []
+            rows = list(session.execute(query))
+            outgoing: list[Outgoing] = []
             superseded = 0
-            for row in rows:
+            for row, blocked, behind_due in rows:
+                if len(outgoing) >= batch_size:
+                    break
+                if blocked:
+                    if behind_due and ready is not None:
+                        ready(_outgoing(session, row), True)
+                    continue
                 if _superseded(session, row):
                     row.status = MessageStatus.SUPERSEDED.value
                     superseded += 1
                     continue
-                if len(outgoing) >= batch_size:
-                    break
                 message = _outgoing(session, row)
-                if ready is not None and not ready(message):
+                if ready is not None and not ready(message, False):
                     continue
                 # A holder is still named: it left the message leased (it died), or
                 # its attempt may have been delivered (the answer was lost).

@@ -181,14 +181,16 @@ class OutboxStore(abc.ABC):
         lease: timedelta,
         worker_id: str,
         batch_size: int,
-        ready: Callable[[Outgoing], bool] | None = None,
+        ready: Callable[[Outgoing, bool], bool] | None = None,
     ) -> tuple[list[Outgoing], int]:
         """Lease up to `batch_size` due messages to `worker_id` until `now + lease`,
         oldest first: pending, due, not leased to a worker now, and none of a ticket
         while an earlier message of that ticket is pending. A card update is pointless
         when a later one for the same card is waiting: it is marked superseded instead.
-        Messages `ready` refuses (their conversation's pace) are passed over, not leased,
-        and later ones are looked at in their place. A message whose last holder may have
+        With `ready`, each due message is shown to it with whether it must wait behind
+        an earlier one of its ticket that is due now (then it is not leased, but its
+        conversation waits behind it); one `ready` refuses (its conversation's pace) is
+        passed over, not leased, and later ones are looked at in its place. A message whose last holder may have
         delivered it (it left it leased, or its attempt's answer was lost) comes back
         with `maybe_sent`. Returns the leased messages, with their ticket and threads as
         they are now, and how many were superseded."""
@@ -394,9 +396,22 @@ class DeliveryWorker:
             return False
         return True
 
-    def _ready(self, message: Outgoing) -> bool:
-        channel = self._channel_of(message)
-        return channel is None or self._pacer is None or self._pacer.ready(channel)
+    def _readiness(self) -> Callable[[Outgoing, bool], bool]:
+        """For one claim: a conversation takes its messages in order, so once one of
+        them must wait (its pace, or an earlier message of its ticket that goes first),
+        the later ones wait too."""
+        closed: set[str] = set()
+
+        def ready(message: Outgoing, waiting: bool) -> bool:
+            channel = self._channel_of(message)
+            if channel is None:
+                return not waiting
+            if waiting or channel in closed or not (self._pacer and self._pacer.ready(channel)):
+                closed.add(channel)
+                return False
+            return True
+
+        return ready
 
     def drain(self, rounds: int = 1000) -> int:
         """Deliver everything that is due now (tests and the console)."""
@@ -415,7 +430,7 @@ class DeliveryWorker:
             lease=self._lease,
             worker_id=self.worker_id,
             batch_size=self._batch_size,
-            ready=self._ready if self._pacer is not None else None,
+            ready=self._readiness() if self._pacer is not None else None,
         )
         # Each part is recorded as it goes out: a crash after part n repeats at most n + 1.
         outgoing = [
