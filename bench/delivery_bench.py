@@ -312,6 +312,12 @@ def main() -> None:
         "accepted, answer lost x5": fault_scenario(
             "accepted", n, lambda s: s.fail_next("*", 5, delay=2, accept=True)
         ),
+        "accepted, reset x5": fault_scenario(
+            "accepted-reset", n, lambda s: s.fail_next("*", 5, reset=True, accept=True)
+        ),
+        "accepted, HTTP 500 x5": fault_scenario(
+            "accepted-500", n, lambda s: s.fail_next("*", 5, status=500, accept=True)
+        ),
         "connection reset x20": fault_scenario(
             "reset", n, lambda s: s.fail_next("*", 20, reset=True)
         ),
