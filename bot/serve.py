@@ -7,7 +7,7 @@ import re
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -151,7 +151,9 @@ def start(settings: Settings, *, host: str = "0.0.0.0") -> Running:
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     # Slack takes about one post per second per channel: a burst, then that pace.
-    worker = core.delivery_worker(transport, poll_interval=30, pace=SLACK_PACE)
+    per_second = settings.flashticket_posts_per_second
+    pace = replace(SLACK_PACE, per_second=per_second) if per_second > 0 else None
+    worker = core.delivery_worker(transport, poll_interval=30, pace=pace)
     worker.start()
     try:
         http = HttpServer(
