@@ -1,4 +1,5 @@
-"""How long the delivery worker waits before it tries a message again."""
+"""How long the delivery worker waits before it tries a message again, and how fast it
+posts to one channel."""
 
 from __future__ import annotations
 
