@@ -39,6 +39,8 @@ def bot_settings(database_url: str, slack: FakeSlack, **overrides: Any) -> Setti
         "flashticket_admins": "UADMIN0001",
         "flashticket_language": "en",
         "port": 0,
+        # The fake Slack sets no pace unless a test asks it to; nor does the bot, then.
+        "flashticket_posts_per_second": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
