@@ -136,8 +136,8 @@ class SlackTransport(Transport):
         if kind is MessageKind.REPORTER_ROOT:
             return ticket.reporter_id
         if kind is MessageKind.REPORTER_THREAD:
-            # The DM as its first message landed (a D… id), or the reporter it goes to.
-            return thread.reporter_channel or ticket.reporter_id
+            # The reporter's DM, counted under their ID as its first message was.
+            return ticket.reporter_id
         return None
 
     def _send(self, message: Outgoing) -> Delivered:
