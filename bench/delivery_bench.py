@@ -3,15 +3,20 @@
 1. Fault matrix (SQLite, the delivery worker in this process against the fake Slack):
    for each fault, 40 tickets are worked (7 messages each) while the fake misbehaves;
    the table counts messages expected (outbox rows that must be sent), delivered
-   (recorded sent), lost (not sent in the end), and duplicated (posted to Slack more
-   often than recorded).
+   (recorded sent), lost (not sent in the end), and duplicated (chat.postMessage calls
+   Slack carried out beyond the first for the same outbox message and part, told by
+   the outbox id each post carries in its metadata).
 2. Latency after commit with Slack healthy: a ticket is opened, and the time until its
    DM reaches the fake Slack is measured, one ticket at a time.
-3. Throughput: N messages already waiting in a PostgreSQL outbox are delivered by one,
+3. Pacing: a burst of tickets opened at once against a fake Slack that enforces about
+   one post per second per channel (429 with Retry-After past a burst of 4), with the
+   worker's Slack pace: the rate the support channel gets its cards, how many 429s,
+   and how long each reporter's first DM takes meanwhile.
+4. Throughput: N messages already waiting in a PostgreSQL outbox are delivered by one,
    then two `flashticket serve` processes; the fake Slack runs as its own process and
    answers at once.
 
-Run:  .venv/bin/python bench/delivery_bench.py [--tickets 40] [--messages 3000]
+Run:  .venv/bin/python bench/delivery_bench.py [--tickets 40] [--burst 30] [--messages 3000]
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +46,7 @@ from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import delivery
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery import SLACK_PACE, DeliveryWorker
 from migrations import runner
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack
@@ -67,11 +73,17 @@ def new_core(url: str) -> Core:
 
 
 def slack_worker(
-    core: Core, slack: FakeSlack, *, timeout: float, poll_interval: float
+    core: Core, slack: FakeSlack, *, timeout: float, poll_interval: float, **options: object
 ) -> DeliveryWorker:
     client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=timeout)
     transport = SlackTransport(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
-    return core.delivery_worker(transport, poll_interval=poll_interval)
+    return core.delivery_worker(transport, poll_interval=poll_interval, **options)
+
+
+def fake_slack() -> FakeSlack:
+    """Message timestamps in wall-clock seconds, as Slack's are: a read-back looks from
+    when the message was written."""
+    return FakeSlack(ts_epoch=int(time.time()))
 
 
 def work_tickets(core: Core, count: int) -> None:
@@ -108,7 +120,7 @@ def fault_scenario(
 ) -> Tally:
     directory = Path(tempfile.mkdtemp(prefix="flashticket-faults-"))
     core = new_core(f"sqlite:///{directory / 'faults.db'}")
-    with FakeSlack() as slack:
+    with fake_slack() as slack:
         worker = slack_worker(core, slack, timeout=1, poll_interval=0.2)
         # Short back-off so the matrix finishes in seconds; the policy is the same.
         delivery.BACKOFF_BASE_SECONDS, delivery.BACKOFF_CAP_SECONDS = 0.05, 1.0
@@ -129,14 +141,16 @@ def fault_scenario(
 def count_outcome(core: Core, slack: FakeSlack, seconds: float) -> Tally:
     """Expected: outbox rows that must go out; duplicated: posts beyond those recorded."""
     counts = outbox_counts(core)
-    posted = sum(
-        1
-        for c in slack.calls()
-        if c.method in ("chat.postMessage", "chat.update") and c.response.get("ok")
+    posts = Counter(
+        (str(payload.get("id")), payload.get("part") or 0)
+        for c in slack.calls("chat.postMessage")
+        if c.response.get("ok")
+        for payload in [((c.args.get("metadata") or {}).get("event_payload") or {})]
     )
     expected = sum(n for status, n in counts.items() if status != "superseded")
     delivered = counts.get("sent", 0)
-    return Tally(expected, delivered, expected - delivered, posted - delivered, seconds)
+    duplicated = sum(n - 1 for n in posts.values())
+    return Tally(expected, delivered, expected - delivered, duplicated, seconds)
 
 
 def outage(slack: FakeSlack) -> None:
@@ -148,7 +162,7 @@ def kill_scenario(tickets: int) -> Tally:
     directory = Path(tempfile.mkdtemp(prefix="flashticket-kill-"))
     url = f"sqlite:///{directory / 'kill.db'}"
     core = new_core(url)
-    with FakeSlack() as slack:
+    with fake_slack() as slack:
         env = serve_environment(url, slack.base_url, FLASHTICKET_DELIVERY_LEASE_SECONDS="2")
         slack.fail_next("chat.postMessage", 1, delay=60, accept=True)
         started = time.perf_counter()
@@ -186,6 +200,53 @@ def latency(samples: int) -> list[float]:
     return results
 
 
+@dataclass
+class Pacing:
+    cards_per_second: float
+    ratelimited: int
+    dm_latency_ms: list[float]
+    seconds: float
+
+
+def pacing(tickets: int) -> Pacing:
+    directory = Path(tempfile.mkdtemp(prefix="flashticket-pacing-"))
+    core = new_core(f"sqlite:///{directory / 'pacing.db'}")
+    with fake_slack() as slack:
+        slack.rate_limit(burst=4, per_second=1.0)
+        worker = slack_worker(core, slack, timeout=5, poll_interval=2, pace=SLACK_PACE)
+        worker.start()
+        wait_until(lambda: outbox_counts(core).get("pending", 0) == 0, timeout=10)
+        slack.clear()
+        committed: dict[str, float] = {}
+        started = time.time()
+        for n in range(tickets):
+            reporter = f"UBURST{n:05d}"
+            core.desk.tickets.open_ticket(reporter, title=f"Burst {n}")
+            committed[reporter] = time.time()
+
+        def cards() -> list[float]:
+            return [
+                c.at
+                for c in slack.calls("chat.postMessage")
+                if c.ok and c.args.get("channel") == SUPPORT_CHANNEL
+            ]
+
+        wait_until(lambda: len(cards()) >= tickets, timeout=tickets * 3 + 30)
+        seconds = time.time() - started
+        worker.stop()
+        arrived = {
+            str(c.args["channel"]): c.at
+            for c in slack.calls("chat.postMessage")
+            if c.ok and str(c.args.get("channel")) in committed
+        }
+        times = sorted(cards())
+        rate = (len(times) - 1) / (times[-1] - times[0]) if len(times) > 1 else 0.0
+        latency_ms = [(arrived[r] - committed[r]) * 1000 for r in committed if r in arrived]
+        tally = Pacing(rate, slack.ratelimited, latency_ms, seconds)
+    core.close()
+    return tally
+
+
 def throughput(messages: int, replicas: int) -> float:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     name = f"flashticket_bench_{int(time.time() * 1000)}"
@@ -213,7 +274,10 @@ def throughput(messages: int, replicas: int) -> float:
         directory = Path(tempfile.mkdtemp(prefix="flashticket-throughput-"))
         started = time.perf_counter()
         processes = [
-            ServeProcess(serve_environment(url, base_url), directory) for _ in range(replicas)
+            ServeProcess(
+                serve_environment(url, base_url, FLASHTICKET_POSTS_PER_SECOND="0"), directory
+            )
+            for _ in range(replicas)
         ]
         wait_until(lambda: outbox_counts(core).get("pending", 0) == 0, timeout=600)
         seconds = time.perf_counter() - started
@@ -236,6 +300,8 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=40)
     parser.add_argument("--latency-samples", type=int, default=200)
     parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--burst", type=int, default=30, help="tickets opened at once")
+    parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.CRITICAL)
     n = args.tickets
@@ -248,6 +314,12 @@ def main() -> None:
         "hang past timeout x5": fault_scenario("hang", n, lambda s: s.fail_next("*", 5, delay=2)),
         "accepted, answer lost x5": fault_scenario(
             "accepted", n, lambda s: s.fail_next("*", 5, delay=2, accept=True)
+        ),
+        "accepted, reset x5": fault_scenario(
+            "accepted-reset", n, lambda s: s.fail_next("*", 5, reset=True, accept=True)
+        ),
+        "accepted, HTTP 500 x5": fault_scenario(
+            "accepted-500", n, lambda s: s.fail_next("*", 5, status=500, accept=True)
         ),
         "connection reset x20": fault_scenario(
             "reset", n, lambda s: s.fail_next("*", 20, reset=True)
@@ -271,6 +343,17 @@ def main() -> None:
     print(
         f"  p50 {statistics.median(samples):.1f} ms   p99 {ordered[int(len(ordered) * 0.99) - 1]:.1f} ms"
     )
+    paced = pacing(args.burst)
+    dms = sorted(paced.dm_latency_ms)
+    print(
+        f"\nPacing, {args.burst} tickets at once, fake Slack limiting posts to 1/s per channel"
+        f" (burst 4):\n  support channel {paced.cards_per_second:.2f} cards/s, all in"
+        f" {paced.seconds:.1f} s, {paced.ratelimited} answered 429\n  reporters' first DM"
+        f" meanwhile: p50 {statistics.median(dms):.0f} ms, max {dms[-1]:.0f} ms"
+        f" ({len(dms)} of {args.burst})"
+    )
+    if args.skip_throughput:
+        return
     print(f"\nThroughput, {args.messages} waiting messages, PostgreSQL, instant fake Slack:")
     for replicas in (1, 2):
         print(

@@ -50,12 +50,19 @@ BOT_SCOPES: dict[str, str] = {
         "ephemeral answers"
     ),
     "im:history": (
-        "receive message.im events (what reporters write in their DM threads) and read the "
-        "DM a ticket is opened from"
+        "receive message.im events (what reporters write in their DM threads), read the "
+        "DM a ticket is opened from, and read a DM thread back before sending a message "
+        "again whose earlier answer was lost"
     ),
     "reactions:read": "receive reaction_added events: the ticket reaction on a message",
-    "channels:history": "read the message a ticket reaction is put on, in a public channel",
-    "groups:history": "read the message a ticket reaction is put on, in a private channel",
+    "channels:history": (
+        "read the message a ticket reaction is put on, in a public channel, and read it "
+        "back before answering there again"
+    ),
+    "groups:history": (
+        "read the message a ticket reaction is put on, in a private channel, and read the "
+        "support channel back before posting again a message whose earlier answer was lost"
+    ),
     "im:write": "open the DM of the person who asked for an export or the charts",
     "files:write": "upload the CSV export and the statistics charts to that DM",
     "groups:read": "check at start-up that the support channel is private and the bot is in it",

@@ -9,7 +9,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from types import FrameType
 
@@ -37,7 +37,7 @@ from flashticket_core.bootstrap import Core, bootstrap, clock_policy
 from flashticket_core.config import Settings
 from flashticket_core.metrics import RequestKind, RequestOutcome
 from flashticket_core.service_layer.common import utcnow
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery import SLACK_PACE, DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from flashticket_core.service_layer.sweep import SWEEP_LEASE_NAME
 from migrations import runner
@@ -204,7 +204,10 @@ def start(
         language_of=locales.language_of,
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
-    worker = core.delivery_worker(transport, poll_interval=30)
+    # Slack takes about one post per second per channel: a burst, then that pace.
+    per_second = settings.flashticket_posts_per_second
+    pace = replace(SLACK_PACE, per_second=per_second) if per_second > 0 else None
+    worker = core.delivery_worker(transport, poll_interval=30, pace=pace)
     worker.start()
     registry = (
         metrics.scrape_registry(metrics.OutboxCollector(core.outbox_health))

@@ -1,10 +1,20 @@
-"""Delivering outbox messages to Slack: render with bot.blocks, classify every failure."""
+"""Delivering outbox messages to Slack: render with bot.blocks, classify every failure.
+
+Every message posted carries its outbox id in its metadata (`flashticket_outbox`). When
+an earlier attempt may have reached Slack (its answer was lost, or its worker died), the
+conversation is read back first, and a message found with that id is recorded as sent
+instead of being posted again. chat.postEphemeral cannot carry metadata (an ephemeral
+message cannot be read back either); chat.update, chat.delete and views.publish are
+idempotent, so repeating them changes nothing.
+"""
 
 from __future__ import annotations
 
+import copy
 import logging
 import urllib.error
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -62,6 +72,17 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+# The metadata event type of FlashTicket's own messages; the payload's `id` is the
+# outbox id (and `part`, from the second part of a long text on).
+METADATA_EVENT_TYPE = "flashticket_outbox"
+# Looking back for a message that may be there: from its outbox row's creation, less
+# this margin for clocks that disagree, at most READ_BACK_PAGES pages of READ_BACK_LIMIT.
+READ_BACK_MARGIN = timedelta(minutes=5)
+READ_BACK_LIMIT = 200
+READ_BACK_PAGES = 2
+# Slack's ok:false errors after which the message may have been posted all the same.
+MAYBE_DONE_ERRORS = frozenset({"internal_error", "fatal_error", "request_timeout"})
+
 HomeView = Callable[[Language, str], dict[str, Any]]
 PersonLanguage = Callable[[str], Language]
 
@@ -80,7 +101,10 @@ class SlackTransport(Transport):
         home_view: HomeView | None = None,
         language_of: PersonLanguage | None = None,
     ) -> None:
-        self.client = client
+        # The outbox retries (and reads back first); a client's own retry of a reset
+        # connection would post a message Slack may have taken a second time, unseen.
+        self.client = copy.copy(client)
+        self.client.retry_handlers = []
         self.support_channel = support_channel
         # Where missed targets are told: the support channel unless one is set.
         self.escalation_channel = escalation_channel or support_channel
@@ -95,9 +119,39 @@ class SlackTransport(Transport):
         except SlackApiError as error:
             raise classify(error) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
-            raise TemporaryFailure(f"network: {type(error).__name__}: {error}"[:300]) from None
+            # Refused: nothing reached Slack. A timeout or a reset may come after the post.
+            reason = getattr(error, "reason", error)
+            refused = isinstance(reason, ConnectionRefusedError)
+            raise TemporaryFailure(
+                f"network: {type(error).__name__}: {error}"[:300], maybe_sent=not refused
+            ) from None
         except SlackRequestError as error:
-            raise TemporaryFailure(f"request: {error}"[:300]) from None
+            raise TemporaryFailure(f"request: {error}"[:300], maybe_sent=True) from None
+
+    def channel_of(self, message: Outgoing) -> str | None:
+        """Where a chat.postMessage of this message goes (Slack paces those per channel);
+        None for edits, deletions and App Homes."""
+        ticket, thread, kind = message.ticket, message.thread, message.kind
+        if kind in (MessageKind.DIRECT, MessageKind.PERSON):
+            return str(message.payload.get("user") or "") or None
+        if kind is MessageKind.SUPPORT_DIGEST:
+            return self.support_channel
+        if ticket is None:
+            return None
+        if kind is MessageKind.SUPPORT_POST:
+            return self.support_channel
+        if kind is MessageKind.ESCALATION:
+            return self.escalation_channel
+        if kind is MessageKind.SUPPORT_THREAD:
+            return thread.support_channel or self.support_channel
+        if kind is MessageKind.SOURCE_THREAD:
+            return str(message.payload.get("channel") or "") or None
+        if kind is MessageKind.REPORTER_ROOT:
+            return ticket.reporter_id
+        if kind is MessageKind.REPORTER_THREAD:
+            # The reporter's DM, counted under their ID as its first message was.
+            return ticket.reporter_id
+        return None
 
     def _send(self, message: Outgoing) -> Delivered:
         ticket, thread, lang = message.ticket, message.thread, self.lang
@@ -111,13 +165,14 @@ class SlackTransport(Transport):
         if kind is MessageKind.DIRECT:
             user = message.payload["user"]
             text = blocks.role_text(self.language_of(user), message.payload)
-            return self._post(channel=user, text=text)
+            return self._post(channel=user, text=text, message=message)
         if kind is MessageKind.SUPPORT_DIGEST:
             digest = Digest.from_payload(message.payload)
             return self._post(
                 channel=self.support_channel,
                 text=blocks.digest_text(lang, digest),
                 blocks=blocks.digest_blocks(lang, digest),
+                message=message,
             )
         if ticket is None:
             raise PermanentFailure(f"ticket #{message.ticket_id} no longer exists")
@@ -126,6 +181,7 @@ class SlackTransport(Transport):
                 channel=self.support_channel,
                 text=blocks.card_text(lang, ticket),
                 blocks=blocks.ticket_card(lang, ticket),
+                message=message,
             )
         if kind is MessageKind.SUPPORT_UPDATE:
             if not (thread.support_channel and thread.support_ts):
@@ -141,17 +197,18 @@ class SlackTransport(Transport):
             return Delivered(channel=thread.support_channel, ts=thread.support_ts)
         if kind is MessageKind.ESCALATION:
             text = blocks.target_text(lang, ticket, thread, message.payload)
-            return self._post(channel=self.escalation_channel, text=text)
+            return self._post(channel=self.escalation_channel, text=text, message=message)
         if kind is MessageKind.PERSON:
             user = message.payload["user"]
             text = blocks.target_text(self.language_of(user), ticket, thread, message.payload)
-            return self._post(channel=user, text=text)
+            return self._post(channel=user, text=text, message=message)
         if kind is MessageKind.SUPPORT_THREAD and message.payload.get("event") == "sla_warning":
             text = blocks.target_text(lang, ticket, thread, message.payload)
             return self._post(
                 channel=thread.support_channel or self.support_channel,
                 thread_ts=thread.support_ts,
                 text=text,
+                message=message,
             )
         if kind is MessageKind.SUPPORT_THREAD:
             if ticket.deleted and not thread.support_ts:
@@ -176,11 +233,14 @@ class SlackTransport(Transport):
                 channel=message.payload["channel"],
                 thread_ts=message.payload["thread_ts"],
                 text=text,
+                message=message,
             )
         lang = self.language_of(ticket.reporter_id)
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(
-                channel=ticket.reporter_id, text=blocks.reporter_root_text(lang, ticket)
+                channel=ticket.reporter_id,
+                text=blocks.reporter_root_text(lang, ticket),
+                message=message,
             )
         if kind is MessageKind.REPORTER_THREAD:
             texts = blocks.thread_texts(lang, ticket.id, message.payload, for_reporter=True)
@@ -214,6 +274,8 @@ class SlackTransport(Transport):
                 thread_ts=thread_ts,
                 text=texts[number],
                 blocks=blocks if len(texts) == 1 else None,
+                message=message,
+                part=number,
             )
             if number + 1 < len(texts):
                 message.part_delivered(number + 1, delivered.ts)
@@ -236,7 +298,11 @@ class SlackTransport(Transport):
                 delivered = Delivered(channel=copy.channel, ts=copy.parts[number])
             else:
                 delivered = self._post(
-                    channel=copy.channel, thread_ts=thread_ts, text=texts[number]
+                    channel=copy.channel,
+                    thread_ts=thread_ts,
+                    text=texts[number],
+                    message=message,
+                    part=number,
                 )
             if number + 1 < len(texts):
                 message.part_delivered(number + 1, delivered.ts)
@@ -270,7 +336,20 @@ class SlackTransport(Transport):
         text: str,
         thread_ts: str | None = None,
         blocks: list[dict[str, object]] | None = None,
+        message: Outgoing | None = None,
+        part: int = 0,
     ) -> Delivered:
+        metadata = None
+        if message is not None:
+            payload: dict[str, object] = {"id": str(message.id)}
+            if part:
+                payload["part"] = part
+            metadata = {"event_type": METADATA_EVENT_TYPE, "event_payload": payload}
+            # Only the part an earlier attempt was sending can be there already.
+            if message.maybe_sent and part == message.parts_delivered:
+                found = self._posted_already(message, part, channel=channel, thread_ts=thread_ts)
+                if found is not None:
+                    return found
         response = self.client.chat_postMessage(
             channel=channel,
             text=text,
@@ -278,8 +357,75 @@ class SlackTransport(Transport):
             thread_ts=thread_ts,
             unfurl_links=False,
             unfurl_media=False,
+            metadata=metadata,
         )
         return Delivered(channel=response.get("channel"), ts=response.get("ts"))
+
+    def _posted_already(
+        self, message: Outgoing, part: int, *, channel: str, thread_ts: str | None
+    ) -> Delivered | None:
+        """The message (part) as an earlier attempt posted it, if Slack has it: read the
+        thread or the channel back from before the message was written, a page or two.
+        A refusal to read (an install without the history scope) is logged and the
+        message posted: a possible duplicate rather than a lost message. A temporary
+        failure propagates, and the message is tried (and looked for) again later."""
+        oldest = None
+        if message.created_at is not None:
+            oldest = f"{(message.created_at - READ_BACK_MARGIN).timestamp():.6f}"
+        try:
+            conversation = channel
+            if channel.startswith(("U", "W")):
+                # A person's ID posts to their DM; reading it back needs the DM's ID.
+                opened = self.client.conversations_open(users=channel)
+                conversation = str((opened.get("channel") or {}).get("id") or channel)
+            cursor = None
+            for _ in range(READ_BACK_PAGES):
+                args: dict[str, Any] = {
+                    "channel": conversation,
+                    "limit": READ_BACK_LIMIT,
+                    "include_all_metadata": True,
+                }
+                if oldest is not None:
+                    args["oldest"] = oldest
+                if cursor:
+                    args["cursor"] = cursor
+                if thread_ts:
+                    page = self.client.conversations_replies(ts=thread_ts, **args)
+                else:
+                    page = self.client.conversations_history(**args)
+                for posted in page.get("messages") or []:
+                    if _carries(posted, message.id, part):
+                        log.info(
+                            "outbox message %s was posted already (%s); not sent again",
+                            message.id,
+                            posted.get("ts"),
+                        )
+                        return Delivered(channel=conversation, ts=str(posted.get("ts")))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor")
+                if not cursor:
+                    break
+        except SlackApiError as error:
+            failure = classify(error)
+            gone = error.response.get("error") == "thread_not_found"
+            if isinstance(failure, TemporaryFailure) and not gone:
+                raise
+            log.warning(
+                "outbox message %s: cannot read %s back (%s); posting it, it may be there twice",
+                message.id,
+                channel,
+                failure,
+            )
+        return None
+
+
+def _carries(posted: dict[str, Any], message_id: int, part: int) -> bool:
+    metadata = posted.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT_TYPE:
+        return False
+    payload = metadata.get("event_payload")
+    if not isinstance(payload, dict):
+        return False
+    return str(payload.get("id")) == str(message_id) and int(payload.get("part") or 0) == part
 
 
 def classify(error: SlackApiError) -> Exception:
@@ -298,7 +444,11 @@ def classify(error: SlackApiError) -> Exception:
         )
     if code in PERMANENT_ERRORS:
         return PermanentFailure(str(code), log_fields=fields)
-    return TemporaryFailure(f"HTTP {status}: {code or 'no error code'}", log_fields=fields)
+    # A 5xx or an internal error may come after Slack did the work.
+    maybe_sent = status >= 500 or code in MAYBE_DONE_ERRORS
+    return TemporaryFailure(
+        f"HTTP {status}: {code or 'no error code'}", maybe_sent=maybe_sent, log_fields=fields
+    )
 
 
 class RateLimitCounter(RetryHandler):

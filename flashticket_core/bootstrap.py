@@ -82,7 +82,8 @@ class Core:
             "lease", timedelta(seconds=self.settings.flashticket_delivery_lease_seconds)
         )
         store = SqlOutboxStore(self.database)
-        worker = DeliveryWorker(store, transport, clock=self.clock, **options)
+        clock = options.pop("clock", self.clock)
+        worker = DeliveryWorker(store, transport, clock=clock, **options)
         self.committed_listeners.append(worker.wake)
         return worker
 

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     # How long a delivery worker owns a message it took; after a crash another worker
     # (or the restarted one) sends it once this has passed. Longer than a Slack call.
     flashticket_delivery_lease_seconds: int = Field(default=30, ge=1, le=3600)
+    # Posts per second per Slack channel, after a burst of 4 (Slack's own pace is about
+    # one); 0 does not pace (an emulator or a test Slack without that limit).
+    flashticket_posts_per_second: float = Field(default=1.0, ge=0, le=1000)
     # `plain` lines for a terminal, or `json`: one object per line for a log collector.
     flashticket_log_format: Literal["plain", "json"] = "plain"
     # GET /metrics (Prometheus) on the HTTP port; `false` answers it 404.

@@ -44,6 +44,8 @@ def bot_settings(database_url: str, slack: FakeSlack, **overrides: Any) -> Setti
         # A digest at whatever hour a test runs would be one message more in every test;
         # the digest's own tests turn it on.
         "flashticket_digest_time": "off",
+        # The fake Slack sets no pace unless a test asks it to; nor does the bot, then.
+        "flashticket_posts_per_second": 0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

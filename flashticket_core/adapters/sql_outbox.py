@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, insert, or_, select, update
+from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
@@ -116,13 +117,23 @@ class SqlMessageQueue(MessageQueue):
         }
 
 
+# Paced claims look at this many times the batch for messages whose conversation is ready.
+PACED_LOOKAHEAD = 10
+
+
 class SqlOutboxStore(OutboxStore):
     def __init__(self, database: Database) -> None:
         self._database = database
         self._postgres = database.is_postgres
 
     def claim(
-        self, *, now: datetime, lease: timedelta, worker_id: str, batch_size: int
+        self,
+        *,
+        now: datetime,
+        lease: timedelta,
+        worker_id: str,
+        batch_size: int,
+        ready: Callable[[Outgoing, bool], bool] | None = None,
     ) -> tuple[list[Outgoing], int]:
         earlier = aliased(OutboxMessage)
         blocked_by_earlier = exists().where(
@@ -130,32 +141,57 @@ class SqlOutboxStore(OutboxStore):
             earlier.status == MessageStatus.PENDING.value,
             earlier.id < OutboxMessage.id,
         )
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == MessageStatus.PENDING.value,
-                OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-                or_(OutboxMessage.ticket_id.is_(None), ~blocked_by_earlier),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(batch_size)
+        due_earlier = exists().where(
+            earlier.ticket_id == OutboxMessage.ticket_id,
+            earlier.status == MessageStatus.PENDING.value,
+            earlier.id < OutboxMessage.id,
+            earlier.next_attempt_at <= now,
         )
+        conditions = [
+            OutboxMessage.status == MessageStatus.PENDING.value,
+            OutboxMessage.next_attempt_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        ]
+        if ready is None:
+            conditions.append(or_(OutboxMessage.ticket_id.is_(None), ~blocked_by_earlier))
+            query = select(OutboxMessage, literal(False), literal(False)).limit(batch_size)
+        else:
+            # Paced: a message behind an earlier one of its ticket that is due now is
+            # shown to `ready` too, so its conversation keeps its order; and the search
+            # looks further, so a busy channel's queue does not fill the batch.
+            query = select(
+                OutboxMessage,
+                and_(OutboxMessage.ticket_id.is_not(None), blocked_by_earlier),
+                and_(OutboxMessage.ticket_id.is_not(None), due_earlier),
+            ).limit(batch_size * PACED_LOOKAHEAD)
+        query = query.where(*conditions).order_by(OutboxMessage.id)
         if self._postgres:
             # Replicas claiming at once each skip the rows another is claiming.
             query = query.with_for_update(skip_locked=True, of=OutboxMessage)
         with self._database.writer() as session:
-            rows = list(session.scalars(query))
-            outgoing = []
+            rows = list(session.execute(query))
+            outgoing: list[Outgoing] = []
             superseded = 0
-            for row in rows:
+            for row, blocked, behind_due in rows:
+                if len(outgoing) >= batch_size:
+                    break
+                if blocked:
+                    if behind_due and ready is not None:
+                        ready(_outgoing(session, row), True)
+                    continue
                 if _superseded(session, row):
                     row.status = MessageStatus.SUPERSEDED.value
                     superseded += 1
                     continue
+                message = _outgoing(session, row)
+                if ready is not None and not ready(message, False):
+                    continue
+                # A holder is still named: it left the message leased (it died), or
+                # its attempt may have been delivered (the answer was lost).
+                message = replace(message, maybe_sent=row.claimed_by is not None)
                 row.claimed_until = now + lease
                 row.claimed_by = worker_id
-                outgoing.append(_outgoing(session, row))
+                outgoing.append(message)
             session.commit()
         return outgoing, superseded
 
@@ -187,7 +223,12 @@ class SqlOutboxStore(OutboxStore):
             session.commit()
 
     def retry_later(
-        self, message_id: int, *, error: str, next_attempt: Callable[[int], datetime | None]
+        self,
+        message_id: int,
+        *,
+        error: str,
+        next_attempt: Callable[[int], datetime | None],
+        maybe_sent: bool = False,
     ) -> None:
         with self._database.writer() as session:
             row = session.get(OutboxMessage, message_id)
@@ -196,7 +237,8 @@ class SqlOutboxStore(OutboxStore):
             row.attempts += 1
             row.last_error = error[:500]
             row.claimed_until = None
-            row.claimed_by = None
+            if not maybe_sent:
+                row.claimed_by = None  # nobody may have delivered it: nothing to look for
             when = next_attempt(row.attempts)
             if when is None:
                 row.status = MessageStatus.FAILED.value
@@ -218,12 +260,13 @@ class SqlOutboxStore(OutboxStore):
             )
             session.commit()
 
-    def release(self, message_id: int, worker_id: str) -> None:
+    def release(self, message_id: int, worker_id: str, *, maybe_sent: bool = False) -> None:
         with self._database.writer() as session:
+            # A message that came maybe sent keeps a holder named, so it still looks first.
             session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker_id)
-                .values(claimed_until=None, claimed_by=None)
+                .values(claimed_until=None, claimed_by=worker_id if maybe_sent else None)
             )
             session.commit()
 
@@ -295,7 +338,15 @@ def _outgoing(session: Session, row: OutboxMessage) -> Outgoing:
         thread=thread,
         parts_delivered=row.parts_delivered,
         copy=_relayed_copy(session, row) if row.kind in CHANGES_A_COPY else None,
+        created_at=_utc(row.created_at),
     )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """SQLite gives back naive datetimes; the outbox stores UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 # The messages that change an entry's copy in chat, and those that leave one there.

@@ -12,8 +12,14 @@ Guarantees:
   dies mid-delivery leaves its lease to expire and another worker sends the message.
   The worker reaches the stored messages through `OutboxStore`, every call its own
   committed transaction (SQL in `adapters/sql_outbox.py`).
-- The one window for a duplicate: the transport delivered, and the process died before
-  the outcome was committed. Then the message is sent again after the lease expires.
+- An attempt that may have reached the receiver (its answer was lost, or its worker died
+  holding the lease) is marked `maybe_sent` on the next try, so a transport that can
+  look first (Slack: the outbox id in the message's metadata) records the message it
+  finds instead of sending it again.
+- Pacing (optional, `Pace`): each conversation a transport names (`channel_of`) has a
+  token bucket, a burst then a steady rate; a message for a conversation that is not
+  ready is left for later and the worker goes on with the others, so a busy channel
+  never holds up a DM. A rate limit (429) holds that conversation only, for Retry-After.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import functools
 import logging
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -50,7 +57,9 @@ class TemporaryFailure(Exception):
     `rate_limited` says the server refused for the rate of calls.
 
     `log_fields` are the transport's own words for the failure (its error code), put on
-    the log line about it as fields of their own; never a message's text."""
+    the log line about it as fields of their own; never a message's text. `maybe_sent`:
+    the attempt may have reached the receiver (a timeout, a reset, a 5xx after sending),
+    so the next try looks before it sends again."""
 
     def __init__(
         self,
@@ -59,12 +68,14 @@ class TemporaryFailure(Exception):
         *,
         rate_limited: bool = False,
         log_fields: Mapping[str, str] | None = None,
+        maybe_sent: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.rate_limited = rate_limited
         self.log_fields: Mapping[str, str] = log_fields or {}
+        self.maybe_sent = maybe_sent
 
 
 class PermanentFailure(Exception):
@@ -129,6 +140,11 @@ class Outgoing:
     # For an edit or a withdrawal: the entry's copy as last delivered; None if it never
     # went out.
     copy: RelayedCopy | None = None
+    # An earlier attempt may have been delivered without its outcome being recorded
+    # (its answer was lost, or its worker died holding the lease).
+    maybe_sent: bool = False
+    # When the message was written: no attempt of it is older (where to look back from).
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +159,11 @@ class Transport(abc.ABC):
     @abc.abstractmethod
     def deliver(self, message: Outgoing) -> Delivered:
         """Send it, or raise TemporaryFailure / PermanentFailure."""
+
+    def channel_of(self, message: Outgoing) -> str | None:
+        """The conversation the message is posted to, when the receiver limits the pace
+        of posts per conversation; None for what is not paced (edits, App Homes)."""
+        return None
 
 
 def backoff_seconds(attempts: int, rng: Callable[[], float] = random.random) -> float:
@@ -172,14 +193,25 @@ class OutboxStore(abc.ABC):
 
     @abc.abstractmethod
     def claim(
-        self, *, now: datetime, lease: timedelta, worker_id: str, batch_size: int
+        self,
+        *,
+        now: datetime,
+        lease: timedelta,
+        worker_id: str,
+        batch_size: int,
+        ready: Callable[[Outgoing, bool], bool] | None = None,
     ) -> tuple[list[Outgoing], int]:
         """Lease up to `batch_size` due messages to `worker_id` until `now + lease`,
         oldest first: pending, due, not leased to a worker now, and none of a ticket
         while an earlier message of that ticket is pending. A card update is pointless
         when a later one for the same card is waiting: it is marked superseded instead.
-        Returns the leased messages, with their ticket and threads as they are now, and
-        how many were superseded."""
+        With `ready`, each due message is shown to it with whether it must wait behind
+        an earlier one of its ticket that is due now (then it is not leased, but its
+        conversation waits behind it); one `ready` refuses (its conversation's pace) is
+        passed over, not leased, and later ones are looked at in its place. A message whose last holder may have
+        delivered it (it left it leased, or its attempt's answer was lost) comes back
+        with `maybe_sent`. Returns the leased messages, with their ticket and threads as
+        they are now, and how many were superseded."""
 
     @abc.abstractmethod
     def record_part(self, message_id: int, parts_delivered: int, ts: str | None) -> None:
@@ -194,23 +226,100 @@ class OutboxStore(abc.ABC):
 
     @abc.abstractmethod
     def retry_later(
-        self, message_id: int, *, error: str, next_attempt: Callable[[int], datetime | None]
+        self,
+        message_id: int,
+        *,
+        error: str,
+        next_attempt: Callable[[int], datetime | None],
+        maybe_sent: bool = False,
     ) -> None:
         """Count the failed attempt, keep its error and end the lease. `next_attempt`
         is given the attempts made so far and says when to try again, or None to mark
-        the message failed. Nothing happens to a message that is gone."""
+        the message failed. `maybe_sent`: the attempt may have been delivered, so the
+        next claim says so. Nothing happens to a message that is gone."""
 
     @abc.abstractmethod
     def mark_failed(self, message_id: int, *, error: str) -> None:
         """Count the attempt and mark the message failed for good, with the reason."""
 
     @abc.abstractmethod
-    def release(self, message_id: int, worker_id: str) -> None:
-        """End the worker's lease of a message it did not try: it is due again at once."""
+    def release(self, message_id: int, worker_id: str, *, maybe_sent: bool = False) -> None:
+        """End the worker's lease of a message it did not try: it is due again at once
+        (`maybe_sent`: as it came, an earlier attempt may have been delivered)."""
 
     @abc.abstractmethod
     def health(self, *, now: datetime) -> OutboxHealth:
         """How many messages wait (and since when), and how many failed for good."""
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Posts per conversation: `burst` at once, then `per_second`."""
+
+    burst: int = 4
+    per_second: float = 1.0
+
+
+# Slack: about one chat.postMessage per second per channel, short bursts allowed.
+SLACK_PACE = Pace(burst=4, per_second=1.0)
+# After a 429 the conversation waits a little longer than Retry-After, so the message
+# that was refused (due again after exactly Retry-After) goes before the ones behind it.
+RATE_LIMIT_MARGIN_SECONDS = 0.1
+
+
+class ChannelPacer:
+    """A token bucket per conversation; thread-safe, on a monotonic clock."""
+
+    def __init__(self, pace: Pace, clock: Callable[[], float] = time.monotonic) -> None:
+        self._pace = pace
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._tokens: dict[str, float] = {}
+        self._updated: dict[str, float] = {}
+        self._held_until: dict[str, float] = {}
+        self._waiting: set[str] = set()
+
+    def _refill(self, channel: str, now: float) -> float:
+        tokens = self._tokens.get(channel, float(self._pace.burst))
+        elapsed = max(0.0, now - self._updated.get(channel, now))
+        tokens = min(float(self._pace.burst), tokens + elapsed * self._pace.per_second)
+        self._tokens[channel], self._updated[channel] = tokens, now
+        return tokens
+
+    def ready(self, channel: str) -> bool:
+        with self._lock:
+            now = self._clock()
+            ok = now >= self._held_until.get(channel, 0.0) and self._refill(channel, now) >= 1
+            if ok:
+                self._waiting.discard(channel)
+            else:
+                self._waiting.add(channel)
+            return ok
+
+    def take(self, channel: str) -> None:
+        with self._lock:
+            now = self._clock()
+            self._tokens[channel] = self._refill(channel, now) - 1
+
+    def hold(self, channel: str, seconds: float) -> None:
+        """The receiver said to wait (429 Retry-After): this conversation only."""
+        with self._lock:
+            now = self._clock()
+            self._held_until[channel] = max(self._held_until.get(channel, 0.0), now + seconds)
+            self._tokens[channel], self._updated[channel] = 0.0, now
+
+    def next_ready_in(self) -> float | None:
+        """Seconds until the first conversation with a message waiting can post again."""
+        with self._lock:
+            if not self._waiting:
+                return None
+            now = self._clock()
+            waits = []
+            for channel in self._waiting:
+                tokens = self._refill(channel, now)
+                refill = max(0.0, (1 - tokens) / self._pace.per_second)
+                waits.append(max(refill, self._held_until.get(channel, 0.0) - now))
+            return max(0.0, min(waits))
 
 
 class DeliveryWorker:
@@ -224,9 +333,12 @@ class DeliveryWorker:
         poll_interval: float = 2.0,
         worker_id: str | None = None,
         lease: timedelta = LEASE,
+        pace: Pace | None = None,
+        pace_clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._lease = lease
+        self._pacer = ChannelPacer(pace, pace_clock) if pace is not None else None
         self._transport = transport
         self._clock = clock
         self._batch_size = batch_size
@@ -255,7 +367,7 @@ class DeliveryWorker:
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
-            self._wake.wait(self._poll_interval)
+            self._wake.wait(self._next_wait())
             self._wake.clear()
             try:
                 while not self._stopping.is_set() and self.run_once():
@@ -266,15 +378,62 @@ class DeliveryWorker:
 
     # -- one round ----------------------------------------------------------
 
+    def _next_wait(self) -> float:
+        """Until the next poll, or sooner when a paced conversation can post again."""
+        ready_in = self._pacer.next_ready_in() if self._pacer is not None else None
+        return self._poll_interval if ready_in is None else min(self._poll_interval, ready_in)
+
     def run_once(self) -> int:
-        """Claim and deliver one batch; returns how many messages were handled."""
+        """Claim and deliver one batch; returns how many messages were handled (a
+        message left for its conversation's pace is not)."""
         claimed, superseded = self._claim()
+        handled = superseded
+        held: set[str] = set()  # conversations that must wait: the rest of theirs too
         for message in claimed:
-            if self._stopping.is_set():
-                self._store.release(message.id, self.worker_id)
+            channel = self._channel_of(message)
+            if self._stopping.is_set() or (
+                channel is not None and not self._may_post(channel, held)
+            ):
+                self._store.release(message.id, self.worker_id, maybe_sent=message.maybe_sent)
                 continue
-            self._deliver(message)
-        return len(claimed) + superseded
+            if channel is not None and self._pacer is not None:
+                self._pacer.take(channel)
+            self._deliver(message, channel)
+            handled += 1
+        return handled
+
+    def _channel_of(self, message: Outgoing) -> str | None:
+        if self._pacer is None:
+            return None
+        try:
+            return self._transport.channel_of(message)
+        except Exception:
+            log.exception("outbox message %s: no conversation to pace it by", message.id)
+            return None
+
+    def _may_post(self, channel: str, held: set[str]) -> bool:
+        assert self._pacer is not None
+        if channel in held or not self._pacer.ready(channel):
+            held.add(channel)
+            return False
+        return True
+
+    def _readiness(self) -> Callable[[Outgoing, bool], bool]:
+        """For one claim: a conversation takes its messages in order, so once one of
+        them must wait (its pace, or an earlier message of its ticket that goes first),
+        the later ones wait too."""
+        closed: set[str] = set()
+
+        def ready(message: Outgoing, waiting: bool) -> bool:
+            channel = self._channel_of(message)
+            if channel is None:
+                return not waiting
+            if waiting or channel in closed or not (self._pacer and self._pacer.ready(channel)):
+                closed.add(channel)
+                return False
+            return True
+
+        return ready
 
     def drain(self, rounds: int = 1000) -> int:
         """Deliver everything that is due now (tests and the console)."""
@@ -293,6 +452,7 @@ class DeliveryWorker:
             lease=self._lease,
             worker_id=self.worker_id,
             batch_size=self._batch_size,
+            ready=self._readiness() if self._pacer is not None else None,
         )
         # Each part is recorded as it goes out: a crash after part n repeats at most n + 1.
         outgoing = [
@@ -301,14 +461,16 @@ class DeliveryWorker:
         ]
         return outgoing, superseded
 
-    def _deliver(self, message: Outgoing) -> None:
+    def _deliver(self, message: Outgoing, channel: str | None = None) -> None:
         with bound(ticket_id=message.ticket_id, outbox_message=message.id):
-            self._deliver_bound(message)
+            self._deliver_bound(message, channel)
 
-    def _deliver_bound(self, message: Outgoing) -> None:
+    def _deliver_bound(self, message: Outgoing, channel: str | None) -> None:
         try:
             delivered = self._transport.deliver(message)
         except TemporaryFailure as failure:
+            if channel is not None and self._pacer is not None and failure.retry_after is not None:
+                self._pacer.hold(channel, failure.retry_after + RATE_LIMIT_MARGIN_SECONDS)
             self._retry_later(message, failure)
         except PermanentFailure as failure:
             log.error(
@@ -344,7 +506,10 @@ class DeliveryWorker:
                 return None
             delay = backoff_seconds(attempts)
             if failure.retry_after is not None:
-                delay = max(delay, failure.retry_after)
+                # Paced, the conversation waits for Retry-After and this message goes
+                # first when it ends; unpaced, back-off may wait longer.
+                paced = self._pacer is not None
+                delay = failure.retry_after if paced else max(delay, failure.retry_after)
             log.warning(
                 "outbox message %s: %s; retry %s in %.1fs",
                 message.id,
@@ -358,4 +523,10 @@ class DeliveryWorker:
             )
             return self._clock() + timedelta(seconds=delay)
 
-        self._store.retry_later(message.id, error=failure.reason, next_attempt=next_attempt)
+        self._store.retry_later(
+            message.id,
+            error=failure.reason,
+            next_attempt=next_attempt,
+            # Once an attempt may have been delivered, every later one looks first.
+            maybe_sent=failure.maybe_sent or message.maybe_sent,
+        )

@@ -4,11 +4,13 @@ database, still deliver every message once, in order per ticket."""
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from flashticket_core.adapters.tables import OutboxMessage
@@ -20,6 +22,14 @@ from tests.bot_harness import SUPPORT_CHANNEL
 from tests.conftest import ADMIN, SUPPORT
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.processes import ServeProcess, serve_environment
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    """Message timestamps in wall-clock seconds, as Slack's: a read-back after a crash
+    looks from when the message was written."""
+    with FakeSlack(ts_epoch=int(time.time())) as fake:
+        yield fake
 
 
 @contextmanager
@@ -124,13 +134,10 @@ def killed_and_restarted(tmp_path: Path, slack: FakeSlack, writer: Core, databas
         second.terminate()
     calls = successful(slack)
     counts = Counter(message_key(c) for c in calls if c.method == "chat.postMessage")
-    duplicates = {k: n for k, n in counts.items() if n > 1}
-    # At most the one message Slack accepted while the sender died (the documented window).
-    assert len(duplicates) <= 1
-    assert all(n == 2 for n in duplicates.values())
-    assert len(counts) + sum(duplicates.values()) - len(duplicates) == len(
-        [c for c in calls if c.method == "chat.postMessage"]
-    )
+    # The message Slack accepted while the sender died is found by the next worker's
+    # read-back (its outbox id is in its metadata), not posted again.
+    assert max(counts.values()) == 1, {k: n for k, n in counts.items() if n > 1}
+    assert slack.calls("conversations.history") or slack.calls("conversations.replies")
     with writer.engine.connect() as connection:
         failed = connection.scalar(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "failed")
@@ -151,7 +158,11 @@ def two_replicas(tmp_path: Path, slack: FakeSlack, writer: Core, database_url: s
     expected = expected_messages(writer)
     assert expected >= 2000
     replicas = [
-        ServeProcess(serve_environment(database_url, slack.base_url), tmp_path / f"r{n}")
+        # Throughput against a fake Slack that sets no pace: the bot sets none either.
+        ServeProcess(
+            serve_environment(database_url, slack.base_url, FLASHTICKET_POSTS_PER_SECOND="0"),
+            tmp_path / f"r{n}",
+        )
         for n in range(2)
         if (tmp_path / f"r{n}").mkdir() is None
     ]

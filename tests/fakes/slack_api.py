@@ -6,13 +6,16 @@ and the tests cannot drift apart. The real `slack_sdk.WebClient` talks to it ove
 (`base_url=fake.base_url`), so the tests exercise the same serialisation, headers and
 error handling as production. Faults can be injected per method: HTTP 500, 429 with
 Retry-After, an `ok: false` error, a hang longer than the client's timeout, or a
-connection reset.
+connection reset, each optionally after Slack did the work (`accept`: the answer is
+lost). Slack's pace of chat.postMessage per channel can be enforced (`rate_limit`):
+past it, 429 with Retry-After, as Slack answers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import math
 import socket
 import struct
 import threading
@@ -62,11 +65,22 @@ class FakeSlack(Workspace):
         app_token: str = "xapp-test-token",
         trigger_ttl: float = 3.0,
         clock: Callable[[], float] = time.monotonic,
+        ts_epoch: int | None = None,
     ) -> None:
+        options = {} if ts_epoch is None else {"ts_epoch": ts_epoch}
         super().__init__(
-            bot_token, app_token=app_token, team=TEST_TEAM, trigger_ttl=trigger_ttl, clock=clock
+            bot_token,
+            app_token=app_token,
+            team=TEST_TEAM,
+            trigger_ttl=trigger_ttl,
+            clock=clock,
+            **options,
         )
         self._faults: dict[str, list[Fault]] = {}
+        # chat.postMessage per channel: (burst, per second), a bucket per channel.
+        self._rate: tuple[int, float] | None = None
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self.ratelimited = 0  # how many posts were answered 429 for going too fast
         self._stopping = threading.Event()
         self._server = LoopbackServer(self, handler=_FaultyHandler)
 
@@ -172,6 +186,30 @@ class FakeSlack(Workspace):
         with self._lock:
             self.scopes = tuple(scopes)
 
+    def rate_limit(self, burst: int, per_second: float) -> None:
+        """Answer chat.postMessage with 429 (and Retry-After) past `burst` posts at once
+        and `per_second` after, per channel, on the fake's clock."""
+        with self._lock:
+            self._rate = (burst, per_second)
+            self._buckets.clear()
+
+    def too_fast(self, call: Call) -> float | None:
+        """Seconds to wait, if this post goes past its channel's pace; else it is counted."""
+        if self._rate is None or call.method != "chat.postMessage":
+            return None
+        burst, per_second = self._rate
+        channel = str(call.args.get("channel") or "")
+        now = self.clock()
+        with self._lock:
+            tokens, updated = self._buckets.get(channel, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - updated) * per_second)
+            if tokens < 1:
+                self._buckets[channel] = (tokens, now)
+                self.ratelimited += 1
+                return (1 - tokens) / per_second
+            self._buckets[channel] = (tokens - 1, now)
+        return None
+
     def upload(self, file_id: str) -> bytes | None:
         """The bytes a client uploaded to an upload URL, if any."""
         return self.uploaded_bytes(file_id)
@@ -195,6 +233,15 @@ class _FaultyHandler(WebApiHandler):
     def answer(self, call: Call) -> None:
         slack = self.workspace
         assert isinstance(slack, FakeSlack)
+        wait = slack.too_fast(call)
+        if wait is not None:
+            call.faulted = True
+            slack.record(call)
+            # Slack's Retry-After is whole seconds.
+            extra = {"Retry-After": str(max(1, math.ceil(wait)))}
+            body = {"ok": False, "error": "ratelimited"}
+            self.send(429, json.dumps(body).encode(), "application/json", extra)
+            return
         fault = slack.take_fault(call.method)
         if fault is None:
             super().answer(call)

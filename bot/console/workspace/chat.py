@@ -231,7 +231,7 @@ class ChatApi(WorkspaceState):
         shown.sort(key=lambda m: float(m.ts), reverse=True)
         return {
             "ok": True,
-            "messages": [m.as_slack() for m in shown[:limit]],
+            "messages": [m.as_slack(with_metadata=_with_metadata(args)) for m in shown[:limit]],
             "has_more": len(shown) > limit,
         }
 
@@ -256,9 +256,14 @@ class ChatApi(WorkspaceState):
         shown = [parent, *sorted(_between(replies, args), key=lambda m: float(m.ts))]
         return {
             "ok": True,
-            "messages": [m.as_slack() for m in shown[:limit]],
+            "messages": [m.as_slack(with_metadata=_with_metadata(args)) for m in shown[:limit]],
             "has_more": len(shown) > limit,
         }
+
+
+def _with_metadata(args: dict[str, Any]) -> bool:
+    """Slack leaves message metadata out of history and replies unless asked."""
+    return str(args.get("include_all_metadata")).lower() in ("1", "true")
 
 
 def _limit(args: dict[str, Any]) -> int:

@@ -90,8 +90,10 @@ class Message:
     thread_ts: str | None = None
     bot_id: str | None = None
     files: list[SharedFile] = field(default_factory=list)
+    # Message metadata: only shown when asked for with `include_all_metadata`.
+    metadata: dict[str, Any] | None = None
 
-    def as_slack(self) -> dict[str, Any]:
+    def as_slack(self, *, with_metadata: bool = False) -> dict[str, Any]:
         """The message object Slack returns with chat.postMessage."""
         message: dict[str, Any] = {
             "type": "message",
@@ -107,6 +109,8 @@ class Message:
             message["thread_ts"] = self.thread_ts
         if self.files:
             message["files"] = [{"id": f.id, "name": f.name, "title": f.title} for f in self.files]
+        if with_metadata and self.metadata is not None:
+            message["metadata"] = self.metadata
         return message
 
 

@@ -27,6 +27,8 @@ from bot.console.workspace.objects import (
 from bot.manifest import BOT_SCOPES
 
 TRIGGER_TTL = 3.0
+# The seconds part of message timestamps, unless the workspace is told otherwise.
+TS_EPOCH = 1700000000
 DEFAULT_LOCALE = "en-US"
 
 
@@ -49,8 +51,11 @@ class WorkspaceState:
         clock: Callable[[], float] = time.monotonic,
         files_dir: Path | None = None,
         default_locale: str = DEFAULT_LOCALE,
+        ts_epoch: int = TS_EPOCH,
     ) -> None:
         self.bot_token = bot_token
+        # The seconds of every message ts; the count of messages so far is the fraction.
+        self.ts_epoch = ts_epoch
         self.app_token = app_token
         self.team = team or Team()
         self.trigger_ttl = trigger_ttl
@@ -138,7 +143,7 @@ class WorkspaceState:
         return self.origin
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts):06d}"
+        return f"{self.ts_epoch}.{next(self._ts):06d}"
 
     def _show(self, item: FeedItem) -> None:
         with self._lock:
@@ -151,6 +156,7 @@ class WorkspaceState:
 
     def _bot_message(self, channel: str, args: dict[str, Any]) -> Message:
         blocks = json_field(args.get("blocks"))
+        metadata = checked_metadata(args.get("metadata"))
         return Message(
             channel=channel,
             ts=self._next_ts(),
@@ -159,6 +165,7 @@ class WorkspaceState:
             blocks=blocks if isinstance(blocks, list) else [],
             thread_ts=str(args["thread_ts"]) if args.get("thread_ts") else None,
             bot_id=self.team.bot_id,
+            metadata=metadata,
         )
 
     def _postable(self, channel: str) -> str:
@@ -177,6 +184,26 @@ class WorkspaceState:
         if setup.is_archived:
             raise SlackError("is_archived")
         return channel
+
+
+def checked_metadata(value: Any) -> dict[str, Any] | None:
+    """Message metadata as Slack takes it: an `event_type` (letters, digits, `_`) and an
+    `event_payload` object; anything else is refused."""
+    if value is None or value == "":
+        return None
+    metadata = json_field(value)
+    if not isinstance(metadata, dict):
+        raise SlackError("invalid_metadata_format")
+    event_type = metadata.get("event_type")
+    payload = metadata.get("event_payload")
+    if (
+        not isinstance(event_type, str)
+        or not event_type
+        or not all(c.isascii() and (c.isalnum() or c == "_") for c in event_type)
+        or not isinstance(payload, dict)
+    ):
+        raise SlackError("invalid_metadata_schema")
+    return {"event_type": event_type, "event_payload": payload}
 
 
 def json_field(value: Any) -> Any:
