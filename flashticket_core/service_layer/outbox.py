@@ -33,6 +33,7 @@ class MessageKind(StrEnum):
     DIRECT = "direct"  # a DM to a person, outside any ticket
     HOME = "home"  # republish a person's App Home with the current state
     SOURCE_THREAD = "source_thread"  # the ticket's number, under the message it was made from
+    RELAY_FILE = "relay_file"  # a file, fetched once from chat and shared once on the other side
 
 
 class MessageStatus(StrEnum):
@@ -87,6 +88,16 @@ def plan(event: events.Event) -> list[Planned]:
         case events.EntryWithdrawn(ticket_id=tid, actor_id=actor, entry_id=eid):
             withdrawal = {"event": "withdrawn", "actor": actor, "entry": eid}
             return [(MessageKind.SUPPORT_THREAD_WITHDRAW, tid, withdrawal)]
+        case events.FileAttached(ticket_id=tid, actor_id=actor):
+            relay = {
+                "event": "file",
+                "actor": actor,
+                "file_row": event.file_row,
+                "file": event.chat_file_id,
+                "name": event.name,
+                "direction": event.direction,
+            }
+            return [(MessageKind.RELAY_FILE, tid, relay)]
         case events.TicketRated(ticket_id=tid, actor_id=actor, rating=rating):
             return [
                 (
