@@ -412,6 +412,22 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "({count} files attached: {names})",
         Language.DE: "({count} Dateien angehängt: {names})",
     },
+    "bot.file.too_big": {
+        Language.EN: "The file _{name}_ ({size}) is larger than the {limit} a file may be: it was not passed on.",
+        Language.DE: "Die Datei _{name}_ ({size}) ist größer als die erlaubten {limit}: sie wurde nicht weitergegeben.",
+    },
+    "bot.file.sign_in_page": {
+        Language.EN: "The file _{name}_ could not be fetched from Slack (Slack answered with a sign-in page): it was not passed on.",
+        Language.DE: "Die Datei _{name}_ konnte nicht von Slack geholt werden (Slack antwortete mit einer Anmeldeseite): sie wurde nicht weitergegeben.",
+    },
+    "bot.file.foreign_host": {
+        Language.EN: "The file _{name}_ is not on Slack's file host: it was not fetched.",
+        Language.DE: "Die Datei _{name}_ liegt nicht auf Slacks Dateiserver: sie wurde nicht geholt.",
+    },
+    "bot.file.unreadable": {
+        Language.EN: "The file _{name}_ could not be read from Slack: it was not passed on.",
+        Language.DE: "Die Datei _{name}_ konnte nicht von Slack gelesen werden: sie wurde nicht weitergegeben.",
+    },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show &lt;id&gt;`.",
         Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show &lt;Nr&gt;`.",

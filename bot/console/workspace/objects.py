@@ -155,3 +155,16 @@ class Upload:
     filename: str
     length: int
     content: bytes | None = None
+
+
+@dataclass
+class HostedFile:
+    """A file on the workspace's file host: what files.info describes and `url_private`
+    serves (to the bot token only)."""
+
+    id: str
+    name: str
+    mimetype: str
+    content: bytes
+    user: str
+    created: int = 0
