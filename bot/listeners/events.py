@@ -14,6 +14,7 @@ from bot.words import translate
 from flashticket_core.domain.model import ENTRY_MAX
 from flashticket_core.errors import TicketError
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.conversation import AttachedFile
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,12 @@ FILE_NAME_MAX = 100
 def register(app: App) -> None:
     app.event("message")(listener(Kind.EVENT)(direct_message))
     app.event("app_home_opened")(listener(Kind.EVENT)(home_opened))
+    # The message with `files` is what relays them; this one only says a file exists.
+    app.event("file_shared")(listener(Kind.EVENT)(file_shared))
+
+
+def file_shared(turn: Turn) -> None:
+    turn.ack()
 
 
 def home_opened(turn: Turn) -> None:
@@ -87,6 +94,7 @@ def direct_message(turn: Turn) -> None:
             # Slack redelivers an event it thinks we missed; its id makes that harmless.
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
             source=(event["channel"], event["ts"]) if isinstance(event.get("ts"), str) else None,
+            files=attached_files(event.get("files")),
         )
     except TicketError as error:
         log.info("reporter reply to #%s not stored: %s", ticket_id, error)
@@ -151,7 +159,7 @@ def _is_persons_message(message: Any) -> bool:
 def reply_text(lang: Language, event: dict[str, Any]) -> str:
     """What the reporter wrote, as they wrote it, and which files came with it.
 
-    The files themselves are not relayed (yet): naming them tells support they exist.
+    Naming the files tells support what follows: each file itself is relayed on its own.
     """
     text = mrkdwn.decode_incoming(str(event.get("text") or "")).strip()
     names = _file_names(event.get("files"))
@@ -167,6 +175,29 @@ def reply_text(lang: Language, event: dict[str, Any]) -> str:
         log.info("no room to name %s attached files in a reply", len(names))
         return text
     return f"{text}\n\n{note}" if text else note
+
+
+def attached_files(files: Any) -> list[AttachedFile]:
+    """The files a message carries, by their Slack IDs: the relay looks each one up
+    (files.info) instead of trusting the URLs a payload names."""
+    if not isinstance(files, list):
+        return []
+    attached = []
+    for file in files:
+        if not isinstance(file, dict) or not isinstance(file.get("id"), str):
+            continue
+        if file.get("mode") in ("tombstone", "hidden_by_limit", "external"):
+            continue  # deleted, beyond the plan's limits, or not on Slack at all
+        size = file.get("size")
+        attached.append(
+            AttachedFile(
+                chat_file_id=file["id"],
+                name=str(file.get("name") or file.get("title") or file["id"]),
+                mimetype=str(file.get("mimetype") or ""),
+                size=size if isinstance(size, int) else None,
+            )
+        )
+    return attached
 
 
 def _file_names(files: Any) -> list[str]:

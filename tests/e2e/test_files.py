@@ -1,0 +1,138 @@
+"""Files both ways (SPEC, "Tickets from where people already talk"): a file a reporter
+attaches in their DM thread reaches the support thread as a file, fetched once with the
+bot token from Slack's file host and shared once; what cannot be passed on is a note
+naming the file. Real payload shapes through the real bot over signed HTTP, on both
+databases."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from slack_sdk import WebClient
+
+from bot import file_relay
+from tests.bot_harness import SUPPORT_CHANNEL, Bot
+from tests.conftest import ALICE
+from tests.fakes.slack_api import FakeSlack
+from tests.slack_requests import dm_thread_reply, event_envelope
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4000
+
+
+def share_in_dm(bot: Bot, ticket_id: int, files: list[dict[str, Any]], *, event_id: str) -> int:
+    root = bot.dm_root(ticket_id).response
+    event = dm_thread_reply(ALICE, root["channel"], root["ts"], "Here it is")
+    event.update(subtype="file_share", upload=False, display_as_bot=False, files=files)
+    return bot.http.event(event_envelope(event, event_id=event_id)).status
+
+
+def shared_into(bot: Bot, ticket_id: int) -> list[Any]:
+    ts = bot.card_ts(ticket_id)
+    return [
+        c
+        for c in bot.slack.calls("files.completeUploadExternal")
+        if c.args.get("channel_id") == SUPPORT_CHANNEL and c.args.get("thread_ts") == ts
+    ]
+
+
+def test_a_file_in_the_dm_thread_is_fetched_once_and_shared_once_even_when_redelivered(
+    bot: Bot,
+) -> None:
+    ticket_id = bot.open_ticket(ALICE, "Printer")
+    file = bot.slack.host_file(ALICE, "error.png", PNG, "image/png")
+    assert share_in_dm(bot, ticket_id, [file], event_id="Ev0FILE1") == 200
+    # Slack redelivers the event, and the file_shared event arrives too: both harmless.
+    assert share_in_dm(bot, ticket_id, [file], event_id="Ev0FILE1") == 200
+    shared = {
+        "type": "file_shared",
+        "file_id": file["id"],
+        "user_id": ALICE,
+        "file": {"id": file["id"]},
+    }
+    assert bot.http.event(event_envelope(shared, event_id="Ev0FILE2")).status == 200
+    bot.slack.wait_for(lambda _: len(shared_into(bot, ticket_id)) == 1)
+    (complete,) = shared_into(bot, ticket_id)
+    (entry,) = complete.args["files"]
+    assert bot.slack.upload(entry["id"]) == PNG
+    assert entry["title"] == "error.png"
+    bot.slack.wait_for(lambda calls: len([c for c in calls if c.method == "download"]) >= 1)
+    downloads = bot.slack.calls("download")
+    assert len(downloads) == 1
+    assert downloads[0].headers["authorization"].startswith("Bearer xoxb-")
+    assert len(bot.slack.calls("files.getUploadURLExternal")) == 1
+    assert bot.slack.calls("files.info")[0].args["file"] == file["id"]
+
+
+def test_a_sign_in_page_instead_of_the_file_is_a_note_and_no_upload(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket_id = bot.open_ticket(ALICE, "Printer")
+    file = bot.slack.host_file(ALICE, "report.pdf", b"%PDF-1.4 ...", "application/pdf")
+    # As when the token is not accepted for files: Slack answers its sign-in page, 200.
+    original = bot.slack.download
+
+    def as_if_unauthorised(path: str, authorization: str) -> tuple[str, bytes]:
+        return original(path, "")
+
+    monkeypatch.setattr(bot.slack, "download", as_if_unauthorised)
+    assert share_in_dm(bot, ticket_id, [file], event_id="Ev0HTML1") == 200
+    bot.slack.wait_for(
+        lambda _: any(
+            "report.pdf" in t and "sign-in page" in t for t in bot.support_thread(ticket_id)
+        )
+    )
+    assert not bot.slack.calls("files.getUploadURLExternal")
+
+
+def test_a_file_over_the_limit_is_a_note_naming_it_and_its_size(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(file_relay, "FILE_SIZE_MAX", 1000)
+    ticket_id = bot.open_ticket(ALICE, "Printer")
+    file = bot.slack.host_file(ALICE, "dump.bin", b"x" * 5000)
+    assert share_in_dm(bot, ticket_id, [file], event_id="Ev0BIG1") == 200
+    bot.slack.wait_for(
+        lambda _: any("dump.bin" in t and "larger than" in t for t in bot.support_thread(ticket_id))
+    )
+    assert not bot.slack.calls("download")
+    assert not bot.slack.calls("files.getUploadURLExternal")
+
+
+class Recorder(BaseHTTPRequestHandler):
+    seen: list[dict[str, str]] = []
+
+    def do_GET(self) -> None:
+        Recorder.seen.append(dict(self.headers.items()))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_a_url_on_another_host_is_refused_and_the_token_never_sent(slack: FakeSlack) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = WebClient(token="xoxb-test-token", base_url=slack.base_url)
+        # The fake Slack is on 127.0.0.1: another host name for the same machine.
+        url = f"http://localhost:{server.server_address[1]}/files-pri/T1-F1/secret.png"
+        with pytest.raises(file_relay.NotRelayed) as refused:
+            file_relay.download(client, url)
+        assert refused.value.reason == "foreign_host"
+        for url in (
+            "https://evil.example/files-pri/T1-F1/x.png",
+            "https://files.slack.com.evil.example/x.png",
+            "http://files.slack.com/x.png",
+            "file:///etc/passwd",
+        ):
+            with pytest.raises(file_relay.NotRelayed):
+                file_relay.download(client, url)
+        assert Recorder.seen == []
+        real = WebClient(token="xoxb-test-token")
+        assert file_relay.file_hosts(real) == {"files.slack.com"}
+    finally:
+        server.shutdown()
