@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from slack_sdk import WebClient
@@ -102,7 +102,7 @@ def test_a_file_over_the_limit_is_a_note_naming_it_and_its_size(
 
 
 class Recorder(BaseHTTPRequestHandler):
-    seen: list[dict[str, str]] = []
+    seen: ClassVar[list[dict[str, str]]] = []
 
     def do_GET(self) -> None:
         Recorder.seen.append(dict(self.headers.items()))
