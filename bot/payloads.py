@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.service_layer.common import SLACK_USER_ID
+from flashticket_core.service_layer.conversation import AttachedFile
 
 
 class BadPayload(ValueError):
@@ -126,6 +127,42 @@ def entry_text(view: dict[str, Any]) -> str:
     if not isinstance(text, str):
         raise BadPayload("entry text is not text")
     return text
+
+
+def entry_files(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The file objects a file input in the modal holds (none when it has no such block
+    or nothing was attached)."""
+    block = view_values(view).get("files")
+    element = block.get("value") if isinstance(block, dict) else None
+    files = element.get("files") if isinstance(element, dict) else None
+    if files is None:
+        return []
+    if not isinstance(files, list):
+        raise BadPayload("files is not a list")
+    return [file for file in files if isinstance(file, dict)]
+
+
+def attached_files(files: Any) -> list[AttachedFile]:
+    """The files a message carries, by their Slack IDs: the relay looks each one up
+    (files.info) instead of trusting the URLs a payload names."""
+    if not isinstance(files, list):
+        return []
+    attached = []
+    for file in files:
+        if not isinstance(file, dict) or not isinstance(file.get("id"), str):
+            continue
+        if file.get("mode") in ("tombstone", "hidden_by_limit", "external"):
+            continue  # deleted, beyond the plan's limits, or not on Slack at all
+        size = file.get("size")
+        attached.append(
+            AttachedFile(
+                chat_file_id=file["id"],
+                name=str(file.get("name") or file.get("title") or file["id"]),
+                mimetype=str(file.get("mimetype") or ""),
+                size=size if isinstance(size, int) else None,
+            )
+        )
+    return attached
 
 
 class _ViewSource(_Model):

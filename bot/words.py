@@ -32,6 +32,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.modal.reply.title": {Language.EN: "Reply to reporter", Language.DE: "Antwort an Anwender"},
     "bot.modal.note.title": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
     "bot.modal.send": {Language.EN: "Send", Language.DE: "Senden"},
+    "bot.field.files": {
+        Language.EN: "Files for the reporter",
+        Language.DE: "Dateien für den Anwender",
+    },
     "bot.field.reply": {
         Language.EN: "Reply for #{ticket_id} (the reporter sees it)",
         Language.DE: "Antwort zu #{ticket_id} (der Anwender sieht sie)",
@@ -132,6 +136,15 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.show.change": {
         Language.EN: "{at} <@{actor}> {field}: {old} → {new}",
         Language.DE: "{at} <@{actor}> {field}: {old} → {new}",
+    },
+    "bot.show.files": {Language.EN: "Files", Language.DE: "Dateien"},
+    "bot.show.file.to_support": {
+        Language.EN: "{at} <@{author}> to support: {name} ({size})",
+        Language.DE: "{at} <@{author}> an den Support: {name} ({size})",
+    },
+    "bot.show.file.to_reporter": {
+        Language.EN: "{at} <@{author}> to the reporter: {name} ({size})",
+        Language.DE: "{at} <@{author}> an den Anwender: {name} ({size})",
     },
     "bot.show.entry": {
         Language.EN: "{at} {kind} <@{author}>: {text}",

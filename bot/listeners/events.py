@@ -10,11 +10,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks, mrkdwn
 from bot.listener_turn import Kind, Turn, listener
+from bot.payloads import attached_files
 from bot.words import translate
 from flashticket_core.domain.model import ENTRY_MAX
 from flashticket_core.errors import TicketError
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.conversation import AttachedFile
 
 log = logging.getLogger(__name__)
 
@@ -175,29 +175,6 @@ def reply_text(lang: Language, event: dict[str, Any]) -> str:
         log.info("no room to name %s attached files in a reply", len(names))
         return text
     return f"{text}\n\n{note}" if text else note
-
-
-def attached_files(files: Any) -> list[AttachedFile]:
-    """The files a message carries, by their Slack IDs: the relay looks each one up
-    (files.info) instead of trusting the URLs a payload names."""
-    if not isinstance(files, list):
-        return []
-    attached = []
-    for file in files:
-        if not isinstance(file, dict) or not isinstance(file.get("id"), str):
-            continue
-        if file.get("mode") in ("tombstone", "hidden_by_limit", "external"):
-            continue  # deleted, beyond the plan's limits, or not on Slack at all
-        size = file.get("size")
-        attached.append(
-            AttachedFile(
-                chat_file_id=file["id"],
-                name=str(file.get("name") or file.get("title") or file["id"]),
-                mimetype=str(file.get("mimetype") or ""),
-                size=size if isinstance(size, int) else None,
-            )
-        )
-    return attached
 
 
 def _file_names(files: Any) -> list[str]:

@@ -3,10 +3,10 @@ no aggregate). The queries that fill them are `adapters/sql_reads.py`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from flashticket_core.domain.enums import EntryKind, Priority, Status
+from flashticket_core.domain.enums import EntryKind, FileDirection, Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.dashboard import Kpis
 
@@ -68,6 +68,20 @@ class TicketDetail:
     rating: int | None
     conversation: list[Entry]
     history: list[Change]
+    files: list[FileRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file that travelled with a ticket, as its detail shows it."""
+
+    name: str
+    mimetype: str
+    size: int | None
+    author_id: str
+    at: datetime
+    direction: FileDirection
+    chat_file_id: str
 
 
 @dataclass(frozen=True)

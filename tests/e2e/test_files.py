@@ -6,6 +6,7 @@ databases."""
 
 from __future__ import annotations
 
+import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -15,11 +16,16 @@ from slack_sdk import WebClient
 
 from bot import file_relay
 from tests.bot_harness import SUPPORT_CHANNEL, Bot
-from tests.conftest import ALICE
+from tests.conftest import ADMIN, ALICE
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_requests import dm_thread_reply, event_envelope
 
+SUPPORTER = "USUPPORT02"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4000
+
+
+def text_of(response: Any) -> str:
+    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def share_in_dm(bot: Bot, ticket_id: int, files: list[dict[str, Any]], *, event_id: str) -> int:
@@ -136,3 +142,41 @@ def test_a_url_on_another_host_is_refused_and_the_token_never_sent(slack: FakeSl
         assert file_relay.file_hosts(real) == {"files.slack.com"}
     finally:
         server.shutdown()
+
+
+def test_a_support_reply_with_a_file_reaches_the_dm_thread_and_show_lists_both(bot: Bot) -> None:
+    response = bot.command(ADMIN, f"grant <@{SUPPORTER}> support", command="/ticket-admin")
+    assert "is now Support" in text_of(response)
+    ticket_id = bot.open_ticket(ALICE, "Printer")
+    from_reporter = bot.slack.host_file(ALICE, "error.png", PNG, "image/png")
+    assert share_in_dm(bot, ticket_id, [from_reporter], event_id="Ev0SHOW1") == 200
+    bot.click(SUPPORTER, ticket_id, "ticket.reply")
+    modal = bot.slack.wait_for("views.open", count=2)[-1].args["view"]
+    file_input = next(b for b in modal["blocks"] if b["block_id"] == "files")
+    assert file_input["element"]["type"] == "file_input"
+    assert file_input["optional"] is True
+    # What Slack puts in the view state: the files the supporter picked, already on
+    # Slack's file host.
+    manual = bot.slack.host_file(SUPPORTER, "howto.pdf", b"%PDF-1.7 steps", "application/pdf")
+    values = {
+        "text": {"type": "plain_text_input", "value": "Try these steps"},
+        "files": {"type": "file_input", "files": [manual]},
+    }
+    assert bot.submit(SUPPORTER, modal, values).status == 200
+    root = bot.dm_root(ticket_id).response
+
+    def shared_in_dm(calls: list[Any]) -> list[Any]:
+        return [
+            c
+            for c in calls
+            if c.method == "files.completeUploadExternal"
+            and c.args.get("channel_id") == root["channel"]
+            and c.args.get("thread_ts") == root["ts"]
+        ]
+
+    bot.slack.wait_for(lambda calls: len(shared_in_dm(calls)) == 1)
+    (entry,) = shared_in_dm(bot.slack.calls())[0].args["files"]
+    assert bot.slack.upload(entry["id"]) == b"%PDF-1.7 steps"
+    shown = text_of(bot.command(SUPPORTER, f"show {ticket_id}"))
+    assert f"<@{ALICE}> to support: error.png (" in shown
+    assert f"<@{SUPPORTER}> to the reporter: howto.pdf (14 B)" in shown
