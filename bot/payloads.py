@@ -170,18 +170,38 @@ class _ViewSource(_Model):
     ts: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
     th: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
     r: Annotated[str, StringConstraints(pattern=SLACK_USER_ID.pattern)]
+    # The message's files: ID, name (cut), size.
+    f: Annotated[
+        list[tuple[FileId, Annotated[str, Field(max_length=80)], int | None]], Field(max_length=10)
+    ] = []
+
+
+FileId = Annotated[str, StringConstraints(pattern=r"^F[A-Z0-9]{2,30}$")]
+SOURCE_FILES_MAX = 10
 
 
 @dataclass(frozen=True)
 class TicketSource:
-    """The message a new-ticket modal was opened from, and its author, the reporter."""
+    """The message a new-ticket modal was opened from, and its author, the reporter;
+    the files that came with it go to the support thread with the ticket."""
 
     message: MessageSource
     reporter_id: str
+    files: tuple[AttachedFile, ...] = ()
 
-    def metadata(self) -> dict[str, str]:
+    def metadata(self) -> dict[str, Any]:
         m = self.message
-        return {"c": m.channel, "ts": m.ts, "th": m.thread_ts, "r": self.reporter_id}
+        meta: dict[str, Any] = {
+            "c": m.channel,
+            "ts": m.ts,
+            "th": m.thread_ts,
+            "r": self.reporter_id,
+        }
+        if self.files:
+            meta["f"] = [
+                [f.chat_file_id, f.name[:80], f.size] for f in self.files[:SOURCE_FILES_MAX]
+            ]
+        return meta
 
 
 def source_of_view(view: dict[str, Any]) -> TicketSource | None:
@@ -193,7 +213,8 @@ def source_of_view(view: dict[str, Any]) -> TicketSource | None:
         parsed = _ViewSource.model_validate_json(metadata if isinstance(metadata, str) else "")
     except ValidationError as error:
         raise BadPayload("view with an unusable source") from error
-    return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r)
+    files = tuple(AttachedFile(chat_file_id=i, name=n, size=z) for i, n, z in parsed.f)
+    return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r, files)
 
 
 class _ViewTicket(_Model):

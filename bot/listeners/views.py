@@ -59,6 +59,7 @@ def submit_new_ticket(turn: Turn) -> None:
         request_key=_request_key(view),
         reporter_id=source.reporter_id if source else None,
         source=source.message if source else None,
+        files=source.files if source else (),
     )
     turn.ack()
 

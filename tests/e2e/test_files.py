@@ -15,6 +15,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot import file_relay
+from bot.console.workspace.objects import SharedFile
 from tests.bot_harness import SUPPORT_CHANNEL, Bot
 from tests.conftest import ADMIN, ALICE
 from tests.fakes.slack_api import FakeSlack
@@ -36,7 +37,10 @@ def share_in_dm(bot: Bot, ticket_id: int, files: list[dict[str, Any]], *, event_
 
 
 def shared_into(bot: Bot, ticket_id: int) -> list[Any]:
-    ts = bot.card_ts(ticket_id)
+    try:
+        ts = bot.card_ts(ticket_id)
+    except StopIteration:
+        return []  # the card is not out yet
     return [
         c
         for c in bot.slack.calls("files.completeUploadExternal")
@@ -180,3 +184,41 @@ def test_a_support_reply_with_a_file_reaches_the_dm_thread_and_show_lists_both(b
     shown = text_of(bot.command(SUPPORTER, f"show {ticket_id}"))
     assert f"<@{ALICE}> to support: error.png (" in shown
     assert f"<@{SUPPORTER}> to the reporter: howto.pdf (14 B)" in shown
+
+
+GENERAL = "C0GENERAL1"
+
+
+def test_the_files_of_a_message_made_a_ticket_reach_the_support_thread(bot: Bot) -> None:
+    bot.slack.set_channel(GENERAL, is_private=False, name="general")
+    hosted = bot.slack.host_file(ALICE, "vpn.log", b"line 1\nline 2\n", "text/plain")
+    shared = SharedFile(hosted["id"], "vpn.log", "vpn.log")
+    message = bot.slack.person_posts(ALICE, GENERAL, "VPN drops\nsee log", files=[shared])
+    # The shortcut: the modal remembers the message's files, the submission relays them.
+    action = bot.slack.message_shortcut(SUPPORTER, message, "ticket.from_message")
+    assert action["message"]["files"][0]["id"] == hosted["id"]
+    assert bot.http.interact(action).status == 200
+    view = bot.slack.wait_for("views.open")[0].args["view"]
+    values = {
+        "title": {"type": "plain_text_input", "value": "VPN drops"},
+        "description": {"type": "plain_text_input", "value": "see log"},
+        "priority": {"type": "static_select", "selected_option": {"value": "medium"}},
+    }
+    assert bot.submit(SUPPORTER, view, values).status == 200
+    bot.slack.wait_for(lambda _: len(shared_into(bot, 1)) == 1)
+    (entry,) = shared_into(bot, 1)[0].args["files"]
+    assert bot.slack.upload(entry["id"]) == b"line 1\nline 2\n"
+    # The ticket reaction on another message with a file, delivered twice.
+    other = bot.slack.host_file(ALICE, "screen.png", PNG, "image/png")
+    second = bot.slack.person_posts(
+        ALICE, GENERAL, "Printer jams", files=[SharedFile(other["id"], "screen.png", "screen.png")]
+    )
+    for _ in range(2):
+        event = bot.slack.reaction_added(SUPPORTER, second, "ticket")
+        assert bot.http.event(event_envelope(event, event_id="Ev0REACT1")).status == 200
+    bot.slack.wait_for(lambda _: bot._has_dm_root(2) and len(shared_into(bot, 2)) == 1)
+    (entry,) = shared_into(bot, 2)[0].args["files"]
+    assert bot.slack.upload(entry["id"]) == PNG
+    bot.slack.wait_for(lambda calls: len([c for c in calls if c.method == "download"]) == 2)
+    assert len(bot.slack.calls("download")) == 2
+    assert len(bot.slack.calls("files.getUploadURLExternal")) == 2

@@ -107,6 +107,8 @@ class Message:
             message["thread_ts"] = self.thread_ts
         if self.files:
             message["files"] = [{"id": f.id, "name": f.name, "title": f.title} for f in self.files]
+            if not self.bot_id:
+                message["subtype"] = "file_share"  # what Slack sends for a person's files
         return message
 
 
