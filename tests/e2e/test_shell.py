@@ -36,6 +36,7 @@ as @sam
 click 1
 click 8
 Please unplug it and wait ten minutes.
+
 choose 6 2
 as @alice
 reply 1 Unplugged, it is cold now.
@@ -86,6 +87,23 @@ def test_the_shell_walks_the_whole_story(tmp_path: Path) -> None:
     shown = out[out.index("@alice> /ticket show 1") :]
     assert "Resolved" in shown
     assert "Reporter reply @alice: Unplugged, it is cold now." in shown
+
+
+def test_files_travel_both_ways_in_the_console(tmp_path: Path) -> None:
+    (tmp_path / "error.log").write_bytes(b"E42 toner\n")
+    (tmp_path / "steps.txt").write_bytes(b"1. unplug\n")
+    script = (
+        "/ticket Printer on fire\n\n\n\n"
+        "reply 1 --file error.log Here is the log\n"
+        "click 4\nTry these steps\nsteps.txt\n"
+    )
+    out = run_shell(tmp_path, script)
+    assert "(you wrote in the thread of #1) Here is the log [error.log]" in out
+    folder = tmp_path / "data" / "shell-files"
+    assert "saved error.log → data/shell-files/error.log" in out
+    assert (folder / "error.log").read_bytes() == b"E42 toner\n"
+    assert "saved steps.txt → data/shell-files/steps.txt" in out
+    assert (folder / "steps.txt").read_bytes() == b"1. unplug\n"
 
 
 def test_form_errors_are_shown_and_asked_again(tmp_path: Path) -> None:
@@ -168,7 +186,7 @@ def test_unknown_console_commands_and_bad_numbers_are_explained(tmp_path: Path) 
     out = run_shell(tmp_path, "frobnicate\nclick 99\nreply 5 hello\n/other\n")
     assert "Unknown console command `frobnicate`" in out
     assert "Which one?" in out
-    assert "Usage: `reply N text`" in out
+    assert "Usage: `reply N [--file PATH] text`" in out
     assert "There is no /other here" in out
 
 
