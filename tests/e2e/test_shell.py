@@ -300,6 +300,9 @@ EXAMPLE_CALLS: dict[str, Callable[[Shell], Any]] = {
 EXAMPLE_CALLS["users.info"] = lambda shell: shell.client.users_info(
     user=user_id_for("alice"), include_locale=True
 )
+EXAMPLE_CALLS["files.info"] = lambda shell: shell.client.files_info(
+    file=shell.workspace.host_file(user_id_for("alice"), "a.txt", b"a")["id"]
+)
 EXAMPLE_CALLS["files.completeUploadExternal"] = EXAMPLE_CALLS["files.getUploadURLExternal"]
 
 
@@ -318,9 +321,11 @@ def test_the_console_answers_every_web_api_method_the_bot_calls(
 
 
 def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
-    console: tuple[Shell, io.StringIO],
+    console: tuple[Shell, io.StringIO], tmp_path: Path
 ) -> None:
     shell, out = console
+    log = tmp_path / "printer.log"
+    log.write_bytes(b"E42\n")
     script = [
         "as @alice",
         "/ticket Printer on fire",
@@ -337,6 +342,7 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "reply 1 " + "a long log line\n" * 300,
         "edit 1 never mind, it was unplugged",
         "unsend 1",
+        f"reply 1 --file {log} the log",
         "as @bob",
         "post My screen stays black\nSince the update",
         "post Wifi is down",
@@ -383,8 +389,12 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     assert shell.files_dir is not None
     saved = sorted(p.name for p in shell.files_dir.iterdir())
     assert saved[0] == "open-tickets-by-priority.png"
-    assert re.fullmatch(r"tickets-\d{8}-\d{6}\.csv", saved[1])
-    assert saved[2:] == ["tickets-by-status-per-month.png"]
+    # The reporter's file, relayed to the support thread.
+    assert saved[1] == "printer.log"
+    assert (shell.files_dir / "printer.log").read_bytes() == b"E42\n"
+    assert re.fullmatch(r"tickets-\d{8}-\d{6}\.csv", saved[2])
+    assert saved[3:] == ["tickets-by-status-per-month.png"]
+    assert {"download", "files.info"} <= answered
 
 
 def test_what_a_person_types_reaches_the_bot_encoded_as_slack_sends_it(
