@@ -64,7 +64,14 @@ BOT_SCOPES: dict[str, str] = {
         "support channel back before posting again a message whose earlier answer was lost"
     ),
     "im:write": "open the DM of the person who asked for an export or the charts",
-    "files:write": "upload the CSV export and the statistics charts to that DM",
+    "files:write": (
+        "upload the CSV export and the statistics charts to that DM, and share the files "
+        "a reporter or supporter attached in the other side's thread"
+    ),
+    "files:read": (
+        "look up a file someone attached (files.info) and download it with the bot token, "
+        "to pass it on to the other side of the ticket"
+    ),
     "groups:read": "check at start-up that the support channel is private and the bot is in it",
     "users:read": "read each person's Slack locale (users.info), to answer them in their language",
 }

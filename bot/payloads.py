@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.service_layer.common import SLACK_USER_ID
+from flashticket_core.service_layer.conversation import AttachedFile
 
 
 class BadPayload(ValueError):
@@ -128,23 +129,79 @@ def entry_text(view: dict[str, Any]) -> str:
     return text
 
 
+def entry_files(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The file objects a file input in the modal holds (none when it has no such block
+    or nothing was attached)."""
+    block = view_values(view).get("files")
+    element = block.get("value") if isinstance(block, dict) else None
+    files = element.get("files") if isinstance(element, dict) else None
+    if files is None:
+        return []
+    if not isinstance(files, list):
+        raise BadPayload("files is not a list")
+    return [file for file in files if isinstance(file, dict)]
+
+
+def attached_files(files: Any) -> list[AttachedFile]:
+    """The files a message carries, by their Slack IDs: the relay looks each one up
+    (files.info) instead of trusting the URLs a payload names."""
+    if not isinstance(files, list):
+        return []
+    attached = []
+    for file in files:
+        if not isinstance(file, dict) or not isinstance(file.get("id"), str):
+            continue
+        if file.get("mode") in ("tombstone", "hidden_by_limit", "external"):
+            continue  # deleted, beyond the plan's limits, or not on Slack at all
+        size = file.get("size")
+        attached.append(
+            AttachedFile(
+                chat_file_id=file["id"],
+                name=str(file.get("name") or file.get("title") or file["id"]),
+                mimetype=str(file.get("mimetype") or ""),
+                size=size if isinstance(size, int) else None,
+            )
+        )
+    return attached
+
+
 class _ViewSource(_Model):
     c: Annotated[str, StringConstraints(pattern=r"^[CDG][A-Z0-9]{2,30}$")]
     ts: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
     th: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
     r: Annotated[str, StringConstraints(pattern=SLACK_USER_ID.pattern)]
+    # The message's files: ID, name (cut), size.
+    f: Annotated[
+        list[tuple[FileId, Annotated[str, Field(max_length=80)], int | None]], Field(max_length=10)
+    ] = []
+
+
+FileId = Annotated[str, StringConstraints(pattern=r"^F[A-Z0-9]{2,30}$")]
+SOURCE_FILES_MAX = 10
 
 
 @dataclass(frozen=True)
 class TicketSource:
-    """The message a new-ticket modal was opened from, and its author, the reporter."""
+    """The message a new-ticket modal was opened from, and its author, the reporter;
+    the files that came with it go to the support thread with the ticket."""
 
     message: MessageSource
     reporter_id: str
+    files: tuple[AttachedFile, ...] = ()
 
-    def metadata(self) -> dict[str, str]:
+    def metadata(self) -> dict[str, Any]:
         m = self.message
-        return {"c": m.channel, "ts": m.ts, "th": m.thread_ts, "r": self.reporter_id}
+        meta: dict[str, Any] = {
+            "c": m.channel,
+            "ts": m.ts,
+            "th": m.thread_ts,
+            "r": self.reporter_id,
+        }
+        if self.files:
+            meta["f"] = [
+                [f.chat_file_id, f.name[:80], f.size] for f in self.files[:SOURCE_FILES_MAX]
+            ]
+        return meta
 
 
 def source_of_view(view: dict[str, Any]) -> TicketSource | None:
@@ -156,7 +213,8 @@ def source_of_view(view: dict[str, Any]) -> TicketSource | None:
         parsed = _ViewSource.model_validate_json(metadata if isinstance(metadata, str) else "")
     except ValidationError as error:
         raise BadPayload("view with an unusable source") from error
-    return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r)
+    files = tuple(AttachedFile(chat_file_id=i, name=n, size=z) for i, n, z in parsed.f)
+    return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r, files)
 
 
 class _ViewTicket(_Model):

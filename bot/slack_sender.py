@@ -24,10 +24,11 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot import blocks
-from bot.mrkdwn import mention
+from bot import blocks, file_relay
+from bot.mrkdwn import escape, mention
 from bot.words import translate
 from flashticket_core import metrics
+from flashticket_core.domain.enums import FileDirection
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import (
     Delivered,
@@ -235,6 +236,8 @@ class SlackTransport(Transport):
                 text=text,
                 message=message,
             )
+        if kind is MessageKind.RELAY_FILE:
+            return self._relay_file(message)
         lang = self.language_of(ticket.reporter_id)
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(
@@ -252,6 +255,40 @@ class SlackTransport(Transport):
                 blocks=blocks.reporter_thread_blocks(lang, ticket, message.payload, texts[0]),
             )
         raise PermanentFailure(f"unknown message kind {kind}")
+
+    def _relay_file(self, message: Outgoing) -> Delivered:
+        """Fetch the file once and share it once in the other side's thread; a file that
+        cannot be shared becomes a note there naming it (and saying why)."""
+        ticket, thread, payload = message.ticket, message.thread, message.payload
+        assert ticket is not None
+        if payload.get("direction") == FileDirection.TO_REPORTER.value:
+            lang = self.language_of(ticket.reporter_id)
+            channel = thread.reporter_channel or ticket.reporter_id
+            thread_ts = thread.reporter_ts
+        else:
+            lang = self.lang
+            channel = thread.support_channel or self.support_channel
+            thread_ts = thread.support_ts
+        name = str(payload.get("name") or payload.get("file") or "?")
+        try:
+            fetched = file_relay.fetch(self.client, str(payload.get("file") or ""))
+        except file_relay.NotRelayed as refusal:
+            log.info("file %s of #%s not relayed: %s", payload.get("file"), ticket.id, refusal)
+            note = translate(
+                f"bot.file.{refusal.reason}",
+                lang,
+                name=escape(name),
+                size=megabytes(refusal.size),
+                limit=megabytes(file_relay.FILE_SIZE_MAX),
+            )
+            return self._post(channel=channel, thread_ts=thread_ts, text=note)
+        except SlackApiError as error:
+            if error.response.get("error") in ("file_not_found", "file_deleted"):
+                note = translate("bot.file.unreadable", lang, name=escape(name))
+                return self._post(channel=channel, thread_ts=thread_ts, text=note)
+            raise
+        file_relay.share(self.client, fetched, channel=channel, thread_ts=thread_ts)
+        return Delivered(channel=channel)
 
     def _post_parts(
         self,
@@ -426,6 +463,10 @@ def _carries(posted: dict[str, Any], message_id: int, part: int) -> bool:
     if not isinstance(payload, dict):
         return False
     return str(payload.get("id")) == str(message_id) and int(payload.get("part") or 0) == part
+
+
+def megabytes(size: int | None) -> str:
+    return "?" if size is None else f"{size / (1024 * 1024):.1f} MB"
 
 
 def classify(error: SlackApiError) -> Exception:

@@ -32,6 +32,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.modal.reply.title": {Language.EN: "Reply to reporter", Language.DE: "Antwort an Anwender"},
     "bot.modal.note.title": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
     "bot.modal.send": {Language.EN: "Send", Language.DE: "Senden"},
+    "bot.field.files": {
+        Language.EN: "Files for the reporter",
+        Language.DE: "Dateien für den Anwender",
+    },
     "bot.field.reply": {
         Language.EN: "Reply for #{ticket_id} (the reporter sees it)",
         Language.DE: "Antwort zu #{ticket_id} (der Anwender sieht sie)",
@@ -190,6 +194,15 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.actor.system": {
         Language.EN: "FlashTicket (automatically)",
         Language.DE: "FlashTicket (automatisch)",
+    },
+    "bot.show.files": {Language.EN: "Files", Language.DE: "Dateien"},
+    "bot.show.file.to_support": {
+        Language.EN: "{at} <@{author}> to support: {name} ({size})",
+        Language.DE: "{at} <@{author}> an den Support: {name} ({size})",
+    },
+    "bot.show.file.to_reporter": {
+        Language.EN: "{at} <@{author}> to the reporter: {name} ({size})",
+        Language.DE: "{at} <@{author}> an den Anwender: {name} ({size})",
     },
     "bot.show.entry": {
         Language.EN: "{at} {kind} <@{author}>: {text}",
@@ -477,6 +490,22 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.dm.files.many": {
         Language.EN: "({count} files attached: {names})",
         Language.DE: "({count} Dateien angehängt: {names})",
+    },
+    "bot.file.too_big": {
+        Language.EN: "The file _{name}_ ({size}) is larger than the {limit} a file may be: it was not passed on.",
+        Language.DE: "Die Datei _{name}_ ({size}) ist größer als die erlaubten {limit}: sie wurde nicht weitergegeben.",
+    },
+    "bot.file.sign_in_page": {
+        Language.EN: "The file _{name}_ could not be fetched from Slack (Slack answered with a sign-in page): it was not passed on.",
+        Language.DE: "Die Datei _{name}_ konnte nicht von Slack geholt werden (Slack antwortete mit einer Anmeldeseite): sie wurde nicht weitergegeben.",
+    },
+    "bot.file.foreign_host": {
+        Language.EN: "The file _{name}_ is not on Slack's file host: it was not fetched.",
+        Language.DE: "Die Datei _{name}_ liegt nicht auf Slacks Dateiserver: sie wurde nicht geholt.",
+    },
+    "bot.file.unreadable": {
+        Language.EN: "The file _{name}_ could not be read from Slack: it was not passed on.",
+        Language.DE: "Die Datei _{name}_ konnte nicht von Slack gelesen werden: sie wurde nicht weitergegeben.",
     },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show &lt;id&gt;`.",

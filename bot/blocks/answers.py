@@ -127,8 +127,31 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(DividerBlock())
     blocks.append(_section_of_lines(lang, _t("bot.show.conversation", lang), entries))
+    if detail.files:
+        files = [
+            _t(
+                f"bot.show.file.{f.direction.value}",
+                lang,
+                at=_when(f.at),
+                author=user_id(f.author_id),
+                name=escape(f.name),
+                size=_size(f.size),
+            )
+            for f in detail.files
+        ]
+        blocks.append(_section_of_lines(lang, _t("bot.show.files", lang), files))
     blocks.append(_section_of_lines(lang, _t("bot.show.history", lang), changes))
     return render(blocks)
+
+
+def _size(size: int | None) -> str:
+    if size is None:
+        return "?"
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def _when(value: datetime) -> str:

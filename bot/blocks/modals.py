@@ -78,6 +78,9 @@ def new_ticket_modal(
     return view.to_dict()
 
 
+REPLY_FILES_MAX = 5
+
+
 def entry_modal(lang: Language, *, ticket_id: int, kind: EntryKind) -> dict[str, Any]:
     """The modal behind "Reply to reporter" and "Internal note"."""
     is_reply = kind is EntryKind.SUPPORT_REPLY
@@ -102,4 +105,20 @@ def entry_modal(lang: Language, *, ticket_id: int, kind: EntryKind) -> dict[str,
             )
         ],
     )
-    return view.to_dict()
+    modal = view.to_dict()
+    if is_reply:
+        # slack_sdk has no model of the file input yet: Block Kit's own shape.
+        modal["blocks"].append(
+            {
+                "type": "input",
+                "block_id": "files",
+                "optional": True,
+                "label": {"type": "plain_text", "text": _t("bot.field.files", lang)},
+                "element": {
+                    "type": "file_input",
+                    "action_id": "value",
+                    "max_files": REPLY_FILES_MAX,
+                },
+            }
+        )
+    return modal

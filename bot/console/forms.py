@@ -15,9 +15,13 @@ Read = Callable[[str], "str | None"]
 Say = Callable[[str], None]
 # The view's state values in, the bot's errors by block ID out (none: it took them).
 Submit = Callable[[dict[str, dict[str, Any]]], dict[str, str]]
+# A local file put on the workspace's file host: its file object, or None if unreadable.
+Attach = Callable[[str], "dict[str, Any] | None"]
 
 
-def fill(view: dict[str, Any], read: Read, say: Say, submit: Submit) -> None:
+def fill(
+    view: dict[str, Any], read: Read, say: Say, submit: Submit, attach: Attach | None = None
+) -> None:
     """Ask for every input of the modal and submit it, until the bot takes it or the
     person closes it."""
     say(f"┌ form: {view['title']['text']}")
@@ -26,7 +30,10 @@ def fill(view: dict[str, Any], read: Read, say: Say, submit: Submit) -> None:
     pending = inputs
     while pending:
         for block in pending:
-            value = _ask(block, read, say)
+            if block["element"].get("type") == "file_input":
+                value = _ask_files(block, read, say, attach)
+            else:
+                value = _ask(block, read, say)
             if value is None:
                 say("└ form closed")
                 return
@@ -75,6 +82,27 @@ def _ask(block: dict[str, Any], read: Read, say: Say) -> dict[str, Any] | None:
             say(f"│ ! At least {shortest} characters here.")
         else:
             return {"type": element["type"], "value": text or None}
+
+
+def _ask_files(
+    block: dict[str, Any], read: Read, say: Say, attach: Attach | None
+) -> dict[str, Any] | None:
+    """A file input: local paths, separated by spaces; Enter or `-` attaches none."""
+    element, label = block["element"], block["label"]["text"]
+    most = int(element.get("max_files") or 10)
+    while True:
+        line = read(f"│ {label} (paths, at most {most}; optional) []: ")
+        if line is None or line.strip() == "cancel":
+            return None
+        paths = [] if line.strip() in ("", "-") else line.split()
+        if len(paths) > most:
+            say(f"│ ! At most {most} files here.")
+            continue
+        files = [attach(path) for path in paths] if attach else []
+        if any(file is None for file in files):
+            say("│ ! A file could not be read; name files that exist.")
+            continue
+        return {"type": "file_input", "files": files}
 
 
 def _ask_choice(block: dict[str, Any], read: Read, say: Say) -> dict[str, Any] | None:

@@ -32,6 +32,17 @@ class WebApiHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the console prints what people see, the tests their own output."""
 
+    def do_GET(self) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        url = urlsplit(self.path)
+        if not url.path.startswith("/files-pri/"):
+            self.send(404, b"not found", "text/plain")
+            return
+        content_type, body = self.workspace.download(url.path, headers.get("authorization", ""))
+        response = {"ok": not content_type.startswith("text/html"), "size": len(body)}
+        self.workspace.record(Call("download", {"path": url.path}, headers, time.time(), response))
+        self.send(200, body, content_type)
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)

@@ -12,6 +12,7 @@ through `App.dispatch` exactly as Slack's would; a modal is filled in field by f
 from __future__ import annotations
 
 import json
+import mimetypes
 import re
 import time
 import uuid
@@ -44,7 +45,8 @@ Commands (you are one person at a time; everything the bot says is printed):
   /ticket-admin ...        e.g. /ticket-admin grant @sam support
   click N                  press the button numbered [N]
   choose N K               in the select [N], choose option (K)
-  reply N text             answer in the DM thread of ticket #N (as its reporter)
+  reply N text             answer in the DM thread of ticket #N (as its reporter);
+                           reply N --file PATH text attaches a local file
   edit N text              change your last answer in that thread;  unsend N  delete it
   post text                write a message in #general; it gets a number <N>
   react N                  put the ticket reaction on message <N>: a ticket at once
@@ -290,10 +292,17 @@ class Shell:
     def reply(self, rest: str) -> None:
         number, _, text = rest.partition(" ")
         root = self._thread_root(int(number.lstrip("#"))) if number.lstrip("#").isdigit() else None
-        if root is None or not text.strip():
-            self.say("Usage: `reply N text`, as the reporter of ticket #N.")
+        files: list[dict[str, Any]] = []
+        while text.startswith("--file "):
+            path, _, text = text[len("--file ") :].strip().partition(" ")
+            file = self._attach(path)
+            if file is None:
+                return
+            files.append(file)
+        if root is None or not (text.strip() or files):
+            self.say("Usage: `reply N [--file PATH] text`, as the reporter of ticket #N.")
             return
-        event = {
+        event: dict[str, Any] = {
             "type": "message",
             "channel": root.channel,
             "channel_type": "im",
@@ -302,9 +311,12 @@ class Shell:
             "ts": f"{time.time():.6f}",
             "thread_ts": root.ts,
         }
+        if files:
+            event.update(subtype="file_share", upload=False, display_as_bot=False, files=files)
         self.bot.dispatch(json.dumps(self._envelope(event)), "application/json")
         self._last_replies[(self.user, int(number.lstrip("#")))] = event
-        self.say(f"(you wrote in the thread of #{number.lstrip('#')}) {text}")
+        attached = "".join(f" [{f['name']}]" for f in files)
+        self.say(f"(you wrote in the thread of #{number.lstrip('#')}) {text}{attached}")
 
     def edit_reply(self, rest: str) -> None:
         number, _, text = rest.partition(" ")
@@ -430,7 +442,18 @@ class Shell:
                 self.bot.dispatch(urlencode({"payload": json.dumps(payload)}), FORM)
             )
 
-        forms.fill(view, self._read, self.say, submit)
+        forms.fill(view, self._read, self.say, submit, self._attach)
+
+    def _attach(self, path: str) -> dict[str, Any] | None:
+        """A local file, put on the workspace's file host as if uploaded in Slack."""
+        try:
+            content = Path(path).expanduser().read_bytes()
+        except OSError as error:
+            self.say(f"(cannot read {path}: {error.strerror or error})")
+            return None
+        name = Path(path).name
+        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return self.workspace.host_file(self.user, name, content, mimetype)
 
     def _as_slack_sends(self, text: str) -> str:
         """What a person types, encoded as Slack sends it in a message or a slash command

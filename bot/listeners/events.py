@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks, mrkdwn
 from bot.listener_turn import Kind, Turn, listener
+from bot.payloads import attached_files
 from bot.words import translate
 from flashticket_core.domain.model import ENTRY_MAX
 from flashticket_core.errors import TicketError
@@ -26,6 +27,12 @@ FILE_NAME_MAX = 100
 def register(app: App) -> None:
     app.event("message")(listener(Kind.EVENT)(direct_message))
     app.event("app_home_opened")(listener(Kind.EVENT)(home_opened))
+    # The message with `files` is what relays them; this one only says a file exists.
+    app.event("file_shared")(listener(Kind.EVENT)(file_shared))
+
+
+def file_shared(turn: Turn) -> None:
+    turn.ack()
 
 
 def home_opened(turn: Turn) -> None:
@@ -91,6 +98,7 @@ def direct_message(turn: Turn) -> None:
             # Slack redelivers an event it thinks we missed; its id makes that harmless.
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
             source=(event["channel"], event["ts"]) if isinstance(event.get("ts"), str) else None,
+            files=attached_files(event.get("files")),
         )
     except TicketError as error:
         # The key, not the message: a message may quote what the person typed.
@@ -156,7 +164,7 @@ def _is_persons_message(message: Any) -> bool:
 def reply_text(lang: Language, event: dict[str, Any]) -> str:
     """What the reporter wrote, as they wrote it, and which files came with it.
 
-    The files themselves are not relayed (yet): naming them tells support they exist.
+    Naming the files tells support what follows: each file itself is relayed on its own.
     """
     text = mrkdwn.decode_incoming(str(event.get("text") or "")).strip()
     names = _file_names(event.get("files"))

@@ -13,7 +13,7 @@ from bot import blocks
 from bot.blocks.common import clip
 from bot.listener_turn import Kind, Turn, listener
 from bot.mrkdwn import decode_incoming
-from bot.payloads import BadPayload, TicketSource
+from bot.payloads import BadPayload, TicketSource, attached_files
 from flashticket_core.domain.enums import Priority
 from flashticket_core.domain.model import DESCRIPTION_MAX, TITLE_MAX, MessageSource
 from flashticket_core.service_layer.common import SLACK_USER_ID
@@ -73,7 +73,8 @@ def _is_a_ticket_message(turn: Turn, source: MessageSource) -> bool:
 
 def _open_modal_from(turn: Turn, channel: str, message: dict[str, Any], reporter: str) -> None:
     title, description = title_and_description(str(message.get("text") or ""))
-    source = TicketSource(_source(channel, message), reporter)
+    files = tuple(attached_files(message.get("files")) if reporter == message.get("user") else ())
+    source = TicketSource(_source(channel, message), reporter, files)
     turn.open_modal(
         blocks.new_ticket_modal(
             turn.lang, title=title, description=description, source=source.metadata()
@@ -149,6 +150,7 @@ def reaction_added(turn: Turn) -> None:
         reporter_id=str(message["user"]),
         source=source,
         request_key=_event_key(turn),
+        files=attached_files(message.get("files")),
     )
 
 

@@ -8,7 +8,15 @@ from slack_bolt import App
 
 from bot import blocks
 from bot.listener_turn import Kind, Turn, listener
-from bot.payloads import BadPayload, entry_text, new_ticket_form, source_of_view, ticket_of_view
+from bot.payloads import (
+    BadPayload,
+    attached_files,
+    entry_files,
+    entry_text,
+    new_ticket_form,
+    source_of_view,
+    ticket_of_view,
+)
 
 
 def register(app: App) -> None:
@@ -51,6 +59,7 @@ def submit_new_ticket(turn: Turn) -> None:
         request_key=_request_key(view),
         reporter_id=source.reporter_id if source else None,
         source=source.message if source else None,
+        files=source.files if source else (),
     )
     turn.ack()
 
@@ -58,7 +67,11 @@ def submit_new_ticket(turn: Turn) -> None:
 def submit_support_reply(turn: Turn) -> None:
     view = _view(turn)
     turn.desk.conversation.add_support_reply(
-        turn.actor, ticket_of_view(view), entry_text(view), request_key=_request_key(view)
+        turn.actor,
+        ticket_of_view(view),
+        entry_text(view),
+        request_key=_request_key(view),
+        files=attached_files(entry_files(view)),
     )
     turn.ack()
 

@@ -24,6 +24,7 @@ from flashticket_core.domain.model import (
     RoleAssignment,
     RoleChange,
     Ticket,
+    TicketFile,
 )
 from flashticket_core.service_layer import dashboard
 from flashticket_core.service_layer.export import ExportedTicket, target_standing
@@ -33,6 +34,7 @@ from flashticket_core.service_layer.search_terms import Term
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
+    FileRecord,
     Home,
     HomeTicket,
     Page,
@@ -126,6 +128,22 @@ class SqlReads(Reads):
             conversation=conversation,
             history=history,
             targets=ticket_targets(self.session, ticket.id),
+            files=[
+                FileRecord(
+                    name=f.name,
+                    mimetype=f.mimetype,
+                    size=f.size,
+                    author_id=f.author_id,
+                    at=f.at,
+                    direction=f.direction,
+                    chat_file_id=f.chat_file_id,
+                )
+                for f in self.session.scalars(
+                    select(TicketFile)
+                    .where(TicketFile.ticket_id == ticket.id)
+                    .order_by(TicketFile.id)
+                )
+            ],
         )
 
     def tickets(

@@ -66,3 +66,10 @@ class EntryKind(StrEnum):
     @property
     def label_key(self) -> str:
         return f"entry.{self.value}"
+
+
+class FileDirection(StrEnum):
+    """Which way a file travels: from the reporter to the team, or the other way."""
+
+    TO_SUPPORT = "to_support"
+    TO_REPORTER = "to_reporter"

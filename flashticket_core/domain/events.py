@@ -83,3 +83,14 @@ class RoleChanged(Event):
     user_id: str
     old: Role
     new: Role
+
+
+@dataclass(frozen=True)
+class FileAttached(TicketEvent):
+    """A file came with an entry; its chat copy is to be made on the other side."""
+
+    file_row: int
+    chat_file_id: str
+    name: str
+    direction: str
+    entry_id: int | None

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Computed,
     DateTime,
     Dialect,
@@ -29,7 +30,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from flashticket_core.domain import events
-from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
+from flashticket_core.domain.enums import (
+    TRANSITIONS,
+    EntryKind,
+    FileDirection,
+    Priority,
+    Role,
+    Status,
+)
 from flashticket_core.errors import InvalidInput, InvalidTransition, NotAllowed, Translatable
 
 TITLE_MAX = 150
@@ -39,6 +47,8 @@ DESCRIPTION_MAX = 3000
 ENTRY_MAX = 40_000
 USER_ID_MAX = 32
 CHAT_ID_MAX = 64
+FILE_NAME_MAX = 255
+FILE_TYPE_MAX = 128
 # Where a message is in chat: its channel and its timestamp.
 ChatMessage = tuple[str, str]
 # A chat channel ID and a message's ts, as Slack writes them.
@@ -163,6 +173,9 @@ class Ticket(Base):
         back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
     )
     history: WriteOnlyMapped[HistoryEntry] = relationship(
+        back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
+    )
+    files: WriteOnlyMapped[TicketFile] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -319,6 +332,44 @@ class Ticket(Base):
         )
         return entry
 
+    def attach_file(
+        self,
+        entry: ConversationEntry | None,
+        *,
+        author_id: str,
+        direction: FileDirection,
+        chat_file_id: str,
+        name: str,
+        mimetype: str,
+        size: int | None,
+        now: datetime,
+    ) -> TicketFile:
+        """A file came with an entry (or the message the ticket was made from): it is
+        recorded, and its copy on the other side is an outbox message of its own."""
+        file = TicketFile(
+            author_id=author_id,
+            direction=direction,
+            chat_file_id=chat_file_id[:CHAT_ID_MAX],
+            name=" ".join(name.split())[:FILE_NAME_MAX] or chat_file_id[:CHAT_ID_MAX],
+            mimetype=mimetype[:FILE_TYPE_MAX],
+            size=size,
+            at=now,
+            entry=entry,
+        )
+        self.files.add(file)
+        self._raise(
+            lambda ticket_id: events.FileAttached(
+                actor_id=author_id,
+                ticket_id=ticket_id,
+                file_row=file.id,
+                chat_file_id=file.chat_file_id,
+                name=file.name,
+                direction=direction.value,
+                entry_id=entry.id if entry is not None else None,
+            )
+        )
+        return file
+
     def edit_entry(
         self, entry: ConversationEntry, text: str, *, actor_id: str, now: datetime
     ) -> bool:
@@ -439,6 +490,28 @@ class ConversationEntry(Base):
     withdrawn_at: Mapped[datetime | None]
 
     ticket: Mapped[Ticket] = relationship(back_populates="entries")
+
+
+class TicketFile(Base):
+    """A file that travelled with a ticket: who sent it which way, when, and what it was."""
+
+    __tablename__ = "ticket_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ticket_entries.id", ondelete="SET NULL")
+    )
+    author_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
+    direction: Mapped[FileDirection] = mapped_column(_enum(FileDirection, "file_direction"))
+    chat_file_id: Mapped[str] = mapped_column(String(CHAT_ID_MAX))
+    name: Mapped[str] = mapped_column(String(FILE_NAME_MAX))
+    mimetype: Mapped[str] = mapped_column(String(FILE_TYPE_MAX))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+
+    ticket: Mapped[Ticket] = relationship(back_populates="files")
+    entry: Mapped[ConversationEntry | None] = relationship()
 
 
 class HistoryEntry(Base):

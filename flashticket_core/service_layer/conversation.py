@@ -3,10 +3,11 @@ and where in chat a ticket's threads are."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from flashticket_core.domain.enums import EntryKind, Status
+from flashticket_core.domain.enums import EntryKind, FileDirection, Status
 from flashticket_core.domain.model import ChatMessage, ConversationEntry, Ticket
 from flashticket_core.domain.permissions import Action, authorize
 from flashticket_core.service_layer import views
@@ -21,13 +22,35 @@ ACTION_OF_ENTRY = {
 }
 
 
+@dataclass(frozen=True)
+class AttachedFile:
+    """A file that came with what someone wrote, as chat names it; its bytes stay in
+    chat until the relay fetches them."""
+
+    chat_file_id: str
+    name: str
+    mimetype: str = ""
+    size: int | None = None
+
+
 class Conversation(Area):
     def add_support_reply(
-        self, actor_id: str, ticket_id: int, text: str, *, request_key: str | None = None
+        self,
+        actor_id: str,
+        ticket_id: int,
+        text: str,
+        *,
+        request_key: str | None = None,
+        files: Sequence[AttachedFile] = (),
     ) -> views.Entry | None:
-        """A "Support-Rückmeldung": support writes to the reporter."""
+        """A "Support-Rückmeldung": support writes to the reporter (files go along)."""
         return self._add_entry(
-            actor_id, ticket_id, EntryKind.SUPPORT_REPLY, text, request_key=request_key
+            actor_id,
+            ticket_id,
+            EntryKind.SUPPORT_REPLY,
+            text,
+            request_key=request_key,
+            files=files,
         )
 
     def add_internal_note(
@@ -45,6 +68,7 @@ class Conversation(Area):
         *,
         request_key: str | None = None,
         source: ChatMessage | None = None,
+        files: Sequence[AttachedFile] = (),
     ) -> views.Entry | None:
         """The reporter answers; a ticket waiting for that answer is worked on again.
 
@@ -59,6 +83,7 @@ class Conversation(Area):
             text,
             request_key=request_key,
             source=source,
+            files=files,
         )
 
     def edit_from_chat(
@@ -147,6 +172,7 @@ class Conversation(Area):
         *,
         request_key: str | None = None,
         source: ChatMessage | None = None,
+        files: Sequence[AttachedFile] = (),
     ) -> views.Entry | None:
         with self.env.units() as uow:
             if request_key is not None and uow.requests.seen(request_key):
@@ -156,6 +182,22 @@ class Conversation(Area):
             authorize(actor, ACTION_OF_ENTRY[kind], ticket)
             now = self._now()
             entry = ticket.add_entry(kind, author_id=actor_id, text=text, now=now, source=source)
+            direction = (
+                FileDirection.TO_REPORTER
+                if kind is EntryKind.SUPPORT_REPLY
+                else FileDirection.TO_SUPPORT
+            )
+            for file in files if kind is not EntryKind.INTERNAL_NOTE else ():
+                ticket.attach_file(
+                    entry,
+                    author_id=actor_id,
+                    direction=direction,
+                    chat_file_id=file.chat_file_id,
+                    name=file.name,
+                    mimetype=file.mimetype,
+                    size=file.size,
+                    now=now,
+                )
             if request_key is not None:
                 uow.requests.record(request_key, ticket_id=ticket_id, at=now)
             if kind is EntryKind.REPORTER_REPLY and ticket.status is Status.WAITING:

@@ -36,6 +36,7 @@ class MessageKind(StrEnum):
     SUPPORT_DIGEST = "support_digest"  # the morning digest in the support channel
     PERSON = "person"  # a DM to one person about a ticket (a reminder to its assignee)
     ESCALATION = "escalation"  # a missed target, told in the escalation channel
+    RELAY_FILE = "relay_file"  # a file, fetched once from chat and shared once on the other side
 
 
 class MessageStatus(StrEnum):
@@ -92,6 +93,16 @@ def plan(event: events.Event) -> list[Planned]:
         case events.EntryWithdrawn(ticket_id=tid, actor_id=actor, entry_id=eid):
             withdrawal = {"event": "withdrawn", "actor": actor, "entry": eid}
             return [(MessageKind.SUPPORT_THREAD_WITHDRAW, tid, withdrawal)]
+        case events.FileAttached(ticket_id=tid, actor_id=actor):
+            relay = {
+                "event": "file",
+                "actor": actor,
+                "file_row": event.file_row,
+                "file": event.chat_file_id,
+                "name": event.name,
+                "direction": event.direction,
+            }
+            return [(MessageKind.RELAY_FILE, tid, relay)]
         case events.TicketRated(ticket_id=tid, actor_id=actor, rating=rating):
             return [
                 (

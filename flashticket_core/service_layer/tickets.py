@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flashticket_core.domain.enums import Priority, Status
+from collections.abc import Sequence
+
+from flashticket_core.domain.enums import FileDirection, Priority, Status
 from flashticket_core.domain.model import MessageSource, Ticket
 from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
 from flashticket_core.errors import InvalidInput, NotFound, PersonRef
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area, check_version, validate_user_id
+from flashticket_core.service_layer.conversation import AttachedFile
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, ConcurrentUpdate
 
 RATING_RANGE = range(1, 6)
@@ -24,6 +27,7 @@ class Tickets(Area):
         request_key: str | None = None,
         reporter_id: str | None = None,
         source: MessageSource | None = None,
+        files: Sequence[AttachedFile] = (),
     ) -> views.TicketSummary:
         """Open a ticket. A repeated `request_key` (a double submission) opens nothing new.
 
@@ -53,6 +57,18 @@ class Tickets(Area):
             )
             uow.tickets.add(ticket)
             uow.flush()
+            for file in files:
+                # The files of the message it was made from: the reporter's, for support.
+                ticket.attach_file(
+                    None,
+                    author_id=reporter,
+                    direction=FileDirection.TO_SUPPORT,
+                    chat_file_id=file.chat_file_id,
+                    name=file.name,
+                    mimetype=file.mimetype,
+                    size=file.size,
+                    now=now,
+                )
             if request_key is not None:
                 uow.requests.record(request_key, ticket_id=ticket.id, at=now)
             try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flashticket_core.domain.clock import TargetClock
-from flashticket_core.domain.enums import EntryKind, Priority, Status
+from flashticket_core.domain.enums import EntryKind, FileDirection, Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.dashboard import Kpis
 
@@ -71,6 +71,20 @@ class TicketDetail:
     history: list[Change]
     # Its service-level targets, first response before resolution.
     targets: tuple[TargetClock, ...] = ()
+    files: list[FileRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """A file that travelled with a ticket, as its detail shows it."""
+
+    name: str
+    mimetype: str
+    size: int | None
+    author_id: str
+    at: datetime
+    direction: FileDirection
+    chat_file_id: str
 
 
 @dataclass(frozen=True)

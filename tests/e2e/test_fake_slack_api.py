@@ -654,3 +654,31 @@ def test_every_answer_names_the_tokens_scopes_as_slack_does(
     with pytest.raises(SlackApiError) as failed:
         client.auth_test()
     assert failed.value.response.headers["x-oauth-scopes"] == "chat:write,commands"
+
+
+def test_files_info_and_url_private_are_as_strict_as_slack(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    hosted = fake.host_file("U0ALICE001", "shot.png", b"\x89PNG data", "image/png")
+    info = client.files_info(file=hosted["id"])["file"]
+    assert (info["name"], info["mimetype"], info["size"]) == ("shot.png", "image/png", 9)
+    for bad in ({}, {"file": "F0NOSUCH01"}):
+        with pytest.raises(SlackApiError) as refused:
+            client.api_call("files.info", params=bad)
+        assert refused.value.response["error"] in ("invalid_arguments", "file_not_found")
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token="xoxb-wrong", base_url=fake.base_url).files_info(file=hosted["id"])
+    assert refused.value.response["error"] == "invalid_auth"
+    for url in (info["url_private"], info["url_private_download"]):
+        with_token = urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(with_token) as answer:
+            assert answer.read() == b"\x89PNG data"
+        # Without the bot token (or with another): Slack's sign-in page, status 200.
+        for headers in ({}, {"Authorization": "Bearer xoxb-wrong"}):
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as answer:
+                assert answer.status == 200
+                assert answer.headers["Content-Type"].startswith("text/html")
+                assert answer.read().startswith(b"<!DOCTYPE html")
+    # A shared upload is on the file host too, as files_upload_v2 leaves it in Slack.
+    uploaded = client.files_upload_v2(channel="C1", content=b"a,b\n", filename="x.csv")
+    assert client.files_info(file=uploaded["files"][0]["id"])["file"]["size"] == 4

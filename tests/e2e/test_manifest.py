@@ -13,6 +13,7 @@ import yaml
 from slack_bolt import BoltRequest
 
 from bot.app import create_app
+from bot.console.workspace.objects import SharedFile
 from bot.manifest import BOT_EVENTS, BOT_SCOPES, MESSAGE_SHORTCUTS, SLASH_COMMANDS
 from flashticket_core.bootstrap import Core
 from tests.bot_harness import Bot
@@ -35,6 +36,8 @@ SCOPE_OF_METHOD = {
     "conversations.info": "groups:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    # A file someone attached is looked up, then downloaded from url_private.
+    "files.info": "files:read",
     "users.info": "users:read",
 }
 # conversations.history and .replies take the scope of the kind of conversation read.
@@ -78,6 +81,7 @@ def test_http_manifest_points_every_request_url_at_slack_events() -> None:
         "groups:history",
         "im:write",
         "files:write",
+        "files:read",
         "groups:read",
         "users:read",
     ]
@@ -174,16 +178,26 @@ def test_scopes_are_exactly_what_the_bot_uses(bot: Bot) -> None:
     # The ticket reaction in a public and a private channel, and the offer under a DM.
     bot.slack.set_channel("C0GENERAL1", is_private=False)
     for channel in ("C0GENERAL1", "G0PRIVATE1", "D" + ALICE[1:]):
-        message = bot.slack.person_posts(ALICE, channel, "Wifi is down")
+        # With a file attached, which goes to the support thread with the ticket.
+        hosted = bot.slack.host_file(ALICE, "wifi.png", b"\x89PNG...", "image/png")
+        attached = [SharedFile(hosted["id"], "wifi.png", "wifi.png")]
+        message = bot.slack.person_posts(ALICE, channel, "Wifi is down", files=attached)
         event = bot.slack.reaction_added(ADMIN, message, "ticket")
         assert bot.http.event(event_envelope(event)).status == 200
+    bot.slack.wait_for("download", count=3)
     reads = [c for c in bot.slack.calls() if c.method.startswith("conversations.") and c.ok]
     read_scopes = {
         SCOPE_OF_READ[str(c.args["channel"])[0]]
         for c in reads
         if c.method in ("conversations.history", "conversations.replies")
     }
-    not_by_method = ("response_url", "upload", "conversations.history", "conversations.replies")
+    not_by_method = (
+        "response_url",
+        "upload",
+        "download",
+        "conversations.history",
+        "conversations.replies",
+    )
     used_methods = {c.method for c in bot.slack.calls() if c.method not in not_by_method}
     assert used_methods <= set(SCOPE_OF_METHOD), used_methods - set(SCOPE_OF_METHOD)
     needed = (

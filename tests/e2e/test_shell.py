@@ -38,6 +38,7 @@ as @sam
 click 1
 click 8
 Please unplug it and wait ten minutes.
+
 choose 6 2
 as @alice
 reply 1 Unplugged, it is cold now.
@@ -88,6 +89,23 @@ def test_the_shell_walks_the_whole_story(tmp_path: Path) -> None:
     shown = out[out.index("@alice> /ticket show 1") :]
     assert "Resolved" in shown
     assert "Reporter reply @alice: Unplugged, it is cold now." in shown
+
+
+def test_files_travel_both_ways_in_the_console(tmp_path: Path) -> None:
+    (tmp_path / "error.log").write_bytes(b"E42 toner\n")
+    (tmp_path / "steps.txt").write_bytes(b"1. unplug\n")
+    script = (
+        "/ticket Printer on fire\n\n\n\n"
+        "reply 1 --file error.log Here is the log\n"
+        "click 4\nTry these steps\nsteps.txt\n"
+    )
+    out = run_shell(tmp_path, script)
+    assert "(you wrote in the thread of #1) Here is the log [error.log]" in out
+    folder = tmp_path / "data" / "shell-files"
+    assert "saved error.log → data/shell-files/error.log" in out
+    assert (folder / "error.log").read_bytes() == b"E42 toner\n"
+    assert "saved steps.txt → data/shell-files/steps.txt" in out
+    assert (folder / "steps.txt").read_bytes() == b"1. unplug\n"
 
 
 def test_form_errors_are_shown_and_asked_again(tmp_path: Path) -> None:
@@ -170,7 +188,7 @@ def test_unknown_console_commands_and_bad_numbers_are_explained(tmp_path: Path) 
     out = run_shell(tmp_path, "frobnicate\nclick 99\nreply 5 hello\n/other\n")
     assert "Unknown console command `frobnicate`" in out
     assert "Which one?" in out
-    assert "Usage: `reply N text`" in out
+    assert "Usage: `reply N [--file PATH] text`" in out
     assert "There is no /other here" in out
 
 
@@ -284,6 +302,9 @@ EXAMPLE_CALLS: dict[str, Callable[[Shell], Any]] = {
 EXAMPLE_CALLS["users.info"] = lambda shell: shell.client.users_info(
     user=user_id_for("alice"), include_locale=True
 )
+EXAMPLE_CALLS["files.info"] = lambda shell: shell.client.files_info(
+    file=shell.workspace.host_file(user_id_for("alice"), "a.txt", b"a")["id"]
+)
 EXAMPLE_CALLS["files.completeUploadExternal"] = EXAMPLE_CALLS["files.getUploadURLExternal"]
 
 
@@ -302,9 +323,11 @@ def test_the_console_answers_every_web_api_method_the_bot_calls(
 
 
 def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
-    console: tuple[Shell, io.StringIO],
+    console: tuple[Shell, io.StringIO], tmp_path: Path
 ) -> None:
     shell, out = console
+    log = tmp_path / "printer.log"
+    log.write_bytes(b"E42\n")
     script = [
         "as @alice",
         "/ticket Printer on fire",
@@ -321,6 +344,7 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "reply 1 " + "a long log line\n" * 300,
         "edit 1 never mind, it was unplugged",
         "unsend 1",
+        f"reply 1 --file {log} the log",
         "as @bob",
         "post My screen stays black\nSince the update",
         "post Wifi is down",
@@ -367,8 +391,12 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     assert shell.files_dir is not None
     saved = sorted(p.name for p in shell.files_dir.iterdir())
     assert saved[0] == "open-tickets-by-priority.png"
-    assert re.fullmatch(r"tickets-\d{8}-\d{6}\.csv", saved[1])
-    assert saved[2:] == ["tickets-by-status-per-month.png"]
+    # The reporter's file, relayed to the support thread.
+    assert saved[1] == "printer.log"
+    assert (shell.files_dir / "printer.log").read_bytes() == b"E42\n"
+    assert re.fullmatch(r"tickets-\d{8}-\d{6}\.csv", saved[2])
+    assert saved[3:] == ["tickets-by-status-per-month.png"]
+    assert {"download", "files.info"} <= answered
 
 
 def test_what_a_person_types_reaches_the_bot_encoded_as_slack_sends_it(

@@ -249,10 +249,14 @@ def test_a_reply_with_files_reaches_support_with_the_files_named(bot: Bot) -> No
         == 200
     )
     assert file_share(bot, ticket_id, "", ["a.log", "b <1>.txt"]).status == 200
-    bot.slack.wait_for(lambda _: len(bot.support_thread(ticket_id)) == 2)
-    first, second = (rendered(t) for t in bot.support_thread(ticket_id))
+    # The files are not on the fake's file host: each one is a note naming it.
+    bot.slack.wait_for(lambda _: len(bot.support_thread(ticket_id)) == 5)
+    first, note, second, *notes = bot.support_thread(ticket_id)
+    first, second = rendered(first), rendered(second)
     assert first == "Here is the error <E42>\n\n(1 file attached: screenshot.png)"
     assert second == "(2 files attached: a.log, b <1>.txt)"
+    assert note == "The file _screenshot.png_ could not be read from Slack: it was not passed on."
+    assert [n.split("_")[1] for n in notes] == ["a.log", "b &lt;1&gt;.txt"]
 
 
 def long_text(length: int) -> str:

@@ -1,23 +1,84 @@
 """Shared files: the upload URLs files.getUploadURLExternal hands out, the bytes posted
 to them, and files.completeUploadExternal, which shares them (into a folder, when the
-workspace has one)."""
+workspace has one); files.info, and the file host behind `url_private`, which serves a
+file to the bot token and a sign-in page (HTML, status 200) to anyone else, as Slack
+does."""
 
 from __future__ import annotations
 
 import itertools
+import mimetypes
 import re
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from bot.console.refusals import SlackError, missing
-from bot.console.workspace.objects import SharedFile, Upload
+from bot.console.workspace.objects import HostedFile, SharedFile, Upload
 from bot.console.workspace.state import WorkspaceState, json_field
 
 SAFE_FILE_NAME = re.compile(r"[^\w.\- ]")
 
 
+SIGN_IN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Slack</title></head>"
+    b"<body>Sign in to your workspace</body></html>"
+)
+
+
 class FilesApi(WorkspaceState):
+    def host_file(
+        self, user: str, name: str, content: bytes, mimetype: str = "application/octet-stream"
+    ) -> dict[str, Any]:
+        """A person uploads a file: it is on the file host, and this is the file object
+        a `message` event's `files` carries."""
+        file_id = f"F{uuid.uuid4().hex[:10].upper()}"
+        with self._lock:
+            self._hosted[file_id] = HostedFile(file_id, name, mimetype, content, user)
+        return self.file_object(file_id)
+
+    def file_object(self, file_id: str) -> dict[str, Any]:
+        with self._lock:
+            file = self._hosted[file_id]
+        url = f"{self._origin()}/files-pri/{self.team.id}-{file.id}/{quote(file.name)}"
+        return {
+            "id": file.id,
+            "created": file.created,
+            "timestamp": file.created,
+            "name": file.name,
+            "title": file.name,
+            "mimetype": file.mimetype,
+            "filetype": Path(file.name).suffix.lstrip(".") or "binary",
+            "user": file.user,
+            "size": len(file.content),
+            "mode": "hosted",
+            "is_external": False,
+            "url_private": url,
+            "url_private_download": f"{url.rsplit('/', 1)[0]}/download/{quote(file.name)}",
+            "permalink": f"{self.team.url}files/{file.user}/{file.id}/{quote(file.name)}",
+        }
+
+    def download(self, path: str, authorization: str) -> tuple[str, bytes]:
+        """What the file host answers a GET of `path`: the file's type and bytes for the
+        bot token, Slack's sign-in page for anything else (still status 200)."""
+        file_id = path.split("/")[2].split("-", 1)[-1] if path.count("/") >= 3 else ""
+        with self._lock:
+            file = self._hosted.get(file_id)
+        if file is None or authorization != f"Bearer {self.bot_token}":
+            return "text/html; charset=utf-8", SIGN_IN_PAGE
+        return file.mimetype, file.content
+
+    def _api_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(args.get("file") or "")
+        if not file_id:
+            raise missing("file")
+        with self._lock:
+            known = file_id in self._hosted
+        if not known:
+            raise SlackError("file_not_found")
+        return {"ok": True, "file": self.file_object(file_id)}
+
     def store_upload(self, file_id: str, raw: bytes) -> bool:
         """Keep the bytes posted to an upload URL; False if no such URL was handed out."""
         with self._lock:
@@ -63,6 +124,10 @@ class FilesApi(WorkspaceState):
                 title = str(entry.get("title") or upload.filename)
                 file = SharedFile(file_id, upload.filename, title)
                 shared.append((file, upload.content))
+                guessed = mimetypes.guess_type(upload.filename)[0] or "application/octet-stream"
+                self._hosted[file_id] = HostedFile(
+                    file_id, upload.filename, guessed, upload.content, self.team.bot_user
+                )
         for file, content in shared:
             self._save(file, content)
         if channel:

@@ -109,6 +109,8 @@ class Message:
             message["thread_ts"] = self.thread_ts
         if self.files:
             message["files"] = [{"id": f.id, "name": f.name, "title": f.title} for f in self.files]
+            if not self.bot_id:
+                message["subtype"] = "file_share"  # what Slack sends for a person's files
         if with_metadata and self.metadata is not None:
             message["metadata"] = self.metadata
         return message
@@ -159,3 +161,16 @@ class Upload:
     filename: str
     length: int
     content: bytes | None = None
+
+
+@dataclass
+class HostedFile:
+    """A file on the workspace's file host: what files.info describes and `url_private`
+    serves (to the bot token only)."""
+
+    id: str
+    name: str
+    mimetype: str
+    content: bytes
+    user: str
+    created: int = 0

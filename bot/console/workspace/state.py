@@ -16,6 +16,7 @@ from bot.console.workspace.objects import (
     Call,
     ChannelSetup,
     FeedItem,
+    HostedFile,
     Message,
     ResponseUrl,
     StoredView,
@@ -81,6 +82,7 @@ class WorkspaceState:
         self._open_modals: dict[str, dict[str, Any]] = {}  # user -> the modal on screen
         self._home_ids: dict[str, str] = {}  # user -> their App Home's view id
         self._uploads: dict[str, Upload] = {}
+        self._hosted: dict[str, HostedFile] = {}
         self._feed: list[FeedItem] = []
 
     # -- channels --------------------------------------------------------------------

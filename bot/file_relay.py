@@ -1,0 +1,115 @@
+"""Fetching a file from Slack's file host with the bot token, and sharing it again.
+
+Only Slack's own file host is ever asked (`files.slack.com`, or the host of the Web API
+when `SLACK_API_URL` points elsewhere); a URL on any other host is refused before a byte
+moves, and no redirect is followed, so the bot token never leaves Slack. Slack answers a
+request it does not accept with an HTML sign-in page and status 200: such a page is
+never shared as the file.
+"""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from slack_sdk import WebClient
+
+FILE_SIZE_MAX = 20 * 1024 * 1024
+SLACK_FILE_HOST = "files.slack.com"
+CHUNK = 64 * 1024
+DOWNLOAD_TIMEOUT_SECONDS = 30
+
+
+class NotRelayed(Exception):
+    """Why a file cannot be shared: `reason` is one of the note keys in bot/words.py."""
+
+    def __init__(self, reason: str, *, size: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.size = size
+
+
+@dataclass(frozen=True)
+class Fetched:
+    name: str
+    mimetype: str
+    content: bytes
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a 3xx is then an HTTPError: the token follows no Location
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def file_hosts(client: WebClient) -> frozenset[str]:
+    """The hosts a file may be fetched from with this client's token."""
+    api_host = urlsplit(client.base_url).hostname or ""
+    if api_host in ("slack.com", ""):
+        return frozenset({SLACK_FILE_HOST})
+    return frozenset({SLACK_FILE_HOST, api_host})
+
+
+def looks_like_html(content: bytes) -> bool:
+    head = content[:512].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def fetch(client: WebClient, file_id: str) -> Fetched:
+    """The file's bytes, looked up by ID (`files.info`), never from a payload's URL."""
+    info = client.files_info(file=file_id)
+    file: Any = info.get("file")
+    if not isinstance(file, dict):
+        raise NotRelayed("unreadable")
+    name = str(file.get("name") or file.get("title") or file_id)
+    mimetype = str(file.get("mimetype") or "")
+    size = file.get("size")
+    if isinstance(size, int) and size > FILE_SIZE_MAX:
+        raise NotRelayed("too_big", size=size)
+    url = file.get("url_private_download") or file.get("url_private")
+    if not isinstance(url, str):
+        raise NotRelayed("unreadable")
+    content = download(client, url, expect_html="html" in mimetype)
+    return Fetched(name=name, mimetype=mimetype, content=content)
+
+
+def download(client: WebClient, url: str, *, expect_html: bool = False) -> bytes:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or parts.hostname not in file_hosts(client):
+        raise NotRelayed("foreign_host")
+    if parts.scheme == "http" and parts.hostname == SLACK_FILE_HOST:
+        raise NotRelayed("foreign_host")
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
+    try:
+        with _opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+            content_type = str(response.headers.get("Content-Type") or "")
+            chunks, total = [], 0
+            while chunk := response.read(CHUNK):
+                total += len(chunk)
+                if total > FILE_SIZE_MAX:
+                    raise NotRelayed("too_big", size=total)
+                chunks.append(chunk)
+    except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400 or error.code in (401, 403, 404):
+            raise NotRelayed("unreadable") from None
+        raise
+    content = b"".join(chunks)
+    if not expect_html and (content_type.startswith("text/html") or looks_like_html(content)):
+        raise NotRelayed("sign_in_page")
+    return content
+
+
+def share(client: WebClient, fetched: Fetched, *, channel: str, thread_ts: str | None) -> None:
+    """Upload the bytes into a thread: name and type kept (files_upload_v2)."""
+    client.files_upload_v2(
+        content=fetched.content,
+        filename=fetched.name,
+        title=fetched.name,
+        channel=channel,
+        thread_ts=thread_ts,
+    )
