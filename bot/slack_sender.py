@@ -105,7 +105,10 @@ class SlackTransport(Transport):
         # The outbox retries (and reads back first); a client's own retry of a reset
         # connection would post a message Slack may have taken a second time, unseen.
         self.client = copy.copy(client)
-        self.client.retry_handlers = []
+        # The 429 counter stays: it counts and never retries.
+        self.client.retry_handlers = [
+            handler for handler in client.retry_handlers if isinstance(handler, RateLimitCounter)
+        ]
         self.support_channel = support_channel
         # Where missed targets are told: the support channel unless one is set.
         self.escalation_channel = escalation_channel or support_channel

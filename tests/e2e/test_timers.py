@@ -1,14 +1,18 @@
 """The clock through the real server, with targets of seconds around the clock: a
 missed target is escalated once, a reply in time prevents it, waiting pauses it, and a
-resolved ticket closes itself and tells its reporter once."""
+resolved ticket closes itself and tells its reporter once; two replicas escalate once;
+outside business hours no target runs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from flashticket_core.adapters.tables import TicketTimer
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE
 from tests.fakes.slack_api import FakeSlack
@@ -105,3 +109,58 @@ def test_a_resolved_ticket_closes_itself_and_tells_the_reporter_once(
     assert bot.click(ADMIN, second, "ticket.status", "resolved").status == 200
     slack.wait_for(lambda _: len(closed_notes(second)) == 1, timeout=FIRES_WITHIN)
     assert len(closed_notes(first)) == 1
+
+
+def test_two_replicas_on_postgresql_send_one_escalation(
+    postgres_database_url: str, slack: FakeSlack
+) -> None:
+    values = {"flashticket_business_hours": "always", "flashticket_sla": "high=3s/1h"}
+    replicas = [
+        Bot(slack, bot_settings(postgres_database_url, slack, **values)).start() for _ in range(2)
+    ]
+    try:
+        tickets = [
+            replicas[n % 2].open_ticket(ALICE, f"VPN {n}", priority="high") for n in range(4)
+        ]
+        for ticket_id in tickets:
+            slack.wait_for(
+                lambda _, t=ticket_id: len(escalations(slack, t)) >= 1, timeout=FIRES_WITHIN
+            )
+        # Both replicas sweep every 5 s; two more rounds of each find nothing left to send.
+        last = replicas[0].open_ticket(ALICE, "Last", priority="high")
+        slack.wait_for(lambda _: len(escalations(slack, last)) == 1, timeout=FIRES_WITHIN)
+        assert [len(escalations(slack, t)) for t in tickets] == [1, 1, 1, 1]
+    finally:
+        for replica in replicas:
+            replica.stop()
+
+
+def test_outside_business_hours_no_target_runs(make_bot: MakeBot, slack: FakeSlack) -> None:
+    # Every day is open, but today and the days around it are holidays: no business time
+    # passes during the test, while the wall-clock timers (auto-close) still run.
+    today = datetime.now(UTC).date()
+    days_off = ",".join(str(today + timedelta(days=n)) for n in (-1, 0, 1))
+    bot = make_bot(
+        flashticket_sla="high=2s/4s",
+        flashticket_business_hours="mon-sun 00:00-24:00",
+        flashticket_holidays=days_off,
+        flashticket_auto_close="2s",
+    )
+    waiting = bot.open_ticket(ALICE, "Nobody is in today", priority="high")
+    control = bot.open_ticket(ALICE, "Done")
+    assert bot.click(ADMIN, control, "ticket.status", "resolved").status == 200
+    # The control closes itself after 2 s of wall-clock time: sweeps ran past the target.
+    slack.wait_for(
+        lambda _: any("closed by itself" in t for t in bot.dm_thread(control)),
+        timeout=FIRES_WITHIN,
+    )
+    # The sweep that closed it ran after the target would have been due: it fired none
+    # of the target's timers, all due once the holidays are over.
+    with bot.running.core.database.reading() as session:
+        timers = session.execute(
+            select(TicketTimer.fired_at, TicketTimer.due_at).where(TicketTimer.ticket_id == waiting)
+        ).all()
+    assert timers
+    assert all(fired is None for fired, _ in timers)
+    assert all(due > datetime.now(UTC) + timedelta(days=1) for _, due in timers)
+    assert escalations(slack, waiting) == []
