@@ -85,9 +85,9 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.dm.status_auto_close": {
         Language.EN: "*#{ticket_id}* was closed by itself, a while after it was resolved. "
-        "If you still need help, support can reopen it for you.",
+        "If you still need help, reopen it.",
         Language.DE: "*#{ticket_id}* wurde von selbst geschlossen, eine Weile nachdem es "
-        "gelöst wurde. Brauchen Sie noch Hilfe, kann der Support es für Sie wieder öffnen.",
+        "gelöst wurde. Brauchen Sie noch Hilfe, öffnen Sie es wieder.",
     },
     "bot.dm.waiting_nudge": {
         Language.EN: "*#{ticket_id}* is waiting for your answer: reply in this thread so "

@@ -143,6 +143,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "reopen a closed ticket (support can)",
         Language.DE: "ein geschlossenes Ticket wieder öffnen (das darf der Support)",
     },
+    "action.reopen_auto_closed": {
+        Language.EN: "reopen this ticket",
+        Language.DE: "dieses Ticket wieder öffnen",
+    },
     "action.assign": {
         Language.EN: "assign tickets",
         Language.DE: "Tickets zuweisen",

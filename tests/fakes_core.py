@@ -48,6 +48,15 @@ class FakeTicketRepository(TicketRepository):
                 return ticket.id
         return None
 
+    def closed_by(self, ticket: Ticket) -> str | None:
+        # Without a session a ticket's write-only history is the entries added to it.
+        closings = [
+            entry
+            for entry in inspect(ticket).attrs.history.history.added
+            if entry.field == "status" and entry.new_value == Status.CLOSED.value
+        ]
+        return closings[-1].actor_id if closings else None
+
     def _add(self, ticket: Ticket) -> None:
         self.pending.append(ticket)
 

@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope, status_action
@@ -38,6 +39,16 @@ def _resolved(desk: HelpDesk, ticket: int) -> None:
 
 def _closed(desk: HelpDesk, ticket: int) -> None:
     desk.tickets.change_status(SUPPORT, ticket, Status.CLOSED)
+
+
+def _closed_by_clock(desk: HelpDesk, ticket: int) -> None:
+    """Resolved by support, then closed by the clock as the sweep closes it."""
+    desk.tickets.change_status(SUPPORT, ticket, Status.RESOLVED)
+    with desk.env.units() as uow:
+        found = uow.tickets.get(ticket)
+        assert found is not None
+        found.change_status(Status.CLOSED, actor_id=SYSTEM_ACTOR, now=found.updated_at)
+        uow.commit()
 
 
 def _sees_note(desk: HelpDesk, actor: str, ticket: int) -> bool:
@@ -70,6 +81,9 @@ PROBES: dict[Action, Probe] = {
     Action.CHANGE_STATUS: Probe(lambda d, a, t: d.tickets.change_status(a, t, Status.WAITING)),
     Action.REOPEN: Probe(lambda d, a, t: d.tickets.reopen(a, t), prepare=_resolved),
     Action.REOPEN_CLOSED: Probe(lambda d, a, t: d.tickets.reopen(a, t), prepare=_closed),
+    Action.REOPEN_AUTO_CLOSED: Probe(
+        lambda d, a, t: d.tickets.reopen(a, t), prepare=_closed_by_clock
+    ),
     Action.ASSIGN: Probe(lambda d, a, t: d.tickets.take(a, t)),
     Action.SET_PRIORITY: Probe(lambda d, a, t: d.tickets.set_priority(a, t, Priority.HIGH)),
     Action.SUPPORT_REPLY: Probe(lambda d, a, t: d.conversation.add_support_reply(a, t, "Hi")),
@@ -119,7 +133,12 @@ class Case:
         return f"{self.role.value}-{self.action.value}-{whose}-{verdict}"
 
 
-STATUS_MOVES = {status_action(current, new) for current in Status for new in Status}
+STATUS_MOVES = {
+    status_action(current, new, closed_by_clock=by_clock)
+    for current in Status
+    for new in Status
+    for by_clock in (False, True)
+}
 
 CASES = [
     Case(action, role, own)

@@ -97,8 +97,13 @@ def withdrawn_text(lang: Language, payload: dict[str, Any]) -> str:
 def reporter_thread_blocks(
     lang: Language, ticket: TicketState, payload: dict[str, Any], text: str
 ) -> Blocks | None:
-    """A resolved ticket's DM offers the reporter to reopen it or rate the support."""
-    if payload.get("event") != "status" or payload.get("new") != Status.RESOLVED.value:
+    """A resolved ticket's DM offers the reporter to reopen it or rate the support; one
+    the clock closed offers them to reopen it."""
+    if payload.get("event") != "status":
+        return None
+    if payload.get("new") == Status.CLOSED.value and payload.get("reason") == "auto_close":
+        return _auto_closed_blocks(lang, ticket, text)
+    if payload.get("new") != Status.RESOLVED.value:
         return None
     view = TicketView.of_state(ticket)
     if view.deleted or view.status != Status.RESOLVED:
@@ -120,6 +125,26 @@ def reporter_thread_blocks(
                     StaticSelectElement(
                         action_id=RATE, placeholder=_t("bot.reporter.rate", lang), options=stars
                     ),
+                ],
+            ),
+        ]
+    )
+
+
+def _auto_closed_blocks(lang: Language, ticket: TicketState, text: str) -> Blocks | None:
+    view = TicketView.of_state(ticket)
+    if view.deleted or view.status != Status.CLOSED:
+        return None  # changed again before this message went out: no stale button
+    value = action_value(view.id, view.version)
+    return render(
+        [
+            SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX))),
+            ActionsBlock(
+                block_id="reporter_actions",
+                elements=[
+                    ButtonElement(
+                        text=_t("bot.reporter.reopen", lang), action_id=REOPEN, value=value
+                    )
                 ],
             ),
         ]

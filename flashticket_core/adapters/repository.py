@@ -9,9 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
+from flashticket_core.domain.enums import Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
+    HistoryEntry,
     RoleAssignment,
     RoleChange,
     Ticket,
@@ -32,6 +34,18 @@ class SqlTicketRepository(TicketRepository):
     def made_from(self, channel: str, ts: str) -> int | None:
         return self.session.scalars(
             select(Ticket.id).where(Ticket.source_channel == channel, Ticket.source_ts == ts)
+        ).one_or_none()
+
+    def closed_by(self, ticket: Ticket) -> str | None:
+        return self.session.scalars(
+            select(HistoryEntry.actor_id)
+            .where(
+                HistoryEntry.ticket_id == ticket.id,
+                HistoryEntry.field == "status",
+                HistoryEntry.new_value == Status.CLOSED.value,
+            )
+            .order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
+            .limit(1)
         ).one_or_none()
 
     def _add(self, ticket: Ticket) -> None:

@@ -28,6 +28,8 @@ class Action(StrEnum):
     CHANGE_STATUS = "change_status"
     REOPEN = "reopen"  # a resolved ticket back to in progress
     REOPEN_CLOSED = "reopen_closed"
+    # A ticket the clock closed (no one replied after it was resolved) back to in progress.
+    REOPEN_AUTO_CLOSED = "reopen_auto_closed"
     ASSIGN = "assign"  # take a ticket, assign it, be assigned one
     SET_PRIORITY = "set_priority"
     SUPPORT_REPLY = "support_reply"
@@ -63,6 +65,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.CHANGE_STATUS: _row(NONE, ALL, ALL),
     Action.REOPEN: _row(OWN, ALL, ALL),
     Action.REOPEN_CLOSED: _row(NONE, ALL, ALL),
+    Action.REOPEN_AUTO_CLOSED: _row(OWN, ALL, ALL),
     Action.ASSIGN: _row(NONE, ALL, ALL),
     Action.SET_PRIORITY: _row(NONE, ALL, ALL),
     Action.SUPPORT_REPLY: _row(NONE, ALL, ALL),
@@ -129,17 +132,25 @@ def authorize(actor: Actor, action: Action, ticket: Reported | None = None) -> N
         raise NotAllowed(action.value)
 
 
-def authorize_status_change(actor: Actor, ticket: Reported, current: Status, new: Status) -> None:
+def authorize_status_change(
+    actor: Actor,
+    ticket: Reported,
+    current: Status,
+    new: Status,
+    *,
+    closed_by_clock: bool = False,
+) -> None:
     """Which move is asked depends on the ticket's state, so the ticket must be visible
     before the actor is told which move they may not make."""
     authorize(actor, Action.VIEW_TICKET, ticket)
-    authorize(actor, status_action(current, new), ticket)
+    authorize(actor, status_action(current, new, closed_by_clock=closed_by_clock), ticket)
 
 
-def status_action(current: Status, new: Status) -> Action:
-    """Which permission a move from `current` to `new` needs."""
+def status_action(current: Status, new: Status, *, closed_by_clock: bool = False) -> Action:
+    """Which permission a move from `current` to `new` needs. `closed_by_clock`: the
+    ticket's last close was the clock's, not a person's."""
     if new is Status.IN_PROGRESS and current is Status.RESOLVED:
         return Action.REOPEN
     if new is Status.IN_PROGRESS and current is Status.CLOSED:
-        return Action.REOPEN_CLOSED
+        return Action.REOPEN_AUTO_CLOSED if closed_by_clock else Action.REOPEN_CLOSED
     return Action.CHANGE_STATUS

@@ -45,6 +45,10 @@ class TicketRepository(abc.ABC):
         return None if ticket is None else (ticket, entry)
 
     @abc.abstractmethod
+    def closed_by(self, ticket: Ticket) -> str | None:
+        """Who made the ticket's last move to closed (None if it never was closed)."""
+
+    @abc.abstractmethod
     def made_from(self, channel: str, ts: str) -> int | None:
         """The ticket made from the chat message at (channel, ts), deleted ones too."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import FileDirection, Priority, Status
 from flashticket_core.domain.model import MessageSource, Ticket
 from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
@@ -106,7 +107,12 @@ class Tickets(Area):
             ticket = self._ticket(uow, ticket_id)
             # Who may is settled before the version is compared: a stale click on a
             # ticket the actor may not change tells nothing about its state.
-            authorize_status_change(actor, ticket, ticket.status, new)
+            closed_by_clock = (
+                ticket.status is Status.CLOSED and uow.tickets.closed_by(ticket) == SYSTEM_ACTOR
+            )
+            authorize_status_change(
+                actor, ticket, ticket.status, new, closed_by_clock=closed_by_clock
+            )
             check_version(ticket, expected_version)
             ticket.change_status(new, actor_id=actor_id, now=self._now())
             self._commit(uow, ticket_id)

@@ -5,6 +5,7 @@ outside business hours no target runs."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from flashticket_core.adapters.tables import TicketTimer
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE
 from tests.fakes.slack_api import FakeSlack
+from tests.slack_requests import block_action
 
 # A sweep every 5 s fires a timer within 15 s of being due; this leaves room for it.
 FIRES_WITHIN = 25.0
@@ -164,3 +166,56 @@ def test_outside_business_hours_no_target_runs(make_bot: MakeBot, slack: FakeSla
     assert all(fired is None for fired, _ in timers)
     assert all(due > datetime.now(UTC) + timedelta(days=1) for _, due in timers)
     assert escalations(slack, waiting) == []
+
+
+def test_the_reporter_may_reopen_what_the_clock_closed_not_what_a_person_closed(
+    make_bot: MakeBot, slack: FakeSlack
+) -> None:
+    bot = make_bot(flashticket_auto_close="2s")
+    by_clock = bot.open_ticket(ALICE, "Closed by the clock")
+    assert bot.click(ADMIN, by_clock, "ticket.status", "resolved").status == 200
+    root = bot.dm_root(by_clock)
+
+    def closed_note() -> Any:
+        for call in slack.calls("chat.postMessage"):
+            if call.args.get("thread_ts") == root.response["ts"] and "closed by itself" in str(
+                call.args.get("text")
+            ):
+                return call
+        return None
+
+    slack.wait_for(lambda _: closed_note() is not None, timeout=FIRES_WITHIN)
+    [reopen] = [
+        e
+        for b in closed_note().args.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "reporter.reopen"
+    ]
+
+    def press(ticket_value: str) -> str:
+        payload = block_action(
+            ALICE,
+            "reporter.reopen",
+            channel=root.response["channel"],
+            response_url=slack.issue_response_url(),
+            value=ticket_value,
+        )
+        before = len(slack.calls("response_url"))
+        assert bot.http.interact(payload).status == 200
+        answers = slack.calls("response_url")[before:]
+        return str(answers[-1].args["text"]) if answers else ""
+
+    assert press(reopen["value"]) == ""
+    slack.wait_for(lambda _: "In progress" in str(bot.card(by_clock).args["blocks"]))
+
+    # Closed by a person: the reporter's reopen (a forged click) is refused, nothing moves.
+    by_person = bot.open_ticket(ALICE, "Closed by support")
+    assert bot.click(ADMIN, by_person, "ticket.status", "closed").status == 200
+    slack.wait_for(lambda _: "Closed" in str(bot.card(by_person).args["blocks"]))
+    version = json.loads(reopen["value"])["v"]
+    for seen in range(1, version + 3):
+        answer = press(json.dumps({"t": by_person, "v": seen}, separators=(",", ":")))
+        assert answer, "a refusal is said, never silent"
+    assert "Closed" in str(bot.card(by_person).args["blocks"])
+    assert "Closed" in str(bot.command(ALICE, f"show {by_person}").json())
