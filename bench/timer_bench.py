@@ -11,6 +11,7 @@ times, on a freshly bootstrapped core, as `flashticket serve` runs them:
   idle sweep        a round of the sweep with nothing due (the common case, every 5 s)
   sweep of 50 due   a round that fires 50 breaches: claimed, marked fired, each with its
                     escalation in the outbox, one transaction
+  support queue page  the first 50 of the support queue, missed targets first
   open (no SLA)     open_ticket with FLASHTICKET_SLA empty and the other timers off
   open (SLA)        open_ticket with the default targets: its 2 targets and 4 timers too
 
@@ -189,6 +190,10 @@ def run_size(database_url: str, size: int, options: argparse.Namespace) -> dict[
             lambda: sweep(core, leases, DUE_PER_SWEEP),
             options.repeat,
             lambda: make_due(core.engine, DUE_PER_SWEEP),
+        )
+        # The support queue's first page, missed targets first (the 50 above are).
+        results["support queue page"] = measure(
+            lambda: core.desk.queries.list_tickets(ADMIN, queue=True), options.repeat, nothing
         )
         results["open (no SLA)"], results["open (SLA)"] = open_both(core, without, options)
         with core.engine.begin() as connection:

@@ -265,3 +265,23 @@ def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: 
     due = (clock() + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M UTC")
     assert f"first response due {due}" in queue["text"]["text"]
     assert desk.queries.home(ALICE).due == {}  # a reporter's Home shows no queue
+
+
+def test_the_support_queue_puts_missed_targets_first_until_they_are_met(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    printer = desk.tickets.open_ticket(ALICE, title="printer", priority=Priority.LOW).id
+    clock.advance(hours=23, minutes=50)
+    vpn = desk.tickets.open_ticket(ALICE, title="vpn", priority=Priority.HIGH).id
+
+    def queue() -> list[int]:
+        return [t.id for t in desk.queries.list_tickets(SUPPORT, queue=True).items]
+
+    assert queue() == [vpn, printer]  # the queue's own order: high before low
+    clock.advance(minutes=11)  # low's first response (1 d around the clock) is missed
+    core.sweep_timers(leases(core, clock))
+    assert queue() == [printer, vpn]
+    # A reporter's own list keeps its order.
+    assert [t.id for t in desk.queries.list_tickets(ALICE).items] == [vpn, printer]
+    desk.conversation.add_support_reply(SUPPORT, printer, "Which tray?")
+    assert queue() == [vpn, printer]  # met now: it takes its place again
