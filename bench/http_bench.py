@@ -1,26 +1,36 @@
-"""FlashTicket over HTTP against a bare Bolt app on the same server, over loopback.
+"""FlashTicket over HTTP against two bare Bolt apps, in one run, over loopback.
 
-Both run as their own processes (`flashticket serve`, and bench/bare_bolt_app.py on the
-same waitress server and HTTP edge); the fake Slack Web API and this load generator are
-processes of their own too. The bare app only acks and writes one SQLite row;
-FlashTicket does its real work (the ticket, history and outbox rows, and its delivery
-worker posting the DM and the support-channel card to the fake Slack).
+Targets, each a process of its own (as are the fake Slack Web API and this load
+generator):
+  bare-bolt   bench/bare_bolt_app.py: Bolt's threaded `App` behind the same waitress
+              server and HTTP edge as FlashTicket's in-process mode; acks, writes one row
+  bare-async  bench/bare_async_app.py: Bolt's `AsyncApp` on aiohttp; acks, writes one row
+  flashticket `flashticket serve` (gunicorn's workers, the delivery worker beside them),
+              doing its real work: the ticket, its history, targets and outbox rows, and
+              the delivery of the DM and the support card to the fake Slack
 
-Requests are signed exactly as Slack signs them:
-  create   a new-ticket modal submission (view_submission)
+Requests are signed exactly as Slack signs them, made and signed before a case starts:
+  create   a new-ticket modal submission (view_submission), each from its own view id
   list     the slash command `/ticket list`
-each at concurrency 1 and 16 (keep-alive connections, one per client thread).
+at concurrency 1, 16 and 64 (keep-alive connections, one per client; a server that closes
+one gets a new one, the time to connect counted in that request).
 
-Run:  .venv/bin/python bench/http_bench.py [--requests 400]
-Prints p50, p99 and throughput per case and the ratio FlashTicket / bare.
+For each case: p50, p99 and max ack time, throughput, and CPU per request (user + sys
+seconds of the target's processes during the case, over its requests). After each
+create case, how long FlashTicket's outbox took to be delivered. FlashTicket does not
+pace its posts here (the fake Slack sets no rate limit); bench/delivery_bench.py
+measures the paced support channel.
+
+Run:  .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 1 16 64]
+Prints a table and the ratios FlashTicket / best bare app (p99, max, throughput).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
-import logging
 import os
 import shutil
 import signal
@@ -30,7 +40,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -42,8 +51,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.bot_harness import SIGNING_SECRET
 from tests.slack_requests import command_body, interaction_body, sign, view_submission
 
+ROOT = Path(__file__).resolve().parent.parent
 USERS = [f"UBENCH{n:04d}" for n in range(50)]
 FORM = "application/x-www-form-urlencoded"
+TARGETS = ("bare-bolt", "bare-async", "flashticket")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -51,6 +63,7 @@ class Result:
     latencies_ms: list[float]
     seconds: float
     errors: int
+    cpu_seconds: float
 
     @property
     def p50(self) -> float:
@@ -58,12 +71,19 @@ class Result:
 
     @property
     def p99(self) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+        return statistics.quantiles(self.latencies_ms, n=100)[98]
+
+    @property
+    def max(self) -> float:
+        return max(self.latencies_ms)
 
     @property
     def throughput(self) -> float:
         return len(self.latencies_ms) / self.seconds
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_seconds / len(self.latencies_ms) * 1000
 
 
 def new_ticket_body(n: int) -> bytes:
@@ -83,51 +103,125 @@ def list_body(n: int) -> bytes:
     return command_body("/ticket", "list", USERS[n % len(USERS)])
 
 
-def fire(port: int, make_body: Callable[[int], bytes], total: int, concurrency: int) -> Result:
+def signed_request(port: int, body: bytes) -> bytes:
+    headers = {
+        "Host": f"127.0.0.1:{port}",
+        "Content-Type": FORM,
+        "Content-Length": str(len(body)),
+        **sign(body, SIGNING_SECRET),
+    }
+    head = "POST /slack/events HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return head.encode() + b"\r\n" + body
+
+
+@dataclass
+class Connection:
+    """A client's keep-alive connection; None until opened, again after the server
+    closed it."""
+
+    streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def exchange(self, port: int, request: bytes) -> int:
+        """One request and its answer's status."""
+        if self.streams is None:
+            self.streams = await asyncio.open_connection("127.0.0.1", port)
+        reader, writer = self.streams
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = {
+            k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])
+        }
+        await reader.readexactly(int(fields.get("content-length", "0")))
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+async def fire_async(port: int, requests: list[bytes], concurrency: int) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
-    lock = threading.Lock()
-    counter = iter(range(total))
+    pending = iter(requests)
 
-    def client() -> None:
+    async def client() -> None:
         nonlocal errors
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        while True:
-            with lock:
-                n = next(counter, None)
-            if n is None:
-                break
-            body = make_body(n)
-            headers = {"Content-Type": FORM, **sign(body, SIGNING_SECRET)}
+        connection = Connection()
+        for request in pending:
             started = time.perf_counter()
-            connection.request("POST", "/slack/events", body=body, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-                if response.status != 200:
-                    errors += 1
+            try:
+                status = await connection.exchange(port, request)
+            except (OSError, asyncio.IncompleteReadError):
+                status = 0
+                connection.close()
+            latencies.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                errors += 1
         connection.close()
 
-    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return latencies, errors
+
+
+def process_tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    tree, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        tree.append(pid)
+        stack.extend(children.get(pid, []))
+    return tree
+
+
+def cpu_seconds(root: int) -> float:
+    """User + sys seconds of a process and every process under it."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLOCK_TICKS
+
+
+def fire(
+    port: int, pid: int, make_body: Callable[[int], bytes], total: int, concurrency: int
+) -> Result:
+    requests = [signed_request(port, make_body(n)) for n in range(total)]
+    cpu_before = cpu_seconds(pid)
     began = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Result(latencies, time.perf_counter() - began, errors)
+    latencies, errors = asyncio.run(fire_async(port, requests, concurrency))
+    seconds = time.perf_counter() - began
+    return Result(latencies, seconds, errors, cpu_seconds(pid) - cpu_before)
 
 
-def wait_for_empty_outbox(database: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with sqlite3.connect(database) as connection:
-            (pending,) = connection.execute(
-                "SELECT count(*) FROM outbox_messages WHERE status = 'pending'"
-            ).fetchone()
-        if pending == 0:
-            return
+def pending_messages(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        (pending,) = connection.execute(
+            "SELECT count(*) FROM outbox_messages WHERE status = 'pending'"
+        ).fetchone()
+    return int(pending)
+
+
+def wait_for_empty_outbox(database: Path, timeout: float = 300) -> float:
+    """Seconds until FlashTicket's outbox has nothing pending."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        if pending_messages(database) == 0:
+            return time.monotonic() - began
         time.sleep(0.1)  # another process delivers; polling its database is all there is
     raise RuntimeError("FlashTicket's outbox did not drain")
 
@@ -165,7 +259,7 @@ def start_server(command: list[str], env: dict[str, str], port: int) -> subproce
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
 
@@ -174,35 +268,39 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--requests", type=int, default=400, help="requests per case")
+    parser.add_argument("--requests", type=int, default=1000, help="requests per case")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16, 64])
+    parser.add_argument("--workers", default="", help="FLASHTICKET_WEB_WORKERS (default: cores)")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.ERROR)
     directory = Path(tempfile.mkdtemp(prefix="flashticket-http-bench-"))
     cases = [("create", new_ticket_body), ("list", list_body)]
     results: dict[tuple[str, str, int], Result] = {}
-    # Three processes besides this load generator: the fake Slack, FlashTicket and the
-    # bare app, so no two of them share an interpreter lock.
-    root = Path(__file__).resolve().parent.parent
+    drains: dict[int, float] = {}
     slack = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.slack_api"],
-        cwd=root,
+        cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
     )
     assert slack.stdout is not None
     base_url = slack.stdout.readline().decode().strip()
-    ports = {"bare": free_port(), "flashticket": free_port()}
+    ports = {target: free_port() for target in TARGETS}
     common = {
         **os.environ,
-        "PYTHONPATH": str(root),
+        "PYTHONPATH": str(ROOT),
         "SLACK_API_URL": base_url,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "FLASHTICKET_SUPPORT_CHANNEL": "C0SUPPORT1",
         "FLASHTICKET_ADMINS": "UBENCHADMIN",
+        "FLASHTICKET_DIGEST_TIME": "off",
+        "FLASHTICKET_POSTS_PER_SECOND": "0",
     }
+    if args.workers:
+        common["FLASHTICKET_WEB_WORKERS"] = args.workers
     commands = {
-        "bare": [sys.executable, str(root / "bench" / "bare_bolt_app.py")],
+        "bare-bolt": [sys.executable, str(ROOT / "bench" / "bare_bolt_app.py")],
+        "bare-async": [sys.executable, str(ROOT / "bench" / "bare_async_app.py")],
         "flashticket": [sys.executable, "-m", "bot.cli", "serve"],
     }
     servers = {
@@ -217,17 +315,22 @@ def main() -> None:
         )
         for target, command in commands.items()
     }
+    outbox = directory / "flashticket.db"
     try:
         for name, make_body in cases:
-            for concurrency in (1, 16):
-                for target in ("bare", "flashticket"):
+            for concurrency in args.concurrency:
+                for target in TARGETS:
                     # Each case starts with FlashTicket's outbox delivered, so one case's
                     # messages do not load the next; within a case they do, as in life.
-                    wait_for_empty_outbox(directory / "flashticket.db")
-                    fire(ports[target], make_body, 30, concurrency)  # warm-up
+                    wait_for_empty_outbox(outbox)
+                    port, pid = ports[target], servers[target].pid
+                    fire(port, pid, make_body, 50, concurrency)  # warm-up
+                    wait_for_empty_outbox(outbox)
                     results[(name, target, concurrency)] = fire(
-                        ports[target], make_body, args.requests, concurrency
+                        port, pid, make_body, args.requests, concurrency
                     )
+                    if target == "flashticket" and name == "create":
+                        drains[concurrency] = wait_for_empty_outbox(outbox)
     finally:
         for process in servers.values():
             stop_server(process)
@@ -235,26 +338,34 @@ def main() -> None:
         slack.stdin.close()
         slack.wait(timeout=30)
         shutil.rmtree(directory, ignore_errors=True)
-    print(f"{args.requests} signed requests per case over loopback\n")
+    print(f"{args.requests} signed requests per case over loopback, {os.cpu_count()} cores\n")
     print(
-        f"{'case':<8}{'conc':>5}  {'target':<12}{'p50 ms':>8}{'p99 ms':>9}{'req/s':>9}{'errors':>8}"
+        f"{'case':<8}{'conc':>5}  {'target':<13}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}"
+        f"{'req/s':>8}{'cpu ms/req':>12}{'errors':>8}"
     )
-    for (name, target, concurrency), result in results.items():
+    for (name, target, concurrency), r in results.items():
         print(
-            f"{name:<8}{concurrency:>5}  {target:<12}{result.p50:>8.2f}{result.p99:>9.2f}"
-            f"{result.throughput:>9.0f}{result.errors:>8}"
+            f"{name:<8}{concurrency:>5}  {target:<13}{r.p50:>8.1f}{r.p99:>9.1f}{r.max:>9.1f}"
+            f"{r.throughput:>8.0f}{r.cpu_ms_per_request:>12.2f}{r.errors:>8}"
         )
-    print("\nFlashTicket / bare Bolt (p50, p99, throughput):")
+    print("\nFlashTicket / the best bare app in the case (lower p99 and max; higher req/s):")
     for name, _ in cases:
-        for concurrency in (1, 16):
-            ours, bare_result = (
-                results[(name, "flashticket", concurrency)],
-                results[(name, "bare", concurrency)],
-            )
+        for concurrency in args.concurrency:
+            ours = results[(name, "flashticket", concurrency)]
+            bare = [results[(name, target, concurrency)] for target in TARGETS[:2]]
+            best_p99 = min(r.p99 for r in bare)
+            best_max = min(r.max for r in bare)
+            best_rate = max(r.throughput for r in bare)
             print(
-                f"  {name:<7} c={concurrency:<3} p50 {ours.p50 / bare_result.p50:5.2f}x   "
-                f"p99 {ours.p99 / bare_result.p99:5.2f}x   throughput {ours.throughput / bare_result.throughput:5.2f}x"
+                f"  {name:<7} c={concurrency:<3} p99 {ours.p99 / best_p99:5.2f}x   "
+                f"max {ours.max / best_max:5.2f}x   throughput {ours.throughput / best_rate:5.2f}x"
             )
+    for concurrency, seconds in drains.items():
+        made = args.requests * 2
+        print(
+            f"  create c={concurrency}: outbox delivered {seconds:.1f} s after the last ack"
+            f" ({made} messages)"
+        )
     print(json.dumps({"errors": sum(r.errors for r in results.values())}))
 
 

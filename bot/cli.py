@@ -6,7 +6,9 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.util.exc import CommandError
@@ -54,23 +56,44 @@ def _check_metrics_dir() -> None:
     if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK)):
         raise SystemExit(
             f"flashticket: PROMETHEUS_MULTIPROC_DIR {folder} is not a folder this process can "
-            "write: create it (empty), or unset it to count in this process alone"
+            "write: create it (empty), or unset it to use a temporary one"
         )
 
 
-def cmd_serve(_args: argparse.Namespace) -> int:
+@contextmanager
+def _metrics_dir() -> Iterator[None]:
+    """`serve` runs several processes, and prometheus_client adds their counts up only
+    through files in PROMETHEUS_MULTIPROC_DIR, chosen as the metrics are defined (on
+    import). Set: it must be a folder this process can write, emptied of the counts of
+    processes that are gone. Unset: a temporary one, removed at the end."""
     _check_metrics_dir()
-    from bot.serve import StartupError, serve
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink(missing_ok=True)
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="flashticket-metrics-") as made:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+        try:
+            yield
+        finally:
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
 
-    settings = _settings()
-    try:
-        serve(settings)
-    except StartupError as error:
-        raise SystemExit(f"flashticket: {error}") from None
-    except (SQLAlchemyError, CommandError) as error:
-        raise SystemExit(
-            f"flashticket: cannot use the database: {runner.describe(error)}"
-        ) from None
+
+def cmd_serve(_args: argparse.Namespace) -> int:
+    with _metrics_dir():
+        from bot.serve import StartupError, serve
+
+        settings = _settings()
+        try:
+            serve(settings)
+        except StartupError as error:
+            raise SystemExit(f"flashticket: {error}") from None
+        except (SQLAlchemyError, CommandError) as error:
+            raise SystemExit(
+                f"flashticket: cannot use the database: {runner.describe(error)}"
+            ) from None
     return 0
 
 

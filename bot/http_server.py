@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 import uuid
@@ -249,18 +250,23 @@ class HttpServer:
         self,
         wsgi: SlackWsgi,
         *,
-        host: str,
-        port: int,
+        host: str = "",
+        port: int = 0,
+        listener: socket.socket | None = None,
         threads: int = 16,
         connection_limit: int = CONNECTION_LIMIT,
         idle_timeout: int = IDLE_TIMEOUT_SECONDS,
         cleanup_interval: int = CLEANUP_INTERVAL_SECONDS,
     ) -> None:
         self.wsgi = wsgi
+        # On a socket already listening (made by `serve` before the processes fork), or
+        # on host and port.
+        where: dict[str, Any] = (
+            {"sockets": [listener]} if listener is not None else {"host": host, "port": port}
+        )
         self._server: Any = create_server(
             wsgi,
-            host=host,
-            port=port,
+            **where,
             threads=threads,
             ident="flashticket",
             # A larger body is refused with 413 from its Content-Length (or as its

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 import signal
+import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,14 +26,15 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web import SlackResponse
 
-from bot import blocks
+from bot import blocks, prefork
 from bot.app import create_app
 from bot.http_server import HttpServer, SlackWsgi, request_kind
-from bot.locales import slack_locales
+from bot.locales import Locales, slack_locales
 from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
 from bot.slack_sender import RateLimitCounter, SlackTransport
 from flashticket_core import metrics
+from flashticket_core.adapters.db import make_engine
 from flashticket_core.bootstrap import Core, bootstrap, clock_policy
 from flashticket_core.config import Settings
 from flashticket_core.metrics import RequestKind, RequestOutcome
@@ -49,8 +51,7 @@ CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 TIMER_SWEEP_SECONDS = 5
 
 
-class StartupError(Exception):
-    """A setting or a dependency is not usable; the message is the one line to print."""
+StartupError = prefork.StartupError
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -94,27 +95,27 @@ def check_settings(settings: Settings) -> str | None:
 
 @dataclass
 class Running:
-    """Everything `serve` started, so tests and signals can stop it in order."""
+    """Everything `start` started in one process, so tests and the console can stop it
+    in order."""
 
     core: Core
-    worker: DeliveryWorker
+    office: BackOffice
     http: HttpServer
-    scheduler: BackgroundScheduler
-    leases: Leases
     socket_mode: SocketModeHandler | None = None
+
+    @property
+    def worker(self) -> DeliveryWorker:
+        return self.office.worker
+
+    @property
+    def scheduler(self) -> BackgroundScheduler:
+        return self.office.scheduler
 
     def stop(self) -> None:
         if self.socket_mode is not None:
             self.socket_mode.close()  # type: ignore[no-untyped-call]
         self.http.stop()  # no new requests; the ones in flight finish
-        self.scheduler.shutdown(wait=True)  # a running job finishes
-        # Another replica (or this one restarted) sweeps the timers at once, not after
-        # the lease runs out.
-        try:
-            self.leases.release(SWEEP_LEASE_NAME)
-        except Exception:  # the database is gone: the lease runs out by itself
-            log.warning("could not give up the timers' lease", exc_info=True)
-        self.worker.stop()  # the message in hand is finished; the rest stays pending
+        self.office.stop()
         self.core.close()
 
 
@@ -172,11 +173,10 @@ def start_scheduler(core: Core, worker: DeliveryWorker, leases: Leases) -> Backg
     return scheduler
 
 
-def start(
-    settings: Settings, *, host: str = "0.0.0.0", clock: Callable[[], datetime] = utcnow
-) -> Running:
-    """Build and start everything; raises StartupError with one clear line. `clock` is
-    the core's (tests move it by hand)."""
+def preflight(settings: Settings) -> tuple[WebClient, str | None]:
+    """The Web API client and the signing secret (None: Socket Mode), once the token,
+    its scopes, the support channel and the clock's settings have been checked; raises
+    StartupError with one clear line."""
     client = web_client(settings)
     signing_secret = check_settings(settings)
     for warning in missing_scopes(check_token(client)):
@@ -191,10 +191,45 @@ def start(
         clock_policy(settings)
     except ValueError as error:
         raise StartupError(str(error)) from None
-    core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
-    # The token was just checked; Bolt need not call auth.test again at construction.
-    locales = slack_locales(client, default=settings.flashticket_language)
+    return client, signing_secret
+
+
+def front_wsgi(
+    core: Core, client: WebClient, signing_secret: str | None, locales: Locales
+) -> SlackWsgi:
+    """What answers Slack: the Bolt app behind the HTTP edge (and /healthz, /metrics)."""
+    settings = core.settings
+    # The token was checked at start; Bolt need not call auth.test again.
     app = create_app(core, client, verify_token=False, locales=locales)
+    registry = (
+        metrics.scrape_registry(metrics.OutboxCollector(core.outbox_health))
+        if settings.flashticket_metrics
+        else None
+    )
+    return SlackWsgi(app, core.engine, signing_secret, metrics_registry=registry)
+
+
+@dataclass
+class BackOffice:
+    """The delivery worker and the scheduler's jobs: what runs beside the requests."""
+
+    worker: DeliveryWorker
+    scheduler: BackgroundScheduler
+    leases: Leases
+
+    def stop(self) -> None:
+        self.scheduler.shutdown(wait=True)  # a running job finishes
+        # Another replica (or this one restarted) sweeps the timers at once, not after
+        # the lease runs out.
+        try:
+            self.leases.release(SWEEP_LEASE_NAME)
+        except Exception:  # the database is gone: the lease runs out by itself
+            log.warning("could not give up the timers' lease", exc_info=True)
+        self.worker.stop()  # the message in hand is finished; the rest stays pending
+
+
+def start_back_office(core: Core, client: WebClient, locales: Locales) -> BackOffice:
+    settings = core.settings
     transport = SlackTransport(
         client,
         support_channel=settings.flashticket_support_channel or "",
@@ -209,34 +244,35 @@ def start(
     pace = replace(SLACK_PACE, per_second=per_second) if per_second > 0 else None
     worker = core.delivery_worker(transport, poll_interval=30, pace=pace)
     worker.start()
-    registry = (
-        metrics.scrape_registry(metrics.OutboxCollector(core.outbox_health))
-        if settings.flashticket_metrics
-        else None
-    )
+    leases = Leases(core.jobs, clock=core.clock)
+    return BackOffice(worker, start_scheduler(core, worker, leases), leases)
+
+
+def start(
+    settings: Settings, *, host: str = "0.0.0.0", clock: Callable[[], datetime] = utcnow
+) -> Running:
+    """Everything in this process (the tests, whose `clock` they move by hand, and the
+    console); `flashticket serve` spreads the same parts over processes (`serve`).
+    Raises StartupError with one clear line."""
+    client, signing_secret = preflight(settings)
+    core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
+    # One look-up of a person's language serves the listeners and the delivery worker.
+    locales = slack_locales(client, default=settings.flashticket_language)
+    wsgi = front_wsgi(core, client, signing_secret, locales)
     try:
-        http = HttpServer(
-            SlackWsgi(app, core.engine, signing_secret, metrics_registry=registry),
-            host=host,
-            port=settings.port,
-        )
+        http = HttpServer(wsgi, host=host, port=settings.port)
     except OSError as error:
-        worker.stop()
         core.close()
         raise StartupError(f"cannot listen on port {settings.port}: {error.strerror}") from None
-    leases = Leases(core.jobs, clock=core.clock)
-    running = Running(
-        core=core,
-        worker=worker,
-        http=http,
-        scheduler=start_scheduler(core, worker, leases),
-        leases=leases,
-    )
+    office = start_back_office(core, client, locales)
+    running = Running(core=core, office=office, http=http)
     if settings.slack_app_token is not None:
         # Socket Mode: Slack's requests arrive over a WebSocket the bot opens; the HTTP
-        # server then only answers /healthz.
+        # server then only answers /healthz and /metrics.
         try:
-            running.socket_mode = open_socket_mode(app, settings.slack_app_token.get_secret_value())
+            running.socket_mode = open_socket_mode(
+                wsgi.app, settings.slack_app_token.get_secret_value()
+            )
         except StartupError:
             running.stop()
             raise
@@ -244,32 +280,67 @@ def start(
 
 
 def serve(settings: Settings) -> None:
-    running = start(settings)
-    # The HTTP loop must keep running while it finishes the requests in flight, so the
-    # stop runs beside it, not in the signal handler.
-    shutdown = threading.Thread(target=running.stop, name="shutdown")
-
-    def begin_shutdown() -> None:
-        with contextlib.suppress(RuntimeError):  # already started: a second signal
-            shutdown.start()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        if shutdown.ident is None:
-            log.info("signal %s: shutting down", signum)
-            begin_shutdown()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    log.info("FlashTicket listening on port %s", running.http.port)
+    """`flashticket serve`: the front (gunicorn's workers over HTTP, or the Socket Mode
+    connection) in processes of its own, the delivery worker and the scheduler here
+    (bot.prefork)."""
+    client, signing_secret = preflight(settings)
+    app_token = settings.slack_app_token
+    if app_token is not None:
+        check_app_token(client, app_token.get_secret_value())
+    engine = make_engine(settings.database_url)
     try:
-        running.http.serve_forever()
+        runner.upgrade(engine)
     finally:
-        # The loop ends once the stop has closed the server; the scheduler, the worker
-        # and the database are stopped before the process exits, also if the loop
-        # ended some other way.
-        begin_shutdown()
-        shutdown.join()
-    log.info("stopped")
+        engine.dispose()  # nothing open crosses the fork
+
+    def build_wsgi(wake: prefork.WakePipe) -> SlackWsgi:
+        core = bootstrap(settings)
+        core.committed_listeners.append(wake.send)
+        client = web_client(settings)
+        locales = slack_locales(client, default=settings.flashticket_language)
+        return front_wsgi(core, client, signing_secret, locales)
+
+    def socket_mode_front(wake: prefork.WakePipe, listener: socket.socket) -> None:
+        assert app_token is not None
+        wsgi = build_wsgi(wake)
+        http = HttpServer(wsgi, listener=listener)
+        try:
+            handler = open_socket_mode(wsgi.app, app_token.get_secret_value())
+        except StartupError as error:
+            log.error("%s", error)
+            sys.exit(2)
+
+        def close() -> None:
+            handler.close()  # type: ignore[no-untyped-call]
+            http.stop()
+
+        def stop(_signum: int, _frame: FrameType | None) -> None:
+            threading.Thread(target=close, name="stop").start()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        http.serve_forever()
+
+    def back_office(wake: prefork.WakePipe) -> Callable[[], None]:
+        core = bootstrap(settings)
+        office = start_back_office(
+            core, client, slack_locales(client, default=settings.flashticket_language)
+        )
+        wake.listen(office.worker.wake)
+
+        def stop() -> None:
+            office.stop()
+            core.close()
+
+        return stop
+
+    prefork.serve(
+        settings,
+        host="0.0.0.0",
+        build_wsgi=build_wsgi,
+        socket_mode=socket_mode_front if app_token is not None else None,
+        back_office=back_office,
+    )
 
 
 class CheckedSocketModeHandler(SocketModeHandler):
@@ -315,6 +386,20 @@ def open_socket_mode(app: App, app_token: str) -> SocketModeHandler:
         handler.close()  # type: ignore[no-untyped-call]
         raise StartupError("cannot open the Socket Mode connection Slack offered (WebSocket)")
     return handler
+
+
+def check_app_token(client: WebClient, app_token: str) -> None:
+    """Socket Mode: Slack takes the app-level token (`apps.connections.open`), checked
+    before the front process opens its own connection."""
+    try:
+        client.apps_connections_open(app_token=app_token)
+    except SlackApiError as error:
+        raise StartupError(
+            f"Slack refused SLACK_APP_TOKEN: {error.response.get('error')}"
+        ) from None
+    except OSError as error:
+        reason = " ".join(str(error).split())[:200]
+        raise StartupError(f"cannot open Slack's Socket Mode connection: {reason}") from None
 
 
 def check_token(client: WebClient) -> SlackResponse:

@@ -93,6 +93,10 @@ class Settings(BaseSettings):
     flashticket_log_format: Literal["plain", "json"] = "plain"
     # GET /metrics (Prometheus) on the HTTP port; `false` answers it 404.
     flashticket_metrics: bool = True
+    # `serve` over HTTP: gunicorn worker processes (0: one per core) and the threads of
+    # each; the delivery worker and the scheduler run in a process of their own.
+    flashticket_web_workers: int = Field(default=0, ge=0, le=64)
+    flashticket_web_threads: int = Field(default=4, ge=1, le=256)
 
     # The clock (SPEC.md "The clock"): targets per priority in business time, the
     # calendar they count on, where missed ones go, and the timers of waiting and

@@ -8,10 +8,12 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
@@ -132,3 +134,91 @@ def test_json_logs_are_one_object_per_line_with_the_request_and_no_secret(
     assert any("shutting down" in line["message"] for line in lines)
     assert BOT_TOKEN not in stderr
     assert SIGNING_SECRET not in stderr
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process under `pid` (from /proc)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in parents.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_serve_answers_from_several_workers_that_count_together(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    """Two web workers under a front beside the back office; /metrics adds up what every
+    worker answered in a folder `serve` made, which is gone after it stops."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    server = ServeProcess(
+        environment(tmp_path, slack, FLASHTICKET_WEB_WORKERS="2", TMPDIR=str(scratch)), tmp_path
+    ).wait_healthy()
+    try:
+        # The back office's one child is the front; the front's children are the workers.
+        (front,) = _children(server.process.pid)
+        assert len(_children(front)) == 2
+        commands = 20
+        for _ in range(commands):
+            # A connection of its own each: either worker may take it.
+            client = SlackClientSimulator(server.port, SIGNING_SECRET)
+            assert client.command("/ticket", "help", "UALICE0001").status == 200
+        for _ in range(5):
+            response = SlackClientSimulator(server.port, SIGNING_SECRET).request("GET", "/metrics")
+            assert response.status == 200
+            answered = sum(
+                sample.value
+                for family in text_string_to_metric_families(response.body.decode())
+                for sample in family.samples
+                if sample.name == "flashticket_requests_total"
+                and sample.labels.get("outcome") == "ok"
+            )
+            assert answered == commands
+        (made,) = [p.name for p in scratch.iterdir()]
+        assert made.startswith("flashticket-metrics-")
+    finally:
+        stderr = server.terminate()
+    assert server.process.returncode == 0, stderr
+    assert list(scratch.iterdir()) == []
+
+
+def _children(pid: int) -> set[int]:
+    return {
+        child
+        for child in descendants(pid)
+        if int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid
+    }
+
+
+def test_a_killed_serve_leaves_no_process_and_frees_the_port(
+    tmp_path: Path, slack: FakeSlack
+) -> None:
+    server = ServeProcess(environment(tmp_path, slack), tmp_path).wait_healthy()
+    below = descendants(server.process.pid)
+    assert len(below) >= 2  # the front and at least one worker
+    server.kill()
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in below) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the kernel is ending them (PR_SET_PDEATHSIG); nothing to wait on
+    assert not any(alive(pid) for pid in below)
+    with socket.socket() as probe:
+        probe.bind(("0.0.0.0", server.port))

@@ -308,6 +308,15 @@ EXAMPLE_CALLS["files.info"] = lambda shell: shell.client.files_info(
 EXAMPLE_CALLS["files.completeUploadExternal"] = EXAMPLE_CALLS["files.getUploadURLExternal"]
 
 
+def _socket_mode_url(shell: Shell) -> Any:
+    """`serve` in Socket Mode checks the app-level token first; a workspace with one."""
+    shell.workspace.app_token = "xapp-console-example"
+    return shell.client.apps_connections_open(app_token="xapp-console-example")
+
+
+EXAMPLE_CALLS["apps.connections.open"] = _socket_mode_url
+
+
 def test_the_console_answers_every_web_api_method_the_bot_calls(
     console: tuple[Shell, io.StringIO],
 ) -> None:
@@ -379,10 +388,11 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     assert refused == []
     # Everything the bot calls reached the workspace (the console starts with serve's
     # checks), but chat.postEphemeral: Slack sends a response_url with every interaction
-    # in a channel, so the bot answers there; and conversations.replies: the console's
-    # people post no replies in threads to react to.
+    # in a channel, so the bot answers there; conversations.replies: the console's
+    # people post no replies in threads to react to; and apps.connections.open: the
+    # console's bot takes requests over HTTP, not Socket Mode.
     answered = {c.method for c in calls}
-    unused = {"chat.postEphemeral", "conversations.replies"}
+    unused = {"chat.postEphemeral", "conversations.replies", "apps.connections.open"}
     assert web_api_methods_the_bot_calls() - unused <= answered
     assert [c.args["channel"] for c in shell.workspace.calls("conversations.info")] == [
         SUPPORT_CHANNEL

@@ -14,6 +14,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl
 
@@ -40,6 +41,7 @@ from tests.fakes.socket_mode import (
     parse_close_payload,
     read_frame,
 )
+from tests.processes import ServeProcess, serve_environment
 from tests.slack_requests import (
     SlackClientSimulator,
     block_action,
@@ -426,3 +428,24 @@ def test_odd_socket_mode_payloads_are_acked_and_dropped(
     help_id = send_help(fake_socket, slack)
     assert "/ticket list" in fake_socket.wait_ack(help_id, timeout=ACK_LIMIT)["payload"]["text"]
     assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
+
+
+def test_serve_in_socket_mode_answers_from_its_front_process(
+    tmp_path: Path, slack: FakeSlack, fake_socket: FakeSocketMode
+) -> None:
+    """`flashticket serve` with an app token: the token checked first, then the front
+    process connects and acks, /healthz answers over HTTP, and SIGTERM ends it with 0."""
+    slack.socket_mode_url = fake_socket.url
+    env = serve_environment(
+        f"sqlite:///{tmp_path / 'tickets.db'}", slack.base_url, SLACK_APP_TOKEN=APP_TOKEN
+    )
+    server = ServeProcess(env, tmp_path).wait_healthy()
+    try:
+        fake_socket.wait_connected(timeout=10)
+        times: dict[str, float] = {}
+        payload = acked(fake_socket, send_help(fake_socket, slack), times, "help")
+        assert "/ticket list" in json.dumps(payload)
+    finally:
+        stderr = server.terminate()
+    assert server.process.returncode == 0, stderr
+    assert "Traceback" not in stderr

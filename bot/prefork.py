@@ -1,0 +1,255 @@
+"""`flashticket serve` on several processes: Slack's requests on every core, the delivery
+worker and the scheduler beside them instead of under the same interpreter lock.
+
+    flashticket serve                     the back office (this process)
+    │  checks Slack and the settings, migrates, binds the port, then runs the
+    │  delivery worker and the scheduler (outbox, timers, digest, housekeeping)
+    └── front                             a process of its own
+        ├── HTTP: gunicorn's arbiter, which forks FLASHTICKET_WEB_WORKERS workers;
+        │   each one has its own core and Bolt app and answers on FLASHTICKET_WEB_THREADS
+        │   threads (POST /slack/events, GET /healthz, GET /metrics)
+        └── Socket Mode: the WebSocket to Slack, and /healthz and /metrics over HTTP
+
+A front process that commits outbox messages writes a byte to the wake pipe; the back
+office reads it and wakes its delivery worker, as a commit does in one process.
+
+SIGTERM or SIGINT to `flashticket serve`: the front stops taking requests and finishes
+those in flight (gunicorn's graceful stop), then the scheduler and the delivery worker
+stop as `bot.serve.Running.stop` stops them. The front lives in a process group of its
+own, so a terminal's Ctrl-C reaches it only through that order; on Linux it also dies
+with the back office (PR_SET_PDEATHSIG), so a killed `serve` leaves no process behind
+holding the port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from multiprocessing.connection import wait
+from types import FrameType
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
+
+from bot.http_server import CONNECTION_LIMIT, IDLE_TIMEOUT_SECONDS, SlackWsgi
+from flashticket_core import metrics
+from flashticket_core.config import Settings
+
+log = logging.getLogger("flashticket")
+
+# A request in flight gets this long to finish after SIGTERM.
+GRACEFUL_SECONDS = 25
+# A port the previous `serve` still holds as it stops is tried again for this long.
+BIND_RETRY_SECONDS = 3.0
+PR_SET_PDEATHSIG = 1
+
+
+class StartupError(Exception):
+    """A setting or a dependency is not usable; the message is the one line to print."""
+
+
+def web_workers(settings: Settings) -> int:
+    """FLASHTICKET_WEB_WORKERS, or one per core this process may run on."""
+    if settings.flashticket_web_workers > 0:
+        return settings.flashticket_web_workers
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+class WakePipe:
+    """One byte per commit from any front process; the back office's reader wakes the
+    delivery worker. A full pipe already holds a wake, so a write never blocks."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def send(self) -> None:
+        with contextlib.suppress(BlockingIOError, BrokenPipeError):
+            os.write(self._write, b"\0")
+
+    def listen(self, wake: Callable[[], None]) -> None:
+        def read() -> None:
+            while True:
+                try:
+                    data = os.read(self._read, 4096)
+                except OSError:
+                    return
+                if not data:
+                    return
+                wake()
+
+        threading.Thread(target=read, name="wake-pipe", daemon=True).start()
+
+    def close_reader(self) -> None:
+        os.close(self._read)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, made here so a port in use is one clear line at once; a
+    `serve` that is still stopping gets a moment to let go of it."""
+    deadline = time.monotonic() + BIND_RETRY_SECONDS
+    while True:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((host, port))
+            listener.listen(2048)
+        except OSError as error:
+            listener.close()
+            if error.errno == errno.EADDRINUSE and time.monotonic() < deadline:
+                time.sleep(0.1)  # another process holds the port: nothing to wait on but it
+                continue
+            raise StartupError(f"cannot listen on port {port}: {error.strerror}") from None
+        listener.set_inheritable(True)
+        return listener
+
+
+def die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when the one that forked it ends."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class QuietGunicornLogger(GunicornLogger):  # type: ignore[misc]
+    """gunicorn's messages go through FlashTicket's logging (plain or JSON), warnings and
+    worse only; no access log, which would name every request."""
+
+    def setup(self, cfg: Any) -> None:
+        self.cfg = cfg
+        self._access_log_enabled = False
+        self.loglevel = logging.WARNING
+        for name in ("gunicorn.error", "gunicorn.access"):
+            logger = logging.getLogger(name)
+            logger.propagate = True
+            logger.setLevel(logging.WARNING)
+
+
+class GunicornFront(BaseApplication):  # type: ignore[misc]
+    """gunicorn embedded: its arbiter forks the workers, each of which builds its own
+    WSGI application (`build`) after the fork, so no database connection is shared."""
+
+    def __init__(self, options: dict[str, Any], build: Callable[[], SlackWsgi]) -> None:
+        self.options = options
+        self.build = build
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> SlackWsgi:
+        return self.build()
+
+
+def gunicorn_options(settings: Settings, listener: socket.socket) -> dict[str, Any]:
+    return {
+        "bind": [f"fd://{listener.fileno()}"],
+        "workers": web_workers(settings),
+        # Threads per worker: a request that waits on Slack (views.open) does not hold
+        # a whole process.
+        "worker_class": "gthread",
+        "threads": settings.flashticket_web_threads,
+        "worker_connections": CONNECTION_LIMIT,
+        "keepalive": IDLE_TIMEOUT_SECONDS,
+        "graceful_timeout": GRACEFUL_SECONDS,
+        "timeout": 30,
+        # Slack's headers are small; these are gunicorn's upper bounds.
+        "limit_request_line": 8190,
+        "limit_request_field_size": 8190,
+        "proc_name": "flashticket",
+        "logger_class": QuietGunicornLogger,
+        # Replicas on one host would share ~/.gunicorn's control socket.
+        "control_socket_disable": True,
+        "post_fork": lambda _arbiter, _worker: die_with_parent(),
+        "child_exit": _forget_worker_metrics,
+    }
+
+
+def _forget_worker_metrics(_arbiter: Any, worker: Any) -> None:
+    if metrics.multiprocess_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def run_front(
+    settings: Settings,
+    listener: socket.socket,
+    wake: WakePipe,
+    build_wsgi: Callable[[WakePipe], SlackWsgi],
+    socket_mode: Callable[[WakePipe, socket.socket], None] | None,
+) -> None:
+    """The front process: gunicorn over HTTP, or the Socket Mode connection."""
+    os.setpgid(0, 0)
+    die_with_parent()
+    wake.close_reader()
+    if socket_mode is not None:
+        socket_mode(wake, listener)
+        return
+    GunicornFront(gunicorn_options(settings, listener), lambda: build_wsgi(wake)).run()
+
+
+def serve(
+    settings: Settings,
+    *,
+    host: str,
+    build_wsgi: Callable[[WakePipe], SlackWsgi],
+    socket_mode: Callable[[WakePipe, socket.socket], None] | None,
+    back_office: Callable[[WakePipe], Callable[[], None]],
+) -> None:
+    """Fork the front, run the back office here until a signal or the front's end.
+
+    `build_wsgi` runs in each web worker; `socket_mode` (Socket Mode only) runs the whole
+    front; `back_office` starts the delivery worker and the scheduler and returns what
+    stops them."""
+    listener = bind(host, settings.port)
+    wake = WakePipe()
+    front = multiprocessing.get_context("fork").Process(
+        target=run_front,
+        args=(settings, listener, wake, build_wsgi, socket_mode),
+        name="flashticket-front",
+    )
+    front.start()
+    port = listener.getsockname()[1]
+    listener.close()  # the front listens; this process only delivers
+    stop_back_office = back_office(wake)
+    stopping, stop_signal = os.pipe()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: shutting down", signum)
+        with contextlib.suppress(OSError):
+            os.write(stop_signal, b"\0")
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    log.info("FlashTicket listening on port %s", port)
+    wait([front.sentinel, stopping])
+    if front.exitcode is None:
+        # gunicorn's graceful stop: no new connections, the requests in flight finish.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(front.pid or 0, signal.SIGTERM)
+        front.join(GRACEFUL_SECONDS + 5)
+        if front.exitcode is None:
+            log.warning("the front did not stop in time: killing it")
+            front.kill()
+            front.join()
+        failed = False
+    else:
+        failed = True
+        log.error("the front process ended (exit code %s): stopping", front.exitcode)
+    stop_back_office()
+    log.info("stopped")
+    if failed:
+        sys.exit(1)
