@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.prefork import StartupError, bind
 from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.processes import ServeProcess, serve_environment, serve_once
@@ -222,3 +223,21 @@ def test_a_killed_serve_leaves_no_process_and_frees_the_port(
     assert not any(alive(pid) for pid in below)
     with socket.socket() as probe:
         probe.bind(("0.0.0.0", server.port))
+
+
+def test_a_port_in_use_is_one_clear_line() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(StartupError, match=f"cannot listen on port {port}"):
+            bind("127.0.0.1", port)
+
+
+def test_a_free_port_is_bound_and_listening() -> None:
+    listener = bind("127.0.0.1", 0)
+    try:
+        with socket.create_connection(listener.getsockname(), timeout=5):
+            pass
+    finally:
+        listener.close()
