@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters import search
@@ -57,26 +57,11 @@ def queue_order(query: Select[Ticket]) -> Select[Ticket]:
     return query.order_by(Ticket.queue_rank, Ticket.created_at, Ticket.id)
 
 
-def target_urgency() -> ColumnElement[int]:
-    """0 for a ticket with a missed target not met since, 1 for one whose reminder went
-    out (its share of a target has passed), 2 for the rest: what the sweep has already
-    told people, so the queue agrees with the reminders and escalations."""
-    flagged = (
-        select(func.min(case((TicketTarget.breached, 0), else_=1)))
-        .where(
-            TicketTarget.ticket_id == Ticket.id,
-            TicketTarget.met_at.is_(None),
-            or_(TicketTarget.breached, TicketTarget.warned),
-        )
-        .scalar_subquery()
-    )
-    return func.coalesce(flagged, 2)
-
-
 def support_queue_order(query: Select[Ticket]) -> Select[Ticket]:
     """The support queue: missed targets first, then those reminded of, each by the
-    queue's own order; then the queue's order."""
-    return query.order_by(target_urgency(), Ticket.queue_rank, Ticket.created_at, Ticket.id)
+    queue's own order; then the queue's order (the stored `target_urgency`, kept with
+    the targets, and the index on it)."""
+    return query.order_by(Ticket.target_urgency, Ticket.queue_rank, Ticket.created_at, Ticket.id)
 
 
 class SqlReads(Reads):

@@ -7,9 +7,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from flashticket_core.adapters.tables import TicketTarget, TicketTimer
-from flashticket_core.domain.clock import TargetClock, TargetKind, TimerKind
+from flashticket_core.domain.clock import TargetClock, TargetKind, TimerKind, Urgency, urgency
+from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.timers import Clocks, Timer, TimerBook
 
 _UNFIRED = (TicketTimer.fired_at.is_(None), TicketTimer.cancelled_at.is_(None))
@@ -39,6 +42,21 @@ class SqlTimerBook(TimerBook):
         return found
 
     def save_targets(self, ticket_id: int, clocks: Clocks, *, new: bool = False) -> None:
+        # The ticket's place in the support queue follows its targets, in this transaction;
+        # only a change of place writes its row (a new ticket's has the default already).
+        standing = urgency(clocks.values())
+        if not new or standing is not Urgency.CALM:
+            # Not synchronised by the ORM (which would compare every ticket this session
+            # holds): the loaded ticket, if any, is told the new value below.
+            self.session.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket_id, Ticket.target_urgency != standing)
+                .values(target_urgency=standing)
+                .execution_options(synchronize_session=False)
+            )
+            loaded = self.session.identity_map.get(identity_key(Ticket, ticket_id))
+            if loaded is not None:
+                set_committed_value(loaded, "target_urgency", standing.value)
         # Core statements, not ORM objects: the rows are few and written whole.
         if not new:
             self.session.execute(delete(TicketTarget).where(TicketTarget.ticket_id == ticket_id))

@@ -57,7 +57,8 @@ TICKET_INDEXES = (
         Ticket.deleted_at,
         where="deleted_at IS NULL",
     ),
-    # The open queue in its order, read from the top without sorting.
+    # The open queue in its own order, read from the top without sorting (a reporter's
+    # own list, the digest's top of the queue).
     partial_index(
         "ix_tickets_queue",
         Ticket.queue_rank,
@@ -65,9 +66,20 @@ TICKET_INDEXES = (
         Ticket.id,
         where="queue_rank IS NOT NULL",
     ),
+    # The support queue, everyone's and an assignee's: missed targets first, then those
+    # reminded of, then the queue's own order; read from the top without sorting.
     partial_index(
-        "ix_tickets_assignee_queue",
+        "ix_tickets_support_queue",
+        Ticket.target_urgency,
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="queue_rank IS NOT NULL",
+    ),
+    partial_index(
+        "ix_tickets_assignee_support_queue",
         Ticket.assignee_id,
+        Ticket.target_urgency,
         Ticket.queue_rank,
         Ticket.created_at,
         Ticket.id,

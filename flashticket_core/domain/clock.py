@@ -12,9 +12,10 @@ layer runs it on every change that matters and the tests run it with any clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.enums import Status
@@ -69,6 +70,16 @@ _BREACH = {
 # The timers a ticket's status sets, each belonging to one status.
 WAITING_TIMERS = frozenset({TimerKind.WAITING_NUDGE, TimerKind.WAITING_RESOLVE})
 RESOLVED_TIMERS = frozenset({TimerKind.AUTO_CLOSE})
+
+
+class Urgency(IntEnum):
+    """Where a ticket's targets put it in the support queue, most pressing first: what
+    the sweep has already told people, so the queue agrees with the reminders and
+    escalations."""
+
+    MISSED = 0  # a missed target, not met since
+    REMINDED = 1  # a target whose reminder went out, not met since
+    CALM = 2  # the rest: its place is the queue's own order
 
 
 @dataclass(frozen=True)
@@ -186,3 +197,13 @@ def target_timers(
             if not clock.warned and warning is not None and warning < clock.due_at:
                 due[_WARNING[kind]] = warning
     return due
+
+
+def urgency(clocks: Iterable[TargetClock]) -> Urgency:
+    """The most pressing of the targets not met yet."""
+    unmet = [clock for clock in clocks if clock.met_at is None]
+    if any(clock.breached for clock in unmet):
+        return Urgency.MISSED
+    if any(clock.warned for clock in unmet):
+        return Urgency.REMINDED
+    return Urgency.CALM

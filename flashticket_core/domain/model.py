@@ -23,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from flashticket_core.domain import events
+from flashticket_core.domain.clock import Urgency
 from flashticket_core.domain.enums import (
     TRANSITIONS,
     EntryKind,
@@ -168,6 +170,12 @@ class Ticket(Base):
     source_ts: Mapped[str | None] = mapped_column(String(SOURCE_TS_MAX))
     # The database computes it (see queue_rank_sql); NULL for tickets not in the queue.
     queue_rank: Mapped[int | None] = mapped_column(Integer, Computed(queue_rank_sql()))
+    # Where its targets put it in the support queue (domain/clock.py `Urgency`): written
+    # with the targets, in their transaction (adapters/sql_timers.py), so the queue reads
+    # its first page from an index instead of looking at every open ticket's targets.
+    target_urgency: Mapped[int] = mapped_column(
+        SmallInteger, default=Urgency.CALM.value, server_default=str(Urgency.CALM.value)
+    )
 
     entries: WriteOnlyMapped[ConversationEntry] = relationship(
         back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True

@@ -50,7 +50,8 @@ class TimerBook(abc.ABC):
 
     @abc.abstractmethod
     def save_targets(self, ticket_id: int, clocks: Clocks, *, new: bool = False) -> None:
-        """Replace the ticket's targets with `clocks` (`new`: it has none yet)."""
+        """Replace the ticket's targets with `clocks` (`new`: it has none yet), and its
+        place in the support queue with them (domain/clock.py `urgency`)."""
 
     @abc.abstractmethod
     def unfired(self, ticket_ids: Collection[int]) -> dict[int, list[Timer]]: ...

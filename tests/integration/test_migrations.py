@@ -254,3 +254,62 @@ def test_replicas_that_start_together_migrate_one_after_the_other(
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_tickets_from_before_the_stored_standing_take_it_from_their_targets(
+    empty_database_url: str,
+) -> None:
+    """0014 fills in each ticket's place in the support queue from its targets, and goes
+    back down without it."""
+    engine = make_engine(empty_database_url)
+    targets = [
+        # ticket, kind, met, reminded, missed
+        (1, "first_response", None, False, False),
+        (2, "first_response", None, True, False),
+        (3, "first_response", None, True, True),
+        (4, "first_response", "2026-03-01 10:20:00", True, True),
+        (4, "resolution", None, True, False),
+        (5, "first_response", "2026-03-01 10:20:00", True, True),
+    ]  # fmt: skip
+    try:
+        runner.upgrade(engine, "c3f8a1d2e4b6")
+        with engine.begin() as connection:
+            for ticket_id in range(1, 7):
+                connection.execute(
+                    text(
+                        "INSERT INTO tickets (id, title, description, priority, status, "
+                        "reporter_id, created_at, updated_at, version) VALUES (:id, 'T', '', "
+                        "'high', 'new', 'UR', '2026-03-01 10:00:00', '2026-03-01 10:00:00', 1)"
+                    ),
+                    {"id": ticket_id},
+                )
+            for ticket_id, kind, met_at, warned, breached in targets:
+                connection.execute(
+                    text(
+                        "INSERT INTO ticket_targets (ticket_id, kind, length_seconds, "
+                        "consumed_seconds, met_at, warned, breached) VALUES (:ticket_id, "
+                        ":kind, 1800, 0, :met_at, :warned, :breached)"
+                    ),
+                    {
+                        "ticket_id": ticket_id,
+                        "kind": kind,
+                        "met_at": met_at,
+                        "warned": warned,
+                        "breached": breached,
+                    },
+                )
+        runner.upgrade(engine)
+        with engine.connect() as connection:
+            standings = connection.execute(
+                text("SELECT id, target_urgency FROM tickets ORDER BY id")
+            ).all()
+        # Missed and not met 0, reminded and not met 1, the rest (6 has no targets) 2.
+        assert [tuple(row) for row in standings] == [(1, 2), (2, 1), (3, 0), (4, 1), (5, 2), (6, 2)]
+        runner.downgrade(engine, "c3f8a1d2e4b6")
+        columns = {column["name"] for column in inspect(engine).get_columns("tickets")}
+        indexes = {index["name"] for index in inspect(engine).get_indexes("tickets")}
+        assert "target_urgency" not in columns
+        assert {"ix_tickets_queue", "ix_tickets_assignee_queue"} <= indexes
+        assert not {"ix_tickets_support_queue", "ix_tickets_assignee_support_queue"} & indexes
+    finally:
+        engine.dispose()

@@ -12,15 +12,16 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from bot import blocks
 from bot.blocks.answers import targets_met, ticket_detail
-from flashticket_core.adapters.tables import OutboxMessage, TicketTimer
+from flashticket_core.adapters.tables import OutboxMessage, TicketTarget, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
-from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind
+from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind, Urgency
 from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.domain.model import Ticket
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import COLUMNS
@@ -285,3 +286,84 @@ def test_the_support_queue_puts_missed_targets_first_until_they_are_met(
     assert [t.id for t in desk.queries.list_tickets(ALICE).items] == [vpn, printer]
     desk.conversation.add_support_reply(SUPPORT, printer, "Which tray?")
     assert queue() == [vpn, printer]  # met now: it takes its place again
+
+
+def standing(core: Core, ticket_id: int) -> Urgency:
+    """The ticket's stored place in the support queue, checked against what its target
+    rows say (a missed one not met since, else a reminded one, else neither)."""
+    flagged = (
+        select(func.min(case((TicketTarget.breached, 0), else_=1)))
+        .where(
+            TicketTarget.ticket_id == ticket_id,
+            TicketTarget.met_at.is_(None),
+            TicketTarget.breached | TicketTarget.warned,
+        )
+        .scalar_subquery()
+    )
+    with core.engine.connect() as connection:
+        stored, from_targets = connection.execute(
+            select(Ticket.target_urgency, func.coalesce(flagged, Urgency.CALM)).where(
+                Ticket.id == ticket_id
+            )
+        ).one()
+    assert stored == from_targets
+    return Urgency(stored)
+
+
+def test_the_queue_standing_follows_reminders_misses_replies_reopens_and_priorities(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    # High: first response 30 min (reminded at 22.5), resolution 4 h (reminded at 3 h).
+    ticket = desk.tickets.open_ticket(ALICE, title="vpn", priority=Priority.HIGH).id
+    sweeper = leases(core, clock)
+    assert standing(core, ticket) is Urgency.CALM
+    clock.advance(minutes=23)
+    assert core.sweep_timers(sweeper) == 1
+    assert standing(core, ticket) is Urgency.REMINDED
+    clock.advance(minutes=8)
+    assert core.sweep_timers(sweeper) == 1
+    assert standing(core, ticket) is Urgency.MISSED
+    desk.conversation.add_support_reply(SUPPORT, ticket, "Restarting the gateway")
+    assert standing(core, ticket) is Urgency.CALM  # met, late; resolution is not due yet
+    clock.advance(hours=2, minutes=30)  # 3 h 1 min in: resolution's reminder
+    assert core.sweep_timers(sweeper) == 1
+    assert standing(core, ticket) is Urgency.REMINDED
+    # Low gives resolution 5 d: the reminder is owed again later, not now.
+    desk.tickets.set_priority(SUPPORT, ticket, Priority.LOW)
+    assert standing(core, ticket) is Urgency.CALM
+    desk.tickets.set_priority(SUPPORT, ticket, Priority.HIGH)  # past 3 h again: reminded
+    assert core.sweep_timers(sweeper) == 1
+    assert standing(core, ticket) is Urgency.REMINDED
+    clock.advance(hours=1)
+    assert core.sweep_timers(sweeper) == 1
+    assert standing(core, ticket) is Urgency.MISSED
+    desk.tickets.change_status(SUPPORT, ticket, Status.RESOLVED)
+    assert standing(core, ticket) is Urgency.CALM
+    # A reopen owes a resolution in a fresh 4 h, reminded of at 3 h as before.
+    desk.tickets.reopen(SUPPORT, ticket)
+    assert standing(core, ticket) is Urgency.CALM
+    clock.advance(hours=3, minutes=1)
+    core.sweep_timers(sweeper)
+    assert standing(core, ticket) is Urgency.REMINDED
+
+
+def test_a_waiting_ticket_keeps_its_standing_and_the_queue_reads_it(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    """Waiting pauses a target without meeting it: a missed one stays first in the
+    queue, and an assignee's part of the queue has the same order."""
+    missed = desk.tickets.open_ticket(ALICE, title="printer", priority=Priority.LOW).id
+    desk.tickets.take(SUPPORT, missed)
+    clock.advance(hours=23, minutes=50)
+    calm = desk.tickets.open_ticket(ALICE, title="vpn", priority=Priority.HIGH).id
+    desk.tickets.take(SUPPORT, calm)
+    clock.advance(minutes=11)
+    core.sweep_timers(leases(core, clock))
+    desk.tickets.change_status(SUPPORT, missed, Status.WAITING)
+    assert standing(core, missed) is Urgency.MISSED
+    assert standing(core, calm) is Urgency.CALM
+
+    def queue(**only: str) -> list[int]:
+        return [t.id for t in desk.queries.list_tickets(SUPPORT, queue=True, **only).items]
+
+    assert queue() == queue(assignee_id=SUPPORT) == [missed, calm]

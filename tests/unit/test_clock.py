@@ -4,6 +4,7 @@ reply the reporter sees meets first response."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flashticket_core.bootstrap import clock_policy
@@ -14,8 +15,10 @@ from flashticket_core.domain.clock import (
     TargetKind,
     TicketFacts,
     TimerKind,
+    Urgency,
     reconcile,
     target_timers,
+    urgency,
 )
 from flashticket_core.domain.enums import Status
 from flashticket_core.domain.service_levels import Targets
@@ -159,3 +162,17 @@ def test_the_default_settings_have_targets_and_every_timer() -> None:
         flashticket_waiting_resolve="off",
     )
     assert not clock_policy(off).active
+
+
+def test_the_queue_standing_is_the_most_pressing_target_not_met_yet() -> None:
+    calm = TargetClock(kind=FR, length=timedelta(minutes=30))
+    reminded = replace(calm, kind=RES, warned=True)
+    missed = replace(calm, warned=True, breached=True)
+    assert urgency([]) is Urgency.CALM
+    assert urgency([calm, reminded]) is Urgency.REMINDED
+    assert urgency([missed, reminded]) is Urgency.MISSED
+    # Met, even late, a target no longer counts.
+    assert urgency([replace(missed, met_at=at(40)), reminded]) is Urgency.REMINDED
+    assert urgency([replace(missed, met_at=at(40)), replace(reminded, met_at=at(50))]) is (
+        Urgency.CALM
+    )
