@@ -208,17 +208,23 @@ class SqlOutboxStore(OutboxStore):
     def record_delivery(
         self, message: Outgoing, delivered: Delivered, *, at: datetime, begins: ThreadSide | None
     ) -> None:
+        # One UPDATE, not the row loaded and flushed: the worker's most frequent write.
         with self._database.writer() as session:
-            row = session.get(OutboxMessage, message.id)
-            if row is None:
-                return
-            row.status = MessageStatus.SENT.value
-            row.sent_at = at
-            row.attempts += 1
-            row.claimed_until = None
-            row.result_channel = delivered.channel
-            row.result_ts = delivered.ts
-            if begins is not None and message.ticket_id is not None:
+            updated = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message.id)
+                .values(
+                    status=MessageStatus.SENT.value,
+                    sent_at=at,
+                    attempts=OutboxMessage.attempts + 1,
+                    claimed_until=None,
+                    result_channel=delivered.channel,
+                    result_ts=delivered.ts,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            found = bool(getattr(updated, "rowcount", 0))
+            if found and begins is not None and message.ticket_id is not None:
                 _remember_thread(session, message.ticket_id, begins, delivered)
             session.commit()
 
