@@ -20,6 +20,7 @@ Socket Mode payloads arrive parsed, and get the same checks (`socket_mode_payloa
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -60,6 +61,9 @@ class Checked:
     body: dict[str, Any]
 
 
+SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+
+
 def verify(
     headers: Mapping[str, str],
     body: bytes,
@@ -70,11 +74,14 @@ def verify(
     """The request if it is signed, fresh and of a shape the bot can handle; else why not."""
     timestamp = headers.get("x-slack-request-timestamp", "")
     signature = headers.get("x-slack-signature", "")
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    # ASCII digits only: "²" and "١٢" are digits to str.isdigit but no number to int().
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
         return Rejection(401, "missing or malformed X-Slack-Request-Timestamp")
     if abs(now() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
         return Rejection(401, "stale request timestamp")
-    if not signature.startswith("v0="):
+    # The form Slack sends: v0= and a SHA-256 in hex. Anything else (a non-ASCII byte
+    # included, which hmac.compare_digest refuses with a TypeError) is no signature.
+    if not SIGNATURE.fullmatch(signature):
         return Rejection(401, "missing or malformed X-Slack-Signature")
     try:
         text = body.decode("utf-8")

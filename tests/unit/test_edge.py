@@ -85,6 +85,13 @@ def test_slash_command_text_holding_the_word_payload_stays_a_command() -> None:
         ({"x_slack_signature": ""}, "signature"),
         ({"x_slack_signature": "v0=" + "0" * 64}, "invalid signature"),
         ({"x_slack_signature": "v1=abc"}, "signature"),
+        # A header byte over 127 (latin-1 on the wire) is no signature, not a TypeError
+        # from hmac.compare_digest; nor is a digit str.isdigit knows and int() does not.
+        ({"x_slack_signature": "v0=\x80"}, "malformed x-slack-signature"),
+        ({"x_slack_signature": "v0=" + "é" * 64}, "malformed x-slack-signature"),
+        ({"x_slack_signature": "v0=" + "A" * 64}, "malformed x-slack-signature"),
+        ({"x_slack_request_timestamp": "²"}, "timestamp"),
+        ({"x_slack_request_timestamp": "١٧٠٠٠٠٠٠٠٠"}, "timestamp"),
     ],
 )
 def test_bad_or_stale_signatures_are_401(headers: dict[str, str], reason: str) -> None:
