@@ -35,7 +35,6 @@ import os
 import shutil
 import signal
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, text
 
 from tests.bot_harness import SIGNING_SECRET
 from tests.slack_requests import command_body, interaction_body, sign, view_submission
@@ -208,19 +209,23 @@ def fire(
     return Result(latencies, seconds, errors, cpu_seconds(pid) - cpu_before)
 
 
-def pending_messages(database: Path) -> int:
-    with sqlite3.connect(database) as connection:
-        (pending,) = connection.execute(
-            "SELECT count(*) FROM outbox_messages WHERE status = 'pending'"
-        ).fetchone()
-    return int(pending)
+def pending_messages(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            pending = connection.scalar(
+                text("SELECT count(*) FROM outbox_messages WHERE status = 'pending'")
+            )
+    finally:
+        engine.dispose()
+    return int(pending or 0)
 
 
-def wait_for_empty_outbox(database: Path, timeout: float = 300) -> float:
+def wait_for_empty_outbox(database_url: str, timeout: float = 300) -> float:
     """Seconds until FlashTicket's outbox has nothing pending."""
     began = time.monotonic()
     while time.monotonic() - began < timeout:
-        if pending_messages(database) == 0:
+        if pending_messages(database_url) == 0:
             return time.monotonic() - began
         time.sleep(0.1)  # another process delivers; polling its database is all there is
     raise RuntimeError("FlashTicket's outbox did not drain")
@@ -271,6 +276,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000, help="requests per case")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 16, 64])
     parser.add_argument("--workers", default="", help="FLASHTICKET_WEB_WORKERS (default: cores)")
+    parser.add_argument(
+        "--database-url",
+        help="FlashTicket's database, e.g. an empty PostgreSQL one (default: a SQLite file)",
+    )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="flashticket-http-bench-"))
     cases = [("create", new_ticket_body), ("list", list_body)]
@@ -303,19 +312,18 @@ def main() -> None:
         "bare-async": [sys.executable, str(ROOT / "bench" / "bare_async_app.py")],
         "flashticket": [sys.executable, "-m", "bot.cli", "serve"],
     }
+    databases = {target: f"sqlite:///{directory / (target + '.db')}" for target in TARGETS}
+    if args.database_url:
+        databases["flashticket"] = args.database_url
     servers = {
         target: start_server(
             command,
-            {
-                **common,
-                "PORT": str(ports[target]),
-                "DATABASE_URL": f"sqlite:///{directory / (target + '.db')}",
-            },
+            {**common, "PORT": str(ports[target]), "DATABASE_URL": databases[target]},
             ports[target],
         )
         for target, command in commands.items()
     }
-    outbox = directory / "flashticket.db"
+    outbox = databases["flashticket"].replace("postgresql://", "postgresql+psycopg://", 1)
     try:
         for name, make_body in cases:
             for concurrency in args.concurrency:
@@ -338,7 +346,11 @@ def main() -> None:
         slack.stdin.close()
         slack.wait(timeout=30)
         shutil.rmtree(directory, ignore_errors=True)
-    print(f"{args.requests} signed requests per case over loopback, {os.cpu_count()} cores\n")
+    where = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"{args.requests} signed requests per case over loopback, {os.cpu_count()} cores,"
+        f" FlashTicket on {where}\n"
+    )
     print(
         f"{'case':<8}{'conc':>5}  {'target':<13}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}"
         f"{'req/s':>8}{'cpu ms/req':>12}{'errors':>8}"
