@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, text
 
 from tests.bot_harness import SIGNING_SECRET
+from tests.processes import descendants
 from tests.slack_requests import command_body, interaction_body, sign, view_submission
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,27 +170,10 @@ async def fire_async(port: int, requests: list[bytes], concurrency: int) -> tupl
     return latencies, errors
 
 
-def process_tree(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    tree, stack = [], [root]
-    while stack:
-        pid = stack.pop()
-        tree.append(pid)
-        stack.extend(children.get(pid, []))
-    return tree
-
-
 def cpu_seconds(root: int) -> float:
     """User + sys seconds of a process and every process under it."""
     total = 0
-    for pid in process_tree(root):
+    for pid in {root, *descendants(root)}:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:

@@ -99,3 +99,32 @@ class ServeProcess:
             self.process.send_signal(signal.SIGTERM)
         _, stderr = self.process.communicate(timeout=60)
         return stderr
+
+
+def _parents() -> dict[int, list[int]]:
+    """Each process's children, read from /proc (Linux)."""
+    below: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # it ended while we looked
+            below.setdefault(ppid, []).append(int(entry.name))
+    return below
+
+
+def children(pid: int) -> set[int]:
+    return set(_parents().get(pid, []))
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process under `pid`: `serve`'s front and its workers."""
+    below = _parents()
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in below.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found

@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.prefork import StartupError, bind
 from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
-from tests.processes import ServeProcess, serve_environment, serve_once
+from tests.processes import ServeProcess, children, descendants, serve_environment, serve_once
 from tests.slack_requests import SlackClientSimulator
 
 
@@ -137,25 +137,6 @@ def test_json_logs_are_one_object_per_line_with_the_request_and_no_secret(
     assert SIGNING_SECRET not in stderr
 
 
-def descendants(pid: int) -> set[int]:
-    """Every process under `pid` (from /proc)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
-    found: set[int] = set()
-    stack = [pid]
-    while stack:
-        for child in parents.get(stack.pop(), []):
-            found.add(child)
-            stack.append(child)
-    return found
-
-
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -176,8 +157,12 @@ def test_serve_answers_from_several_workers_that_count_together(
     ).wait_healthy()
     try:
         # The back office's one child is the front; the front's children are the workers.
-        (front,) = _children(server.process.pid)
-        assert len(_children(front)) == 2
+        (front,) = children(server.process.pid)
+        # /healthz answers once one worker is up; the arbiter forks the other meanwhile.
+        deadline = time.monotonic() + 10
+        while len(children(front)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the arbiter is forking; nothing to wait on but /proc
+        assert len(children(front)) == 2
         commands = 20
         for _ in range(commands):
             # A connection of its own each: either worker may take it.
@@ -202,20 +187,18 @@ def test_serve_answers_from_several_workers_that_count_together(
     assert list(scratch.iterdir()) == []
 
 
-def _children(pid: int) -> set[int]:
-    return {
-        child
-        for child in descendants(pid)
-        if int(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid
-    }
-
-
 def test_a_killed_serve_leaves_no_process_and_frees_the_port(
     tmp_path: Path, slack: FakeSlack
 ) -> None:
-    server = ServeProcess(environment(tmp_path, slack), tmp_path).wait_healthy()
+    server = ServeProcess(
+        environment(tmp_path, slack, FLASHTICKET_WEB_WORKERS="2"), tmp_path
+    ).wait_healthy()
+    (front,) = children(server.process.pid)
+    deadline = time.monotonic() + 10
+    while len(children(front)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)  # the arbiter is forking its second worker
     below = descendants(server.process.pid)
-    assert len(below) >= 2  # the front and at least one worker
+    assert len(below) == 3  # the front and both workers, each holding the port
     server.kill()
     deadline = time.monotonic() + 10
     while any(alive(pid) for pid in below) and time.monotonic() < deadline:
