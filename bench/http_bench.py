@@ -16,7 +16,8 @@ at concurrency 1, 16 and 64 (keep-alive connections, one per client; a server th
 one gets a new one, the time to connect counted in that request).
 
 For each case: p50, p99 and max ack time, throughput, and CPU per request (user + sys
-seconds of the target's processes during the case, over its requests). After each
+seconds of the target's processes during the case, over its requests), and the fake
+Slack's CPU per request meanwhile (the same machine's cores answer FlashTicket's posts). After each
 create case, how long FlashTicket's outbox took to be delivered. FlashTicket does not
 pace its posts here (the fake Slack sets no rate limit); bench/delivery_bench.py
 measures the paced support channel.
@@ -66,6 +67,8 @@ class Result:
     seconds: float
     errors: int
     cpu_seconds: float
+    # The fake Slack's, answering what the target posted during the case.
+    slack_cpu_seconds: float
 
     @property
     def p50(self) -> float:
@@ -86,6 +89,10 @@ class Result:
     @property
     def cpu_ms_per_request(self) -> float:
         return self.cpu_seconds / len(self.latencies_ms) * 1000
+
+    @property
+    def slack_cpu_ms_per_request(self) -> float:
+        return self.slack_cpu_seconds / len(self.latencies_ms) * 1000
 
 
 def new_ticket_body(n: int) -> bytes:
@@ -183,14 +190,26 @@ def cpu_seconds(root: int) -> float:
 
 
 def fire(
-    port: int, pid: int, make_body: Callable[[int], bytes], total: int, concurrency: int
+    port: int,
+    pids: tuple[int, int],
+    make_body: Callable[[int], bytes],
+    total: int,
+    concurrency: int,
 ) -> Result:
+    """The requests at `concurrency`; `pids`: the target's process and the fake Slack's."""
+    target, slack = pids
     requests = [signed_request(port, make_body(n)) for n in range(total)]
-    cpu_before = cpu_seconds(pid)
+    cpu_before, slack_before = cpu_seconds(target), cpu_seconds(slack)
     began = time.perf_counter()
     latencies, errors = asyncio.run(fire_async(port, requests, concurrency))
     seconds = time.perf_counter() - began
-    return Result(latencies, seconds, errors, cpu_seconds(pid) - cpu_before)
+    return Result(
+        latencies,
+        seconds,
+        errors,
+        cpu_seconds(target) - cpu_before,
+        cpu_seconds(slack) - slack_before,
+    )
 
 
 def pending_messages(database_url: str) -> int:
@@ -315,11 +334,11 @@ def main() -> None:
                     # Each case starts with FlashTicket's outbox delivered, so one case's
                     # messages do not load the next; within a case they do, as in life.
                     wait_for_empty_outbox(outbox)
-                    port, pid = ports[target], servers[target].pid
-                    fire(port, pid, make_body, 50, concurrency)  # warm-up
+                    port, pids = ports[target], (servers[target].pid, slack.pid)
+                    fire(port, pids, make_body, 50, concurrency)  # warm-up
                     wait_for_empty_outbox(outbox)
                     results[(name, target, concurrency)] = fire(
-                        port, pid, make_body, args.requests, concurrency
+                        port, pids, make_body, args.requests, concurrency
                     )
                     if target == "flashticket" and name == "create":
                         drains[concurrency] = wait_for_empty_outbox(outbox)
@@ -337,12 +356,13 @@ def main() -> None:
     )
     print(
         f"{'case':<8}{'conc':>5}  {'target':<13}{'p50 ms':>8}{'p99 ms':>9}{'max ms':>9}"
-        f"{'req/s':>8}{'cpu ms/req':>12}{'errors':>8}"
+        f"{'req/s':>8}{'cpu ms/req':>12}{'slack cpu':>11}{'errors':>8}"
     )
     for (name, target, concurrency), r in results.items():
         print(
             f"{name:<8}{concurrency:>5}  {target:<13}{r.p50:>8.1f}{r.p99:>9.1f}{r.max:>9.1f}"
-            f"{r.throughput:>8.0f}{r.cpu_ms_per_request:>12.2f}{r.errors:>8}"
+            f"{r.throughput:>8.0f}{r.cpu_ms_per_request:>12.2f}"
+            f"{r.slack_cpu_ms_per_request:>11.2f}{r.errors:>8}"
         )
     print("\nFlashTicket / the best bare app in the case (lower p99 and max; higher req/s):")
     for name, _ in cases:
