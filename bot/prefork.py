@@ -241,7 +241,8 @@ def serve(
     # delivering, which may wait: the back office yields to the front.
     with contextlib.suppress(OSError):
         os.nice(BACK_OFFICE_NICENESS)
-    stop_back_office = back_office(wake)
+    # From here a signal stops both processes in order, also one that comes while the
+    # back office is still starting.
     stopping, stop_signal = os.pipe()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -251,6 +252,7 @@ def serve(
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    stop_back_office = back_office(wake)
     log.info("FlashTicket listening on port %s", port)
     wait([front.sentinel, stopping])
     if front.exitcode is None:
