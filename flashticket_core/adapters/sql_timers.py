@@ -122,8 +122,14 @@ class SqlTimerBook(TimerBook):
         bind = self.session.get_bind()
         if bind.dialect.name == "postgresql":
             # Another sweeper's claimed rows are skipped, not waited for; SQLite's writer
-            # transaction (BEGIN IMMEDIATE) lets one sweeper in at a time anyway.
-            query = query.with_for_update(skip_locked=True, of=TicketTimer)
+            # transaction (BEGIN IMMEDIATE) lets one sweeper in at a time anyway. The
+            # ticket is locked with its timer: a change holds the ticket, then its
+            # timers, so a sweep that took the timer alone and then waited for the
+            # ticket would deadlock with it. A ticket a change holds is passed over
+            # until the next round.
+            query = query.join(Ticket, Ticket.id == TicketTimer.ticket_id).with_for_update(
+                skip_locked=True, of=(TicketTimer, Ticket)
+            )
         return [_timer(row) for row in self.session.execute(query)]
 
     def mark_fired(self, timer_id: int, now: datetime) -> None:

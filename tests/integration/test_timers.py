@@ -367,3 +367,43 @@ def test_a_waiting_ticket_keeps_its_standing_and_the_queue_reads_it(
         return [t.id for t in desk.queries.list_tickets(SUPPORT, queue=True, **only).items]
 
     assert queue() == queue(assignee_id=SUPPORT) == [missed, calm]
+
+
+def test_a_sweep_passes_over_a_ticket_a_change_holds_and_fires_it_next_round(
+    postgres_database_url: str, clock: Clock
+) -> None:
+    """PostgreSQL: a change locks its ticket, then the ticket's timers. A sweep that
+    claimed the timer alone and then waited for the ticket would deadlock with it; it
+    claims both, skipping the ticket a change holds, and fires it in the next round."""
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=postgres_database_url,
+        flashticket_admins=ADMIN,
+        flashticket_business_hours="always",
+    )
+    core = bootstrap(settings, clock=clock)
+    try:
+        held = core.desk.tickets.open_ticket(ALICE, title="held", priority=Priority.HIGH)
+        core.desk.tickets.open_ticket(ALICE, title="free", priority=Priority.HIGH)
+        clock.advance(minutes=31)
+        fired: list[int] = []
+        with core.engine.connect() as change:  # a change in flight holds the ticket's row
+            change.execute(select(Ticket.id).where(Ticket.id == held.id).with_for_update()).all()
+            sweep = threading.Thread(
+                target=lambda: fired.append(core.sweep_timers(leases(core, clock)))
+            )
+            sweep.start()
+            sweep.join(timeout=20)
+            blocked = sweep.is_alive()
+            change.rollback()
+        sweep.join(timeout=20)
+        assert not blocked, "the sweep waited for a ticket a change held"
+        assert fired == [2]  # the free ticket's warning and breach
+        assert core.sweep_timers(leases(core, clock)) == 2  # the held one's, now
+        with core.engine.connect() as connection:
+            escalated = connection.scalars(
+                select(OutboxMessage.ticket_id).where(OutboxMessage.kind == "escalation")
+            ).all()
+        assert sorted(escalated) == [held.id, held.id + 1]  # each ticket's once
+    finally:
+        core.close()
