@@ -35,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 
 from flashticket_core.adapters.tables import OutboxMessage, TicketTarget, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
@@ -126,6 +126,12 @@ def fill(engine: Engine, size: int) -> None:
             connection.execute(insert(Ticket), tickets)
             connection.execute(insert(TicketTarget), targets)
             connection.execute(insert(TicketTimer), timers)
+        if engine.dialect.name == "postgresql":
+            # The ids were given: the next ticket opened takes the one after them.
+            connection.execute(
+                text("SELECT setval(pg_get_serial_sequence('tickets', 'id'), :last)"),
+                {"last": size},
+            )
 
 
 def make_due(engine: Engine, count: int) -> None:
