@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.prefork import StartupError, bind
+from bot.prefork import BACK_OFFICE_NICENESS, StartupError, bind
 from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.processes import ServeProcess, children, descendants, serve_environment, serve_once
@@ -137,6 +137,10 @@ def test_json_logs_are_one_object_per_line_with_the_request_and_no_secret(
     assert SIGNING_SECRET not in stderr
 
 
+def niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -163,6 +167,9 @@ def test_serve_answers_from_several_workers_that_count_together(
         while len(children(front)) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)  # the arbiter is forking; nothing to wait on but /proc
         assert len(children(front)) == 2
+        # Under a burst the cores go to the workers first: the back office is niced.
+        assert niceness(server.process.pid) - niceness(front) == BACK_OFFICE_NICENESS
+        assert {niceness(worker) for worker in children(front)} == {niceness(front)}
         commands = 20
         for _ in range(commands):
             # A connection of its own each: either worker may take it.
