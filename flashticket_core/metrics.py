@@ -144,8 +144,8 @@ def outcome_of_status(status: int) -> RequestOutcome:
     return RequestOutcome.SERVER_ERROR
 
 
-def count_delivery(outcome: DeliveryOutcome) -> None:
-    _DELIVERIES[outcome].inc()
+def count_delivery(outcome: DeliveryOutcome, count: int = 1) -> None:
+    _DELIVERIES[outcome].inc(count)
 
 
 def count_rate_limited(method: str) -> None:

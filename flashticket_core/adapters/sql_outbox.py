@@ -5,12 +5,23 @@ a write transaction of its own (`OutboxStore`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
@@ -24,6 +35,7 @@ from flashticket_core.service_layer.delivery import (
     OutboxStore,
     Outgoing,
     RelayedCopy,
+    Sent,
     Thread,
     ThreadSide,
     TicketState,
@@ -34,6 +46,9 @@ from flashticket_core.service_layer.outbox import (
     MessageStatus,
     NewMessage,
 )
+
+# The outbox's table itself: Core statements on it skip the ORM's bulk bookkeeping.
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
 
 def _columns(message: NewMessage) -> dict[str, Any]:
@@ -57,7 +72,7 @@ class SqlMessageQueue(MessageQueue):
     def add(self, messages: list[NewMessage]) -> None:
         # One multi-row INSERT, without the ORM's per-object bookkeeping: this runs in
         # every change's transaction, on the request path.
-        self.session.execute(insert(OutboxMessage), [_columns(m) for m in messages])
+        self.session.execute(insert(OUTBOX), [_columns(m) for m in messages])
 
     def cancel_unsent(self, ticket_ids: Collection[int], now: datetime) -> None:
         self.session.execute(
@@ -205,27 +220,47 @@ class SqlOutboxStore(OutboxStore):
                 row.part_ts = f"{row.part_ts} {ts}" if row.part_ts else ts
             session.commit()
 
-    def record_delivery(
-        self, message: Outgoing, delivered: Delivered, *, at: datetime, begins: ThreadSide | None
-    ) -> None:
-        # One UPDATE, not the row loaded and flushed: the worker's most frequent write.
+    def record_sent(self, sent: Sequence[Sent]) -> None:
+        # One executemany UPDATE for the batch, not each row loaded and flushed: the
+        # worker's most frequent write.
+        rows = [
+            {
+                "message_id": s.message.id,
+                "sent_at": s.at,
+                "result_channel": s.delivered.channel,
+                "result_ts": s.delivered.ts,
+            }
+            for s in sent
+        ]
+        table = OUTBOX
         with self._database.writer() as session:
-            updated = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message.id)
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("message_id"))
                 .values(
                     status=MessageStatus.SENT.value,
-                    sent_at=at,
-                    attempts=OutboxMessage.attempts + 1,
+                    sent_at=bindparam("sent_at"),
+                    attempts=table.c.attempts + 1,
                     claimed_until=None,
-                    result_channel=delivered.channel,
-                    result_ts=delivered.ts,
-                )
-                .execution_options(synchronize_session=False)
+                    result_channel=bindparam("result_channel"),
+                    result_ts=bindparam("result_ts"),
+                ),
+                rows,
             )
-            found = bool(getattr(updated, "rowcount", 0))
-            if found and begins is not None and message.ticket_id is not None:
-                _remember_thread(session, message.ticket_id, begins, delivered)
+            beginning = {
+                s.message.id: (s.message.ticket_id, s.begins, s.delivered)
+                for s in sent
+                if s.begins is not None and s.message.ticket_id is not None
+            }
+            if beginning:
+                # A thread is remembered only for a message still there (not deleted
+                # with its ticket meanwhile).
+                present = session.scalars(
+                    select(OutboxMessage.id).where(OutboxMessage.id.in_(list(beginning)))
+                )
+                for message_id in sorted(present):
+                    ticket_id, side, delivered = beginning[message_id]
+                    _remember_thread(session, ticket_id, side, delivered)
             session.commit()
 
     def retry_later(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -15,6 +15,9 @@ from flashticket_core.domain.clock import TargetClock, TargetKind, TimerKind, Ur
 from flashticket_core.domain.model import Ticket
 from flashticket_core.service_layer.timers import Clocks, Timer, TimerBook
 
+# The tables themselves: Core inserts on them skip the ORM's bulk bookkeeping.
+TARGETS: Table = TicketTarget.__table__  # type: ignore[assignment]
+TIMERS: Table = TicketTimer.__table__  # type: ignore[assignment]
 _UNFIRED = (TicketTimer.fired_at.is_(None), TicketTimer.cancelled_at.is_(None))
 
 
@@ -62,7 +65,7 @@ class SqlTimerBook(TimerBook):
             self.session.execute(delete(TicketTarget).where(TicketTarget.ticket_id == ticket_id))
         if clocks:
             self.session.execute(
-                insert(TicketTarget),
+                insert(TARGETS),
                 [
                     {
                         "ticket_id": ticket_id,
@@ -92,7 +95,7 @@ class SqlTimerBook(TimerBook):
 
     def schedule(self, timers: list[tuple[int, TimerKind, datetime]], now: datetime) -> None:
         self.session.execute(
-            insert(TicketTimer),
+            insert(TIMERS),
             [
                 {"ticket_id": ticket_id, "kind": kind.value, "due_at": due_at, "created_at": now}
                 for ticket_id, kind, due_at in timers

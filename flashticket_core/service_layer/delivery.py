@@ -31,7 +31,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -187,6 +187,16 @@ BEGINS_THREAD = {
 }
 
 
+@dataclass(frozen=True)
+class Sent:
+    """A message Slack took, and where it landed, not yet recorded."""
+
+    message: Outgoing
+    delivered: Delivered
+    at: datetime
+    begins: ThreadSide | None
+
+
 class OutboxStore(abc.ABC):
     """The outbox as a delivery worker sees it. Each call is one committed transaction,
     so what a worker recorded survives its crash."""
@@ -218,11 +228,10 @@ class OutboxStore(abc.ABC):
         """How many parts of the message are out, and where the last of them landed."""
 
     @abc.abstractmethod
-    def record_delivery(
-        self, message: Outgoing, delivered: Delivered, *, at: datetime, begins: ThreadSide | None
-    ) -> None:
-        """The message is sent: count the attempt, end the lease, keep where it landed,
-        and, if it `begins` one of its ticket's threads, where that thread is."""
+    def record_sent(self, sent: Sequence[Sent]) -> None:
+        """These messages are sent, in one transaction: for each, count the attempt,
+        end the lease, keep where it landed, and, if it `begins` one of its ticket's
+        threads, where that thread is. A message gone meanwhile is passed over."""
 
     @abc.abstractmethod
     def retry_later(
@@ -389,17 +398,28 @@ class DeliveryWorker:
         claimed, superseded = self._claim()
         handled = superseded
         held: set[str] = set()  # conversations that must wait: the rest of theirs too
-        for message in claimed:
-            channel = self._channel_of(message)
-            if self._stopping.is_set() or (
-                channel is not None and not self._may_post(channel, held)
-            ):
-                self._store.release(message.id, self.worker_id, maybe_sent=message.maybe_sent)
-                continue
-            if channel is not None and self._pacer is not None:
-                self._pacer.take(channel)
-            self._deliver(message, channel)
-            handled += 1
+        # The batch's sent messages are recorded together once it is through: one write
+        # transaction, not one per message (on SQLite every write takes its turn at the
+        # one writer, between the requests' own). A claim holds one message per ticket,
+        # so none of them waits on another's record; one sent but not recorded (a
+        # crash) stays leased, and comes back `maybe_sent` to be looked for first.
+        sent: list[Sent] = []
+        try:
+            for message in claimed:
+                channel = self._channel_of(message)
+                if self._stopping.is_set() or (
+                    channel is not None and not self._may_post(channel, held)
+                ):
+                    self._store.release(message.id, self.worker_id, maybe_sent=message.maybe_sent)
+                    continue
+                if channel is not None and self._pacer is not None:
+                    self._pacer.take(channel)
+                self._deliver(message, channel, sent)
+                handled += 1
+        finally:
+            if sent:
+                self._store.record_sent(sent)
+                metrics.count_delivery(DeliveryOutcome.SENT, len(sent))
         return handled
 
     def _channel_of(self, message: Outgoing) -> str | None:
@@ -461,11 +481,11 @@ class DeliveryWorker:
         ]
         return outgoing, superseded
 
-    def _deliver(self, message: Outgoing, channel: str | None = None) -> None:
+    def _deliver(self, message: Outgoing, channel: str | None, sent: list[Sent]) -> None:
         with bound(ticket_id=message.ticket_id, outbox_message=message.id):
-            self._deliver_bound(message, channel)
+            self._deliver_bound(message, channel, sent)
 
-    def _deliver_bound(self, message: Outgoing, channel: str | None) -> None:
+    def _deliver_bound(self, message: Outgoing, channel: str | None, sent: list[Sent]) -> None:
         try:
             delivered = self._transport.deliver(message)
         except TemporaryFailure as failure:
@@ -489,8 +509,7 @@ class DeliveryWorker:
             self._retry_later(message, TemporaryFailure(f"unexpected: {type(error).__name__}"))
         else:
             begins = BEGINS_THREAD.get(message.kind) if message.ticket_id is not None else None
-            self._store.record_delivery(message, delivered, at=self._clock(), begins=begins)
-            metrics.count_delivery(DeliveryOutcome.SENT)
+            sent.append(Sent(message, delivered, at=self._clock(), begins=begins))
 
     def _retry_later(self, message: Outgoing, failure: TemporaryFailure) -> None:
         def next_attempt(attempts: int) -> datetime | None:

@@ -290,3 +290,30 @@ def test_each_delivery_attempt_is_counted_by_outcome(
         "rate_limited": 1,
         "failed": 1,
     }
+
+
+def test_a_batch_sent_is_recorded_in_one_write_transaction(
+    desk: HelpDesk, worker: DeliveryWorker, engine: Engine
+) -> None:
+    worker.drain()  # the role grant's DM
+    tickets = [desk.tickets.open_ticket(ALICE, title=f"Printer {n}") for n in range(3)]
+    recorded: list[int] = []
+    store = worker._store
+    record_sent = store.record_sent
+
+    def spy(sent: list[object]) -> None:
+        recorded.append(len(sent))
+        record_sent(sent)  # type: ignore[arg-type]
+
+    store.record_sent = spy  # type: ignore[method-assign]
+    handled = worker.run_once()
+    # One claim holds the first message of each ticket; their outcomes are one write.
+    assert handled == 3
+    assert recorded == [3]
+    assert outbox_count(engine, "sent") >= 3
+    worker.drain()
+    assert outbox_count(engine, "pending") == 0
+    with engine.connect() as connection:
+        threads = connection.execute(select(TicketThread)).all()
+    assert {row.ticket_id for row in threads} == {t.id for t in tickets}
+    assert all(row.reporter_ts and row.support_ts for row in threads)
