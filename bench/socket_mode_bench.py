@@ -8,7 +8,9 @@ a client thread sends the next one when the last is acked. The ack time is the f
 server's, from sending an envelope to receiving its ack (Slack allows 3 s).
 
 Run:  .venv/bin/python bench/socket_mode_bench.py [--requests 1000] [--concurrency 16 64]
-Prints p50, p99, max ack time and throughput per concurrency, and the tickets stored.
+                                                [--workers N]
+Prints p50, p99, max ack time and throughput per concurrency, the share of a core this
+process kept busy (it shares the machine with `serve`), and the tickets stored.
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ def submission(n: int) -> dict[str, object]:
 
 def burst(
     fake: FakeSocketMode, start: int, total: int, concurrency: int
-) -> tuple[list[float], float]:
-    """Ack seconds of `total` submissions, `concurrency` in flight; and the wall time."""
+) -> tuple[list[float], float, float]:
+    """Ack seconds of `total` submissions, `concurrency` in flight; the wall time; and the
+    cores this process (the fakes and the load) kept busy meanwhile."""
     numbers = iter(range(start, start + total))
     lock = threading.Lock()
     seconds: list[float] = []
@@ -69,12 +72,13 @@ def burst(
                 seconds.append(fake.ack_seconds(envelope))
 
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return seconds, time.perf_counter() - began
+    wall = time.perf_counter() - began
+    return seconds, wall, (time.process_time() - cpu) / wall
 
 
 def main() -> None:
@@ -83,6 +87,12 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=1000, help="submissions per case")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16, 64])
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)),
+        help="FLASHTICKET_WEB_WORKERS: front processes, one connection each (default: cores)",
+    )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="flashticket-socket-bench-"))
     database = directory / "tickets.db"
@@ -94,10 +104,11 @@ def main() -> None:
             slack.base_url,
             SLACK_APP_TOKEN="xapp-test-token",
             FLASHTICKET_POSTS_PER_SECOND="0",
+            FLASHTICKET_WEB_WORKERS=str(args.workers),
         )
         server = ServeProcess(env, ROOT).wait_healthy()
         try:
-            fake.wait_connected(timeout=30)
+            fake.wait_connected(timeout=30, count=min(args.workers, 10))
             burst(fake, 0, 50, 4)  # warm-up
             sent = 50
             for concurrency in args.concurrency:
@@ -110,16 +121,21 @@ def main() -> None:
         (stored,) = connection.execute("SELECT count(*) FROM tickets").fetchone()
     shutil.rmtree(directory, ignore_errors=True)
     print(
-        f"{args.requests} new-ticket submissions per case over Socket Mode, {os.cpu_count()} cores\n"
+        f"{args.requests} new-ticket submissions per case over Socket Mode, {os.cpu_count()} "
+        f"cores, {args.workers} front process(es) with a connection each\n"
     )
-    print(f"{'conc':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'acks/s':>9}{'over 1 s':>10}")
-    for concurrency, (seconds, wall) in results.items():
+    print(
+        f"{'conc':>5}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'acks/s':>9}{'over 1 s':>10}"
+        f"{'fakes cpu':>11}"
+    )
+    for concurrency, (seconds, wall, busy) in results.items():
         ms = [s * 1000 for s in seconds]
         print(
             f"{concurrency:>5}{statistics.median(ms):>9.1f}"
             f"{statistics.quantiles(ms, n=100)[98]:>9.1f}{max(ms):>9.1f}"
-            f"{len(ms) / wall:>9.0f}{sum(1 for m in ms if m > 1000):>10}"
+            f"{len(ms) / wall:>9.0f}{sum(1 for m in ms if m > 1000):>10}{busy:>10.0%}"
         )
+    print("fakes cpu: the cores this process (the fake Slack, its Socket Mode, the load) used")
     print(f"\ntickets stored: {stored} of {sent} sent")
 
 

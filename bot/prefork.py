@@ -8,7 +8,9 @@ worker and the scheduler beside them instead of under the same interpreter lock.
         ├── HTTP: gunicorn's arbiter, which forks FLASHTICKET_WEB_WORKERS workers;
         │   each one has its own core and Bolt app and answers on FLASHTICKET_WEB_THREADS
         │   threads (POST /slack/events, GET /healthz, GET /metrics)
-        └── Socket Mode: the WebSocket to Slack, and /healthz and /metrics over HTTP
+        └── Socket Mode: FLASHTICKET_WEB_WORKERS processes (at most 10, Slack's limit per
+            app), each with its own WebSocket to Slack, which spreads its payloads over
+            them, and answering /healthz and /metrics on the shared port
 
 A front process that commits outbox messages writes a byte to the wake pipe; the back
 office reads it and wakes its delivery worker, as a commit does in one process.
@@ -61,6 +63,13 @@ BACK_OFFICE_NICENESS = 10
 # writer gate waits less for it, and so do the writers queued behind it. bench/
 # http_bench.py: create p99 at 64 in flight 608 and 709 ms against 788 and 863.
 WEB_SWITCH_INTERVAL = 0.001
+# Slack keeps at most this many Socket Mode connections open per app.
+SOCKET_MODE_CONNECTION_LIMIT = 10
+# The exit code of a front process that could not start (one line says why).
+STARTUP_FAILED = 2
+# A Socket Mode worker that ends sooner than this after starting is started again this
+# long after it started: a worker that keeps failing is retried once a second, not in a loop.
+SOCKET_WORKER_RESTART_SECONDS = 1.0
 
 
 class StartupError(Exception):
@@ -191,10 +200,15 @@ def _in_each_worker(_arbiter: Any, _worker: Any) -> None:
 
 
 def _forget_worker_metrics(_arbiter: Any, worker: Any) -> None:
-    if metrics.multiprocess_dir():
+    _forget_process_metrics(worker.pid)
+
+
+def _forget_process_metrics(pid: int | None) -> None:
+    """A process that ended: its gauges leave /metrics (its counters stay counted)."""
+    if pid is not None and metrics.multiprocess_dir():
         from prometheus_client import multiprocess
 
-        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
 def run_front(
@@ -204,14 +218,93 @@ def run_front(
     build_wsgi: Callable[[WakePipe], SlackWsgi],
     socket_mode: Callable[[WakePipe, socket.socket], None] | None,
 ) -> None:
-    """The front process: gunicorn over HTTP, or the Socket Mode connection."""
+    """The front process: gunicorn over HTTP, or the Socket Mode connections."""
     os.setpgid(0, 0)
     die_with_parent()
     wake.close_reader()
-    if socket_mode is not None:
-        socket_mode(wake, listener)
+    if socket_mode is None:
+        GunicornFront(gunicorn_options(settings, listener), lambda: build_wsgi(wake)).run()
         return
-    GunicornFront(gunicorn_options(settings, listener), lambda: build_wsgi(wake)).run()
+    count = min(web_workers(settings), SOCKET_MODE_CONNECTION_LIMIT)
+    if count == 1:
+        socket_mode(wake, listener)
+    else:
+        sys.exit(run_socket_mode_workers(count, lambda: socket_mode(wake, listener)))
+
+
+def run_socket_mode_workers(count: int, run: Callable[[], None]) -> int:
+    """Fork `count` processes that each `run` a Socket Mode connection; Slack hands each
+    payload to one of an app's connections, so a burst's acks use every core and one
+    connection being renewed leaves the others taking payloads.
+
+    A worker that ends by itself is replaced, as gunicorn replaces a web worker (one that
+    ended within SOCKET_WORKER_RESTART_SECONDS of starting, that much later), unless it
+    could not start (exit code 2, a StartupError, its line already logged): that stops
+    them all. SIGTERM is passed on and waited for. The exit code: 0 after a SIGTERM, 1
+    after a worker that could not start."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stopping, stop_signal = os.pipe()
+    os.set_blocking(stop_signal, False)
+
+    def on_term(_signum: int, _frame: FrameType | None) -> None:
+        with contextlib.suppress(OSError):
+            os.write(stop_signal, b"\0")
+
+    signal.signal(signal.SIGTERM, on_term)
+    context = multiprocessing.get_context("fork")
+    workers: dict[int, multiprocessing.process.BaseProcess] = {}
+    started: dict[int, float] = {}
+    due: dict[int, float] = dict.fromkeys(range(1, count + 1), 0.0)  # to start
+    failed = False
+    while not failed:
+        now = time.monotonic()
+        for number, at in list(due.items()):
+            if at <= now:
+                del due[number]
+                workers[number] = context.Process(
+                    target=_socket_mode_worker, args=(run,), name=f"flashticket-socket-{number}"
+                )
+                workers[number].start()
+                started[number] = now
+        timeout = max(0.0, min(due.values()) - now) if due else None
+        ready = wait([stopping, *(worker.sentinel for worker in workers.values())], timeout)
+        if stopping in ready:
+            break
+        for number, worker in list(workers.items()):
+            if worker.sentinel not in ready:
+                continue
+            worker.join()  # its sentinel can be ready a moment before its exit status
+            del workers[number]
+            _forget_process_metrics(worker.pid)
+            if worker.exitcode == STARTUP_FAILED:
+                log.error("a Socket Mode worker could not start: stopping")
+                failed = True
+                continue
+            log.warning(
+                "Socket Mode worker %s ended (exit code %s): starting another",
+                number,
+                worker.exitcode,
+            )
+            soon = started[number] + SOCKET_WORKER_RESTART_SECONDS
+            due[number] = soon if time.monotonic() < soon else 0.0
+    for worker in workers.values():
+        if worker.exitcode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker.pid or 0, signal.SIGTERM)
+    for worker in workers.values():
+        worker.join(GRACEFUL_SECONDS)
+        if worker.exitcode is None:
+            log.warning("a Socket Mode worker did not stop in time: killing it")
+            worker.kill()
+            worker.join()
+        _forget_process_metrics(worker.pid)
+    return 1 if failed else 0
+
+
+def _socket_mode_worker(run: Callable[[], None]) -> None:
+    die_with_parent()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    run()
 
 
 def serve(
@@ -254,8 +347,12 @@ def serve(
     signal.signal(signal.SIGINT, on_signal)
     stop_back_office = back_office(wake)
     log.info("FlashTicket listening on port %s", port)
-    wait([front.sentinel, stopping])
-    if front.exitcode is None:
+    ready = wait([front.sentinel, stopping])
+    failed = front.sentinel in ready
+    if failed:
+        front.join()  # its sentinel can be ready a moment before its exit status
+        log.error("the front process ended (exit code %s): stopping", front.exitcode)
+    else:
         # gunicorn's graceful stop: no new connections, the requests in flight finish.
         with contextlib.suppress(ProcessLookupError):
             os.kill(front.pid or 0, signal.SIGTERM)
@@ -264,10 +361,6 @@ def serve(
             log.warning("the front did not stop in time: killing it")
             front.kill()
             front.join()
-        failed = False
-    else:
-        failed = True
-        log.error("the front process ended (exit code %s): stopping", front.exitcode)
     stop_back_office()
     log.info("stopped")
     if failed:

@@ -308,7 +308,7 @@ def serve(settings: Settings) -> None:
             handler = open_socket_mode(wsgi.app, app_token.get_secret_value())
         except StartupError as error:
             log.error("%s", error)
-            sys.exit(2)
+            sys.exit(prefork.STARTUP_FAILED)
 
         def close() -> None:
             handler.close()  # type: ignore[no-untyped-call]

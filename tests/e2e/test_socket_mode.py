@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import json
+import multiprocessing
 import os
+import select
+import signal
 import socket
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,6 +26,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from bot import prefork
 from bot.serve import Running, start
 from tests.bot_harness import SIGNING_SECRET, SUPPORT_CHANNEL, bot_settings
 from tests.conftest import ALICE, BOB
@@ -41,7 +48,7 @@ from tests.fakes.socket_mode import (
     parse_close_payload,
     read_frame,
 )
-from tests.processes import ServeProcess, serve_environment
+from tests.processes import ServeProcess, children, descendants, serve_environment
 from tests.slack_requests import (
     SlackClientSimulator,
     block_action,
@@ -449,3 +456,87 @@ def test_serve_in_socket_mode_answers_from_its_front_process(
         stderr = server.terminate()
     assert server.process.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+def test_serve_in_socket_mode_holds_a_connection_per_worker_and_each_acks(
+    tmp_path: Path, slack: FakeSlack, fake_socket: FakeSocketMode
+) -> None:
+    """Two front workers: two connections, and the envelopes Slack spreads over them are
+    each acked by the process that holds the connection. A worker that dies is replaced
+    by one with a connection of its own; SIGTERM then stops them all, leaving none."""
+    slack.socket_mode_url = fake_socket.url
+    env = serve_environment(
+        f"sqlite:///{tmp_path / 'tickets.db'}",
+        slack.base_url,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        FLASHTICKET_WEB_WORKERS="2",
+    )
+    server = ServeProcess(env, tmp_path).wait_healthy()
+    times: dict[str, float] = {}
+
+    def answered_on_each_connection() -> set[int]:
+        sent = [send_help(fake_socket, slack) for _ in range(4)]
+        for number, envelope_id in enumerate(sent):
+            payload = acked(fake_socket, envelope_id, times, f"help {number}")
+            assert "/ticket list" in json.dumps(payload)
+        return {fake_socket.connection_of(e) for e in sent}
+
+    try:
+        fake_socket.wait_connected(timeout=10, count=2)
+        assert answered_on_each_connection() == {1, 2}
+        (front,) = children(server.process.pid)
+        workers = children(front)
+        assert len(workers) == 2
+        killed = min(workers)
+        os.kill(killed, signal.SIGKILL)
+        fake_socket.wait_connected(timeout=20, count=3)  # its replacement
+        assert fake_socket.open_connections == 2
+        assert len(answered_on_each_connection()) == 2
+        everyone = {front, *children(front)}
+        assert killed not in everyone
+        assert len(everyone) == 3
+    finally:
+        stderr = server.terminate()
+    assert server.process.returncode == 0, stderr
+    assert "ended (exit code -9): starting another" in stderr
+    assert not everyone & descendants(os.getpid()), "a front process outlived serve"
+    assert fake_socket.errors == []
+
+
+def _supervise(count: int, run: Callable[[], None]) -> multiprocessing.process.BaseProcess:
+    """`run_socket_mode_workers` in a process of its own (it takes over the signals)."""
+    supervisor = multiprocessing.get_context("fork").Process(
+        target=lambda: sys.exit(prefork.run_socket_mode_workers(count, run))
+    )
+    supervisor.start()
+    return supervisor
+
+
+def test_socket_mode_workers_stop_together_when_one_cannot_start() -> None:
+    supervisor = _supervise(2, lambda: sys.exit(prefork.STARTUP_FAILED))
+    supervisor.join(timeout=30)
+    assert supervisor.exitcode == 1
+
+
+def test_a_socket_mode_worker_that_keeps_ending_is_started_again_at_a_pace() -> None:
+    read, write = os.pipe()
+
+    def run() -> None:
+        os.write(write, b"x")  # one start; then it ends at once, as if it crashed
+
+    supervisor = _supervise(1, run)
+    os.close(write)
+    starts: list[float] = []
+    try:
+        while len(starts) < 3:
+            ready, _, _ = select.select([read], [], [], 10)
+            assert ready, f"only {len(starts)} start(s) within 10 s"
+            assert os.read(read, 1) == b"x"
+            starts.append(time.monotonic())
+    finally:
+        os.kill(supervisor.pid or 0, signal.SIGTERM)
+        supervisor.join(timeout=30)
+    assert supervisor.exitcode == 0
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert all(gap >= prefork.SOCKET_WORKER_RESTART_SECONDS * 0.9 for gap in gaps), gaps
+    os.close(read)

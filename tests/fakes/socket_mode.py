@@ -392,8 +392,10 @@ class FakeSocketMode:
         self._acks: dict[str, dict[str, Any]] = {}
         self._ack_seconds: dict[str, float] = {}
         self._sent_at: dict[str, float] = {}
+        self._sent_on: dict[str, int] = {}  # envelope id -> the connection's number
         self._connections: list[_Connection] = []
         self._connected_count = 0
+        self._turn = -1  # the connection the last envelope went to, of those open
         self._changed = threading.Condition()
         self._listener: socket.socket | None = None
         self._wake_reader: socket.socket | None = None
@@ -472,7 +474,9 @@ class FakeSocketMode:
     def send_envelope(
         self, type: str, payload: dict[str, Any], accepts_response_payload: bool = False
     ) -> str:
-        """Send one envelope as Slack does to the newest open connection; its id."""
+        """Send one envelope as Slack does; its id. With several connections open (an
+        app may hold up to 10), each envelope goes to one of them: here, to each in
+        turn, never to one that is closing."""
         envelope_id = str(uuid.uuid4())
         envelope: dict[str, Any] = {
             "envelope_id": envelope_id,
@@ -483,9 +487,10 @@ class FakeSocketMode:
         if type == "events_api":
             # Slack counts redeliveries of an event; the first delivery is attempt 0.
             envelope.update(retry_attempt=0, retry_reason="")
-        connection = self._current()
+        connection = self._next_receiver()
         with self._changed:
             self._sent_at[envelope_id] = time.monotonic()
+            self._sent_on[envelope_id] = connection.number
         if not connection.send_frame(OP_TEXT, json.dumps(envelope).encode("utf-8")):
             raise AssertionError(
                 f"could not send envelope {type} on connection {connection.number}"
@@ -500,6 +505,11 @@ class FakeSocketMode:
         self._wait(lambda: envelope_id in self._acks, timeout, f"the ack of {envelope_id}")
         with self._changed:
             return self._acks[envelope_id]
+
+    def connection_of(self, envelope_id: str) -> int:
+        """The number of the connection an envelope was sent on (1 for the first)."""
+        with self._changed:
+            return self._sent_on[envelope_id]
 
     def ack_seconds(self, envelope_id: str) -> float:
         """Seconds from sending an envelope to receiving its ack."""
@@ -553,6 +563,18 @@ class FakeSocketMode:
         if not open_ones:
             raise AssertionError("no client is connected")
         return open_ones[-1]
+
+    def _next_receiver(self) -> _Connection:
+        with self._changed:
+            receivers = [
+                c
+                for c in self._connections
+                if c.open and not c.close_sent and c.close_received is None
+            ]
+            if not receivers:
+                raise AssertionError("no client is connected")
+            self._turn += 1
+            return receivers[self._turn % len(receivers)]
 
     def _accept_loop(self, listener: socket.socket, wake: socket.socket) -> None:
         number = 0
