@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
-from flashticket_core.adapters.sql_timers import ticket_targets
+from flashticket_core.adapters.sql_timers import targets_of
 from flashticket_core.adapters.tables import HomeViewer, OutboxMessage, TicketThread
 from flashticket_core.domain.enums import EntryKind, Role
 from flashticket_core.domain.model import ConversationEntry, RoleAssignment, Ticket
@@ -185,6 +185,10 @@ class SqlOutboxStore(OutboxStore):
             query = query.with_for_update(skip_locked=True, of=OutboxMessage)
         with self._database.writer() as session:
             rows = list(session.execute(query))
+            # What the messages need of their tickets, in three queries for the batch
+            # (inside the write transaction: on SQLite every statement here holds up
+            # the requests' writes).
+            tickets = _TicketsOf(session, {r.ticket_id for r, _, _ in rows if r.ticket_id})
             outgoing: list[Outgoing] = []
             superseded = 0
             for row, blocked, behind_due in rows:
@@ -192,13 +196,13 @@ class SqlOutboxStore(OutboxStore):
                     break
                 if blocked:
                     if behind_due and ready is not None:
-                        ready(_outgoing(session, row), True)
+                        ready(_outgoing(session, row, tickets), True)
                     continue
                 if _superseded(session, row):
                     row.status = MessageStatus.SUPERSEDED.value
                     superseded += 1
                     continue
-                message = _outgoing(session, row)
+                message = _outgoing(session, row, tickets)
                 if ready is not None and not ready(message, False):
                     continue
                 # A holder is still named: it left the message leased (it died), or
@@ -343,33 +347,55 @@ def _superseded(session: Session, row: OutboxMessage) -> bool:
     return session.scalar(later.limit(1)) is not None
 
 
-def _outgoing(session: Session, row: OutboxMessage) -> Outgoing:
+class _TicketsOf:
+    """The tickets of a claimed batch as its messages show them: their state, targets
+    and threads, each read once for the batch."""
+
+    def __init__(self, session: Session, ticket_ids: Collection[int]) -> None:
+        ids = sorted(ticket_ids)
+        self._tickets = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}
+        self._threads = {
+            t.ticket_id: t
+            for t in session.scalars(select(TicketThread).where(TicketThread.ticket_id.in_(ids)))
+        }
+        self._targets = targets_of(session, ids) if ids else {}
+
+    def state(self, ticket_id: int) -> TicketState | None:
+        ticket = self._tickets.get(ticket_id)
+        if ticket is None:
+            return None
+        return TicketState(
+            id=ticket.id,
+            title=ticket.title,
+            description=ticket.description,
+            status=ticket.status,
+            priority=ticket.priority,
+            reporter_id=ticket.reporter_id,
+            assignee_id=ticket.assignee_id,
+            version=ticket.version,
+            deleted=ticket.deleted_at is not None,
+            deleted_by=ticket.deleted_by,
+            targets=self._targets.get(ticket_id, ()),
+        )
+
+    def thread(self, ticket_id: int) -> Thread:
+        refs = self._threads.get(ticket_id)
+        if refs is None:
+            return Thread()
+        return Thread(
+            reporter_channel=refs.reporter_channel,
+            reporter_ts=refs.reporter_ts,
+            support_channel=refs.support_channel,
+            support_ts=refs.support_ts,
+        )
+
+
+def _outgoing(session: Session, row: OutboxMessage, tickets: _TicketsOf) -> Outgoing:
     state: TicketState | None = None
     thread = Thread()
     if row.ticket_id is not None:
-        ticket = session.get(Ticket, row.ticket_id)
-        if ticket is not None:
-            state = TicketState(
-                id=ticket.id,
-                title=ticket.title,
-                description=ticket.description,
-                status=ticket.status,
-                priority=ticket.priority,
-                reporter_id=ticket.reporter_id,
-                assignee_id=ticket.assignee_id,
-                version=ticket.version,
-                deleted=ticket.deleted_at is not None,
-                deleted_by=ticket.deleted_by,
-                targets=ticket_targets(session, ticket.id),
-            )
-        refs = session.get(TicketThread, row.ticket_id)
-        if refs is not None:
-            thread = Thread(
-                reporter_channel=refs.reporter_channel,
-                reporter_ts=refs.reporter_ts,
-                support_channel=refs.support_channel,
-                support_ts=refs.support_ts,
-            )
+        state = tickets.state(row.ticket_id)
+        thread = tickets.thread(row.ticket_id)
     return Outgoing(
         id=row.id,
         kind=MessageKind(row.kind),
