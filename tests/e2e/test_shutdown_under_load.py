@@ -176,7 +176,9 @@ def test_a_signal_during_a_burst_loses_no_acknowledged_ticket(
     signum: signal.Signals,
 ) -> None:
     database_url: str = request.getfixturevalue(f"{database}_database_url")
-    env = serve_environment(database_url, slack.base_url)
+    # Slack's pace would spread the restart's 100-odd support cards over as many seconds;
+    # the paced channel has tests of its own (integration, test_delivery_read_back).
+    env = serve_environment(database_url, slack.base_url, FLASHTICKET_POSTS_PER_SECOND="0")
     # A slow, failing Slack: the delivery worker is mid-message when the signal comes,
     # and the outbox still holds messages (backed off) for the next start.
     slack.fail_next("chat.postMessage", SLOW_POSTS, delay=0.2)
