@@ -4,6 +4,7 @@ SIGTERM, and the two required endpoints."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -213,6 +214,18 @@ def test_a_killed_serve_leaves_no_process_and_frees_the_port(
     assert not any(alive(pid) for pid in below)
     with socket.socket() as probe:
         probe.bind(("0.0.0.0", server.port))
+
+
+def test_a_front_that_dies_stops_serve_with_a_failure(tmp_path: Path, slack: FakeSlack) -> None:
+    """The front (gunicorn's arbiter) killed: `serve` says so, stops its back office and
+    exits 1, not 0 as after a requested stop (a supervisor then starts it again)."""
+    server = ServeProcess(environment(tmp_path, slack), tmp_path).wait_healthy()
+    (front,) = children(server.process.pid)
+    os.kill(front, signal.SIGKILL)
+    _, stderr = server.process.communicate(timeout=60)
+    assert server.process.returncode == 1, stderr
+    assert "the front process ended (exit code -9): stopping" in stderr
+    assert "Traceback" not in stderr
 
 
 def test_a_port_in_use_is_one_clear_line() -> None:

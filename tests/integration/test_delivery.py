@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.bootstrap import Core
@@ -317,3 +317,31 @@ def test_a_batch_sent_is_recorded_in_one_write_transaction(
         threads = connection.execute(select(TicketThread)).all()
     assert {row.ticket_id for row in threads} == {t.id for t in tickets}
     assert all(row.reporter_ts and row.support_ts for row in threads)
+
+
+def test_a_claim_reads_its_tickets_once_for_the_batch(
+    desk: HelpDesk, worker: DeliveryWorker, engine: Engine
+) -> None:
+    """The claim runs inside a write transaction (SQLite's one writer): its statements do
+    not grow with the batch, as they would with a read of each message's ticket."""
+    worker.drain()  # the role grant's DM
+
+    def statements_to_claim(tickets: int) -> int:
+        for n in range(tickets):
+            desk.tickets.open_ticket(ALICE, title=f"Scanner {n}")
+        seen: list[str] = []
+
+        def count(*args: object) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            claimed, _ = worker._claim()
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert len(claimed) == tickets
+        assert all(m.ticket is not None for m in claimed)
+        worker.drain()
+        return len(seen)
+
+    assert statements_to_claim(2) == statements_to_claim(8)
