@@ -549,7 +549,71 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "No open tickets. :tada:",
         Language.DE: "Keine offenen Tickets. :tada:",
     },
+    # Lengths of time ("2 days 4 h", "2 Tage 4 Std."), and the singular of counted texts.
+    "bot.unit.days": {Language.EN: "{count} days", Language.DE: "{count} Tage"},
+    "bot.unit.days.one": {Language.EN: "{count} day", Language.DE: "{count} Tag"},
+    "bot.unit.hours": {Language.EN: "{count} h", Language.DE: "{count} Std."},
+    "bot.unit.minutes": {Language.EN: "{count} min", Language.DE: "{count} Min."},
+    "bot.unit.seconds": {Language.EN: "{count} s", Language.DE: "{count} Sek."},
+    "bot.stats.title.one": {
+        Language.EN: "Help desk statistics (last day)",
+        Language.DE: "Helpdesk-Statistik (letzter Tag)",
+    },
+    "bot.stats.charts.one": {
+        Language.EN: "Charts of the help desk (statistics of the last day).",
+        Language.DE: "Diagramme des Helpdesks (Statistik des letzten Tages).",
+    },
+    "bot.home.kpis.one": {
+        Language.EN: "Key figures (last day)",
+        Language.DE: "Kennzahlen (letzter Tag)",
+    },
+    "bot.export.done.one": {
+        Language.EN: "Export of 1 ticket ({period}).",
+        Language.DE: "Export von 1 Ticket ({period}).",
+    },
+    "bot.list.more.one": {
+        Language.EN: "…and 1 more.",
+        Language.DE: "…und 1 weiteres.",
+    },
+    "bot.show.more.one": {
+        Language.EN: "…1 earlier line not shown.",
+        Language.DE: "…1 frühere Zeile nicht angezeigt.",
+    },
+    "bot.outbox.retried.one": {
+        Language.EN: "1 failed message is queued again.",
+        Language.DE: "1 fehlgeschlagene Nachricht ist wieder eingereiht.",
+    },
+    "bot.stats.bad_days": {
+        Language.EN: "The number of days is a whole number from 1 to {limit}, e.g. `/ticket stats 30`.",
+        Language.DE: "Die Zahl der Tage ist eine ganze Zahl von 1 bis {limit}, z. B. `/ticket statistik 30`.",
+    },
+    # What changed, in a ticket's history.
+    "bot.history.created": {Language.EN: "opened", Language.DE: "eröffnet"},
+    "bot.history.reporter": {Language.EN: "reporter", Language.DE: "Anwender"},
+    "bot.history.status": {Language.EN: "status", Language.DE: "Status"},
+    "bot.history.priority": {Language.EN: "priority", Language.DE: "Priorität"},
+    "bot.history.assignee": {Language.EN: "assignee", Language.DE: "Bearbeiter"},
+    "bot.history.deleted": {Language.EN: "deleted", Language.DE: "gelöscht"},
+    "bot.history.entry_edited": {Language.EN: "edited a message", Language.DE: "Nachricht geändert"},
+    "bot.history.entry_withdrawn": {
+        Language.EN: "withdrew a message",
+        Language.DE: "Nachricht zurückgezogen",
+    },
+    "bot.history.rating": {Language.EN: "rating", Language.DE: "Bewertung"},
+    "bot.export.period": {
+        Language.EN: "{first} to {last}, times in {zone}",
+        Language.DE: "{first} bis {last}, Zeiten in {zone}",
+    },
+    "bot.export.period.all": {
+        Language.EN: "all time, times in {zone}",
+        Language.DE: "gesamter Zeitraum, Zeiten in {zone}",
+    },
 }
+
+
+# The number a text counts, by the name of its placeholder: a key with a `.one` twin
+# uses the twin when that number is 1 ("1 ticket", "letzter Tag").
+COUNTED = ("count", "days")
 
 
 def translate(key: str, language: Language | str = Language.EN, **params: Any) -> str:
@@ -557,6 +621,9 @@ def translate(key: str, language: Language | str = Language.EN, **params: Any) -
 
     An unknown key is a programming error and raises KeyError, so tests catch it.
     """
+    counted = next((params[name] for name in COUNTED if name in params), None)
+    if counted == 1 and f"{key}.one" in CATALOG:
+        key = f"{key}.one"
     texts = CATALOG.get(key)
     if texts is None:
         return i18n.translate(key, language, **params)

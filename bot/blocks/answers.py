@@ -33,8 +33,10 @@ from bot.blocks.ticket_view import (
     role_label,
     status_label,
 )
+from bot import times
 from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
+from bot.words import CATALOG
 from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import Priority, Role
 from flashticket_core.i18n import Language
@@ -89,7 +91,7 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
         _t(
             "bot.show.entry",
             lang,
-            at=_when(e.at),
+            at=_when(e.at, lang),
             kind=_t(e.kind.label_key, lang),
             author=user_id(e.author_id),
             text=escape(clip(" ".join(e.text.split()), 500))
@@ -101,9 +103,9 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
         _t(
             "bot.show.change",
             lang,
-            at=_when(c.at),
+            at=_when(c.at, lang),
             actor=actor_text(lang, c.actor_id),
-            field=c.field,
+            field=_field_label(lang, c.field),
             old=_changed_value(lang, c.field, c.old),
             new=_changed_value(lang, c.field, c.new),
         )
@@ -132,7 +134,7 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
             _t(
                 f"bot.show.file.{f.direction.value}",
                 lang,
-                at=_when(f.at),
+                at=_when(f.at, lang),
                 author=user_id(f.author_id),
                 name=escape(f.name),
                 size=_size(f.size),
@@ -154,8 +156,14 @@ def _size(size: int | None) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _when(value: datetime) -> str:
-    return f"{value:%Y-%m-%d %H:%M}"
+def _when(value: datetime, lang: Language) -> str:
+    return times.slack_time(value, lang)
+
+
+def _field_label(lang: Language, field: str) -> str:
+    """What changed, in the language: "Priorität", "Bearbeiter"."""
+    key = f"bot.history.{field}"
+    return _t(key, lang) if key in CATALOG else escape(field)
 
 
 def _changed_value(lang: Language, field: str, value: str | None) -> str:
@@ -168,6 +176,8 @@ def _changed_value(lang: Language, field: str, value: str | None) -> str:
         return priority_label(lang, value)
     if field in ("assignee", "reporter"):
         return person(value)
+    if field == "deleted":
+        return _t("bot.history.deleted", lang)
     if field in ("entry_edited", "entry_withdrawn"):
         return escape(clip(" ".join(value.split()), 300))
     return escape(value)
@@ -254,18 +264,7 @@ def open_by_priority(lang: Language, kpis: Kpis) -> str:
 
 def median(lang: Language, seconds: float | None) -> str:
     """A median duration, or the words for "none yet"."""
-    return _t("bot.stats.none", lang) if seconds is None else _duration(seconds)
-
-
-def _duration(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+    return _t("bot.stats.none", lang) if seconds is None else times.duration(seconds, lang)
 
 
 # -- roles ------------------------------------------------------------------------

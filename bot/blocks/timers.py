@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from bot import times
 from bot.blocks.common import _t
 from bot.mrkdwn import escape
 from flashticket_core.domain.clock import TargetClock
@@ -12,26 +13,16 @@ from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import Thread, TicketState
 
 
-def length(seconds: float) -> str:
-    """A target's length or a delay, in the largest units that say it: `2 d 4 h`,
-    `3 h 5 min`, `12 min`, `40 s`."""
-    whole = int(seconds)
-    days, rest = divmod(whole, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"
+def length(seconds: float, lang: Language | None = None) -> str:
+    """A target's length or a delay, in the largest units that say it: `2 days 4 h`,
+    `3 Std. 5 Min.`, `12 min`, `40 s`."""
+    return times.duration(seconds, times.desk_language(lang))
 
 
-def local_time(iso: str) -> str:
-    """A moment as plain text in UTC. (Slack's `<!date^…>` would show each reader their
-    own zone, but the bot's only live markup is a mention of a person it knows.)"""
-    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def local_time(iso: str, lang: Language | None = None) -> str:
+    """A moment for mrkdwn: Slack shows each reader their own zone and format, with the
+    help desk's zone as the fallback."""
+    return times.slack_time(datetime.fromisoformat(iso), times.desk_language(lang))
 
 
 def card_link(thread: Thread) -> str | None:
@@ -51,11 +42,11 @@ def target_text(
         "ticket_id": ticket.id,
         "title": escape(ticket.title),
         "target": _t(f"bot.sla.{payload['target']}", lang),
-        "length": length(float(payload["length"])),
-        "due": local_time(str(payload["due"])),
+        "length": length(float(payload["length"]), lang),
+        "due": local_time(str(payload["due"]), lang),
     }
     if payload.get("event") == "sla_breach":
-        text = _t("bot.sla.breach", lang, late=length(float(payload.get("late", 0))), **params)
+        text = _t("bot.sla.breach", lang, late=length(float(payload.get("late", 0)), lang), **params)
     else:
         text = _t("bot.sla.warning", lang, **params)
     url = card_link(thread)
@@ -68,7 +59,7 @@ def nudge_text(lang: Language, ticket_id: int, payload: dict[str, Any]) -> str:
     text = _t("bot.dm.waiting_nudge", lang, ticket_id=ticket_id)
     after = payload.get("resolve_after")
     if after:
-        text += _t("bot.dm.waiting_nudge_resolve", lang, after=length(float(after)))
+        text += _t("bot.dm.waiting_nudge_resolve", lang, after=length(float(after), lang))
     return text
 
 
@@ -86,18 +77,18 @@ def due_line(
         if clock.due_at is None:
             phrases.append(_t("bot.due.paused", lang, target=target))
         elif now is not None and now > clock.due_at:
-            late = length((now - clock.due_at).total_seconds())
+            late = length((now - clock.due_at).total_seconds(), lang)
             phrases.append(_t("bot.due.late", lang, target=target, late=late))
         elif clock.breached:
             phrases.append(
-                _t("bot.due.missed", lang, target=target, due=local_time_of(clock.due_at))
+                _t("bot.due.missed", lang, target=target, due=local_time_of(clock.due_at, lang))
             )
         else:
             phrases.append(
-                _t("bot.due.running", lang, target=target, due=local_time_of(clock.due_at))
+                _t("bot.due.running", lang, target=target, due=local_time_of(clock.due_at, lang))
             )
     return " · ".join(phrases) or None
 
 
-def local_time_of(at: datetime) -> str:
-    return local_time(at.isoformat())
+def local_time_of(at: datetime, lang: Language | None = None) -> str:
+    return times.slack_time(at, times.desk_language(lang))

@@ -16,7 +16,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks
+from bot import blocks, times
 from bot.listener_turn import Kind, Turn, listener
 from bot.manifest import ADMIN_COMMAND, TICKET_COMMAND
 from bot.mrkdwn import decode_incoming, escape
@@ -29,6 +29,7 @@ from flashticket_core.i18n import Language
 from flashticket_core.service_layer.common import parse_role
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.queries import MAX_STATS_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,9 @@ def stats(turn: Turn, words: list[str]) -> None:
             _usage(turn, turn.t("bot.usage.stats"))
             return
         days = int(words[0][:5])
+        if not 1 <= days <= MAX_STATS_DAYS:
+            turn.say(turn.t("bot.stats.bad_days", limit=MAX_STATS_DAYS))
+            return
     result = turn.desk.queries.statistics(turn.actor, days=days)
     turn.say(
         turn.t("bot.stats.title", days=result.period_days), blocks.statistics(turn.lang, result)
@@ -298,7 +302,9 @@ def delete(turn: Turn, words: list[str]) -> None:
 def export(turn: Turn, words: list[str]) -> None:
     """Check, answer at once, then build and upload the CSV after Slack has its answer."""
     try:
-        dates = [datetime.strptime(word, "%Y-%m-%d").replace(tzinfo=UTC) for word in words[:2]]
+        # Days of the help desk's calendar, like every time in the export.
+        zone = times.desk_zone()
+        dates = [datetime.strptime(word, "%Y-%m-%d").replace(tzinfo=zone) for word in words[:2]]
     except ValueError:
         turn.say(turn.t("bot.export.bad_date"))
         return
@@ -326,9 +332,7 @@ def _export_and_upload(
             path = Path(directory) / f"tickets-{datetime.now(UTC):%Y%m%d-%H%M%S}.csv"
             with path.open("w", encoding="utf-8", newline="") as out:
                 count = desk.admin.export_csv(actor, out, since=since, until=until)
-            period = " – ".join(f"{d:%Y-%m-%d}" for d in (since, until) if d) or translate(
-                "bot.export.all_time", lang
-            )
+            period = _export_period(lang, since, until)
             channel = client.conversations_open(users=actor)["channel"]["id"]
             client.files_upload_v2(
                 channel=channel,
@@ -339,6 +343,16 @@ def _export_and_upload(
             )
     except Exception:
         _tell_it_failed(client, lang, actor, "export")
+
+
+def _export_period(lang: Language, since: datetime | None, until: datetime | None) -> str:
+    """The period an export covers, and the zone its times are written in."""
+    zone = times.desk_zone().key
+    if since is None and until is None:
+        return translate("bot.export.period.all", lang, zone=zone)
+    first = "…" if since is None else times.plain_date(since, lang)
+    last = "…" if until is None else times.plain_date(until, lang)
+    return translate("bot.export.period", lang, first=first, last=last, zone=zone)
 
 
 def _tell_it_failed(client: WebClient, lang: Language, actor: str, what: str) -> None:

@@ -41,4 +41,4 @@ class Admin(Area):
         with self.env.reads() as reads:
             authorize(self.env.actor(actor_id, reads.role_of), Action.EXPORT)
             tickets = reads.export_rows(since=since, until=until)
-            return export.write_csv(tickets, out, self.env.language)
+            return export.write_csv(tickets, out, self.env.language, self.env.zone)

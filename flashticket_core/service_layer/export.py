@@ -1,7 +1,10 @@
 """CSV export of every ticket in a period, streamed: a million tickets never sit in memory.
 
 Excel opens the file with umlauts intact: UTF-8 with a byte-order mark, and the list
-separator Excel expects for the language (`;` in German, `,` in English).
+separator Excel expects for the language (`;` in German, `,` in English). Headers,
+statuses, priorities and how targets stand are in the language; times are in the help
+desk's zone, named in their headers, and written as ISO 8601 with their UTC offset
+(`2026-02-01 10:00:00+01:00`), so a program reads them unambiguously.
 
 A spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage
 return as a formula: a reporter's title
@@ -15,11 +18,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, NamedTuple
+from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Status
-from flashticket_core.i18n import Language
+from flashticket_core.i18n import Language, translate
 
 COLUMNS = (
     "id",
@@ -81,34 +85,45 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def cells(ticket: ExportedTicket) -> list[str]:
+def header(language: Language, zone: ZoneInfo) -> list[str]:
+    """The column names in the language, each time column naming the zone of its times."""
+    return [translate(f"export.column.{column}", language, zone=zone.key) for column in COLUMNS]
+
+
+def cells(
+    ticket: ExportedTicket, language: Language = Language.EN, zone: ZoneInfo = ZoneInfo("UTC")
+) -> list[str]:
     """The ticket's row of the CSV: every text a person wrote neutralised."""
+
+    def when(value: datetime | None) -> str:
+        return _iso(value, zone)
+
     return [
         str(ticket.id),
         neutralise(ticket.title),
         neutralise(ticket.description),
-        ticket.status.value,
-        ticket.priority.value,
+        translate(ticket.status.label_key, language),
+        translate(ticket.priority.label_key, language),
         ticket.reporter_id,
         neutralise(ticket.reporter_name or ""),
         ticket.assignee_id or "",
         neutralise(ticket.assignee_name or ""),
-        _iso(ticket.created_at),
-        _iso(ticket.updated_at),
-        _iso(ticket.first_response_at),
-        _iso(ticket.resolved_at),
-        _iso(ticket.closed_at),
+        when(ticket.created_at),
+        when(ticket.updated_at),
+        when(ticket.first_response_at),
+        when(ticket.resolved_at),
+        when(ticket.closed_at),
         "" if ticket.rating is None else str(ticket.rating),
         str(ticket.version),
-        _iso(ticket.first_response_due_at),
-        ticket.first_response_target,
-        _iso(ticket.resolution_due_at),
-        ticket.resolution_target,
+        when(ticket.first_response_due_at),
+        _standing(ticket.first_response_target, language),
+        when(ticket.resolution_due_at),
+        _standing(ticket.resolution_target, language),
     ]
 
 
 def target_standing(due_at: datetime | None, met_at: datetime | None, breached: bool | None) -> str:
-    """How a target stands, as the export writes it; no target (None): empty."""
+    """How a target stands (met, missed, running, paused); no target (None): empty."""
     if breached is None:
         return ""
     if breached:
@@ -118,20 +133,32 @@ def target_standing(due_at: datetime | None, met_at: datetime | None, breached: 
     return "running" if due_at is not None else "paused"
 
 
-def write_csv(tickets: Iterable[ExportedTicket], out: IO[str], language: Language) -> int:
+def write_csv(
+    tickets: Iterable[ExportedTicket],
+    out: IO[str],
+    language: Language,
+    zone: ZoneInfo = ZoneInfo("UTC"),
+) -> int:
     """Write the header and a row per ticket, one at a time; returns how many tickets
     were written."""
     out.write("\ufeff")
     writer = csv.writer(
         out, delimiter=";" if language is Language.DE else ",", quoting=csv.QUOTE_ALL
     )
-    writer.writerow(COLUMNS)
+    writer.writerow(header(language, zone))
     count = 0
     for ticket in tickets:
-        writer.writerow(cells(ticket))
+        writer.writerow(cells(ticket, language, zone))
         count += 1
     return count
 
 
-def _iso(value: datetime | None) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
+def _standing(standing: str, language: Language) -> str:
+    return translate(f"export.target.{standing}", language) if standing else ""
+
+
+def _iso(value: datetime | None, zone: ZoneInfo) -> str:
+    if value is None:
+        return ""
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return moment.astimezone(zone).isoformat(sep=" ", timespec="seconds")

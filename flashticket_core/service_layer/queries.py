@@ -8,6 +8,9 @@ from flashticket_core.errors import InvalidInput, NotFound
 from flashticket_core.service_layer import dashboard, search_terms, views
 from flashticket_core.service_layer.common import MAX_PAGE, Area
 
+# The longest period the statistics cover, in days (about ten years).
+MAX_STATS_DAYS = 3650
+
 
 class Queries(Area):
     def show(self, actor_id: str, ticket_id: int) -> views.TicketDetail:
@@ -91,4 +94,4 @@ class Queries(Area):
 
 
 def _days(days: int) -> int:
-    return max(1, min(days, 3650))
+    return max(1, min(days, MAX_STATS_DAYS))

@@ -187,7 +187,7 @@ def test_statistics_and_roles_render_in_german() -> None:
     assert "Heute eröffnet:* 5" in text
     assert "Median bis zur ersten Antwort:* k. A." in text
     assert "Gelöst:* 4" in text
-    assert "1 d 1 h" in text
+    assert "1 Tag 1 Std." in text
     roles = all_text(
         blocks.roles(Language.DE, [("UA", Role.ADMIN, True), ("UB", Role.SUPPORT, False)])
     )
