@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot import listeners
+from bot import listeners, times
 from bot.locales import Locales, slack_locales
 from flashticket_core.bootstrap import Core
 
@@ -40,6 +40,7 @@ def create_app(
     Slack message a change causes is delivered later from the outbox.
     """
     settings = core.settings
+    times.use_desk(settings.flashticket_timezone, settings.flashticket_language)
     people_languages = locales or slack_locales(client, default=settings.flashticket_language)
     signing_secret = settings.slack_signing_secret
     app = App(

@@ -19,7 +19,7 @@ from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import mrkdwn
+from bot import mrkdwn, times
 from bot.locales import Locales
 from bot.payloads import BadPayload
 from bot.words import translate
@@ -119,6 +119,8 @@ class Turn:
 
     def say(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
         """An answer only the actor sees."""
+        if blocks:
+            text = times.plain_times(text)  # the notification: Slack shows no date markup there
         if self.kind is Kind.COMMAND and not self._acked:
             self.ack(text=text, blocks=blocks, response_type="ephemeral")
             return

@@ -26,7 +26,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web import SlackResponse
 
-from bot import blocks, prefork
+from bot import blocks, prefork, times
 from bot.app import create_app
 from bot.http_server import HttpServer, SlackWsgi, request_kind
 from bot.locales import Locales, slack_locales
@@ -230,6 +230,7 @@ class BackOffice:
 
 def start_back_office(core: Core, client: WebClient, locales: Locales) -> BackOffice:
     settings = core.settings
+    times.use_desk(settings.flashticket_timezone, settings.flashticket_language)
     transport = SlackTransport(
         client,
         support_channel=settings.flashticket_support_channel or "",

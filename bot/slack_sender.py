@@ -24,7 +24,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot import blocks, file_relay
+from bot import blocks, file_relay, times
 from bot.mrkdwn import escape, mention
 from bot.words import translate
 from flashticket_core import metrics
@@ -183,7 +183,7 @@ class SlackTransport(Transport):
         if kind is MessageKind.SUPPORT_POST:
             return self._post(
                 channel=self.support_channel,
-                text=blocks.card_text(lang, ticket),
+                text=times.plain_times(blocks.card_text(lang, ticket)),
                 blocks=blocks.ticket_card(lang, ticket),
                 message=message,
             )
@@ -195,7 +195,7 @@ class SlackTransport(Transport):
             self.client.chat_update(
                 channel=thread.support_channel,
                 ts=thread.support_ts,
-                text=blocks.card_text(lang, ticket),
+                text=times.plain_times(blocks.card_text(lang, ticket)),
                 blocks=blocks.ticket_card(lang, ticket),
             )
             return Delivered(channel=thread.support_channel, ts=thread.support_ts)
@@ -392,7 +392,8 @@ class SlackTransport(Transport):
                     return found
         response = self.client.chat_postMessage(
             channel=channel,
-            text=text,
+            # With blocks, `text` is the notification, where Slack shows no date markup.
+            text=times.plain_times(text) if blocks else text,
             blocks=blocks,
             thread_ts=thread_ts,
             unfurl_links=False,

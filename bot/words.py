@@ -79,48 +79,47 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.dm.status_waiting_resolve": {
         Language.EN: "*#{ticket_id}* was resolved by itself: it waited for your answer, "
         "and none came. If you still need help, reopen it or reply here.",
-        Language.DE: "*#{ticket_id}* wurde von selbst gelöst: Es hat auf Ihre Antwort "
-        "gewartet, aber keine kam. Brauchen Sie noch Hilfe, öffnen Sie es wieder oder "
-        "antworten Sie hier.",
+        Language.DE: "*#{ticket_id}* wurde automatisch gelöst, weil keine Antwort von Ihnen "
+        "kam. Falls Sie noch Hilfe brauchen, öffnen Sie es wieder oder antworten Sie hier.",
     },
     "bot.dm.status_auto_close": {
         Language.EN: "*#{ticket_id}* was closed by itself, a while after it was resolved. "
         "If you still need help, reopen it.",
-        Language.DE: "*#{ticket_id}* wurde von selbst geschlossen, eine Weile nachdem es "
-        "gelöst wurde. Brauchen Sie noch Hilfe, öffnen Sie es wieder.",
+        Language.DE: "*#{ticket_id}* wurde automatisch geschlossen, da es seit einiger Zeit "
+        "gelöst ist. Falls Sie noch Hilfe brauchen, öffnen Sie es wieder.",
     },
     "bot.dm.waiting_nudge": {
         Language.EN: "*#{ticket_id}* is waiting for your answer: reply in this thread so "
         "support can go on.",
-        Language.DE: "*#{ticket_id}* wartet auf Ihre Antwort: Antworten Sie in diesem "
-        "Thread, damit der Support weitermachen kann.",
+        Language.DE: "*#{ticket_id}* wartet auf Ihre Antwort: Bitte antworten Sie in diesem "
+        "Thread, damit der Support weiterarbeiten kann.",
     },
     "bot.dm.waiting_nudge_resolve": {
         Language.EN: " Without an answer it is resolved in {after}.",
-        Language.DE: " Ohne Antwort wird es in {after} gelöst.",
+        Language.DE: " Kommt keine Antwort, wird es automatisch gelöst (Frist: {after}).",
     },
     "bot.sla.first_response": {Language.EN: "first response", Language.DE: "Erstreaktion"},
     "bot.sla.resolution": {Language.EN: "resolution", Language.DE: "Lösung"},
     "bot.sla.warning": {
         Language.EN: ":hourglass_flowing_sand: *#{ticket_id}* {title}: the {target} "
         "target ({length}) is due {due}.",
-        Language.DE: ":hourglass_flowing_sand: *#{ticket_id}* {title}: Das Ziel für die "
-        "{target} ({length}) ist fällig {due}.",
+        Language.DE: ":hourglass_flowing_sand: *#{ticket_id}* {title}: Die Frist für die "
+        "{target} ({length}) endet {due}.",
     },
     "bot.sla.breach": {
-        Language.EN: ":rotating_light: *#{ticket_id}* {title} missed its {target} target "
-        "({length}, due {due}): {late} late.",
-        Language.DE: ":rotating_light: *#{ticket_id}* {title} hat das Ziel für die {target} "
-        "verfehlt ({length}, fällig {due}): {late} zu spät.",
+        Language.EN: ":rotating_light: *#{ticket_id}* {title}: {target} target missed "
+        "({length}, due {due}), {late} late.",
+        Language.DE: ":rotating_light: *#{ticket_id}* {title}: Frist für die {target} "
+        "überschritten ({length}, fällig {due}), {late} zu spät.",
     },
-    "bot.due.running": {Language.EN: "{target} due {due}", Language.DE: "{target} fällig {due}"},
+    "bot.due.running": {Language.EN: "{target} due {due}", Language.DE: "{target} bis {due}"},
     "bot.due.missed": {
         Language.EN: ":rotating_light: {target} missed (due {due})",
-        Language.DE: ":rotating_light: {target} verfehlt (fällig {due})",
+        Language.DE: ":rotating_light: {target} überschritten (Frist: {due})",
     },
     "bot.due.late": {
-        Language.EN: ":rotating_light: {target} {late} late",
-        Language.DE: ":rotating_light: {target} {late} zu spät",
+        Language.EN: ":rotating_light: {target} missed, {late} late",
+        Language.DE: ":rotating_light: {target} überschritten, {late} zu spät",
     },
     "bot.due.paused": {
         Language.EN: "{target} paused while waiting",
@@ -152,7 +151,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.thread.withdrawn": {
         Language.EN: "_<@{actor}> withdrew this reply. What it said is kept in the ticket's history._",
-        Language.DE: "_<@{actor}> hat diese Antwort zurückgezogen. Was sie sagte, steht im Verlauf des Tickets._",
+        Language.DE: "_<@{actor}> hat diese Antwort zurückgezogen. Der ursprüngliche Text bleibt in den Änderungen des Tickets erhalten._",
     },
     "bot.thread.deleted": {
         Language.EN: "<@{actor}> deleted this ticket.",
@@ -262,7 +261,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.roles.unchanged": {
         Language.EN: "<@{user}> already is {role}; nothing changed.",
-        Language.DE: "<@{user}> ist bereits {role}; nichts geändert.",
+        Language.DE: "<@{user}> ist bereits {role}; es wurde nichts geändert.",
     },
     "bot.outbox.title": {
         Language.EN: "Undelivered messages ({count})",
@@ -278,7 +277,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.outbox.retried": {
         Language.EN: "{count} failed messages are queued again.",
-        Language.DE: "{count} fehlgeschlagene Nachrichten sind wieder eingereiht.",
+        Language.DE: "{count} fehlgeschlagene Nachrichten werden erneut gesendet.",
     },
     "bot.help": {
         Language.EN: (
@@ -372,7 +371,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.oops": {
         Language.EN: "Sorry, something went wrong on our side. Please try again; if it keeps failing, tell an admin the error id `{error_id}`.",
-        Language.DE: "Entschuldigung, bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut; wenn es weiter scheitert, nennen Sie einem Admin die Fehler-ID `{error_id}`.",
+        Language.DE: "Entschuldigung, bei uns ist etwas schiefgegangen. Bitte versuchen Sie es erneut; falls es wieder nicht klappt, nennen Sie einem Administrator die Fehler-ID `{error_id}`.",
     },
     "bot.home.title": {Language.EN: "FlashTicket", Language.DE: "FlashTicket"},
     "bot.home.new_ticket": {Language.EN: "New ticket", Language.DE: "Neues Ticket"},
@@ -416,7 +415,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.export.started": {
         Language.EN: "Preparing the export; the CSV file arrives in your DM with me.",
-        Language.DE: "Der Export wird erstellt; die CSV-Datei kommt in Ihre DM mit mir.",
+        Language.DE: "Der Export wird erstellt; Sie erhalten die CSV-Datei gleich als Direktnachricht von mir.",
     },
     "bot.export.done": {
         Language.EN: "Export of {count} tickets ({period}).",
@@ -425,13 +424,13 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.export.all_time": {Language.EN: "all time", Language.DE: "gesamter Zeitraum"},
     "bot.export.bad_date": {
         Language.EN: "Dates are written YYYY-MM-DD, e.g. `/ticket-admin export 2026-01-01 2026-07-01`.",
-        Language.DE: "Daten im Format JJJJ-MM-TT, z. B. `/ticket-admin export 2026-01-01 2026-07-01`.",
+        Language.DE: "Bitte geben Sie Daten im Format JJJJ-MM-TT an, z. B. `/ticket-admin export 2026-01-01 2026-07-01`.",
     },
     "bot.reporter.reopen": {Language.EN: "Reopen", Language.DE: "Wieder öffnen"},
     "bot.reporter.rate": {Language.EN: "Rate the support", Language.DE: "Support bewerten"},
     "bot.reporter.resolved_hint": {
         Language.EN: "Not solved after all? Reopen it. Solved? Tell us how we did.",
-        Language.DE: "Doch nicht gelöst? Öffnen Sie es wieder. Gelöst? Sagen Sie uns, wie es war.",
+        Language.DE: "Doch nicht gelöst? Dann öffnen Sie das Ticket wieder. Gelöst? Dann bewerten Sie gern unseren Support.",
     },
     "bot.reporter.thanks": {
         Language.EN: "Thank you for rating #{ticket_id} with {rating}/5.",
@@ -513,7 +512,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.digest.title": {
         Language.EN: "Morning digest, {day}",
-        Language.DE: "Morgenübersicht, {day}",
+        Language.DE: "Morgenübersicht vom {day}",
     },
     "bot.digest.open": {Language.EN: "Open: *{count}*", Language.DE: "Offen: *{count}*"},
     "bot.digest.unassigned": {
@@ -522,10 +521,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.digest.waiting": {
         Language.EN: "Waiting: *{count}*",
-        Language.DE: "Wartend: *{count}*",
+        Language.DE: "Wartet: *{count}*",
     },
     "bot.digest.breached": {
-        Language.EN: "Breached: *{count}*",
+        Language.EN: "Missed: *{count}*",
         Language.DE: "Überschritten: *{count}*",
     },
     "bot.digest.due_today": {
@@ -533,17 +532,17 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Heute fällig: *{count}*",
     },
     "bot.digest.breached_list": {
-        Language.EN: "Targets missed",
-        Language.DE: "Verpasste Ziele",
+        Language.EN: "Missed targets",
+        Language.DE: "Frist überschritten",
     },
     "bot.digest.due_today_list": {Language.EN: "Due today", Language.DE: "Heute fällig"},
     "bot.digest.oldest_waiting": {
         Language.EN: "Waiting longest",
-        Language.DE: "Am längsten wartend",
+        Language.DE: "Warten am längsten",
     },
     "bot.digest.top_open": {
         Language.EN: "Top of the queue",
-        Language.DE: "Oben in der Warteschlange",
+        Language.DE: "Als Nächstes in der Warteschlange",
     },
     "bot.digest.nothing_open": {
         Language.EN: "No open tickets. :tada:",
@@ -581,7 +580,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.outbox.retried.one": {
         Language.EN: "1 failed message is queued again.",
-        Language.DE: "1 fehlgeschlagene Nachricht ist wieder eingereiht.",
+        Language.DE: "1 fehlgeschlagene Nachricht wird erneut gesendet.",
     },
     "bot.stats.bad_days": {
         Language.EN: "The number of days is a whole number from 1 to {limit}, e.g. `/ticket stats 30`.",

@@ -44,11 +44,11 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "error.not_allowed": {
         Language.EN: "You are not allowed to {action}.",
-        Language.DE: "Sie dürfen nicht: {action}.",
+        Language.DE: "Dafür fehlt Ihnen die Berechtigung: {action}.",
     },
     "error.invalid_transition": {
         Language.EN: "Ticket #{ticket_id} cannot move from “{old}” to “{new}”.",
-        Language.DE: "Ticket #{ticket_id} kann nicht von „{old}“ zu „{new}“ wechseln.",
+        Language.DE: "Ticket #{ticket_id} kann nicht von „{old}“ auf „{new}“ gesetzt werden.",
     },
     "error.conflict": {
         Language.EN: (
@@ -120,7 +120,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "error.rating_not_finished": {
         Language.EN: "Ticket #{ticket_id} can be rated once it is resolved or closed.",
-        Language.DE: "Ticket #{ticket_id} kann bewertet werden, sobald es gelöst oder geschlossen ist.",
+        Language.DE: "Ticket #{ticket_id} können Sie bewerten, sobald es gelöst oder geschlossen ist.",
     },
     "error.search_empty": {
         Language.EN: "Tell me what to search for.",
@@ -128,7 +128,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "error.not_assignable": {
         Language.EN: "{person} is not on the support team, so tickets cannot be assigned to them.",
-        Language.DE: "{person} gehört nicht zum Support; Tickets können nicht zugewiesen werden.",
+        Language.DE: "{person} gehört nicht zum Support; ihm oder ihr können keine Tickets zugewiesen werden.",
     },
     # What an action is called in "You are not allowed to …".
     "action.view_ticket": {
@@ -169,7 +169,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "action.rate": {
         Language.EN: "rate this ticket (only its reporter can)",
-        Language.DE: "dieses Ticket bewerten (nur der Ersteller darf das)",
+        Language.DE: "dieses Ticket bewerten (das darf nur der Anwender, der es eröffnet hat)",
     },
     "action.delete": {
         Language.EN: "delete tickets (administrators only)",
@@ -205,7 +205,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "action.view_internal": {
         Language.EN: "read internal notes (support only)",
-        Language.DE: "interne Notizen lesen (nur der Support)",
+        Language.DE: "interne Notizen lesen (nur Support)",
     },
     "action.reopen": {
         Language.EN: "reopen this ticket",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, HeaderBlock, MarkdownTextObject, SectionBlock
 
+from bot import times
 from bot.blocks.answers import ticket_line
 from bot.blocks.common import HEADER_MAX, Blocks, _t, clip, fitting_lines, render
 from bot.blocks.ticket_view import TicketView
@@ -50,7 +51,7 @@ def _lists(digest: Digest) -> list[tuple[str, Sequence[DigestTicket]]]:
 
 
 def digest_title(lang: Language, digest: Digest) -> str:
-    return _t("bot.digest.title", lang, day=digest.day.isoformat())
+    return _t("bot.digest.title", lang, day=times.plain_date(digest.day, lang))
 
 
 def digest_text(lang: Language, digest: Digest) -> str:

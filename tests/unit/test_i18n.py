@@ -108,7 +108,7 @@ def test_every_action_of_not_allowed_is_in_the_catalog() -> None:
     for action in actions:
         error = NotAllowed(action)
         assert error.message("en").startswith("You are not allowed to")
-        assert error.message("de").startswith("Sie dürfen nicht")
+        assert error.message("de").startswith("Dafür fehlt Ihnen die Berechtigung: ")
 
 
 def test_errors_render_their_parameters_in_the_language() -> None:

@@ -42,10 +42,15 @@ def test_a_breach_names_the_ticket_its_target_and_how_late_with_the_title_escape
     assert "*#7*" in text
     assert "&lt;!here&gt; VPN &amp; &lt;@U123&gt; down" in text
     assert "<!here>" not in text
-    assert "30 min" in text
-    assert "2 h 1 min" in text
+    assert ("30 min" if lang is Language.EN else "30 Min.") in text
+    assert ("2 h 1 min" if lang is Language.EN else "2 Std. 1 Min.") in text
     assert "<https://slack.com/archives/C0SUPPORT1/p1700000000123456|" in text
-    assert "2026-03-14 09:30 UTC" in text
+    # Each reader sees the time in their own zone; the fallback is the help desk's.
+    fallback = "2026-03-14 09:30" if lang is Language.EN else "14.03.2026 09:30"
+    assert f"(30 {'min' if lang is Language.EN else 'Min.'}, " in text
+    assert f"<!date^1773480600^{{date_short_pretty}} {{time}}|{fallback}>" in text
+    assert "UTC" not in text
+    assert ("missed" if lang is Language.EN else "überschritten") in text
 
 
 def test_a_warning_without_a_card_yet_has_no_link() -> None:
@@ -57,10 +62,26 @@ def test_a_warning_without_a_card_yet_has_no_link() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "words"),
-    [(4, "4 s"), (90, "1 min"), (3600, "1 h"), (5400, "1 h 30 min"), (97200, "1 d 3 h")],
+    [(4, "4 s"), (90, "1 min"), (3600, "1 h"), (5400, "1 h 30 min"), (97200, "1 day 3 h")],
 )
 def test_lengths_in_words(seconds: float, words: str) -> None:
-    assert length(seconds) == words
+    assert length(seconds, Language.EN) == words
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (4, "4 Sek."),
+        (90, "1 Min."),
+        (7200, "2 Std."),
+        (5400, "1 Std. 30 Min."),
+        (86400, "1 Tag"),
+        (4 * 86400, "4 Tage"),
+        (97200, "1 Tag 3 Std."),
+    ],
+)
+def test_lengths_in_german_words(seconds: float, words: str) -> None:
+    assert length(seconds, Language.DE) == words
 
 
 @pytest.mark.parametrize("lang", list(Language))
@@ -71,7 +92,7 @@ def test_what_the_help_desk_did_by_itself_is_told_as_such(lang: Language) -> Non
     assert "<@" not in text
     nudge = {"event": "waiting_nudge", "resolve_after": 345600}
     [text] = thread_texts(lang, 7, nudge, for_reporter=True)
-    assert "4 d" in text
+    assert ("4 days" if lang is Language.EN else "4 Tage") in text
     assert "<@" not in actor_text(lang, SYSTEM_ACTOR)
     assert actor_text(lang, "U0SUPPORT1") == "<@U0SUPPORT1>"
 
@@ -95,12 +116,17 @@ def test_the_card_and_show_say_what_is_due() -> None:
     )
     line = due_line(Language.EN, (first, resolution))
     assert line is not None
+    at = "<!date^1773498600^{date_short_pretty} {time}|2026-03-14 14:30>"
     assert line == (
-        "first response due 2026-03-14 14:30 UTC · "
-        ":rotating_light: resolution missed (due 2026-03-14 14:30 UTC)"
+        f"first response due {at} · :rotating_light: resolution missed (due {at})"
     )
     late = due_line(Language.EN, (resolution,), now=due + timedelta(hours=2))
-    assert late == ":rotating_light: resolution 2 h late"
+    assert late == ":rotating_light: resolution missed, 2 h late"
+    german = due_line(Language.DE, (first, resolution), now=due + timedelta(days=1))
+    assert german == (
+        ":rotating_light: Erstreaktion überschritten, 1 Tag zu spät · "
+        ":rotating_light: Lösung überschritten, 1 Tag zu spät"
+    )
     paused = TargetClock(kind=TargetKind.FIRST_RESPONSE, length=timedelta(minutes=30))
     assert due_line(Language.DE, (paused,)) == "Erstreaktion pausiert, solange es wartet"
     met = TargetClock(kind=TargetKind.RESOLUTION, length=timedelta(hours=4), met_at=due)
