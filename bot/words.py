@@ -593,7 +593,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.history.priority": {Language.EN: "priority", Language.DE: "Priorität"},
     "bot.history.assignee": {Language.EN: "assignee", Language.DE: "Bearbeiter"},
     "bot.history.deleted": {Language.EN: "deleted", Language.DE: "gelöscht"},
-    "bot.history.entry_edited": {Language.EN: "edited a message", Language.DE: "Nachricht geändert"},
+    "bot.history.entry_edited": {
+        Language.EN: "edited a message",
+        Language.DE: "Nachricht geändert",
+    },
     "bot.history.entry_withdrawn": {
         Language.EN: "withdrew a message",
         Language.DE: "Nachricht zurückgezogen",

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot import times
 from bot.blocks.card import summary_fields
 from bot.blocks.common import (
     HEADER_MAX,
@@ -33,7 +34,6 @@ from bot.blocks.ticket_view import (
     role_label,
     status_label,
 )
-from bot import times
 from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
 from bot.words import CATALOG

@@ -46,7 +46,9 @@ def target_text(
         "due": local_time(str(payload["due"]), lang),
     }
     if payload.get("event") == "sla_breach":
-        text = _t("bot.sla.breach", lang, late=length(float(payload.get("late", 0)), lang), **params)
+        text = _t(
+            "bot.sla.breach", lang, late=length(float(payload.get("late", 0)), lang), **params
+        )
     else:
         text = _t("bot.sla.warning", lang, **params)
     url = card_link(thread)

@@ -48,6 +48,8 @@ COLUMNS = (
     "resolution_target",
 )
 
+_UTC = ZoneInfo("UTC")
+
 # OWASP's list, plus the full-width forms some spreadsheets also read as formulas.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -91,7 +93,7 @@ def header(language: Language, zone: ZoneInfo) -> list[str]:
 
 
 def cells(
-    ticket: ExportedTicket, language: Language = Language.EN, zone: ZoneInfo = ZoneInfo("UTC")
+    ticket: ExportedTicket, language: Language = Language.EN, zone: ZoneInfo = _UTC
 ) -> list[str]:
     """The ticket's row of the CSV: every text a person wrote neutralised."""
 
@@ -137,7 +139,7 @@ def write_csv(
     tickets: Iterable[ExportedTicket],
     out: IO[str],
     language: Language,
-    zone: ZoneInfo = ZoneInfo("UTC"),
+    zone: ZoneInfo = _UTC,
 ) -> int:
     """Write the header and a row per ticket, one at a time; returns how many tickets
     were written."""

@@ -34,7 +34,7 @@ def test_export_is_uploaded_to_the_admins_dm(bot: Bot) -> None:
     opened = bot.slack.calls("conversations.open")[-1]
     assert opened.args["users"] == ADMIN
     assert complete.args["channel_id"] == opened.response["channel"]["id"]
-    assert "Export of 1 tickets" in complete.args["initial_comment"]
+    assert "Export of 1 ticket (all time, times in UTC)" in complete.args["initial_comment"]
     file_id = complete.args["files"][0]["id"]
     uploaded = bot.slack.upload(file_id)
     assert uploaded is not None

@@ -7,10 +7,11 @@ import csv
 import io
 from dataclasses import replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from flashticket_core.domain.enums import Status
+from flashticket_core.domain.enums import Priority
 from flashticket_core.errors import NotAllowed
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
@@ -39,24 +40,37 @@ def test_export_of_a_period_with_every_field(desk: HelpDesk, clock: Clock) -> No
     )
     rows = parse(out.getvalue(), ",")
     assert count == 1
-    assert rows[0] == list(COLUMNS)
+    assert rows[0][:3] == ["ID", "Title", "Description"]
+    assert rows[0][9] == "Created (UTC)"
     assert rows[1][1] == "Januar: Drucker grün"
     assert rows[1][2] == 'Zeile 1\nZeile 2; "quoted"'
     everything = io.StringIO()
     assert desk.admin.export_csv(ADMIN, everything) == 2  # the deleted ticket is not exported
     february = dict(zip(COLUMNS, parse(everything.getvalue(), ",")[2], strict=True))
-    assert february["status"] == Status.IN_PROGRESS.value
+    assert february["status"] == "In progress"
+    assert february["priority"] == "Medium"
     assert february["assignee_id"] == SUPPORT
-    assert february["created_at"] == "2026-02-01 09:00:00"
+    assert february["created_at"] == "2026-02-01 09:00:00+00:00"
 
 
-def test_german_export_uses_semicolons(desk: HelpDesk) -> None:
-    desk.tickets.open_ticket(ALICE, title="Umlaute äöü ß")
-    desk = HelpDesk.over(replace(desk.env, language=Language.DE))
+def test_german_export_is_german_with_semicolons_and_the_desks_zone(
+    desk: HelpDesk, clock: Clock
+) -> None:
+    """Excel in German splits at `;` and reads UTF-8 by its byte-order mark; headers and
+    values are German; times are the help desk's, its zone named, with their offset."""
+    clock.now = datetime(2026, 7, 1, 8, 30, tzinfo=UTC)
+    ticket = desk.tickets.open_ticket(ALICE, title="Umlaute äöü ß", priority=Priority.HIGH)
+    desk.tickets.take(SUPPORT, ticket.id)
+    desk = HelpDesk.over(replace(desk.env, language=Language.DE, zone=ZoneInfo("Europe/Berlin")))
     out = io.StringIO()
     desk.admin.export_csv(ADMIN, out)
     rows = parse(out.getvalue(), ";")
-    assert rows[1][1] == "Umlaute äöü ß"
+    assert rows[0][:5] == ["Nr.", "Titel", "Beschreibung", "Status", "Priorität"]
+    assert rows[0][9] == "Erstellt (Europe/Berlin)"
+    record = dict(zip(COLUMNS, rows[1], strict=True))
+    assert record["title"] == "Umlaute äöü ß"
+    assert (record["status"], record["priority"]) == ("In Bearbeitung", "Hoch")
+    assert record["created_at"] == "2026-07-01 10:30:00+02:00"
 
 
 @pytest.mark.parametrize("actor", [ALICE, SUPPORT])
@@ -119,4 +133,8 @@ def test_hostile_cells_round_trip_as_text(desk: HelpDesk, language: Language) ->
         )
         assert record["reporter_name"] == "'=cmd|' /C calc'!A0"
     # Every cell is quoted, so no separator or line break inside a title splits a row.
-    assert out.getvalue().splitlines()[0].startswith('\ufeff"id"')
+    assert (
+        out.getvalue()
+        .splitlines()[0]
+        .startswith('\ufeff"' + ("ID" if language is Language.EN else "Nr."))
+    )

@@ -249,7 +249,7 @@ def test_the_export_has_each_targets_due_time_and_standing(
     desk.admin.export_csv(ADMIN, out)
     rows = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
     records = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
-    due = (opened_at + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M:%S")
+    due = (opened_at + timedelta(hours=4)).isoformat(sep=" ", timespec="seconds")
     assert [
         (r["first_response_target"], r["resolution_due_at"], r["resolution_target"])
         for r in records

@@ -147,3 +147,75 @@ def test_a_person_in_an_error_is_shown_the_adapters_way() -> None:
 def test_unknown_key_is_a_programming_error() -> None:
     with pytest.raises(KeyError):
         translate("no.such.key")
+
+
+# Words German shares with English, or that are names: they may stand in a German text.
+SHARED_WORDS = frozenset(
+    {
+        "administrator", "admin", "an", "csv", "dm", "export", "flashticket",
+        "flashticket_admins", "in", "median", "min", "name", "per", "person", "slack",
+        "status", "support", "text", "thread", "ticket", "tickets", "version", "was",
+    }
+)  # fmt: skip
+# What a person types, in an error that lists what is accepted ("erlaubt sind high, …").
+TYPED_WORDS = frozenset({"high", "medium", "low", "user", "admin", "support"})
+# Keys whose German text is a command's syntax as typed, not prose.
+COMMAND_SYNTAX = ("bot.usage.",)
+ENGLISH_WORDS = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß_-]+")
+
+
+def prose_words(text: str) -> set[str]:
+    """The words of a catalog text a reader reads as language: no commands in
+    backticks, placeholders, mentions or links, emoji codes or entities."""
+    for markup in (r"`[^`]*`", r"\{[^}]*\}", r"<[^<>]*>", r":[a-z0-9_+-]+:", r"&\w+;"):
+        text = re.sub(markup, " ", text)
+    return {word.lower() for word in ENGLISH_WORDS.findall(text)}
+
+
+EVERY_TEXT = {**i18n.CATALOG, **words.CATALOG}
+ENGLISH_VOCABULARY = set().union(*(prose_words(t[Language.EN]) for t in EVERY_TEXT.values()))
+
+
+@pytest.mark.parametrize("key", sorted(EVERY_TEXT))
+def test_german_texts_use_no_english_word(key: str) -> None:
+    """A German text with a word of the English catalog in it (a key copied and never
+    translated, "due", "late") fails here; shared words and names are allowed."""
+    if key.startswith(COMMAND_SYNTAX):
+        return
+    english = prose_words(EVERY_TEXT[key][Language.DE]) & ENGLISH_VOCABULARY
+    assert english <= SHARED_WORDS | TYPED_WORDS, f"{key}: {sorted(english - SHARED_WORDS)}"
+
+
+def test_the_english_word_check_catches_an_untranslated_text() -> None:
+    untranslated = prose_words("Export of {count} tickets: `/ticket list` <@U1> :tada:")
+    assert untranslated & ENGLISH_VOCABULARY - SHARED_WORDS == {"of"}
+    assert "late" in prose_words("Lösung 2 Std. late") & ENGLISH_VOCABULARY
+    assert prose_words("Überschritten: *{count}* (fällig <!date^1^{time}|x>)") == {
+        "überschritten",
+        "fällig",
+    }
+
+
+@pytest.mark.parametrize("key", sorted(k for k in words.CATALOG if k.endswith(".one")))
+def test_a_singular_has_its_plural_with_the_same_placeholders(key: str) -> None:
+    base = key.removesuffix(".one")
+    plural = words.CATALOG.get(base) or words.CATALOG[f"{base}.many"]
+    for language in Language:
+        assert placeholders(words.CATALOG[key][language]) <= placeholders(plural[language])
+
+
+@pytest.mark.parametrize(
+    ("key", "params", "english", "german"),
+    [
+        ("bot.export.done", {"count": 1, "period": "p"}, "Export of 1 ticket (p).", "Export von 1 Ticket (p)."),
+        ("bot.export.done", {"count": 2, "period": "p"}, "Export of 2 tickets (p).", "Export von 2 Tickets (p)."),
+        ("bot.stats.title", {"days": 1}, "Help desk statistics (last day)", "Helpdesk-Statistik (letzter Tag)"),
+        ("bot.stats.title", {"days": 2}, "Help desk statistics (last 2 days)", "Helpdesk-Statistik (letzte 2 Tage)"),
+        ("bot.home.kpis", {"days": 1}, "Key figures (last day)", "Kennzahlen (letzter Tag)"),
+    ],
+)  # fmt: skip
+def test_plurals_follow_the_number(
+    key: str, params: dict[str, int | str], english: str, german: str
+) -> None:
+    assert words.translate(key, Language.EN, **params) == english
+    assert words.translate(key, Language.DE, **params) == german

@@ -117,9 +117,7 @@ def test_the_card_and_show_say_what_is_due() -> None:
     line = due_line(Language.EN, (first, resolution))
     assert line is not None
     at = "<!date^1773498600^{date_short_pretty} {time}|2026-03-14 14:30>"
-    assert line == (
-        f"first response due {at} · :rotating_light: resolution missed (due {at})"
-    )
+    assert line == (f"first response due {at} · :rotating_light: resolution missed (due {at})")
     late = due_line(Language.EN, (resolution,), now=due + timedelta(hours=2))
     assert late == ":rotating_light: resolution missed, 2 h late"
     german = due_line(Language.DE, (first, resolution), now=due + timedelta(days=1))
