@@ -19,6 +19,7 @@ from flashticket_core.service_layer.dashboard import Statistics
 BAR_SIZE = (10.0, 5.0)  # inches at DPI: 1000 x 500 pixels
 PIE_SIZE = (6.0, 6.0)  # 600 x 600 pixels
 DPI = 100
+MAX_MONTH_LABELS = 24
 STATUS_COLOURS = {
     Status.NEW: "#4e79a7",
     Status.IN_PROGRESS: "#f28e2b",
@@ -37,7 +38,11 @@ def _png(figure: Figure) -> bytes:
 
 
 def status_per_month_png(stats: Statistics, lang: Language) -> bytes:
-    """Stacked bars: for each of the last months, its tickets by current status."""
+    return _png(status_per_month_figure(stats, lang))
+
+
+def status_per_month_figure(stats: Statistics, lang: Language) -> Figure:
+    """Stacked bars: for each month of the period, its tickets by current status."""
     months = list(stats.status_per_month)
     positions = list(range(len(months)))
     figure = Figure(figsize=BAR_SIZE, dpi=DPI, layout="constrained")
@@ -55,10 +60,17 @@ def status_per_month_png(stats: Statistics, lang: Language) -> bytes:
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     axes.set_title(translate("chart.status_per_month", lang))
     axes.set_ylabel(translate("chart.tickets", lang))
+    axes.set_xlabel(translate("chart.months", lang, zone=stats.zone))
+    # Whole tickets from 0; with none at all, 0 to 1 rather than matplotlib's ±0.05.
+    if any(bottoms):
+        axes.set_ylim(bottom=0)
+    else:
+        axes.set_ylim(0, 1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_xticks(positions, months, rotation=45)
+    step = -(-len(months) // MAX_MONTH_LABELS)  # every month while they fit, else every nth
+    axes.set_xticks(positions[::step], months[::step], rotation=45)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
-    return _png(figure)
+    return figure
 
 
 def priority_pie_png(stats: Statistics, lang: Language) -> bytes:

@@ -97,10 +97,12 @@ class Kpis:
 
 @dataclass(frozen=True)
 class Statistics:
-    """The KPIs and the tickets opened in each of the last months by current status."""
+    """The KPIs and the tickets opened in each month of the period by current status."""
 
     kpis: Kpis
     status_per_month: dict[str, dict[Status, int]] = field(default_factory=dict)
+    # The zone whose calendar months these are (an IANA name).
+    zone: str = "UTC"
 
     @property
     def open_by_status(self) -> dict[Status, int]:
@@ -191,16 +193,17 @@ def kpis(tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo) -> Kpis:
     )
 
 
-def statistics(
-    tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo, months: int = 12
-) -> Statistics:
-    keys = last_months(now.astimezone(zone), months)
+def statistics(tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics:
+    """The KPIs of the last `days`, and the calendar months those days touch."""
+    local_now = now.astimezone(zone)
+    keys = last_months(local_now, months_covering(local_now.date(), days))
     starts = [_month_start(key, zone) for key in keys]
     ends = [*starts[1:], _month_start(_next_month(keys[-1]), zone)]
     counts = opened_between(tallies, list(zip(starts, ends, strict=True)))
     return Statistics(
         kpis=kpis(tallies, now=now, days=days, zone=zone),
         status_per_month=dict(zip(keys, counts, strict=True)),
+        zone=zone.key,
     )
 
 
@@ -358,6 +361,12 @@ def _month_start(key: str, zone: ZoneInfo) -> datetime:
 def _next_month(key: str) -> str:
     year, month = int(key[:4]), int(key[5:])
     return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def months_covering(today: date, days: int) -> int:
+    """How many calendar months the last `days` days up to `today` touch."""
+    first = today - timedelta(days=max(days, 1) - 1)
+    return (today.year - first.year) * 12 + today.month - first.month + 1
 
 
 def last_months(local_now: datetime, months: int) -> list[str]:
