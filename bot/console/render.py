@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# Slack's date markup: a terminal shows its fallback (the help desk's zone).
+DATE = re.compile(r"<!date\^[^|<>]*\|([^<>]*)>")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Renderer:
 
     def mrkdwn(self, text: str) -> str:
         text = MENTION.sub(lambda m: "@" + self._name_of(m.group(1)), text)
+        text = DATE.sub(lambda m: m.group(1), text)
         return html.unescape(text)
 
     def blocks(
