@@ -272,6 +272,11 @@ def test_list_show_help_and_unknown_subcommands(bot: Bot) -> None:
     assert "does not exist" in text_of(bot.command(ALICE, "show 999"))
     assert "not allowed" in text_of(bot.command(ALICE, "stats"))
     assert "Help desk statistics" in text_of(bot.command(ADMIN, "stats 7"))
+    assert "Help desk statistics (last day)" in text_of(bot.command(ADMIN, "stats 1"))
+    for days in ("0", "99999"):
+        refused = text_of(bot.command(ADMIN, f"stats {days}"))
+        assert "whole number from 1 to 3650" in refused
+        assert "Help desk statistics" not in refused
     assert "Mail" in text_of(bot.command(ALICE, "search mail"))
 
 

@@ -51,7 +51,7 @@ def test_the_digest_goes_out_once_after_its_time(
     assert run_digest_round(bot)
     slack.wait_for(lambda _calls: len(digest_posts(slack)) == 1)
     (text,) = digest_posts(slack)
-    assert "Offen: *1* · Nicht zugewiesen: *1* · Wartend: *0*" in text
+    assert "Offen: *1* · Nicht zugewiesen: *1* · Wartet: *0*" in text
     assert f"*#{number}* Drucker &lt;!here&gt; streikt" in text
     assert not run_digest_round(bot)
     bot.restart()

@@ -144,7 +144,7 @@ def test_charts_and_exports_are_saved_to_the_files_folder(tmp_path: Path) -> Non
     assert exported, out
     assert exported.group(1) == exported.group(2)
     assert "Printer on fire" in (folder / exported.group(1)).read_text(encoding="utf-8")
-    assert "Export of 1 tickets" in out
+    assert "Export of 1 ticket (" in out
 
 
 def test_a_proxy_in_the_environment_does_not_stand_between_the_bot_and_the_workspace(
@@ -472,7 +472,7 @@ def test_moving_the_console_clock_runs_the_morning_digest_once(
                 m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "digest" in m.text
             ]
             escalations = [
-                m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "missed its" in m.text
+                m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "target missed" in m.text
             ]
     finally:
         core.close()

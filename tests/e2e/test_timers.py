@@ -45,7 +45,7 @@ def escalations(slack: FakeSlack, ticket_id: int) -> list[str]:
         for c in slack.calls("chat.postMessage")
         if c.args.get("channel") == SUPPORT_CHANNEL
         and not c.args.get("thread_ts")
-        and "missed its" in str(c.args.get("text"))
+        and "target missed" in str(c.args.get("text"))
         and f"*#{ticket_id}*" in str(c.args.get("text"))
     ]
 
