@@ -17,7 +17,6 @@ app is built, before any message is rendered.
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -69,14 +68,10 @@ def slack_time(at: datetime, lang: Language) -> str:
 
 
 def plain_times(text: str) -> str:
-    """`text` with the bot's date markup replaced by its fallback: for a notification's
-    `text` and anything else Slack shows without parsing dates."""
+    """mrkdwn `text` with the bot's date markup replaced by its fallback (still escaped):
+    for a notification's `text`. A plain-text object (header, option, modal title) takes
+    `plain_time` instead."""
     return BOT_DATE.sub(lambda match: match.group(2), text)
-
-
-def unescaped_plain_times(text: str) -> str:
-    """Like `plain_times`, for plain-text objects (which Slack never unescapes)."""
-    return BOT_DATE.sub(lambda match: html.unescape(match.group(2)), text)
 
 
 def duration(seconds: float, lang: Language) -> str:

@@ -235,7 +235,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.stats.targets": {
         Language.EN: "*Targets met in time:* {shares}",
-        Language.DE: "*Ziele rechtzeitig erreicht:* {shares}",
+        Language.DE: "*Fristen eingehalten:* {shares}",
     },
     "bot.stats.target_share": {
         Language.EN: "{priority} {target} {share} % ({met} of {total})",
@@ -578,6 +578,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "…1 earlier line not shown.",
         Language.DE: "…1 frühere Zeile nicht angezeigt.",
     },
+    "bot.outbox.line.one": {
+        Language.EN: "{id} · {kind} · ticket {ticket} · {status} after 1 attempt: {error}",
+        Language.DE: "{id} · {kind} · Ticket {ticket} · {status} nach 1 Versuch: {error}",
+    },
     "bot.outbox.retried.one": {
         Language.EN: "1 failed message is queued again.",
         Language.DE: "1 fehlgeschlagene Nachricht wird erneut gesendet.",
@@ -615,7 +619,7 @@ CATALOG: dict[str, dict[Language, str]] = {
 
 # The number a text counts, by the name of its placeholder: a key with a `.one` twin
 # uses the twin when that number is 1 ("1 ticket", "letzter Tag").
-COUNTED = ("count", "days")
+COUNTED = ("count", "days", "attempts")
 
 
 def translate(key: str, language: Language | str = Language.EN, **params: Any) -> str:

@@ -212,6 +212,8 @@ def test_a_singular_has_its_plural_with_the_same_placeholders(key: str) -> None:
         ("bot.stats.title", {"days": 1}, "Help desk statistics (last day)", "Helpdesk-Statistik (letzter Tag)"),
         ("bot.stats.title", {"days": 2}, "Help desk statistics (last 2 days)", "Helpdesk-Statistik (letzte 2 Tage)"),
         ("bot.home.kpis", {"days": 1}, "Key figures (last day)", "Kennzahlen (letzter Tag)"),
+        ("bot.list.more", {"count": 1}, "…and 1 more.", "…und 1 weiteres."),
+        ("bot.outbox.retried", {"count": 1}, "1 failed message is queued again.", "1 fehlgeschlagene Nachricht wird erneut gesendet."),
     ],
 )  # fmt: skip
 def test_plurals_follow_the_number(
