@@ -9,7 +9,8 @@ or `>` is always markup: a link `<https://…|label>`, a mention `<@U…|name>`,
 a link becomes `label (url)` (or the bare url when the label is the url), a mention
 becomes `@name` (or `@U…` when Slack sent no name). Nothing of it stays markup, so a
 mention or link a person typed is never live again when the bot repeats their words;
-only the people the bot names itself (`<@{user_id}>` of a validated id) are.
+only the people the bot names itself (`<@{user_id}>` of a validated id) are, and the
+times it writes itself (`bot.times.slack_time`: a number and its own fallback).
 Modal input (`plain_text_input` values of a view submission) arrives as typed, not
 encoded, and must not go through `decode_incoming`.
 
