@@ -234,7 +234,7 @@ def test_statistics_share_the_targets_met_in_time_and_show_says_what_is_due(
     detail = desk.queries.show(SUPPORT, late.id)
     shown = ticket_detail(Language.EN, detail, now=clock() + timedelta(hours=5))
     due = next(block for block in shown if block.get("block_id") == "due")
-    assert due["elements"][0]["text"] == ":rotating_light: resolution 1 h 35 min late"
+    assert due["elements"][0]["text"] == ":rotating_light: resolution missed, 1 h 35 min late"
 
 
 def test_the_export_has_each_targets_due_time_and_standing(
@@ -263,8 +263,9 @@ def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: 
     queue = next(
         b for b in blocks.home(Language.EN, home)["blocks"] if b.get("block_id") == "queue"
     )
-    due = (clock() + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M UTC")
-    assert f"first response due {due}" in queue["text"]["text"]
+    due = clock() + timedelta(minutes=30)
+    at = f"<!date^{int(due.timestamp())}^{{date_short_pretty}} {{time}}|{due:%Y-%m-%d %H:%M}>"
+    assert f"first response due {at}" in queue["text"]["text"]
     assert desk.queries.home(ALICE).due == {}  # a reporter's Home shows no queue
 
 
