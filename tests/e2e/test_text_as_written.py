@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
 
+from bot import times
 from bot.mrkdwn import decode_incoming, escape
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
@@ -40,7 +42,8 @@ PEOPLE = {ADMIN, ALICE, SUPPORTER}
 TITLE = "<!channel> VPN down <https://evil.example|Re-authenticate>"
 DESCRIPTION = (
     "<!here> a & b <E42> <@U0EVIL0001> <!subteam^S0EVIL01|@oncall> "
-    "<https://evil.example|Log in> <!everyone> <#C0OTHER01|general>"
+    "<https://evil.example|Log in> <!everyone> <#C0OTHER01|general> "
+    "<!date^1392734382^{date_short_pretty} {time}|soon>"  # the very form of the bot's times
 )
 SUPPORT_REPLY = "Fixed? <!channel> & <E42> <https://evil.example|Re-authenticate> <@U0EVIL0001>"
 NOTE = "<!here> internal & <secret> <!subteam^S0EVIL01>"
@@ -88,6 +91,9 @@ def assert_nothing_live_or_escaped_twice(bodies: list[Any]) -> int:
                 assert not re.search(r"&(amp|lt|gt);", text), text
                 continue
             for markup in MARKUP.findall(text):
+                # A person the bot knows, or a time the bot wrote (its number, its format).
+                if times.BOT_DATE.fullmatch(markup):
+                    continue
                 assert markup in {f"<@{person}>" for person in PEOPLE}, (markup, text)
             assert not re.search(r"&amp;(amp|lt|gt);", text), text
     return checked
@@ -219,7 +225,11 @@ def test_the_check_itself_catches_live_markup_and_double_escaping() -> None:
         assert_nothing_live_or_escaped_twice(
             [{"blocks": [{"type": "header", "text": {"type": "plain_text", "text": "a &amp; b"}}]}]
         )
+    with pytest.raises(AssertionError):
+        assert_nothing_live_or_escaped_twice([{"text": "<!date^1^{date_long}|x> <!here>"}])
     assert assert_nothing_live_or_escaped_twice([{"text": f"<@{ALICE}> &lt;E42&gt;"}]) == 1
+    due = times.slack_time(datetime(2026, 12, 8, 9, 3, tzinfo=UTC), Language.EN)
+    assert assert_nothing_live_or_escaped_twice([{"text": f"due {due}"}]) == 1
 
 
 # -- words are not lost -----------------------------------------------------------------
