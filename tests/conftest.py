@@ -3,13 +3,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
 
+from bot import times
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.databases import PostgresServer, SqliteTemplate, require_postgres
 from tests.fakes.slack_api import FakeSlack
@@ -32,6 +35,14 @@ class Clock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def desk_times_by_default() -> None:
+    """The help desk's zone and language for the bot's times are one setting per process
+    (set where an app is built): each test starts from the defaults, whatever app an
+    earlier test in this process built."""
+    times.use_desk(ZoneInfo("UTC"), Language.EN)
 
 
 @pytest.fixture(scope="session")
