@@ -122,6 +122,7 @@ def due_line(
     `now` (an answer read at once, `/ticket show`) a missed target says by how much,
     also on a ticket that is resolved or closed since; a card, which stays up, says when
     it was due."""
+    status = Status(status)
     phrases = []
     for clock in targets:
         if clock.met_at is not None:
