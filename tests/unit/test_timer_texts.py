@@ -3,6 +3,7 @@ the card, and the help desk named as itself where it acted."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -194,3 +195,27 @@ def test_one_message_lists_a_sweeps_missed_targets(lang: Language) -> None:
     warnings = {"event": "sla_warnings", "items": payload["items"]}
     assert targets_list_text(lang, warnings, listed(3)) is not None
     assert targets_list_text(lang, payload, listed(4, deleted=frozenset({4}))) is None
+
+
+def test_a_missed_target_has_one_word_per_language_everywhere() -> None:
+    from bot.words import CATALOG
+
+    keys = [
+        "bot.sla.breach",
+        "bot.sla.breaches",
+        "bot.sla.breach_line",
+        "bot.due.missed",
+        "bot.due.missed_plain",
+        "bot.due.missed_by",
+        "bot.digest.breached",
+        "bot.digest.breached_list",
+    ]
+    for key in keys:
+        assert "missed" in CATALOG[key][Language.EN].lower(), key
+        assert "verfehlt" in CATALOG[key][Language.DE].lower(), key
+    others = ("late", "breach", "overdue", "spät", "überschritten", "verpasst", "überfällig")
+    for key, texts in CATALOG.items():
+        if key.startswith(("bot.sla.", "bot.due.", "bot.digest.")):
+            for text in texts.values():
+                words = re.sub(r"\{\w+\}", "", text).lower()  # not the placeholders
+                assert not any(word in words for word in others), key
