@@ -127,7 +127,7 @@ class Renderer:
         """The blocks as lines; `ticket` is the one the message is about (its buttons'
         handles name it when their values do not)."""
         lines: list[str] = []
-        self._now_drawn: set[str] = set()
+        self._now_drawn = set()
         for block in blocks:
             kind = block.get("type")
             if kind == "header":
