@@ -103,23 +103,44 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.sla.warning": {
         Language.EN: ":hourglass_flowing_sand: *#{ticket_id}* {title}: the {target} "
         "target ({length}) is due {due}.",
-        Language.DE: ":hourglass_flowing_sand: *#{ticket_id}* {title}: Die Frist für die "
-        "{target} ({length}) endet {due}.",
+        Language.DE: ":hourglass_flowing_sand: *#{ticket_id}* {title}: {target} fällig bis "
+        "{due} (Ziel: {length}).",
     },
     "bot.sla.breach": {
-        Language.EN: ":rotating_light: *#{ticket_id}* {title}: {target} target missed "
-        "({length}, due {due}), {late} late.",
-        Language.DE: ":rotating_light: *#{ticket_id}* {title}: Frist für die {target} "
-        "überschritten ({length}, fällig {due}), {late} zu spät.",
+        Language.EN: ":rotating_light: *#{ticket_id}* {title} missed its {target} target "
+        "({length}, due {due}) by {late}.",
+        Language.DE: ":rotating_light: *#{ticket_id}* {title} hat das Ziel für die {target} "
+        "({length}, fällig {due}) um {late} verfehlt.",
+    },
+    "bot.sla.breaches": {
+        Language.EN: ":rotating_light: {count} targets missed:",
+        Language.DE: ":rotating_light: {count} Ziele verfehlt:",
+    },
+    "bot.sla.breach_line": {
+        Language.EN: "• *#{ticket_id}* {title}: {target} ({length}, due {due}) missed by {late}.",
+        Language.DE: "• *#{ticket_id}* {title}: {target} ({length}, fällig {due}) um {late} "
+        "verfehlt.",
+    },
+    "bot.sla.warnings": {
+        Language.EN: ":hourglass_flowing_sand: {count} targets due soon:",
+        Language.DE: ":hourglass_flowing_sand: {count} Ziele bald fällig:",
+    },
+    "bot.sla.warning_line": {
+        Language.EN: "• *#{ticket_id}* {title}: {target} ({length}) due {due}.",
+        Language.DE: "• *#{ticket_id}* {title}: {target} fällig bis {due} (Ziel: {length}).",
     },
     "bot.due.running": {Language.EN: "{target} due {due}", Language.DE: "{target} bis {due}"},
     "bot.due.missed": {
         Language.EN: ":rotating_light: {target} missed (due {due})",
-        Language.DE: ":rotating_light: {target} überschritten (Frist: {due})",
+        Language.DE: ":rotating_light: {target} verfehlt (fällig {due})",
     },
-    "bot.due.late": {
-        Language.EN: ":rotating_light: {target} missed, {late} late",
-        Language.DE: ":rotating_light: {target} überschritten, {late} zu spät",
+    "bot.due.missed_plain": {
+        Language.EN: ":rotating_light: {target} missed",
+        Language.DE: ":rotating_light: {target} verfehlt",
+    },
+    "bot.due.missed_by": {
+        Language.EN: ":rotating_light: {target} missed by {late}",
+        Language.DE: ":rotating_light: {target} um {late} verfehlt",
     },
     "bot.due.paused": {
         Language.EN: "{target} paused while waiting",
@@ -190,6 +211,22 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "{at} {actor} {field}: {old} → {new}",
         Language.DE: "{at} {actor} {field}: {old} → {new}",
     },
+    "bot.history.created": {Language.EN: "Opened", Language.DE: "Eröffnet"},
+    "bot.history.reporter": {Language.EN: "Reporter", Language.DE: "Anwender"},
+    "bot.history.status": {Language.EN: "Status", Language.DE: "Status"},
+    "bot.history.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.history.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
+    "bot.history.deleted": {Language.EN: "Deleted", Language.DE: "Gelöscht"},
+    "bot.history.entry_edited": {
+        Language.EN: "Message edited",
+        Language.DE: "Nachricht bearbeitet",
+    },
+    "bot.history.entry_withdrawn": {
+        Language.EN: "Message withdrawn",
+        Language.DE: "Nachricht zurückgezogen",
+    },
+    "bot.history.rating": {Language.EN: "Rating", Language.DE: "Bewertung"},
+    "bot.history.other": {Language.EN: "Changed", Language.DE: "Geändert"},
     "bot.actor.system": {
         Language.EN: "FlashTicket (automatically)",
         Language.DE: "FlashTicket (automatisch)",
@@ -235,7 +272,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.stats.targets": {
         Language.EN: "*Targets met in time:* {shares}",
-        Language.DE: "*Fristen eingehalten:* {shares}",
+        Language.DE: "*Ziele rechtzeitig erreicht:* {shares}",
     },
     "bot.stats.target_share": {
         Language.EN: "{priority} {target} {share} % ({met} of {total})",
@@ -525,15 +562,15 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.digest.breached": {
         Language.EN: "Missed: *{count}*",
-        Language.DE: "Überschritten: *{count}*",
+        Language.DE: "Verfehlt: *{count}*",
     },
     "bot.digest.due_today": {
         Language.EN: "Due today: *{count}*",
         Language.DE: "Heute fällig: *{count}*",
     },
     "bot.digest.breached_list": {
-        Language.EN: "Missed targets",
-        Language.DE: "Frist überschritten",
+        Language.EN: "Targets missed",
+        Language.DE: "Verfehlte Ziele",
     },
     "bot.digest.due_today_list": {Language.EN: "Due today", Language.DE: "Heute fällig"},
     "bot.digest.oldest_waiting": {
@@ -590,22 +627,6 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "The number of days is a whole number from 1 to {limit}, e.g. `/ticket stats 30`.",
         Language.DE: "Die Zahl der Tage ist eine ganze Zahl von 1 bis {limit}, z. B. `/ticket statistik 30`.",
     },
-    # What changed, in a ticket's history.
-    "bot.history.created": {Language.EN: "opened", Language.DE: "eröffnet"},
-    "bot.history.reporter": {Language.EN: "reporter", Language.DE: "Anwender"},
-    "bot.history.status": {Language.EN: "status", Language.DE: "Status"},
-    "bot.history.priority": {Language.EN: "priority", Language.DE: "Priorität"},
-    "bot.history.assignee": {Language.EN: "assignee", Language.DE: "Bearbeiter"},
-    "bot.history.deleted": {Language.EN: "deleted", Language.DE: "gelöscht"},
-    "bot.history.entry_edited": {
-        Language.EN: "edited a message",
-        Language.DE: "Nachricht geändert",
-    },
-    "bot.history.entry_withdrawn": {
-        Language.EN: "withdrew a message",
-        Language.DE: "Nachricht zurückgezogen",
-    },
-    "bot.history.rating": {Language.EN: "rating", Language.DE: "Bewertung"},
     "bot.export.period": {
         Language.EN: "{first} to {last}, times in {zone}",
         Language.DE: "{first} bis {last}, Zeiten in {zone}",

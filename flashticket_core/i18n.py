@@ -275,7 +275,7 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Ziel Lösung",
     },
     "export.target.met": {Language.EN: "met", Language.DE: "erreicht"},
-    "export.target.missed": {Language.EN: "missed", Language.DE: "überschritten"},
+    "export.target.missed": {Language.EN: "missed", Language.DE: "verfehlt"},
     "export.target.running": {Language.EN: "running", Language.DE: "läuft"},
     "export.target.paused": {Language.EN: "paused", Language.DE: "pausiert"},
 }

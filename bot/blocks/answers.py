@@ -36,7 +36,6 @@ from bot.blocks.ticket_view import (
 )
 from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
-from bot.words import CATALOG
 from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import Priority, Role
 from flashticket_core.i18n import Language
@@ -105,7 +104,7 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
             lang,
             at=_when(c.at, lang),
             actor=actor_text(lang, c.actor_id),
-            field=_field_label(lang, c.field),
+            field=history_label(lang, c.field),
             old=_changed_value(lang, c.field, c.old),
             new=_changed_value(lang, c.field, c.new),
         )
@@ -124,7 +123,7 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
                 )
             )
         )
-    due = due_line(lang, ticket.targets, now=now)
+    due = due_line(lang, ticket.targets, status=ticket.status, now=now)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(DividerBlock())
@@ -160,10 +159,25 @@ def _when(value: datetime, lang: Language) -> str:
     return times.slack_time(value, lang)
 
 
-def _field_label(lang: Language, field: str) -> str:
-    """What changed, in the language: "Priorität", "Bearbeiter"."""
-    key = f"bot.history.{field}"
-    return _t(key, lang) if key in CATALOG else escape(field)
+# What each field of a ticket's history is called; the history names its fields in the
+# domain's words (domain/model.py), which a reader never sees.
+HISTORY_LABELS = {
+    "created": "bot.history.created",
+    "reporter": "bot.history.reporter",
+    "status": "bot.history.status",
+    "priority": "bot.history.priority",
+    "assignee": "bot.history.assignee",
+    "deleted": "bot.history.deleted",
+    "entry_edited": "bot.history.entry_edited",
+    "entry_withdrawn": "bot.history.entry_withdrawn",
+    "rating": "bot.history.rating",
+}
+
+
+def history_label(lang: Language, field: str) -> str:
+    """A history field in the reader's words; one this version does not know is told as
+    a change, never by its internal name."""
+    return _t(HISTORY_LABELS.get(field, "bot.history.other"), lang)
 
 
 def _changed_value(lang: Language, field: str, value: str | None) -> str:
@@ -176,10 +190,12 @@ def _changed_value(lang: Language, field: str, value: str | None) -> str:
         return priority_label(lang, value)
     if field in ("assignee", "reporter"):
         return person(value)
-    if field == "deleted":
-        return _t("bot.history.deleted", lang)
     if field in ("entry_edited", "entry_withdrawn"):
         return escape(clip(" ".join(value.split()), 300))
+    if field == "deleted":
+        return _t("bot.history.deleted", lang)
+    if field not in HISTORY_LABELS:
+        return "…"
     return escape(value)
 
 

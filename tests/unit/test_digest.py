@@ -94,7 +94,7 @@ def test_the_timers_counts_show_once_filled_in() -> None:
     filled = replace(DIGEST, breached=2, due_today=0, breached_tickets=(ticket(9, "VPN"),))
     text = digest_text(Language.EN, filled)
     assert "Missed: *2* · Due today: *0*" in text
-    assert "*Missed targets*" in text
+    assert "*Targets missed*" in text
     assert Digest.from_payload(filled.payload()) == filled
 
 

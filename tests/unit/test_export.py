@@ -54,7 +54,7 @@ def test_a_row_speaks_the_language_and_writes_times_with_their_offset() -> None:
     row = dict(zip(COLUMNS, cells(ticket, Language.DE, berlin), strict=True))
     assert (row["status"], row["priority"]) == ("Wartet auf Rückmeldung", "Niedrig")
     assert row["created_at"] == "2026-12-08 10:03:00+01:00"
-    assert (row["first_response_target"], row["resolution_target"]) == ("überschritten", "pausiert")
+    assert (row["first_response_target"], row["resolution_target"]) == ("verfehlt", "pausiert")
     english = dict(zip(COLUMNS, cells(ticket, Language.EN), strict=True))
     assert (english["status"], english["first_response_target"]) == ("Waiting for reply", "missed")
     assert english["created_at"] == "2026-12-08 09:03:00+00:00"

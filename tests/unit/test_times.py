@@ -98,7 +98,7 @@ def test_show_gives_each_reader_their_time_and_names_history_fields_in_german() 
     assert f"<!date^{STAMP}^{{date_short_pretty}} {{time}}|08.12.2026 10:03>" in text
     assert "Priorität: Hoch → Niedrig" in text
     assert "Bearbeiter: – → <@U2>" in text
-    assert "gelöscht: – → gelöscht" in text
+    assert "Gelöscht: – → Gelöscht" in text
     assert "priority" not in text
     assert "assignee" not in text
 
