@@ -297,7 +297,7 @@ def test_the_export_has_each_targets_due_time_and_standing(
     desk.admin.export_csv(ADMIN, out)
     rows = list(csv.reader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
     records = [dict(zip(COLUMNS, row, strict=True)) for row in rows[1:]]
-    due = (opened_at + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M:%S")
+    due = (opened_at + timedelta(hours=4)).isoformat(sep=" ", timespec="seconds")
     assert [
         (r["first_response_target"], r["resolution_due_at"], r["resolution_target"])
         for r in records
@@ -311,8 +311,9 @@ def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: 
     queue = next(
         b for b in blocks.home(Language.EN, home)["blocks"] if b.get("block_id") == "queue"
     )
-    due = (clock() + timedelta(minutes=30)).strftime("%Y-%m-%d %H:%M UTC")
-    assert f"first response due {due}" in queue["text"]["text"]
+    due = clock() + timedelta(minutes=30)
+    at = f"<!date^{int(due.timestamp())}^{{date_short_pretty}} {{time}}|{due:%Y-%m-%d %H:%M}>"
+    assert f"first response due {at}" in queue["text"]["text"]
     assert desk.queries.home(ALICE).due == {}  # a reporter's Home shows no queue
 
 
@@ -535,7 +536,7 @@ def test_waiting_before_any_reply_does_not_stop_the_first_response_clock(
     shown = ticket_detail(Language.DE, desk.queries.show(SUPPORT, ticket.id), now=clock())
     due = next(block for block in shown if block.get("block_id") == "due")
     assert due["elements"][0]["text"] == (
-        ":rotating_light: Erstreaktion um 1 min verfehlt · Lösung pausiert, solange es wartet"
+        ":rotating_light: Erstreaktion um 1 Min. verfehlt · Lösung pausiert, solange es wartet"
     )
 
 
