@@ -393,4 +393,4 @@ def test_reporter_rates_and_reopens_from_the_resolved_message(bot: Bot) -> None:
     assert press(ALICE, "reporter.reopen", value=elements["reporter.reopen"]["value"]) == ""
     detail = text_of(bot.command(ALICE, f"show {ticket_id}"))
     assert "In progress" in detail
-    assert "rating" in detail
+    assert "Rating" in detail

@@ -476,7 +476,7 @@ def test_moving_the_console_clock_runs_the_morning_digest_once(
                 m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "digest" in m.text
             ]
             escalations = [
-                m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "missed" in m.text
+                m for m in shell.workspace.messages_in(SUPPORT_CHANNEL) if "missed its" in m.text
             ]
     finally:
         core.close()
