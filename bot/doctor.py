@@ -16,7 +16,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.manifest import BOT_SCOPES
-from bot.serve import CHANNEL_ID, StartupError, check_channel, granted_scopes, web_client
+from bot.serve import check_channel, granted_scopes, web_client
+from bot.startup_checks import CHANNEL_ID, StartupError
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.config import Settings
