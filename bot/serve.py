@@ -157,6 +157,17 @@ def preflight(settings: Settings) -> tuple[WebClient, str | None]:
         allow_public=settings.flashticket_allow_public_support_channel,
     ):
         log.warning("%s", warning)
+    escalation = settings.flashticket_escalation_channel
+    if escalation and escalation != settings.flashticket_support_channel:
+        # Missed targets name tickets and their titles there: private, as the support
+        # channel is, and with the bot in it (no setting allows a public one).
+        check_channel(
+            client,
+            escalation,
+            setting="FLASHTICKET_ESCALATION_CHANNEL",
+            role="escalation channel",
+            allow_public=False,
+        )
     try:
         clock_policy(settings)
     except ValueError as error:
