@@ -155,10 +155,14 @@ def cmd_shell(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from bot.blocks import statistics_text
+    from bot.startup_checks import missing_database
     from flashticket_core import charts
     from flashticket_core.bootstrap import bootstrap
 
     settings = _settings()
+    missing = missing_database(settings)
+    if missing is not None:
+        raise SystemExit(f"flashticket: {missing}")
     try:
         core = bootstrap(settings, migrate=runner.upgrade)
     except (SQLAlchemyError, CommandError) as error:
@@ -212,6 +216,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     from bot import doctor
 
+    # One line per check: the libraries' own lines (alembic, slack_sdk) stay out of it.
+    logging.getLogger().setLevel(logging.ERROR)
     settings = _settings()
     results = doctor.run(settings, outbox_max_age=timedelta(minutes=args.outbox_max_age))
     for check in results:

@@ -78,6 +78,22 @@ def check_before_serving(settings: Settings) -> None:
         raise StartupError(str(error)) from None
 
 
+def missing_database(settings: Settings) -> str | None:
+    """What to do when the SQLite file the settings name is not there: a command that only
+    reads (doctor, stats) must not create an empty database in its place."""
+    database = _sqlite_file(settings.database_url)
+    if database is None or database.exists():
+        return None
+    if "database_url" in settings.model_fields_set:
+        where = f"DATABASE_URL names {database}, which does not exist"
+    else:
+        where = f"DATABASE_URL is not set, and there is no database at its default {database}"
+    return (
+        f"{where}: set DATABASE_URL to the installation's database, or create it with "
+        "`flashticket migrate`"
+    )
+
+
 def stale_metrics_files(folder: str, database_url: str) -> list[Path]:
     """The files in PROMETHEUS_MULTIPROC_DIR left by processes that are gone: everything
     there, once it is clear that everything there is the metrics' own. A folder that holds
