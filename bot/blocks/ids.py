@@ -11,6 +11,9 @@ SUPPORT_REPLY = "support_reply"
 INTERNAL_NOTE = "internal_note"
 # The support channel's card.
 TAKE = "ticket.take"
+# Taking over from the holder the clicker was asked about; taking the holder off.
+TAKE_OVER = "ticket.take_over"
+UNASSIGN = "ticket.unassign"
 STATUS = "ticket.status"
 PRIORITY = "ticket.priority"
 REPLY = "ticket.reply"
@@ -23,8 +26,17 @@ FROM_DM = "dm.new_ticket"
 # The reporter's DM thread.
 REOPEN = "reporter.reopen"
 RATE = "reporter.rate"
+# `/ticket-admin delete`: the question's answers.
+DELETE = "admin.delete"
+DELETE_CANCEL = "admin.delete_cancel"
 
 
 def action_value(ticket_id: int, version: int) -> str:
     """What a card's buttons carry: the ticket and the version the clicker saw."""
     return json.dumps({"t": ticket_id, "v": version}, separators=(",", ":"))
+
+
+def holder_value(ticket_id: int, version: int, holder: str) -> str:
+    """What a button about the ticket's holder carries: also whom the clicker saw holding
+    it, so the server acts only if that is still true."""
+    return json.dumps({"t": ticket_id, "v": version, "h": holder}, separators=(",", ":"))

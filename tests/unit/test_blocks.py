@@ -86,7 +86,8 @@ def test_card_escapes_user_text_and_names_people() -> None:
     assert "<@USUPPORT1>" in text
     assert "In Bearbeitung" in text
     assert "Hoch" in text
-    assert blocks.TAKE not in text  # already taken and in progress
+    assert "Übernehmen" not in text  # already taken: no "Take it" ...
+    assert "Selbst übernehmen" in text and "Zuweisung aufheben" in text  # ... but these
 
 
 def test_deleted_card_has_no_buttons() -> None:

@@ -58,4 +58,5 @@ def test_a_deleted_tickets_unsent_messages_are_cancelled() -> None:
     assert [m.kind for m in messages.added] == [
         MessageKind.SUPPORT_UPDATE,
         MessageKind.SUPPORT_THREAD,
+        MessageKind.REPORTER_THREAD,  # the reporter is told too
     ]
