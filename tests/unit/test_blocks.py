@@ -87,7 +87,8 @@ def test_card_escapes_user_text_and_names_people() -> None:
     assert "In Bearbeitung" in text
     assert "Hoch" in text
     assert "Übernehmen" not in text  # already taken: no "Take it" ...
-    assert "Selbst übernehmen" in text and "Zuweisung aufheben" in text  # ... but these
+    assert "Selbst übernehmen" in text
+    assert "Zuweisung aufheben" in text
 
 
 def test_deleted_card_has_no_buttons() -> None:
