@@ -137,7 +137,7 @@ def test_stale_click_is_refused_with_the_current_state(bot: Bot) -> None:
 def test_click_on_a_deleted_ticket_says_so(bot: Bot) -> None:
     grant_support(bot)
     ticket_id = bot.open_ticket(ALICE, "Mail")
-    delete_confirmed(bot, ticket_id)
+    assert bot.delete_ticket(ADMIN, ticket_id).status == 200
     bot.slack.wait_for(lambda _: "deleted" in str(bot.card(ticket_id).args["blocks"]))
     payload = block_action(
         SUPPORTER,
@@ -147,22 +147,6 @@ def test_click_on_a_deleted_ticket_says_so(bot: Bot) -> None:
     )
     assert bot.http.interact(payload).status == 200
     assert "does not exist" in bot.slack.wait_for("response_url")[-1].args["text"]
-
-
-def delete_confirmed(bot: Bot, ticket_id: int) -> None:
-    """`/ticket-admin delete` asks; the admin presses its Delete button."""
-    question = bot.command(ADMIN, f"delete {ticket_id}", command="/ticket-admin").json()
-    (button,) = [
-        e
-        for b in question["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "admin.delete"
-    ]
-    payload = block_action(
-        ADMIN, "admin.delete", value=button["value"], response_url=bot.slack.issue_response_url()
-    )
-    assert bot.http.interact(payload).status == 200
 
 
 def test_garbage_action_value_gets_a_clear_answer(bot: Bot) -> None:
