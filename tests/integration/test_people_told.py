@@ -222,3 +222,15 @@ def test_an_old_reopen_says_the_ticket_is_open_already(desk: HelpDesk) -> None:
         f"#1 ist bereits „In Bearbeitung“, bearbeitet von {SUPPORT}; es wurde nichts geändert."
     )
     assert "ersion" not in again.value.message("de")
+
+
+def test_an_old_rating_on_a_reopened_ticket_says_how_it_stands(desk: HelpDesk) -> None:
+    ticket_id = desk.tickets.open_ticket(ALICE, title="VPN").id
+    desk.tickets.change_status(SUPPORT, ticket_id, Status.RESOLVED)
+    desk.tickets.reopen(ALICE, ticket_id)
+    with pytest.raises(InvalidInput) as refused:
+        desk.tickets.rate(ALICE, ticket_id, 5)
+    assert refused.value.message("en") == (
+        "Ticket #1 is In progress now; it can be rated once it is resolved or closed."
+    )
+    assert refused.value.message("de").startswith("Ticket #1 ist jetzt „In Bearbeitung“;")

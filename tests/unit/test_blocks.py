@@ -394,6 +394,10 @@ def test_the_assignee_is_told_by_dm_with_the_ticket_and_a_link_to_its_card() -> 
     assert blocks.person_text(Language.DE, ticket, Thread(), took) == (
         "<@U2> hat *#42* „Drucker &lt;druckt&gt; nicht &amp; piept“ von Ihnen übernommen."
     )
+    given = {"event": "assigned", "actor": "U2", "user": "U3"}
+    assert blocks.person_text(Language.EN, ticket, Thread(), given) == (
+        "<@U2> assigned *#42* “Drucker &lt;druckt&gt; nicht &amp; piept” to you."
+    )
 
 
 @pytest.mark.parametrize("lang", list(Language))
