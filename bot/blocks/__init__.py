@@ -26,6 +26,7 @@ from bot.blocks.card import card_text, take_over_question, ticket_card
 from bot.blocks.common import SECTION_MAX, text_blocks
 from bot.blocks.digest import digest_blocks, digest_text
 from bot.blocks.ids import (
+    CONFIRM_TAKE_OVER,
     DELETE,
     DELETE_CANCEL,
     FROM_DM,
@@ -55,9 +56,10 @@ from bot.blocks.thread import (
     thread_texts,
     withdrawn_text,
 )
-from bot.blocks.timers import target_text
+from bot.blocks.timers import target_text, targets_list_text
 
 __all__ = [
+    "CONFIRM_TAKE_OVER",
     "DELETE",
     "DELETE_CANCEL",
     "FROM_DM",
@@ -95,6 +97,7 @@ __all__ = [
     "statistics_text",
     "take_over_question",
     "target_text",
+    "targets_list_text",
     "text_blocks",
     "thread_texts",
     "ticket_card",

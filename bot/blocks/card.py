@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
 from bot.blocks.ids import (
+    CONFIRM_TAKE_OVER,
     NOTE,
     PRIORITY,
     REPLY,
@@ -81,7 +82,7 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
             )
         )
     # After the description, which stays where it was on the card.
-    due = due_line(lang, view.targets)
+    due = due_line(lang, view.targets, status=view.status)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, view)))
@@ -120,7 +121,7 @@ def _card_actions(lang: Language, ticket: TicketView) -> list[Any]:
         # cannot take it silently), and the holder can be taken off it.
         held = holder_value(ticket.id, ticket.version, ticket.assignee_id)
         elements.append(
-            ButtonElement(text=_t("bot.button.take_over", lang), action_id=TAKE, value=held)
+            ButtonElement(text=_t("bot.button.take_over", lang), action_id=TAKE_OVER, value=held)
         )
         elements.append(
             ButtonElement(text=_t("bot.button.unassign", lang), action_id=UNASSIGN, value=held)
@@ -165,7 +166,7 @@ def take_over_question(lang: Language, question: str, summary: TicketSummary) ->
                 elements=[
                     ButtonElement(
                         text=_t("bot.button.take_over", lang),
-                        action_id=TAKE_OVER,
+                        action_id=CONFIRM_TAKE_OVER,
                         value=value,
                         style="primary",
                     )

@@ -11,9 +11,11 @@ SUPPORT_REPLY = "support_reply"
 INTERNAL_NOTE = "internal_note"
 # The support channel's card.
 TAKE = "ticket.take"
-# Taking over from the holder the clicker was asked about; taking the holder off.
+# On the card of a ticket someone holds: taking it over (which asks first), and taking
+# the holder off it; the question's button, which takes it over from whom it names.
 TAKE_OVER = "ticket.take_over"
 UNASSIGN = "ticket.unassign"
+CONFIRM_TAKE_OVER = "ticket.take_over.confirm"
 STATUS = "ticket.status"
 PRIORITY = "ticket.priority"
 REPLY = "ticket.reply"

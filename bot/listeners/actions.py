@@ -17,7 +17,8 @@ from flashticket_core.service_layer.views import TicketSummary
 
 def register(app: App) -> None:
     app.action(blocks.TAKE)(listener(Kind.ACTION)(take))
-    app.action(blocks.TAKE_OVER)(listener(Kind.ACTION)(take_over))
+    app.action(blocks.TAKE_OVER)(listener(Kind.ACTION)(take))
+    app.action(blocks.CONFIRM_TAKE_OVER)(listener(Kind.ACTION)(take_over))
     app.action(blocks.UNASSIGN)(listener(Kind.ACTION)(unassign))
     app.action(blocks.DELETE)(listener(Kind.ACTION)(delete))
     app.action(blocks.DELETE_CANCEL)(listener(Kind.ACTION)(cancel_delete))

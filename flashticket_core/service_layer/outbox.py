@@ -38,6 +38,7 @@ class MessageKind(StrEnum):
     # not make (a reopen, the clock, a take-over).
     PERSON = "person"
     ESCALATION = "escalation"  # a missed target, told in the escalation channel
+    SUPPORT_NOTICE = "support_notice"  # one message in the support channel on several tickets
     RELAY_FILE = "relay_file"  # a file, fetched once from chat and shared once on the other side
 
 

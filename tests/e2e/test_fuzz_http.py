@@ -702,7 +702,8 @@ KINDS: dict[str, Callable[[World, st.DataObject], Seed]] = {
     "card ticket.note": card_click(blocks.NOTE),
     "card ticket.unassign": card_click(blocks.UNASSIGN),
     # The answers' buttons: the take-over question and the delete question.
-    "answer ticket.take_over": card_click(blocks.TAKE_OVER),
+    "card ticket.take_over": card_click(blocks.TAKE_OVER),
+    "answer ticket.take_over.confirm": card_click(blocks.CONFIRM_TAKE_OVER),
     "answer admin.delete": card_click(blocks.DELETE),
     "answer admin.delete_cancel": card_click(blocks.DELETE_CANCEL),
     "modal block_actions": click_in_modal,

@@ -61,6 +61,9 @@ def test_taking_a_held_ticket_asks_first_and_tells_the_previous_holder(bot: Bot)
     # Held: no "Take it", but a take-over and an unassign that name the holder.
     assert "Take it" not in json.dumps(held_card)
     assert json.loads(button(held_card, "ticket.unassign")["value"])["h"] == SAM
+    # Sam's own "Take over" on the card: it is Sam's already, nothing to ask or change.
+    own = button(held_card, "ticket.take_over")["value"]
+    assert bot.http.interact(block_action(SAM, "ticket.take_over", value=own)).status == 200
 
     # The admin clicks "Take it" on the card as it was before Sam took it: asked, not taken.
     updates = len(bot.slack.calls("chat.update"))
@@ -71,10 +74,10 @@ def test_taking_a_held_ticket_asks_first_and_tells_the_previous_holder(bot: Bot)
     assert f"<@{SAM}>" in str(bot.card(ticket_id).args["blocks"])
 
     # A plain user's forged answer takes nothing.
-    take_over = button(question.args["blocks"], "ticket.take_over")["value"]
-    assert "not allowed" in press(bot, BOB, "ticket.take_over", take_over).args["text"]
+    take_over = button(question.args["blocks"], "ticket.take_over.confirm")["value"]
+    assert "not allowed" in press(bot, BOB, "ticket.take_over.confirm", take_over).args["text"]
 
-    done = press(bot, ADMIN, "ticket.take_over", take_over)
+    done = press(bot, ADMIN, "ticket.take_over.confirm", take_over)
     assert done.args["replace_original"] is True
     assert done.args["text"] == f"You hold *#{ticket_id}* now; <@{SAM}> has been told."
     bot.slack.wait_for(lambda _: any("took over" in t for t in dms_to(bot, SAM)))
@@ -90,7 +93,7 @@ def test_taking_a_held_ticket_asks_first_and_tells_the_previous_holder(bot: Bot)
     assert "Waiting for reply" in card
 
     # Sam's old question, pressed now: asked again, about who holds it now.
-    again = press(bot, SAM, "ticket.take_over", take_over)
+    again = press(bot, SAM, "ticket.take_over.confirm", take_over)
     assert again.args["text"] == f"<@{ADMIN}> holds #{ticket_id} — take it over?"
 
     # Sam takes the admin off it: the admin is told, the card says nobody.

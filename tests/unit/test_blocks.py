@@ -3,15 +3,19 @@ status's allowed transitions on the card."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from bot import blocks
+from bot.blocks.answers import HISTORY_LABELS, history_label
 from bot.blocks.common import SECTION_MAX, fitting_lines
 from bot.blocks.ticket_view import TicketView, status_label
+from flashticket_core.domain import model
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Kpis, Statistics
@@ -314,6 +318,74 @@ def test_fitting_lines_keep_whole_lines_first_or_newest_within_a_section() -> No
     assert fitting_lines(["y" * SECTION_MAX, "short"]) == []  # never skips a line
 
 
+def history_fields_the_domain_writes() -> set[str]:
+    """Every field name the ticket's history is written with (domain/model.py), read
+    from its source so that a field added later is checked too."""
+    source = inspect.getsource(model)
+    return set(re.findall(r'HistoryEntry\(\s*actor_id=\w+,\s*field="(\w+)"', source)) | set(
+        re.findall(r'self\._changed\(\s*"(\w+)"', source)
+    )
+
+
+def test_every_history_field_has_words_in_both_languages() -> None:
+    fields = history_fields_the_domain_writes()
+    assert {"created", "status", "assignee", "entry_edited", "rating"} <= fields
+    assert fields <= set(HISTORY_LABELS)
+    for lang in Language:
+        labels = {history_label(lang, field) for field in fields}
+        assert len(labels) == len(fields)
+        assert not labels & fields
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            Language.EN,
+            [
+                "Opened: – → New",
+                "Assignee: – → <@U2>",
+                "Message edited: It jams → It smokes",
+                "Message withdrawn: It smokes → –",
+            ],
+        ),
+        (
+            Language.DE,
+            [
+                "Eröffnet: – → Neu",
+                "Bearbeiter: – → <@U2>",
+                "Nachricht bearbeitet: It jams → It smokes",
+                "Nachricht zurückgezogen: It smokes → –",
+            ],
+        ),
+    ],
+)
+def test_show_tells_the_history_in_words_never_field_names(
+    lang: Language, lines: list[str]
+) -> None:
+    detail = TicketDetail(
+        ticket=summary(title="Printer"),
+        description="",
+        resolved_at=None,
+        closed_at=None,
+        first_response_at=None,
+        rating=None,
+        conversation=[],
+        history=[
+            Change("U1", "created", None, "new", NOW),
+            Change("U2", "assignee", None, "U2", NOW),
+            Change("U1", "entry_edited", "It jams", "It smokes", NOW),
+            Change("U1", "entry_withdrawn", "It smokes", None, NOW),
+            Change("U1", "something_new", "x", "y", NOW),
+        ],
+    )
+    text = all_text(blocks.ticket_detail(lang, detail))
+    for line in lines:
+        assert line in text
+    for internal in ("created", "assignee", "entry_edited", "entry_withdrawn", "something_new"):
+        assert internal not in text
+
+
 @pytest.mark.parametrize("status", [s for s in Status if s.is_open])
 def test_the_card_offers_take_it_only_while_nobody_holds_the_ticket(status: Status) -> None:
     def actions(ticket: TicketState) -> dict[str, dict[str, object]]:
@@ -325,11 +397,12 @@ def test_the_card_offers_take_it_only_while_nobody_holds_the_ticket(status: Stat
     assert free[blocks.TAKE]["text"]["text"] == "Take it"  # type: ignore[index]
     assert blocks.UNASSIGN not in free
     held = actions(state(status, assignee_id="USAM"))
-    assert held[blocks.TAKE]["text"]["text"] == "Take over"  # type: ignore[index]
-    for action_id in (blocks.TAKE, blocks.UNASSIGN):
+    assert blocks.TAKE not in held
+    assert held[blocks.TAKE_OVER]["text"]["text"] == "Take over"  # type: ignore[index]
+    for action_id in (blocks.TAKE_OVER, blocks.UNASSIGN):
         assert json.loads(str(held[action_id]["value"])) == {"t": 42, "v": 3, "h": "USAM"}
     finished = actions(state(Status.CLOSED, assignee_id="USAM"))
-    assert blocks.TAKE not in finished
+    assert blocks.TAKE_OVER not in finished
     assert blocks.UNASSIGN not in finished
 
 
@@ -420,7 +493,7 @@ def test_take_over_and_delete_questions_name_the_ticket_and_carry_what_was_asked
     held = replace(summary(7, "Drucker <kaputt>"), assignee_id="USAM")
     question = blocks.take_over_question(Language.EN, "<@USAM> holds #7 — take it over?", held)
     (take_over,) = next(b for b in question if b["type"] == "actions")["elements"]
-    assert take_over["action_id"] == blocks.TAKE_OVER
+    assert take_over["action_id"] == blocks.CONFIRM_TAKE_OVER
     assert json.loads(take_over["value"]) == {"t": 7, "v": 1, "h": "USAM"}
     asked = blocks.delete_question(Language.DE, held)
     assert "*#7* „Drucker &lt;kaputt&gt;“ löschen?" in all_text(asked)
