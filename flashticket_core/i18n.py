@@ -58,7 +58,7 @@ CATALOG: dict[str, dict[Language, str]] = {
         ),
     },
     "error.conflict_unassigned": {
-        Language.EN: ("#{ticket_id} is already {status}, held by nobody; nothing was changed."),
+        Language.EN: "#{ticket_id} is already {status}, and nobody holds it; nothing was changed.",
         Language.DE: (
             "#{ticket_id} ist bereits „{status}“, noch ohne Bearbeiter; es wurde nichts geändert."
         ),
@@ -68,7 +68,7 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "{holder} bearbeitet #{ticket_id} — übernehmen?",
     },
     "error.not_assigned": {
-        Language.EN: "#{ticket_id} is held by nobody; there is nobody to take off it.",
+        Language.EN: "Nobody holds #{ticket_id}; there is nobody to take off it.",
         Language.DE: "#{ticket_id} hat keinen Bearbeiter; es gibt niemanden zu entfernen.",
     },
     "error.title_empty": {

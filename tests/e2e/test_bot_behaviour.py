@@ -389,6 +389,10 @@ def test_reporter_rates_and_reopens_from_the_resolved_message(bot: Bot) -> None:
         BOB, "reporter.reopen", value=elements["reporter.reopen"]["value"]
     )
     assert press(ALICE, "reporter.reopen", value=elements["reporter.reopen"]["value"]) == ""
+    # The same button once more: told how the ticket stands, not "not allowed".
+    assert press(ALICE, "reporter.reopen", value=elements["reporter.reopen"]["value"]) == (
+        f"#{ticket_id} is already In progress, and nobody holds it; nothing was changed."
+    )
     detail = text_of(bot.command(ALICE, f"show {ticket_id}"))
     assert "In progress" in detail
-    assert "rating" in detail
+    assert "Rating: – → 5" in detail  # the history's words

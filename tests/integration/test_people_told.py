@@ -195,7 +195,7 @@ def test_unassign_takes_off_whom_the_actor_saw_and_tells_them(
     ticket_id = desk.tickets.open_ticket(ALICE, title="VPN").id
     with pytest.raises(InvalidInput) as nobody:
         desk.tickets.unassign(ADMIN, ticket_id, holder=SUPPORT)
-    assert nobody.value.message("en") == "#1 is held by nobody; there is nobody to take off it."
+    assert nobody.value.message("en") == "Nobody holds #1; there is nobody to take off it."
     desk.tickets.take(SUPPORT, ticket_id)
     with pytest.raises(Conflict) as stale:
         desk.tickets.unassign(ADMIN, ticket_id, holder=ADMIN)
