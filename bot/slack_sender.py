@@ -227,7 +227,8 @@ class SlackTransport(Transport):
             return self._post(channel=self.escalation_channel, text=text, message=message)
         if kind is MessageKind.PERSON:
             user = message.payload["user"]
-            text = blocks.target_text(self.language_of(user), ticket, thread, message.payload)
+            render = blocks.target_text if "target" in message.payload else blocks.person_text
+            text = render(self.language_of(user), ticket, thread, message.payload)
             return self._post(channel=user, text=text, message=message)
         if kind is MessageKind.SUPPORT_THREAD and message.payload.get("event") == "sla_warning":
             text = blocks.target_text(lang, ticket, thread, message.payload)

@@ -51,14 +51,25 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Ticket #{ticket_id} kann nicht von „{old}“ zu „{new}“ wechseln.",
     },
     "error.conflict": {
-        Language.EN: (
-            "Ticket #{ticket_id} was changed by someone else in the meantime; "
-            "nothing was changed. It is now: {status}, version {version}."
-        ),
+        Language.EN: "#{ticket_id} is already {status}, held by {holder}; nothing was changed.",
         Language.DE: (
-            "Ticket #{ticket_id} wurde inzwischen von jemand anderem geändert; "
-            "es wurde nichts geändert. Aktueller Stand: {status}, Version {version}."
+            "#{ticket_id} ist bereits „{status}“, bearbeitet von {holder}; "
+            "es wurde nichts geändert."
         ),
+    },
+    "error.conflict_unassigned": {
+        Language.EN: "#{ticket_id} is already {status}, and nobody holds it; nothing was changed.",
+        Language.DE: (
+            "#{ticket_id} ist bereits „{status}“, noch ohne Bearbeiter; es wurde nichts geändert."
+        ),
+    },
+    "error.held_by_someone_else": {
+        Language.EN: "{holder} holds #{ticket_id} — take it over?",
+        Language.DE: "{holder} bearbeitet #{ticket_id} — übernehmen?",
+    },
+    "error.not_assigned": {
+        Language.EN: "Nobody holds #{ticket_id}; there is nobody to take off it.",
+        Language.DE: "#{ticket_id} hat keinen Bearbeiter; es gibt niemanden zu entfernen.",
     },
     "error.title_empty": {
         Language.EN: "The title must not be empty.",
@@ -119,8 +130,13 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Eine Bewertung ist eine ganze Zahl von 1 bis 5.",
     },
     "error.rating_not_finished": {
-        Language.EN: "Ticket #{ticket_id} can be rated once it is resolved or closed.",
-        Language.DE: "Ticket #{ticket_id} kann bewertet werden, sobald es gelöst oder geschlossen ist.",
+        Language.EN: (
+            "Ticket #{ticket_id} is {status} now; it can be rated once it is resolved or closed."
+        ),
+        Language.DE: (
+            "Ticket #{ticket_id} ist jetzt „{status}“; es kann bewertet werden, sobald es "
+            "gelöst oder geschlossen ist."
+        ),
     },
     "error.search_empty": {
         Language.EN: "Tell me what to search for.",
@@ -206,6 +222,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "action.view_internal": {
         Language.EN: "read internal notes (support only)",
         Language.DE: "interne Notizen lesen (nur der Support)",
+    },
+    "action.unassign": {
+        Language.EN: "take someone off a ticket",
+        Language.DE: "jemanden von einem Ticket nehmen",
     },
     "action.reopen": {
         Language.EN: "reopen this ticket",

@@ -85,6 +85,10 @@ PROBES: dict[Action, Probe] = {
         lambda d, a, t: d.tickets.reopen(a, t), prepare=_closed_by_clock
     ),
     Action.ASSIGN: Probe(lambda d, a, t: d.tickets.take(a, t)),
+    Action.UNASSIGN: Probe(
+        lambda d, a, t: d.tickets.unassign(a, t, holder=SUPPORT),
+        prepare=lambda d, t: d.tickets.take(SUPPORT, t),
+    ),
     Action.SET_PRIORITY: Probe(lambda d, a, t: d.tickets.set_priority(a, t, Priority.HIGH)),
     Action.SUPPORT_REPLY: Probe(lambda d, a, t: d.conversation.add_support_reply(a, t, "Hi")),
     Action.INTERNAL_NOTE: Probe(lambda d, a, t: d.conversation.add_internal_note(a, t, "Hm")),

@@ -18,14 +18,16 @@ from slack_sdk.models.blocks import (
 from bot.blocks.common import SECTION_MAX, Blocks, _t, clip, render
 from bot.blocks.ids import RATE, REOPEN, action_value
 from bot.blocks.ticket_view import TicketView, role_label, status_label
-from bot.blocks.timers import nudge_text
+from bot.blocks.timers import card_link, nudge_text
 from bot.mrkdwn import escape, quote, split_quoted, user_id
 from flashticket_core.domain.enums import EntryKind, Status
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import TicketState
+from flashticket_core.service_layer.delivery import Thread, TicketState
 
 # The status changes the help desk makes by itself, each told in its own words.
 _AUTOMATIC = ("waiting_resolve", "auto_close")
+# A change of who holds a ticket that its holder did not make.
+_ASSIGNMENT_EVENTS = ("took_over", "unassigned", "reassigned")
 # The widest part marker a text may get, " (14/14)", kept free in every part.
 _PART_MARKER_ROOM = 12
 _ENTRY_TEMPLATES = {
@@ -51,12 +53,15 @@ def thread_texts(
     event = payload.get("event")
     actor = user_id(str(payload.get("actor", "")))
     if event == "status" and payload.get("reason") in _AUTOMATIC:
-        return [_t(f"bot.dm.status_{payload['reason']}", lang, ticket_id=ticket_id)]
+        side = "dm" if for_reporter else "thread"
+        return [_t(f"bot.{side}.status_{payload['reason']}", lang, ticket_id=ticket_id)]
     if event == "waiting_nudge":
         return [nudge_text(lang, ticket_id, payload)]
     if event == "status":
+        # Support is told of a status change only when the reporter reopened the ticket.
+        key = "bot.dm.status" if for_reporter else "bot.thread.reopened"
         text = _t(
-            "bot.dm.status",
+            key,
             lang,
             actor=actor,
             ticket_id=ticket_id,
@@ -72,7 +77,17 @@ def thread_texts(
     if event == "rated":
         return [_t("bot.thread.rated", lang, actor=actor, rating=payload["rating"])]
     if event == "deleted":
-        return [_t("bot.thread.deleted", lang, actor=actor)]
+        key = "bot.dm.deleted" if for_reporter else "bot.thread.deleted"
+        return [_t(key, lang, actor=actor, ticket_id=ticket_id)]
+    if event == "late_answer" and for_reporter:
+        reopen = "_reopen" if payload.get("reopen") else ""
+        return [_t(f"bot.dm.late_answer.{payload['status']}{reopen}", lang, ticket_id=ticket_id)]
+    if event == "late_answer":
+        status = status_label(lang, payload["status"])
+        return [_t("bot.thread.late_answer", lang, actor=actor, ticket_id=ticket_id, status=status)]
+    if event in _ASSIGNMENT_EVENTS:
+        people = {name: user_id(str(payload.get(name) or "")) for name in ("old", "new")}
+        return [_t(f"bot.thread.{event}", lang, actor=actor, ticket_id=ticket_id, **people)]
     if event == "withdrawn":
         return [withdrawn_text(lang, payload)]
     raise ValueError(f"no text for thread event {event!r}")
@@ -94,11 +109,36 @@ def withdrawn_text(lang: Language, payload: dict[str, Any]) -> str:
     return _t("bot.thread.withdrawn", lang, actor=user_id(str(payload.get("actor", ""))))
 
 
+def person_text(
+    lang: Language, ticket: TicketState, thread: Thread, payload: dict[str, Any]
+) -> str:
+    """A DM to one person about a ticket: a change of its holder they did not make, or,
+    for its assignee, what the card's thread was told (a reopen, the clock, a late answer)."""
+    event = str(payload.get("event"))
+    actor = user_id(str(payload.get("actor", "")))
+    title = escape(ticket.title)
+    if event in (*_ASSIGNMENT_EVENTS, "assigned"):
+        new = user_id(str(payload.get("new") or ""))
+        text = _t(
+            f"bot.person.{event}", lang, actor=actor, ticket_id=ticket.id, title=title, new=new
+        )
+    else:
+        (told, *_) = thread_texts(lang, ticket.id, payload, for_reporter=False)
+        text = _t("bot.person.about", lang, ticket_id=ticket.id, title=title, text=told)
+    url = card_link(thread)
+    if url is not None:
+        text += _t("bot.sla.card_link", lang, url=url)
+    return text
+
+
 def reporter_thread_blocks(
     lang: Language, ticket: TicketState, payload: dict[str, Any], text: str
 ) -> Blocks | None:
     """A resolved ticket's DM offers the reporter to reopen it or rate the support; one
-    the clock closed offers them to reopen it."""
+    the clock closed offers them to reopen it, and so does the answer to their message on
+    a finished ticket they may reopen."""
+    if payload.get("event") == "late_answer" and payload.get("reopen"):
+        return _reopen_blocks(lang, ticket, Status(payload["status"]), text)
     if payload.get("event") != "status":
         return None
     if payload.get("new") == Status.CLOSED.value and payload.get("reason") == "auto_close":
@@ -132,8 +172,12 @@ def reporter_thread_blocks(
 
 
 def _auto_closed_blocks(lang: Language, ticket: TicketState, text: str) -> Blocks | None:
+    return _reopen_blocks(lang, ticket, Status.CLOSED, text)
+
+
+def _reopen_blocks(lang: Language, ticket: TicketState, status: Status, text: str) -> Blocks | None:
     view = TicketView.of_state(ticket)
-    if view.deleted or view.status != Status.CLOSED:
+    if view.deleted or view.status != status:
         return None  # changed again before this message went out: no stale button
     value = action_value(view.id, view.version)
     return render(

@@ -278,9 +278,16 @@ class Ticket(Base):
             self.resolved_at = None
             self.closed_at = None
         self._changed("status", old.value, new.value, actor_id, now)
+        reporter_id, assignee_id = self.reporter_id, self.assignee_id
         self._raise(
             lambda ticket_id: events.StatusChanged(
-                actor_id=actor_id, ticket_id=ticket_id, old=old, new=new, reason=reason
+                actor_id=actor_id,
+                ticket_id=ticket_id,
+                old=old,
+                new=new,
+                reason=reason,
+                reporter_id=reporter_id,
+                assignee_id=assignee_id,
             )
         )
         return old
@@ -339,6 +346,22 @@ class Ticket(Base):
             )
         )
         return entry
+
+    def answered_when_finished(self, *, actor_id: str, may_reopen: bool) -> None:
+        """The reporter wrote on a resolved or closed ticket: say so to both sides
+        (nothing to say for an open one)."""
+        if self.is_open:
+            return
+        status, assignee_id = self.status, self.assignee_id
+        self._raise(
+            lambda ticket_id: events.AnsweredWhenFinished(
+                actor_id=actor_id,
+                ticket_id=ticket_id,
+                status=status,
+                assignee_id=assignee_id,
+                may_reopen=may_reopen,
+            )
+        )
 
     def attach_file(
         self,

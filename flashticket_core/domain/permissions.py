@@ -31,6 +31,7 @@ class Action(StrEnum):
     # A ticket the clock closed (no one replied after it was resolved) back to in progress.
     REOPEN_AUTO_CLOSED = "reopen_auto_closed"
     ASSIGN = "assign"  # take a ticket, assign it, be assigned one
+    UNASSIGN = "unassign"  # take whoever holds a ticket off it
     SET_PRIORITY = "set_priority"
     SUPPORT_REPLY = "support_reply"
     INTERNAL_NOTE = "internal_note"
@@ -67,6 +68,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.REOPEN_CLOSED: _row(NONE, ALL, ALL),
     Action.REOPEN_AUTO_CLOSED: _row(OWN, ALL, ALL),
     Action.ASSIGN: _row(NONE, ALL, ALL),
+    Action.UNASSIGN: _row(NONE, ALL, ALL),
     Action.SET_PRIORITY: _row(NONE, ALL, ALL),
     Action.SUPPORT_REPLY: _row(NONE, ALL, ALL),
     Action.INTERNAL_NOTE: _row(NONE, ALL, ALL),

@@ -40,7 +40,12 @@ def test_take_publishes_assignee_and_status_changes(desk: HelpDesk, uow: FakeUni
     assert uow.published[-2:] == [
         events.AssigneeChanged(actor_id=SUPPORT, ticket_id=ticket.id, old=None, new=SUPPORT),
         events.StatusChanged(
-            actor_id=SUPPORT, ticket_id=ticket.id, old=Status.NEW, new=Status.IN_PROGRESS
+            actor_id=SUPPORT,
+            ticket_id=ticket.id,
+            old=Status.NEW,
+            new=Status.IN_PROGRESS,
+            reporter_id=ALICE,
+            assignee_id=SUPPORT,
         ),
     ]
 
