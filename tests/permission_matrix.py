@@ -6,6 +6,7 @@ action without a probe here fails `test_every_action_has_a_row_a_label_and_a_pro
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ class Probe:
     on_ticket: bool = True
     leaves_out: bool = False
     prepare: Callable[[HelpDesk, int], object] = lambda desk, ticket: None
+    # What the actor did before (e.g. used up a rate), done by the actor themselves.
+    ready: Callable[[HelpDesk, str], object] = lambda desk, actor: None
 
 
 def _resolved(desk: HelpDesk, ticket: int) -> None:
@@ -51,6 +54,32 @@ def _closed_by_clock(desk: HelpDesk, ticket: int) -> None:
         uow.commit()
 
 
+_messages = itertools.count(1)
+
+
+def _from_message(desk: HelpDesk, actor: str, reporter: str) -> int:
+    """A ticket the actor opens from one of the reporter's messages (a new one each time)."""
+    ts = f"1700000000.{next(_messages):06d}"
+    source = MessageSource("C0GENERAL1", ts, ts)
+    return desk.tickets.open_ticket(actor, title="Wifi", reporter_id=reporter, source=source).id
+
+
+def _up_to_the_rate(desk: HelpDesk, actor: str) -> None:
+    """As many tickets from other people's messages as the per-person rate allows."""
+    limit = desk.env.intake_limit
+    assert limit is not None
+    for _ in range(limit.count):
+        _from_message(desk, actor, CAROL)
+
+
+def _opened_for_reporter(desk: HelpDesk, ticket: int) -> None:
+    """Support (or an admin, for support) opens the next ticket (`ticket + 1`) for the ticket's reporter from one of
+    their messages: the one the attempt withdraws."""
+    reporter = desk.queries.show(ADMIN, ticket).ticket.reporter_id
+    opener = ADMIN if reporter == SUPPORT else SUPPORT
+    assert _from_message(desk, opener, reporter) == ticket + 1
+
+
 def _sees_note(desk: HelpDesk, actor: str, ticket: int) -> bool:
     conversation = desk.queries.show(actor, ticket).conversation
     return any(entry.kind is EntryKind.INTERNAL_NOTE for entry in conversation)
@@ -68,6 +97,12 @@ PROBES: dict[Action, Probe] = {
             source=MessageSource("C0GENERAL1", "1700000000.000100", "1700000000.000100"),
         ),
         on_ticket=False,
+    ),
+    Action.OPEN_FOR_AUTHORS_UNLIMITED: Probe(
+        lambda d, a, t: _from_message(d, a, CAROL), on_ticket=False, ready=_up_to_the_rate
+    ),
+    Action.WITHDRAW: Probe(
+        lambda d, a, t: d.tickets.withdraw(a, t + 1), prepare=_opened_for_reporter
     ),
     Action.VIEW_TICKET: Probe(lambda d, a, t: d.queries.show(a, t)),
     Action.VIEW_INTERNAL: Probe(
@@ -155,4 +190,5 @@ def attempt(case: Case, desk: HelpDesk) -> Callable[[], object]:
     reporter = actor if case.own else CAROL
     ticket = desk.tickets.open_ticket(reporter, title="Keyboard").id
     probe.prepare(desk, ticket)
+    probe.ready(desk, actor)
     return lambda: probe.attempt(desk, actor, ticket)

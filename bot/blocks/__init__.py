@@ -38,11 +38,15 @@ from bot.blocks.ids import (
     STATUS,
     SUPPORT_REPLY,
     TAKE,
+    WITHDRAW,
     action_value,
 )
 from bot.blocks.intake import dm_offer
 from bot.blocks.modals import entry_modal, new_ticket_modal
 from bot.blocks.thread import (
+    opened_for_root_blocks,
+    opened_for_root_text,
+    opened_for_you,
     reporter_root_text,
     reporter_thread_blocks,
     role_text,
@@ -66,6 +70,7 @@ __all__ = [
     "STATUS",
     "SUPPORT_REPLY",
     "TAKE",
+    "WITHDRAW",
     "action_value",
     "card_text",
     "detail_text",
@@ -75,6 +80,9 @@ __all__ = [
     "entry_modal",
     "home",
     "new_ticket_modal",
+    "opened_for_root_blocks",
+    "opened_for_root_text",
+    "opened_for_you",
     "reporter_root_text",
     "reporter_thread_blocks",
     "role_text",

@@ -23,6 +23,7 @@ FROM_DM = "dm.new_ticket"
 # The reporter's DM thread.
 REOPEN = "reporter.reopen"
 RATE = "reporter.rate"
+WITHDRAW = "reporter.withdraw"
 
 
 def action_value(ticket_id: int, version: int) -> str:

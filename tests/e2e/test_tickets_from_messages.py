@@ -122,18 +122,33 @@ def test_the_shortcut_on_a_dm_with_the_bot(bot: Bot, workspace: FakeSlack) -> No
     assert "*#1*" in _thread_answers(workspace, message)[0]
 
 
+def _ephemerals(slack: FakeSlack, user: str) -> list[str]:
+    return [
+        str(c.args.get("text"))
+        for c in slack.calls("chat.postEphemeral")
+        if c.args.get("user") == user
+    ]
+
+
 def test_two_reactions_and_a_redelivery_make_one_ticket(bot: Bot, workspace: FakeSlack) -> None:
     message = workspace.person_posts(ALICE, GENERAL, "Wifi is down in room 4")
     _react(bot, BOB, message, event_id="EvFIRST0001")
     workspace.wait_for(lambda _: _card(workspace, 1) is not None)
     _react(bot, BOB, message, event_id="EvFIRST0001")  # Slack redelivers
-    _react(bot, SUPPORT, message, event_id="EvSECOND001")
-    _react(bot, SUPPORT, message, event_id="EvSECOND001")
-    workspace.wait_for(lambda _: len(_thread_answers(workspace, message)) >= 2)
+    _react(bot, BOB, message, event_id="EvFIRST0002")  # the opener toggles it
+    # Someone else toggles the emoji again and again: one answer, to them alone.
+    for n in range(5):
+        _react(bot, SUPPORT, message, event_id=f"EvSECOND00{n}")
+    workspace.wait_for(lambda _: len(_thread_answers(workspace, message)) >= 1)
+    bot.running.worker.drain()
     answers = _thread_answers(workspace, message)
-    assert len(answers) == 2, answers
+    assert len(answers) == 1, answers
     assert "*#1*" in answers[0]
-    assert "already ticket *#1*" in answers[1]
+    assert _ephemerals(workspace, SUPPORT) == ["This message is already ticket *#1*."]
+    assert [c.args["channel"] for c in workspace.calls("chat.postEphemeral")] == [GENERAL]
+    assert _ephemerals(workspace, BOB) == []
+    # Nothing more was read: a ticketed message is known without Slack's history.
+    assert len(workspace.calls("conversations.history")) == 1
     assert _card(workspace, 2) is None
     detail = bot.running.core.desk.queries.show(ADMIN, 1)
     assert (detail.ticket.reporter_id, detail.ticket.priority.value) == (ALICE, "medium")
