@@ -14,7 +14,7 @@ from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope, status_action
-from flashticket_core.errors import NotAllowed, NotFound
+from flashticket_core.errors import IntakeLimited, NotAllowed, NotFound
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, SUPPORT
 
@@ -34,6 +34,8 @@ class Probe:
     prepare: Callable[[HelpDesk, int], object] = lambda desk, ticket: None
     # What the actor did before (e.g. used up a rate), done by the actor themselves.
     ready: Callable[[HelpDesk, str], object] = lambda desk, actor: None
+    # The refusal's own kind of NotAllowed, where it says more than "not allowed".
+    refused_with: type[NotAllowed] = NotAllowed
 
 
 def _resolved(desk: HelpDesk, ticket: int) -> None:
@@ -99,7 +101,10 @@ PROBES: dict[Action, Probe] = {
         on_ticket=False,
     ),
     Action.OPEN_FOR_AUTHORS_UNLIMITED: Probe(
-        lambda d, a, t: _from_message(d, a, CAROL), on_ticket=False, ready=_up_to_the_rate
+        lambda d, a, t: _from_message(d, a, CAROL),
+        on_ticket=False,
+        ready=_up_to_the_rate,
+        refused_with=IntakeLimited,
     ),
     Action.WITHDRAW: Probe(
         lambda d, a, t: d.tickets.withdraw(a, t + 1), prepare=_opened_for_reporter
@@ -160,7 +165,7 @@ class Case:
             never = PERMISSIONS[self.action][self.role] is Scope.NONE
             if probe.leaves_out or self.action in STATUS_MOVES or not never:
                 return NotFound
-        return None if probe.leaves_out else NotAllowed
+        return None if probe.leaves_out else probe.refused_with
 
     def __str__(self) -> str:
         whose = ("own" if self.own else "other's") if PROBES[self.action].on_ticket else "-"
