@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot import blocks
 from bot.blocks.common import clip
 from bot.listener_turn import Kind, Turn, listener
-from bot.mrkdwn import decode_incoming
+from bot.mrkdwn import decode_incoming, escape, mention
 from bot.payloads import (
     BadPayload,
     CardAction,
@@ -27,7 +27,7 @@ from bot.payloads import (
 from bot.words import translate
 from flashticket_core.domain.enums import Priority
 from flashticket_core.domain.model import DESCRIPTION_MAX, TITLE_MAX, MessageSource
-from flashticket_core.errors import IntakeLimited
+from flashticket_core.errors import IntakeLimited, TicketError
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.common import SLACK_USER_ID
 from flashticket_core.service_layer.desk import HelpDesk
@@ -217,6 +217,10 @@ def reaction_added(turn: Turn) -> None:
         # Dropping it would lose what the person asked for, and asking them to react
         # again would likely meet the same limit: the outbox asks Slack again once it
         # lets us (Retry-After), across restarts, and opens the ticket then.
+        # One deferred read per person and message: toggling the emoji meanwhile adds
+        # neither reads nor answers.
+        if not turn.desk.conversation.first_time(f"later:{_told_key(reaction)}"):
+            return
         after = _retry_after(busy.error)
         log.info("message %s in %s not readable yet; asking again in %ss", ts, channel, after)
         turn.desk.tickets.open_from_message_later(
@@ -290,6 +294,11 @@ class ReactionIntake:
             )
         except IntakeLimited as refusal:
             self._refused(reaction, refusal)
+            return
+        except TicketError as error:
+            # Said to the person who reacted (also when the outbox tried again for them):
+            # no retry mends it.
+            self.tell(reaction, error.message(self.lang, quote=escape, person=mention))
             return
         # Who made it is told in the message's thread; their own 🎫 again says nothing.
         desk.conversation.first_time(_told_key(reaction))

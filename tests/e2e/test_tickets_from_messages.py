@@ -573,8 +573,9 @@ def test_a_reaction_whose_message_slack_will_not_give_yet_is_read_again_later(
 ) -> None:
     bot = clocked_bot
     message = workspace.person_posts(ALICE, GENERAL, "Wifi is down on floor 2")
-    workspace.fail_next("conversations.history", status=status, retry_after=retry_after)
+    workspace.fail_next("conversations.history", 2, status=status, retry_after=retry_after)
     _react(bot, BOB, message)
+    _react(bot, BOB, message)  # toggled again meanwhile: no second read later, no answer
     told = _ephemerals(workspace, BOB)
     assert len(told) == 1
     assert told[0].startswith("Slack asked me to slow down")
@@ -586,3 +587,5 @@ def test_a_reaction_whose_message_slack_will_not_give_yet_is_read_again_later(
     workspace.wait_for(lambda _: bool(_thread_answers(workspace, message)))
     ticket = bot.running.core.desk.queries.show(ADMIN, 1).ticket
     assert (ticket.reporter_id, ticket.title) == (ALICE, "Wifi is down on floor 2")
+    assert len(workspace.calls("conversations.history")) == 3
+    assert len(_ephemerals(workspace, BOB)) == 1
