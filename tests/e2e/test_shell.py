@@ -377,9 +377,7 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         if c.args["channel"] == "CGENERAL" and c.args.get("thread_ts")
     ]
     assert [t.split(" ")[:2] for t in threads] == [["Ticket", "*#2*"], ["Ticket", "*#3*"]]
-    told = [
-        (c.args["user"], c.args["text"]) for c in shell.workspace.calls("chat.postEphemeral")
-    ]
+    told = [(c.args["user"], c.args["text"]) for c in shell.workspace.calls("chat.postEphemeral")]
     assert told == [(shell.workspace.user_id("carol"), "This message is already ticket *#3*.")]
 
     calls = shell.workspace.calls()
