@@ -53,7 +53,7 @@ from bot.blocks.thread import (
     thread_texts,
     withdrawn_text,
 )
-from bot.blocks.timers import target_text
+from bot.blocks.timers import target_text, targets_list_text
 
 __all__ = [
     "FROM_DM",
@@ -90,6 +90,7 @@ __all__ = [
     "statistics",
     "statistics_text",
     "target_text",
+    "targets_list_text",
     "text_blocks",
     "thread_texts",
     "ticket_card",
