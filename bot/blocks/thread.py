@@ -45,18 +45,18 @@ def reporter_root_text(lang: Language, ticket: TicketState) -> str:
 
 # What a chat message's place looks like when it comes from Slack: only such values make
 # a link back to it (a stored value is never trusted to be one).
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,63}$")
-_MESSAGE_TS = re.compile(r"^[0-9]{1,12}\.[0-9]{1,8}$")
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,63}")
+_MESSAGE_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}")
 
 
 def message_link(source: dict[str, Any]) -> str | None:
     """The archive link of a chat message (a reply's opens its thread)."""
     channel, ts = str(source.get("channel") or ""), str(source.get("ts") or "")
     thread_ts = str(source.get("thread_ts") or ts)
-    if not (_CHANNEL_ID.match(channel) and _MESSAGE_TS.match(ts)):
+    if not (_CHANNEL_ID.fullmatch(channel) and _MESSAGE_TS.fullmatch(ts)):
         return None
     link = f"https://slack.com/archives/{channel}/p{ts.replace('.', '')}"
-    if thread_ts != ts and _MESSAGE_TS.match(thread_ts):
+    if thread_ts != ts and _MESSAGE_TS.fullmatch(thread_ts):
         link += f"?thread_ts={thread_ts}&cid={channel}"
     return link
 
@@ -70,8 +70,8 @@ def opened_for_you(ticket: TicketState, payload: dict[str, Any]) -> bool:
 def opened_for_root_text(lang: Language, ticket: TicketState, payload: dict[str, Any]) -> str:
     """The root of a DM thread whose ticket someone else opened from the reporter's
     message: who, from which message (a link to it), in which conversation."""
-    source = payload.get("source") if isinstance(payload.get("source"), dict) else {}
-    assert isinstance(source, dict)
+    given = payload.get("source")
+    source: dict[str, Any] = given if isinstance(given, dict) else {}
     link = message_link(source)
     channel = str(source.get("channel") or "")
     where = ""

@@ -354,6 +354,7 @@ def test_the_root_of_a_ticket_opened_for_someone_names_who_and_links_the_message
     [
         {"channel": "C0GENERAL1>|<!here", "ts": "1700000000.000200"},
         {"channel": "C0GENERAL1", "ts": "1700000000.000200|x"},
+        {"channel": "C0GENERAL1\n", "ts": "1700000000.000200"},
         {},
     ],
 )
