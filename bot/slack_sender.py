@@ -318,6 +318,10 @@ class SlackTransport(Transport):
             channel = thread.support_channel or self.support_channel
             thread_ts = thread.support_ts
         name = str(payload.get("name") or payload.get("file") or "?")
+        if message.maybe_sent and any(
+            file_relay.is_shared(self.client, file_id) for file_id in message.uploads
+        ):
+            return Delivered(channel=channel)  # an earlier attempt shared it
         try:
             fetched = file_relay.fetch(self.client, str(payload.get("file") or ""))
         except file_relay.NotRelayed as refusal:
@@ -335,7 +339,14 @@ class SlackTransport(Transport):
                 note = translate("bot.file.unreadable", lang, name=escape(name))
                 return self._post(channel=channel, thread_ts=thread_ts, text=note)
             raise
-        file_relay.share(self.client, fetched, channel=channel, thread_ts=thread_ts)
+        file_id = file_relay.upload(self.client, fetched)
+        # The upload is recorded before it is shared: an attempt after one whose answer
+        # was lost (or whose worker died) looks at it, so a file is never shared twice.
+        message.part_delivered(0, file_id)
+        message.ensure_held()
+        file_relay.share(
+            self.client, file_id, title=fetched.name, channel=channel, thread_ts=thread_ts
+        )
         return Delivered(channel=channel)
 
     def _post_parts(
