@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from types import FrameType
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -28,6 +29,7 @@ from slack_sdk.web import SlackResponse
 from bot import blocks, prefork
 from bot.app import create_app
 from bot.http_server import HttpServer, SlackWsgi, request_kind
+from bot.listeners import intake
 from bot.locales import Locales, slack_locales
 from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
@@ -218,6 +220,7 @@ def start_back_office(core: Core, client: WebClient, locales: Locales) -> BackOf
         lang=settings.flashticket_language,
         home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
         language_of=locales.language_of,
+        from_message_later=partial(intake.retry_reaction, core.desk, locales.language_of),
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     # Slack takes about one post per second per channel: a burst, then that pace.

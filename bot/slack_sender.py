@@ -89,6 +89,8 @@ LIST_CHANNELS = frozenset({MessageKind.ESCALATION, MessageKind.PERSON, MessageKi
 
 HomeView = Callable[[Language, str], dict[str, Any]]
 PersonLanguage = Callable[[str], Language]
+# Takes up again a ticket asked for from a message Slack would not let us read then.
+FromMessageLater = Callable[[WebClient, dict[str, Any]], None]
 
 
 class SlackTransport(Transport):
@@ -104,6 +106,7 @@ class SlackTransport(Transport):
         escalation_channel: str | None = None,
         home_view: HomeView | None = None,
         language_of: PersonLanguage | None = None,
+        from_message_later: FromMessageLater | None = None,
     ) -> None:
         # The outbox retries (and reads back first); a client's own retry of a reset
         # connection would post a message Slack may have taken a second time, unseen.
@@ -119,6 +122,7 @@ class SlackTransport(Transport):
         # Renders a person's App Home as it is now; None where no Home is published.
         self.home_view = home_view
         self.language_of: PersonLanguage = language_of or (lambda _person: lang)
+        self.from_message_later = from_message_later
 
     def deliver(self, message: Outgoing) -> Delivered:
         try:
@@ -199,6 +203,14 @@ class SlackTransport(Transport):
                 blocks=blocks.digest_blocks(lang, digest),
                 message=message,
             )
+        if kind is MessageKind.FROM_MESSAGE_LATER:
+            if self.from_message_later is None:
+                raise PermanentFailure("no one here reads messages for tickets again")
+            try:
+                self.from_message_later(self.client, message.payload)
+            except ValueError as error:  # its details are unusable: no retry mends them
+                raise PermanentFailure(f"unusable: {error}"[:300]) from None
+            return Delivered()
         if "items" in message.payload and kind in LIST_CHANNELS:
             return self._post_list(message)
         if ticket is None:
@@ -266,6 +278,16 @@ class SlackTransport(Transport):
         if kind is MessageKind.RELAY_FILE:
             return self._relay_file(message)
         lang = self.language_of(ticket.reporter_id)
+        if kind is MessageKind.REPORTER_ROOT and blocks.opened_for_you(ticket, message.payload):
+            # Someone else opened it from the reporter's message: they are told who, from
+            # which message, what was submitted in their name, and may withdraw it.
+            text = blocks.opened_for_root_text(lang, ticket, message.payload)
+            return self._post(
+                channel=ticket.reporter_id,
+                text=text,
+                blocks=blocks.opened_for_root_blocks(lang, ticket, message.payload, text),
+                message=message,
+            )
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(
                 channel=ticket.reporter_id,

@@ -72,6 +72,58 @@ CATALOG: dict[str, dict[Language, str]] = {
             "Alle Neuigkeiten kommen in diesen Thread; antworten Sie hier, um etwas zu ergänzen."
         ),
     },
+    "bot.dm.opened_for": {
+        Language.EN: (
+            "<@{actor}> opened ticket *#{ticket_id}* for you from {message}{where}. "
+            "Every update arrives in this thread; reply here to add information. "
+            "If you do not want this ticket, withdraw it."
+        ),
+        Language.DE: (
+            "<@{actor}> hat Ticket *#{ticket_id}* für Sie aus {message}{where} eröffnet. "
+            "Alle Neuigkeiten kommen in diesen Thread; antworten Sie hier, um etwas zu "
+            "ergänzen. Wollen Sie dieses Ticket nicht, ziehen Sie es zurück."
+        ),
+    },
+    "bot.dm.opened_for.your_message_link": {
+        Language.EN: "<{link}|your message>",
+        Language.DE: "<{link}|Ihrer Nachricht>",
+    },
+    "bot.dm.opened_for.your_message": {
+        Language.EN: "your message",
+        Language.DE: "Ihrer Nachricht",
+    },
+    "bot.dm.opened_for.in_channel": {
+        Language.EN: " in <#{channel}>",
+        Language.DE: " in <#{channel}>",
+    },
+    "bot.dm.opened_for.in_dm": {
+        Language.EN: " in a direct message",
+        Language.DE: " in einer Direktnachricht",
+    },
+    "bot.reporter.withdraw": {Language.EN: "Withdraw", Language.DE: "Zurückziehen"},
+    "bot.reporter.withdraw.confirm_title": {
+        Language.EN: "Withdraw #{ticket_id}?",
+        Language.DE: "#{ticket_id} zurückziehen?",
+    },
+    "bot.reporter.withdraw.confirm_text": {
+        Language.EN: "The ticket is closed and support is told that you withdrew it.",
+        Language.DE: "Das Ticket wird geschlossen, und der Support erfährt, dass Sie es zurückgezogen haben.",
+    },
+    "bot.reporter.withdraw.deny": {Language.EN: "Keep it", Language.DE: "Behalten"},
+    "bot.dm.status_withdrawn": {
+        Language.EN: "You withdrew *#{ticket_id}*: it is closed, and support has been told.",
+        Language.DE: "Sie haben *#{ticket_id}* zurückgezogen: Es ist geschlossen, und der Support weiß Bescheid.",
+    },
+    "bot.thread.ticket_withdrawn": {
+        Language.EN: (
+            "<@{actor}> withdrew *#{ticket_id}*: someone else had opened it in their name. "
+            "It is closed."
+        ),
+        Language.DE: (
+            "<@{actor}> hat *#{ticket_id}* zurückgezogen (jemand anderes hatte es für "
+            "<@{actor}> eröffnet). Es ist geschlossen."
+        ),
+    },
     "bot.dm.status": {
         Language.EN: "<@{actor}> changed the status of *#{ticket_id}*: {old} → *{new}*",
         Language.DE: "<@{actor}> hat den Status von *#{ticket_id}* geändert: {old} → *{new}*",
@@ -335,6 +387,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Nachricht zurückgezogen",
     },
     "bot.history.rating": {Language.EN: "Rating", Language.DE: "Bewertung"},
+    "bot.history.withdrawn": {
+        Language.EN: "Withdrawn by its reporter",
+        Language.DE: "Vom Anwender zurückgezogen",
+    },
     "bot.history.other": {Language.EN: "Changed", Language.DE: "Geändert"},
     "bot.actor.system": {
         Language.EN: "FlashTicket (automatically)",
@@ -608,6 +664,21 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.source.exists": {
         Language.EN: "This message is already ticket *#{ticket_id}*.",
         Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*.",
+    },
+    "bot.source.exists_for_you": {
+        Language.EN: "This message is already ticket *#{ticket_id}*; nothing new was opened.",
+        Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*; es wurde kein neues eröffnet.",
+    },
+    "bot.source.busy": {
+        Language.EN: (
+            "Slack asked me to slow down, so I could not read that message yet. "
+            "I will try again by myself and open the ticket as soon as Slack lets me."
+        ),
+        Language.DE: (
+            "Slack hat mich gebeten, langsamer zu machen; ich konnte die Nachricht noch nicht "
+            "lesen. Ich versuche es selbst noch einmal und eröffne das Ticket, sobald Slack "
+            "es zulässt."
+        ),
     },
     "bot.source.unreadable": {
         Language.EN: "I cannot read that message: invite me to its channel first.",

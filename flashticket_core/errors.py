@@ -130,3 +130,14 @@ class HeldBySomeoneElse(TicketError, Generic[Current]):
         self.current = current
         self.ticket_id = ticket_id
         self.holder = holder
+
+
+class IntakeLimited(NotAllowed):
+    """The person opened as many tickets from other people's messages as the per-person
+    rate allows for now (a chat adapter that would tell them at every try asks
+    `Tickets.first_notice_of_limit` first)."""
+
+    def __init__(self, *, limit: int, minutes: int) -> None:
+        super().__init__(
+            "open_for_authors_unlimited", "error.intake_limit", limit=limit, minutes=minutes
+        )

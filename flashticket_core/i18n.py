@@ -146,6 +146,32 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "{person} is not on the support team, so tickets cannot be assigned to them.",
         Language.DE: "{person} gehört nicht zum Support; Tickets können nicht zugewiesen werden.",
     },
+    "error.intake_limit": {
+        Language.EN: (
+            "You have opened {limit} tickets from other people's messages in the last "
+            "{minutes} minutes, which is as many as anyone may. Please wait a little before "
+            "opening more, or ask the people to open their own."
+        ),
+        Language.DE: (
+            "Sie haben in den letzten {minutes} Minuten {limit} Tickets aus Nachrichten "
+            "anderer eröffnet, mehr geht gerade nicht. Bitte warten Sie etwas, bevor Sie "
+            "weitere eröffnen, oder bitten Sie die Personen, selbst eines zu eröffnen."
+        ),
+    },
+    "error.withdraw_not_opened_for_you": {
+        Language.EN: (
+            "Ticket #{ticket_id} was opened by you, not for you by someone else; "
+            "ask support to close it if you no longer need it."
+        ),
+        Language.DE: (
+            "Ticket #{ticket_id} haben Sie selbst eröffnet, nicht jemand anderes für Sie; "
+            "bitten Sie den Support, es zu schließen, wenn Sie es nicht mehr brauchen."
+        ),
+    },
+    "error.withdraw_closed": {
+        Language.EN: "Ticket #{ticket_id} is closed already.",
+        Language.DE: "Ticket #{ticket_id} ist bereits geschlossen.",
+    },
     # What an action is called in "You are not allowed to …".
     "action.view_ticket": {
         Language.EN: "see this ticket",
@@ -218,6 +244,14 @@ CATALOG: dict[str, dict[Language, str]] = {
     "action.open_for_author": {
         Language.EN: "open a ticket for the author of a message",
         Language.DE: "ein Ticket für den Verfasser einer Nachricht eröffnen",
+    },
+    "action.open_for_authors_unlimited": {
+        Language.EN: "open more tickets from other people's messages just now",
+        Language.DE: "gerade noch mehr Tickets aus Nachrichten anderer eröffnen",
+    },
+    "action.withdraw": {
+        Language.EN: "withdraw this ticket (only its reporter can)",
+        Language.DE: "dieses Ticket zurückziehen (nur der Anwender darf das)",
     },
     "action.view_internal": {
         Language.EN: "read internal notes (support only)",

@@ -44,11 +44,15 @@ from bot.blocks.ids import (
     TAKE,
     TAKE_OVER,
     UNASSIGN,
+    WITHDRAW,
     action_value,
 )
 from bot.blocks.intake import dm_offer
 from bot.blocks.modals import entry_modal, new_ticket_modal
 from bot.blocks.thread import (
+    opened_for_root_blocks,
+    opened_for_root_text,
+    opened_for_you,
     person_text,
     reporter_root_text,
     reporter_thread_blocks,
@@ -78,6 +82,7 @@ __all__ = [
     "TAKE",
     "TAKE_OVER",
     "UNASSIGN",
+    "WITHDRAW",
     "action_value",
     "card_text",
     "delete_question",
@@ -88,6 +93,9 @@ __all__ = [
     "entry_modal",
     "home",
     "new_ticket_modal",
+    "opened_for_root_blocks",
+    "opened_for_root_text",
+    "opened_for_you",
     "person_text",
     "reporter_root_text",
     "reporter_thread_blocks",

@@ -173,6 +173,7 @@ HISTORY_LABELS = {
     "entry_edited": "bot.history.entry_edited",
     "entry_withdrawn": "bot.history.entry_withdrawn",
     "rating": "bot.history.rating",
+    "withdrawn": "bot.history.withdrawn",
 }
 
 

@@ -31,6 +31,7 @@ RATE = "reporter.rate"
 # `/ticket-admin delete`: the question's answers.
 DELETE = "admin.delete"
 DELETE_CANCEL = "admin.delete_cancel"
+WITHDRAW = "reporter.withdraw"
 
 
 def action_value(ticket_id: int, version: int) -> str:

@@ -22,6 +22,8 @@ class TicketOpened(TicketEvent):
     # The chat message the ticket was made from, whose thread is told its number.
     source_channel: str | None = None
     source_thread_ts: str | None = None
+    # The message itself, so its author can be shown which one it was.
+    source_ts: str | None = None
 
 
 @dataclass(frozen=True)

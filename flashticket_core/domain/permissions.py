@@ -22,6 +22,11 @@ class Action(StrEnum):
     OPEN_TICKET = "open_ticket"
     # Open a ticket whose reporter is the author of a message the actor can see.
     OPEN_FOR_AUTHOR = "open_for_author"
+    # Open tickets from other people's messages beyond the per-person rate (the help
+    # desk's own people triage channels; anyone else is held to the rate).
+    OPEN_FOR_AUTHORS_UNLIMITED = "open_for_authors_unlimited"
+    # The reporter takes back a ticket someone else opened in their name.
+    WITHDRAW = "withdraw"
     VIEW_TICKET = "view_ticket"
     VIEW_INTERNAL = "view_internal"  # internal notes and the whole history
     FILTER_OTHERS = "filter_others"  # the queue, other people's tickets, search them
@@ -60,6 +65,8 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     #                   user  support  admin
     Action.OPEN_TICKET: _row(ALL, ALL, ALL),
     Action.OPEN_FOR_AUTHOR: _row(ALL, ALL, ALL),
+    Action.OPEN_FOR_AUTHORS_UNLIMITED: _row(NONE, ALL, ALL),
+    Action.WITHDRAW: _row(OWN, OWN, OWN),
     Action.VIEW_TICKET: _row(OWN, ALL, ALL),
     Action.VIEW_INTERNAL: _row(NONE, ALL, ALL),
     Action.FILTER_OTHERS: _row(NONE, ALL, ALL),

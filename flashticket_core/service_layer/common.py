@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.model import DEFAULT_INTAKE_LIMIT, IntakeLimit, Ticket
 from flashticket_core.domain.permissions import Actor
 from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
@@ -72,6 +72,8 @@ class Environment:
     language: Language = Language.EN
     # Months and "today" of the statistics are the help desk's calendar.
     zone: ZoneInfo = UTC_ZONE
+    # Tickets one person may open from other people's messages per window; None: no limit.
+    intake_limit: IntakeLimit | None = DEFAULT_INTAKE_LIMIT
 
     def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
         """The actor with their role: admins named in the settings, else what is stored."""

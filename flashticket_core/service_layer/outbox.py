@@ -40,6 +40,9 @@ class MessageKind(StrEnum):
     ESCALATION = "escalation"  # a missed target, told in the escalation channel
     SUPPORT_NOTICE = "support_notice"  # one message in the support channel on several tickets
     RELAY_FILE = "relay_file"  # a file, fetched once from chat and shared once on the other side
+    # A ticket asked for from a chat message that could not be read then (the chat's rate
+    # limit, an outage): read again, and the ticket opened, when the chat lets us.
+    FROM_MESSAGE_LATER = "from_message_later"
 
 
 class MessageStatus(StrEnum):
@@ -57,14 +60,33 @@ def plan(event: events.Event) -> list[Planned]:
     """The messages one event causes, in the order they must be delivered."""
     match event:
         case events.TicketOpened(ticket_id=tid, actor_id=actor):
+            root: dict[str, Any] = {"actor": actor}
+            if event.source_channel and event.source_ts:
+                # Opened by someone else, the root tells the author which message it was.
+                root["source"] = {
+                    "channel": event.source_channel,
+                    "ts": event.source_ts,
+                    "thread_ts": event.source_thread_ts or event.source_ts,
+                }
             planned: list[Planned] = [
-                (MessageKind.REPORTER_ROOT, tid, {"actor": actor}),
+                (MessageKind.REPORTER_ROOT, tid, root),
                 (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
             ]
             if event.source_channel and event.source_thread_ts:
                 source = {"channel": event.source_channel, "thread_ts": event.source_thread_ts}
                 planned.append((MessageKind.SOURCE_THREAD, tid, source))
             return planned
+        case events.StatusChanged(
+            ticket_id=tid, actor_id=actor, old=old, new=new, reason="withdrawn"
+        ):
+            # The reporter took back a ticket opened in their name: support hears of it.
+            change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
+            change["reason"] = "withdrawn"
+            return [
+                (MessageKind.REPORTER_THREAD, tid, change),
+                (MessageKind.SUPPORT_UPDATE, tid, {}),
+                (MessageKind.SUPPORT_THREAD, tid, {"event": "ticket_withdrawn", "actor": actor}),
+            ]
         case events.StatusChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
             change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
             if event.reason is not None:

@@ -318,6 +318,59 @@ def test_fitting_lines_keep_whole_lines_first_or_newest_within_a_section() -> No
     assert fitting_lines(["y" * SECTION_MAX, "short"]) == []  # never skips a line
 
 
+OPENED_FOR = {
+    "actor": "UOPENER001",
+    "source": {
+        "channel": "C0GENERAL1",
+        "ts": "1700000000.000200",
+        "thread_ts": "1700000000.000200",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_the_root_of_a_ticket_opened_for_someone_names_who_and_links_the_message(
+    lang: Language,
+) -> None:
+    ticket = state(description="Pay <!here> & <https://x.example|here>")
+    text = blocks.opened_for_root_text(lang, ticket, OPENED_FOR)
+    assert text.startswith("<@UOPENER001> ")
+    assert "<https://slack.com/archives/C0GENERAL1/p1700000000000200|" in text
+    assert "<#C0GENERAL1>" in text
+    rendered = blocks.opened_for_root_blocks(lang, ticket, OPENED_FOR, text)
+    assert rendered[1]["text"]["text"] == (
+        "*Drucker &lt;druckt&gt; nicht &amp; piept*\n"
+        "> Pay &lt;!here&gt; &amp; &lt;https://x.example|here&gt;"
+    )
+    button = rendered[2]["elements"][0]
+    assert (button["action_id"], json.loads(button["value"])) == (
+        "reporter.withdraw",
+        {"t": 42, "v": 3},
+    )
+    assert blocks.opened_for_you(ticket, OPENED_FOR)
+    assert not blocks.opened_for_you(ticket, {"actor": "UREPORTER1"})
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        {"channel": "C0GENERAL1>|<!here", "ts": "1700000000.000200"},
+        {"channel": "C0GENERAL1", "ts": "1700000000.000200|x"},
+        {"channel": "C0GENERAL1\n", "ts": "1700000000.000200"},
+        {},
+    ],
+)
+def test_a_root_links_no_message_whose_place_is_not_as_slack_writes_it(
+    source: dict[str, str],
+) -> None:
+    text = blocks.opened_for_root_text(
+        Language.EN, state(), {"actor": "UOPENER001", "source": source}
+    )
+    assert "<http" not in text
+    assert "<!here" not in text
+    assert "from your message." in text
+
+
 def history_fields_the_domain_writes() -> set[str]:
     """Every field name the ticket's history is written with (domain/model.py), read
     from its source so that a field added later is checked too."""

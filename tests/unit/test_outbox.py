@@ -164,3 +164,37 @@ def test_whoever_loses_or_gets_a_ticket_by_someone_elses_hand_is_told() -> None:
         (MessageKind.PERSON, SUPPORT, "reassigned"),
         (MessageKind.PERSON, BOB, "assigned"),
     ]
+
+
+def test_a_ticket_from_a_message_tells_its_roots_reader_which_message_it_was() -> None:
+    messages = FakeMessageQueue()
+    opened = events.TicketOpened(
+        actor_id=BOB,
+        ticket_id=7,
+        source_channel="C0GENERAL1",
+        source_thread_ts="1700000000.000100",
+        source_ts="1700000000.000200",
+    )
+    write_outbox(messages, [opened], NOW)
+    root = next(m for m in messages.added if m.kind is MessageKind.REPORTER_ROOT)
+    assert json.loads(root.payload) == {
+        "actor": BOB,
+        "source": {
+            "channel": "C0GENERAL1",
+            "ts": "1700000000.000200",
+            "thread_ts": "1700000000.000100",
+        },
+    }
+
+
+def test_a_withdrawal_is_told_in_the_cards_thread_as_well() -> None:
+    messages = FakeMessageQueue()
+    withdrawn = events.StatusChanged(
+        actor_id=ALICE, ticket_id=7, old=Status.NEW, new=Status.CLOSED, reason="withdrawn"
+    )
+    write_outbox(messages, [withdrawn], NOW)
+    assert [(m.kind, json.loads(m.payload).get("event")) for m in messages.added] == [
+        (MessageKind.REPORTER_THREAD, "status"),
+        (MessageKind.SUPPORT_UPDATE, None),
+        (MessageKind.SUPPORT_THREAD, "ticket_withdrawn"),
+    ]

@@ -86,6 +86,7 @@ def test_a_ticket_from_a_message_is_the_authors_and_names_who_opened_it(
         ticket_id=ticket.id,
         source_channel=SOURCE.channel,
         source_thread_ts=SOURCE.thread_ts,
+        source_ts=SOURCE.ts,
     )
     # The reporter sees it as their own.
     assert desk.queries.show(ALICE, ticket.id).ticket.id == ticket.id
