@@ -42,7 +42,7 @@ def status_per_month_png(stats: Statistics, lang: Language) -> bytes:
 
 
 def status_per_month_figure(stats: Statistics, lang: Language) -> Figure:
-    """Stacked bars: for each month of the period, its tickets by current status."""
+    """Stacked bars: for each month shown, its tickets by current status."""
     months = list(stats.status_per_month)
     positions = list(range(len(months)))
     figure = Figure(figsize=BAR_SIZE, dpi=DPI, layout="constrained")
@@ -61,11 +61,10 @@ def status_per_month_figure(stats: Statistics, lang: Language) -> Figure:
     axes.set_title(translate("chart.status_per_month", lang))
     axes.set_ylabel(translate("chart.tickets", lang))
     axes.set_xlabel(translate("chart.months", lang, zone=stats.zone))
-    # Whole tickets from 0; with none at all, 0 to 1 rather than matplotlib's ±0.05.
-    if any(bottoms):
-        axes.set_ylim(bottom=0)
-    else:
-        axes.set_ylim(0, 1)
+    # Counts start at 0; with no tickets at all the axis still runs 0 to 1 (matplotlib
+    # would centre it on 0, from -0.045 to 0.045).
+    highest = max(bottoms, default=0)
+    axes.set_ylim(0, highest * 1.05 if highest else 1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     step = -(-len(months) // MAX_MONTH_LABELS)  # every month while they fit, else every nth
     axes.set_xticks(positions[::step], months[::step], rotation=45)
