@@ -6,7 +6,10 @@ Guarantees:
 - A temporary failure (rate limit, 5xx, timeout, network) is retried with exponential
   back-off and jitter, never sooner than the server's Retry-After; after MAX_ATTEMPTS the
   message is marked failed and can be retried by an admin. A permanent failure is marked
-  failed at once with the reason.
+  failed at once with the reason, and a failed message never holds back the later ones
+  of its ticket. Where a person would miss what it said, the failure is told once
+  (`FailureNotice`): under the ticket's card, or to the admins by DM when the card
+  itself cannot be reached; a notice that fails is not told again.
 - Several workers (replicas) may run: a claim is a lease written in its own transaction
   (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time). A worker that
   dies mid-delivery leaves its lease to expire and another worker sends the message.
@@ -50,6 +53,9 @@ MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
 LEASE = timedelta(seconds=30)
+# Admins hear of the same reason (the support channel archived, say) once in this long,
+# not once per message that fails for it.
+ADMIN_NOTICE_QUIET = timedelta(hours=12)
 
 
 class TemporaryFailure(Exception):
@@ -79,12 +85,58 @@ class TemporaryFailure(Exception):
 
 
 class PermanentFailure(Exception):
-    """Retrying will not help (unknown channel, revoked token); an admin must look."""
+    """Retrying will not help (unknown channel, revoked token); an admin must look.
 
-    def __init__(self, reason: str, *, log_fields: Mapping[str, str] | None = None) -> None:
+    `tell`: a person would miss what the message said, so the failure is told once
+    (`FailureNotice`). `card_unreachable`: the refusal came from the ticket's card or
+    the support channel itself (archived, the bot removed), so the card's thread is no
+    place to tell it."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        log_fields: Mapping[str, str] | None = None,
+        tell: bool = False,
+        card_unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.log_fields: Mapping[str, str] = log_fields or {}
+        self.tell = tell
+        self.card_unreachable = card_unreachable
+
+
+@dataclass(frozen=True)
+class FailureNotice:
+    """A message failed for good and people must hear of it, once: in its ticket's
+    card's thread, or (`to_admins`) by DM to each admin when there is no card to tell
+    it under. Written with the failure, in the same transaction."""
+
+    failed_id: int
+    failed_kind: str
+    ticket_id: int | None
+    error: str
+    to_admins: bool
+    at: datetime
+
+
+def notice_for(message: Outgoing, failure: PermanentFailure, at: datetime) -> FailureNotice | None:
+    """Who hears of a failure: nobody for a failure that loses nothing a person would
+    miss, and never for a notice itself (a failed notice must not make another)."""
+    if not failure.tell or message.kind is MessageKind.DELIVERY_NOTICE:
+        return None
+    # A notice for the card's thread waits, in the ticket's order, for a card still to
+    # be posted; one that never is (it failed itself) told the admins instead.
+    no_card = message.ticket_id is None or message.kind is MessageKind.SUPPORT_POST
+    return FailureNotice(
+        failed_id=message.id,
+        failed_kind=message.kind.value,
+        ticket_id=message.ticket_id,
+        error=failure.reason,
+        to_admins=failure.card_unreachable or no_card,
+        at=at,
+    )
 
 
 @dataclass(frozen=True)
@@ -248,8 +300,12 @@ class OutboxStore(abc.ABC):
         next claim says so. Nothing happens to a message that is gone."""
 
     @abc.abstractmethod
-    def mark_failed(self, message_id: int, *, error: str) -> None:
-        """Count the attempt and mark the message failed for good, with the reason."""
+    def mark_failed(
+        self, message_id: int, *, error: str, notice: FailureNotice | None = None
+    ) -> None:
+        """Count the attempt and mark the message failed for good, with the reason; in
+        the same transaction, write the `notice` that tells people of it (to admins: one
+        DM each, unless one about the same reason went to them within `ADMIN_NOTICE_QUIET`)."""
 
     @abc.abstractmethod
     def release(self, message_id: int, worker_id: str, *, maybe_sent: bool = False) -> None:
@@ -502,7 +558,9 @@ class DeliveryWorker:
                 extra=dict(failure.log_fields),
             )
             metrics.count_delivery(DeliveryOutcome.FAILED)
-            self._store.mark_failed(message.id, error=failure.reason)
+            self._store.mark_failed(
+                message.id, error=failure.reason, notice=notice_for(message, failure, self._clock())
+            )
         except Exception as error:
             # A bug in rendering is not a reason to lose the message: retry, and log it.
             log.exception("outbox message %s raised unexpectedly", message.id)

@@ -37,6 +37,9 @@ class MessageKind(StrEnum):
     PERSON = "person"  # a DM to one person about a ticket (a reminder to its assignee)
     ESCALATION = "escalation"  # a missed target, told in the escalation channel
     RELAY_FILE = "relay_file"  # a file, fetched once from chat and shared once on the other side
+    # Another message failed for good: said once in the card's thread, or to an admin
+    # (`user` in its payload) when the card itself cannot be reached.
+    DELIVERY_NOTICE = "delivery_notice"
 
 
 class MessageStatus(StrEnum):
@@ -59,7 +62,12 @@ def plan(event: events.Event) -> list[Planned]:
                 (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
             ]
             if event.source_channel and event.source_thread_ts:
-                source = {"channel": event.source_channel, "thread_ts": event.source_thread_ts}
+                source = {
+                    "channel": event.source_channel,
+                    "thread_ts": event.source_thread_ts,
+                    # Told instead when the bot is not in that channel.
+                    "actor": actor,
+                }
                 planned.append((MessageKind.SOURCE_THREAD, tid, source))
             return planned
         case events.StatusChanged(ticket_id=tid, actor_id=actor, old=old, new=new):

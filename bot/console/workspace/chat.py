@@ -69,6 +69,8 @@ class ChatApi(WorkspaceState):
     def _api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         check_message(args)
         key = (str(args.get("channel")), str(args.get("ts")))
+        if self.channel_setup(key[0]).is_archived:
+            raise SlackError("is_archived")  # an archived channel's messages stay as they are
         with self._lock:
             message = self._messages.get(key)
             if message is None:
