@@ -33,6 +33,7 @@ from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.delivery import (
     ADMIN_NOTICE_QUIET,
     Delivered,
+    FailedMessage,
     FailureNotice,
     OutboxStore,
     Outgoing,
@@ -394,6 +395,23 @@ class SqlOutboxStore(OutboxStore):
         return OutboxHealth(
             pending=int(count), oldest_pending_age_seconds=age, failed=int(failed or 0)
         )
+
+    def failed_messages(self, *, limit: int) -> list[FailedMessage]:
+        """The newest messages that failed for good, with Slack's reason."""
+        with self._database.reading() as session:
+            rows = session.execute(
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.kind,
+                    OutboxMessage.ticket_id,
+                    OutboxMessage.last_error,
+                    OutboxMessage.attempts,
+                )
+                .where(OutboxMessage.status == MessageStatus.FAILED.value)
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit)
+            )
+            return [FailedMessage(*row) for row in rows]
 
 
 def _superseded(session: Session, row: OutboxMessage) -> bool:

@@ -318,6 +318,17 @@ class OutboxStore(abc.ABC):
 
 
 @dataclass(frozen=True)
+class FailedMessage:
+    """A message that failed for good, as `flashticket doctor` lists it."""
+
+    id: int
+    kind: str
+    ticket_id: int | None
+    error: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
 class Pace:
     """Posts per conversation: `burst` at once, then `per_second`."""
 

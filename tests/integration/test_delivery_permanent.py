@@ -14,12 +14,13 @@ from bot.slack_sender import SlackTransport
 from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Priority
+from flashticket_core.domain.model import MessageSource
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
-from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
+from tests.conftest import ADMIN, ALICE, BOB, SUPPORT, Clock
 from tests.fakes.slack_api import Call, FakeSlack
 
 
@@ -139,3 +140,27 @@ def test_a_lost_update_or_deletion_fails_at_once_and_tells_nobody(
         ("support_update", "cant_update_message")
     ]
     assert notices(engine) == []
+
+
+@pytest.mark.parametrize("member", [False, True], ids=["not-in-channel", "in-channel"])
+def test_a_ticket_from_a_channel_the_bot_is_not_in_is_confirmed_to_who_made_it(
+    desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, member: bool
+) -> None:
+    source = MessageSource("C0GENERAL1", "1700000000.000200", "1700000000.000100")
+    slack.set_channel(source.channel, is_private=False, is_member=member)
+    ticket = desk.tickets.open_ticket(BOB, title="VPN", reporter_id=ALICE, source=source)
+    worker.drain()
+    in_source = [c for c in posts(slack, source.channel) if c.ok]
+    to_bob = [c for c in posts(slack, BOB) if c.ok]
+    if member:
+        assert len(in_source) == 1
+        assert to_bob == []
+        return
+    assert in_source == []
+    assert len(to_bob) == 1
+    text = to_bob[0].args["text"]
+    assert f"#{ticket.id}" in text
+    assert "/invite @FlashTicket" in text
+    assert f"<#{source.channel}>" in text
+    # Told, not failed: nothing for the admins to retry.
+    assert desk.admin.undelivered_messages(ADMIN) == []
