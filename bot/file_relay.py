@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +55,7 @@ class _SlackRedirects(urllib.request.HTTPRedirectHandler):
     other Location is refused before the token is sent there."""
 
     max_redirections = MAX_REDIRECTS
+    max_repeats = MAX_REDIRECTS
 
     def __init__(self, hosts: frozenset[str]) -> None:
         super().__init__()
@@ -114,13 +116,14 @@ def download(
     *,
     expect_html: bool = False,
     deadline_seconds: float = DOWNLOAD_DEADLINE_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
     hosts = file_hosts(client)
     if not _allowed(url, hosts):
         raise NotRelayed("foreign_host")
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
     opener = urllib.request.build_opener(_SlackRedirects(hosts))
-    deadline = time.monotonic() + deadline_seconds
+    deadline = clock() + deadline_seconds
     try:
         with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
             content_type = str(response.headers.get("Content-Type") or "")
@@ -129,7 +132,7 @@ def download(
                 total += len(chunk)
                 if total > FILE_SIZE_MAX:
                     raise NotRelayed("too_big", size=total)
-                if time.monotonic() > deadline:
+                if clock() > deadline:
                     # Tried again later, with back-off; meanwhile the rest goes out.
                     raise TimeoutError(f"download took longer than {deadline_seconds:.0f}s")
                 chunks.append(chunk)
