@@ -23,6 +23,9 @@ Guarantees:
   token bucket, a burst then a steady rate; a message for a conversation that is not
   ready is left for later and the worker goes on with the others, so a busy channel
   never holds up a DM. A rate limit (429) holds that conversation only, for Retry-After.
+- Files (`ON_THE_SIDE`) are fetched and shared on a thread of their own, one at a time:
+  a slow download never holds up another ticket's card, and no message of a ticket
+  waits behind its files.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -53,6 +57,9 @@ MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
 LEASE = timedelta(seconds=30)
+# Messages that may take long (a file downloaded, then uploaded): delivered on the
+# worker's side thread.
+ON_THE_SIDE = frozenset({MessageKind.RELAY_FILE})
 # Admins hear of the same reason (the support channel archived, say) once in this long,
 # not once per message that fails for it.
 ADMIN_NOTICE_QUIET = timedelta(hours=12)
@@ -423,6 +430,10 @@ class DeliveryWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        # Files go one at a time on their own thread; `_on_the_side` are the ones there.
+        self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-files")
+        self._side_lock = threading.Lock()
+        self._on_the_side: dict[int, Future[None]] = {}
 
     # -- running in the background ----------------------------------------
 
@@ -440,6 +451,7 @@ class DeliveryWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._side.shutdown(wait=True, cancel_futures=True)
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -473,6 +485,9 @@ class DeliveryWorker:
         sent: list[Sent] = []
         try:
             for message in claimed:
+                if message.kind in ON_THE_SIDE:
+                    handled += self._to_the_side(message)
+                    continue
                 channel = self._channel_of(message)
                 if self._stopping.is_set() or (
                     channel is not None and not self._may_post(channel, held)
@@ -488,6 +503,43 @@ class DeliveryWorker:
                 self._store.record_sent(sent)
                 metrics.count_delivery(DeliveryOutcome.SENT, len(sent))
         return handled
+
+    def _to_the_side(self, message: Outgoing) -> int:
+        """Hand a file to the side thread; 0 if it is there already (its lease ran out
+        while it downloads, and this claim renewed it) or the worker is stopping."""
+        with self._side_lock:
+            if message.id in self._on_the_side:
+                return 0
+            if self._stopping.is_set():
+                self._store.release(message.id, self.worker_id, maybe_sent=message.maybe_sent)
+                return 0
+            future = self._side.submit(self._deliver_on_the_side, message)
+            self._on_the_side[message.id] = future
+            return 1
+
+    def _deliver_on_the_side(self, message: Outgoing) -> None:
+        sent: list[Sent] = []
+        try:
+            self._deliver(message, None, sent)
+            if sent:
+                self._store.record_sent(sent)
+                metrics.count_delivery(DeliveryOutcome.SENT, len(sent))
+        except Exception:
+            log.exception("outbox message %s: recording its delivery failed", message.id)
+        finally:
+            with self._side_lock:
+                self._on_the_side.pop(message.id, None)
+            self._wake.set()  # what waited behind the file may go now
+
+    def _settle(self) -> None:
+        """Wait until the files on the side thread are through (drain)."""
+        while True:
+            with self._side_lock:
+                futures = list(self._on_the_side.values())
+            if not futures:
+                return
+            for future in futures:
+                future.exception()
 
     def _channel_of(self, message: Outgoing) -> str | None:
         if self._pacer is None:
@@ -527,6 +579,7 @@ class DeliveryWorker:
         handled = 0
         for _ in range(rounds):
             count = self.run_once()
+            self._settle()  # a file shared may let the file after it go
             if not count:
                 break
             handled += count

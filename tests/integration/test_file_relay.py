@@ -18,11 +18,11 @@ from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.conversation import AttachedFile
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery import Delivered, DeliveryWorker, Outgoing
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
-from tests.conftest import ADMIN, ALICE, SUPPORT
-from tests.fakes.slack_api import FakeSlack
+from tests.conftest import ADMIN, ALICE, BOB, SUPPORT
+from tests.fakes.slack_api import Call, FakeSlack
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200
 
@@ -174,3 +174,53 @@ def test_a_file_waiting_for_its_retry_does_not_hold_back_the_tickets_messages(
     assert any("Thanks, looking at it" in str(c.args.get("text")) for c in dm)
     waiting = desk.admin.undelivered_messages(ADMIN)
     assert [(m.kind, m.status) for m in waiting] == [("relay_file", "pending")]
+
+
+class HeldFiles(SlackTransport):
+    """Slack, but a file's download hangs until the test lets it go."""
+
+    def __init__(self, client: WebClient) -> None:
+        super().__init__(client, support_channel=SUPPORT_CHANNEL, lang=Language.EN)
+        self.go_on = threading.Event()
+        self.downloading = threading.Event()
+
+    def _relay_file(self, message: Outgoing) -> Delivered:
+        self.downloading.set()
+        assert self.go_on.wait(10)
+        return super()._relay_file(message)
+
+
+def test_a_slow_file_holds_back_no_other_ticket(
+    core: Core, desk: HelpDesk, slack: FakeSlack, client: WebClient
+) -> None:
+    transport = HeldFiles(client)
+    worker = core.delivery_worker(transport)
+    first = desk.tickets.open_ticket(ALICE, title="Screen flickers")
+    worker.drain()
+    attach(desk, slack, first.id, "Here is a photo")
+    desk.conversation.add_support_reply(SUPPORT, first.id, "Thanks, looking at it")
+    second = desk.tickets.open_ticket(BOB, title="Printer jams")
+
+    def the_rest_is_out(calls: list[Call]) -> bool:
+        texts = [str(c.args.get("text")) for c in calls if c.ok and c.method == "chat.postMessage"]
+        card = any(f"#{second.id}" in t and "Printer jams" in t for t in texts)
+        return card and any("Thanks, looking at it" in t for t in texts)
+
+    seen_while_the_file_hangs: list[bool] = []
+
+    def let_the_file_go_once_the_rest_is_out() -> None:
+        try:
+            assert transport.downloading.wait(10)
+            slack.wait_for(the_rest_is_out, timeout=5)
+            seen_while_the_file_hangs.append(not slack.calls("files.completeUploadExternal"))
+        except AssertionError:
+            seen_while_the_file_hangs.append(False)
+        finally:
+            transport.go_on.set()
+
+    watcher = threading.Thread(target=let_the_file_go_once_the_rest_is_out)
+    watcher.start()
+    worker.drain()
+    watcher.join(15)
+    assert seen_while_the_file_hangs == [True]
+    assert len([c for c in slack.calls("files.completeUploadExternal") if c.ok]) == 1
