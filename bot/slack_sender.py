@@ -14,6 +14,7 @@ import copy
 import logging
 import urllib.error
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -451,7 +452,8 @@ class SlackTransport(Transport):
             )
             if number + 1 < len(texts):
                 message.part_delivered(number + 1, delivered.ts)
-        return delivered
+        # Each part was a post of its own, for the channel's pace.
+        return replace(delivered, posts=max(1, len(texts) - message.parts_delivered))
 
     def _edit_copy(
         self, message: Outgoing, texts: list[str], *, thread_ts: str | None

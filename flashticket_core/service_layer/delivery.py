@@ -23,6 +23,8 @@ Guarantees:
   token bucket, a burst then a steady rate; a message for a conversation that is not
   ready is left for later and the worker goes on with the others, so a busy channel
   never holds up a DM. A rate limit (429) holds that conversation only, for Retry-After.
+  Every part of a long text counts against the pace, and in a busy conversation the
+  ticket that had the last turn lets another ticket that waited go first.
 - Files (`ON_THE_SIDE`) are fetched and shared on a thread of their own, one at a time:
   a slow download never holds up another ticket's card, and no message of a ticket
   waits behind its files.
@@ -210,6 +212,8 @@ class Outgoing:
 class Delivered:
     channel: str | None = None
     ts: str | None = None
+    # How many posts it took (the parts of a long text): each counts against the pace.
+    posts: int = 1
 
 
 class Transport(abc.ABC):
@@ -361,6 +365,11 @@ class ChannelPacer:
         self._updated: dict[str, float] = {}
         self._held_until: dict[str, float] = {}
         self._waiting: set[str] = set()
+        # Fair turns in a busy conversation: the ticket served last, and the tickets
+        # that wanted a turn in this claim and in the one before.
+        self._served: dict[str, int | None] = {}
+        self._wanting: dict[str, set[int | None]] = {}
+        self._wanted: dict[str, set[int | None]] = {}
 
     def _refill(self, channel: str, now: float) -> float:
         tokens = self._tokens.get(channel, float(self._pace.burst))
@@ -379,10 +388,31 @@ class ChannelPacer:
                 self._waiting.add(channel)
             return ok
 
-    def take(self, channel: str) -> None:
+    def take(self, channel: str, ticket: int | None = None, posts: int = 1) -> None:
         with self._lock:
             now = self._clock()
-            self._tokens[channel] = self._refill(channel, now) - 1
+            self._tokens[channel] = self._refill(channel, now) - posts
+            self._served[channel] = ticket
+            self._wanting.get(channel, set()).discard(ticket)
+
+    def new_claim(self) -> None:
+        """A claim begins: who wanted a turn in the last one is remembered for this one."""
+        with self._lock:
+            self._wanted, self._wanting = self._wanting, {}
+
+    def want(self, channel: str, ticket: int | None) -> None:
+        """A message of `ticket` had to wait for `channel`."""
+        with self._lock:
+            self._wanting.setdefault(channel, set()).add(ticket)
+
+    def yields(self, channel: str, ticket: int | None) -> bool:
+        """The ticket had the conversation's last turn while another ticket waited for
+        one: that other ticket goes first (one reporter's long replies never keep
+        another person's new card waiting behind all of them)."""
+        with self._lock:
+            if ticket is None or self._served.get(channel) != ticket:
+                return False
+            return bool(self._wanted.get(channel, set()) - {ticket})
 
     def hold(self, channel: str, seconds: float) -> None:
         """The receiver said to wait (429 Retry-After): this conversation only."""
@@ -495,7 +525,7 @@ class DeliveryWorker:
                     self._store.release(message.id, self.worker_id, maybe_sent=message.maybe_sent)
                     continue
                 if channel is not None and self._pacer is not None:
-                    self._pacer.take(channel)
+                    self._pacer.take(channel, message.ticket_id)
                 self._deliver(message, channel, sent)
                 handled += 1
         finally:
@@ -562,13 +592,25 @@ class DeliveryWorker:
         them must wait (its pace, or an earlier message of its ticket that goes first),
         the later ones wait too."""
         closed: set[str] = set()
+        stepped_aside: set[tuple[str, int | None]] = set()
+        pacer = self._pacer
+        assert pacer is not None
+        pacer.new_claim()
 
         def ready(message: Outgoing, waiting: bool) -> bool:
             channel = self._channel_of(message)
             if channel is None:
                 return not waiting
-            if waiting or channel in closed or not (self._pacer and self._pacer.ready(channel)):
+            if (channel, message.ticket_id) in stepped_aside:
+                return False  # its ticket gave this turn away: the rest of it waits too
+            if waiting or channel in closed or not pacer.ready(channel):
                 closed.add(channel)
+                pacer.want(channel, message.ticket_id)
+                return False
+            if pacer.yields(channel, message.ticket_id):
+                # Passed over, not closed: another ticket's message takes this turn.
+                stepped_aside.add((channel, message.ticket_id))
+                pacer.want(channel, message.ticket_id)
                 return False
             return True
 
@@ -630,6 +672,9 @@ class DeliveryWorker:
             log.exception("outbox message %s raised unexpectedly", message.id)
             self._retry_later(message, TemporaryFailure(f"unexpected: {type(error).__name__}"))
         else:
+            if channel is not None and self._pacer is not None and delivered.posts > 1:
+                # The other parts of a long text count against the pace too.
+                self._pacer.take(channel, message.ticket_id, posts=delivered.posts - 1)
             begins = BEGINS_THREAD.get(message.kind) if message.ticket_id is not None else None
             sent.append(Sent(message, delivered, at=self._clock(), begins=begins))
 
