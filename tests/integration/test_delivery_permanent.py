@@ -120,14 +120,22 @@ def test_a_message_the_reporter_cannot_get_is_told_once_under_the_card(
 def test_a_notice_that_fails_tells_nobody_else(
     desk: HelpDesk, worker: DeliveryWorker, slack: FakeSlack, engine: Engine, ticket_id: int
 ) -> None:
-    slack.fail_next("chat.postMessage", 2, error="restricted_action_thread_locked")
-    desk.conversation.add_reporter_reply(ALICE, ticket_id, "Any news?")
+    (card,) = slack.messages_in(SUPPORT_CHANNEL)
+    slack.lock_thread(SUPPORT_CHANNEL, card.ts)
+    slack.turn_off_messages_tab(ALICE)
+    desk.conversation.add_support_reply(SUPPORT, ticket_id, "Please reboot")
     worker.drain()
-    # The relay failed, its notice under the card failed too: nothing more is written.
-    assert len(slack.calls("chat.postMessage")) == 2
-    assert len(notices(engine)) == 1
+    # The reporter's copy failed (told under the card), the card's copy failed (the
+    # thread is locked: told to the admin); the notice under the card failed too, and
+    # told nobody else.
     failed = desk.admin.undelivered_messages(ADMIN)
-    assert {m.kind for m in failed} == {"support_thread", "delivery_notice"}
+    assert sorted((m.kind, m.last_error) for m in failed) == [
+        ("delivery_notice", "restricted_action_thread_locked"),
+        ("reporter_thread", "messages_tab_disabled"),
+        ("support_thread", "restricted_action_thread_locked"),
+    ]
+    assert len(notices(engine)) == 2
+    assert len([c for c in posts(slack, ADMIN) if c.ok]) == 1
 
 
 def test_a_lost_update_or_deletion_fails_at_once_and_tells_nobody(
