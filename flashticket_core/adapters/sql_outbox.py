@@ -290,6 +290,7 @@ class SqlOutboxStore(OutboxStore):
         error: str,
         next_attempt: Callable[[int], datetime | None],
         maybe_sent: bool = False,
+        notice: FailureNotice | None = None,
     ) -> None:
         with self._database.writer() as session:
             row = session.get(OutboxMessage, message_id)
@@ -303,6 +304,9 @@ class SqlOutboxStore(OutboxStore):
             when = next_attempt(row.attempts)
             if when is None:
                 row.status = MessageStatus.FAILED.value
+                rows = self._notices(session, notice) if notice is not None else []
+                if rows:
+                    session.execute(insert(OUTBOX), rows)
             else:
                 row.next_attempt_at = when
             session.commit()

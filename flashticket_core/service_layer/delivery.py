@@ -304,11 +304,13 @@ class OutboxStore(abc.ABC):
         error: str,
         next_attempt: Callable[[int], datetime | None],
         maybe_sent: bool = False,
+        notice: FailureNotice | None = None,
     ) -> None:
         """Count the failed attempt, keep its error and end the lease. `next_attempt`
         is given the attempts made so far and says when to try again, or None to mark
-        the message failed. `maybe_sent`: the attempt may have been delivered, so the
-        next claim says so. Nothing happens to a message that is gone."""
+        the message failed (then the `notice` is written with it, as by `mark_failed`).
+        `maybe_sent`: the attempt may have been delivered, so the next claim says so.
+        Nothing happens to a message that is gone."""
 
     @abc.abstractmethod
     def mark_failed(
@@ -709,10 +711,13 @@ class DeliveryWorker:
             )
             return self._clock() + timedelta(seconds=delay)
 
+        # Given up after the last attempt, the message is told like one that cannot go.
+        given_up = PermanentFailure(failure.reason, tell=True)
         self._store.retry_later(
             message.id,
             error=failure.reason,
             next_attempt=next_attempt,
             # Once an attempt may have been delivered, every later one looks first.
             maybe_sent=failure.maybe_sent or message.maybe_sent,
+            notice=notice_for(message, given_up, self._clock()),
         )

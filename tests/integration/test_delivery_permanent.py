@@ -16,7 +16,7 @@ from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Priority
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery import MAX_ATTEMPTS, DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
@@ -172,3 +172,25 @@ def test_a_ticket_from_a_channel_the_bot_is_not_in_is_confirmed_to_who_made_it(
     assert f"<#{source.channel}>" in text
     # Told, not failed: nothing for the admins to retry.
     assert desk.admin.undelivered_messages(ADMIN) == []
+
+
+def test_a_message_given_up_after_its_last_attempt_is_told_once(
+    desk: HelpDesk,
+    worker: DeliveryWorker,
+    slack: FakeSlack,
+    clock: Clock,
+    engine: Engine,
+    ticket_id: int,
+) -> None:
+    slack.fail_next("chat.postMessage", MAX_ATTEMPTS, status=500)
+    desk.conversation.add_support_reply(SUPPORT, ticket_id, "Please reboot")
+    for _ in range(MAX_ATTEMPTS):
+        worker.drain()
+        clock.advance(seconds=301)
+    worker.drain()
+    failed = desk.admin.undelivered_messages(ADMIN)
+    assert [(m.kind, m.attempts) for m in failed] == [("reporter_thread", MAX_ATTEMPTS)]
+    told = [c for c in posts(slack, SUPPORT_CHANNEL) if c.ok and "HTTP 500" in c.args["text"]]
+    assert len(told) == 1
+    assert "A message to the reporter of #1" in told[0].args["text"]
+    assert len(notices(engine)) == 1
