@@ -75,10 +75,10 @@ def test_a_reply_reaches_the_reporter_while_the_cards_thread_is_archived(
     refused = [c for c in posts(slack, SUPPORT_CHANNEL) if c.args.get("thread_ts")]
     assert len(refused) == 2
     assert {c.response.get("error") for c in refused} == {"is_archived"}
+    # (A card update the reply causes is refused by the archived channel alike.)
     failed = [m for m in desk.admin.undelivered_messages(ADMIN) if m.status == "failed"]
-    assert {(m.kind, m.attempts, m.last_error) for m in failed} == {
-        ("support_thread", 1, "is_archived")
-    }
+    assert {(m.attempts, m.last_error) for m in failed} == {(1, "is_archived")}
+    assert [m.kind for m in failed].count("support_thread") == 2
     # The card cannot say so: the admins hear it by DM, once for the reason.
     to_admin = [c for c in posts(slack, ADMIN) if c.ok]
     assert len(to_admin) == 1
@@ -112,8 +112,8 @@ def test_a_message_the_reporter_cannot_get_is_told_once_under_the_card(
     assert len(told) == 1
     assert told[0].args["thread_ts"] == in_thread[0].args["thread_ts"]
     assert "A message to the reporter of #1" in told[0].args["text"]
-    assert notices(engine) == [
-        {"failed": 4, "kind": "reporter_thread", "error": "messages_tab_disabled"}
+    assert [(n["kind"], n["error"]) for n in notices(engine)] == [
+        ("reporter_thread", "messages_tab_disabled")
     ]
 
 
