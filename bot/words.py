@@ -557,8 +557,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Eine Nachricht im Support-Kanal",
     },
     "bot.delivery.what.source": {
-        Language.EN: "The note under the message the ticket was made from",
-        Language.DE: "Der Hinweis unter der Nachricht, aus der das Ticket entstand,",
+        Language.EN: "The note under the original message",
+        Language.DE: "Der Hinweis unter der Ursprungsnachricht",
     },
     "bot.delivery.what.person": {
         Language.EN: "A direct message",
@@ -574,7 +574,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.delivery.failed_in_thread": {
         Language.EN: ":warning: {what} of #{ticket_id} could not be delivered: Slack answered `{error}`, and trying again will not help. Admins find it under `/ticket-admin outbox`.",
-        Language.DE: ":warning: {what} zu #{ticket_id} konnte nicht zugestellt werden: Slack antwortete `{error}`, ein neuer Versuch hilft nicht. Admins finden sie unter `/ticket-admin outbox`.",
+        Language.DE: ":warning: {what} zu #{ticket_id} konnte nicht zugestellt werden: Slack antwortete `{error}`, ein neuer Versuch hilft nicht. Admins sehen das unter `/ticket-admin outbox`.",
     },
     "bot.delivery.failed_to_admin": {
         Language.EN: ":warning: {what}{ticket} could not be delivered: Slack answered `{error}`, and trying again will not help. The ticket's card cannot say so either. `/ticket-admin outbox` lists what failed; once the cause is fixed (an archived support channel unarchived, the bot invited with `/invite @FlashTicket`), `/ticket-admin outbox retry` sends it again.",
