@@ -159,11 +159,13 @@ class SqlOutboxStore(OutboxStore):
     ) -> tuple[list[Outgoing], int]:
         earlier = aliased(OutboxMessage)
         # A file waits behind the ticket's messages (its thread must be there) and the
-        # ticket's earlier files, but nothing waits behind a file: a slow or refused
-        # download never holds back a reply.
+        # ticket's earlier files. What follows a file waits for its first attempt, so
+        # the file stays next to the reply it came with; once it failed and waits for
+        # its retry, nothing of its ticket waits behind it.
         holds_back = or_(
             earlier.kind != MessageKind.RELAY_FILE.value,
             OutboxMessage.kind == MessageKind.RELAY_FILE.value,
+            earlier.attempts == 0,
         )
         blocked_by_earlier = exists().where(
             earlier.ticket_id == OutboxMessage.ticket_id,

@@ -26,8 +26,8 @@ Guarantees:
   Every part of a long text counts against the pace, and in a busy conversation the
   ticket that had the last turn lets another ticket that waited go first.
 - Files (`ON_THE_SIDE`) are fetched and shared on a thread of their own, one at a time:
-  a slow download never holds up another ticket's card, and no message of a ticket
-  waits behind its files.
+  a slow download never holds up another ticket's message; the file's own ticket waits
+  for its first attempt only, not for its retries.
 """
 
 from __future__ import annotations
