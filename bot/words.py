@@ -723,6 +723,50 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "The file _{name}_ could not be read from Slack: it was not passed on.",
         Language.DE: "Die Datei _{name}_ konnte nicht von Slack gelesen werden: sie wurde nicht weitergegeben.",
     },
+    "bot.file.not_allowed": {
+        Language.EN: "The file _{name}_ could not be shared here: this workspace does not allow it (Slack answered `{error}`). It was not passed on.",
+        Language.DE: "Die Datei _{name}_ konnte hier nicht geteilt werden: dieser Workspace erlaubt es nicht (Slack antwortete `{error}`). Sie wurde nicht weitergegeben.",
+    },
+    "bot.delivery.what.reporter": {
+        Language.EN: "A message to the reporter",
+        Language.DE: "Eine Nachricht an den Anwender",
+    },
+    "bot.delivery.what.support": {
+        Language.EN: "A message in the support channel",
+        Language.DE: "Eine Nachricht im Support-Kanal",
+    },
+    "bot.delivery.what.source": {
+        Language.EN: "The note under the original message",
+        Language.DE: "Der Hinweis unter der Ursprungsnachricht",
+    },
+    "bot.delivery.what.person": {
+        Language.EN: "A direct message",
+        Language.DE: "Eine Direktnachricht",
+    },
+    "bot.delivery.what.file": {
+        Language.EN: "A file",
+        Language.DE: "Eine Datei",
+    },
+    "bot.delivery.what.other": {
+        Language.EN: "A message",
+        Language.DE: "Eine Nachricht",
+    },
+    "bot.delivery.failed_in_thread": {
+        Language.EN: ":warning: {what} of #{ticket_id} could not be delivered: Slack answered `{error}`, and trying again will not help. Admins find it under `/ticket-admin outbox`.",
+        Language.DE: ":warning: {what} zu #{ticket_id} konnte nicht zugestellt werden: Slack antwortete `{error}`, ein neuer Versuch hilft nicht. Admins sehen das unter `/ticket-admin outbox`.",
+    },
+    "bot.delivery.failed_to_admin": {
+        Language.EN: ":warning: {what}{ticket} could not be delivered: Slack answered `{error}`, and trying again will not help. The ticket's card cannot say so either. `/ticket-admin outbox` lists what failed; once the cause is fixed (an archived support channel unarchived, the bot invited with `/invite @FlashTicket`), `/ticket-admin outbox retry` sends it again.",
+        Language.DE: ":warning: {what}{ticket} konnte nicht zugestellt werden: Slack antwortete `{error}`, ein neuer Versuch hilft nicht. Auch die Karte des Tickets kann es nicht melden. `/ticket-admin outbox` listet, was fehlschlug; ist die Ursache behoben (ein archivierter Support-Kanal wiederhergestellt, der Bot mit `/invite @FlashTicket` eingeladen), stellt `/ticket-admin outbox retry` es erneut zu.",
+    },
+    "bot.delivery.of_ticket": {
+        Language.EN: " of #{ticket_id}",
+        Language.DE: " zu #{ticket_id}",
+    },
+    "bot.source.not_in_channel": {
+        Language.EN: "Ticket *#{ticket_id}* is open for that message; {reporter} follows it in a DM. I am not in <#{channel}>, so I could not say so in the message's thread. To have replies there, add me with `/invite @FlashTicket` in that channel.",
+        Language.DE: "Ticket *#{ticket_id}* ist zu dieser Nachricht eröffnet; {reporter} verfolgt es per DM. Ich bin nicht in <#{channel}> und konnte es deshalb nicht im Thread der Nachricht sagen. Für Antworten dort laden Sie mich in dem Kanal mit `/invite @FlashTicket` ein.",
+    },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show &lt;id&gt;`.",
         Language.DE: "Dieser Knopf gehört zu einer alten Nachricht und funktioniert nicht mehr. Nutzen Sie `/ticket show &lt;Nr&gt;`.",

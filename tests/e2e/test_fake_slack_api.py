@@ -682,3 +682,25 @@ def test_files_info_and_url_private_are_as_strict_as_slack(
     # A shared upload is on the file host too, as files_upload_v2 leaves it in Slack.
     uploaded = client.files_upload_v2(channel="C1", content=b"a,b\n", filename="x.csv")
     assert client.files_info(file=uploaded["files"][0]["id"])["file"]["size"] == 4
+
+
+def test_refusals_that_retrying_cannot_fix_come_as_slack_sends_them(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    root = client.chat_postMessage(channel="C0SUPPORT1", text="card")
+    fake.lock_thread("C0SUPPORT1", root["ts"])
+    fake.turn_off_messages_tab("UALICE0001")
+    fake.set_channel("C0ARCHIVE1", is_archived=True)
+    refused = [
+        ({"channel": "C0SUPPORT1", "thread_ts": root["ts"]}, "restricted_action_thread_locked"),
+        ({"channel": "UALICE0001"}, "messages_tab_disabled"),
+        ({"channel": "C0ARCHIVE1"}, "is_archived"),
+    ]
+    for args, error in refused:
+        with pytest.raises(SlackApiError) as answer:
+            client.chat_postMessage(text="hello", **args)
+        # `ok: false` with HTTP 200, as Slack answers every such refusal.
+        assert answer.value.response.status_code == 200
+        assert answer.value.response.data == {"ok": False, "error": error}
+    # The thread's channel itself still takes top-level posts.
+    assert client.chat_postMessage(channel="C0SUPPORT1", text="another card")["ok"]
