@@ -450,3 +450,28 @@ def test_a_modal_with_several_response_urls_passes() -> None:
         for n in range(2)
     ]
     assert isinstance(check(interaction(payload)), Checked)
+
+
+# A file of another organisation, as Slack documents it for Slack Connect: no user, no
+# URL, `file_access: "check_file_info"` (files.info tells the rest).
+SLACK_CONNECT_FILE = {
+    "id": "F123ABC456",
+    "mode": "file_access",
+    "file_access": "check_file_info",
+    "created": 0,
+    "timestamp": 0,
+    "user": "",
+}
+
+
+def test_a_slack_connect_file_in_a_dm_reply_passes() -> None:
+    reply = dm_thread_reply(USER, "D0DM000001", "1700000000.000100", "the log")
+    reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE])
+    result = check(event(reply, is_ext_shared_channel=True), JSON)
+    assert isinstance(result, Checked), result
+
+
+def test_a_file_naming_someone_who_is_no_user_is_still_400() -> None:
+    reply = dm_thread_reply(USER, "D0DM000001", "1700000000.000100", "the log")
+    reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE | {"user": "not a user"}])
+    assert "user" in rejected(event(reply), JSON)

@@ -59,6 +59,18 @@ class FilesApi(WorkspaceState):
             "permalink": f"{self.team.url}files/{file.user}/{file.id}/{quote(file.name)}",
         }
 
+    def connect_file_object(self, file_id: str) -> dict[str, Any]:
+        """The same file as a message of another organisation (Slack Connect) carries it:
+        no user, no URL; files.info tells the rest."""
+        return {
+            "id": file_id,
+            "mode": "file_access",
+            "file_access": "check_file_info",
+            "created": 0,
+            "timestamp": 0,
+            "user": "",
+        }
+
     def download(self, path: str, authorization: str) -> tuple[str, bytes]:
         """What the file host answers a GET of `path`: the file's type and bytes for the
         bot token, Slack's sign-in page for anything else (still status 200)."""
