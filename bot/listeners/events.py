@@ -45,9 +45,19 @@ def home_opened(turn: Turn) -> None:
     if not isinstance(user, str):
         return
     turn.desk.people.home_opened(user)
-    turn.client.views_publish(
-        user_id=user, view=blocks.home(turn.lang, turn.desk.queries.home(user))
-    )
+    try:
+        turn.client.views_publish(
+            user_id=user, view=blocks.home(turn.lang, turn.desk.queries.home(user))
+        )
+    except SlackApiError as error:
+        # Nobody asked for anything: an apology in their DM would only puzzle them.
+        # The Home is published again on the next opening or change.
+        log.warning(
+            "could not publish the Home of %s: %s",
+            user,
+            error.response.get("error"),
+            extra={"slack_error": error.response.get("error")},
+        )
 
 
 def direct_message(turn: Turn) -> None:
