@@ -128,12 +128,15 @@ def _reply_edited(turn: Turn, event: dict[str, Any]) -> None:
         return
     if not _is_persons_message(message):
         return  # the bot's own messages (a thread's root gaining replies), or no one's
+    if _says_the_same(message, event.get("previous_message")):
+        return  # a link preview appearing, or another change of nothing the person wrote
     event_id = turn.body.get("event_id")
     try:
         turn.desk.conversation.edit_from_chat(
             message["user"],
             (channel, message["ts"]),
-            reply_text(turn.lang, message),
+            # As the reply was stored: in the help desk's language.
+            reply_text(turn.desk_lang, message),
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
         )
     except TicketError as error:
@@ -159,6 +162,22 @@ def _reply_deleted(turn: Turn, event: dict[str, Any]) -> None:
         )
     except TicketError as error:
         log.info("withdrawal of a reporter reply not taken: %s", error.key)
+
+
+def _says_the_same(message: dict[str, Any], previous: Any) -> bool:
+    """Same text and same files as before: Slack's edit carries nothing to relay."""
+    if not isinstance(previous, dict):
+        return False
+    return message.get("text") == previous.get("text") and _file_ids(message) == _file_ids(
+        previous
+    )
+
+
+def _file_ids(message: dict[str, Any]) -> list[Any]:
+    files = message.get("files")
+    if not isinstance(files, list):
+        return []
+    return [file.get("id") if isinstance(file, dict) else file for file in files]
 
 
 def _is_persons_message(message: Any) -> bool:
