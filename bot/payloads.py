@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -178,6 +179,8 @@ class _ViewSource(_Model):
 
 FileId = Annotated[str, StringConstraints(pattern=r"^F[A-Z0-9]{2,30}$")]
 SOURCE_FILES_MAX = 10
+SOURCE_FILE_NAME_MAX = 80
+PRIVATE_METADATA_MAX = 3000
 
 
 @dataclass(frozen=True)
@@ -197,11 +200,19 @@ class TicketSource:
             "th": m.thread_ts,
             "r": self.reporter_id,
         }
-        if self.files:
+        if not self.files:
+            return meta
+        # Slack keeps at most 3,000 characters of private_metadata. JSON writes a name
+        # in emoji or CJK as \u escapes (up to 12 characters each): names are cut until
+        # it fits; the IDs always go, and the relay asks files.info for the name anyway.
+        name_max = SOURCE_FILE_NAME_MAX
+        while True:
             meta["f"] = [
-                [f.chat_file_id, f.name[:80], f.size] for f in self.files[:SOURCE_FILES_MAX]
+                [f.chat_file_id, f.name[:name_max], f.size] for f in self.files[:SOURCE_FILES_MAX]
             ]
-        return meta
+            if len(json.dumps(meta)) <= PRIVATE_METADATA_MAX or name_max == 0:
+                return meta
+            name_max //= 2
 
 
 def source_of_view(view: dict[str, Any]) -> TicketSource | None:
@@ -213,7 +224,7 @@ def source_of_view(view: dict[str, Any]) -> TicketSource | None:
         parsed = _ViewSource.model_validate_json(metadata if isinstance(metadata, str) else "")
     except ValidationError as error:
         raise BadPayload("view with an unusable source") from error
-    files = tuple(AttachedFile(chat_file_id=i, name=n, size=z) for i, n, z in parsed.f)
+    files = tuple(AttachedFile(chat_file_id=i, name=n or i, size=z) for i, n, z in parsed.f)
     return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r, files)
 
 

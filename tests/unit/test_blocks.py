@@ -12,8 +12,11 @@ import pytest
 from bot import blocks
 from bot.blocks.common import SECTION_MAX, fitting_lines
 from bot.blocks.ticket_view import TicketView, status_label
+from bot.payloads import TicketSource, source_of_view
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
+from flashticket_core.domain.model import MessageSource
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.conversation import AttachedFile
 from flashticket_core.service_layer.dashboard import Kpis, Statistics
 from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.views import (
@@ -310,3 +313,25 @@ def test_fitting_lines_keep_whole_lines_first_or_newest_within_a_section() -> No
     assert len("\n".join(first)) + 100 <= SECTION_MAX
     assert len("h" * 500 + "\n" + "\n".join(newest)) + 100 <= SECTION_MAX
     assert fitting_lines(["y" * SECTION_MAX, "short"]) == []  # never skips a line
+
+
+@pytest.mark.parametrize("name", ["🖨️🔥" * 60, "打印机卡纸的照片" * 20, '"\\\x01' * 40])
+def test_a_modal_from_a_message_with_ten_oddly_named_files_fits_private_metadata(
+    name: str,
+) -> None:
+    """Slack keeps 3,000 characters of private_metadata; ten files named in emoji or
+    CJK went past it (JSON writes each as \\u escapes) and the person got an apology."""
+    files = tuple(
+        AttachedFile(chat_file_id=f"F0FILE{n:04d}", name=name, size=1000 + n) for n in range(10)
+    )
+    source = TicketSource(
+        MessageSource("C0GENERAL1", "1700000000.000100", "1700000000.000100"), "UALICE0001", files
+    )
+    modal = blocks.new_ticket_modal(Language.EN, title="t", source=source.metadata())
+    assert len(modal["private_metadata"]) <= 3000
+    back = source_of_view(modal)
+    assert back is not None
+    assert [(f.chat_file_id, f.size) for f in back.files] == [
+        (f.chat_file_id, f.size) for f in files
+    ]
+    assert all(f.name and name.startswith(f.name) or f.name == f.chat_file_id for f in back.files)
