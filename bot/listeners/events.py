@@ -168,9 +168,7 @@ def _says_the_same(message: dict[str, Any], previous: Any) -> bool:
     """Same text and same files as before: Slack's edit carries nothing to relay."""
     if not isinstance(previous, dict):
         return False
-    return message.get("text") == previous.get("text") and _file_ids(message) == _file_ids(
-        previous
-    )
+    return message.get("text") == previous.get("text") and _file_ids(message) == _file_ids(previous)
 
 
 def _file_ids(message: dict[str, Any]) -> list[Any]:

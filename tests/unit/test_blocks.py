@@ -334,4 +334,4 @@ def test_a_modal_from_a_message_with_ten_oddly_named_files_fits_private_metadata
     assert [(f.chat_file_id, f.size) for f in back.files] == [
         (f.chat_file_id, f.size) for f in files
     ]
-    assert all(f.name and name.startswith(f.name) or f.name == f.chat_file_id for f in back.files)
+    assert all(name.startswith(f.name) or f.name == f.chat_file_id for f in back.files)
