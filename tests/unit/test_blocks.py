@@ -22,6 +22,8 @@ from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
+    Home,
+    HomeTicket,
     Page,
     TicketDetail,
     TicketSummary,
@@ -335,3 +337,30 @@ def test_a_modal_from_a_message_with_ten_oddly_named_files_fits_private_metadata
         (f.chat_file_id, f.size) for f in files
     ]
     assert all(name.startswith(f.name) or f.name == f.chat_file_id for f in back.files)
+
+
+def _actions_block_id(rendered: list[dict[str, object]]) -> object:
+    return next(b for b in rendered if b["type"] == "actions")["block_id"]
+
+
+def test_each_version_of_the_card_and_each_changed_home_gets_new_block_ids() -> None:
+    """Slack asks for a new block_id when a message is updated; with the same one a
+    client keeps showing the last choice made in the card's selects."""
+    before = blocks.ticket_card(Language.EN, state(Status.NEW, version=3))
+    after = blocks.ticket_card(Language.EN, state(Status.IN_PROGRESS, version=4))
+    assert _actions_block_id(before) != _actions_block_id(after)
+
+    def home(*titles: str) -> list[dict[str, object]]:
+        tickets = [HomeTicket(summary(n + 1, title), None) for n, title in enumerate(titles)]
+        page = Page(items=[t.ticket for t in tickets], total=len(tickets))
+        data = Home(
+            is_support=False,
+            my_open=page,
+            my_recently_finished=[],
+            my_open_with_replies=tickets,
+        )
+        view: list[dict[str, object]] = blocks.home(Language.EN, data)["blocks"]
+        return view
+
+    assert _actions_block_id(home("Printer")) == _actions_block_id(home("Printer"))
+    assert _actions_block_id(home("Printer")) != _actions_block_id(home("Printer", "VPN"))
