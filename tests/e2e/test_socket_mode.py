@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import itertools
 import json
 import multiprocessing
 import os
@@ -503,40 +502,112 @@ def test_serve_in_socket_mode_holds_a_connection_per_worker_and_each_acks(
     assert fake_socket.errors == []
 
 
-def _supervise(count: int, run: Callable[[], None]) -> multiprocessing.process.BaseProcess:
+def test_serve_waits_out_a_429_from_apps_connections_open_and_keeps_the_first_url(
+    tmp_path: Path, slack: FakeSlack, fake_socket: FakeSocketMode
+) -> None:
+    """apps.connections.open is Tier 1: a 429 waits its Retry-After and asks again
+    instead of stopping serve, and the URL the token check got is the first
+    connection's: two connections, two URLs asked for (and the one refused)."""
+    slack.socket_mode_url = fake_socket.url
+    slack.fail_next("apps.connections.open", retry_after=1)
+    env = serve_environment(
+        f"sqlite:///{tmp_path / 'tickets.db'}",
+        slack.base_url,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        FLASHTICKET_WEB_WORKERS="2",
+    )
+    server = ServeProcess(env, tmp_path).wait_healthy()
+    try:
+        fake_socket.wait_connected(timeout=20, count=2)
+        answers = [(c.faulted, c.ok) for c in slack.calls("apps.connections.open")]
+        assert answers == [(True, False), (False, True), (False, True)]
+    finally:
+        stderr = server.terminate()
+    assert server.process.returncode == 0, stderr
+    assert "Slack asks to wait 1 s before opening a Socket Mode connection" in stderr
+
+
+def _supervise(
+    count: int,
+    run: Callable[[Callable[[], None]], None],
+    clock: Callable[[], float] = time.monotonic,
+) -> multiprocessing.process.BaseProcess:
     """`run_socket_mode_workers` in a process of its own (it takes over the signals)."""
     supervisor = multiprocessing.get_context("fork").Process(
-        target=lambda: sys.exit(prefork.run_socket_mode_workers(count, run))
+        target=lambda: sys.exit(prefork.run_socket_mode_workers(count, run, clock=clock))
     )
     supervisor.start()
     return supervisor
 
 
+def _stop(supervisor: multiprocessing.process.BaseProcess) -> None:
+    os.kill(supervisor.pid or 0, signal.SIGTERM)
+    supervisor.join(timeout=30)
+    assert supervisor.exitcode == 0
+
+
+def _next_start(read: int, timeout: float = 10) -> bytes:
+    ready, _, _ = select.select([read], [], [], timeout)
+    assert ready, f"no start within {timeout} s"
+    return os.read(read, 1)
+
+
+def _no_start(read: int) -> bool:
+    """Nothing started for a moment. Never a false alarm: what the test holds back (the
+    clock, a connection) guarantees no start, however slow the machine."""
+    ready, _, _ = select.select([read], [], [], 0.3)
+    return not ready
+
+
 def test_socket_mode_workers_stop_together_when_one_cannot_start() -> None:
-    supervisor = _supervise(2, lambda: sys.exit(prefork.STARTUP_FAILED))
+    supervisor = _supervise(2, lambda _connected: sys.exit(prefork.STARTUP_FAILED))
     supervisor.join(timeout=30)
     assert supervisor.exitcode == 1
 
 
 def test_a_socket_mode_worker_that_keeps_ending_is_started_again_at_a_pace() -> None:
+    """Paced on the supervisor's clock, which the test moves: no wall-clock gaps."""
     read, write = os.pipe()
+    now = multiprocessing.get_context("fork").Value("d", 100.0)
 
-    def run() -> None:
+    def run(_connected: Callable[[], None]) -> None:
         os.write(write, b"x")  # one start; then it ends at once, as if it crashed
 
-    supervisor = _supervise(1, run)
+    supervisor = _supervise(1, run, clock=lambda: now.value)
     os.close(write)
-    starts: list[float] = []
     try:
-        while len(starts) < 3:
-            ready, _, _ = select.select([read], [], [], 10)
-            assert ready, f"only {len(starts)} start(s) within 10 s"
-            assert os.read(read, 1) == b"x"
-            starts.append(time.monotonic())
+        assert _next_start(read) == b"x"
+        # It ended at once: not started again before SOCKET_WORKER_RESTART_SECONDS.
+        now.value += prefork.SOCKET_WORKER_RESTART_SECONDS * 0.9
+        assert _no_start(read)
+        now.value += prefork.SOCKET_WORKER_RESTART_SECONDS * 0.1
+        assert _next_start(read) == b"x"
+        now.value += prefork.SOCKET_WORKER_RESTART_SECONDS
+        assert _next_start(read) == b"x"
     finally:
-        os.kill(supervisor.pid or 0, signal.SIGTERM)
-        supervisor.join(timeout=30)
-    assert supervisor.exitcode == 0
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert all(gap >= prefork.SOCKET_WORKER_RESTART_SECONDS * 0.9 for gap in gaps), gaps
+        _stop(supervisor)
     os.close(read)
+
+
+def test_socket_mode_workers_open_their_connections_one_after_another() -> None:
+    """apps.connections.open is Tier 1: the next worker starts when the one before has
+    its connection, not all at once."""
+    started, tell_started = os.pipe()
+    go_on, let_go_on = os.pipe()
+
+    def run(connected: Callable[[], None]) -> None:
+        os.write(tell_started, b"s")
+        os.read(go_on, 1)  # "opening the connection" until the test lets it go on
+        connected()
+        signal.pause()
+
+    supervisor = _supervise(3, run)
+    os.close(tell_started)
+    try:
+        for _ in range(3):
+            assert _next_start(started) == b"s"
+            assert _no_start(started)  # the next waits for this one's connection
+            os.write(let_go_on, b"g")
+    finally:
+        _stop(supervisor)
+    os.close(started)
