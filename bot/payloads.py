@@ -241,6 +241,26 @@ def ticket_of_view(view: dict[str, Any]) -> int:
         raise BadPayload("view without a ticket") from error
 
 
+def actor_team(body: dict[str, Any]) -> str | None:
+    """The team of the person behind a payload, where Slack names it: `user.team_id` in
+    clicks, shortcuts and submissions; `user_team` (or `team`) in a message event, which
+    is another organisation's for a person in a Slack Connect conversation; a slash
+    command's `team_id`. None where the payload does not say."""
+    user = body.get("user")
+    if isinstance(user, dict):
+        team = user.get("team_id")
+        return team if isinstance(team, str) and team else None
+    event = body.get("event")
+    if isinstance(event, dict):
+        for key in ("user_team", "team"):
+            team = event.get(key)
+            if isinstance(team, str) and team:
+                return team
+        return None
+    team = body.get("team_id")
+    return team if isinstance(team, str) and team and "command" in body else None
+
+
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 BARE_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 

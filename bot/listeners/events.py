@@ -75,6 +75,8 @@ def direct_message(turn: Turn) -> None:
         # Someone writes to the bot outside any ticket: offer to open one from it, once
         # per event however often Slack redelivers it.
         event_id = turn.body.get("event_id")
+        if turn.refused_as_external(once_per=event_id if isinstance(event_id, str) else None):
+            return
         if isinstance(event_id, str) and not turn.desk.conversation.first_time(f"event:{event_id}"):
             return
         try:

@@ -84,6 +84,8 @@ def _open_modal_from(turn: Turn, channel: str, message: dict[str, Any], reporter
 
 def shortcut_on_message(turn: Turn) -> None:
     """ "Create ticket" on a message: the new-ticket modal, filled from it."""
+    if turn.refused_as_external():
+        return
     turn.ack()
     channel = turn.body.get("channel")
     channel_id = channel.get("id") if isinstance(channel, dict) else None
@@ -100,6 +102,8 @@ def shortcut_on_message(turn: Turn) -> None:
 
 def open_from_dm(turn: Turn) -> None:
     """The button under the bot's answer to a DM: a ticket from that DM."""
+    if turn.refused_as_external():
+        return
     turn.ack()
     actions = turn.body.get("actions")
     container = turn.body.get("container")
@@ -130,6 +134,8 @@ def reaction_added(turn: Turn) -> None:
         return
     bot_user = turn.context.bot_user_id
     if user == bot_user or event.get("item_user") == bot_user:
+        return
+    if turn.refused_as_external(once_per=_event_key(turn)):
         return
     message = _person_message(_fetch(turn, channel, ts))
     if message is None:
