@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from bot.request_checks import MAX_DEPTH, Checked, Rejection, verify
+from bot.request_checks import MAX_DEPTH, Checked, Rejection, socket_mode_payload, verify
 from tests.slack_requests import (
     block_action,
     command_body,
@@ -469,6 +469,13 @@ def test_a_slack_connect_file_in_a_dm_reply_passes() -> None:
     reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE])
     result = check(event(reply, is_ext_shared_channel=True), JSON)
     assert isinstance(result, Checked), result
+
+
+def test_a_slack_connect_file_over_socket_mode_reaches_bolt() -> None:
+    reply = dm_thread_reply(USER, "D0DM000001", "1700000000.000100", "the log")
+    reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE])
+    checked = socket_mode_payload("events_api", event_envelope(reply))
+    assert isinstance(checked, dict), checked
 
 
 def test_a_file_naming_someone_who_is_no_user_is_still_400() -> None:
