@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
+from bot.payloads import actor_team
 from bot.request_checks import MAX_DEPTH, Checked, Rejection, socket_mode_payload, verify
 from tests.slack_requests import (
     block_action,
@@ -482,3 +483,19 @@ def test_a_file_naming_someone_who_is_no_user_is_still_400() -> None:
     reply = dm_thread_reply(USER, "D0DM000001", "1700000000.000100", "the log")
     reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE | {"user": "not a user"}])
     assert "user" in rejected(event(reply), JSON)
+
+
+@pytest.mark.parametrize(
+    ("body", "team"),
+    [
+        (click(), "T000001"),
+        (click(user={"id": USER, "team_id": "T0PARTNER1"}), "T0PARTNER1"),
+        ({"event": {"type": "message", "user_team": "T0PARTNER1", "team": "T0X"}}, "T0PARTNER1"),
+        ({"event": {"type": "message", "team": "T0PARTNER1"}}, "T0PARTNER1"),
+        ({"event": {"type": "reaction_added", "user": USER}, "team_id": "T000001"}, None),
+        ({"command": "/ticket", "user_id": USER, "team_id": "T0PARTNER1"}, "T0PARTNER1"),
+        ({"type": "block_actions", "team_id": "T000001"}, None),
+    ],
+)
+def test_the_team_of_the_person_behind_a_payload(body: dict[str, Any], team: str | None) -> None:
+    assert actor_team(body) == team
