@@ -112,7 +112,7 @@ class Turn:
         FLASHTICKET_EXTERNAL_REPORTERS does not let such people open tickets."""
         if self.context.get("external_reporters", True):
             return False
-        team = actor_team(self.body)
+        team = actor_team(self.body) or self._team_of_reactor()
         if team is None:
             return False
         workspace_team: Callable[[], str | None] = self.context["workspace_team"]
@@ -121,6 +121,21 @@ class Turn:
             return False
         log.info("%s of team %s may not open tickets here", self.context.user_id, team)
         return True
+
+    def _team_of_reactor(self) -> str | None:
+        """A reaction names no team (Slack's reaction_added carries the user alone): the
+        reactor's profile (`users.info`) does. None if Slack does not tell."""
+        event = self.body.get("event")
+        user = self.context.user_id
+        if not isinstance(event, dict) or event.get("type") != "reaction_added" or not user:
+            return None
+        try:
+            person = self.client.users_info(user=user).get("user")
+        except SlackApiError as error:
+            log.info("no team for %s: %s", user, error.response.get("error"))
+            return None
+        team = person.get("team_id") if isinstance(person, dict) else None
+        return team if isinstance(team, str) and team else None
 
     def refused_as_external(self, *, once_per: str | None = None) -> bool:
         """Tell a person kept out (`is_kept_out`) politely that the help desk is internal;

@@ -74,6 +74,7 @@ class WorkspaceState:
         self._users: dict[str, str] = {}  # user ID -> name
         self.default_locale = default_locale  # everyone's, unless set_locale says otherwise
         self._locales: dict[str, str] = {}  # user ID -> locale
+        self._teams: dict[str, str] = {}  # user ID -> another organisation's team ID
         self._channels: dict[str, ChannelSetup] = {}
         self._messages: dict[tuple[str, str], Message] = {}
         self._triggers: dict[str, Trigger] = {}
