@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import collections
 import logging
+import re
 import statistics
 import sys
 import tempfile
@@ -99,8 +100,9 @@ def run(
         found: dict[int, list[float]] = collections.defaultdict(list)
         for call in slack.calls("chat.postMessage"):
             if call.args.get("channel") == ESCALATIONS:
-                text = str(call.args.get("text"))
-                found[int(text.split("*#", 1)[1].split("*", 1)[0])].append(call.at)
+                # One ticket's escalation, or a sweep's list of them: each `*#<id>*`.
+                for number in re.findall(r"\*#(\d+)\*", str(call.args.get("text"))):
+                    found[int(number)].append(call.at)
         return found
 
     slack.wait_for(lambda _: len(escalations()) >= len(opened), timeout=120 + timers / 4)

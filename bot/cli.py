@@ -8,11 +8,12 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic.util.exc import CommandError
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logs
@@ -31,6 +32,22 @@ def _settings() -> Settings:
             f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
         )
         raise SystemExit(f"flashticket: invalid setting: {problems}") from None
+
+
+def _line_editing(history: Path) -> None:
+    """Arrow keys, line editing and a history kept between starts, where the terminal
+    has readline."""
+    try:
+        import readline
+    except ImportError:  # no readline on this platform: plain lines still work
+        return
+    import atexit
+
+    history.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(OSError):  # no history yet
+        readline.read_history_file(history)
+    readline.set_history_length(1000)
+    atexit.register(readline.write_history_file, history)
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
@@ -106,16 +123,31 @@ def cmd_shell(args: argparse.Namespace) -> int:
 
     logging.getLogger().setLevel(logging.WARNING)  # the console shows what people see
 
-    # The console never touches the workspace's real database unless asked to.
+    # The console never touches the workspace's real database unless asked to, and never
+    # its Slack credentials: its requests come from the console, not from Slack.
     settings = _settings().model_copy(
         update={
             "database_url": args.database,
             "flashticket_admins": frozenset({user_id_for(args.admin)}),
             "flashticket_support_channel": SUPPORT_CHANNEL,
+            "slack_bot_token": None,
+            "slack_signing_secret": None,
+            "slack_app_token": None,
+            "slack_api_url": None,
+            "flashticket_escalation_channel": None,
         }
     )
     if args.language:
         settings = settings.model_copy(update={"flashticket_language": args.language})
+    database_file = make_url(args.database).database if args.database.startswith("sqlite") else None
+    state_file = Path(database_file or "data/shell.db").with_suffix(".workspace.json")
+    if args.fresh:
+        for leftover in [state_file] + (
+            [Path(database_file + suffix) for suffix in ("", "-wal", "-shm", "-writer")]
+            if database_file
+            else []
+        ):
+            leftover.unlink(missing_ok=True)
     clock = ConsoleClock()
     try:
         core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
@@ -123,6 +155,9 @@ def cmd_shell(args: argparse.Namespace) -> int:
         raise SystemExit(
             f"flashticket: cannot use the database: {runner.describe(error)}"
         ) from None
+    interactive = sys.stdin.isatty()
+    if interactive:
+        _line_editing(state_file.with_suffix("").with_suffix(".history"))
     try:
         with Shell(
             core,
@@ -131,8 +166,11 @@ def cmd_shell(args: argparse.Namespace) -> int:
             files_dir=Path(args.files),
             locale=args.locale,
             clock=clock,
+            state_file=state_file,
         ) as shell:
-            shell.run(iter(sys.stdin), interactive=sys.stdin.isatty())
+            shell.run(None if interactive else iter(sys.stdin), interactive=interactive)
+    except KeyboardInterrupt:  # a Ctrl-C while the console was between its steps
+        print()
     except StartupError as error:
         raise SystemExit(f"flashticket: {error}") from None
     finally:
@@ -247,6 +285,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--files",
         default="data/shell-files",
         help="folder where the files the bot shares (charts, exports) are saved",
+    )
+    shell.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start from nothing: forget the console's database (a SQLite file) and the "
+        "emulated workspace kept beside it",
     )
     shell.set_defaults(run=cmd_shell)
     stats = commands.add_parser(

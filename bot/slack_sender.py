@@ -84,6 +84,9 @@ READ_BACK_PAGES = 2
 # Slack's ok:false errors after which the message may have been posted all the same.
 MAYBE_DONE_ERRORS = frozenset({"internal_error", "fatal_error", "request_timeout"})
 
+# The kinds a message listing several tickets may be (a sweep's reminders, escalations).
+LIST_CHANNELS = frozenset({MessageKind.ESCALATION, MessageKind.PERSON, MessageKind.SUPPORT_NOTICE})
+
 HomeView = Callable[[Language, str], dict[str, Any]]
 PersonLanguage = Callable[[str], Language]
 
@@ -138,8 +141,10 @@ class SlackTransport(Transport):
         ticket, thread, kind = message.ticket, message.thread, message.kind
         if kind in (MessageKind.DIRECT, MessageKind.PERSON):
             return str(message.payload.get("user") or "") or None
-        if kind is MessageKind.SUPPORT_DIGEST:
+        if kind in (MessageKind.SUPPORT_DIGEST, MessageKind.SUPPORT_NOTICE):
             return self.support_channel
+        if kind is MessageKind.ESCALATION and "items" in message.payload:
+            return self.escalation_channel
         if ticket is None:
             return None
         if kind is MessageKind.SUPPORT_POST:
@@ -156,6 +161,22 @@ class SlackTransport(Transport):
             # The reporter's DM, counted under their ID as its first message was.
             return ticket.reporter_id
         return None
+
+    def _post_list(self, message: Outgoing) -> Delivered:
+        """A sweep's reminders or escalations, one message listing their tickets."""
+        kind = message.kind
+        lang = self.lang
+        if kind is MessageKind.PERSON:
+            channel = str(message.payload["user"])
+            lang = self.language_of(channel)
+        elif kind is MessageKind.ESCALATION:
+            channel = self.escalation_channel
+        else:
+            channel = self.support_channel
+        text = blocks.targets_list_text(lang, message.payload, message.listed)
+        if text is None:
+            return Delivered()  # every ticket it listed was deleted since
+        return self._post(channel=channel, text=text, message=message)
 
     def _send(self, message: Outgoing) -> Delivered:
         ticket, thread, lang = message.ticket, message.thread, self.lang
@@ -178,6 +199,8 @@ class SlackTransport(Transport):
                 blocks=blocks.digest_blocks(lang, digest),
                 message=message,
             )
+        if "items" in message.payload and kind in LIST_CHANNELS:
+            return self._post_list(message)
         if ticket is None:
             raise PermanentFailure(f"ticket #{message.ticket_id} no longer exists")
         if kind is MessageKind.SUPPORT_POST:

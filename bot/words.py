@@ -109,18 +109,39 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.sla.breach": {
         Language.EN: ":rotating_light: *#{ticket_id}* {title} missed its {target} target "
-        "({length}, due {due}): {late} late.",
+        "({length}, due {due}) by {late}.",
         Language.DE: ":rotating_light: *#{ticket_id}* {title} hat das Ziel für die {target} "
-        "verfehlt ({length}, fällig {due}): {late} zu spät.",
+        "({length}, fällig {due}) um {late} verfehlt.",
+    },
+    "bot.sla.breaches": {
+        Language.EN: ":rotating_light: {count} targets missed:",
+        Language.DE: ":rotating_light: {count} Ziele verfehlt:",
+    },
+    "bot.sla.breach_line": {
+        Language.EN: "• *#{ticket_id}* {title}: {target} ({length}, due {due}) missed by {late}.",
+        Language.DE: "• *#{ticket_id}* {title}: {target} ({length}, fällig {due}) um {late} "
+        "verfehlt.",
+    },
+    "bot.sla.warnings": {
+        Language.EN: ":hourglass_flowing_sand: {count} targets due soon:",
+        Language.DE: ":hourglass_flowing_sand: {count} Ziele bald fällig:",
+    },
+    "bot.sla.warning_line": {
+        Language.EN: "• *#{ticket_id}* {title}: {target} ({length}) due {due}.",
+        Language.DE: "• *#{ticket_id}* {title}: {target} ({length}) fällig {due}.",
     },
     "bot.due.running": {Language.EN: "{target} due {due}", Language.DE: "{target} fällig {due}"},
     "bot.due.missed": {
         Language.EN: ":rotating_light: {target} missed (due {due})",
         Language.DE: ":rotating_light: {target} verfehlt (fällig {due})",
     },
-    "bot.due.late": {
-        Language.EN: ":rotating_light: {target} {late} late",
-        Language.DE: ":rotating_light: {target} {late} zu spät",
+    "bot.due.missed_plain": {
+        Language.EN: ":rotating_light: {target} missed",
+        Language.DE: ":rotating_light: {target} verfehlt",
+    },
+    "bot.due.missed_by": {
+        Language.EN: ":rotating_light: {target} missed by {late}",
+        Language.DE: ":rotating_light: {target} um {late} verfehlt",
     },
     "bot.due.paused": {
         Language.EN: "{target} paused while waiting",
@@ -191,6 +212,22 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "{at} {actor} {field}: {old} → {new}",
         Language.DE: "{at} {actor} {field}: {old} → {new}",
     },
+    "bot.history.created": {Language.EN: "Opened", Language.DE: "Eröffnet"},
+    "bot.history.reporter": {Language.EN: "Reporter", Language.DE: "Anwender"},
+    "bot.history.status": {Language.EN: "Status", Language.DE: "Status"},
+    "bot.history.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.history.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
+    "bot.history.deleted": {Language.EN: "Deleted", Language.DE: "Gelöscht"},
+    "bot.history.entry_edited": {
+        Language.EN: "Message edited",
+        Language.DE: "Nachricht bearbeitet",
+    },
+    "bot.history.entry_withdrawn": {
+        Language.EN: "Message withdrawn",
+        Language.DE: "Nachricht zurückgezogen",
+    },
+    "bot.history.rating": {Language.EN: "Rating", Language.DE: "Bewertung"},
+    "bot.history.other": {Language.EN: "Changed", Language.DE: "Geändert"},
     "bot.actor.system": {
         Language.EN: "FlashTicket (automatically)",
         Language.DE: "FlashTicket (automatisch)",
@@ -536,8 +573,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Wartend: *{count}*",
     },
     "bot.digest.breached": {
-        Language.EN: "Breached: *{count}*",
-        Language.DE: "Überschritten: *{count}*",
+        Language.EN: "Missed: *{count}*",
+        Language.DE: "Verfehlt: *{count}*",
     },
     "bot.digest.due_today": {
         Language.EN: "Due today: *{count}*",
@@ -545,7 +582,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     "bot.digest.breached_list": {
         Language.EN: "Targets missed",
-        Language.DE: "Verpasste Ziele",
+        Language.DE: "Verfehlte Ziele",
     },
     "bot.digest.due_today_list": {Language.EN: "Due today", Language.DE: "Heute fällig"},
     "bot.digest.oldest_waiting": {

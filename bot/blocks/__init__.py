@@ -49,7 +49,7 @@ from bot.blocks.thread import (
     thread_texts,
     withdrawn_text,
 )
-from bot.blocks.timers import target_text
+from bot.blocks.timers import target_text, targets_list_text
 
 __all__ = [
     "FROM_DM",
@@ -82,6 +82,7 @@ __all__ = [
     "statistics",
     "statistics_text",
     "target_text",
+    "targets_list_text",
     "text_blocks",
     "thread_texts",
     "ticket_card",

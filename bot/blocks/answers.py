@@ -103,7 +103,7 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
             lang,
             at=_when(c.at),
             actor=actor_text(lang, c.actor_id),
-            field=c.field,
+            field=history_label(lang, c.field),
             old=_changed_value(lang, c.field, c.old),
             new=_changed_value(lang, c.field, c.new),
         )
@@ -122,7 +122,7 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
                 )
             )
         )
-    due = due_line(lang, ticket.targets, now=now)
+    due = due_line(lang, ticket.targets, status=ticket.status, now=now)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     blocks.append(DividerBlock())
@@ -158,6 +158,27 @@ def _when(value: datetime) -> str:
     return f"{value:%Y-%m-%d %H:%M}"
 
 
+# What each field of a ticket's history is called; the history names its fields in the
+# domain's words (domain/model.py), which a reader never sees.
+HISTORY_LABELS = {
+    "created": "bot.history.created",
+    "reporter": "bot.history.reporter",
+    "status": "bot.history.status",
+    "priority": "bot.history.priority",
+    "assignee": "bot.history.assignee",
+    "deleted": "bot.history.deleted",
+    "entry_edited": "bot.history.entry_edited",
+    "entry_withdrawn": "bot.history.entry_withdrawn",
+    "rating": "bot.history.rating",
+}
+
+
+def history_label(lang: Language, field: str) -> str:
+    """A history field in the reader's words; one this version does not know is told as
+    a change, never by its internal name."""
+    return _t(HISTORY_LABELS.get(field, "bot.history.other"), lang)
+
+
 def _changed_value(lang: Language, field: str, value: str | None) -> str:
     """An old or new value in the history, as the card would show it."""
     if value is None:
@@ -170,6 +191,10 @@ def _changed_value(lang: Language, field: str, value: str | None) -> str:
         return person(value)
     if field in ("entry_edited", "entry_withdrawn"):
         return escape(clip(" ".join(value.split()), 300))
+    if field == "deleted":
+        return _t("bot.history.deleted", lang)
+    if field not in HISTORY_LABELS:
+        return "…"
     return escape(value)
 
 

@@ -115,7 +115,7 @@ def _page_section(
     lines = []
     for ticket in page.items:
         line = ticket_line(lang, TicketView.of_summary(ticket))
-        what_is_due = due_line(lang, (due or {}).get(ticket.id, ()))
+        what_is_due = due_line(lang, (due or {}).get(ticket.id, ()), status=ticket.status)
         if what_is_due is not None:
             line += "\n      " + what_is_due
         lines.append(line)

@@ -70,7 +70,7 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
             )
         )
     # After the description, which stays where it was on the card.
-    due = due_line(lang, view.targets)
+    due = due_line(lang, view.targets, status=view.status)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
     # A new block_id for each version of the card, as Slack asks of an updated message:

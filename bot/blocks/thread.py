@@ -109,7 +109,7 @@ def reporter_thread_blocks(
     if view.deleted or view.status != Status.RESOLVED:
         return None  # changed again before this message went out: no stale buttons
     value = action_value(view.id, view.version)
-    stars = [Option(text="★" * n + "☆" * (5 - n), value=f"{value}|{n}") for n in range(5, 0, -1)]
+    stars = [Option(text="★" * n + "☆" * (5 - n), value=f"{value}|{n}") for n in range(1, 6)]
     return render(
         [
             SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX))),

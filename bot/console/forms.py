@@ -8,8 +8,11 @@ what the bot refuses (`response_action: errors`) is asked again after it answere
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from typing import Any
+
+from bot.console.words import Say as Words
 
 Read = Callable[[str], "str | None"]
 Say = Callable[[str], None]
@@ -20,22 +23,43 @@ Attach = Callable[[str], "dict[str, Any] | None"]
 
 
 def fill(
-    view: dict[str, Any], read: Read, say: Say, submit: Submit, attach: Attach | None = None
+    view: dict[str, Any],
+    read: Read,
+    say: Say,
+    submit: Submit,
+    attach: Attach | None = None,
+    *,
+    words: Words,
 ) -> None:
     """Ask for every input of the modal and submit it, until the bot takes it or the
-    person closes it."""
-    say(f"┌ form: {view['title']['text']}")
+    person closes it (`cancel`, end of input, or Ctrl-C)."""
+    say(words("form", title=view["title"]["text"]))
+    try:
+        _fill(view, read, say, submit, attach, words)
+    except KeyboardInterrupt:
+        say("")
+        say(words("form_closed"))
+
+
+def _fill(
+    view: dict[str, Any],
+    read: Read,
+    say: Say,
+    submit: Submit,
+    attach: Attach | None,
+    words: Words,
+) -> None:
     inputs = [block for block in view["blocks"] if block.get("type") == "input"]
     values: dict[str, dict[str, Any]] = {}
     pending = inputs
     while pending:
         for block in pending:
             if block["element"].get("type") == "file_input":
-                value = _ask_files(block, read, say, attach)
+                value = _ask_files(block, read, say, attach, words)
             else:
-                value = _ask(block, read, say)
+                value = _ask(block, read, say, words)
             if value is None:
-                say("└ form closed")
+                say(words("form_closed"))
                 return
             values[block["block_id"]] = value
         state = {
@@ -60,52 +84,63 @@ def errors_of(answer: Any) -> dict[str, str]:
     return {}
 
 
-def _ask(block: dict[str, Any], read: Read, say: Say) -> dict[str, Any] | None:
+def _ask(block: dict[str, Any], read: Read, say: Say, words: Words) -> dict[str, Any] | None:
     """One field's value as Slack's form would take it; None if the form is closed."""
     if "options" in block["element"]:
-        return _ask_choice(block, read, say)
+        return _ask_choice(block, read, say, words)
     element, label = block["element"], block["label"]["text"]
     optional = bool(block.get("optional"))
     default_text = element.get("initial_value") or ""
     longest, shortest = element.get("max_length"), element.get("min_length")
     while True:
-        line = read(f"│ {label}{' (optional)' if optional else ''} [{default_text}]: ")
+        line = read(f"│ {label}{words('optional') if optional else ''} [{default_text}]: ")
         if line is None or line.strip() == "cancel":
             return None
         text = default_text if line == "" else ("" if line.strip() == "-" else line)
         # Slack's form itself refuses these before the bot sees anything.
         if not text and not optional:
-            say("│ ! This field is required.")
+            say(words("required"))
         elif longest and len(text) > longest:
-            say(f"│ ! At most {longest} characters here (you typed {len(text)}).")
+            say(words("too_long", most=longest, typed=len(text)))
         elif text and shortest and len(text) < shortest:
-            say(f"│ ! At least {shortest} characters here.")
+            say(words("too_short", least=shortest))
         else:
             return {"type": element["type"], "value": text or None}
 
 
 def _ask_files(
-    block: dict[str, Any], read: Read, say: Say, attach: Attach | None
+    block: dict[str, Any], read: Read, say: Say, attach: Attach | None, words: Words
 ) -> dict[str, Any] | None:
     """A file input: local paths, separated by spaces; Enter or `-` attaches none."""
     element, label = block["element"], block["label"]["text"]
     most = int(element.get("max_files") or 10)
     while True:
-        line = read(f"│ {label} (paths, at most {most}; optional) []: ")
+        line = read(words("files_prompt", label=label, most=most))
         if line is None or line.strip() == "cancel":
             return None
-        paths = [] if line.strip() in ("", "-") else line.split()
+        paths = [] if line.strip() in ("", "-") else split_paths(line)
+        if paths is None:
+            say(words("file_unreadable"))
+            continue
         if len(paths) > most:
-            say(f"│ ! At most {most} files here.")
+            say(words("too_many_files", most=most))
             continue
         files = [attach(path) for path in paths] if attach else []
         if any(file is None for file in files):
-            say("│ ! A file could not be read; name files that exist.")
+            say(words("file_unreadable"))
             continue
         return {"type": "file_input", "files": files}
 
 
-def _ask_choice(block: dict[str, Any], read: Read, say: Say) -> dict[str, Any] | None:
+def split_paths(line: str) -> list[str] | None:
+    """Paths as a shell splits them (`"My Documents/a.log" b.txt`); None if unbalanced."""
+    try:
+        return shlex.split(line)
+    except ValueError:
+        return None
+
+
+def _ask_choice(block: dict[str, Any], read: Read, say: Say, words: Words) -> dict[str, Any] | None:
     element, label = block["element"], block["label"]["text"]
     optional = bool(block.get("optional"))
     options = element["options"]
@@ -117,24 +152,26 @@ def _ask_choice(block: dict[str, Any], read: Read, say: Say) -> dict[str, Any] |
     choices = "  ".join(f"({i}) {o['text']['text']}" for i, o in enumerate(options, start=1))
     say(f"│ {label}: {choices}")
     while True:
-        line = read(f"│ {label}{' (optional)' if optional else ''} [{default or ''}]: ")
+        line = read(f"│ {label}{words('optional') if optional else ''} [{default or ''}]: ")
         if line is None or line.strip() == "cancel":
             return None
         answer = line.strip()
         if not answer and default is None and optional:
             return {"type": element["type"], "selected_option": None}
-        picked = _pick(answer, options) if answer else default
+        picked = pick(answer, options) if answer else default
         if picked is not None:
             return {"type": element["type"], "selected_option": options[picked - 1]}
-        say(f"│ ! Pick one of {choices} (a number or its name), or cancel.")
+        say(words("pick_one", choices=choices))
 
 
-def _pick(answer: str, options: list[dict[str, Any]]) -> int | None:
+def pick(answer: str, options: list[dict[str, Any]]) -> int | None:
     """The option (1-based) a typed answer names, by number or by its text."""
     if answer.isdigit():
         number = int(answer)
         return number if 1 <= number <= len(options) else None
     for number, option in enumerate(options, start=1):
-        if answer.casefold() == str(option["text"]["text"]).casefold():
+        # By its label, or by the word its value ends in (`resolved` for "Gelöst").
+        value = str(option.get("value", "")).rsplit("|", 1)[-1]
+        if answer.casefold() in (str(option["text"]["text"]).casefold(), value.casefold()):
             return number
     return None

@@ -79,6 +79,7 @@ class LocalBot:
         support_channel: str,
         files_dir: Path | None,
         locale: str | None = None,
+        refused: Callable[[int, str], None] | None = None,
     ) -> None:
         lang = core.settings.flashticket_language
         # The console's people use Slack in the help desk's language unless told otherwise.
@@ -112,12 +113,16 @@ class LocalBot:
             language_of=locales.language_of,
         )
         self.worker: DeliveryWorker = core.delivery_worker(transport)
+        self._refused = refused
 
     def dispatch(self, body: str, content_type: str) -> Any:
         """Bolt's answer to a request as Slack would send it: JSON decoded, else text."""
         response = self.app.dispatch(
             BoltRequest(body=body, headers={"content-type": [content_type]})
         )
+        if response.status >= 400 and self._refused is not None:
+            self._refused(response.status, response.body)
+            return None
         if not response.body:
             return None
         try:

@@ -188,7 +188,9 @@ class SqlOutboxStore(OutboxStore):
             # What the messages need of their tickets, in three queries for the batch
             # (inside the write transaction: on SQLite every statement here holds up
             # the requests' writes).
-            tickets = _TicketsOf(session, {r.ticket_id for r, _, _ in rows if r.ticket_id})
+            needed = {r.ticket_id for r, _, _ in rows if r.ticket_id}
+            needed |= {i for r, _, _ in rows for i in _listed_ids(r)}
+            tickets = _TicketsOf(session, needed)
             outgoing: list[Outgoing] = []
             superseded = 0
             for row, blocked, behind_due in rows:
@@ -390,13 +392,29 @@ class _TicketsOf:
         )
 
 
+def _listed_ids(row: OutboxMessage) -> list[int]:
+    """The tickets a message about several lists (a sweep's reminders or escalations)."""
+    if row.ticket_id is not None or '"items"' not in row.payload:
+        return []
+    items = json.loads(row.payload).get("items")
+    if not isinstance(items, list):
+        return []
+    return [i["ticket"] for i in items if isinstance(i, dict) and isinstance(i.get("ticket"), int)]
+
+
 def _outgoing(session: Session, row: OutboxMessage, tickets: _TicketsOf) -> Outgoing:
     state: TicketState | None = None
     thread = Thread()
     if row.ticket_id is not None:
         state = tickets.state(row.ticket_id)
         thread = tickets.thread(row.ticket_id)
+    listed = {
+        ticket_id: (listed_state, tickets.thread(ticket_id))
+        for ticket_id in _listed_ids(row)
+        if (listed_state := tickets.state(ticket_id)) is not None
+    }
     return Outgoing(
+        listed=listed,
         id=row.id,
         kind=MessageKind(row.kind),
         ticket_id=row.ticket_id,

@@ -78,7 +78,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             self.session.flush()
             self.events = self.collect_events()
             if self.events and self.timers_writer is not None:
-                self.timers_writer(self.tickets, self.timers, self.events)
+                self.timers_writer(self.tickets, self.timers, self.events, self.messages)
             if self.events:
                 self.outbox(self.messages, self.events)
             self.session.commit()

@@ -1,7 +1,8 @@
 """The clock of one ticket: its service-level targets and what is due when.
 
-A target counts business time (the calendar's) while the ticket is worked on and stops
-while it waits for the reporter: the business time used so far is kept in `consumed`,
+A target counts business time (the calendar's) while the ticket is open; resolution
+stops while the ticket waits for the reporter (first response does not: setting a
+ticket to waiting is no answer). The business time used so far is kept in `consumed`,
 and `due_at` is only set while it runs. First response is met by the first support
 reply the reporter sees, resolution by Resolved or Closed; a reopen gives resolution a
 fresh full target, and a priority change keeps what was used against the new length.
@@ -177,7 +178,10 @@ def _advance(
         return clock.met(max(facts.first_response_at, clock.running_since or now), calendar)
     if clock.kind is TargetKind.RESOLUTION and facts.status in (Status.RESOLVED, Status.CLOSED):
         return clock.met(now, calendar)
-    counts = facts.status.is_open and facts.status is not Status.WAITING and not facts.deleted
+    counts = facts.status.is_open and not facts.deleted
+    if clock.kind is TargetKind.RESOLUTION and facts.status is Status.WAITING:
+        # Waiting for the reporter stops resolution only: the first answer is still owed.
+        counts = False
     if counts:
         return clock.resumed(now, calendar)
     return clock.paused(now, calendar)

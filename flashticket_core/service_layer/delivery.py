@@ -145,6 +145,9 @@ class Outgoing:
     maybe_sent: bool = False
     # When the message was written: no attempt of it is older (where to look back from).
     created_at: datetime | None = None
+    # For a message about several tickets (a sweep's reminders or escalations): each
+    # listed ticket as it is now and its threads; a ticket gone since is left out.
+    listed: Mapping[int, tuple[TicketState, Thread]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ class MessageKind(StrEnum):
     SUPPORT_DIGEST = "support_digest"  # the morning digest in the support channel
     PERSON = "person"  # a DM to one person about a ticket (a reminder to its assignee)
     ESCALATION = "escalation"  # a missed target, told in the escalation channel
+    SUPPORT_NOTICE = "support_notice"  # one message in the support channel on several tickets
     RELAY_FILE = "relay_file"  # a file, fetched once from chat and shared once on the other side
 
 

@@ -5,6 +5,13 @@ them), marks each fired and does what it is for in the same transaction: a remin
 an escalation written to the outbox, a nudge in the reporter's DM thread, or a status
 change made through the domain by the system, whose events reach the outbox as any
 change's do. A crash before the commit leaves the timers unfired; after it, fired.
+
+The reminders and escalations of one round are told together: the escalation channel
+gets one message listing every target the round found missed, an assignee one message
+listing their reminders, and the support channel one for the unassigned tickets'
+(a single one is told as before: under its card, or naming its ticket alone). A list
+holds at most NOTICE_BATCH tickets, so a message stays readable and within Slack's
+limits; a longer one is split.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +38,19 @@ log = logging.getLogger(__name__)
 SWEEP_LEASE = timedelta(seconds=10)
 SWEEP_LEASE_NAME = "timers"
 SWEEP_BATCH = 200
+# The most tickets one reminder or escalation message lists.
+NOTICE_BATCH = 20
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A reminder or an escalation a target timer owes, sent with the round's others."""
+
+    ticket_id: int
+    breach: bool
+    # The assignee to remind; None: the support channel (a breach: the escalation channel).
+    recipient: str | None
+    payload: dict[str, Any]
 
 
 def sweep(
@@ -50,8 +70,10 @@ def sweep(
         with units() as uow:
             now = clock()
             due = uow.timers.claim_due(now, batch)
-            for timer in due:
-                fire(uow, timer, policy, now)
+            notices = [fire(uow, timer, policy, now) for timer in due]
+            told = notice_messages([n for n in notices if n is not None], now)
+            if told:
+                uow.messages.add(told)
             if due:
                 uow.commit()
         fired += len(due)
@@ -62,18 +84,21 @@ def sweep(
     return fired
 
 
-def fire(uow: AbstractUnitOfWork, timer: Timer, policy: ClockPolicy, now: datetime) -> None:
-    """Mark the timer fired and do what it is for, in the caller's transaction. A timer
-    whose moment passed (its ticket changed in a way a cancel has not caught) does
-    nothing."""
+def fire(
+    uow: AbstractUnitOfWork, timer: Timer, policy: ClockPolicy, now: datetime
+) -> Notice | None:
+    """Mark the timer fired and do what it is for, in the caller's transaction; a
+    reminder or an escalation is returned, for `notice_messages` to tell with the
+    round's others. A timer whose moment passed (its ticket changed in a way a cancel
+    has not caught) does nothing."""
     uow.timers.mark_fired(timer.id, now)
     ticket = uow.tickets.get(timer.ticket_id)
     if ticket is None or ticket.deleted_at is not None:
-        return
+        return None
     target = timer.kind.target
     if target is not None:
-        _fire_target(uow, ticket, timer, target, now)
-    elif timer.kind is TimerKind.WAITING_NUDGE and ticket.status is Status.WAITING:
+        return _fire_target(uow, ticket, timer, target, now)
+    if timer.kind is TimerKind.WAITING_NUDGE and ticket.status is Status.WAITING:
         resolve_after = policy.waiting_resolve.total_seconds() if policy.waiting_resolve else None
         payload = {"event": "waiting_nudge", "resolve_after": resolve_after}
         uow.messages.add([_message(MessageKind.REPORTER_THREAD, ticket.id, payload, now)])
@@ -81,15 +106,16 @@ def fire(uow: AbstractUnitOfWork, timer: Timer, policy: ClockPolicy, now: dateti
         ticket.change_status(Status.RESOLVED, actor_id=SYSTEM_ACTOR, now=now, reason=timer.kind)
     elif timer.kind is TimerKind.AUTO_CLOSE and ticket.status is Status.RESOLVED:
         ticket.change_status(Status.CLOSED, actor_id=SYSTEM_ACTOR, now=now, reason=timer.kind)
+    return None
 
 
 def _fire_target(
     uow: AbstractUnitOfWork, ticket: Ticket, timer: Timer, target: TargetKind, now: datetime
-) -> None:
+) -> Notice | None:
     clocks: Clocks = uow.timers.targets([ticket.id]).get(ticket.id, {})
     clock = clocks.get(target)
     if clock is None or clock.met_at is not None or clock.due_at is None:
-        return
+        return None
     payload: dict[str, Any] = {
         "target": target.value,
         "due": clock.due_at.isoformat(),
@@ -98,26 +124,66 @@ def _fire_target(
     if timer.kind.is_breach:
         clocks[target] = replace(clock, breached=True, warned=True)
         payload |= {"event": "sla_breach", "late": max((now - clock.due_at).total_seconds(), 0)}
-        message = _message(MessageKind.ESCALATION, ticket.id, payload, now)
         # The card shows the target as missed from now on.
         uow.messages.add([_message(MessageKind.SUPPORT_UPDATE, ticket.id, {}, now)])
+        notice = Notice(ticket.id, breach=True, recipient=None, payload=payload)
     else:
         clocks[target] = replace(clock, warned=True)
         payload["event"] = "sla_warning"
         if ticket.assignee_id is not None:
             payload["user"] = ticket.assignee_id
-            message = _message(
-                MessageKind.PERSON, ticket.id, payload, now, recipient=ticket.assignee_id
-            )
-        else:
-            message = _message(MessageKind.SUPPORT_THREAD, ticket.id, payload, now)
+        notice = Notice(ticket.id, breach=False, recipient=ticket.assignee_id, payload=payload)
     uow.timers.save_targets(ticket.id, clocks)
-    uow.messages.add([message])
+    return notice
+
+
+def notice_messages(notices: list[Notice], now: datetime) -> list[NewMessage]:
+    """The round's reminders and escalations as messages: one per escalation channel,
+    assignee and support channel, each listing its tickets (at most NOTICE_BATCH a
+    message); a lone notice is told about its ticket as it always was."""
+    groups: dict[tuple[bool, str | None], list[Notice]] = {}
+    for notice in notices:
+        groups.setdefault((notice.breach, notice.recipient), []).append(notice)
+    messages: list[NewMessage] = []
+    for (breach, recipient), group in groups.items():
+        if len(group) == 1:
+            messages.append(_single(group[0], now))
+            continue
+        if breach:
+            kind, event = MessageKind.ESCALATION, "sla_breaches"
+        elif recipient is not None:
+            kind, event = MessageKind.PERSON, "sla_warnings"
+        else:
+            kind, event = MessageKind.SUPPORT_NOTICE, "sla_warnings"
+        for start in range(0, len(group), NOTICE_BATCH):
+            items = [
+                {"ticket": n.ticket_id} | {k: v for k, v in n.payload.items() if k in _ITEM}
+                for n in group[start : start + NOTICE_BATCH]
+            ]
+            payload: dict[str, Any] = {"event": event, "items": items}
+            if recipient is not None:
+                payload["user"] = recipient
+            messages.append(_message(kind, None, payload, now, recipient=recipient))
+    return messages
+
+
+# What a listed ticket's line says of its target.
+_ITEM = frozenset({"target", "due", "length", "late"})
+
+
+def _single(notice: Notice, now: datetime) -> NewMessage:
+    if notice.breach:
+        return _message(MessageKind.ESCALATION, notice.ticket_id, notice.payload, now)
+    if notice.recipient is not None:
+        return _message(
+            MessageKind.PERSON, notice.ticket_id, notice.payload, now, recipient=notice.recipient
+        )
+    return _message(MessageKind.SUPPORT_THREAD, notice.ticket_id, notice.payload, now)
 
 
 def _message(
     kind: MessageKind,
-    ticket_id: int,
+    ticket_id: int | None,
     payload: dict[str, Any],
     now: datetime,
     recipient: str | None = None,

@@ -28,6 +28,7 @@ from flashticket_core.domain.clock import (
 from flashticket_core.domain.enums import EntryKind, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.domain.service_levels import ServiceLevels
+from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.repositories import TicketRepository
 
 
@@ -118,7 +119,11 @@ class TimerWriter:
         self.clock = clock
 
     def __call__(
-        self, tickets: TicketRepository, book: TimerBook, event_list: list[events.Event]
+        self,
+        tickets: TicketRepository,
+        book: TimerBook,
+        event_list: list[events.Event],
+        messages: MessageQueue | None = None,
     ) -> None:
         if not self.policy.active:
             return
@@ -131,6 +136,8 @@ class TimerWriter:
         old_targets = book.targets(known) if known else {}
         old_timers = book.unfired(known) if known else {}
         to_schedule: list[tuple[int, TimerKind, datetime]] = []
+        refresh: list[int] = []
+        card_updated = _cards_updated(event_list)
         # Every ticket an event is about was handed out by the repository already.
         loaded = {ticket.id: ticket for ticket in tickets.seen}
         for ticket_id in sorted(touched):
@@ -143,6 +150,10 @@ class TimerWriter:
             after = self._targets(ticket, before, now)
             if after != before:
                 book.save_targets(ticket_id, after, new=ticket_id in opened)
+                if _newly_met(before, after) and ticket_id not in card_updated:
+                    # The card shows what is due: a target the change met (a first
+                    # reply) leaves it, although a reply alone does not touch the card.
+                    refresh.append(ticket_id)
             wanted = target_timers(
                 after,
                 warning_share=self.policy.service_levels.warning_share,
@@ -158,6 +169,8 @@ class TimerWriter:
             to_schedule.extend(_sync(book, ticket_id, existing, wanted, now))
         if to_schedule:
             book.schedule(to_schedule, now)
+        if refresh and messages is not None:
+            messages.add([card_update(ticket_id, now) for ticket_id in refresh])
 
     def _targets(self, ticket: Ticket, before: Clocks, now: datetime) -> Clocks:
         facts = TicketFacts(status=ticket.status, first_response_at=ticket.first_response_at)
@@ -181,6 +194,40 @@ class TimerWriter:
         elif status is Status.RESOLVED and policy.auto_close is not None:
             wanted[TimerKind.AUTO_CLOSE] = now + policy.auto_close
         return wanted
+
+
+def _newly_met(before: Clocks, after: Clocks) -> bool:
+    return any(
+        clock.met_at is not None and (kind not in before or before[kind].met_at is None)
+        for kind, clock in after.items()
+    )
+
+
+def _cards_updated(event_list: list[events.Event]) -> set[int]:
+    """The tickets whose card the outbox updates for these events already."""
+    return {
+        event.ticket_id
+        for event in event_list
+        if isinstance(
+            event,
+            events.TicketOpened
+            | events.StatusChanged
+            | events.PriorityChanged
+            | events.AssigneeChanged
+            | events.TicketDeleted,
+        )
+    }
+
+
+def card_update(ticket_id: int, now: datetime) -> NewMessage:
+    """An edit of the ticket's card to show it as it is now."""
+    return NewMessage(
+        kind=MessageKind.SUPPORT_UPDATE,
+        ticket_id=ticket_id,
+        payload="{}",
+        next_attempt_at=now,
+        created_at=now,
+    )
 
 
 def _sync(

@@ -35,10 +35,15 @@ class OutboxWriter(Protocol):
 
 class TimersWriter(Protocol):
     """Brings the targets and timers of the tickets a commit's events touched up to date,
-    inside that commit's transaction."""
+    inside that commit's transaction; a card whose targets changed where no event of
+    the commit updates it anyway is queued for an update in `messages`."""
 
     def __call__(
-        self, tickets: TicketRepository, book: TimerBook, event_list: list[Event]
+        self,
+        tickets: TicketRepository,
+        book: TimerBook,
+        event_list: list[Event],
+        messages: MessageQueue,
     ) -> None: ...
 
 

@@ -6,19 +6,22 @@ from __future__ import annotations
 import ast
 import inspect
 import io
+import json
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from slack_sdk import WebClient
 
 from bot.console.console_clock import ConsoleClock
-from bot.console.shell import SUPPORT_CHANNEL, Shell
+from bot.console.shell import FORM, SUPPORT_CHANNEL, Shell
 from bot.console.workspace import Workspace, user_id_for
 from flashticket_core.bootstrap import bootstrap
 from flashticket_core.config import Settings
@@ -31,15 +34,15 @@ as @alice
 
 Smoke comes out of the back
 1
-click 1
+click #1 take
 as @admin
 /ticket-admin grant @sam support
 as @sam
-click 1
-click 8
+click #1 take
+click #1 reply
 Please unplug it and wait ten minutes.
 
-choose 6 2
+click #1 status 2
 as @alice
 reply 1 Unplugged, it is cold now.
 /ticket show 1
@@ -68,21 +71,22 @@ def test_the_shell_walks_the_whole_story(tmp_path: Path) -> None:
     out = run_shell(tmp_path, STORY)
     # Everything happened in a database of its own under ./data, with no network.
     assert (tmp_path / "data" / "shell.db").exists()
-    assert "click N" in out  # help explains the console
+    assert "click #3 take" in out  # help explains the console
     # The form, field by field, and the ticket it opened.
     assert "┌ form: New ticket" in out
     assert "│ Title [Printer on fire]:" in out
-    assert "Your ticket *#1* “Printer on fire” has been received" in out
+    assert "Your ticket #1 “Printer on fire” has been received" in out
     assert "== #1 Printer on fire ==" in out
-    assert "*Priority*: High" in out
+    assert "Priority: High" in out
+    assert "[#1 take] Take it" in out
     # A plain user is refused on the support buttons.
     assert "You are not allowed to assign tickets." in out
     # An admin grants support; support takes it, replies and resolves.
     assert "@sam is now Support." in out
-    assert "@sam changed the status of *#1*: New → *In progress*" in out
-    assert "*Support reply* from @sam:" in out
+    assert "@sam changed the status of #1: New → In progress" in out
+    assert "Support reply from @sam:" in out
     assert "> Please unplug it and wait ten minutes." in out
-    assert "@sam changed the status of *#1*: In progress → *Resolved*" in out
+    assert "@sam changed the status of #1: In progress → Resolved" in out
     # The reporter answers in the DM thread; the answer reaches the support thread.
     assert "@alice (reporter) wrote:" in out
     assert "> Unplugged, it is cold now." in out
@@ -97,7 +101,7 @@ def test_files_travel_both_ways_in_the_console(tmp_path: Path) -> None:
     script = (
         "/ticket Printer on fire\n\n\n\n"
         "reply 1 --file error.log Here is the log\n"
-        "click 4\nTry these steps\nsteps.txt\n"
+        "click #1 reply\nTry these steps\nsteps.txt\n"
     )
     out = run_shell(tmp_path, script)
     assert "(you wrote in the thread of #1) Here is the log [error.log]" in out
@@ -116,7 +120,7 @@ def test_form_errors_are_shown_and_asked_again(tmp_path: Path) -> None:
     assert out.count("│ ! This field is required.") == 1
     assert "│ ! The title must not be empty." in out
     assert out.count("│ Priority [2]:") == 1
-    assert "Your ticket *#1* “Keyboard” has been received" in out
+    assert "Your ticket #1 “Keyboard” has been received" in out
     assert "Your open tickets (1)" in out
 
 
@@ -130,7 +134,7 @@ def test_an_answer_that_is_no_option_is_asked_again(tmp_path: Path) -> None:
     assert "You are now @admin." not in out  # the form took the line, not the console
     assert out.count("│ Priority [2]:") == 3
     shown = out[out.index("@alice> /ticket show 1") :]
-    assert "*Priority*: High" in shown
+    assert "Priority: High" in shown
 
 
 def test_charts_and_exports_are_saved_to_the_files_folder(tmp_path: Path) -> None:
@@ -153,7 +157,7 @@ def test_a_proxy_in_the_environment_does_not_stand_between_the_bot_and_the_works
     nowhere = "http://127.0.0.1:9"  # nothing listens there
     proxies = dict.fromkeys(("HTTP_PROXY", "http_proxy", "HTTPS_PROXY"), nowhere)
     no_bypass = dict.fromkeys(("NO_PROXY", "no_proxy", "https_proxy"), "")
-    script = "/ticket Printer\n\n\n\n/ticket stats\nas @alice\nclick 1\n"
+    script = "/ticket Printer\n\n\n\n/ticket stats\nas @alice\nclick #1 take\n"
     out = run_shell(tmp_path, script, **proxies, **no_bypass)
     assert "[#support]" in out  # the Web API
     assert "saved open-tickets-by-priority.png → " in out  # an upload URL
@@ -171,9 +175,9 @@ def test_the_files_folder_is_an_option_and_nothing_is_overwritten(tmp_path: Path
 
 def test_the_shell_speaks_german(tmp_path: Path) -> None:
     out = run_shell(tmp_path, "as @bob\n/ticket Drucker\n\n\n\n", "--language", "de")
-    assert "┌ form: Neues Ticket" in out
-    assert "Ihr Ticket *#1* „Drucker“ ist eingegangen" in out
-    assert "*Status*: Neu" in out
+    assert "┌ Formular: Neues Ticket" in out
+    assert "Ihr Ticket #1 „Drucker“ ist eingegangen" in out
+    assert "Status: Neu" in out
 
 
 def test_the_shell_answers_each_person_in_the_locale_it_is_given(tmp_path: Path) -> None:
@@ -185,9 +189,9 @@ def test_the_shell_answers_each_person_in_the_locale_it_is_given(tmp_path: Path)
 
 
 def test_unknown_console_commands_and_bad_numbers_are_explained(tmp_path: Path) -> None:
-    out = run_shell(tmp_path, "frobnicate\nclick 99\nreply 5 hello\n/other\n")
+    out = run_shell(tmp_path, "frobnicate\nclick 99\nclick #1 take\nreply 5 hello\n/other\n")
     assert "Unknown console command `frobnicate`" in out
-    assert "Which one?" in out
+    assert out.count("Which one?") == 2
     assert "Usage: `reply N [--file PATH] text`" in out
     assert "There is no /other here" in out
 
@@ -343,9 +347,9 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "",
         "Smoke comes out of the back",
         "1",
-        "click 1",  # refused: alice is no support
+        "click #1 take",  # refused: alice is no support
         "as @admin",
-        "click 1",  # take it: the card is updated
+        "click #1 take",  # take it: the card is updated
         "/ticket stats",
         "/ticket-admin export",
         "home",
@@ -488,3 +492,238 @@ def test_moving_the_console_clock_runs_the_morning_digest_once(
     # 08:00, the hours' start) was missed by 09:30, and said once however often it ran.
     assert len(escalations) == 1
     assert "*#1*" in escalations[0].text
+
+
+# -- the console as a newcomer meets it -------------------------------------------------
+
+
+def test_slack_credentials_in_the_settings_are_not_the_consoles(tmp_path: Path) -> None:
+    """After `cp .env.example .env` the console still answers: its requests come from
+    the console, not from Slack, and its workspace has no other channels."""
+    (tmp_path / ".env").write_text(
+        "SLACK_SIGNING_SECRET=0123456789abcdef0123456789abcdef\n"
+        "SLACK_BOT_TOKEN=xoxb-0000-fake\n"
+        "FLASHTICKET_ESCALATION_CHANNEL=CNOWHERE\n",
+        encoding="utf-8",
+    )
+    out = run_shell(tmp_path, "/ticket Printer on fire\n\n\n\n", SLACK_APP_TOKEN="xapp-1-fake")
+    assert "== #1 Printer on fire ==" in out
+    assert "Your ticket #1" in out
+
+
+def test_a_request_the_bot_refuses_is_shown(console: tuple[Shell, io.StringIO]) -> None:
+    shell, out = console
+    action = {"action_id": "no.such.button", "block_id": "b", "type": "button", "value": "x"}
+    payload = {
+        "type": "block_actions",
+        "user": {"id": shell.user, "username": "admin"},
+        "team": {"id": shell.workspace.team.id},
+        "actions": [action],
+    }
+    assert shell.bot.dispatch(urlencode({"payload": json.dumps(payload)}), FORM) is None
+    assert "(Slack's request was refused by the bot: HTTP 404" in out.getvalue()
+
+
+def test_threads_show_under_their_card_and_name_their_ticket(tmp_path: Path) -> None:
+    script = (
+        "as @alice\n/ticket Printer\n\n\n\n"
+        "as @bob\n/ticket Mouse\n\n\n\n"
+        "as @bob\nreply 2 It squeaks\n"
+        "as @alice\nreply 1 Still jammed\n"
+        "channel\n"
+    )
+    out = run_shell(tmp_path, script)
+    # Live, each reply says whose thread it is in.
+    assert "[#support] ↳ #2\n  @bob (reporter) wrote:\n  > It squeaks" in out
+    shown = out[out.index("@alice> channel") :]
+    # In the channel, each card is followed by its own thread, whatever came when.
+    assert shown.index("== #1 Printer ==") < shown.index("Still jammed")
+    assert shown.index("Still jammed") < shown.index("== #2 Mouse ==")
+    assert shown.index("== #2 Mouse ==") < shown.index("It squeaks")
+    assert "  [#support] ↳ #1\n    @alice (reporter) wrote:\n    > Still jammed" in shown
+
+
+def test_button_handles_name_the_ticket_and_always_mean_the_newest_card(tmp_path: Path) -> None:
+    script = (
+        "/ticket Printer\n\n\n\n"
+        "click #1 status in_progress\n"  # the card is drawn again
+        "click #1 status waiting\n"  # the same handle, on the newest card
+        "click 1 priority 1\n"  # the `#` may be left out; the first option
+        "click #1 status\n"  # a list needs its option
+        "as @alice\n/ticket Mouse\n\n\n\n"
+        "as @admin\nclick #2 take\nclick #2 take\n"  # taken: no Take button any more
+    )
+    out = run_shell(tmp_path, script)
+    assert "@admin changed the status of #1: New → In progress" in out
+    assert "@admin changed the status of #1: In progress → Waiting for reply" in out
+    assert "Priority: High" in out
+    assert "[#1 status K] is a list: `click #1 status K` with K from its options." in out
+    assert "[#2 take] Take it" in out
+    assert out.count("Which one?") == 1
+
+
+def test_a_dm_to_the_bot_outside_a_thread_is_offered_as_a_ticket(tmp_path: Path) -> None:
+    script = "as @alice\ndm I need a second monitor\nclick dm new_ticket\n\n\n\n"
+    out = run_shell(tmp_path, script)
+    assert "(you wrote to the bot) I need a second monitor" in out
+    assert "[dm new_ticket] Open a ticket" in out
+    assert "│ Title [I need a second monitor]:" in out
+    assert "== #1 I need a second monitor ==" in out
+
+
+def test_the_workspace_comes_back_on_the_next_start_and_fresh_forgets_it(
+    tmp_path: Path,
+) -> None:
+    first = run_shell(tmp_path, "as @alice\n/ticket Printer\n\n\n\nclock +3d\n")
+    moved = re.search(r"It is now \w+ ([\d-]+ [\d:]+)", first)
+    assert moved, first
+    again = run_shell(tmp_path, "channel\nclock\nas @admin\nclick #1 take\n")
+    assert "the workspace of your last session is back" in again
+    assert "You are @alice." in again  # who was acting last
+    assert "== #1 Printer ==" in again[again.index("> channel") :]
+    assert "Reporter: @alice" in again  # the person's name, not their user ID
+    assert "@admin changed the status of #1: New → In progress" in again
+    now = re.search(r"It is now \w+ ([\d-]+ [\d:]+)", again)
+    assert now
+    assert now.group(1) >= moved.group(1)
+    fresh = run_shell(tmp_path, "channel\n/ticket list\n", "--fresh")
+    assert "[#support]: nothing yet" in fresh
+    assert "== #1" not in fresh
+
+
+def test_the_console_speaks_german_itself(tmp_path: Path) -> None:
+    script = "as @bob\nfrobnicate\n/ticket Drucker\n\n\n\nreply 1\nclock\n"
+    out = run_shell(tmp_path, script, "--language", "de")
+    assert "FlashTicket-Konsole. Sie sind @admin." in out
+    assert "Sie sind jetzt @bob." in out
+    assert "Unbekannter Konsolenbefehl `frobnicate`" in out
+    assert "┌ Formular: Neues Ticket" in out
+    assert "So geht es: `reply N [--file PFAD] Text`" in out
+    assert re.search(r"Es ist jetzt \d\d\.\d\d\.\d{4} \d\d:\d\d", out)
+
+
+def test_a_file_path_with_spaces_can_be_attached(tmp_path: Path) -> None:
+    (tmp_path / "my logs").mkdir()
+    (tmp_path / "my logs" / "error log.txt").write_bytes(b"E42\n")
+    script = '/ticket Printer\n\n\n\nreply 1 --file "my logs/error log.txt" the log\n'
+    out = run_shell(tmp_path, script)
+    assert "(you wrote in the thread of #1) the log [error log.txt]" in out
+    assert (tmp_path / "data" / "shell-files" / "error log.txt").read_bytes() == b"E42\n"
+
+
+def test_the_rating_runs_from_one_star_to_five_and_home_shows_when_asked(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "as @alice\n/ticket Printer\n\n\n\nas @admin\nclick #1 status resolved\n"
+        "as @alice\nclick #1 rate 5\nhome\n"
+    )
+    out = run_shell(tmp_path, script)
+    assert "(1) ★☆☆☆☆  (2) ★★☆☆☆  (3) ★★★☆☆  (4) ★★★★☆  (5) ★★★★★" in out
+    assert "@alice rated the support 5/5." in out
+    # Every change republishes the App Home; it is shown once, when opened.
+    assert out.count("[App Home]") == 1
+    assert out.index("[App Home]") > out.index("@alice> home")
+
+
+class Keys:
+    """Lines as a person types them, `^C` for Ctrl-C."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def __iter__(self) -> Keys:
+        return self
+
+    def __next__(self) -> str:
+        if not self.lines:
+            raise StopIteration
+        line = self.lines.pop(0)
+        if line == "^C":
+            raise KeyboardInterrupt
+        return line
+
+
+def test_ctrl_c_closes_a_form_and_a_second_one_leaves(console: tuple[Shell, io.StringIO]) -> None:
+    shell, out = console
+    keys = Keys(["/ticket Printer", "^C", "/ticket list", "^C", "^C", "/ticket Never"])
+    shell.run(keys, interactive=False)
+    text = out.getvalue()
+    assert "└ form closed" in text
+    assert "(cancelled; Ctrl-C again or `quit` leaves)" in text
+    assert "== #1" not in text
+    assert "Your ticket" not in text
+    assert "Never" not in text  # the second Ctrl-C left the console
+    assert keys.lines == ["/ticket Never"]
+
+
+def test_the_demo_plays_the_whole_story(tmp_path: Path) -> None:
+    script = (ROOT / "demo.txt").read_text(encoding="utf-8")
+    out = run_shell(tmp_path, script, "--fresh")
+    for trouble in ("Which one?", "Unknown console command", "Usage:", "Pick one of", "HTTP 4"):
+        assert trouble not in out
+    for ticket in (1, 2, 3):
+        assert f"[#{ticket} take] Take it" in out
+    assert "[#support] ↳ #1" in out
+    assert "[DM @alice] ↳ #1" in out
+    assert "[dm new_ticket]" in out
+    assert "saved tickets-" in out
+
+
+def test_at_a_terminal_lines_can_be_edited_and_typed_again(tmp_path: Path) -> None:
+    """At a real terminal (a pseudo-terminal here) the arrow keys move through what was
+    typed before instead of printing `^[[A`, and Ctrl-C twice leaves without a trace."""
+    import os
+    import pty
+    import select
+    import signal
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "shell"],
+        cwd=tmp_path,
+        env=clean_environment(TERM="dumb"),
+        stdin=follower,
+        stdout=follower,
+        stderr=subprocess.PIPE,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(wanted: bytes, count: int = 1) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while seen.count(wanted) < count and time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:  # the console ended
+                    break
+        assert seen.count(wanted) >= count, seen.decode(errors="replace")
+
+    try:
+        read_until(b"@admin> ")
+        os.write(leader, b"as @alice\r")
+        read_until(b"@alice> ")
+        os.write(leader, b"as @bob\r")
+        read_until(b"@bob> ")
+        os.write(leader, b"\x1b[A\x1b[A\r")  # up twice: `as @alice` again
+        read_until(b"You are now @alice.", 2)
+        read_until(b"@alice> ", 2)
+        # Ctrl-C, as the terminal sends it to the program in front.
+        process.send_signal(signal.SIGINT)
+        read_until(b"(cancelled; Ctrl-C again or `quit` leaves)")
+        read_until(b"@alice> ", 3)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(leader)
+    assert b"^[[A" not in seen
+    assert process.stderr is not None
+    assert b"Traceback" not in process.stderr.read()
+    history = (tmp_path / "data" / "shell.history").read_text(encoding="utf-8")
+    assert history.split() == ["as", "@alice", "as", "@bob", "as", "@alice"]

@@ -1,7 +1,8 @@
 """The clock through the real server, with targets of seconds around the clock: a
-missed target is escalated once, a reply in time prevents it, waiting pauses it, and a
-resolved ticket closes itself and tells its reporter once; two replicas escalate once;
-outside business hours no target runs."""
+missed target is escalated once, a reply in time prevents it and leaves the card,
+waiting pauses resolution (not first response), and a resolved ticket closes itself and
+tells its reporter once; two replicas escalate once; outside business hours no target
+runs."""
 
 from __future__ import annotations
 
@@ -40,12 +41,13 @@ def make_bot(database_url: str, slack: FakeSlack) -> Iterator[MakeBot]:
 
 
 def escalations(slack: FakeSlack, ticket_id: int) -> list[str]:
+    """The escalations naming the ticket: its own, or a sweep's list of several."""
     return [
         str(c.args["text"])
         for c in slack.calls("chat.postMessage")
         if c.args.get("channel") == SUPPORT_CHANNEL
         and not c.args.get("thread_ts")
-        and "missed its" in str(c.args.get("text"))
+        and "missed" in str(c.args.get("text"))
         and f"*#{ticket_id}*" in str(c.args.get("text"))
     ]
 
@@ -65,7 +67,10 @@ def test_a_missed_first_response_is_escalated_once_and_a_reply_in_time_prevents_
     bot = make_bot(flashticket_sla="high=4s/1h")
     late = bot.open_ticket(ALICE, "Printer <!channel> on fire & smoking", priority="high")
     answered = bot.open_ticket(ALICE, "Mail is slow", priority="high")
+    assert "first response due" in str(bot.card(answered).args["blocks"])
     support_reply(bot, answered, "Looking at it now.")
+    # Met: the card no longer says it is due.
+    slack.wait_for(lambda _: "first response" not in str(bot.card(answered).args["blocks"]))
     slack.wait_for(lambda _: len(escalations(slack, late)) == 1, timeout=FIRES_WITHIN)
     [text] = escalations(slack, late)
     assert "first response" in text
@@ -81,18 +86,24 @@ def test_a_missed_first_response_is_escalated_once_and_a_reply_in_time_prevents_
     assert escalations(slack, answered) == []
 
 
-def test_waiting_pauses_the_target_and_the_reporters_answer_resumes_it(
+def test_waiting_pauses_resolution_and_the_reporters_answer_resumes_it(
     make_bot: MakeBot, slack: FakeSlack
 ) -> None:
-    bot = make_bot(flashticket_sla="high=6s/1h", flashticket_waiting_nudge="off")
+    bot = make_bot(flashticket_sla="high=/6s,medium=4s/", flashticket_waiting_nudge="off")
     paused = bot.open_ticket(ALICE, "Which laptop?", priority="high")
-    assert bot.click(ADMIN, paused, "ticket.status", "waiting").status == 200
-    slack.wait_for(lambda _: any("Waiting" in t for t in bot.dm_thread(paused)))
+    # Waiting before any answer: the first response is still owed, and missed.
+    unanswered = bot.open_ticket(ALICE, "Waiting for nothing", priority="medium")
+    for ticket_id in (paused, unanswered):
+        assert bot.click(ADMIN, ticket_id, "ticket.status", "waiting").status == 200
+        slack.wait_for(lambda _, t=ticket_id: any("Waiting" in x for x in bot.dm_thread(t)))
+    slack.wait_for(lambda _: len(escalations(slack, unanswered)) == 1, timeout=FIRES_WITHIN)
+    assert "first response" in escalations(slack, unanswered)[0]
     control = bot.open_ticket(ALICE, "Opened later", priority="high")
     slack.wait_for(lambda _: len(escalations(slack, control)) == 1, timeout=FIRES_WITHIN)
     assert escalations(slack, paused) == []  # opened first, but its clock stood still
     assert bot.reply_in_dm(ALICE, paused, "The grey one.").status == 200
     slack.wait_for(lambda _: len(escalations(slack, paused)) == 1, timeout=FIRES_WITHIN)
+    assert "resolution" in escalations(slack, paused)[0]
 
 
 def test_a_resolved_ticket_closes_itself_and_tells_the_reporter_once(

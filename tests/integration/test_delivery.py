@@ -95,7 +95,8 @@ def test_messages_go_out_in_order_and_threads_are_remembered(
         (ticket.id, "reporter_root"),
         (ticket.id, "support_post"),
         (ticket.id, "reporter_thread"),  # status: in progress
-        # the first card update was superseded by the second
+        # the take's two card updates were superseded by the reply's, which takes the
+        # first-response target (met now) off the card
         (ticket.id, "support_update"),
         (ticket.id, "reporter_thread"),  # the support reply
         (ticket.id, "support_thread"),
@@ -117,7 +118,7 @@ def test_messages_go_out_in_order_and_threads_are_remembered(
     assert reply.thread.reporter_ts == refs.reporter_ts is not None
     assert desk.conversation.ticket_of_reporter_thread("D-ALICE", refs.reporter_ts) == ticket.id
     assert outbox_count(engine, "pending") == 0
-    assert outbox_count(engine, "superseded") == 1
+    assert outbox_count(engine, "superseded") == 2
 
 
 def test_rate_limit_waits_at_least_retry_after_and_keeps_ticket_order(

@@ -12,10 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import case, func, select
 
 from bot import blocks
 from bot.blocks.answers import targets_met, ticket_detail
+from bot.slack_sender import SlackTransport
 from flashticket_core.adapters.tables import OutboxMessage, TicketTarget, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
@@ -23,10 +25,17 @@ from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind, U
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer import sweep as sweep_module
+from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import COLUMNS
 from flashticket_core.service_layer.jobs import Leases
+from flashticket_core.service_layer.views import TicketDetail
+from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
+from tests.fakes.slack_api import FakeSlack
+
+ESCALATIONS = "C0ESCALATE"
 
 
 @pytest.fixture
@@ -64,6 +73,37 @@ def messages(core: Core, kind: str) -> list[dict[str, Any]]:
         return [json.loads(payload) for payload in payloads]
 
 
+def state_of(detail: TicketDetail) -> TicketState:
+    """The ticket as a delivery would hand it to its card."""
+    ticket = detail.ticket
+    return TicketState(
+        id=ticket.id,
+        title=ticket.title,
+        description=detail.description,
+        status=ticket.status,
+        priority=ticket.priority,
+        reporter_id=ticket.reporter_id,
+        assignee_id=ticket.assignee_id,
+        version=ticket.version,
+        deleted=False,
+        targets=detail.targets,
+    )
+
+
+def escalated(core: Core) -> list[int]:
+    """The tickets the escalation messages name, a lone one's or a list's, in order."""
+    named: list[int] = []
+    with core.engine.connect() as connection:
+        for ticket_id, payload in connection.execute(
+            select(OutboxMessage.ticket_id, OutboxMessage.payload)
+            .where(OutboxMessage.kind == "escalation")
+            .order_by(OutboxMessage.id)
+        ):
+            items = json.loads(payload).get("items")
+            named.extend([ticket_id] if items is None else [item["ticket"] for item in items])
+    return named
+
+
 def leases(core: Core, clock: Clock, holder: str = "replica-1") -> Leases:
     return Leases(core.jobs, clock=clock, holder=holder)
 
@@ -81,14 +121,18 @@ def test_a_new_ticket_has_its_targets_timers_from_its_own_transaction(
     }
 
 
-def test_waiting_pauses_the_targets_and_the_reporters_answer_cancels_the_nudge(
+def test_waiting_pauses_resolution_not_first_response_and_the_answer_cancels_the_nudge(
     core: Core, desk: HelpDesk, clock: Clock
 ) -> None:
+    opened_at = clock()
     ticket = desk.tickets.open_ticket(ALICE, title="printer", priority=Priority.HIGH)
     clock.advance(minutes=10)
     desk.tickets.change_status(SUPPORT, ticket.id, Status.WAITING)
     waiting_since = clock()
+    # Waiting is no answer: the first response is still owed, on time as set.
     assert unfired(core, ticket.id) == {
+        TimerKind.WARN_FIRST_RESPONSE: opened_at + timedelta(minutes=22.5),
+        TimerKind.BREACH_FIRST_RESPONSE: opened_at + timedelta(minutes=30),
         TimerKind.WAITING_NUDGE: waiting_since + timedelta(days=3),
         TimerKind.WAITING_RESOLVE: waiting_since + timedelta(days=7),
     }
@@ -97,8 +141,8 @@ def test_waiting_pauses_the_targets_and_the_reporters_answer_cancels_the_nudge(
     timers = unfired(core, ticket.id)
     assert TimerKind.WAITING_NUDGE not in timers
     assert TimerKind.WAITING_RESOLVE not in timers
-    # 20 of the 30 minutes are left, counted from the answer.
-    assert timers[TimerKind.BREACH_FIRST_RESPONSE] == clock() + timedelta(minutes=20)
+    # 3 h 50 min of the 4 h are left, counted from the answer.
+    assert timers[TimerKind.BREACH_RESOLUTION] == clock() + timedelta(hours=3, minutes=50)
 
 
 def test_a_breach_is_escalated_once_and_a_reply_in_time_prevents_it(
@@ -155,8 +199,10 @@ class AlwaysHeld(Leases):
 def test_two_sweepers_at_once_fire_each_timer_once(
     core: Core, desk: HelpDesk, clock: Clock
 ) -> None:
-    for number in range(40):
+    tickets = [
         desk.tickets.open_ticket(ALICE, title=f"ticket {number}", priority=Priority.HIGH)
+        for number in range(40)
+    ]
     clock.advance(minutes=31)
     other = bootstrap(core.settings, clock=clock)
     fired: list[int] = []
@@ -181,7 +227,8 @@ def test_two_sweepers_at_once_fire_each_timer_once(
         other.close()
     assert not errors
     assert sum(fired) == 80
-    assert len(messages(core, "escalation")) == 40
+    # Each missed target is told once, in the escalation of whichever round fired it.
+    assert sorted(escalated(core)) == sorted(t.id for t in tickets)
 
 
 def test_a_resolved_ticket_closes_itself_and_tells_the_reporter_once(
@@ -206,6 +253,7 @@ def test_a_waiting_ticket_nudges_then_resolves_itself(
     core: Core, desk: HelpDesk, clock: Clock
 ) -> None:
     ticket = desk.tickets.open_ticket(ALICE, title="need your logs")
+    desk.conversation.add_support_reply(SUPPORT, ticket.id, "Could you send your logs?")
     desk.tickets.change_status(SUPPORT, ticket.id, Status.WAITING)
     sweeper = leases(core, clock)
     clock.advance(days=3, seconds=1)
@@ -234,7 +282,7 @@ def test_statistics_share_the_targets_met_in_time_and_show_says_what_is_due(
     detail = desk.queries.show(SUPPORT, late.id)
     shown = ticket_detail(Language.EN, detail, now=clock() + timedelta(hours=5))
     due = next(block for block in shown if block.get("block_id") == "due")
-    assert due["elements"][0]["text"] == ":rotating_light: resolution 1 h 35 min late"
+    assert due["elements"][0]["text"] == ":rotating_light: resolution missed by 1 h 35 min"
 
 
 def test_the_export_has_each_targets_due_time_and_standing(
@@ -253,7 +301,7 @@ def test_the_export_has_each_targets_due_time_and_standing(
     assert [
         (r["first_response_target"], r["resolution_due_at"], r["resolution_target"])
         for r in records
-    ] == [("met", due, "running"), ("paused", "", "paused")]
+    ] == [("met", due, "running"), ("running", "", "paused")]
 
 
 def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: Clock) -> None:
@@ -407,3 +455,137 @@ def test_a_sweep_passes_over_a_ticket_a_change_holds_and_fires_it_next_round(
         assert sorted(escalated) == [held.id, held.id + 1]  # each ticket's once
     finally:
         core.close()
+
+
+def test_a_burst_of_missed_targets_is_one_escalation_and_one_reminder_per_person(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    """One person opens many tickets at once: one sweep finds their targets near and
+    then missed together, and tells each channel and person once, listing them."""
+    unassigned = [
+        desk.tickets.open_ticket(ALICE, title=f"burst {n}", priority=Priority.HIGH).id
+        for n in range(4)
+    ]
+    taken = [
+        desk.tickets.open_ticket(ALICE, title=f"taken {n}", priority=Priority.HIGH).id
+        for n in range(3)
+    ]
+    for ticket_id in taken:
+        desk.tickets.take(SUPPORT, ticket_id)
+    clock.advance(minutes=23)
+    assert core.sweep_timers(leases(core, clock)) == 7  # seven reminders
+    [to_support] = messages(core, "support_notice")
+    assert [item["ticket"] for item in to_support["items"]] == unassigned
+    [to_assignee] = messages(core, "person")
+    assert to_assignee["user"] == SUPPORT
+    assert [item["ticket"] for item in to_assignee["items"]] == taken
+    assert not [m for m in messages(core, "support_thread") if m.get("event") == "sla_warning"]
+    clock.advance(minutes=8)
+    assert core.sweep_timers(leases(core, clock)) == 7  # seven breaches
+    [escalation] = messages(core, "escalation")
+    assert escalation["event"] == "sla_breaches"
+    assert sorted(escalated(core)) == sorted(unassigned + taken)
+    assert {item["target"] for item in escalation["items"]} == {"first_response"}
+    # Each card still shows its own target as missed.
+    assert len(messages(core, "support_update")) >= 7
+
+
+def test_a_very_long_burst_is_split_into_lists_of_a_readable_length(
+    core: Core, desk: HelpDesk, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sweep_module, "NOTICE_BATCH", 2)
+    opened = [
+        desk.tickets.open_ticket(ALICE, title=f"burst {n}", priority=Priority.HIGH).id
+        for n in range(5)
+    ]
+    clock.advance(minutes=31)
+    core.sweep_timers(leases(core, clock))
+    assert [len(m["items"]) for m in messages(core, "escalation")] == [2, 2, 1]
+    assert escalated(core) == opened
+
+
+def test_the_first_reply_takes_first_response_off_the_card(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="vpn", priority=Priority.HIGH)
+    desk.tickets.take(SUPPORT, ticket.id)
+    updates = len(messages(core, "support_update"))
+    clock.advance(minutes=5)
+    desk.conversation.add_internal_note(SUPPORT, ticket.id, "checking the logs")
+    assert len(messages(core, "support_update")) == updates  # nothing the card shows
+    desk.conversation.add_support_reply(SUPPORT, ticket.id, "On it.")
+    assert len(messages(core, "support_update")) == updates + 1
+    detail = desk.queries.show(SUPPORT, ticket.id)
+    card = blocks.ticket_card(Language.EN, state_of(detail))
+    due = next(block for block in card if block.get("block_id") == "due")
+    assert due["elements"][0]["text"].startswith("resolution due ")
+    desk.conversation.add_support_reply(SUPPORT, ticket.id, "Fixed, please check.")
+    assert len(messages(core, "support_update")) == updates + 1  # met once
+
+
+def test_waiting_before_any_reply_does_not_stop_the_first_response_clock(
+    core: Core, desk: HelpDesk, clock: Clock
+) -> None:
+    ticket = desk.tickets.open_ticket(ALICE, title="which laptop", priority=Priority.HIGH)
+    desk.tickets.change_status(SUPPORT, ticket.id, Status.WAITING)
+    clock.advance(minutes=31)
+    core.sweep_timers(leases(core, clock))
+    [escalation] = messages(core, "escalation")
+    assert (escalation["event"], escalation["target"]) == ("sla_breach", "first_response")
+    shown = ticket_detail(Language.DE, desk.queries.show(SUPPORT, ticket.id), now=clock())
+    due = next(block for block in shown if block.get("block_id") == "due")
+    assert due["elements"][0]["text"] == (
+        ":rotating_light: Erstreaktion um 1 min verfehlt · Lösung pausiert, solange es wartet"
+    )
+
+
+def test_the_burst_reaches_slack_as_one_message_per_channel_and_person(
+    core: Core, desk: HelpDesk, clock: Clock, slack: FakeSlack
+) -> None:
+    client = WebClient(token=BOT_TOKEN, base_url=slack.base_url, timeout=1)
+    transport = SlackTransport(
+        client,
+        support_channel=SUPPORT_CHANNEL,
+        escalation_channel=ESCALATIONS,
+        lang=Language.EN,
+        language_of=lambda person: Language.DE if person == SUPPORT else Language.EN,
+    )
+    worker = core.delivery_worker(transport)
+    opened = [
+        desk.tickets.open_ticket(ALICE, title=f"<!channel> burst {n}", priority=Priority.HIGH).id
+        for n in range(3)
+    ]
+    for ticket_id in opened:
+        desk.tickets.take(SUPPORT, ticket_id)
+    worker.drain()
+    cards = {
+        c.args["text"]: c.response["ts"]
+        for c in slack.calls("chat.postMessage")
+        if c.ok and c.args["channel"] == SUPPORT_CHANNEL
+    }
+    assert len(cards) == 3
+    clock.advance(minutes=23)
+    core.sweep_timers(leases(core, clock))
+    clock.advance(minutes=8)
+    core.sweep_timers(leases(core, clock))
+    desk.tickets.delete(ADMIN, opened[1])  # gone before the lists went out
+    worker.drain()
+
+    def posted_to(channel: str) -> list[str]:
+        return [
+            str(c.args["text"])
+            for c in slack.calls("chat.postMessage")
+            if c.ok and c.args["channel"] == channel
+        ]
+
+    [escalation] = posted_to(ESCALATIONS)
+    [reminder] = [text for text in posted_to(SUPPORT) if "Ziele" in text]
+    assert escalation.startswith(":rotating_light: 2 targets missed:")
+    assert reminder.startswith(":hourglass_flowing_sand: 2 Ziele bald fällig:")
+    for text in (escalation, reminder):
+        assert f"*#{opened[0]}*" in text
+        assert f"*#{opened[2]}*" in text
+        assert f"*#{opened[1]}*" not in text
+        assert "&lt;!channel&gt; burst 0" in text
+        assert "<!channel>" not in text
+        assert f"https://slack.com/archives/{SUPPORT_CHANNEL}/p" in text

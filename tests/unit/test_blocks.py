@@ -3,16 +3,20 @@ status's allowed transitions on the card."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from bot import blocks
+from bot.blocks.answers import HISTORY_LABELS, history_label
 from bot.blocks.common import SECTION_MAX, fitting_lines
 from bot.blocks.ticket_view import TicketView, status_label
 from bot.payloads import TicketSource, source_of_view
+from flashticket_core.domain import model
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.i18n import Language
@@ -364,3 +368,71 @@ def test_each_version_of_the_card_and_each_changed_home_gets_new_block_ids() -> 
 
     assert _actions_block_id(home("Printer")) == _actions_block_id(home("Printer"))
     assert _actions_block_id(home("Printer")) != _actions_block_id(home("Printer", "VPN"))
+
+
+def history_fields_the_domain_writes() -> set[str]:
+    """Every field name the ticket's history is written with (domain/model.py), read
+    from its source so that a field added later is checked too."""
+    source = inspect.getsource(model)
+    return set(re.findall(r'HistoryEntry\(\s*actor_id=\w+,\s*field="(\w+)"', source)) | set(
+        re.findall(r'self\._changed\(\s*"(\w+)"', source)
+    )
+
+
+def test_every_history_field_has_words_in_both_languages() -> None:
+    fields = history_fields_the_domain_writes()
+    assert {"created", "status", "assignee", "entry_edited", "rating"} <= fields
+    assert fields <= set(HISTORY_LABELS)
+    for lang in Language:
+        labels = {history_label(lang, field) for field in fields}
+        assert len(labels) == len(fields)
+        assert not labels & fields
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            Language.EN,
+            [
+                "Opened: – → New",
+                "Assignee: – → <@U2>",
+                "Message edited: It jams → It smokes",
+                "Message withdrawn: It smokes → –",
+            ],
+        ),
+        (
+            Language.DE,
+            [
+                "Eröffnet: – → Neu",
+                "Bearbeiter: – → <@U2>",
+                "Nachricht bearbeitet: It jams → It smokes",
+                "Nachricht zurückgezogen: It smokes → –",
+            ],
+        ),
+    ],
+)
+def test_show_tells_the_history_in_words_never_field_names(
+    lang: Language, lines: list[str]
+) -> None:
+    detail = TicketDetail(
+        ticket=summary(title="Printer"),
+        description="",
+        resolved_at=None,
+        closed_at=None,
+        first_response_at=None,
+        rating=None,
+        conversation=[],
+        history=[
+            Change("U1", "created", None, "new", NOW),
+            Change("U2", "assignee", None, "U2", NOW),
+            Change("U1", "entry_edited", "It jams", "It smokes", NOW),
+            Change("U1", "entry_withdrawn", "It smokes", None, NOW),
+            Change("U1", "something_new", "x", "y", NOW),
+        ],
+    )
+    text = all_text(blocks.ticket_detail(lang, detail))
+    for line in lines:
+        assert line in text
+    for internal in ("created", "assignee", "entry_edited", "entry_withdrawn", "something_new"):
+        assert internal not in text

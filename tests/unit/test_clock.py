@@ -76,18 +76,23 @@ def test_a_new_ticket_is_due_one_target_after_it_opens_and_warned_at_the_share()
     }
 
 
-def test_waiting_pauses_both_targets_and_resuming_keeps_the_time_used() -> None:
+def test_waiting_pauses_resolution_only_and_resuming_keeps_the_time_used() -> None:
     ticket = Ticket()
     ticket.change(10, Status.WAITING)
-    assert ticket.due(FR) is None
+    # Setting a ticket to waiting is no answer: first response keeps running.
+    assert ticket.due(FR) == at(30)
+    assert ticket.clocks[FR].running
     assert ticket.due(RES) is None
-    assert ticket.clocks[FR].consumed == timedelta(minutes=10)
-    assert ticket.timers() == {}
-    ticket.change(70)  # an unrelated change while it waits: still paused
-    assert ticket.due(FR) is None
+    assert ticket.clocks[RES].consumed == timedelta(minutes=10)
+    assert ticket.timers() == {
+        TimerKind.WARN_FIRST_RESPONSE: at(22.5),
+        TimerKind.BREACH_FIRST_RESPONSE: at(30),
+    }
+    ticket.change(70)  # an unrelated change while it waits: resolution still paused
+    assert ticket.due(RES) is None
     ticket.change(100, Status.IN_PROGRESS)
-    assert ticket.due(FR) == at(120)  # 20 minutes left, from 100
-    assert ticket.due(RES) == at(330)  # 230 minutes left
+    assert ticket.due(FR) == at(30)  # it never stopped
+    assert ticket.due(RES) == at(330)  # 230 minutes left, from 100
 
 
 def test_first_response_is_met_by_a_reply_the_reporter_sees_only() -> None:

@@ -70,7 +70,7 @@ def test_the_digest_in_english() -> None:
         "Open: *3* · Unassigned: *1* · Waiting: *1*",
         "*Waiting longest*",
     ]
-    assert "Breached" not in text
+    assert "Missed" not in text
     assert "Due today" not in text
     assert "<@USUPPORT01>" in text
 
@@ -93,7 +93,7 @@ def test_a_title_is_escaped_once_and_never_a_live_mention() -> None:
 def test_the_timers_counts_show_once_filled_in() -> None:
     filled = replace(DIGEST, breached=2, due_today=0, breached_tickets=(ticket(9, "VPN"),))
     text = digest_text(Language.EN, filled)
-    assert "Breached: *2* · Due today: *0*" in text
+    assert "Missed: *2* · Due today: *0*" in text
     assert "*Targets missed*" in text
     assert Digest.from_payload(filled.payload()) == filled
 

@@ -3,12 +3,17 @@ the card, and the help desk named as itself where it acted."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from bot.blocks import ticket_card
 from bot.blocks.common import actor_text
 from bot.blocks.thread import thread_texts
-from bot.blocks.timers import length, target_text
-from flashticket_core.domain.clock import SYSTEM_ACTOR
+from bot.blocks.timers import due_line, length, target_text, targets_list_text
+from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetClock, TargetKind
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import Thread, TicketState
@@ -76,34 +81,141 @@ def test_what_the_help_desk_did_by_itself_is_told_as_such(lang: Language) -> Non
     assert actor_text(lang, "U0SUPPORT1") == "<@U0SUPPORT1>"
 
 
-def test_the_card_and_show_say_what_is_due() -> None:
-    from datetime import UTC, datetime, timedelta
+DUE = datetime(2026, 3, 14, 14, 30, tzinfo=UTC)
+RUNNING = TargetClock(
+    kind=TargetKind.FIRST_RESPONSE,
+    length=timedelta(minutes=30),
+    running_since=DUE - timedelta(minutes=30),
+    due_at=DUE,
+)
+MISSED = TargetClock(
+    kind=TargetKind.RESOLUTION,
+    length=timedelta(hours=4),
+    running_since=DUE - timedelta(hours=4),
+    due_at=DUE,
+    warned=True,
+    breached=True,
+)
+# Resolution as a wait leaves it: stopped, 1 h of its 4 h used.
+PAUSED = TargetClock(
+    kind=TargetKind.RESOLUTION, length=timedelta(hours=4), consumed=timedelta(hours=1)
+)
 
-    from bot.blocks import ticket_card
-    from bot.blocks.timers import due_line
-    from flashticket_core.domain.clock import TargetClock, TargetKind
 
-    due = datetime(2026, 3, 14, 14, 30, tzinfo=UTC)
-    first = TargetClock(
-        kind=TargetKind.FIRST_RESPONSE,
-        length=timedelta(minutes=30),
-        running_since=due - timedelta(minutes=30),
-        due_at=due,
-    )
-    resolution = TargetClock(
-        kind=TargetKind.RESOLUTION, length=timedelta(hours=4), due_at=due, breached=True
-    )
-    line = due_line(Language.EN, (first, resolution))
-    assert line is not None
+def test_the_card_says_what_is_due_and_what_is_missed() -> None:
+    line = due_line(Language.EN, (RUNNING, MISSED), status=Status.IN_PROGRESS)
     assert line == (
         "first response due 2026-03-14 14:30 UTC · "
         ":rotating_light: resolution missed (due 2026-03-14 14:30 UTC)"
     )
-    late = due_line(Language.EN, (resolution,), now=due + timedelta(hours=2))
-    assert late == ":rotating_light: resolution 2 h late"
-    paused = TargetClock(kind=TargetKind.FIRST_RESPONSE, length=timedelta(minutes=30))
-    assert due_line(Language.DE, (paused,)) == "Erstreaktion pausiert, solange es wartet"
-    met = TargetClock(kind=TargetKind.RESOLUTION, length=timedelta(hours=4), met_at=due)
-    assert due_line(Language.EN, (met,)) is None
-    card = ticket_card(Language.EN, TicketState(**{**TICKET.__dict__, "targets": (first,)}))
+    card = ticket_card(Language.EN, replace(TICKET, targets=(RUNNING,)))
     assert any(block.get("block_id") == "due" for block in card)
+
+
+def test_show_says_by_how_much_a_target_is_missed_in_both_languages() -> None:
+    later = DUE + timedelta(hours=2)
+    assert due_line(Language.EN, (MISSED,), status=Status.NEW, now=later) == (
+        ":rotating_light: resolution missed by 2 h"
+    )
+    assert due_line(Language.DE, (MISSED,), status=Status.NEW, now=later) == (
+        ":rotating_light: Lösung um 2 h verfehlt"
+    )
+    # Missed, then stopped (the ticket waits): the business time it used beyond it.
+    stopped = replace(MISSED, running_since=None, due_at=None, consumed=timedelta(hours=5))
+    assert due_line(Language.EN, (stopped,), status=Status.WAITING, now=later) == (
+        ":rotating_light: resolution missed by 1 h"
+    )
+    assert due_line(Language.EN, (stopped,), status=Status.WAITING) == (
+        ":rotating_light: resolution missed"
+    )
+
+
+def test_a_met_target_leaves_the_line() -> None:
+    met = replace(RUNNING, running_since=None, due_at=None, met_at=DUE - timedelta(minutes=5))
+    assert due_line(Language.EN, (met,), status=Status.IN_PROGRESS) is None
+    assert (
+        due_line(
+            Language.EN, (met, replace(MISSED, breached=False, warned=False)), status=Status.NEW
+        )
+        == "resolution due 2026-03-14 14:30 UTC"
+    )
+
+
+def test_paused_is_said_only_while_the_ticket_waits() -> None:
+    assert due_line(Language.EN, (RUNNING, PAUSED), status=Status.WAITING) == (
+        "first response due 2026-03-14 14:30 UTC · resolution paused while waiting"
+    )
+    assert due_line(Language.DE, (PAUSED,), status=Status.WAITING) == (
+        "Lösung pausiert, solange es wartet"
+    )
+    # Resolved or closed: nothing runs and nothing waits, so the card says nothing.
+    stopped_first = replace(RUNNING, running_since=None, due_at=None)
+    for status in (Status.RESOLVED, Status.CLOSED):
+        assert due_line(Language.EN, (stopped_first, PAUSED), status=status) is None
+        assert due_line(Language.EN, (stopped_first,), status=status, now=DUE) is None
+
+
+def test_show_still_names_a_target_missed_before_the_ticket_was_resolved() -> None:
+    stopped = replace(MISSED, running_since=None, due_at=None, consumed=timedelta(hours=6))
+    assert due_line(Language.EN, (stopped,), status=Status.RESOLVED) is None  # the card
+    assert due_line(Language.EN, (stopped,), status=Status.RESOLVED, now=DUE) == (
+        ":rotating_light: resolution missed by 2 h"
+    )
+
+
+def listed(
+    *ids: int, deleted: frozenset[int] = frozenset()
+) -> dict[int, tuple[TicketState, Thread]]:
+    return {
+        i: (
+            replace(TICKET, id=i, deleted=i in deleted),
+            replace(THREAD, support_ts=f"1700000000.00000{i}"),
+        )
+        for i in ids
+    }
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_one_message_lists_a_sweeps_missed_targets(lang: Language) -> None:
+    item = {k: BREACH[k] for k in ("target", "due", "length", "late")}
+    payload = {"event": "sla_breaches", "items": [item | {"ticket": i} for i in (3, 4, 5)]}
+    text = targets_list_text(lang, payload, listed(3, 4, 5, deleted=frozenset({4})))
+    assert text is not None
+    lines = text.splitlines()
+    assert len(lines) == 3  # the heading, #3 and #5: #4 was deleted since
+    assert lines[0].startswith(":rotating_light: 2 ")
+    assert "*#3*" in lines[1]
+    assert "*#5*" in lines[2]
+    assert "2 h 1 min" in lines[1]
+    assert "p1700000000000003|" in lines[1]
+    assert "&lt;!here&gt; VPN &amp; &lt;@U123&gt; down" in lines[1]
+    assert "<!here>" not in text
+    word = "missed" if lang is Language.EN else "verfehlt"
+    assert all(word in line for line in lines)
+    warnings = {"event": "sla_warnings", "items": payload["items"]}
+    assert targets_list_text(lang, warnings, listed(3)) is not None
+    assert targets_list_text(lang, payload, listed(4, deleted=frozenset({4}))) is None
+
+
+def test_a_missed_target_has_one_word_per_language_everywhere() -> None:
+    from bot.words import CATALOG
+
+    keys = [
+        "bot.sla.breach",
+        "bot.sla.breaches",
+        "bot.sla.breach_line",
+        "bot.due.missed",
+        "bot.due.missed_plain",
+        "bot.due.missed_by",
+        "bot.digest.breached",
+        "bot.digest.breached_list",
+    ]
+    for key in keys:
+        assert "missed" in CATALOG[key][Language.EN].lower(), key
+        assert "verfehlt" in CATALOG[key][Language.DE].lower(), key
+    others = ("late", "breach", "overdue", "spät", "überschritten", "verpasst", "überfällig")
+    for key, texts in CATALOG.items():
+        if key.startswith(("bot.sla.", "bot.due.", "bot.digest.")):
+            for text in texts.values():
+                words = re.sub(r"\{\w+\}", "", text).lower()  # not the placeholders
+                assert not any(word in words for word in others), key

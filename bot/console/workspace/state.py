@@ -3,6 +3,8 @@ does with it: post where the bot may, show people a message, record a call."""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import itertools
 import json
 import threading
@@ -19,6 +21,7 @@ from bot.console.workspace.objects import (
     HostedFile,
     Message,
     ResponseUrl,
+    SharedFile,
     StoredView,
     Team,
     Trigger,
@@ -121,6 +124,44 @@ class WorkspaceState:
         with self._lock:
             return [m for (c, _), m in self._messages.items() if c == channel]
 
+    # -- kept between two starts of the console ------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """What the workspace holds (people, channels, messages, App Homes, hosted
+        files), as JSON can keep it, so the next start of the console sees the cards and
+        threads its database speaks of."""
+        with self._lock:
+            return {
+                "version": 1,
+                "next_ts": int(self._next_ts().split(".")[1]),
+                "users": self._users,
+                "locales": self._locales,
+                "channels": {c: dataclasses.asdict(s) for c, s in self._channels.items()},
+                "messages": [_message_record(m) for m in self._messages.values()],
+                "views": {v: dataclasses.asdict(s) for v, s in self._views.items()},
+                "home_ids": self._home_ids,
+                "hosted": [_hosted_record(f) for f in self._hosted.values()],
+            }
+
+    def restore(self, state: dict[str, Any]) -> int:
+        """Take back what `snapshot` gave; the number of messages it held."""
+        with self._lock:
+            self._ts = itertools.count(int(state["next_ts"]))
+            self._users.update(state["users"])
+            self._locales.update(state["locales"])
+            for channel, setup in state["channels"].items():
+                self._channels[channel] = ChannelSetup(**setup)
+            for record in state["messages"]:
+                message = _message_of(record)
+                self._messages[(message.channel, message.ts)] = message
+            for view_id, stored in state["views"].items():
+                self._views[view_id] = StoredView(**stored)
+            self._home_ids.update(state["home_ids"])
+            for record in state["hosted"]:
+                hosted = HostedFile(**(record | {"content": base64.b64decode(record["content"])}))
+                self._hosted[hosted.id] = hosted
+        return len(state["messages"])
+
     # -- what the console and the tests read ---------------------------------------
 
     def calls(self, method: str | None = None) -> list[Call]:
@@ -187,6 +228,27 @@ class WorkspaceState:
         if setup.is_archived:
             raise SlackError("is_archived")
         return channel
+
+
+def _message_record(message: Message) -> dict[str, Any]:
+    record = dataclasses.asdict(message)
+    record["files"] = [
+        dataclasses.asdict(f) | {"saved_to": str(f.saved_to) if f.saved_to else None}
+        for f in message.files
+    ]
+    return record
+
+
+def _message_of(record: dict[str, Any]) -> Message:
+    files = [
+        SharedFile(**(f | {"saved_to": Path(f["saved_to"]) if f["saved_to"] else None}))
+        for f in record["files"]
+    ]
+    return Message(**(record | {"files": files}))
+
+
+def _hosted_record(hosted: HostedFile) -> dict[str, Any]:
+    return dataclasses.asdict(hosted) | {"content": base64.b64encode(hosted.content).decode()}
 
 
 def checked_metadata(value: Any) -> dict[str, Any] | None:
