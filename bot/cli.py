@@ -78,16 +78,22 @@ def _check_metrics_dir() -> None:
 
 
 @contextmanager
-def _metrics_dir() -> Iterator[None]:
+def _metrics_dir(settings: Settings) -> Iterator[None]:
     """`serve` runs several processes, and prometheus_client adds their counts up only
     through files in PROMETHEUS_MULTIPROC_DIR, chosen as the metrics are defined (on
-    import). Set: it must be a folder this process can write, emptied of the counts of
-    processes that are gone. Unset: a temporary one, removed at the end."""
-    _check_metrics_dir()
+    import). Set: it must be a folder this process can write that holds nothing but the
+    metrics' own files; those of processes that are gone are removed. Unset: a temporary
+    one, removed at the end."""
+    from bot.startup_checks import StartupError, stale_metrics_files
+
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder:
-        for stale in Path(folder).glob("*.db"):
-            stale.unlink(missing_ok=True)
+        try:
+            stale = stale_metrics_files(folder, settings.database_url)
+        except StartupError as error:
+            raise SystemExit(f"flashticket: {error}") from None
+        for path in stale:
+            path.unlink(missing_ok=True)
         yield
         return
     with tempfile.TemporaryDirectory(prefix="flashticket-metrics-") as made:
@@ -99,10 +105,17 @@ def _metrics_dir() -> Iterator[None]:
 
 
 def cmd_serve(_args: argparse.Namespace) -> int:
-    with _metrics_dir():
-        from bot.serve import StartupError, serve
+    from bot.startup_checks import StartupError, check_before_serving
 
-        settings = _settings()
+    # The settings first: a start they refuse has touched nothing (not even the metrics).
+    settings = _settings()
+    try:
+        check_before_serving(settings)
+    except StartupError as error:
+        raise SystemExit(f"flashticket: {error}") from None
+    with _metrics_dir(settings):
+        from bot.serve import serve
+
         try:
             serve(settings)
         except StartupError as error:
@@ -118,7 +131,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     from bot.console.console_clock import ConsoleClock
     from bot.console.shell import SUPPORT_CHANNEL, Shell
     from bot.console.workspace import user_id_for
-    from bot.serve import StartupError
+    from bot.startup_checks import StartupError
     from flashticket_core.bootstrap import bootstrap
 
     logging.getLogger().setLevel(logging.WARNING)  # the console shows what people see
@@ -180,10 +193,14 @@ def cmd_shell(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from bot.blocks import statistics_text
+    from bot.startup_checks import missing_database
     from flashticket_core import charts
     from flashticket_core.bootstrap import bootstrap
 
     settings = _settings()
+    missing = missing_database(settings)
+    if missing is not None:
+        raise SystemExit(f"flashticket: {missing}")
     try:
         core = bootstrap(settings, migrate=runner.upgrade)
     except (SQLAlchemyError, CommandError) as error:
@@ -237,6 +254,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     from bot import doctor
 
+    # One line per check: the libraries' own lines (alembic, slack_sdk) stay out of it.
+    logging.getLogger().setLevel(logging.ERROR)
     settings = _settings()
     results = doctor.run(settings, outbox_max_age=timedelta(minutes=args.outbox_max_age))
     for check in results:

@@ -16,7 +16,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.manifest import BOT_SCOPES
-from bot.serve import CHANNEL_ID, StartupError, check_channel, granted_scopes, web_client
+from bot.serve import check_app_token, check_channel, granted_scopes, web_client
+from bot.startup_checks import CHANNEL_ID, StartupError, missing_database
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.config import Settings
@@ -79,16 +80,24 @@ def checks(settings: Settings, *, outbox_max_age: timedelta) -> Iterator[Check]:
         client = None  # the Slack checks wait for a token that works
     yield _scopes(auth)
     support = settings.flashticket_support_channel
-    yield _channel(
+    support_check = _channel(
         client,
         "support channel",
         "FLASHTICKET_SUPPORT_CHANNEL",
         support,
         allow_public=settings.flashticket_allow_public_support_channel,
     )
+    yield support_check
     escalation = settings.flashticket_escalation_channel
     if escalation is None or escalation == support:
-        yield Check("escalation channel", detail="the support channel")
+        if support_check.ok:
+            yield Check("escalation channel", detail="the support channel")
+        else:
+            yield Check(
+                "escalation channel",
+                "missed targets go to the support channel (FLASHTICKET_ESCALATION_CHANNEL "
+                "is not set): fix the support channel first",
+            )
     else:
         yield _channel(
             client,
@@ -98,6 +107,13 @@ def checks(settings: Settings, *, outbox_max_age: timedelta) -> Iterator[Check]:
             allow_public=False,
         )
     yield _signing_secret(settings)
+    yield _app_token(settings, client)
+    missing = missing_database(settings)
+    if missing is not None:
+        # Opening it would create an empty database where none was meant to be.
+        yield Check("database", missing)
+        yield Check("outbox", "fix the database first")
+        return
     engine = make_engine(settings.database_url)
     try:
         database = _database(engine)
@@ -163,6 +179,29 @@ def _signing_secret(settings: Settings) -> Check:
             "(Basic Information → App Credentials), not the Client Secret or a token",
         )
     return Check("signing secret", detail="32 hexadecimal characters")
+
+
+def _app_token(settings: Settings, client: WebClient | None) -> Check:
+    app_token = settings.slack_app_token
+    if app_token is None:
+        return Check("app token", detail="not set: HTTP mode, Slack calls /slack/events")
+    if not app_token.get_secret_value().startswith("xapp-"):
+        return Check(
+            "app token",
+            "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic "
+            "Information → App-Level Tokens, with the connections:write scope)",
+        )
+    if client is None:
+        return Check("app token", "fix the bot token first")
+    try:
+        check_app_token(client, app_token.get_secret_value())
+    except StartupError as error:
+        return Check(
+            "app token",
+            f"{error}: create an app-level token with the connections:write scope "
+            "(Basic Information → App-Level Tokens) and put it in SLACK_APP_TOKEN",
+        )
+    return Check("app token", detail="Slack opens Socket Mode connections with it")
 
 
 def _database(engine: Engine) -> Check:

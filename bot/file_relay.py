@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 FILE_SIZE_MAX = 20 * 1024 * 1024
 SLACK_FILE_HOST = "files.slack.com"
@@ -104,12 +105,44 @@ def download(client: WebClient, url: str, *, expect_html: bool = False) -> bytes
     return content
 
 
-def share(client: WebClient, fetched: Fetched, *, channel: str, thread_ts: str | None) -> None:
-    """Upload the bytes into a thread: name and type kept (files_upload_v2)."""
-    client.files_upload_v2(
-        content=fetched.content,
-        filename=fetched.name,
-        title=fetched.name,
-        channel=channel,
-        thread_ts=thread_ts,
+def upload(client: WebClient, fetched: Fetched) -> str:
+    """Put the bytes on Slack's file host, not yet shared anywhere (the first two steps
+    of files_upload_v2); returns the new file's ID."""
+    answer = client.files_getUploadURLExternal(filename=fetched.name, length=len(fetched.content))
+    file_id, url = str(answer["file_id"]), str(answer["upload_url"])
+    result = client._upload_file(
+        url=url,
+        data=fetched.content,
+        logger=client.logger,
+        timeout=client.timeout,
+        proxy=client.proxy,
+        ssl=client.ssl,
     )
+    if result.status != 200:
+        raise SlackRequestError(f"file upload answered HTTP {result.status}")
+    return file_id
+
+
+def share(
+    client: WebClient, file_id: str, *, title: str, channel: str, thread_ts: str | None
+) -> None:
+    """Share an uploaded file into a thread (files_upload_v2's last step)."""
+    client.files_completeUploadExternal(
+        files=[{"id": file_id, "title": title}], channel_id=channel, thread_ts=thread_ts
+    )
+
+
+def is_shared(client: WebClient, file_id: str) -> bool:
+    """Whether a file the bot uploaded is shared anywhere already (`files.info` lists
+    its shares; a file never shared has none, or is not found at all)."""
+    try:
+        file: Any = client.files_info(file=file_id).get("file")
+    except SlackApiError as error:
+        if error.response.get("error") in ("file_not_found", "file_deleted"):
+            return False
+        raise
+    if not isinstance(file, dict):
+        return False
+    shares = file.get("shares")
+    shared = isinstance(shares, dict) and any(shares.get(side) for side in ("public", "private"))
+    return shared or any(file.get(where) for where in ("channels", "groups", "ims"))

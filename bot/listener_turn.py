@@ -157,8 +157,11 @@ class Turn:
             self._acked = True
             self._ack(**kwargs)
 
-    def say(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
-        """An answer only the actor sees."""
+    def say(
+        self, text: str, blocks: list[dict[str, Any]] | None = None, *, replace: bool = False
+    ) -> None:
+        """An answer only the actor sees; `replace`: in place of the (ephemeral) message
+        whose button they clicked, where its response_url allows."""
         if self.kind is Kind.COMMAND and not self._acked:
             self.ack(text=text, blocks=blocks, response_type="ephemeral")
             return
@@ -168,7 +171,7 @@ class Turn:
             self.ack(response_action="errors", errors={self.error_block or "text": plain})
             return
         self.ack()
-        if self._respond_ephemerally(text, blocks):
+        if self._respond_ephemerally(text, blocks, replace=replace):
             return
         channel = _channel_of(self.body)
         user = self.context.user_id
@@ -185,7 +188,9 @@ class Turn:
                 extra={"slack_error": error.response.get("error")},
             )
 
-    def _respond_ephemerally(self, text: str, blocks: list[dict[str, Any]] | None) -> bool:
+    def _respond_ephemerally(
+        self, text: str, blocks: list[dict[str, Any]] | None, *, replace: bool = False
+    ) -> bool:
         """Answer through the request's response_url; False if there is none to use."""
         url = self.body.get("response_url")
         if self._respond is None or not url or not self._may_post_to(url):
@@ -194,7 +199,7 @@ class Turn:
             return False
         try:
             answer = self._respond(
-                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+                text=text, blocks=blocks, response_type="ephemeral", replace_original=replace
             )
         except (OSError, ValueError, http.client.HTTPException, SlackClientError) as error:
             log.warning("response_url unusable (%s); answering in the channel", error)

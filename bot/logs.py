@@ -18,6 +18,9 @@ PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Slack's token shapes: bot, user, app-level, refresh and configuration tokens.
 TOKEN = re.compile(r"\b(?:xox[abeoprs]|xapp)-[A-Za-z0-9-]+")
 REDACTED = "[redacted]"
+# PostgreSQL's detail of a failed write quotes the row or key it refused ("Failing row
+# contains (…)", "Key (…)=(…)"): what a person typed.
+DATABASE_DETAIL = re.compile(r"DETAIL:[^\n]*")
 
 
 class ContextFields(logging.Filter):
@@ -31,7 +34,8 @@ class ContextFields(logging.Filter):
 
 
 class Redaction(logging.Filter):
-    """Replaces anything shaped like a Slack token, and the given secrets, in the line."""
+    """Replaces anything shaped like a Slack token, the given secrets and a database
+    error's quoted row, in the line."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -52,6 +56,7 @@ class Redaction(logging.Filter):
     def clean(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
+        text = DATABASE_DETAIL.sub(f"DETAIL: {REDACTED}", text)
         return TOKEN.sub(REDACTED, text)
 
 

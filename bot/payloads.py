@@ -34,6 +34,8 @@ Version = Annotated[int, Field(strict=True, ge=0, le=INT_MAX)]
 class _CardValue(_Model):
     t: TicketId
     v: Version
+    # Who the clicker saw holding the ticket (take-over and unassign buttons).
+    h: Annotated[str, StringConstraints(pattern=SLACK_USER_ID.pattern)] | None = None
 
 
 class CardAction(_Model):
@@ -42,6 +44,7 @@ class CardAction(_Model):
     ticket_id: TicketId
     version: Version
     choice: str | None = None
+    holder: str | None = None
 
     @classmethod
     def parse(cls, raw: str | None) -> CardAction:
@@ -53,7 +56,13 @@ class CardAction(_Model):
             data = _CardValue.model_validate_json(value)
         except ValidationError as error:
             raise BadPayload(f"bad action value: {raw[:100]!r}") from error
-        return cls(ticket_id=data.t, version=data.v, choice=choice or None)
+        return cls(ticket_id=data.t, version=data.v, choice=choice or None, holder=data.h)
+
+    def seen_holder(self) -> str:
+        """Whom the clicker saw holding the ticket; a button about its holder carries it."""
+        if self.holder is None:
+            raise BadPayload("no holder in the action value")
+        return self.holder
 
     def status(self) -> Status:
         try:

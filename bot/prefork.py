@@ -45,6 +45,7 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
 
 from bot.http_server import CONNECTION_LIMIT, IDLE_TIMEOUT_SECONDS, SlackWsgi
+from bot.startup_checks import StartupError
 from flashticket_core import metrics
 from flashticket_core.config import Settings
 
@@ -70,10 +71,6 @@ STARTUP_FAILED = 2
 # A Socket Mode worker that ends sooner than this after starting is started again this
 # long after it started: a worker that keeps failing is retried once a second, not in a loop.
 SOCKET_WORKER_RESTART_SECONDS = 1.0
-
-
-class StartupError(Exception):
-    """A setting or a dependency is not usable; the message is the one line to print."""
 
 
 def web_workers(settings: Settings) -> int:

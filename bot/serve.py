@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import signal
 import socket
 import sys
@@ -13,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -31,10 +31,12 @@ from slack_sdk.web import SlackResponse
 from bot import blocks, prefork
 from bot.app import create_app
 from bot.http_server import HttpServer, SlackWsgi, request_kind
+from bot.listeners import intake
 from bot.locales import Locales, slack_locales
 from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
 from bot.slack_sender import RateLimitCounter, SlackTransport
+from bot.startup_checks import StartupError, check_bot_token, check_settings
 from flashticket_core import metrics
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.bootstrap import Core, bootstrap, clock_policy
@@ -49,7 +51,6 @@ from migrations import runner
 log = logging.getLogger("flashticket")
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 TIMER_SWEEP_SECONDS = 5
 # apps.connections.open is Tier 1: a 429 waits its Retry-After (at most this long, this
 # long when it names none), this many tries in all before the front tries again later.
@@ -58,46 +59,17 @@ SOCKET_MODE_RETRY_AFTER_MAX = 60.0
 SOCKET_MODE_RETRY_AFTER_DEFAULT = 30.0
 
 
-StartupError = prefork.StartupError
-
-
 def web_client(settings: Settings) -> WebClient:
-    token = settings.slack_bot_token
-    if token is None or not token.get_secret_value().strip():
-        raise StartupError("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
-    if not token.get_secret_value().startswith("xoxb-"):
-        raise StartupError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-")
+    token = check_bot_token(settings)
     base_url = settings.slack_api_url or DEFAULT_SLACK_API_URL
     if not base_url.endswith("/"):
         base_url += "/"
     return WebClient(
-        token=token.get_secret_value(),
+        token=token,
         base_url=base_url,
         timeout=10,
         retry_handlers=[*default_retry_handlers(), RateLimitCounter()],
     )
-
-
-def check_settings(settings: Settings) -> str | None:
-    """The signing secret (HTTP mode) or None (Socket Mode); one clear line if unusable."""
-    channel = settings.flashticket_support_channel
-    if not channel:
-        raise StartupError(
-            "FLASHTICKET_SUPPORT_CHANNEL is not set (the support channel's ID, e.g. C0123456789)"
-        )
-    if not CHANNEL_ID.match(channel):
-        raise StartupError(
-            f"FLASHTICKET_SUPPORT_CHANNEL must be a channel ID such as C0123456789, not {channel[:30]!r}"
-        )
-    app_token = settings.slack_app_token
-    if app_token is not None:
-        if not app_token.get_secret_value().startswith("xapp-"):
-            raise StartupError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
-        return None
-    secret = settings.slack_signing_secret
-    if secret is None or not secret.get_secret_value().strip():
-        raise StartupError("SLACK_SIGNING_SECRET is not set (Basic Information → App Credentials)")
-    return secret.get_secret_value()
 
 
 @dataclass
@@ -194,6 +166,17 @@ def preflight(settings: Settings) -> tuple[WebClient, str | None]:
         allow_public=settings.flashticket_allow_public_support_channel,
     ):
         log.warning("%s", warning)
+    escalation = settings.flashticket_escalation_channel
+    if escalation and escalation != settings.flashticket_support_channel:
+        # Missed targets name tickets and their titles there: private, as the support
+        # channel is, and with the bot in it (no setting allows a public one).
+        check_channel(
+            client,
+            escalation,
+            setting="FLASHTICKET_ESCALATION_CHANNEL",
+            role="escalation channel",
+            allow_public=False,
+        )
     try:
         clock_policy(settings)
     except ValueError as error:
@@ -244,6 +227,7 @@ def start_back_office(core: Core, client: WebClient, locales: Locales) -> BackOf
         lang=settings.flashticket_language,
         home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
         language_of=locales.language_of,
+        from_message_later=partial(intake.retry_reaction, core.desk, locales.language_of),
     )
     # The scheduler's outbox-poll job wakes the worker; its own timeout is only a fallback.
     # Slack takes about one post per second per channel: a burst, then that pace.

@@ -89,6 +89,8 @@ LIST_CHANNELS = frozenset({MessageKind.ESCALATION, MessageKind.PERSON, MessageKi
 
 HomeView = Callable[[Language, str], dict[str, Any]]
 PersonLanguage = Callable[[str], Language]
+# Takes up again a ticket asked for from a message Slack would not let us read then.
+FromMessageLater = Callable[[WebClient, dict[str, Any]], None]
 
 
 class SlackTransport(Transport):
@@ -104,6 +106,7 @@ class SlackTransport(Transport):
         escalation_channel: str | None = None,
         home_view: HomeView | None = None,
         language_of: PersonLanguage | None = None,
+        from_message_later: FromMessageLater | None = None,
     ) -> None:
         # The outbox retries (and reads back first); a client's own retry of a reset
         # connection would post a message Slack may have taken a second time, unseen.
@@ -119,6 +122,7 @@ class SlackTransport(Transport):
         # Renders a person's App Home as it is now; None where no Home is published.
         self.home_view = home_view
         self.language_of: PersonLanguage = language_of or (lambda _person: lang)
+        self.from_message_later = from_message_later
 
     def deliver(self, message: Outgoing) -> Delivered:
         try:
@@ -199,6 +203,14 @@ class SlackTransport(Transport):
                 blocks=blocks.digest_blocks(lang, digest),
                 message=message,
             )
+        if kind is MessageKind.FROM_MESSAGE_LATER:
+            if self.from_message_later is None:
+                raise PermanentFailure("no one here reads messages for tickets again")
+            try:
+                self.from_message_later(self.client, message.payload)
+            except ValueError as error:  # its details are unusable: no retry mends them
+                raise PermanentFailure(f"unusable: {error}"[:300]) from None
+            return Delivered()
         if "items" in message.payload and kind in LIST_CHANNELS:
             return self._post_list(message)
         if ticket is None:
@@ -227,7 +239,8 @@ class SlackTransport(Transport):
             return self._post(channel=self.escalation_channel, text=text, message=message)
         if kind is MessageKind.PERSON:
             user = message.payload["user"]
-            text = blocks.target_text(self.language_of(user), ticket, thread, message.payload)
+            render = blocks.target_text if "target" in message.payload else blocks.person_text
+            text = render(self.language_of(user), ticket, thread, message.payload)
             return self._post(channel=user, text=text, message=message)
         if kind is MessageKind.SUPPORT_THREAD and message.payload.get("event") == "sla_warning":
             text = blocks.target_text(lang, ticket, thread, message.payload)
@@ -265,6 +278,16 @@ class SlackTransport(Transport):
         if kind is MessageKind.RELAY_FILE:
             return self._relay_file(message)
         lang = self.language_of(ticket.reporter_id)
+        if kind is MessageKind.REPORTER_ROOT and blocks.opened_for_you(ticket, message.payload):
+            # Someone else opened it from the reporter's message: they are told who, from
+            # which message, what was submitted in their name, and may withdraw it.
+            text = blocks.opened_for_root_text(lang, ticket, message.payload)
+            return self._post(
+                channel=ticket.reporter_id,
+                text=text,
+                blocks=blocks.opened_for_root_blocks(lang, ticket, message.payload, text),
+                message=message,
+            )
         if kind is MessageKind.REPORTER_ROOT:
             return self._post(
                 channel=ticket.reporter_id,
@@ -296,6 +319,10 @@ class SlackTransport(Transport):
             channel = thread.support_channel or self.support_channel
             thread_ts = thread.support_ts
         name = str(payload.get("name") or payload.get("file") or "?")
+        if message.maybe_sent and any(
+            file_relay.is_shared(self.client, file_id) for file_id in message.uploads
+        ):
+            return Delivered(channel=channel)  # an earlier attempt shared it
         try:
             fetched = file_relay.fetch(self.client, str(payload.get("file") or ""))
         except file_relay.NotRelayed as refusal:
@@ -313,7 +340,14 @@ class SlackTransport(Transport):
                 note = translate("bot.file.unreadable", lang, name=escape(name))
                 return self._post(channel=channel, thread_ts=thread_ts, text=note)
             raise
-        file_relay.share(self.client, fetched, channel=channel, thread_ts=thread_ts)
+        file_id = file_relay.upload(self.client, fetched)
+        # The upload is recorded before it is shared: an attempt after one whose answer
+        # was lost (or whose worker died) looks at it, so a file is never shared twice.
+        message.part_delivered(0, file_id)
+        message.ensure_held()
+        file_relay.share(
+            self.client, file_id, title=fetched.name, channel=channel, thread_ts=thread_ts
+        )
         return Delivered(channel=channel)
 
     def _post_parts(

@@ -72,6 +72,58 @@ CATALOG: dict[str, dict[Language, str]] = {
             "Alle Neuigkeiten kommen in diesen Thread; antworten Sie hier, um etwas zu ergänzen."
         ),
     },
+    "bot.dm.opened_for": {
+        Language.EN: (
+            "<@{actor}> opened ticket *#{ticket_id}* for you from {message}{where}. "
+            "Every update arrives in this thread; reply here to add information. "
+            "If you do not want this ticket, withdraw it."
+        ),
+        Language.DE: (
+            "<@{actor}> hat Ticket *#{ticket_id}* für Sie aus {message}{where} eröffnet. "
+            "Alle Neuigkeiten kommen in diesen Thread; antworten Sie hier, um etwas zu "
+            "ergänzen. Wollen Sie dieses Ticket nicht, ziehen Sie es zurück."
+        ),
+    },
+    "bot.dm.opened_for.your_message_link": {
+        Language.EN: "<{link}|your message>",
+        Language.DE: "<{link}|Ihrer Nachricht>",
+    },
+    "bot.dm.opened_for.your_message": {
+        Language.EN: "your message",
+        Language.DE: "Ihrer Nachricht",
+    },
+    "bot.dm.opened_for.in_channel": {
+        Language.EN: " in <#{channel}>",
+        Language.DE: " in <#{channel}>",
+    },
+    "bot.dm.opened_for.in_dm": {
+        Language.EN: " in a direct message",
+        Language.DE: " in einer Direktnachricht",
+    },
+    "bot.reporter.withdraw": {Language.EN: "Withdraw", Language.DE: "Zurückziehen"},
+    "bot.reporter.withdraw.confirm_title": {
+        Language.EN: "Withdraw #{ticket_id}?",
+        Language.DE: "#{ticket_id} zurückziehen?",
+    },
+    "bot.reporter.withdraw.confirm_text": {
+        Language.EN: "The ticket is closed and support is told that you withdrew it.",
+        Language.DE: "Das Ticket wird geschlossen, und der Support erfährt, dass Sie es zurückgezogen haben.",
+    },
+    "bot.reporter.withdraw.deny": {Language.EN: "Keep it", Language.DE: "Behalten"},
+    "bot.dm.status_withdrawn": {
+        Language.EN: "You withdrew *#{ticket_id}*: it is closed, and support has been told.",
+        Language.DE: "Sie haben *#{ticket_id}* zurückgezogen: Es ist geschlossen, und der Support weiß Bescheid.",
+    },
+    "bot.thread.ticket_withdrawn": {
+        Language.EN: (
+            "<@{actor}> withdrew *#{ticket_id}*: someone else had opened it in their name. "
+            "It is closed."
+        ),
+        Language.DE: (
+            "<@{actor}> hat *#{ticket_id}* zurückgezogen (jemand anderes hatte es für "
+            "<@{actor}> eröffnet). Es ist geschlossen."
+        ),
+    },
     "bot.dm.status": {
         Language.EN: "<@{actor}> changed the status of *#{ticket_id}*: {old} → *{new}*",
         Language.DE: "<@{actor}> hat den Status von *#{ticket_id}* geändert: {old} → *{new}*",
@@ -179,6 +231,114 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "<@{actor}> deleted this ticket.",
         Language.DE: "<@{actor}> hat dieses Ticket gelöscht.",
     },
+    # Changes support did not make, told in the card's thread (an edit of the card alone
+    # notifies nobody), and to the ticket's assignee by DM.
+    "bot.thread.reopened": {
+        Language.EN: "<@{actor}> (reporter) reopened *#{ticket_id}*: {old} → *{new}*",
+        Language.DE: "<@{actor}> (Anwender) hat *#{ticket_id}* wieder geöffnet: {old} → *{new}*",
+    },
+    "bot.thread.status_waiting_resolve": {
+        Language.EN: "*#{ticket_id}* was resolved by itself: the reporter did not answer "
+        "while it waited.",
+        Language.DE: "*#{ticket_id}* wurde von selbst gelöst: Der Anwender hat während der "
+        "Wartezeit nicht geantwortet.",
+    },
+    "bot.thread.status_auto_close": {
+        Language.EN: "*#{ticket_id}* was closed by itself, a while after it was resolved.",
+        Language.DE: "*#{ticket_id}* wurde von selbst geschlossen, eine Weile nachdem es "
+        "gelöst wurde.",
+    },
+    "bot.thread.late_answer": {
+        Language.EN: "<@{actor}> (reporter) wrote on *#{ticket_id}* (status: *{status}*). "
+        "Reopen it if they still need help.",
+        Language.DE: "<@{actor}> (Anwender) hat zu *#{ticket_id}* geschrieben (Status: "
+        "*{status}*). Öffnen Sie es wieder, wenn noch Hilfe nötig ist.",
+    },
+    "bot.thread.took_over": {
+        Language.EN: "<@{actor}> took *#{ticket_id}* over from <@{old}>.",
+        Language.DE: "<@{actor}> hat *#{ticket_id}* von <@{old}> übernommen.",
+    },
+    "bot.thread.unassigned": {
+        Language.EN: "<@{actor}> took <@{old}> off *#{ticket_id}*; nobody holds it now.",
+        Language.DE: "<@{actor}> hat <@{old}> von *#{ticket_id}* abgezogen; niemand "
+        "bearbeitet es jetzt.",
+    },
+    "bot.thread.reassigned": {
+        Language.EN: "<@{actor}> gave *#{ticket_id}* from <@{old}> to <@{new}>.",
+        Language.DE: "<@{actor}> hat *#{ticket_id}* von <@{old}> an <@{new}> übergeben.",
+    },
+    "bot.person.about": {
+        Language.EN: "*#{ticket_id}* “{title}”, which you hold: {text}",
+        Language.DE: "*#{ticket_id}* „{title}“, das Sie bearbeiten: {text}",
+    },
+    "bot.person.took_over": {
+        Language.EN: "<@{actor}> took over *#{ticket_id}* “{title}” from you.",
+        Language.DE: "<@{actor}> hat *#{ticket_id}* „{title}“ von Ihnen übernommen.",
+    },
+    "bot.person.unassigned": {
+        Language.EN: "<@{actor}> took you off *#{ticket_id}* “{title}”.",
+        Language.DE: "<@{actor}> hat Sie von *#{ticket_id}* „{title}“ abgezogen.",
+    },
+    "bot.person.reassigned": {
+        Language.EN: "<@{actor}> gave *#{ticket_id}* “{title}” to <@{new}>; you no longer hold it.",
+        Language.DE: "<@{actor}> hat *#{ticket_id}* „{title}“ an <@{new}> übergeben; Sie "
+        "bearbeiten es nicht mehr.",
+    },
+    "bot.person.assigned": {
+        Language.EN: "<@{actor}> assigned *#{ticket_id}* “{title}” to you.",
+        Language.DE: "<@{actor}> hat Ihnen *#{ticket_id}* „{title}“ zugewiesen.",
+    },
+    # The reporter wrote on a finished ticket: told so in their DM thread.
+    "bot.dm.late_answer.resolved": {
+        Language.EN: "*#{ticket_id}* is resolved; support has your message. If the problem "
+        "is not solved, say so here and support can reopen it.",
+        Language.DE: "*#{ticket_id}* ist gelöst; der Support hat Ihre Nachricht. Ist das "
+        "Problem nicht gelöst, schreiben Sie es hier, dann kann der Support es wieder öffnen.",
+    },
+    "bot.dm.late_answer.resolved_reopen": {
+        Language.EN: "*#{ticket_id}* is resolved; support has your message. If the problem "
+        "is not solved, reopen it.",
+        Language.DE: "*#{ticket_id}* ist gelöst; der Support hat Ihre Nachricht. Ist das "
+        "Problem nicht gelöst, öffnen Sie es wieder.",
+    },
+    "bot.dm.late_answer.closed": {
+        Language.EN: "*#{ticket_id}* is closed; support has your message, but a closed "
+        "ticket is not worked on. If you still need help, open a new ticket with `/ticket`.",
+        Language.DE: "*#{ticket_id}* ist geschlossen; der Support hat Ihre Nachricht, aber "
+        "an einem geschlossenen Ticket wird nicht mehr gearbeitet. Brauchen Sie noch Hilfe, "
+        "eröffnen Sie mit `/ticket` ein neues Ticket.",
+    },
+    "bot.dm.late_answer.closed_reopen": {
+        Language.EN: "*#{ticket_id}* is closed; support has your message. If you still need "
+        "help, reopen it.",
+        Language.DE: "*#{ticket_id}* ist geschlossen; der Support hat Ihre Nachricht. "
+        "Brauchen Sie noch Hilfe, öffnen Sie es wieder.",
+    },
+    "bot.dm.deleted": {
+        Language.EN: "*#{ticket_id}* was deleted by the help desk (<@{actor}>). If you still "
+        "need help, open a new ticket with `/ticket`.",
+        Language.DE: "*#{ticket_id}* wurde vom Helpdesk gelöscht (<@{actor}>). Brauchen Sie "
+        "noch Hilfe, eröffnen Sie mit `/ticket` ein neues Ticket.",
+    },
+    # Taking over a ticket someone else holds, and taking them off it.
+    "bot.button.take_over": {Language.EN: "Take over", Language.DE: "Selbst übernehmen"},
+    "bot.button.unassign": {Language.EN: "Unassign", Language.DE: "Zuweisung aufheben"},
+    "bot.took_over": {
+        Language.EN: "You hold *#{ticket_id}* now; <@{old}> has been told.",
+        Language.DE: "Sie bearbeiten jetzt *#{ticket_id}*; <@{old}> wurde benachrichtigt.",
+    },
+    # `/ticket-admin delete` asks first.
+    "bot.delete.ask": {
+        Language.EN: "Delete *#{ticket_id}* “{title}”? The reporter is told, and it cannot "
+        "be undone from Slack.",
+        Language.DE: "*#{ticket_id}* „{title}“ löschen? Der Anwender wird benachrichtigt, "
+        "und in Slack lässt es sich nicht rückgängig machen.",
+    },
+    "bot.button.delete": {Language.EN: "Delete", Language.DE: "Löschen"},
+    "bot.delete.cancelled": {
+        Language.EN: "Nothing was deleted.",
+        Language.DE: "Es wurde nichts gelöscht.",
+    },
     "bot.dm.role": {
         Language.EN: "<@{actor}> gave you the role *{role}* in the help desk.",
         Language.DE: "<@{actor}> hat Ihnen im Helpdesk die Rolle *{role}* gegeben.",
@@ -227,6 +387,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Nachricht zurückgezogen",
     },
     "bot.history.rating": {Language.EN: "Rating", Language.DE: "Bewertung"},
+    "bot.history.withdrawn": {
+        Language.EN: "Withdrawn by its reporter",
+        Language.DE: "Vom Anwender zurückgezogen",
+    },
     "bot.history.other": {Language.EN: "Changed", Language.DE: "Geändert"},
     "bot.actor.system": {
         Language.EN: "FlashTicket (automatically)",
@@ -510,6 +674,21 @@ CATALOG: dict[str, dict[Language, str]] = {
             "Entschuldigung, dieser Helpdesk ist intern: Er eröffnet Tickets nur für "
             "Personen der eigenen Organisation. Ihre Ansprechperson hier eröffnet gern "
             "eines für Sie."
+        ),
+    },
+    "bot.source.exists_for_you": {
+        Language.EN: "This message is already ticket *#{ticket_id}*; nothing new was opened.",
+        Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*; es wurde kein neues eröffnet.",
+    },
+    "bot.source.busy": {
+        Language.EN: (
+            "Slack asked me to slow down, so I could not read that message yet. "
+            "I will try again by myself and open the ticket as soon as Slack lets me."
+        ),
+        Language.DE: (
+            "Slack hat mich gebeten, langsamer zu machen; ich konnte die Nachricht noch nicht "
+            "lesen. Ich versuche es selbst noch einmal und eröffne das Ticket, sobald Slack "
+            "es zulässt."
         ),
     },
     "bot.source.unreadable": {

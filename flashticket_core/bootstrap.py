@@ -153,6 +153,7 @@ def bootstrap(
         clock=clock,
         language=settings.flashticket_language,
         zone=settings.flashticket_timezone,
+        intake_limit=settings.intake_limit(),
     )
     return Core(
         settings=settings,

@@ -38,6 +38,10 @@ def _png(figure: Figure) -> bytes:
 
 def status_per_month_png(stats: Statistics, lang: Language) -> bytes:
     """Stacked bars: for each of the last months, its tickets by current status."""
+    return _png(status_per_month_figure(stats, lang))
+
+
+def status_per_month_figure(stats: Statistics, lang: Language) -> Figure:
     months = list(stats.status_per_month)
     positions = list(range(len(months)))
     figure = Figure(figsize=BAR_SIZE, dpi=DPI, layout="constrained")
@@ -55,10 +59,14 @@ def status_per_month_png(stats: Statistics, lang: Language) -> bytes:
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     axes.set_title(translate("chart.status_per_month", lang))
     axes.set_ylabel(translate("chart.tickets", lang))
+    # Counts start at 0; with no tickets at all the axis still runs 0 to 1 (matplotlib
+    # would centre it on 0, from -0.045 to 0.045).
+    highest = max(bottoms, default=0)
+    axes.set_ylim(0, highest * 1.05 if highest else 1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xticks(positions, months, rotation=45)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
-    return _png(figure)
+    return figure
 
 
 def priority_pie_png(stats: Statistics, lang: Language) -> bytes:

@@ -16,6 +16,7 @@ from flashticket_core.domain.business_time import (
     parse_business_hours,
     parse_holidays,
 )
+from flashticket_core.domain.model import IntakeLimit
 from flashticket_core.domain.service_levels import DEFAULT_SLA, ServiceLevels, parse_sla
 from flashticket_core.i18n import Language
 
@@ -34,6 +35,17 @@ def parse_wall_duration(text: str) -> timedelta | None:
     if match is None or int(match.group(1)) == 0:
         raise ValueError(f"{text.strip()!r} is not a duration such as 90s, 30m, 4h, 7d, or off")
     return timedelta(seconds=int(match.group(1)) * _WALL_UNITS[match.group(2)])
+
+
+def parse_intake_limit(text: str) -> IntakeLimit | None:
+    """`5/10m`: five per ten minutes; `off` (None): no limit."""
+    if text.strip().lower() == "off":
+        return None
+    count, _, window = text.partition("/")
+    duration = parse_wall_duration(window) if window.strip().lower() != "off" else None
+    if not count.strip().isdigit() or int(count) < 1 or duration is None:
+        raise ValueError(f"{text.strip()!r} is not a limit such as 5/10m, or off")
+    return IntakeLimit(int(count), duration)
 
 
 def parse_clock_time(text: str) -> time | None:
@@ -120,6 +132,10 @@ class Settings(BaseSettings):
     # The morning digest in the support channel, each business day at this local time
     # (HH:MM in FLASHTICKET_TIMEZONE), or `off`.
     flashticket_digest_time: str = "09:00"
+    # How many tickets one person may open from other people's messages (🎫, the
+    # message shortcut) per window, `<count>/<duration>` such as `5/10m`, or `off`.
+    # Support and admins are not held to it.
+    flashticket_intake_limit: str = "5/10m"
 
     @field_validator("flashticket_admins", mode="before")
     @classmethod
@@ -181,6 +197,15 @@ class Settings(BaseSettings):
     def _wall_duration(cls, value: str) -> str:
         parse_wall_duration(value)
         return value
+
+    @field_validator("flashticket_intake_limit")
+    @classmethod
+    def _intake_limit(cls, value: str) -> str:
+        parse_intake_limit(value)
+        return value
+
+    def intake_limit(self) -> IntakeLimit | None:
+        return parse_intake_limit(self.flashticket_intake_limit)
 
     @field_validator("flashticket_digest_time")
     @classmethod

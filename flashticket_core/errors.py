@@ -114,6 +114,30 @@ class Conflict(TicketError, Generic[Current]):
 
     key = "error.conflict"
 
-    def __init__(self, current: Current, **params: Any) -> None:
-        super().__init__(**params)
+    def __init__(self, current: Current, key: str | None = None, **params: Any) -> None:
+        super().__init__(key, **params)
         self.current = current
+
+
+class HeldBySomeoneElse(TicketError, Generic[Current]):
+    """Someone else holds the ticket the actor asked to take: they are asked first
+    whether to take it over from `holder`; nothing was written."""
+
+    key = "error.held_by_someone_else"
+
+    def __init__(self, current: Current, *, ticket_id: int, holder: str) -> None:
+        super().__init__(ticket_id=ticket_id, holder=PersonRef(holder))
+        self.current = current
+        self.ticket_id = ticket_id
+        self.holder = holder
+
+
+class IntakeLimited(NotAllowed):
+    """The person opened as many tickets from other people's messages as the per-person
+    rate allows for now (a chat adapter that would tell them at every try asks
+    `Tickets.first_notice_of_limit` first)."""
+
+    def __init__(self, *, limit: int, minutes: int) -> None:
+        super().__init__(
+            "open_for_authors_unlimited", "error.intake_limit", limit=limit, minutes=minutes
+        )

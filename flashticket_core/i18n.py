@@ -51,14 +51,25 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Ticket #{ticket_id} kann nicht von „{old}“ zu „{new}“ wechseln.",
     },
     "error.conflict": {
-        Language.EN: (
-            "Ticket #{ticket_id} was changed by someone else in the meantime; "
-            "nothing was changed. It is now: {status}, version {version}."
-        ),
+        Language.EN: "#{ticket_id} is already {status}, held by {holder}; nothing was changed.",
         Language.DE: (
-            "Ticket #{ticket_id} wurde inzwischen von jemand anderem geändert; "
-            "es wurde nichts geändert. Aktueller Stand: {status}, Version {version}."
+            "#{ticket_id} ist bereits „{status}“, bearbeitet von {holder}; "
+            "es wurde nichts geändert."
         ),
+    },
+    "error.conflict_unassigned": {
+        Language.EN: "#{ticket_id} is already {status}, and nobody holds it; nothing was changed.",
+        Language.DE: (
+            "#{ticket_id} ist bereits „{status}“, noch ohne Bearbeiter; es wurde nichts geändert."
+        ),
+    },
+    "error.held_by_someone_else": {
+        Language.EN: "{holder} holds #{ticket_id} — take it over?",
+        Language.DE: "{holder} bearbeitet #{ticket_id} — übernehmen?",
+    },
+    "error.not_assigned": {
+        Language.EN: "Nobody holds #{ticket_id}; there is nobody to take off it.",
+        Language.DE: "#{ticket_id} hat keinen Bearbeiter; es gibt niemanden zu entfernen.",
     },
     "error.title_empty": {
         Language.EN: "The title must not be empty.",
@@ -119,8 +130,13 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "Eine Bewertung ist eine ganze Zahl von 1 bis 5.",
     },
     "error.rating_not_finished": {
-        Language.EN: "Ticket #{ticket_id} can be rated once it is resolved or closed.",
-        Language.DE: "Ticket #{ticket_id} kann bewertet werden, sobald es gelöst oder geschlossen ist.",
+        Language.EN: (
+            "Ticket #{ticket_id} is {status} now; it can be rated once it is resolved or closed."
+        ),
+        Language.DE: (
+            "Ticket #{ticket_id} ist jetzt „{status}“; es kann bewertet werden, sobald es "
+            "gelöst oder geschlossen ist."
+        ),
     },
     "error.search_empty": {
         Language.EN: "Tell me what to search for.",
@@ -129,6 +145,32 @@ CATALOG: dict[str, dict[Language, str]] = {
     "error.not_assignable": {
         Language.EN: "{person} is not on the support team, so tickets cannot be assigned to them.",
         Language.DE: "{person} gehört nicht zum Support; Tickets können nicht zugewiesen werden.",
+    },
+    "error.intake_limit": {
+        Language.EN: (
+            "You have opened {limit} tickets from other people's messages in the last "
+            "{minutes} minutes, which is as many as anyone may. Please wait a little before "
+            "opening more, or ask the people to open their own."
+        ),
+        Language.DE: (
+            "Sie haben in den letzten {minutes} Minuten {limit} Tickets aus Nachrichten "
+            "anderer eröffnet, mehr geht gerade nicht. Bitte warten Sie etwas, bevor Sie "
+            "weitere eröffnen, oder bitten Sie die Personen, selbst eines zu eröffnen."
+        ),
+    },
+    "error.withdraw_not_opened_for_you": {
+        Language.EN: (
+            "Ticket #{ticket_id} was opened by you, not for you by someone else; "
+            "ask support to close it if you no longer need it."
+        ),
+        Language.DE: (
+            "Ticket #{ticket_id} haben Sie selbst eröffnet, nicht jemand anderes für Sie; "
+            "bitten Sie den Support, es zu schließen, wenn Sie es nicht mehr brauchen."
+        ),
+    },
+    "error.withdraw_closed": {
+        Language.EN: "Ticket #{ticket_id} is closed already.",
+        Language.DE: "Ticket #{ticket_id} ist bereits geschlossen.",
     },
     # What an action is called in "You are not allowed to …".
     "action.view_ticket": {
@@ -203,9 +245,21 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "open a ticket for the author of a message",
         Language.DE: "ein Ticket für den Verfasser einer Nachricht eröffnen",
     },
+    "action.open_for_authors_unlimited": {
+        Language.EN: "open more tickets from other people's messages just now",
+        Language.DE: "gerade noch mehr Tickets aus Nachrichten anderer eröffnen",
+    },
+    "action.withdraw": {
+        Language.EN: "withdraw this ticket (only its reporter can)",
+        Language.DE: "dieses Ticket zurückziehen (nur der Anwender darf das)",
+    },
     "action.view_internal": {
         Language.EN: "read internal notes (support only)",
         Language.DE: "interne Notizen lesen (nur der Support)",
+    },
+    "action.unassign": {
+        Language.EN: "take someone off a ticket",
+        Language.DE: "jemanden von einem Ticket nehmen",
     },
     "action.reopen": {
         Language.EN: "reopen this ticket",

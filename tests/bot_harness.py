@@ -203,6 +203,21 @@ class Bot:
             )
         return self.http.interact(payload)
 
+    def delete_ticket(self, admin: str, ticket_id: int) -> Response:
+        """`/ticket-admin delete` asks first; the admin presses the answer's Delete button."""
+        question = self.command(admin, f"delete {ticket_id}", command="/ticket-admin").json()
+        (value,) = [
+            e["value"]
+            for block in question["blocks"]
+            if block["type"] == "actions"
+            for e in block["elements"]
+            if e["action_id"] == "admin.delete"
+        ]
+        payload = block_action(
+            admin, "admin.delete", value=value, response_url=self.slack.issue_response_url()
+        )
+        return self.http.interact(payload)
+
     def reply_in_dm(
         self,
         user: str,

@@ -15,6 +15,7 @@ from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
+    IntakeLimit,
     RoleAssignment,
     RoleChange,
     Ticket,
@@ -27,6 +28,7 @@ from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.repositories import (
+    IntakeAllowances,
     PeopleRepository,
     RequestLog,
     RoleRepository,
@@ -47,6 +49,14 @@ class FakeTicketRepository(TicketRepository):
             if (ticket.source_channel, ticket.source_ts) == (channel, ts):
                 return ticket.id
         return None
+
+    def opened_for_by(self, ticket: Ticket) -> str | None:
+        openers = [
+            entry.actor_id
+            for entry in inspect(ticket).attrs.history.history.added
+            if entry.field == "reporter" and entry.actor_id != ticket.reporter_id
+        ]
+        return openers[0] if openers else None
 
     def closed_by(self, ticket: Ticket) -> str | None:
         # Without a session a ticket's write-only history is the entries added to it.
@@ -155,6 +165,36 @@ class FakeMessageQueue(MessageQueue):
         }
 
 
+class FakeIntakeAllowances(IntakeAllowances):
+    """Per person: when their window started, how many they opened in it, when told."""
+
+    def __init__(self) -> None:
+        self.windows: dict[str, tuple[datetime, int, datetime | None]] = {}
+
+    def _current(
+        self, user_id: str, now: datetime, limit: IntakeLimit
+    ) -> tuple[datetime, int, datetime | None]:
+        started, opened, told = self.windows.get(user_id, (now, 0, None))
+        if started <= now - limit.window:
+            return now, 0, None
+        return started, opened, told
+
+    def take(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> bool:
+        started, opened, told = self._current(user_id, now, limit)
+        if opened >= limit.count:
+            return False
+        self.windows[user_id] = (started, opened + 1, told)
+        return True
+
+    def left(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> int:
+        return max(0, limit.count - self._current(user_id, now, limit)[1])
+
+    def first_refusal(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> bool:
+        started, opened, told = self._current(user_id, now, limit)
+        self.windows[user_id] = (started, opened, now)
+        return told is None
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """Shared by every unit the help desk opens, like one database."""
 
@@ -165,6 +205,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.requests: FakeRequestLog = FakeRequestLog()
         self.people: FakePeople = FakePeople()
         self.messages: FakeMessageQueue = FakeMessageQueue()
+        self.allowances: FakeIntakeAllowances = FakeIntakeAllowances()
         self.commits = 0
         self.entries_made = 0
         self.published: list[object] = []

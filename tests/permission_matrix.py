@@ -6,6 +6,7 @@ action without a probe here fails `test_every_action_has_a_row_a_label_and_a_pro
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope, status_action
-from flashticket_core.errors import NotAllowed, NotFound
+from flashticket_core.errors import IntakeLimited, NotAllowed, NotFound
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, SUPPORT
 
@@ -31,6 +32,10 @@ class Probe:
     on_ticket: bool = True
     leaves_out: bool = False
     prepare: Callable[[HelpDesk, int], object] = lambda desk, ticket: None
+    # What the actor did before (e.g. used up a rate), done by the actor themselves.
+    ready: Callable[[HelpDesk, str], object] = lambda desk, actor: None
+    # The refusal's own kind of NotAllowed, where it says more than "not allowed".
+    refused_with: type[NotAllowed] = NotAllowed
 
 
 def _resolved(desk: HelpDesk, ticket: int) -> None:
@@ -51,6 +56,32 @@ def _closed_by_clock(desk: HelpDesk, ticket: int) -> None:
         uow.commit()
 
 
+_messages = itertools.count(1)
+
+
+def _from_message(desk: HelpDesk, actor: str, reporter: str) -> int:
+    """A ticket the actor opens from one of the reporter's messages (a new one each time)."""
+    ts = f"1700000000.{next(_messages):06d}"
+    source = MessageSource("C0GENERAL1", ts, ts)
+    return desk.tickets.open_ticket(actor, title="Wifi", reporter_id=reporter, source=source).id
+
+
+def _up_to_the_rate(desk: HelpDesk, actor: str) -> None:
+    """As many tickets from other people's messages as the per-person rate allows."""
+    limit = desk.env.intake_limit
+    assert limit is not None
+    for _ in range(limit.count):
+        _from_message(desk, actor, CAROL)
+
+
+def _opened_for_reporter(desk: HelpDesk, ticket: int) -> None:
+    """Support (or an admin, for support) opens the next ticket (`ticket + 1`) for the ticket's reporter from one of
+    their messages: the one the attempt withdraws."""
+    reporter = desk.queries.show(ADMIN, ticket).ticket.reporter_id
+    opener = ADMIN if reporter == SUPPORT else SUPPORT
+    assert _from_message(desk, opener, reporter) == ticket + 1
+
+
 def _sees_note(desk: HelpDesk, actor: str, ticket: int) -> bool:
     conversation = desk.queries.show(actor, ticket).conversation
     return any(entry.kind is EntryKind.INTERNAL_NOTE for entry in conversation)
@@ -69,6 +100,15 @@ PROBES: dict[Action, Probe] = {
         ),
         on_ticket=False,
     ),
+    Action.OPEN_FOR_AUTHORS_UNLIMITED: Probe(
+        lambda d, a, t: _from_message(d, a, CAROL),
+        on_ticket=False,
+        ready=_up_to_the_rate,
+        refused_with=IntakeLimited,
+    ),
+    Action.WITHDRAW: Probe(
+        lambda d, a, t: d.tickets.withdraw(a, t + 1), prepare=_opened_for_reporter
+    ),
     Action.VIEW_TICKET: Probe(lambda d, a, t: d.queries.show(a, t)),
     Action.VIEW_INTERNAL: Probe(
         _sees_note,
@@ -85,6 +125,10 @@ PROBES: dict[Action, Probe] = {
         lambda d, a, t: d.tickets.reopen(a, t), prepare=_closed_by_clock
     ),
     Action.ASSIGN: Probe(lambda d, a, t: d.tickets.take(a, t)),
+    Action.UNASSIGN: Probe(
+        lambda d, a, t: d.tickets.unassign(a, t, holder=SUPPORT),
+        prepare=lambda d, t: d.tickets.take(SUPPORT, t),
+    ),
     Action.SET_PRIORITY: Probe(lambda d, a, t: d.tickets.set_priority(a, t, Priority.HIGH)),
     Action.SUPPORT_REPLY: Probe(lambda d, a, t: d.conversation.add_support_reply(a, t, "Hi")),
     Action.INTERNAL_NOTE: Probe(lambda d, a, t: d.conversation.add_internal_note(a, t, "Hm")),
@@ -125,7 +169,7 @@ class Case:
             never = PERMISSIONS[self.action][self.role] is Scope.NONE
             if probe.leaves_out or self.action in STATUS_MOVES or not never:
                 return NotFound
-        return None if probe.leaves_out else NotAllowed
+        return None if probe.leaves_out else probe.refused_with
 
     def __str__(self) -> str:
         whose = ("own" if self.own else "other's") if PROBES[self.action].on_ticket else "-"
@@ -155,4 +199,5 @@ def attempt(case: Case, desk: HelpDesk) -> Callable[[], object]:
     reporter = actor if case.own else CAROL
     ticket = desk.tickets.open_ticket(reporter, title="Keyboard").id
     probe.prepare(desk, ticket)
+    probe.ready(desk, actor)
     return lambda: probe.attempt(desk, actor, ticket)

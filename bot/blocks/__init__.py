@@ -13,6 +13,7 @@ import what they need from here.
 """
 
 from bot.blocks.answers import (
+    delete_question,
     detail_text,
     roles,
     statistics,
@@ -21,10 +22,13 @@ from bot.blocks.answers import (
     ticket_list,
 )
 from bot.blocks.app_home import home
-from bot.blocks.card import card_text, ticket_card
+from bot.blocks.card import card_text, take_over_question, ticket_card
 from bot.blocks.common import SECTION_MAX, text_blocks
 from bot.blocks.digest import digest_blocks, digest_text
 from bot.blocks.ids import (
+    CONFIRM_TAKE_OVER,
+    DELETE,
+    DELETE_CANCEL,
     FROM_DM,
     FROM_MESSAGE,
     HOME_NEW_TICKET,
@@ -38,11 +42,18 @@ from bot.blocks.ids import (
     STATUS,
     SUPPORT_REPLY,
     TAKE,
+    TAKE_OVER,
+    UNASSIGN,
+    WITHDRAW,
     action_value,
 )
 from bot.blocks.intake import dm_offer
 from bot.blocks.modals import entry_modal, new_ticket_modal
 from bot.blocks.thread import (
+    opened_for_root_blocks,
+    opened_for_root_text,
+    opened_for_you,
+    person_text,
     reporter_root_text,
     reporter_thread_blocks,
     role_text,
@@ -52,6 +63,9 @@ from bot.blocks.thread import (
 from bot.blocks.timers import target_text, targets_list_text
 
 __all__ = [
+    "CONFIRM_TAKE_OVER",
+    "DELETE",
+    "DELETE_CANCEL",
     "FROM_DM",
     "FROM_MESSAGE",
     "HOME_NEW_TICKET",
@@ -66,8 +80,12 @@ __all__ = [
     "STATUS",
     "SUPPORT_REPLY",
     "TAKE",
+    "TAKE_OVER",
+    "UNASSIGN",
+    "WITHDRAW",
     "action_value",
     "card_text",
+    "delete_question",
     "detail_text",
     "digest_blocks",
     "digest_text",
@@ -75,12 +93,17 @@ __all__ = [
     "entry_modal",
     "home",
     "new_ticket_modal",
+    "opened_for_root_blocks",
+    "opened_for_root_text",
+    "opened_for_you",
+    "person_text",
     "reporter_root_text",
     "reporter_thread_blocks",
     "role_text",
     "roles",
     "statistics",
     "statistics_text",
+    "take_over_question",
     "target_text",
     "targets_list_text",
     "text_blocks",

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
@@ -26,6 +28,7 @@ from bot.blocks.common import (
     quote_clipped,
     render,
 )
+from bot.blocks.ids import DELETE, DELETE_CANCEL, action_value
 from bot.blocks.ticket_view import (
     TicketView,
     person,
@@ -170,6 +173,7 @@ HISTORY_LABELS = {
     "entry_edited": "bot.history.entry_edited",
     "entry_withdrawn": "bot.history.entry_withdrawn",
     "rating": "bot.history.rating",
+    "withdrawn": "bot.history.withdrawn",
 }
 
 
@@ -311,5 +315,33 @@ def roles(lang: Language, rows: list[tuple[str, Role, bool]]) -> Blocks:
         [
             HeaderBlock(text=_t("bot.roles.title", lang)),
             _section_of_lines(lang, _t("bot.roles.title", lang), lines),
+        ]
+    )
+
+
+def delete_question(lang: Language, summary: TicketSummary) -> Blocks:
+    """`/ticket-admin delete 12` asks first: "Delete #12 “Title”?", Delete or Cancel."""
+    ticket = TicketView.of_summary(summary)
+    value = action_value(ticket.id, ticket.version)
+    question = _t(
+        "bot.delete.ask", lang, ticket_id=ticket.id, title=escape(clip(ticket.title, 150))
+    )
+    return render(
+        [
+            SectionBlock(block_id="question", text=MarkdownTextObject(text=question)),
+            ActionsBlock(
+                block_id="delete",
+                elements=[
+                    ButtonElement(
+                        text=_t("bot.button.delete", lang),
+                        action_id=DELETE,
+                        value=value,
+                        style="danger",
+                    ),
+                    ButtonElement(
+                        text=_t("bot.modal.cancel", lang), action_id=DELETE_CANCEL, value=value
+                    ),
+                ],
+            ),
         ]
     )

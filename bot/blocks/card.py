@@ -17,7 +17,18 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
-from bot.blocks.ids import NOTE, PRIORITY, REPLY, STATUS, TAKE, action_value
+from bot.blocks.ids import (
+    CONFIRM_TAKE_OVER,
+    NOTE,
+    PRIORITY,
+    REPLY,
+    STATUS,
+    TAKE,
+    TAKE_OVER,
+    UNASSIGN,
+    action_value,
+    holder_value,
+)
 from bot.blocks.ticket_view import (
     TicketView,
     assignee_label,
@@ -30,6 +41,7 @@ from bot.mrkdwn import escape, user_id
 from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery import TicketState
+from flashticket_core.service_layer.views import TicketSummary
 
 
 def card_text(lang: Language, ticket: TicketState) -> str:
@@ -102,11 +114,21 @@ def _card_actions(lang: Language, ticket: TicketView) -> list[Any]:
     value = action_value(ticket.id, ticket.version)
     status = ticket.status
     elements: list[Any] = []
-    if (status.is_open and status != Status.IN_PROGRESS) or ticket.assignee_id is None:
+    if status.is_open and ticket.assignee_id is None:
         elements.append(
             ButtonElement(
                 text=_t("bot.button.take", lang), action_id=TAKE, value=value, style="primary"
             )
+        )
+    elif status.is_open and ticket.assignee_id is not None:
+        # Someone holds it: taking it over asks first (the server asks, so a stale card
+        # cannot take it silently), and the holder can be taken off it.
+        held = holder_value(ticket.id, ticket.version, ticket.assignee_id)
+        elements.append(
+            ButtonElement(text=_t("bot.button.take_over", lang), action_id=TAKE_OVER, value=held)
+        )
+        elements.append(
+            ButtonElement(text=_t("bot.button.unassign", lang), action_id=UNASSIGN, value=held)
         )
     targets = sorted(TRANSITIONS[status], key=lambda s: list(Status).index(s))
     elements.append(
@@ -132,3 +154,27 @@ def _card_actions(lang: Language, ticket: TicketView) -> list[Any]:
     elements.append(ButtonElement(text=_t("bot.button.reply", lang), action_id=REPLY, value=value))
     elements.append(ButtonElement(text=_t("bot.button.note", lang), action_id=NOTE, value=value))
     return elements
+
+
+def take_over_question(lang: Language, question: str, summary: TicketSummary) -> Blocks:
+    """Someone else holds the ticket: "@sam holds #12 — take it over?", and the button
+    that takes it over from them (and nobody else: its value names them)."""
+    ticket = TicketView.of_summary(summary)
+    assert ticket.assignee_id is not None
+    value = holder_value(ticket.id, ticket.version, ticket.assignee_id)
+    return render(
+        [
+            SectionBlock(block_id="question", text=MarkdownTextObject(text=question)),
+            ActionsBlock(
+                block_id="take_over",
+                elements=[
+                    ButtonElement(
+                        text=_t("bot.button.take_over", lang),
+                        action_id=CONFIRM_TAKE_OVER,
+                        value=value,
+                        style="primary",
+                    )
+                ],
+            ),
+        ]
+    )

@@ -11,6 +11,11 @@ SUPPORT_REPLY = "support_reply"
 INTERNAL_NOTE = "internal_note"
 # The support channel's card.
 TAKE = "ticket.take"
+# On the card of a ticket someone holds: taking it over (which asks first), and taking
+# the holder off it; the question's button, which takes it over from whom it names.
+TAKE_OVER = "ticket.take_over"
+UNASSIGN = "ticket.unassign"
+CONFIRM_TAKE_OVER = "ticket.take_over.confirm"
 STATUS = "ticket.status"
 PRIORITY = "ticket.priority"
 REPLY = "ticket.reply"
@@ -23,8 +28,18 @@ FROM_DM = "dm.new_ticket"
 # The reporter's DM thread.
 REOPEN = "reporter.reopen"
 RATE = "reporter.rate"
+# `/ticket-admin delete`: the question's answers.
+DELETE = "admin.delete"
+DELETE_CANCEL = "admin.delete_cancel"
+WITHDRAW = "reporter.withdraw"
 
 
 def action_value(ticket_id: int, version: int) -> str:
     """What a card's buttons carry: the ticket and the version the clicker saw."""
     return json.dumps({"t": ticket_id, "v": version}, separators=(",", ":"))
+
+
+def holder_value(ticket_id: int, version: int, holder: str) -> str:
+    """What a button about the ticket's holder carries: also whom the clicker saw holding
+    it, so the server acts only if that is still true."""
+    return json.dumps({"t": ticket_id, "v": version, "h": holder}, separators=(",", ":"))

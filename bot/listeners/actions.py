@@ -6,15 +6,22 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot import blocks
+from bot import blocks, mrkdwn
 from bot.listener_turn import Kind, Turn, listener
 from bot.listeners.commands import open_new_ticket_modal
 from bot.payloads import BadPayload, CardAction, action_raw_value
 from flashticket_core.domain.enums import EntryKind
+from flashticket_core.errors import HeldBySomeoneElse
+from flashticket_core.service_layer.views import TicketSummary
 
 
 def register(app: App) -> None:
     app.action(blocks.TAKE)(listener(Kind.ACTION)(take))
+    app.action(blocks.TAKE_OVER)(listener(Kind.ACTION)(take))
+    app.action(blocks.CONFIRM_TAKE_OVER)(listener(Kind.ACTION)(take_over))
+    app.action(blocks.UNASSIGN)(listener(Kind.ACTION)(unassign))
+    app.action(blocks.DELETE)(listener(Kind.ACTION)(delete))
+    app.action(blocks.DELETE_CANCEL)(listener(Kind.ACTION)(cancel_delete))
     app.action(blocks.STATUS)(listener(Kind.ACTION)(change_status))
     app.action(blocks.PRIORITY)(listener(Kind.ACTION)(change_priority))
     app.action(blocks.REPLY)(listener(Kind.ACTION)(open_reply_modal))
@@ -51,9 +58,55 @@ def _action(turn: Turn) -> CardAction:
 
 
 def take(turn: Turn) -> None:
+    """Take a ticket; one someone else holds (by now) is taken only once asked."""
     turn.ack()
     action = _action(turn)
-    turn.desk.tickets.take(turn.actor, action.ticket_id, expected_version=action.version)
+    try:
+        turn.desk.tickets.take(turn.actor, action.ticket_id)
+    except HeldBySomeoneElse as held:
+        _ask_to_take_over(turn, held)
+
+
+def take_over(turn: Turn) -> None:
+    """The answer to "@sam holds #12 — take it over?": taken over from the holder asked
+    about only; if it changed hands meanwhile, the question is asked about the new one."""
+    turn.ack()
+    action = _action(turn)
+    holder = action.seen_holder()
+    try:
+        taken = turn.desk.tickets.take(turn.actor, action.ticket_id, take_over_from=holder)
+    except HeldBySomeoneElse as held:
+        _ask_to_take_over(turn, held, replace=True)
+        return
+    if taken.assignee_id == turn.actor:
+        turn.say(turn.t("bot.took_over", ticket_id=taken.id, old=holder), replace=True)
+
+
+def _ask_to_take_over(
+    turn: Turn, held: HeldBySomeoneElse[TicketSummary], *, replace: bool = False
+) -> None:
+    question = held.message(turn.lang, person=mrkdwn.mention)
+    answer = blocks.take_over_question(turn.lang, question, held.current)
+    turn.say(question, answer, replace=replace)
+
+
+def unassign(turn: Turn) -> None:
+    turn.ack()
+    action = _action(turn)
+    turn.desk.tickets.unassign(turn.actor, action.ticket_id, holder=action.seen_holder())
+
+
+def delete(turn: Turn) -> None:
+    """The admin confirmed `/ticket-admin delete`: the core checks again that they may."""
+    turn.ack()
+    action = _action(turn)
+    turn.desk.tickets.delete(turn.actor, action.ticket_id)
+    turn.say(turn.t("bot.deleted", ticket_id=action.ticket_id), replace=True)
+
+
+def cancel_delete(turn: Turn) -> None:
+    turn.ack()
+    turn.say(turn.t("bot.delete.cancelled"), replace=True)
 
 
 def change_status(turn: Turn) -> None:

@@ -293,8 +293,10 @@ def delete(turn: Turn, words: list[str]) -> None:
     if ticket_id is None:
         _usage(turn, turn.t("bot.usage.delete"))
         return
-    turn.desk.tickets.delete(turn.actor, ticket_id)
-    turn.say(turn.t("bot.deleted", ticket_id=ticket_id))
+    # Asked first; only the answer's button deletes (and the core checks again then).
+    ticket = turn.desk.tickets.check_can_delete(turn.actor, ticket_id)
+    question = turn.t("bot.delete.ask", ticket_id=ticket.id, title=escape(ticket.title))
+    turn.say(question, blocks.delete_question(turn.lang, ticket))
 
 
 def export(turn: Turn, words: list[str]) -> None:

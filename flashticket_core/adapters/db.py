@@ -39,6 +39,9 @@ def ensure_sqlite_directory(url: URL) -> None:
 
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
+    # A failed statement's error names its SQL, never its values: a ticket's title and
+    # description, a reply, are what people typed and do not belong in a log line.
+    kwargs.setdefault("hide_parameters", True)
     url = normalise_url(database_url)
     ensure_sqlite_directory(url)
     if url.get_backend_name() == "sqlite":

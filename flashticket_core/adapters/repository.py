@@ -5,20 +5,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from flashticket_core.adapters.tables import HomeViewer, Person, ProcessedRequest
+from flashticket_core.adapters.tables import (
+    HomeViewer,
+    IntakeAllowance,
+    Person,
+    ProcessedRequest,
+)
 from flashticket_core.domain.enums import Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
     HistoryEntry,
+    IntakeLimit,
     RoleAssignment,
     RoleChange,
     Ticket,
 )
 from flashticket_core.service_layer.repositories import (
+    IntakeAllowances,
     PeopleRepository,
     RequestLog,
     RoleRepository,
@@ -35,6 +43,15 @@ class SqlTicketRepository(TicketRepository):
         return self.session.scalars(
             select(Ticket.id).where(Ticket.source_channel == channel, Ticket.source_ts == ts)
         ).one_or_none()
+
+    def opened_for_by(self, ticket: Ticket) -> str | None:
+        opener = self.session.scalars(
+            select(HistoryEntry.actor_id)
+            .where(HistoryEntry.ticket_id == ticket.id, HistoryEntry.field == "reporter")
+            .order_by(HistoryEntry.id)
+            .limit(1)
+        ).one_or_none()
+        return opener if opener != ticket.reporter_id else None
 
     def closed_by(self, ticket: Ticket) -> str | None:
         return self.session.scalars(
@@ -115,3 +132,57 @@ class SqlPeopleRepository(PeopleRepository):
             self.session.add(HomeViewer(user_id=user_id, opened_at=at))
         else:
             viewer.opened_at = at
+
+
+class SqlIntakeAllowances(IntakeAllowances):
+    """A row per person; every change is one conditional UPDATE, which PostgreSQL runs
+    one at a time per row (the second re-reads the row the first wrote) and SQLite's
+    writer transaction serialises anyway."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def take(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> bool:
+        self._ensure_row(user_id, now)
+        row = IntakeAllowance
+        renewed = self.session.execute(
+            update(IntakeAllowance)
+            .where(row.user_id == user_id, row.window_started_at <= now - limit.window)
+            .values(window_started_at=now, opened=1, told_at=None)
+        )
+        if getattr(renewed, "rowcount", 0) == 1:
+            return True
+        counted = self.session.execute(
+            update(IntakeAllowance)
+            .where(row.user_id == user_id, row.opened < limit.count)
+            .values(opened=row.opened + 1)
+        )
+        return getattr(counted, "rowcount", 0) == 1
+
+    def left(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> int:
+        allowance = self.session.get(IntakeAllowance, user_id)
+        if allowance is None or allowance.window_started_at <= now - limit.window:
+            return limit.count
+        return max(0, limit.count - allowance.opened)
+
+    def first_refusal(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> bool:
+        self._ensure_row(user_id, now)
+        row = IntakeAllowance
+        told = self.session.execute(
+            update(IntakeAllowance)
+            .where(
+                row.user_id == user_id,
+                row.told_at.is_(None) | (row.told_at < row.window_started_at),
+            )
+            .values(told_at=now)
+        )
+        return getattr(told, "rowcount", 0) == 1
+
+    def _ensure_row(self, user_id: str, now: datetime) -> None:
+        # A new window of an unused count; a row another transaction made first stays.
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        self.session.execute(
+            dialect.insert(IntakeAllowance)
+            .values(user_id=user_id, window_started_at=now, opened=0)
+            .on_conflict_do_nothing(index_elements=["user_id"])
+        )

@@ -216,17 +216,31 @@ class SqlOutboxStore(OutboxStore):
             session.commit()
         return outgoing, superseded
 
-    def record_part(self, message_id: int, parts_delivered: int, ts: str | None) -> None:
+    def renew(self, message_ids: Collection[int], *, worker_id: str, until: datetime) -> set[int]:
+        held = and_(
+            OutboxMessage.id.in_(sorted(message_ids)),
+            OutboxMessage.claimed_by == worker_id,
+            OutboxMessage.status == MessageStatus.PENDING.value,
+        )
+        with self._database.writer() as session:
+            session.execute(update(OutboxMessage).where(held).values(claimed_until=until))
+            kept = set(session.scalars(select(OutboxMessage.id).where(held)))
+            session.commit()
+        return kept
+
+    def record_part(
+        self, message_id: int, parts_delivered: int, ts: str | None, *, holder: str | None = None
+    ) -> None:
         with self._database.writer() as session:
             row = session.get(OutboxMessage, message_id)
-            if row is None:
+            if row is None or (holder is not None and row.claimed_by != holder):
                 return
             row.parts_delivered = parts_delivered
             if ts is not None:
                 row.part_ts = f"{row.part_ts} {ts}" if row.part_ts else ts
             session.commit()
 
-    def record_sent(self, sent: Sequence[Sent]) -> None:
+    def record_sent(self, sent: Sequence[Sent], *, holder: str | None = None) -> set[int]:
         # One executemany UPDATE for the batch, not each row loaded and flushed: the
         # worker's most frequent write.
         rows = [
@@ -239,7 +253,21 @@ class SqlOutboxStore(OutboxStore):
             for s in sent
         ]
         table = OUTBOX
+        ids = [s.message.id for s in sent]
+        mine = table.c.status == MessageStatus.PENDING.value
+        if holder is not None:
+            mine = and_(mine, table.c.claimed_by == holder)
         with self._database.writer() as session:
+            # Which of them this worker still holds, read inside the write transaction
+            # (on PostgreSQL locked, so no claim slips in before the update).
+            query = select(table.c.id).where(table.c.id.in_(ids), mine)
+            if self._postgres:
+                query = query.with_for_update()
+            recorded = set(session.scalars(query))
+            rows = [row for row in rows if row["message_id"] in recorded]
+            if not rows:
+                session.commit()
+                return recorded
             session.execute(
                 update(table)
                 .where(table.c.id == bindparam("message_id"))
@@ -256,7 +284,9 @@ class SqlOutboxStore(OutboxStore):
             beginning = {
                 s.message.id: (s.message.ticket_id, s.begins, s.delivered)
                 for s in sent
-                if s.begins is not None and s.message.ticket_id is not None
+                if s.begins is not None
+                and s.message.ticket_id is not None
+                and s.message.id in recorded
             }
             if beginning:
                 # A thread is remembered only for a message still there (not deleted
@@ -268,6 +298,7 @@ class SqlOutboxStore(OutboxStore):
                     ticket_id, side, delivered = beginning[message_id]
                     _remember_thread(session, ticket_id, side, delivered)
             session.commit()
+        return recorded
 
     def retry_later(
         self,
@@ -276,10 +307,11 @@ class SqlOutboxStore(OutboxStore):
         error: str,
         next_attempt: Callable[[int], datetime | None],
         maybe_sent: bool = False,
+        holder: str | None = None,
     ) -> None:
         with self._database.writer() as session:
             row = session.get(OutboxMessage, message_id)
-            if row is None:
+            if row is None or (holder is not None and row.claimed_by != holder):
                 return
             row.attempts += 1
             row.last_error = error[:500]
@@ -293,11 +325,12 @@ class SqlOutboxStore(OutboxStore):
                 row.next_attempt_at = when
             session.commit()
 
-    def mark_failed(self, message_id: int, *, error: str) -> None:
+    def mark_failed(self, message_id: int, *, error: str, holder: str | None = None) -> None:
+        held = [] if holder is None else [OutboxMessage.claimed_by == holder]
         with self._database.writer() as session:
             session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
+                .where(OutboxMessage.id == message_id, *held)
                 .values(
                     status=MessageStatus.FAILED.value,
                     last_error=error[:500],
@@ -424,6 +457,8 @@ def _outgoing(session: Session, row: OutboxMessage, tickets: _TicketsOf) -> Outg
         parts_delivered=row.parts_delivered,
         copy=_relayed_copy(session, row) if row.kind in CHANGES_A_COPY else None,
         created_at=_utc(row.created_at),
+        # A file relay records the file it uploaded as its part, before sharing it.
+        uploads=tuple((row.part_ts or "").split()) if row.kind == RELAY_FILE else (),
     )
 
 
@@ -433,6 +468,8 @@ def _utc(moment: datetime | None) -> datetime | None:
         return moment.replace(tzinfo=UTC)
     return moment
 
+
+RELAY_FILE = MessageKind.RELAY_FILE.value
 
 # The messages that change an entry's copy in chat, and those that leave one there.
 CHANGES_A_COPY = frozenset(

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from flashticket_core import metrics
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import (
+    SqlIntakeAllowances,
     SqlPeopleRepository,
     SqlRequestLog,
     SqlRoleRepository,
@@ -53,6 +54,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.people = SqlPeopleRepository(self.session)
         self.messages = SqlMessageQueue(self.session)
         self.timers = SqlTimerBook(self.session)
+        self.allowances = SqlIntakeAllowances(self.session)
         return self
 
     def __exit__(

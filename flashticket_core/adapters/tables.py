@@ -330,3 +330,16 @@ class DigestSent(Base):
 
     day: Mapped[date] = mapped_column(primary_key=True)
     sent_at: Mapped[datetime]
+
+
+class IntakeAllowance(Base):
+    """How many tickets a person opened from other people's messages in their current
+    window, and when they were last told they reached the limit: in the database, so the
+    limit holds across processes and replicas."""
+
+    __tablename__ = "intake_allowances"
+
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
+    window_started_at: Mapped[datetime]
+    opened: Mapped[int] = mapped_column(Integer, default=0)
+    told_at: Mapped[datetime | None]

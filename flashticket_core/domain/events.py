@@ -22,6 +22,8 @@ class TicketOpened(TicketEvent):
     # The chat message the ticket was made from, whose thread is told its number.
     source_channel: str | None = None
     source_thread_ts: str | None = None
+    # The message itself, so its author can be shown which one it was.
+    source_ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,16 @@ class StatusChanged(TicketEvent):
     new: Status
     # Why the help desk changed it by itself (a timer's kind), None for a person's change.
     reason: str | None = None
+    # Who reported it and who held it at the change: whom a change they did not make is told.
+    reporter_id: str | None = None
+    assignee_id: str | None = None
+
+    @property
+    def by_reporter_or_clock(self) -> bool:
+        """A reopen by the reporter, or the clock's resolve or close: changes support did
+        not make, which an edit of the card alone would tell nobody."""
+        reopened = self.actor_id == self.reporter_id and not self.old.is_open
+        return self.reason is not None or reopened
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,17 @@ class EntryWithdrawn(TicketEvent):
 
     kind: EntryKind
     entry_id: int
+
+
+@dataclass(frozen=True)
+class AnsweredWhenFinished(TicketEvent):
+    """The reporter wrote on a ticket that is resolved or closed: they are told so, and
+    support hears of it (nobody watches a finished ticket's thread)."""
+
+    status: Status
+    assignee_id: str | None
+    # Whether the reporter may reopen it themselves (the permission table says).
+    may_reopen: bool
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -57,6 +57,8 @@ ChatMessage = tuple[str, str]
 SOURCE_CHANNEL_MAX = 64
 SOURCE_TS_MAX = 32
 NAME_MAX = 100
+# The reason of a status change that closes a ticket its reporter withdrew.
+WITHDRAWN = "withdrawn"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -75,6 +77,23 @@ class MessageSource:
     channel: str
     ts: str
     thread_ts: str
+
+
+@dataclass(frozen=True)
+class IntakeLimit:
+    """How many tickets one person may open from other people's messages in a window:
+    enough for someone who helps colleagues, too few to flood people with tickets in
+    their name."""
+
+    count: int
+    window: timedelta
+
+    @property
+    def minutes(self) -> int:
+        return max(1, round(self.window.total_seconds() / 60))
+
+
+DEFAULT_INTAKE_LIMIT = IntakeLimit(5, timedelta(minutes=10))
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -232,6 +251,7 @@ class Ticket(Base):
                 ticket_id=ticket_id,
                 source_channel=source.channel if source else None,
                 source_thread_ts=source.thread_ts if source else None,
+                source_ts=source.ts if source else None,
             )
         )
         return ticket
@@ -278,12 +298,27 @@ class Ticket(Base):
             self.resolved_at = None
             self.closed_at = None
         self._changed("status", old.value, new.value, actor_id, now)
+        reporter_id, assignee_id = self.reporter_id, self.assignee_id
         self._raise(
             lambda ticket_id: events.StatusChanged(
-                actor_id=actor_id, ticket_id=ticket_id, old=old, new=new, reason=reason
+                actor_id=actor_id,
+                ticket_id=ticket_id,
+                old=old,
+                new=new,
+                reason=reason,
+                reporter_id=reporter_id,
+                assignee_id=assignee_id,
             )
         )
         return old
+
+    def withdraw(self, *, actor_id: str, now: datetime) -> None:
+        """The reporter takes back a ticket someone else opened in their name: it is
+        closed as withdrawn, and the history says so beside the status change."""
+        if self.status is Status.CLOSED:
+            raise InvalidInput("error.withdraw_closed", ticket_id=self.id)
+        self.history.add(HistoryEntry(actor_id=actor_id, field="withdrawn", at=now))
+        self.change_status(Status.CLOSED, actor_id=actor_id, now=now, reason=WITHDRAWN)
 
     def set_priority(self, new: Priority, *, actor_id: str, now: datetime) -> Priority | None:
         old = self.priority
@@ -339,6 +374,22 @@ class Ticket(Base):
             )
         )
         return entry
+
+    def answered_when_finished(self, *, actor_id: str, may_reopen: bool) -> None:
+        """The reporter wrote on a resolved or closed ticket: say so to both sides
+        (nothing to say for an open one)."""
+        if self.is_open:
+            return
+        status, assignee_id = self.status, self.assignee_id
+        self._raise(
+            lambda ticket_id: events.AnsweredWhenFinished(
+                actor_id=actor_id,
+                ticket_id=ticket_id,
+                status=status,
+                assignee_id=assignee_id,
+                may_reopen=may_reopen,
+            )
+        )
 
     def attach_file(
         self,

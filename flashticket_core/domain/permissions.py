@@ -22,6 +22,11 @@ class Action(StrEnum):
     OPEN_TICKET = "open_ticket"
     # Open a ticket whose reporter is the author of a message the actor can see.
     OPEN_FOR_AUTHOR = "open_for_author"
+    # Open tickets from other people's messages beyond the per-person rate (the help
+    # desk's own people triage channels; anyone else is held to the rate).
+    OPEN_FOR_AUTHORS_UNLIMITED = "open_for_authors_unlimited"
+    # The reporter takes back a ticket someone else opened in their name.
+    WITHDRAW = "withdraw"
     VIEW_TICKET = "view_ticket"
     VIEW_INTERNAL = "view_internal"  # internal notes and the whole history
     FILTER_OTHERS = "filter_others"  # the queue, other people's tickets, search them
@@ -31,6 +36,7 @@ class Action(StrEnum):
     # A ticket the clock closed (no one replied after it was resolved) back to in progress.
     REOPEN_AUTO_CLOSED = "reopen_auto_closed"
     ASSIGN = "assign"  # take a ticket, assign it, be assigned one
+    UNASSIGN = "unassign"  # take whoever holds a ticket off it
     SET_PRIORITY = "set_priority"
     SUPPORT_REPLY = "support_reply"
     INTERNAL_NOTE = "internal_note"
@@ -59,6 +65,8 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     #                   user  support  admin
     Action.OPEN_TICKET: _row(ALL, ALL, ALL),
     Action.OPEN_FOR_AUTHOR: _row(ALL, ALL, ALL),
+    Action.OPEN_FOR_AUTHORS_UNLIMITED: _row(NONE, ALL, ALL),
+    Action.WITHDRAW: _row(OWN, OWN, OWN),
     Action.VIEW_TICKET: _row(OWN, ALL, ALL),
     Action.VIEW_INTERNAL: _row(NONE, ALL, ALL),
     Action.FILTER_OTHERS: _row(NONE, ALL, ALL),
@@ -67,6 +75,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.REOPEN_CLOSED: _row(NONE, ALL, ALL),
     Action.REOPEN_AUTO_CLOSED: _row(OWN, ALL, ALL),
     Action.ASSIGN: _row(NONE, ALL, ALL),
+    Action.UNASSIGN: _row(NONE, ALL, ALL),
     Action.SET_PRIORITY: _row(NONE, ALL, ALL),
     Action.SUPPORT_REPLY: _row(NONE, ALL, ALL),
     Action.INTERNAL_NOTE: _row(NONE, ALL, ALL),

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.model import DEFAULT_INTAKE_LIMIT, IntakeLimit, Ticket
 from flashticket_core.domain.permissions import Actor
-from flashticket_core.errors import Conflict, InvalidInput, NotFound, Translatable
+from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.dashboard import UTC_ZONE
@@ -72,6 +72,8 @@ class Environment:
     language: Language = Language.EN
     # Months and "today" of the statistics are the help desk's calendar.
     zone: ZoneInfo = UTC_ZONE
+    # Tickets one person may open from other people's messages per window; None: no limit.
+    intake_limit: IntakeLimit | None = DEFAULT_INTAKE_LIMIT
 
     def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
         """The actor with their role: admins named in the settings, else what is stored."""
@@ -119,11 +121,13 @@ class Area:
 
 
 def conflict(current: views.TicketSummary) -> Conflict[views.TicketSummary]:
+    """What a person is told when their click came from an older view of the ticket:
+    what is true now (its status and who holds it), never an internal version."""
+    status = Translatable(current.status.label_key)
+    if current.assignee_id is None:
+        return Conflict(current, "error.conflict_unassigned", ticket_id=current.id, status=status)
     return Conflict(
-        current,
-        ticket_id=current.id,
-        status=Translatable(current.status.label_key),
-        version=current.version,
+        current, ticket_id=current.id, status=status, holder=PersonRef(current.assignee_id)
     )
 
 

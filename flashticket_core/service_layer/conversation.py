@@ -7,9 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import EntryKind, FileDirection, Status
 from flashticket_core.domain.model import ChatMessage, ConversationEntry, Ticket
-from flashticket_core.domain.permissions import Action, authorize
+from flashticket_core.domain.permissions import Action, authorize, status_action
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area
 from flashticket_core.service_layer.unit_of_work import ConcurrentUpdate
@@ -202,6 +203,16 @@ class Conversation(Area):
                 uow.requests.record(request_key, ticket_id=ticket_id, at=now)
             if kind is EntryKind.REPORTER_REPLY and ticket.status is Status.WAITING:
                 ticket.change_status(Status.IN_PROGRESS, actor_id=actor_id, now=now)
+            elif kind is EntryKind.REPORTER_REPLY and not ticket.is_open:
+                closed_by_clock = (
+                    ticket.status is Status.CLOSED and uow.tickets.closed_by(ticket) == SYSTEM_ACTOR
+                )
+                reopen = status_action(
+                    ticket.status, Status.IN_PROGRESS, closed_by_clock=closed_by_clock
+                )
+                ticket.answered_when_finished(
+                    actor_id=actor_id, may_reopen=actor.may(reopen, ticket)
+                )
             self._commit(uow, ticket_id)
             return views.Entry(
                 id=entry.id,

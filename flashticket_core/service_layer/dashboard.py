@@ -194,7 +194,10 @@ def kpis(tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo) -> Kpis:
 def statistics(
     tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo, months: int = 12
 ) -> Statistics:
-    keys = last_months(now.astimezone(zone), months)
+    # A period longer than a year shows every month it touches.
+    local_now = now.astimezone(zone)
+    months = max(months, months_touched(local_now, days))
+    keys = last_months(local_now, months)
     starts = [_month_start(key, zone) for key in keys]
     ends = [*starts[1:], _month_start(_next_month(keys[-1]), zone)]
     counts = opened_between(tallies, list(zip(starts, ends, strict=True)))
@@ -358,6 +361,12 @@ def _month_start(key: str, zone: ZoneInfo) -> datetime:
 def _next_month(key: str) -> str:
     year, month = int(key[:4]), int(key[5:])
     return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def months_touched(local_now: datetime, days: int) -> int:
+    """How many calendar months the last `days` days (today included) reach into."""
+    first = (local_now - timedelta(days=days - 1)).date()
+    return (local_now.year - first.year) * 12 + local_now.month - first.month + 1
 
 
 def last_months(local_now: datetime, months: int) -> list[str]:

@@ -12,6 +12,12 @@ Guarantees:
   dies mid-delivery leaves its lease to expire and another worker sends the message.
   The worker reaches the stored messages through `OutboxStore`, every call its own
   committed transaction (SQL in `adapters/sql_outbox.py`).
+- A worker sends only what it holds: its lease is renewed while it works (a slow
+  file relay or a slow answer never lets it lapse), checked before each message is
+  handed to the transport (and by the transport before a step that cannot be undone,
+  such as sharing a file), and outcomes are recorded only where the worker is still
+  the holder. A worker that lost a lease (its renewals failed) leaves the message to
+  the worker that took it; a batch that runs long records what it sent at once.
 - An attempt that may have reached the receiver (its answer was lost, or its worker died
   holding the lease) is marked `maybe_sent` on the next try, so a transport that can
   look first (Slack: the outbox id in the message's metadata) records the message it
@@ -25,13 +31,14 @@ Guarantees:
 from __future__ import annotations
 
 import abc
+import contextlib
 import functools
 import logging
 import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -78,6 +85,11 @@ class TemporaryFailure(Exception):
         self.maybe_sent = maybe_sent
 
 
+class LeaseLost(Exception):
+    """This worker no longer holds the message's lease: another worker may be sending
+    it, so this one must neither send it nor record anything about it."""
+
+
 class PermanentFailure(Exception):
     """Retrying will not help (unknown channel, revoked token); an admin must look."""
 
@@ -117,6 +129,10 @@ def _nowhere(parts_delivered: int, ts: str | None) -> None:
     """Where a message handed to a transport outside a worker records its parts."""
 
 
+def _held_anyway() -> None:
+    """A message handed to a transport outside a worker has no lease to lose."""
+
+
 @dataclass(frozen=True)
 class RelayedCopy:
     """Where a conversation entry's copy is in chat: one message per part, in order."""
@@ -148,6 +164,12 @@ class Outgoing:
     # For a message about several tickets (a sweep's reminders or escalations): each
     # listed ticket as it is now and its threads; a ticket gone since is left out.
     listed: Mapping[int, tuple[TicketState, Thread]] = field(default_factory=dict)
+    # Raises LeaseLost if the worker no longer holds the message: a transport calls it
+    # right before a step that cannot be undone (sharing an uploaded file).
+    ensure_held: Callable[[], None] = field(default=_held_anyway, compare=False)
+    # A file relay: the files earlier attempts uploaded (recorded before each was
+    # shared), the latest last; one of them may be shared already.
+    uploads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,14 +249,23 @@ class OutboxStore(abc.ABC):
         they are now, and how many were superseded."""
 
     @abc.abstractmethod
-    def record_part(self, message_id: int, parts_delivered: int, ts: str | None) -> None:
-        """How many parts of the message are out, and where the last of them landed."""
+    def renew(self, message_ids: Collection[int], *, worker_id: str, until: datetime) -> set[int]:
+        """Extend the worker's leases of these messages to `until`; returns those it
+        still holds (pending, and no other worker claimed them since)."""
 
     @abc.abstractmethod
-    def record_sent(self, sent: Sequence[Sent]) -> None:
+    def record_part(
+        self, message_id: int, parts_delivered: int, ts: str | None, *, holder: str | None = None
+    ) -> None:
+        """How many parts of the message are out, and where the last of them landed
+        (with `holder`: only while that worker holds the message)."""
+
+    @abc.abstractmethod
+    def record_sent(self, sent: Sequence[Sent], *, holder: str | None = None) -> set[int]:
         """These messages are sent, in one transaction: for each, count the attempt,
         end the lease, keep where it landed, and, if it `begins` one of its ticket's
-        threads, where that thread is. A message gone meanwhile is passed over."""
+        threads, where that thread is. A message gone meanwhile is passed over, and so,
+        with `holder`, is one that worker no longer holds. Returns the ids recorded."""
 
     @abc.abstractmethod
     def retry_later(
@@ -244,15 +275,18 @@ class OutboxStore(abc.ABC):
         error: str,
         next_attempt: Callable[[int], datetime | None],
         maybe_sent: bool = False,
+        holder: str | None = None,
     ) -> None:
         """Count the failed attempt, keep its error and end the lease. `next_attempt`
         is given the attempts made so far and says when to try again, or None to mark
         the message failed. `maybe_sent`: the attempt may have been delivered, so the
-        next claim says so. Nothing happens to a message that is gone."""
+        next claim says so. Nothing happens to a message that is gone, nor, with
+        `holder`, to one that worker no longer holds."""
 
     @abc.abstractmethod
-    def mark_failed(self, message_id: int, *, error: str) -> None:
-        """Count the attempt and mark the message failed for good, with the reason."""
+    def mark_failed(self, message_id: int, *, error: str, holder: str | None = None) -> None:
+        """Count the attempt and mark the message failed for good, with the reason
+        (with `holder`: only while that worker holds the message)."""
 
     @abc.abstractmethod
     def release(self, message_id: int, worker_id: str, *, maybe_sent: bool = False) -> None:
@@ -347,9 +381,15 @@ class DeliveryWorker:
         lease: timedelta = LEASE,
         pace: Pace | None = None,
         pace_clock: Callable[[], float] = time.monotonic,
+        renew_every: float | None = None,
     ) -> None:
         self._store = store
         self._lease = lease
+        # Renewed well before it runs out (seconds of real time, as the poll).
+        self._renew_every = lease.total_seconds() / 3 if renew_every is None else renew_every
+        # The messages this worker holds, and until when (as last written).
+        self._held: dict[int, datetime] = {}
+        self._held_lock = threading.Lock()
         self._pacer = ChannelPacer(pace, pace_clock) if pace is not None else None
         self._transport = transport
         self._clock = clock
@@ -399,7 +439,14 @@ class DeliveryWorker:
         """Claim and deliver one batch; returns how many messages were handled (a
         message left for its conversation's pace is not)."""
         claimed, superseded = self._claim()
-        handled = superseded
+        if not claimed:
+            return superseded
+        with self._keeping_leases():
+            return superseded + self._deliver_batch(claimed)
+
+    def _deliver_batch(self, claimed: list[Outgoing]) -> int:
+        handled = 0
+        started = time.monotonic()
         held: set[str] = set()  # conversations that must wait: the rest of theirs too
         # The batch's sent messages are recorded together once it is through: one write
         # transaction, not one per message (on SQLite every write takes its turn at the
@@ -413,17 +460,103 @@ class DeliveryWorker:
                 if self._stopping.is_set() or (
                     channel is not None and not self._may_post(channel, held)
                 ):
+                    self._forget(message.id)
                     self._store.release(message.id, self.worker_id, maybe_sent=message.maybe_sent)
+                    continue
+                if not self._holds(message.id):
+                    # Its lease ran out and another worker took it: that one sends it.
+                    log.warning("outbox message %s: lease lost before sending; left", message.id)
+                    handled += 1
                     continue
                 if channel is not None and self._pacer is not None:
                     self._pacer.take(channel)
                 self._deliver(message, channel, sent)
                 handled += 1
+                if sent and time.monotonic() - started > self._renew_every:
+                    # A batch that runs long records what it sent at once, so nothing
+                    # sent waits on the messages behind it for its record.
+                    self._record_sent(sent)
+                    sent = []
         finally:
             if sent:
-                self._store.record_sent(sent)
-                metrics.count_delivery(DeliveryOutcome.SENT, len(sent))
+                self._record_sent(sent)
         return handled
+
+    def _record_sent(self, sent: list[Sent]) -> None:
+        recorded = self._store.record_sent(sent, holder=self.worker_id)
+        for done in sent:
+            self._forget(done.message.id)
+            if done.message.id not in recorded:
+                # Sent after another worker took it over: that one looks first (it
+                # comes `maybe_sent`) and records what it finds.
+                log.warning(
+                    "outbox message %s: sent, but its lease had passed to another worker",
+                    done.message.id,
+                )
+        metrics.count_delivery(DeliveryOutcome.SENT, len(recorded))
+
+    # -- leases -------------------------------------------------------------
+
+    def _forget(self, message_id: int) -> None:
+        with self._held_lock:
+            self._held.pop(message_id, None)
+
+    def _holds(self, message_id: int) -> bool:
+        """Whether this worker still holds the message; a lease with less than half of
+        its time left is renewed first (and is lost if another worker took it)."""
+        with self._held_lock:
+            until = self._held.get(message_id)
+        if until is None:
+            return False
+        if until - self._clock() > self._lease / 2:
+            return True
+        return message_id in self._renew([message_id])
+
+    def _ensure_held(self, message_id: int) -> None:
+        if not self._holds(message_id):
+            raise LeaseLost(str(message_id))
+
+    def _renew(self, message_ids: list[int]) -> set[int]:
+        until = self._clock() + self._lease
+        kept = self._store.renew(message_ids, worker_id=self.worker_id, until=until)
+        with self._held_lock:
+            for message_id in message_ids:
+                if message_id not in self._held:
+                    continue  # recorded meanwhile
+                if message_id in kept:
+                    self._held[message_id] = until
+                else:
+                    del self._held[message_id]
+        return kept
+
+    @contextlib.contextmanager
+    def _keeping_leases(self) -> Iterator[None]:
+        """While a batch is delivered, its leases are renewed in the background, so a
+        delivery that takes longer than the lease (a large file, a slow answer) keeps
+        its messages from being claimed and sent again by another worker."""
+        done = threading.Event()
+
+        def keep() -> None:
+            while not done.wait(self._renew_every):
+                with self._held_lock:
+                    held = list(self._held)
+                if not held:
+                    continue
+                try:
+                    self._renew(held)
+                except Exception:
+                    # The next renewal (or the check before a send) tries again.
+                    log.exception("outbox leases could not be renewed")
+
+        keeper = threading.Thread(target=keep, name="outbox-lease-keeper", daemon=True)
+        keeper.start()
+        try:
+            yield
+        finally:
+            done.set()
+            keeper.join()
+            with self._held_lock:
+                self._held.clear()
 
     def _channel_of(self, message: Outgoing) -> str | None:
         if self._pacer is None:
@@ -470,16 +603,25 @@ class DeliveryWorker:
 
     def _claim(self) -> tuple[list[Outgoing], int]:
         """Lease the next due message of each ticket; returns them and how many were skipped."""
+        now = self._clock()
         claimed, superseded = self._store.claim(
-            now=self._clock(),
+            now=now,
             lease=self._lease,
             worker_id=self.worker_id,
             batch_size=self._batch_size,
             ready=self._readiness() if self._pacer is not None else None,
         )
+        with self._held_lock:
+            self._held.update((message.id, now + self._lease) for message in claimed)
         # Each part is recorded as it goes out: a crash after part n repeats at most n + 1.
         outgoing = [
-            replace(message, part_delivered=functools.partial(self._store.record_part, message.id))
+            replace(
+                message,
+                part_delivered=functools.partial(
+                    self._store.record_part, message.id, holder=self.worker_id
+                ),
+                ensure_held=functools.partial(self._ensure_held, message.id),
+            )
             for message in claimed
         ]
         return outgoing, superseded
@@ -491,6 +633,9 @@ class DeliveryWorker:
     def _deliver_bound(self, message: Outgoing, channel: str | None, sent: list[Sent]) -> None:
         try:
             delivered = self._transport.deliver(message)
+        except LeaseLost:
+            log.warning("outbox message %s: lease lost while sending; left", message.id)
+            self._forget(message.id)
         except TemporaryFailure as failure:
             if channel is not None and self._pacer is not None and failure.retry_after is not None:
                 self._pacer.hold(channel, failure.retry_after + RATE_LIMIT_MARGIN_SECONDS)
@@ -505,7 +650,8 @@ class DeliveryWorker:
                 extra=dict(failure.log_fields),
             )
             metrics.count_delivery(DeliveryOutcome.FAILED)
-            self._store.mark_failed(message.id, error=failure.reason)
+            self._forget(message.id)
+            self._store.mark_failed(message.id, error=failure.reason, holder=self.worker_id)
         except Exception as error:
             # A bug in rendering is not a reason to lose the message: retry, and log it.
             log.exception("outbox message %s raised unexpectedly", message.id)
@@ -545,10 +691,12 @@ class DeliveryWorker:
             )
             return self._clock() + timedelta(seconds=delay)
 
+        self._forget(message.id)
         self._store.retry_later(
             message.id,
             error=failure.reason,
             next_attempt=next_attempt,
             # Once an attempt may have been delivered, every later one looks first.
             maybe_sent=failure.maybe_sent or message.maybe_sent,
+            holder=self.worker_id,
         )

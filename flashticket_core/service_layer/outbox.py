@@ -34,10 +34,15 @@ class MessageKind(StrEnum):
     HOME = "home"  # republish a person's App Home with the current state
     SOURCE_THREAD = "source_thread"  # the ticket's number, under the message it was made from
     SUPPORT_DIGEST = "support_digest"  # the morning digest in the support channel
-    PERSON = "person"  # a DM to one person about a ticket (a reminder to its assignee)
+    # A DM to one person about a ticket: a reminder to its assignee, a change they did
+    # not make (a reopen, the clock, a take-over).
+    PERSON = "person"
     ESCALATION = "escalation"  # a missed target, told in the escalation channel
     SUPPORT_NOTICE = "support_notice"  # one message in the support channel on several tickets
     RELAY_FILE = "relay_file"  # a file, fetched once from chat and shared once on the other side
+    # A ticket asked for from a chat message that could not be read then (the chat's rate
+    # limit, an outage): read again, and the ticket opened, when the chat lets us.
+    FROM_MESSAGE_LATER = "from_message_later"
 
 
 class MessageStatus(StrEnum):
@@ -55,28 +60,63 @@ def plan(event: events.Event) -> list[Planned]:
     """The messages one event causes, in the order they must be delivered."""
     match event:
         case events.TicketOpened(ticket_id=tid, actor_id=actor):
+            root: dict[str, Any] = {"actor": actor}
+            if event.source_channel and event.source_ts:
+                # Opened by someone else, the root tells the author which message it was.
+                root["source"] = {
+                    "channel": event.source_channel,
+                    "ts": event.source_ts,
+                    "thread_ts": event.source_thread_ts or event.source_ts,
+                }
             planned: list[Planned] = [
-                (MessageKind.REPORTER_ROOT, tid, {"actor": actor}),
+                (MessageKind.REPORTER_ROOT, tid, root),
                 (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
             ]
             if event.source_channel and event.source_thread_ts:
                 source = {"channel": event.source_channel, "thread_ts": event.source_thread_ts}
                 planned.append((MessageKind.SOURCE_THREAD, tid, source))
             return planned
+        case events.StatusChanged(
+            ticket_id=tid, actor_id=actor, old=old, new=new, reason="withdrawn"
+        ):
+            # The reporter took back a ticket opened in their name: support hears of it.
+            change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
+            change["reason"] = "withdrawn"
+            return [
+                (MessageKind.REPORTER_THREAD, tid, change),
+                (MessageKind.SUPPORT_UPDATE, tid, {}),
+                (MessageKind.SUPPORT_THREAD, tid, {"event": "ticket_withdrawn", "actor": actor}),
+            ]
         case events.StatusChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
             change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
             if event.reason is not None:
                 change["reason"] = event.reason
-            return [
+            planned = [
                 (MessageKind.REPORTER_THREAD, tid, change),
                 (MessageKind.SUPPORT_UPDATE, tid, {}),
             ]
-        case events.AssigneeChanged(ticket_id=tid) | events.PriorityChanged(ticket_id=tid):
+            if event.by_reporter_or_clock:
+                # The card changes silently: support and the assignee are told.
+                planned.append((MessageKind.SUPPORT_THREAD, tid, change))
+                planned.extend(_to_assignee(tid, event.assignee_id, actor, change))
+            return planned
+        case events.AnsweredWhenFinished(ticket_id=tid, actor_id=actor, status=status):
+            late = {"event": "late_answer", "actor": actor, "status": status.value}
+            return [
+                (MessageKind.REPORTER_THREAD, tid, late | {"reopen": event.may_reopen}),
+                (MessageKind.SUPPORT_THREAD, tid, late),
+                *_to_assignee(tid, event.assignee_id, actor, late),
+            ]
+        case events.AssigneeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+            return [(MessageKind.SUPPORT_UPDATE, tid, {}), *_assignment_told(tid, actor, old, new)]
+        case events.PriorityChanged(ticket_id=tid):
             return [(MessageKind.SUPPORT_UPDATE, tid, {})]
         case events.TicketDeleted(ticket_id=tid, actor_id=actor):
+            deleted = {"event": "deleted", "actor": actor}
             return [
                 (MessageKind.SUPPORT_UPDATE, tid, {}),
-                (MessageKind.SUPPORT_THREAD, tid, {"event": "deleted", "actor": actor}),
+                (MessageKind.SUPPORT_THREAD, tid, deleted),
+                (MessageKind.REPORTER_THREAD, tid, deleted),
             ]
         case events.EntryAdded(ticket_id=tid, actor_id=actor, kind=kind, text=text, entry_id=eid):
             entry = {"event": kind.value, "actor": actor, "text": text, "entry": eid}
@@ -121,6 +161,31 @@ def plan(event: events.Event) -> list[Planned]:
                 )
             ]
     return []
+
+
+def _to_assignee(
+    ticket_id: int, assignee: str | None, actor: str, payload: dict[str, Any]
+) -> list[Planned]:
+    """The assignee also hears of a change they did not make, by DM."""
+    if assignee is None or assignee == actor:
+        return []
+    return [(MessageKind.PERSON, ticket_id, payload | {"user": assignee})]
+
+
+def _assignment_told(ticket_id: int, actor: str, old: str | None, new: str | None) -> list[Planned]:
+    """Who hears of a change of assignee they did not make: the one who held the ticket
+    (and the card's thread, where the team sees who holds it now), and the one it went to."""
+    planned: list[Planned] = []
+    if old is not None and old != actor:
+        event = "took_over" if new == actor else "reassigned" if new is not None else "unassigned"
+        change = {"event": event, "actor": actor, "old": old, "new": new}
+        planned.append((MessageKind.SUPPORT_THREAD, ticket_id, change))
+        planned.append((MessageKind.PERSON, ticket_id, change | {"user": old}))
+    if new is not None and new != actor:
+        planned.append(
+            (MessageKind.PERSON, ticket_id, {"event": "assigned", "actor": actor, "user": new})
+        )
+    return planned
 
 
 @dataclass(frozen=True)
@@ -180,6 +245,7 @@ def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessag
             next_attempt_at=now,
             created_at=now,
             entry_id=payload.get("entry"),
+            recipient=payload.get("user") if kind is MessageKind.PERSON else None,
         )
         for event in event_list
         for kind, ticket_id, payload in plan(event)

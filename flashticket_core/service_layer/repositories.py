@@ -12,6 +12,7 @@ from flashticket_core.domain.events import Event
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
+    IntakeLimit,
     RoleAssignment,
     RoleChange,
     Ticket,
@@ -47,6 +48,10 @@ class TicketRepository(abc.ABC):
     @abc.abstractmethod
     def closed_by(self, ticket: Ticket) -> str | None:
         """Who made the ticket's last move to closed (None if it never was closed)."""
+
+    @abc.abstractmethod
+    def opened_for_by(self, ticket: Ticket) -> str | None:
+        """Who opened the ticket for its reporter (from their message), if not they."""
 
     @abc.abstractmethod
     def made_from(self, channel: str, ts: str) -> int | None:
@@ -116,3 +121,23 @@ class PeopleRepository(abc.ABC):
     @abc.abstractmethod
     def home_opened(self, user_id: str, *, at: datetime) -> None:
         """Record that the person looked at their App Home."""
+
+
+class IntakeAllowances(abc.ABC):
+    """The per-person rate of tickets opened from other people's messages: a count per
+    fixed window, taken inside the opening's transaction, so a refused or failed opening
+    uses none of it."""
+
+    @abc.abstractmethod
+    def take(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> bool:
+        """Count one more ticket for the person; False (nothing counted) if their window
+        is full. Two takes at once never both get the last one."""
+
+    @abc.abstractmethod
+    def left(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> int:
+        """How many the person may still open in their current window."""
+
+    @abc.abstractmethod
+    def first_refusal(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> bool:
+        """Record that the person was refused; True only for the first refusal of their
+        current window (then they are told, after it not again)."""

@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import FileDirection, Priority, Status
 from flashticket_core.domain.model import MessageSource, Ticket
-from flashticket_core.domain.permissions import Action, authorize, authorize_status_change
-from flashticket_core.errors import InvalidInput, NotFound, PersonRef
+from flashticket_core.domain.permissions import (
+    Action,
+    Actor,
+    authorize,
+    authorize_status_change,
+)
+from flashticket_core.errors import (
+    HeldBySomeoneElse,
+    IntakeLimited,
+    InvalidInput,
+    NotFound,
+    PersonRef,
+    Translatable,
+)
 from flashticket_core.service_layer import views
-from flashticket_core.service_layer.common import Area, check_version, validate_user_id
+from flashticket_core.service_layer.common import (
+    Area,
+    check_version,
+    conflict,
+    validate_user_id,
+)
 from flashticket_core.service_layer.conversation import AttachedFile
+from flashticket_core.service_layer.outbox import MessageKind, NewMessage
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, ConcurrentUpdate
 
 RATING_RANGE = range(1, 6)
@@ -47,6 +67,8 @@ class Tickets(Area):
             if done is not None:
                 return done
             now = self._now()
+            if reporter != actor_id and not self._take_allowance(uow, actor, now):
+                raise self._refusal()
             ticket = Ticket.open(
                 title=title,
                 description=description,
@@ -84,6 +106,78 @@ class Tickets(Area):
                 return done
             return views.TicketSummary.of(ticket)
 
+    def check_intake_allowance(self, actor_id: str) -> None:
+        """Raise `IntakeLimited` if the actor may open no more tickets from other people's
+        messages just now (before a form opens, or a message is read)."""
+        limit = self.env.intake_limit
+        with self.env.units() as uow:
+            actor = self._actor(uow, actor_id)
+            if limit is None or actor.may(Action.OPEN_FOR_AUTHORS_UNLIMITED):
+                return
+            left = uow.allowances.left(actor_id, now=self._now(), limit=limit)
+        if left <= 0:
+            raise self._refusal()
+
+    def _take_allowance(self, uow: AbstractUnitOfWork, actor: Actor, now: datetime) -> bool:
+        limit = self.env.intake_limit
+        if limit is None or actor.may(Action.OPEN_FOR_AUTHORS_UNLIMITED):
+            return True
+        return uow.allowances.take(actor.user_id, now=now, limit=limit)
+
+    def _refusal(self) -> IntakeLimited:
+        limit = self.env.intake_limit
+        assert limit is not None
+        return IntakeLimited(limit=limit.count, minutes=limit.minutes)
+
+    def first_notice_of_limit(self, actor_id: str) -> bool:
+        """Record that the actor was refused for the rate; True only the first time in
+        their current window, so someone who goes on trying is told once, not per try."""
+        limit = self.env.intake_limit
+        if limit is None:
+            return True
+        with self.env.units() as uow:
+            first = uow.allowances.first_refusal(actor_id, now=self._now(), limit=limit)
+            try:
+                uow.commit()
+            except ConcurrentUpdate:
+                return False
+            return first
+
+    def withdraw(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
+        """The reporter takes back a ticket someone else opened in their name: closed as
+        withdrawn, the team's thread told, the history keeping who and when."""
+        with self.env.units() as uow:
+            ticket = self._ticket(uow, ticket_id)
+            authorize(self._actor(uow, actor_id), Action.WITHDRAW, ticket)
+            if uow.tickets.opened_for_by(ticket) is None:
+                raise InvalidInput("error.withdraw_not_opened_for_you", ticket_id=ticket_id)
+            ticket.withdraw(actor_id=actor_id, now=self._now())
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)
+
+    def open_from_message_later(
+        self, actor_id: str, details: dict[str, str], *, after: timedelta
+    ) -> None:
+        """The actor asked for a ticket from a chat message the chat would not let us
+        read just now (its rate limit, an outage). The outbox tries again after `after`
+        and then goes on as the request would have, so the request is never dropped;
+        `details` are what the chat adapter needs to do it."""
+        validate_user_id(actor_id)
+        with self.env.units() as uow:
+            now = self._now()
+            uow.messages.add(
+                [
+                    NewMessage(
+                        kind=MessageKind.FROM_MESSAGE_LATER,
+                        ticket_id=None,
+                        payload=json.dumps({**details, "user": actor_id}),
+                        next_attempt_at=now + after,
+                        created_at=now,
+                    )
+                ]
+            )
+            uow.commit()
+
     def ticket_of_message(self, source: MessageSource) -> int | None:
         """The ticket already made from this chat message, if there is one."""
         with self.env.units() as uow:
@@ -118,25 +212,54 @@ class Tickets(Area):
             self._commit(uow, ticket_id)
             return views.TicketSummary.of(ticket)
 
-    def reopen(
-        self, actor_id: str, ticket_id: int, *, expected_version: int | None = None
-    ) -> views.TicketSummary:
-        return self.change_status(
-            actor_id, ticket_id, Status.IN_PROGRESS, expected_version=expected_version
-        )
+    def reopen(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
+        """The reporter's (or support's) reopen of a finished ticket. A reopen of one that
+        is open again already (an old button) is told how it stands, not refused."""
+        with self.env.units() as uow:
+            actor = self._actor(uow, actor_id)
+            ticket = self._ticket(uow, ticket_id)
+            authorize(actor, Action.VIEW_TICKET, ticket)
+            if ticket.is_open:
+                raise conflict(views.TicketSummary.of(ticket))
+        return self.change_status(actor_id, ticket_id, Status.IN_PROGRESS)
 
     def take(
-        self, actor_id: str, ticket_id: int, *, expected_version: int | None = None
+        self, actor_id: str, ticket_id: int, *, take_over_from: str | None = None
     ) -> views.TicketSummary:
-        """Assign the ticket to the actor and move it to in progress."""
+        """Assign the ticket to the actor; a new ticket moves to in progress, any other
+        keeps its status (taking a waiting ticket does not end the wait).
+
+        A ticket someone else holds is taken over only from the holder the actor was
+        asked about (`take_over_from`): otherwise nothing is written and
+        `HeldBySomeoneElse` asks them. Taking one's own ticket changes nothing."""
         with self.env.units() as uow:
             authorize(self._actor(uow, actor_id), Action.ASSIGN)
             ticket = self._ticket(uow, ticket_id)
-            check_version(ticket, expected_version)
+            holder = ticket.assignee_id
+            if holder == actor_id:
+                return views.TicketSummary.of(ticket)
+            if holder is not None and holder != take_over_from:
+                raise HeldBySomeoneElse(
+                    views.TicketSummary.of(ticket), ticket_id=ticket.id, holder=holder
+                )
             now = self._now()
             ticket.assign(actor_id, actor_id=actor_id, now=now)
-            if ticket.status is not Status.IN_PROGRESS:
+            if ticket.status is Status.NEW:
                 ticket.change_status(Status.IN_PROGRESS, actor_id=actor_id, now=now)
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)
+
+    def unassign(self, actor_id: str, ticket_id: int, *, holder: str) -> views.TicketSummary:
+        """Take `holder` (whom the actor saw holding it) off the ticket. If someone else
+        holds it by now, or nobody, the actor is told how it stands instead."""
+        with self.env.units() as uow:
+            authorize(self._actor(uow, actor_id), Action.UNASSIGN)
+            ticket = self._ticket(uow, ticket_id)
+            if ticket.assignee_id is None:
+                raise InvalidInput("error.not_assigned", ticket_id=ticket_id)
+            if ticket.assignee_id != holder:
+                raise conflict(views.TicketSummary.of(ticket))
+            ticket.assign(None, actor_id=actor_id, now=self._now())
             self._commit(uow, ticket_id)
             return views.TicketSummary.of(ticket)
 
@@ -185,10 +308,24 @@ class Tickets(Area):
             ticket = self._ticket(uow, ticket_id)
             authorize(self._actor(uow, actor_id), Action.RATE, ticket)
             if ticket.is_open:
-                raise InvalidInput("error.rating_not_finished", field="rating", ticket_id=ticket_id)
+                raise InvalidInput(
+                    "error.rating_not_finished",
+                    field="rating",
+                    ticket_id=ticket_id,
+                    status=Translatable(ticket.status.label_key),
+                )
             ticket.rate(rating, actor_id=actor_id, now=self._now())
             self._commit(uow, ticket_id)
             return views.TicketSummary.of(ticket)
+
+    def check_can_delete(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
+        """The ticket an admin is asked to confirm the deletion of; raises unless they may."""
+        with self.env.reads() as reads:
+            authorize(self.env.actor(actor_id, reads.role_of), Action.DELETE)
+            ticket = reads.ticket(ticket_id)
+        if ticket is None:
+            raise NotFound(ticket_id=ticket_id)
+        return ticket
 
     def delete(self, actor_id: str, ticket_id: int, *, expected_version: int | None = None) -> None:
         with self.env.units() as uow:

@@ -15,6 +15,7 @@ from typing import Protocol, Self
 from flashticket_core.domain.events import Event
 from flashticket_core.service_layer.outbox import MessageQueue
 from flashticket_core.service_layer.repositories import (
+    IntakeAllowances,
     PeopleRepository,
     RequestLog,
     RoleRepository,
@@ -54,6 +55,7 @@ class AbstractUnitOfWork(abc.ABC):
     people: PeopleRepository
     messages: MessageQueue
     timers: TimerBook
+    allowances: IntakeAllowances
 
     def __init__(self) -> None:
         # What the last commit carried out, in the order it happened.

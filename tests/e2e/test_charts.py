@@ -32,20 +32,33 @@ def test_stats_command_sends_both_charts_to_the_askers_dm(bot: Bot) -> None:
         assert uploaded.startswith(PNG_SIGNATURE)
 
 
-def test_local_stats_writes_pngs_and_key_figures_without_slack(tmp_path: Path) -> None:
-    env = clean_environment(FLASHTICKET_LANGUAGE="de")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "stats", "--out", "charts"],
+def flashticket(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
         cwd=tmp_path,
-        env=env,
+        env=clean_environment(FLASHTICKET_LANGUAGE="de"),
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+
+
+def test_local_stats_writes_pngs_and_key_figures_without_slack(tmp_path: Path) -> None:
+    assert flashticket(tmp_path, "migrate").returncode == 0
+    result = flashticket(tmp_path, "stats", "--out", "charts")
     assert result.returncode == 0, result.stderr
     out = tmp_path / "charts"
     assert pixels((out / "tickets-by-status-per-month.png").read_bytes()) == (500, 1000, 4)
     assert pixels((out / "open-tickets-by-priority.png").read_bytes()) == (600, 600, 4)
     assert "Helpdesk-Statistik" in (out / "kpis.txt").read_text(encoding="utf-8")
     assert str(out / "kpis.txt") in result.stdout
+
+
+def test_local_stats_without_a_database_says_so_and_creates_none(tmp_path: Path) -> None:
+    result = flashticket(tmp_path, "stats", "--out", "charts")
+    assert result.returncode != 0
+    (line,) = result.stderr.strip().splitlines()
+    assert "DATABASE_URL is not set" in line
+    assert "flashticket migrate" in line
+    assert list(tmp_path.iterdir()) == []  # no data folder, no empty tickets.db, no charts

@@ -26,6 +26,7 @@ CHECKS = (
     "support channel",
     "escalation channel",
     "signing secret",
+    "app token",
     "database",
     "outbox",
 )
@@ -195,6 +196,7 @@ def test_a_bad_token_leaves_the_slack_checks_to_after_it_is_fixed(
 def test_an_unmigrated_or_unreachable_database_says_what_to_do(
     slack: FakeSlack, tmp_path: Path
 ) -> None:
+    (tmp_path / "empty.db").touch()  # a database with no tables yet
     empty = doctor(slack, f"sqlite:///{tmp_path / 'empty.db'}", tmp_path)
     assert empty.returncode == 1
     assert "run `flashticket migrate`" in lines_of(empty)["database"]
@@ -237,3 +239,66 @@ def test_a_stuck_or_failed_outbox_says_what_to_do(
     assert failed.returncode == 1
     assert "1 messages failed for good" in lines_of(failed)["outbox"]
     assert "/ticket-admin outbox retry" in lines_of(failed)["outbox"]
+
+
+def test_a_ready_installation_prints_its_checks_and_nothing_else(
+    slack: FakeSlack, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    result = doctor(slack, sqlite_database_url, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == len(CHECKS) + 1
+    assert result.stderr == ""  # no alembic or slack_sdk lines among them
+
+
+def test_nothing_configured_creates_no_database_and_says_what_is_missing(
+    slack: FakeSlack, tmp_path: Path
+) -> None:
+    result = doctor(slack, "", tmp_path)  # DATABASE_URL unset: the default data/tickets.db
+    assert result.returncode == 1
+    lines = lines_of(result)
+    assert "DATABASE_URL is not set" in lines["database"]
+    assert "flashticket migrate" in lines["database"]
+    assert "fix the database first" in lines["outbox"]
+    assert not (tmp_path / "data").exists()
+    named = doctor(slack, f"sqlite:///{tmp_path / 'elsewhere.db'}", tmp_path)
+    assert "elsewhere.db, which does not exist" in lines_of(named)["database"]
+    assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_an_unset_support_channel_fails_the_escalation_channel_too(
+    slack: FakeSlack, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    result = doctor(
+        slack,
+        sqlite_database_url,
+        tmp_path,
+        FLASHTICKET_SUPPORT_CHANNEL="",
+        FLASHTICKET_ESCALATION_CHANNEL="",
+    )
+    lines = lines_of(result)
+    assert lines["support channel"].startswith("FAIL")
+    assert lines["escalation channel"].startswith("FAIL  escalation channel: ")
+    assert "fix the support channel first" in lines["escalation channel"]
+
+
+@pytest.mark.parametrize(
+    ("app_token", "expected"),
+    [
+        ("xapp-test-token", "ok    app token: Slack opens Socket Mode connections with it"),
+        ("xoxb-not-an-app-token", "FAIL  app token: SLACK_APP_TOKEN must be an app-level token"),
+        ("xapp-revoked-0000", "FAIL  app token: Slack refused SLACK_APP_TOKEN: invalid_auth"),
+    ],
+)
+def test_socket_mode_checks_the_app_token(
+    slack: FakeSlack, sqlite_database_url: str, tmp_path: Path, app_token: str, expected: str
+) -> None:
+    result = doctor(
+        slack, sqlite_database_url, tmp_path, SLACK_APP_TOKEN=app_token, SLACK_SIGNING_SECRET=""
+    )
+    assert lines_of(result)["app token"].startswith(expected), result.stdout
+    assert lines_of(result)["signing secret"].startswith("ok ")
+    assert app_token not in result.stdout + result.stderr
+    if expected.startswith("ok"):
+        assert result.returncode == 0, result.stdout
+        assert slack.calls("apps.connections.open")

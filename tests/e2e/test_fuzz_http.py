@@ -700,6 +700,12 @@ KINDS: dict[str, Callable[[World, st.DataObject], Seed]] = {
     "card ticket.priority": card_click(blocks.PRIORITY, "high"),
     "card ticket.reply": card_click(blocks.REPLY),
     "card ticket.note": card_click(blocks.NOTE),
+    "card ticket.unassign": card_click(blocks.UNASSIGN),
+    # The answers' buttons: the take-over question and the delete question.
+    "card ticket.take_over": card_click(blocks.TAKE_OVER),
+    "answer ticket.take_over.confirm": card_click(blocks.CONFIRM_TAKE_OVER),
+    "answer admin.delete": card_click(blocks.DELETE),
+    "answer admin.delete_cancel": card_click(blocks.DELETE_CANCEL),
     "modal block_actions": click_in_modal,
     "home home.new_ticket": home_new_ticket,
     "dm reporter.reopen": reporter_click(blocks.REOPEN),
@@ -720,7 +726,7 @@ KINDS: dict[str, Callable[[World, st.DataObject], Seed]] = {
     "event channel_created": event(channel_created),
     "event reaction_added": event(reaction_added),
     "url_verification": url_verification,
-    # Last: a valid `/ticket-admin delete 1` deletes the ticket the clicks are about.
+    # Last: a valid `/ticket-admin delete 1` asks to delete the ticket the clicks are about.
     "slash /ticket": slash("/ticket", ["", "list", "show", "search", "stats", "help", "Printer"]),
     "slash /ticket-admin": slash(
         "/ticket-admin", ["", "roles", "outbox", "help", "grant", "revoke", "delete", "export"]

@@ -203,4 +203,5 @@ def test_every_german_admin_subcommand(bot: Bot) -> None:
     assert "0 fehlgeschlagene Nachrichten" in admin(bot, "postausgang wiederholen")
     assert "CSV-Datei" in admin(bot, "export")
     bot.slack.wait_for("files.completeUploadExternal")
-    assert f"Ticket *#{ticket_id}* ist gelöscht" in admin(bot, f"löschen {ticket_id}")
+    # Asked first (the confirmation's own test is in test_take_over_and_delete.py).
+    assert f"*#{ticket_id}* „Bildschirm flackert“ löschen?" in admin(bot, f"löschen {ticket_id}")

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.prefork import BACK_OFFICE_NICENESS, StartupError, bind
+from bot.prefork import BACK_OFFICE_NICENESS, bind
+from bot.startup_checks import StartupError
 from tests.bot_harness import BOT_TOKEN, SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.processes import ServeProcess, children, descendants, serve_environment, serve_once
@@ -54,6 +55,38 @@ def test_start_up_problems_are_one_clear_line(
     assert expected in lines[-1]
     assert "Traceback" not in result.stderr
     assert "xoxb-revoked" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, "holds the database"),
+        ({"SLACK_SIGNING_SECRET": ""}, "SLACK_SIGNING_SECRET is not set"),
+    ],
+    ids=["metrics-in-the-data-folder", "and-a-setting-wrong-too"],
+)
+def test_a_metrics_folder_holding_the_data_is_refused_and_nothing_is_removed(
+    tmp_path: Path, slack: FakeSlack, overrides: dict[str, str], expected: str
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    kept = {
+        "tickets.db": b"SQLite format 3\x00",
+        "tickets-backup.db": b"backup",
+        "counter_1.db": b"",
+    }
+    for name, content in kept.items():
+        (data / name).write_bytes(content)
+    env = serve_environment(
+        f"sqlite:///{data / 'tickets.db'}",
+        slack.base_url,
+        PROMETHEUS_MULTIPROC_DIR=str(data),
+        **overrides,
+    )
+    result = serve_once(env, tmp_path)
+    assert result.returncode != 0
+    assert expected in result.stderr.strip().splitlines()[-1]
+    assert {path.name: path.read_bytes() for path in data.iterdir()} == kept
 
 
 def test_port_in_use_is_one_clear_line(tmp_path: Path, slack: FakeSlack) -> None:

@@ -367,7 +367,7 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "1",
         "react 2",
         "as @carol",
-        "react 2",  # the same message: the answer names the ticket it already is
+        "react 2",  # the same message: carol alone is told which ticket it is
     ]
     shell.run(iter(script), interactive=False)
     shell.settle()
@@ -380,23 +380,19 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         for c in shell.workspace.calls("chat.postMessage")
         if c.args["channel"] == "CGENERAL" and c.args.get("thread_ts")
     ]
-    assert [t.split(" ")[:2] for t in threads] == [
-        ["Ticket", "*#2*"],
-        ["Ticket", "*#3*"],
-        ["This", "message"],
-    ]
-    assert "already ticket *#3*" in threads[2]
+    assert [t.split(" ")[:2] for t in threads] == [["Ticket", "*#2*"], ["Ticket", "*#3*"]]
+    told = [(c.args["user"], c.args["text"]) for c in shell.workspace.calls("chat.postEphemeral")]
+    assert told == [(shell.workspace.user_id("carol"), "This message is already ticket *#3*.")]
 
     calls = shell.workspace.calls()
     refused = [(c.method, c.response) for c in calls if not c.ok]
     assert refused == []
     # Everything the bot calls reached the workspace (the console starts with serve's
-    # checks), but chat.postEphemeral: Slack sends a response_url with every interaction
-    # in a channel, so the bot answers there; conversations.replies: the console's
-    # people post no replies in threads to react to; and apps.connections.open: the
-    # console's bot takes requests over HTTP, not Socket Mode.
+    # checks), but conversations.replies: the console's people post no replies in
+    # threads to react to; and apps.connections.open: the console's bot takes requests
+    # over HTTP, not Socket Mode.
     answered = {c.method for c in calls}
-    unused = {"chat.postEphemeral", "conversations.replies", "apps.connections.open"}
+    unused = {"conversations.replies", "apps.connections.open"}
     assert web_api_methods_the_bot_calls() - unused <= answered
     assert [c.args["channel"] for c in shell.workspace.calls("conversations.info")] == [
         SUPPORT_CHANNEL
@@ -692,7 +688,7 @@ def test_at_a_terminal_lines_can_be_edited_and_typed_again(tmp_path: Path) -> No
 
     def read_until(wanted: bytes, count: int = 1) -> None:
         nonlocal seen
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a busy machine starts the console slowly
         while seen.count(wanted) < count and time.monotonic() < deadline:
             ready, _, _ = select.select([leader], [], [], 1)
             if ready:

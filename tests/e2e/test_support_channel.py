@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.serve import StartupError, check_support_channel
+from bot.serve import check_support_channel
+from bot.startup_checks import StartupError
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack
 from tests.processes import ServeProcess, serve_environment, serve_once
@@ -89,3 +90,28 @@ def test_serve_warns_and_runs_when_a_public_channel_is_allowed(
     assert server.process.returncode == 0, stderr
     assert "is public" in stderr
     assert "everyone in the workspace can read internal notes" in stderr
+
+
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ({"is_private": False}, "is public"),
+        ({"is_private": True, "is_member": False}, "was not found"),
+        ({"is_archived": True}, "is archived"),
+    ],
+)
+def test_serve_stops_on_an_escalation_channel_set_up_wrongly(
+    tmp_path: Path, slack: FakeSlack, setup: dict[str, bool], expected: str
+) -> None:
+    escalation = "C0ESCALAT1"
+    slack.set_channel(escalation, **setup)
+    env = serve_environment(
+        f"sqlite:///{tmp_path / 'tickets.db'}",
+        slack.base_url,
+        FLASHTICKET_ESCALATION_CHANNEL=escalation,
+    )
+    result = serve_once(env, tmp_path)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert expected in last
+    assert "FLASHTICKET_ESCALATION_CHANNEL" in last or "escalation channel" in last

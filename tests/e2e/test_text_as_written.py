@@ -364,7 +364,8 @@ def test_what_cannot_be_taken_is_answered_in_the_thread(bot: Bot) -> None:
     assert "does not belong to a ticket" in answer
 
     # The thread of a deleted ticket.
-    bot.command(ADMIN, f"delete {ticket_id}", command="/ticket-admin")
+    assert bot.delete_ticket(ADMIN, ticket_id).status == 200
+    bot.slack.wait_for(lambda _: any("was deleted" in t for t in bot.dm_thread(ticket_id)))
     assert bot.reply_in_dm(ALICE, ticket_id, "still there?").status == 200
     answers = thread_answers(bot, root["channel"], root["ts"])
     assert answers[-1] == (

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from bot.console.workspace import Message
 from bot.serve import missing_scopes
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
-from tests.conftest import ADMIN, ALICE, SUPPORT
+from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.fakes.slack_api import TEST_TEAM, Call, FakeSlack
 from tests.slack_requests import block_action, event_envelope
 
@@ -122,22 +123,33 @@ def test_the_shortcut_on_a_dm_with_the_bot(bot: Bot, workspace: FakeSlack) -> No
     assert "*#1*" in _thread_answers(workspace, message)[0]
 
 
+def _ephemerals(slack: FakeSlack, user: str) -> list[str]:
+    return [
+        str(c.args.get("text"))
+        for c in slack.calls("chat.postEphemeral")
+        if c.args.get("user") == user
+    ]
+
+
 def test_two_reactions_and_a_redelivery_make_one_ticket(bot: Bot, workspace: FakeSlack) -> None:
     message = workspace.person_posts(ALICE, GENERAL, "Wifi is down in room 4")
     _react(bot, BOB, message, event_id="EvFIRST0001")
     workspace.wait_for(lambda _: _card(workspace, 1) is not None)
     _react(bot, BOB, message, event_id="EvFIRST0001")  # Slack redelivers
-    _react(bot, SUPPORT, message, event_id="EvSECOND001")
-    _react(bot, SUPPORT, message, event_id="EvSECOND001")
-    workspace.wait_for(lambda _: len(_thread_answers(workspace, message)) >= 2)
+    _react(bot, BOB, message, event_id="EvFIRST0002")  # the opener toggles it
+    # Someone else toggles the emoji again and again: one answer, to them alone.
+    for n in range(5):
+        _react(bot, SUPPORT, message, event_id=f"EvSECOND00{n}")
+    workspace.wait_for(lambda _: len(_thread_answers(workspace, message)) >= 1)
+    bot.running.worker.drain()
     answers = _thread_answers(workspace, message)
-    assert len(answers) == 2, answers
-    # The confirmation goes out through the outbox, the "already" answer straight from
-    # the listener: which comes first is not the code's to say, only that both come.
-    [opened] = [a for a in answers if "already" not in a]
-    [already] = [a for a in answers if "already" in a]
-    assert "*#1*" in opened
-    assert "already ticket *#1*" in already
+    assert len(answers) == 1, answers
+    assert "*#1*" in answers[0]
+    assert _ephemerals(workspace, SUPPORT) == ["This message is already ticket *#1*."]
+    assert [c.args["channel"] for c in workspace.calls("chat.postEphemeral")] == [GENERAL]
+    assert _ephemerals(workspace, BOB) == []
+    # Nothing more was read: a ticketed message is known without Slack's history.
+    assert len(workspace.calls("conversations.history")) == 1
     assert _card(workspace, 2) is None
     detail = bot.running.core.desk.queries.show(ADMIN, 1)
     assert (detail.ticket.reporter_id, detail.ticket.priority.value) == (ALICE, "medium")
@@ -396,3 +408,184 @@ def test_a_shortcut_form_on_a_message_that_became_a_ticket_meanwhile_says_so(
         "response_action": "errors",
         "errors": {"title": "This message is already ticket #1."},
     }
+
+
+# -- in another person's name ----------------------------------------------------------
+
+CAROL = "UCAROL0001"
+
+
+def _withdraw_click(bot: Bot, user: str, root: Call) -> None:
+    button = next(
+        e
+        for block in root.args["blocks"]
+        if block["type"] == "actions"
+        for e in block["elements"]
+        if e["action_id"] == "reporter.withdraw"
+    )
+    click = block_action(
+        user,
+        "reporter.withdraw",
+        value=button["value"],
+        channel=root.response["channel"],
+        message_ts=root.response["ts"],
+        response_url=bot.slack.issue_response_url(user, root.response["channel"]),
+        trigger_id=bot.slack.issue_trigger_id(user),
+    )
+    assert bot.http.interact(click).status == 200
+
+
+def test_the_author_is_told_who_opened_a_ticket_in_their_name_and_may_withdraw_it(
+    bot: Bot, workspace: FakeSlack
+) -> None:
+    parent = workspace.person_posts(CAROL, GENERAL, "Anyone else without mail?")
+    message = workspace.person_posts(ALICE, GENERAL, "Mail is slow", thread_ts=parent.ts)
+    view = _shortcut(bot, BOB, message)
+    # The person who used the shortcut rewrites the words the author gets to see.
+    response = bot.submit(
+        BOB,
+        view,
+        {
+            "title": {"type": "plain_text_input", "value": "Pay <!channel> here"},
+            "description": {
+                "type": "plain_text_input",
+                "value": "Send it to <https://evil.example|your bank> & <@UADMIN0001>",
+            },
+            "priority": {"type": "static_select", "selected_option": {"value": "high"}},
+        },
+    )
+    assert response.status == 200, response.body
+    workspace.wait_for(
+        lambda calls: any(
+            c.method == "chat.postMessage" and c.args.get("channel") == ALICE for c in calls
+        )
+    )
+    root = bot.dm_root(1)
+    link = f"https://slack.com/archives/{GENERAL}/p{message.ts.replace('.', '')}"
+    link += f"?thread_ts={parent.ts}&cid={GENERAL}"
+    assert root.args["text"].startswith(
+        f"<@{BOB}> opened ticket *#1* for you from <{link}|your message> in <#{GENERAL}>."
+    )
+    assert "Thanks" not in root.args["text"]
+    submitted = root.args["blocks"][1]["text"]["text"]
+    assert submitted == (
+        "*Pay &lt;!channel&gt; here*\n"
+        "> Send it to &lt;https://evil.example|your bank&gt; &amp; &lt;@UADMIN0001&gt;"
+    )
+    assert "<!channel>" not in json.dumps(root.args)
+    # Nobody but the reporter may withdraw it.
+    _withdraw_click(bot, BOB, root)
+    workspace.wait_for(lambda _: any("does not exist" in t for t in bot.ephemeral_texts()))
+    assert bot.running.core.desk.queries.show(ADMIN, 1).ticket.status.value == "new"
+    _withdraw_click(bot, ALICE, root)
+    workspace.wait_for(lambda _: any("withdrew" in t for t in bot.support_thread(1)))
+    workspace.wait_for(lambda _: any("You withdrew *#1*" in t for t in bot.dm_thread(1)))
+    detail = bot.running.core.desk.queries.show(ADMIN, 1)
+    assert detail.ticket.status.value == "closed"
+    assert (ALICE, "withdrawn") in {(h.actor_id, h.field) for h in detail.history}
+    assert (BOB, "reporter") in {(h.actor_id, h.field) for h in detail.history}
+    # A second click says what is true now.
+    _withdraw_click(bot, ALICE, root)
+    workspace.wait_for(lambda _: any("closed already" in t for t in bot.ephemeral_texts()))
+
+
+def test_a_ticket_a_person_opens_from_their_own_message_cannot_be_withdrawn_as_theirs(
+    sqlite_bot: Bot, workspace: FakeSlack
+) -> None:
+    message = workspace.person_posts(ALICE, GENERAL, "Printer jammed")
+    _react(sqlite_bot, ALICE, message)
+    workspace.wait_for(lambda _: _card(workspace, 1) is not None)
+    root = sqlite_bot.dm_root(1)
+    assert root.args["text"].startswith("Thanks! Your ticket *#1*")
+    assert not root.args.get("blocks")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    # Today: the scheduler's jobs start on the bot's clock, and would first run through
+    # every second since a day long past.
+    return Clock(datetime.now(UTC))
+
+
+@pytest.fixture
+def limited_bot(sqlite_database_url: str, slack: FakeSlack, clock: Clock) -> Iterator[Bot]:
+    settings = bot_settings(sqlite_database_url, slack, flashticket_intake_limit="2/10m")
+    running = Bot(slack, settings, clock=clock).start()
+    yield running
+    running.stop()
+
+
+def test_opening_tickets_from_other_peoples_messages_is_held_to_a_rate_told_once(
+    limited_bot: Bot, workspace: FakeSlack, clock: Clock
+) -> None:
+    bot = limited_bot
+    messages = [workspace.person_posts(ALICE, GENERAL, f"Problem {n}") for n in range(3)]
+    carols = workspace.person_posts(CAROL, GENERAL, "Problem of Carol's")
+    own = workspace.person_posts(BOB, GENERAL, "My own problem")
+    _react(bot, BOB, messages[0])
+    _react(bot, BOB, messages[1])
+    workspace.wait_for(lambda _: _card(workspace, 2) is not None)
+    reads = len(workspace.calls("conversations.history"))
+    _react(bot, BOB, messages[2])
+    _react(bot, BOB, carols)
+    _react(bot, BOB, messages[2])
+    told = _ephemerals(workspace, BOB)
+    assert len(told) == 1, told
+    assert told[0].startswith("You have opened 2 tickets from other people's messages")
+    assert len(workspace.calls("conversations.history")) == reads  # nothing read for them
+    # The shortcut, an explicit ask, is answered each time, and opens no form.
+    shortcut = workspace.message_shortcut(BOB, carols, "ticket.from_message")
+    assert bot.http.interact(shortcut).status == 200
+    workspace.wait_for(lambda _: len(bot.ephemeral_texts()) == 2)
+    assert workspace.calls("views.open") == []
+    # One's own messages are not held to it.
+    _react(bot, BOB, own)
+    workspace.wait_for(lambda _: _card(workspace, 3) is not None)
+    # Ten minutes later the window is new.
+    clock.advance(minutes=10)
+    _react(bot, BOB, messages[2])
+    workspace.wait_for(lambda _: _card(workspace, 4) is not None)
+    bot.running.worker.drain()
+    desk = bot.running.core.desk
+    assert [desk.queries.show(ADMIN, n).ticket.reporter_id for n in (1, 2, 3, 4)] == [
+        ALICE,
+        ALICE,
+        BOB,
+        ALICE,
+    ]
+
+
+@pytest.fixture
+def clocked_bot(sqlite_database_url: str, slack: FakeSlack, clock: Clock) -> Iterator[Bot]:
+    running = Bot(slack, bot_settings(sqlite_database_url, slack), clock=clock).start()
+    yield running
+    running.stop()
+
+
+@pytest.mark.parametrize(("status", "retry_after", "wait"), [(429, 20, 21), (503, None, 31)])
+def test_a_reaction_whose_message_slack_will_not_give_yet_is_read_again_later(
+    clocked_bot: Bot,
+    workspace: FakeSlack,
+    clock: Clock,
+    status: int,
+    retry_after: float | None,
+    wait: float,
+) -> None:
+    bot = clocked_bot
+    message = workspace.person_posts(ALICE, GENERAL, "Wifi is down on floor 2")
+    workspace.fail_next("conversations.history", 2, status=status, retry_after=retry_after)
+    _react(bot, BOB, message)
+    _react(bot, BOB, message)  # toggled again meanwhile: no second read later, no answer
+    told = _ephemerals(workspace, BOB)
+    assert len(told) == 1
+    assert told[0].startswith("Slack asked me to slow down")
+    bot.running.worker.drain()
+    assert _card(workspace, 1) is None  # not before Slack said it may be asked again
+    clock.advance(seconds=wait)
+    bot.running.worker.drain()
+    workspace.wait_for(lambda _: _card(workspace, 1) is not None)
+    workspace.wait_for(lambda _: bool(_thread_answers(workspace, message)))
+    ticket = bot.running.core.desk.queries.show(ADMIN, 1).ticket
+    assert (ticket.reporter_id, ticket.title) == (ALICE, "Wifi is down on floor 2")
+    assert len(workspace.calls("conversations.history")) == 3
+    assert len(_ephemerals(workspace, BOB)) == 1

@@ -47,3 +47,13 @@ def test_charts_are_pngs_of_the_expected_size(desk: HelpDesk, tickets: int, lang
     stats = desk.queries.statistics(SUPPORT)
     assert pixels(charts.status_per_month_png(stats, lang)) == (500, 1000, 4)
     assert pixels(charts.priority_pie_png(stats, lang)) == (600, 600, 4)
+
+
+@pytest.mark.parametrize(("days", "months"), [(30, 12), (365, 13), (730, 25)])
+def test_the_bars_cover_the_period_asked_for_and_at_least_a_year(
+    desk: HelpDesk, clock: Clock, days: int, months: int
+) -> None:
+    clock.now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    stats = desk.queries.statistics(SUPPORT, days=days)
+    assert len(stats.status_per_month) == months
+    assert list(stats.status_per_month)[-1] == "2026-12"

@@ -94,13 +94,20 @@ def test_messages_still_waiting_are_cancelled(
     desk.tickets.delete(ADMIN, ticket_id)
     deliver_all(worker, clock)
 
-    assert not [c for c in posts(slack) if c.args["channel"] == ALICE]
+    # The reporter hears only that it was deleted, nothing of what was waiting.
+    (told,) = [c.args["text"] for c in posts(slack) if c.args["channel"] != SUPPORT_CHANNEL]
+    assert f"#{ticket_id}* was deleted by the help desk (<@{ADMIN}>)" in told
     assert "spreadsheet" not in str([c.args for c in slack.calls() if c.ok])
     after = statuses(engine, ticket_id)
-    assert set(after[MessageKind.REPORTER_THREAD.value]) == {MessageStatus.CANCELLED.value}
+    assert after[MessageKind.REPORTER_THREAD.value] == [
+        MessageStatus.CANCELLED.value,
+        MessageStatus.CANCELLED.value,
+        MessageStatus.SENT.value,
+    ]
     # The delete's own messages do go out: the card's note and the line in its thread.
     assert after[MessageKind.SUPPORT_UPDATE.value][-1] == MessageStatus.SENT.value
-    assert "deleted this ticket" in posts(slack)[-1].args["text"]
+    support_posts = [c for c in posts(slack) if c.args["channel"] == SUPPORT_CHANNEL]
+    assert "deleted this ticket" in support_posts[-1].args["text"]
     assert desk.admin.undelivered_messages(ADMIN) == []
 
 

@@ -302,9 +302,9 @@ def test_a_batch_sent_is_recorded_in_one_write_transaction(
     store = worker._store
     record_sent = store.record_sent
 
-    def spy(sent: list[object]) -> None:
+    def spy(sent: list[object], *, holder: str | None = None) -> set[int]:
         recorded.append(len(sent))
-        record_sent(sent)  # type: ignore[arg-type]
+        return record_sent(sent, holder=holder)  # type: ignore[arg-type]
 
     store.record_sent = spy  # type: ignore[method-assign]
     handled = worker.run_once()

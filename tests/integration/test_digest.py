@@ -43,7 +43,7 @@ def test_two_rounds_and_two_replicas_on_one_day_send_one_digest(
 ) -> None:
     desk.tickets.open_ticket(ALICE, title="VPN <!channel>", priority=Priority.HIGH)
     waiting = desk.tickets.open_ticket(BOB, title="Printer").id
-    desk.tickets.take(SUPPORT, waiting, expected_version=1)
+    desk.tickets.take(SUPPORT, waiting)
     desk.tickets.change_status(SUPPORT, waiting, Status.WAITING)
 
     clock.now = MONDAY_MORNING

@@ -245,6 +245,9 @@ def test_a_resolved_ticket_closes_itself_and_tells_the_reporter_once(
     assert detail.history[-1].actor_id == SYSTEM_ACTOR
     told = [m for m in messages(core, "reporter_thread") if m.get("reason") == "auto_close"]
     assert len(told) == 1
+    # Support hears of it in the card's thread: the card's edit alone notifies nobody.
+    heard = [m for m in messages(core, "support_thread") if m.get("event") == "status"]
+    assert [m["reason"] for m in heard] == ["auto_close"]
     desk.tickets.reopen(SUPPORT, ticket.id)  # a reopen owes a full resolution target
     assert unfired(core, ticket.id)[TimerKind.BREACH_RESOLUTION] == clock() + timedelta(days=2)
 
@@ -263,6 +266,8 @@ def test_a_waiting_ticket_nudges_then_resolves_itself(
     assert core.sweep_timers(sweeper) == 1
     assert desk.queries.show(SUPPORT, ticket.id).ticket.status is Status.RESOLVED
     assert messages(core, "reporter_thread")[-1]["reason"] == "waiting_resolve"
+    heard = [m for m in messages(core, "support_thread") if m.get("event") == "status"]
+    assert [m["reason"] for m in heard] == ["waiting_resolve"]
     assert TimerKind.AUTO_CLOSE in unfired(core, ticket.id)
 
 

@@ -22,7 +22,7 @@ from flashticket_core.domain.model import MessageSource
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.conversation import AttachedFile
 from flashticket_core.service_layer.dashboard import Kpis, Statistics
-from flashticket_core.service_layer.delivery import TicketState
+from flashticket_core.service_layer.delivery import Thread, TicketState
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
@@ -95,7 +95,9 @@ def test_card_escapes_user_text_and_names_people() -> None:
     assert "<@USUPPORT1>" in text
     assert "In Bearbeitung" in text
     assert "Hoch" in text
-    assert blocks.TAKE not in text  # already taken and in progress
+    assert "Übernehmen" not in text  # already taken: no "Take it" ...
+    assert "Selbst übernehmen" in text
+    assert "Zuweisung aufheben" in text
 
 
 def test_deleted_card_has_no_buttons() -> None:
@@ -370,6 +372,59 @@ def test_each_version_of_the_card_and_each_changed_home_gets_new_block_ids() -> 
     assert _actions_block_id(home("Printer")) != _actions_block_id(home("Printer", "VPN"))
 
 
+OPENED_FOR = {
+    "actor": "UOPENER001",
+    "source": {
+        "channel": "C0GENERAL1",
+        "ts": "1700000000.000200",
+        "thread_ts": "1700000000.000200",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_the_root_of_a_ticket_opened_for_someone_names_who_and_links_the_message(
+    lang: Language,
+) -> None:
+    ticket = state(description="Pay <!here> & <https://x.example|here>")
+    text = blocks.opened_for_root_text(lang, ticket, OPENED_FOR)
+    assert text.startswith("<@UOPENER001> ")
+    assert "<https://slack.com/archives/C0GENERAL1/p1700000000000200|" in text
+    assert "<#C0GENERAL1>" in text
+    rendered = blocks.opened_for_root_blocks(lang, ticket, OPENED_FOR, text)
+    assert rendered[1]["text"]["text"] == (
+        "*Drucker &lt;druckt&gt; nicht &amp; piept*\n"
+        "> Pay &lt;!here&gt; &amp; &lt;https://x.example|here&gt;"
+    )
+    button = rendered[2]["elements"][0]
+    assert (button["action_id"], json.loads(button["value"])) == (
+        "reporter.withdraw",
+        {"t": 42, "v": 3},
+    )
+    assert blocks.opened_for_you(ticket, OPENED_FOR)
+    assert not blocks.opened_for_you(ticket, {"actor": "UREPORTER1"})
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        {"channel": "C0GENERAL1>|<!here", "ts": "1700000000.000200"},
+        {"channel": "C0GENERAL1", "ts": "1700000000.000200|x"},
+        {"channel": "C0GENERAL1\n", "ts": "1700000000.000200"},
+        {},
+    ],
+)
+def test_a_root_links_no_message_whose_place_is_not_as_slack_writes_it(
+    source: dict[str, str],
+) -> None:
+    text = blocks.opened_for_root_text(
+        Language.EN, state(), {"actor": "UOPENER001", "source": source}
+    )
+    assert "<http" not in text
+    assert "<!here" not in text
+    assert "from your message." in text
+
+
 def history_fields_the_domain_writes() -> set[str]:
     """Every field name the ticket's history is written with (domain/model.py), read
     from its source so that a field added later is checked too."""
@@ -436,3 +491,119 @@ def test_show_tells_the_history_in_words_never_field_names(
         assert line in text
     for internal in ("created", "assignee", "entry_edited", "entry_withdrawn", "something_new"):
         assert internal not in text
+
+
+@pytest.mark.parametrize("status", [s for s in Status if s.is_open])
+def test_the_card_offers_take_it_only_while_nobody_holds_the_ticket(status: Status) -> None:
+    def actions(ticket: TicketState) -> dict[str, dict[str, object]]:
+        card = blocks.ticket_card(Language.EN, ticket)
+        found = next(b for b in card if b["type"] == "actions")["elements"]
+        return {e["action_id"]: e for e in found}
+
+    free = actions(state(status))
+    assert free[blocks.TAKE]["text"]["text"] == "Take it"  # type: ignore[index]
+    assert blocks.UNASSIGN not in free
+    held = actions(state(status, assignee_id="USAM"))
+    assert blocks.TAKE not in held
+    assert held[blocks.TAKE_OVER]["text"]["text"] == "Take over"  # type: ignore[index]
+    for action_id in (blocks.TAKE_OVER, blocks.UNASSIGN):
+        assert json.loads(str(held[action_id]["value"])) == {"t": 42, "v": 3, "h": "USAM"}
+    finished = actions(state(Status.CLOSED, assignee_id="USAM"))
+    assert blocks.TAKE_OVER not in finished
+    assert blocks.UNASSIGN not in finished
+
+
+@pytest.mark.parametrize(
+    ("lang", "texts"),
+    [
+        (
+            Language.EN,
+            [
+                "<@U1> (reporter) reopened *#9*: Resolved → *In progress*",
+                "*#9* was closed by itself, a while after it was resolved.",
+                "<@U1> (reporter) wrote on *#9* (status: *Closed*). Reopen it if they still "
+                "need help.",
+                "<@U2> took *#9* over from <@U3>.",
+                "<@U2> took <@U3> off *#9*; nobody holds it now.",
+                "<@U2> gave *#9* from <@U3> to <@U4>.",
+            ],
+        ),
+        (
+            Language.DE,
+            [
+                "<@U1> (Anwender) hat *#9* wieder geöffnet: Gelöst → *In Bearbeitung*",
+                "*#9* wurde von selbst geschlossen, eine Weile nachdem es gelöst wurde.",
+                "<@U1> (Anwender) hat zu *#9* geschrieben (Status: *Geschlossen*). Öffnen Sie "
+                "es wieder, wenn noch Hilfe nötig ist.",
+                "<@U2> hat *#9* von <@U3> übernommen.",
+                "<@U2> hat <@U3> von *#9* abgezogen; niemand bearbeitet es jetzt.",
+                "<@U2> hat *#9* von <@U3> an <@U4> übergeben.",
+            ],
+        ),
+    ],
+)
+def test_the_cards_thread_hears_what_support_did_not_do(lang: Language, texts: list[str]) -> None:
+    payloads = [
+        {"event": "status", "actor": "U1", "old": "resolved", "new": "in_progress"},
+        {
+            "event": "status",
+            "actor": "system",
+            "old": "resolved",
+            "new": "closed",
+            "reason": "auto_close",
+        },
+        {"event": "late_answer", "actor": "U1", "status": "closed"},
+        {"event": "took_over", "actor": "U2", "old": "U3", "new": "U2"},
+        {"event": "unassigned", "actor": "U2", "old": "U3", "new": None},
+        {"event": "reassigned", "actor": "U2", "old": "U3", "new": "U4"},
+    ]
+    told = [blocks.thread_texts(lang, 9, p, for_reporter=False) for p in payloads]
+    assert told == [[text] for text in texts]
+
+
+def test_the_assignee_is_told_by_dm_with_the_ticket_and_a_link_to_its_card() -> None:
+    ticket = state(Status.IN_PROGRESS, assignee_id="U3")
+    thread = Thread(support_channel="C0SUPPORT1", support_ts="1700000000.000100")
+    reopen = {"event": "status", "actor": "U1", "old": "resolved", "new": "in_progress"}
+    assert blocks.person_text(Language.EN, ticket, thread, reopen) == (
+        "*#42* “Drucker &lt;druckt&gt; nicht &amp; piept”, which you hold: <@U1> (reporter) "
+        "reopened *#42*: Resolved → *In progress* "
+        "<https://slack.com/archives/C0SUPPORT1/p1700000000000100|Open the card>"
+    )
+    took = {"event": "took_over", "actor": "U2", "old": "U3", "new": "U2"}
+    assert blocks.person_text(Language.DE, ticket, Thread(), took) == (
+        "<@U2> hat *#42* „Drucker &lt;druckt&gt; nicht &amp; piept“ von Ihnen übernommen."
+    )
+    given = {"event": "assigned", "actor": "U2", "user": "U3"}
+    assert blocks.person_text(Language.EN, ticket, Thread(), given) == (
+        "<@U2> assigned *#42* “Drucker &lt;druckt&gt; nicht &amp; piept” to you."
+    )
+
+
+@pytest.mark.parametrize("lang", list(Language))
+def test_the_reporter_is_told_a_finished_ticket_is_finished(lang: Language) -> None:
+    closed = state(Status.CLOSED)
+    late = {"event": "late_answer", "actor": "U1", "status": "closed", "reopen": False}
+    [text] = blocks.thread_texts(lang, 42, late, for_reporter=True)
+    assert "`/ticket`" in text
+    assert blocks.reporter_thread_blocks(lang, closed, late, text) is None
+    may_reopen = late | {"reopen": True}
+    [text] = blocks.thread_texts(lang, 42, may_reopen, for_reporter=True)
+    offered = blocks.reporter_thread_blocks(lang, closed, may_reopen, text)
+    assert offered is not None
+    assert "reporter.reopen" in all_text(offered)
+    # Reopened meanwhile: no stale button.
+    assert blocks.reporter_thread_blocks(lang, state(Status.IN_PROGRESS), may_reopen, text) is None
+
+
+def test_take_over_and_delete_questions_name_the_ticket_and_carry_what_was_asked() -> None:
+    held = replace(summary(7, "Drucker <kaputt>"), assignee_id="USAM")
+    question = blocks.take_over_question(Language.EN, "<@USAM> holds #7 — take it over?", held)
+    (take_over,) = next(b for b in question if b["type"] == "actions")["elements"]
+    assert take_over["action_id"] == blocks.CONFIRM_TAKE_OVER
+    assert json.loads(take_over["value"]) == {"t": 7, "v": 1, "h": "USAM"}
+    asked = blocks.delete_question(Language.DE, held)
+    assert "*#7* „Drucker &lt;kaputt&gt;“ löschen?" in all_text(asked)
+    delete, cancel = next(b for b in asked if b["type"] == "actions")["elements"]
+    assert (delete["action_id"], delete["style"]) == (blocks.DELETE, "danger")
+    assert (cancel["action_id"], cancel["text"]["text"]) == (blocks.DELETE_CANCEL, "Abbrechen")

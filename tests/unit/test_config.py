@@ -9,8 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from flashticket_core.config import DEFAULT_DATABASE_URL, ClockIntervals, Settings
+from flashticket_core.config import (
+    DEFAULT_DATABASE_URL,
+    ClockIntervals,
+    Settings,
+    parse_intake_limit,
+)
 from flashticket_core.domain.enums import Priority
+from flashticket_core.domain.model import IntakeLimit
 from flashticket_core.domain.service_levels import Targets
 from flashticket_core.i18n import Language
 
@@ -193,3 +199,23 @@ def test_the_clock_defaults() -> None:
     assert intervals.auto_close == timedelta(days=7)
     assert intervals.digest_time == time(9, 0)
     assert Settings(flashticket_digest_time="off").clock_intervals().digest_time is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5/10m", IntakeLimit(5, timedelta(minutes=10))),
+        (" 20 / 1h ", IntakeLimit(20, timedelta(hours=1))),
+        ("off", None),
+    ],
+)
+def test_the_intake_limit_reads_a_count_per_duration(
+    text: str, expected: IntakeLimit | None
+) -> None:
+    assert parse_intake_limit(text) == expected
+
+
+@pytest.mark.parametrize("text", ["5", "0/10m", "x/10m", "5/0m", "5/off", "-1/10m", ""])
+def test_an_unreadable_intake_limit_stops_the_settings(text: str) -> None:
+    with pytest.raises(ValidationError, match="flashticket_intake_limit"):
+        Settings(_env_file=None, flashticket_intake_limit=text)  # type: ignore[call-arg]

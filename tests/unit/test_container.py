@@ -81,8 +81,41 @@ def test_compose_runs_two_replicas_on_postgresql_behind_one_port() -> None:
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
     port = str(Settings.model_fields["port"].default)
     proxy = services["proxy"]
-    assert proxy["ports"] == [f"{port}:{port}"]
-    for name in replicas:
-        assert f"--to {name}:{port}" in proxy["command"]
+    assert f"{port}:{port}" in proxy["ports"]
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    upstreams = re.search(r"^\s*reverse_proxy (.+) \{$", caddyfile(), flags=re.MULTILINE)
+    assert upstreams is not None
+    assert upstreams.group(1).split() == [f"{name}:{port}" for name in replicas]
     assert services["postgres"]["healthcheck"]["test"][:2] == ["CMD", "pg_isready"]
     assert "docker compose up" in readme()
+
+
+def caddyfile() -> str:
+    return (ROOT / "deploy" / "Caddyfile").read_text()
+
+
+def test_the_proxy_speaks_https_keeps_metrics_inside_and_limits_bodies() -> None:
+    proxy = compose()["services"]["proxy"]
+    # A domain name in FLASHTICKET_SITE gets a certificate: 80 and 443 reach Caddy.
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    assert proxy["environment"]["FLASHTICKET_SITE"] == "${FLASHTICKET_SITE:-:3000}"
+    assert "caddy-data:/data" in proxy["volumes"]
+    config = caddyfile()
+    assert "{$FLASHTICKET_SITE::3000} {" in config
+    # What the bot itself accepts (1 MiB), refused at the proxy already.
+    assert re.search(r"request_body \{\s*max_size 1MiB\s*\}", config)
+    assert re.search(r"@metrics path /metrics /metrics/\*\s*respond @metrics 404", config)
+    assert "read_body 10s" in config
+    assert "FLASHTICKET_SITE" in readme()
+
+
+def test_no_password_is_written_into_compose() -> None:
+    text = (ROOT / "compose.yaml").read_text()
+    spec = compose()
+    required = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
+    assert spec["services"]["postgres"]["environment"]["POSTGRES_PASSWORD"] == required
+    assert (
+        f"flashticket:{required}@postgres" in spec["x-flashticket"]["environment"]["DATABASE_URL"]
+    )
+    assert not re.search(r"://[^:@/]+:(?!\$\{)[^@]+@", text)
+    assert "POSTGRES_PASSWORD" in readme()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from flashticket_core.domain import events
 from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
 from flashticket_core.domain.model import Ticket, validate_description, validate_title
 from flashticket_core.errors import InvalidInput, InvalidTransition
@@ -118,3 +119,19 @@ def test_changing_priority_to_the_same_value_is_no_change() -> None:
     assert ticket.version == 1
     assert ticket.set_priority(Priority.LOW, actor_id="U2", now=NOW) is Priority.HIGH
     assert ticket.version == 2
+
+
+def test_an_answer_on_a_finished_ticket_raises_its_event_and_an_open_one_none() -> None:
+    ticket = Ticket.open(
+        title="VPN", description="", priority=Priority.LOW, reporter_id="U1", now=NOW
+    )
+    ticket.id = 5
+    ticket.answered_when_finished(actor_id="U1", may_reopen=True)
+    ticket.change_status(Status.CLOSED, actor_id="U2", now=NOW)
+    ticket.answered_when_finished(actor_id="U1", may_reopen=False)
+    late = [e for e in ticket.collect_events() if isinstance(e, events.AnsweredWhenFinished)]
+    assert late == [
+        events.AnsweredWhenFinished(
+            actor_id="U1", ticket_id=5, status=Status.CLOSED, assignee_id=None, may_reopen=False
+        )
+    ]

@@ -129,8 +129,15 @@ def test_errors_render_their_parameters_in_the_language() -> None:
         updated_at=NOW,
         version=4,
     )
-    conflict = Conflict(summary, ticket_id=1, status=Translatable("status.new"), version=4)
-    assert "Neu, Version 4" in conflict.message("de")
+    conflict = Conflict(
+        summary, ticket_id=1, status=Translatable("status.new"), holder=PersonRef("U0SAM")
+    )
+    assert conflict.message("de") == (
+        "#1 ist bereits „Neu“, bearbeitet von U0SAM; es wurde nichts geändert."
+    )
+    assert conflict.message("en", person=lambda user: f"<@{user}>") == (
+        "#1 is already New, held by <@U0SAM>; nothing was changed."
+    )
     assert conflict.current.version == 4
 
 

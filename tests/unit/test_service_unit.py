@@ -40,7 +40,12 @@ def test_take_publishes_assignee_and_status_changes(desk: HelpDesk, uow: FakeUni
     assert uow.published[-2:] == [
         events.AssigneeChanged(actor_id=SUPPORT, ticket_id=ticket.id, old=None, new=SUPPORT),
         events.StatusChanged(
-            actor_id=SUPPORT, ticket_id=ticket.id, old=Status.NEW, new=Status.IN_PROGRESS
+            actor_id=SUPPORT,
+            ticket_id=ticket.id,
+            old=Status.NEW,
+            new=Status.IN_PROGRESS,
+            reporter_id=ALICE,
+            assignee_id=SUPPORT,
         ),
     ]
 
@@ -81,6 +86,7 @@ def test_a_ticket_from_a_message_is_the_authors_and_names_who_opened_it(
         ticket_id=ticket.id,
         source_channel=SOURCE.channel,
         source_thread_ts=SOURCE.thread_ts,
+        source_ts=SOURCE.ts,
     )
     # The reporter sees it as their own.
     assert desk.queries.show(ALICE, ticket.id).ticket.id == ticket.id

@@ -57,6 +57,7 @@ class FilesApi(WorkspaceState):
             "url_private": url,
             "url_private_download": f"{url.rsplit('/', 1)[0]}/download/{quote(file.name)}",
             "permalink": f"{self.team.url}files/{file.user}/{file.id}/{quote(file.name)}",
+            **({"shares": self._shares_of(file)} if file.shares else {}),
         }
 
     def connect_file_object(self, file_id: str) -> dict[str, Any]:
@@ -70,6 +71,16 @@ class FilesApi(WorkspaceState):
             "timestamp": 0,
             "user": "",
         }
+
+    @staticmethod
+    def _shares_of(file: HostedFile) -> dict[str, Any]:
+        """files.info's `shares`: per channel, the messages the file was shared in,
+        under "public" for a public channel and "private" for the rest."""
+        shares: dict[str, Any] = {}
+        for channel, messages in file.shares.items():
+            side = "public" if channel.startswith("C") else "private"
+            shares.setdefault(side, {})[channel] = [dict(m) for m in messages]
+        return shares
 
     def download(self, path: str, authorization: str) -> tuple[str, bytes]:
         """What the file host answers a GET of `path`: the file's type and bytes for the
@@ -147,6 +158,12 @@ class FilesApi(WorkspaceState):
             message = self._bot_message(channel, comment)
             message.files = [file for file, _ in shared]
             self._post(message)
+            share = {"ts": message.ts}
+            if args.get("thread_ts"):
+                share["thread_ts"] = str(args["thread_ts"])
+            with self._lock:
+                for file, _ in shared:
+                    self._hosted[file.id].shares.setdefault(channel, []).append(share)
         return {"ok": True, "files": [{"id": f.id, "title": f.title} for f, _ in shared]}
 
     def _save(self, file: SharedFile, content: bytes) -> None:

@@ -174,3 +174,5 @@ class HostedFile:
     content: bytes
     user: str
     created: int = 0
+    # Where files.completeUploadExternal shared it: channel → the messages showing it.
+    shares: dict[str, list[dict[str, str]]] = field(default_factory=dict)
