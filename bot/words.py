@@ -665,6 +665,17 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "This message is already ticket *#{ticket_id}*.",
         Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*.",
     },
+    "bot.external.internal_only": {
+        Language.EN: (
+            "Sorry, this help desk is internal: it opens tickets only for people of its "
+            "own organisation. Your contact here is glad to open one for you."
+        ),
+        Language.DE: (
+            "Entschuldigung, dieser Helpdesk ist intern: Er eröffnet Tickets nur für "
+            "Personen der eigenen Organisation. Ihre Ansprechperson hier eröffnet gern "
+            "eines für Sie."
+        ),
+    },
     "bot.source.exists_for_you": {
         Language.EN: "This message is already ticket *#{ticket_id}*; nothing new was opened.",
         Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*; es wurde kein neues eröffnet.",

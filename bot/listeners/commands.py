@@ -92,6 +92,8 @@ def ticket_help(turn: Turn, _words: list[str]) -> None:
 
 
 def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
+    if turn.refused_as_external():
+        return
     # The trigger expires 3 s after the click: acknowledge and open straight away.
     turn.ack()
     trigger_id = turn.body.get("trigger_id")

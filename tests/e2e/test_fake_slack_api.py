@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -574,13 +573,23 @@ def test_a_hang_ends_when_the_fake_stops() -> None:
 # -- waiting --------------------------------------------------------------------------
 
 
-def test_wait_for_returns_as_soon_as_the_call_arrives(fake: FakeSlack, client: WebClient) -> None:
+def test_wait_for_returns_as_soon_as_the_call_arrives(
+    fake: FakeSlack, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[bool] = []
+    wait = fake._changed.wait
+
+    def recorded_wait(timeout: float | None = None) -> bool:
+        woken = wait(timeout)
+        waits.append(woken)  # False: it ran out of time instead
+        return woken
+
+    monkeypatch.setattr(fake._changed, "wait", recorded_wait)
     poster = threading.Timer(0.05, lambda: client.chat_postMessage(channel="C1", text="late"))
     poster.start()
 
-    started = time.monotonic()
-    calls = fake.wait_for("chat.postMessage", timeout=5)
-    assert time.monotonic() - started < 1  # woken by the call, not by the timeout
+    calls = fake.wait_for("chat.postMessage", timeout=60)
+    assert False not in waits  # woken by the call, not by the timeout
     poster.join()
     assert [c.args["text"] for c in calls] == ["late"]
     arrived = fake.wait_for(lambda seen: any(c.args.get("text") == "late" for c in seen))
