@@ -226,7 +226,7 @@ class BufferingWorker(Worker):  # type: ignore[misc]
         self.date = HttpDate()
         servers = [
             await asyncio.start_server(
-                self.connection, sock=listener.sock, limit=MAX_HEADER_BYTES, backlog=2048
+                self.accepted, sock=listener.sock, limit=MAX_HEADER_BYTES, backlog=2048
             )
             for listener in self.sockets
         ]
@@ -234,8 +234,10 @@ class BufferingWorker(Worker):  # type: ignore[misc]
         await self.stopping.wait()
         for server in servers:
             server.close()  # the port: new connections are refused from here
-        if self.connections:
-            await asyncio.wait(set(self.connections), timeout=self.cfg.graceful_timeout)
+        await asyncio.sleep(0)  # connections accepted just before start their tasks
+        deadline = loop.time() + self.cfg.graceful_timeout
+        while self.connections and loop.time() < deadline:
+            await asyncio.wait(set(self.connections), timeout=deadline - loop.time())
         for task in self.connections:
             task.cancel()
         heartbeat.cancel()
@@ -248,22 +250,25 @@ class BufferingWorker(Worker):  # type: ignore[misc]
                 self.stopping.set()  # SIGQUIT, SIGINT or an arbiter that went away
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
-    async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
+    def accepted(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """A new connection: a task of its own, counted at once (a plain function, so
+        the stream machinery adds no callback of its own to the task)."""
         if len(self.connections) >= CONNECTION_LIMIT:
             writer.transport.abort()
             return
+        task = asyncio.get_running_loop().create_task(self.connection(reader, writer))
         self.connections.add(task)
+        task.add_done_callback(self.connections.discard)
+
+    async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             await self.answer_requests(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
+        except (OSError, asyncio.IncompleteReadError, TimeoutError):
             pass  # the client went away, or was too slow: nothing is left to answer
         except Refused as refused:
             with contextlib.suppress(ConnectionError, TimeoutError):
                 await self.write(writer, refused.status, refused.reason)
         finally:
-            self.connections.discard(task)
             writer.close()
 
     async def answer_requests(
