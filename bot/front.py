@@ -219,11 +219,8 @@ class BufferingWorker(Worker):  # type: ignore[misc]
 
     async def serve(self) -> None:
         loop = asyncio.get_running_loop()
-        self.stopping = asyncio.Event()
+        self.begin()
         loop.add_signal_handler(signal.SIGTERM, self.stopping.set)
-        self.executor = ThreadPoolExecutor(self.cfg.threads, thread_name_prefix="web")
-        self.connections: set[asyncio.Task[None]] = set()
-        self.date = HttpDate()
         servers = [
             await asyncio.start_server(
                 self.accepted, sock=listener.sock, limit=MAX_HEADER_BYTES, backlog=2048
@@ -242,6 +239,13 @@ class BufferingWorker(Worker):  # type: ignore[misc]
             task.cancel()
         heartbeat.cancel()
         self.executor.shutdown(wait=False, cancel_futures=True)
+
+    def begin(self) -> None:
+        """What the connections share; made on the running loop."""
+        self.stopping = asyncio.Event()
+        self.executor = ThreadPoolExecutor(self.cfg.threads, thread_name_prefix="web")
+        self.connections: set[asyncio.Task[None]] = set()
+        self.date = HttpDate()
 
     async def heartbeat(self) -> None:
         while True:
