@@ -188,15 +188,23 @@ def list_tickets(turn: Turn, words: list[str]) -> None:
 
 
 def _list_arguments(words: list[str]) -> tuple[bool, int] | None:
-    """`[mine] [page <n>]` as (mine, page number), or None if the words are not that."""
+    """`mine` and `page <n>`, each at most once and in any order, as (mine, page
+    number); None if the words are anything else."""
     rest = [word.lower() for word in words]
-    mine = bool(rest) and rest[0] in MINE
-    if mine:
-        rest = rest[1:]
-    number = 1
-    if len(rest) == 2 and rest[0] in PAGE and rest[1].isdecimal() and len(rest[1]) <= 6:
-        number, rest = int(rest[1]), []
-    return (mine, number) if not rest and number >= 1 else None
+    mine, number = False, 0
+    while rest:
+        if rest[0] in MINE and not mine:
+            mine, rest = True, rest[1:]
+        elif rest[0] in PAGE and not number and len(rest) > 1 and _page_number(rest[1]):
+            number, rest = _page_number(rest[1]), rest[2:]
+        else:
+            return None
+    return mine, number or 1
+
+
+def _page_number(word: str) -> int:
+    """A page's number, or 0 for a word that is none."""
+    return int(word) if word.isdecimal() and len(word) <= 6 else 0
 
 
 def show_ticket(turn: Turn, words: list[str]) -> None:
