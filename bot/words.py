@@ -351,8 +351,8 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     # Added to the help: how a message becomes a ticket (the reaction only when it is on).
     "bot.help.shortcut": {
-        Language.EN: "On any message: ⋮ → *Create ticket* opens a ticket filled in from it.",
-        Language.DE: "An jeder Nachricht: ⋮ → *Create ticket* eröffnet ein Ticket mit ihrem Text.",
+        Language.EN: "On any message: ⋮ → *Create ticket* opens the new-ticket form filled in from it.",
+        Language.DE: "An jeder Nachricht: ⋮ → *Create ticket* öffnet das Formular für ein neues Ticket, mit ihrem Text ausgefüllt.",
     },
     "bot.help.reaction": {
         Language.EN: "React with :{emoji}: to a message to make it a ticket at once.",
