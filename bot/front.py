@@ -231,6 +231,10 @@ class BufferingWorker(Worker):  # type: ignore[misc]
         await self.stopping.wait()
         for server in servers:
             server.close()  # the port: new connections are refused from here
+        # An idle keep-alive connection may still carry a request sent before its
+        # client saw the port close: it gets a moment, not the whole idle timeout.
+        for idle in self.idle.values():
+            idle.reschedule(min(idle.when() or 0, loop.time() + STOP_LINGER_SECONDS))
         await asyncio.sleep(0)  # connections accepted just before start their tasks
         deadline = loop.time() + self.cfg.graceful_timeout
         while self.connections and loop.time() < deadline:
@@ -245,6 +249,8 @@ class BufferingWorker(Worker):  # type: ignore[misc]
         self.stopping = asyncio.Event()
         self.executor = ThreadPoolExecutor(self.cfg.threads, thread_name_prefix="web")
         self.connections: set[asyncio.Task[None]] = set()
+        # The connections waiting for a request's first byte, and their idle deadline.
+        self.idle: dict[asyncio.Task[None], asyncio.Timeout] = {}
         self.date = HttpDate()
 
     async def heartbeat(self) -> None:
@@ -303,22 +309,19 @@ class BufferingWorker(Worker):  # type: ignore[misc]
 
     async def first_byte(self, reader: asyncio.StreamReader) -> bytes:
         """The first byte of the next request, b"" when the client is gone, idle for
-        IDLE_TIMEOUT_SECONDS, or the worker is stopping and none came meanwhile."""
-        if self.stopping.is_set():
-            wait: float = STOP_LINGER_SECONDS
-        else:
-            wait = IDLE_TIMEOUT_SECONDS
-        read = asyncio.ensure_future(reader.read(1))
-        stop = asyncio.ensure_future(self.stopping.wait())
-        done, _ = await asyncio.wait({read, stop}, timeout=wait, return_when="FIRST_COMPLETED")
-        if read not in done and stop in done:
-            # Stopping: a request already on its way still gets its answer.
-            done, _ = await asyncio.wait({read}, timeout=STOP_LINGER_SECONDS)
-        stop.cancel()
-        if read not in done:
-            read.cancel()
+        IDLE_TIMEOUT_SECONDS, or the worker is stopping and none came meanwhile (`serve`
+        then cuts every idle wait to STOP_LINGER_SECONDS)."""
+        wait = STOP_LINGER_SECONDS if self.stopping.is_set() else IDLE_TIMEOUT_SECONDS
+        task = asyncio.current_task()
+        assert task is not None
+        try:
+            async with asyncio.timeout(wait) as idle:
+                self.idle[task] = idle
+                return await reader.read(1)
+        except TimeoutError:
             return b""
-        return read.result()
+        finally:
+            self.idle.pop(task, None)
 
     async def read_request(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, first: bytes
