@@ -31,6 +31,7 @@ import io
 import os
 import re
 import signal
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -221,21 +222,19 @@ class BufferingWorker(Worker):  # type: ignore[misc]
         loop = asyncio.get_running_loop()
         self.begin()
         loop.add_signal_handler(signal.SIGTERM, self.stopping.set)
-        servers = [
-            await asyncio.start_server(
-                self.accepted, sock=listener.sock, limit=MAX_HEADER_BYTES, backlog=2048
-            )
-            for listener in self.sockets
-        ]
+        listeners = [listener.sock for listener in self.sockets]
+        for sock in listeners:
+            sock.setblocking(False)
+            loop.add_reader(sock.fileno(), self.accept_one, sock)
         heartbeat = asyncio.create_task(self.heartbeat())
         await self.stopping.wait()
-        for server in servers:
-            server.close()  # the port: new connections are refused from here
+        for sock in listeners:
+            loop.remove_reader(sock.fileno())
+            sock.close()  # the port: new connections are refused from here
         # An idle keep-alive connection may still carry a request sent before its
         # client saw the port close: it gets a moment, not the whole idle timeout.
         for idle in self.idle.values():
             idle.reschedule(min(idle.when() or 0, loop.time() + STOP_LINGER_SECONDS))
-        await asyncio.sleep(0)  # connections accepted just before start their tasks
         deadline = loop.time() + self.cfg.graceful_timeout
         while self.connections and loop.time() < deadline:
             await asyncio.wait(set(self.connections), timeout=deadline - loop.time())
@@ -260,17 +259,34 @@ class BufferingWorker(Worker):  # type: ignore[misc]
                 self.stopping.set()  # SIGQUIT, SIGINT or an arbiter that went away
             await asyncio.sleep(HEARTBEAT_SECONDS)
 
-    def accepted(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        """A new connection: a task of its own, counted at once (a plain function, so
-        the stream machinery adds no callback of its own to the task)."""
-        if len(self.connections) >= CONNECTION_LIMIT:
-            writer.transport.abort()
+    def accept_one(self, listener: socket.socket) -> None:
+        """One connection per wake-up of the shared port, not every one waiting (as
+        asyncio's own server does): the workers all wake, and one that is busy answering
+        comes later, so a burst of new connections spreads over them."""
+        try:
+            sock, _ = listener.accept()
+        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+            return  # another worker took it
+        except OSError as error:  # out of descriptors: look again in a moment
+            self.log.warning("cannot accept a connection: %s", error.strerror)
+            loop = asyncio.get_running_loop()
+            loop.remove_reader(listener.fileno())
+            loop.call_later(1.0, loop.add_reader, listener.fileno(), self.accept_one, listener)
             return
-        task = asyncio.get_running_loop().create_task(self.connection(reader, writer))
-        self.connections.add(task)
+        if len(self.connections) >= CONNECTION_LIMIT:
+            sock.close()
+            return
+        sock.setblocking(False)
+        task = asyncio.get_running_loop().create_task(self.connection(sock))
+        self.connections.add(task)  # counted at once, so the stop waits for it
         task.add_done_callback(self.connections.discard)
 
-    async def connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def connection(self, sock: socket.socket) -> None:
+        try:
+            reader, writer = await asyncio.open_connection(sock=sock, limit=MAX_HEADER_BYTES)
+        except OSError:
+            sock.close()
+            return
         try:
             await self.answer_requests(reader, writer)
         except (OSError, asyncio.IncompleteReadError, TimeoutError):

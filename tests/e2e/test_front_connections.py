@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -29,14 +30,17 @@ def exchange(raw: bytes) -> bytes:
         worker.cfg = SimpleNamespace(threads=1, graceful_timeout=5)
         worker.wsgi, worker.log = app, logging.getLogger("test")
         worker.begin()
-        server = await asyncio.start_server(worker.accepted, "127.0.0.1", 0)
-        port = server.sockets[0].getsockname()[1]
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.setblocking(False)
+        asyncio.get_running_loop().add_reader(listener.fileno(), worker.accept_one, listener)
+        port = listener.getsockname()[1]
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(raw)
         await writer.drain()
         answer = await asyncio.wait_for(reader.read(), 10)
         writer.close()
-        server.close()
+        asyncio.get_running_loop().remove_reader(listener.fileno())
+        listener.close()
         return answer
 
     return asyncio.run(run())
