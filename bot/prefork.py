@@ -6,8 +6,9 @@ worker and the scheduler beside them instead of under the same interpreter lock.
     │  delivery worker and the scheduler (outbox, timers, digest, housekeeping)
     └── front                             a process of its own
         ├── HTTP: gunicorn's arbiter, which forks FLASHTICKET_WEB_WORKERS workers;
-        │   each one has its own core and Bolt app and answers on FLASHTICKET_WEB_THREADS
-        │   threads (POST /slack/events, GET /healthz, GET /metrics)
+        │   each one has its own core and Bolt app, reads requests whole on an asyncio
+        │   loop (bot/front.py) and answers them on FLASHTICKET_WEB_THREADS threads
+        │   (POST /slack/events, GET /healthz, GET /metrics)
         └── Socket Mode: FLASHTICKET_WEB_WORKERS processes (at most 10, Slack's limit per
             app), each with its own WebSocket to Slack, which spreads its payloads over
             them, and answering /healthz and /metrics on the shared port
@@ -44,7 +45,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
 
-from bot.http_server import CONNECTION_LIMIT, IDLE_TIMEOUT_SECONDS, SlackWsgi
+from bot.http_server import SlackWsgi
 from bot.startup_checks import StartupError
 from flashticket_core import metrics
 from flashticket_core.config import Settings
@@ -171,17 +172,13 @@ def gunicorn_options(settings: Settings, listener: socket.socket) -> dict[str, A
     return {
         "bind": [f"fd://{listener.fileno()}"],
         "workers": web_workers(settings),
-        # Threads per worker: a request that waits on Slack (views.open) does not hold
-        # a whole process.
-        "worker_class": "gthread",
+        # Each worker reads requests whole on an asyncio loop, with deadlines, and runs
+        # them on its threads (bot/front.py): a request that waits on Slack (views.open)
+        # does not hold a whole process, and a slow or idle client holds no thread.
+        "worker_class": "bot.front.BufferingWorker",
         "threads": settings.flashticket_web_threads,
-        "worker_connections": CONNECTION_LIMIT,
-        "keepalive": IDLE_TIMEOUT_SECONDS,
         "graceful_timeout": GRACEFUL_SECONDS,
         "timeout": 30,
-        # Slack's headers are small; these are gunicorn's upper bounds.
-        "limit_request_line": 8190,
-        "limit_request_field_size": 8190,
         "proc_name": "flashticket",
         "logger_class": QuietGunicornLogger,
         # Replicas on one host would share ~/.gunicorn's control socket.

@@ -356,6 +356,27 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "…and {count} more.",
         Language.DE: "…und {count} weitere.",
     },
+    # A list longer than a page: where the person is and how to go on.
+    "bot.list.page": {
+        Language.EN: "Page {page} of {pages}.",
+        Language.DE: "Seite {page} von {pages}.",
+    },
+    "bot.list.next": {
+        Language.EN: "…and {count} more: `{command}`",
+        Language.DE: "…und {count} weitere: `{command}`",
+    },
+    "bot.list.next.all": {
+        Language.EN: "/ticket list page {page}",
+        Language.DE: "/ticket liste seite {page}",
+    },
+    "bot.list.next.mine": {
+        Language.EN: "/ticket list mine page {page}",
+        Language.DE: "/ticket liste meine seite {page}",
+    },
+    "bot.list.no_page": {
+        Language.EN: "There is no page {page}: the list has {pages}.",
+        Language.DE: "Eine Seite {page} gibt es nicht: die Liste hat {pages}.",
+    },
     "bot.list.line": {
         Language.EN: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
         Language.DE: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
@@ -485,7 +506,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: (
             "*FlashTicket help*\n"
             "`/ticket` open a new ticket (`/ticket &lt;title&gt;` fills in the title)\n"
-            "`/ticket list` your open tickets (support: the open queue)\n"
+            "`/ticket list` your open tickets (support: the open queue; `list mine`: yours), "
+            "`list page 2` the next 20\n"
             "`/ticket show &lt;id&gt;` one ticket with its conversation and history\n"
             "`/ticket search &lt;words&gt;` find tickets (`word*` for words that begin so)\n"
             "`/ticket stats [days]` statistics (support)\n"
@@ -495,12 +517,14 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: (
             "*FlashTicket-Hilfe*\n"
             "`/ticket` neues Ticket eröffnen (`/ticket &lt;Titel&gt;` füllt den Titel aus)\n"
-            "`/ticket liste` Ihre offenen Tickets (Support: alle offenen; `liste meine`: Ihre)\n"
+            "`/ticket liste` Ihre offenen Tickets (Support: alle offenen; `liste meine`: Ihre), "
+            "`liste seite 2` die nächsten 20\n"
             "`/ticket zeige &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
             "`/ticket suche &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
             "`/ticket statistik [Tage]` Statistik (Support)\n"
             "`/ticket hilfe` diese Hilfe\n"
-            "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`) gehen auch.\n"
+            "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`, `mine`, `page`) "
+            "gehen auch.\n"
             "Antworten Sie im Thread der DM zu Ihrem Ticket, um etwas zu ergänzen."
         ),
     },
@@ -525,6 +549,15 @@ CATALOG: dict[str, dict[Language, str]] = {
             "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)\n"
             "Die englischen Wörter (`grant`, `revoke`, `roles`, `outbox`, `delete`) gehen auch."
         ),
+    },
+    # Added to the help: how a message becomes a ticket (the reaction only when it is on).
+    "bot.help.shortcut": {
+        Language.EN: "On any message: ⋮ → *Create ticket* opens the new-ticket form filled in from it.",
+        Language.DE: "An jeder Nachricht: ⋮ → *Create ticket* öffnet das Formular für ein neues Ticket, mit ihrem Text ausgefüllt.",
+    },
+    "bot.help.reaction": {
+        Language.EN: "React with :{emoji}: to a message to make it a ticket at once.",
+        Language.DE: "Reagieren Sie mit :{emoji}: auf eine Nachricht, um sofort ein Ticket daraus zu machen.",
     },
     "bot.unknown_subcommand": {
         Language.EN: "I do not know `{word}`.{suggestion}",
@@ -551,6 +584,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     # Plain text: `bot.usage` escapes them.
     "bot.usage.show": {Language.EN: "/ticket show <id>", Language.DE: "/ticket zeige <Nr>"},
+    "bot.usage.list": {
+        Language.EN: "/ticket list [mine] [page <n>]",
+        Language.DE: "/ticket liste [meine] [seite <n>]",
+    },
     "bot.usage.stats": {
         Language.EN: "/ticket stats [days]",
         Language.DE: "/ticket statistik [Tage]",

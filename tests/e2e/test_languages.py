@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from bot.listeners import commands
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE, BOB
 from tests.fakes.slack_api import FakeSlack
@@ -205,3 +206,27 @@ def test_every_german_admin_subcommand(bot: Bot) -> None:
     bot.slack.wait_for("files.completeUploadExternal")
     # Asked first (the confirmation's own test is in test_take_over_and_delete.py).
     assert f"*#{ticket_id}* „Bildschirm flackert“ löschen?" in admin(bot, f"löschen {ticket_id}")
+
+
+def test_german_typos_pages_and_help(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(commands, "LIST_PAGE", 1)
+    bot.slack.set_locale(ALICE, "de-DE")
+    assert "Meinten Sie `zeige`?" in text_of(bot.command(ALICE, "zeige1 1"))
+    assert "Meinten Sie `liste`?" in text_of(bot.command(ALICE, "lsite meine"))
+    assert bot.slack.calls("views.open") == []
+    bot.open_ticket(ALICE, "Drucker streikt")
+    bot.open_ticket(ALICE, "Maus klemmt")
+    first = text_of(bot.command(ALICE, "liste"))
+    assert "Seite 1 von 2. …und 1 weitere: `/ticket liste seite 2`" in first
+    assert "Seite 2 von 2." in text_of(bot.command(ALICE, "liste meine seite 2"))
+    assert "Eine Seite 3 gibt es nicht: die Liste hat 2." in text_of(
+        bot.command(ALICE, "liste seite 3")
+    )
+    assert "Verwendung: `/ticket liste [meine] [seite &lt;n&gt;]`" in text_of(
+        bot.command(ALICE, "liste seite")
+    )
+    hilfe = text_of(bot.command(ALICE, "hilfe"))
+    assert "Create ticket" in hilfe
+    assert "Reagieren Sie mit :ticket:" in hilfe
+    assert "`liste meine`" in hilfe
+    assert "`liste seite 2`" in hilfe
