@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot import listeners, times
 from bot.locales import Locales, slack_locales
@@ -27,6 +29,30 @@ def seen_name(body: dict[str, Any]) -> tuple[str, str] | None:
         if isinstance(name, str):
             return user["id"], name
     return None
+
+
+def _workspace_team(client: WebClient) -> Callable[[], str | None]:
+    """This workspace's team ID (`auth.test`), asked once when first needed; None while
+    Slack does not answer (nobody is then taken for an outsider)."""
+    known: list[str] = []
+    lock = threading.Lock()
+
+    def team() -> str | None:
+        with lock:
+            if not known:
+                try:
+                    team_id = client.auth_test().get("team_id")
+                except SlackApiError as error:
+                    log.warning("auth.test failed: %s", error.response.get("error"))
+                    return None
+                except OSError as error:
+                    log.warning("auth.test failed: %s", type(error).__name__)
+                    return None
+                if isinstance(team_id, str) and team_id:
+                    known.append(team_id)
+            return known[0] if known else None
+
+    return team
 
 
 def create_app(
@@ -55,6 +81,8 @@ def create_app(
     # Work that outlasts Slack's 3 seconds (an export) runs here, after the answer.
     background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="flashticket-background")
 
+    workspace_team = _workspace_team(client)
+
     @app.middleware
     def put_core_in_context(context: BoltContext, next: Callable[[], Any]) -> Any:
         context["desk"] = core.desk
@@ -63,6 +91,8 @@ def create_app(
         context["locales"] = people_languages
         context["background"] = background
         context["ticket_emoji"] = settings.flashticket_ticket_emoji
+        context["external_reporters"] = settings.flashticket_external_reporters
+        context["workspace_team"] = workspace_team
         return next()
 
     @app.middleware

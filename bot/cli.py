@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -171,6 +172,9 @@ def cmd_shell(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
     if interactive:
         _line_editing(state_file.with_suffix("").with_suffix(".history"))
+        # Ctrl-C cancels even when the console was started with SIGINT ignored (as a
+        # background job of a script is), where Python would not turn it into an interrupt.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with Shell(
             core,

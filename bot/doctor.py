@@ -22,11 +22,14 @@ from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import utcnow
+from flashticket_core.service_layer.delivery import FailedMessage
 from migrations import runner
 
 # A message waiting longer than this means nobody delivers (12 attempts with back-off
 # take about 25 minutes in all, but the first few go out within a minute).
 DEFAULT_OUTBOX_MAX_AGE = timedelta(minutes=10)
+# The failed messages listed under the outbox's line, newest first.
+FAILED_LISTED = 10
 SIGNING_SECRET = re.compile(r"^[0-9a-f]{32}$")
 REINSTALL = "reinstall the app from `flashticket manifest` (OAuth & Permissions → Reinstall)"
 
@@ -38,6 +41,8 @@ class Check:
     name: str
     problem: str | None = None
     detail: str = ""
+    # What the problem is made of, one item a line under it (the failed messages).
+    items: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -45,7 +50,9 @@ class Check:
 
     def line(self) -> str:
         if self.problem is not None:
-            return f"FAIL  {self.name}: {self.problem}"
+            return "\n".join(
+                (f"FAIL  {self.name}: {self.problem}", *(f"      - {item}" for item in self.items))
+            )
         return f"ok    {self.name}" + (f": {self.detail}" if self.detail else "")
 
 
@@ -204,6 +211,15 @@ def _app_token(settings: Settings, client: WebClient | None) -> Check:
     return Check("app token", detail="Slack opens Socket Mode connections with it")
 
 
+def _failed_line(message: FailedMessage) -> str:
+    """One failed message: what it was, its ticket, and Slack's error code (never text)."""
+    ticket = f", ticket #{message.ticket_id}" if message.ticket_id is not None else ""
+    reason = (message.error or "no reason recorded")[:100]
+    return (
+        f"message {message.id} ({message.kind}{ticket}) after {message.attempts} attempts: {reason}"
+    )
+
+
 def _database(engine: Engine) -> Check:
     try:
         with engine.connect() as connection:
@@ -226,15 +242,20 @@ def _database(engine: Engine) -> Check:
 
 
 def _outbox(engine: Engine, max_age: timedelta) -> Check:
+    store = SqlOutboxStore(Database(engine))
     try:
-        health = SqlOutboxStore(Database(engine)).health(now=utcnow())
+        health = store.health(now=utcnow())
+        failed = store.failed_messages(limit=FAILED_LISTED) if health.failed else []
     except SQLAlchemyError as error:
         return Check("outbox", f"cannot read the outbox ({runner.describe(error)})")
     if health.failed:
+        more = health.failed - len(failed)
+        items = tuple(_failed_line(message) for message in failed)
         return Check(
             "outbox",
             f"{health.failed} messages failed for good: `/ticket-admin outbox` lists them with "
             "Slack's reason; fix it, then `/ticket-admin outbox retry`",
+            items=(*items, f"and {more} more") if more > 0 else items,
         )
     if health.oldest_pending_age_seconds > max_age.total_seconds():
         minutes = health.oldest_pending_age_seconds / 60

@@ -1,16 +1,21 @@
 """Fetching a file from Slack's file host with the bot token, and sharing it again.
 
-Only Slack's own file host is ever asked (`files.slack.com`, or the host of the Web API
-when `SLACK_API_URL` points elsewhere); a URL on any other host is refused before a byte
-moves, and no redirect is followed, so the bot token never leaves Slack. Slack answers a
-request it does not accept with an HTML sign-in page and status 200: such a page is
-never shared as the file.
+Only Slack's own file hosts are ever asked (`files.slack.com` and its education and
+origin hosts; `files.slack-gov.com` when `SLACK_API_URL` is GovSlack's; the host of the
+Web API when `SLACK_API_URL` points elsewhere); a URL on any other host is refused
+before a byte moves. A redirect (Enterprise Grid's file host sends one) is followed at
+most MAX_REDIRECTS times and only to one of those hosts, so the bot token never leaves
+Slack. A download has a total deadline, not only one per read. Slack answers a request
+it does not accept with an HTML sign-in page and status 200: such a page is never
+shared as the file.
 """
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,8 +25,14 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 
 FILE_SIZE_MAX = 20 * 1024 * 1024
 SLACK_FILE_HOST = "files.slack.com"
+# Slack's file hosts for the commercial cloud, and for GovSlack (API at slack-gov.com).
+SLACK_FILE_HOSTS = frozenset({SLACK_FILE_HOST, "files-edu.slack.com", "files-origin.slack.com"})
+GOV_API_HOST = "slack-gov.com"
+GOV_FILE_HOST = "files.slack-gov.com"
 CHUNK = 64 * 1024
-DOWNLOAD_TIMEOUT_SECONDS = 30
+DOWNLOAD_TIMEOUT_SECONDS = 30  # each read
+DOWNLOAD_DEADLINE_SECONDS = 60  # the whole download
+MAX_REDIRECTS = 3
 
 
 class NotRelayed(Exception):
@@ -40,20 +51,41 @@ class Fetched:
     content: bytes
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # a 3xx is then an HTTPError: the token follows no Location
+class _SlackRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to one of Slack's file hosts, a few times at most; any
+    other Location is refused before the token is sent there."""
 
+    max_redirections = MAX_REDIRECTS
+    max_repeats = MAX_REDIRECTS
 
-_opener = urllib.request.build_opener(_NoRedirects)
+    def __init__(self, hosts: frozenset[str]) -> None:
+        super().__init__()
+        self._hosts = hosts
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        if not _allowed(newurl, self._hosts):
+            raise NotRelayed("foreign_host")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def file_hosts(client: WebClient) -> frozenset[str]:
     """The hosts a file may be fetched from with this client's token."""
     api_host = urlsplit(client.base_url).hostname or ""
     if api_host in ("slack.com", ""):
-        return frozenset({SLACK_FILE_HOST})
-    return frozenset({SLACK_FILE_HOST, api_host})
+        return SLACK_FILE_HOSTS
+    if api_host == GOV_API_HOST:
+        return frozenset({GOV_FILE_HOST})
+    return SLACK_FILE_HOSTS | {api_host}
+
+
+def _allowed(url: str, hosts: frozenset[str]) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or parts.hostname not in hosts:
+        return False
+    # Plain HTTP only for a Web API that is itself plain HTTP (a local stand-in).
+    return parts.scheme == "https" or parts.hostname not in (SLACK_FILE_HOSTS | {GOV_FILE_HOST})
 
 
 def looks_like_html(content: bytes) -> bool:
@@ -79,21 +111,31 @@ def fetch(client: WebClient, file_id: str) -> Fetched:
     return Fetched(name=name, mimetype=mimetype, content=content)
 
 
-def download(client: WebClient, url: str, *, expect_html: bool = False) -> bytes:
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or parts.hostname not in file_hosts(client):
-        raise NotRelayed("foreign_host")
-    if parts.scheme == "http" and parts.hostname == SLACK_FILE_HOST:
+def download(
+    client: WebClient,
+    url: str,
+    *,
+    expect_html: bool = False,
+    deadline_seconds: float = DOWNLOAD_DEADLINE_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
+    hosts = file_hosts(client)
+    if not _allowed(url, hosts):
         raise NotRelayed("foreign_host")
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {client.token}"})
+    opener = urllib.request.build_opener(_SlackRedirects(hosts))
+    deadline = clock() + deadline_seconds
     try:
-        with _opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
+        with opener.open(request, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
             content_type = str(response.headers.get("Content-Type") or "")
             chunks, total = [], 0
             while chunk := response.read(CHUNK):
                 total += len(chunk)
                 if total > FILE_SIZE_MAX:
                     raise NotRelayed("too_big", size=total)
+                if clock() > deadline:
+                    # Tried again later, with back-off; meanwhile the rest goes out.
+                    raise TimeoutError(f"download took longer than {deadline_seconds:.0f}s")
                 chunks.append(chunk)
     except urllib.error.HTTPError as error:
         if 300 <= error.code < 400 or error.code in (401, 403, 404):

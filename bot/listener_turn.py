@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import mrkdwn, times
 from bot.locales import Locales
-from bot.payloads import BadPayload
+from bot.payloads import BadPayload, actor_team
 from bot.words import translate
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.permissions import Action, Actor
@@ -106,6 +106,46 @@ class Turn:
         """Whether the permission table lets the actor do `action` at all (to choose what
         to offer; the core checks again for every operation)."""
         return Actor(self.actor, self.role).may(action)
+
+    def is_kept_out(self) -> bool:
+        """The actor is of another organisation (Slack Connect) and
+        FLASHTICKET_EXTERNAL_REPORTERS does not let such people open tickets."""
+        if self.context.get("external_reporters", True):
+            return False
+        team = actor_team(self.body) or self._team_of_reactor()
+        if team is None:
+            return False
+        workspace_team: Callable[[], str | None] = self.context["workspace_team"]
+        ours = workspace_team()
+        if ours is None or team == ours:
+            return False
+        log.info("%s of team %s may not open tickets here", self.context.user_id, team)
+        return True
+
+    def _team_of_reactor(self) -> str | None:
+        """A reaction names no team (Slack's reaction_added carries the user alone): the
+        reactor's profile (`users.info`) does. None if Slack does not tell."""
+        event = self.body.get("event")
+        user = self.context.user_id
+        if not isinstance(event, dict) or event.get("type") != "reaction_added" or not user:
+            return None
+        try:
+            person = self.client.users_info(user=user).get("user")
+        except SlackApiError as error:
+            log.info("no team for %s: %s", user, error.response.get("error"))
+            return None
+        team = person.get("team_id") if isinstance(person, dict) else None
+        return team if isinstance(team, str) and team else None
+
+    def refused_as_external(self, *, once_per: str | None = None) -> bool:
+        """Tell a person kept out (`is_kept_out`) politely that the help desk is internal;
+        nothing is made. `once_per`: an event's key, so a redelivery tells them nothing
+        more. True if refused."""
+        if not self.is_kept_out():
+            return False
+        if once_per is None or self.desk.conversation.first_time(f"kept_out:{once_per}"):
+            self.say(self.t("bot.external.internal_only"))
+        return True
 
     def t(self, key: str, **params: Any) -> str:
         return translate(key, self.lang, **params)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -187,6 +188,8 @@ class _ViewSource(_Model):
 
 FileId = Annotated[str, StringConstraints(pattern=r"^F[A-Z0-9]{2,30}$")]
 SOURCE_FILES_MAX = 10
+SOURCE_FILE_NAME_MAX = 80
+PRIVATE_METADATA_MAX = 3000
 
 
 @dataclass(frozen=True)
@@ -206,11 +209,19 @@ class TicketSource:
             "th": m.thread_ts,
             "r": self.reporter_id,
         }
-        if self.files:
+        if not self.files:
+            return meta
+        # Slack keeps at most 3,000 characters of private_metadata. JSON writes a name
+        # in emoji or CJK as \u escapes (up to 12 characters each): names are cut until
+        # it fits; the IDs always go, and the relay asks files.info for the name anyway.
+        name_max = SOURCE_FILE_NAME_MAX
+        while True:
             meta["f"] = [
-                [f.chat_file_id, f.name[:80], f.size] for f in self.files[:SOURCE_FILES_MAX]
+                [f.chat_file_id, f.name[:name_max], f.size] for f in self.files[:SOURCE_FILES_MAX]
             ]
-        return meta
+            if len(json.dumps(meta)) <= PRIVATE_METADATA_MAX or name_max == 0:
+                return meta
+            name_max //= 2
 
 
 def source_of_view(view: dict[str, Any]) -> TicketSource | None:
@@ -222,7 +233,7 @@ def source_of_view(view: dict[str, Any]) -> TicketSource | None:
         parsed = _ViewSource.model_validate_json(metadata if isinstance(metadata, str) else "")
     except ValidationError as error:
         raise BadPayload("view with an unusable source") from error
-    files = tuple(AttachedFile(chat_file_id=i, name=n, size=z) for i, n, z in parsed.f)
+    files = tuple(AttachedFile(chat_file_id=i, name=n or i, size=z) for i, n, z in parsed.f)
     return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r, files)
 
 
@@ -237,6 +248,26 @@ def ticket_of_view(view: dict[str, Any]) -> int:
         return _ViewTicket.model_validate_json(metadata if isinstance(metadata, str) else "").t
     except ValidationError as error:
         raise BadPayload("view without a ticket") from error
+
+
+def actor_team(body: dict[str, Any]) -> str | None:
+    """The team of the person behind a payload, where Slack names it: `user.team_id` in
+    clicks, shortcuts and submissions; `user_team` (or `team`) in a message event, which
+    is another organisation's for a person in a Slack Connect conversation; a slash
+    command's `team_id`. None where the payload does not say."""
+    user = body.get("user")
+    if isinstance(user, dict):
+        team = user.get("team_id")
+        return team if isinstance(team, str) and team else None
+    event = body.get("event")
+    if isinstance(event, dict):
+        for key in ("user_team", "team"):
+            team = event.get(key)
+            if isinstance(team, str) and team:
+                return team
+        return None
+    team = body.get("team_id")
+    return team if isinstance(team, str) and team and "command" in body else None
 
 
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -6,8 +6,9 @@ worker and the scheduler beside them instead of under the same interpreter lock.
     │  delivery worker and the scheduler (outbox, timers, digest, housekeeping)
     └── front                             a process of its own
         ├── HTTP: gunicorn's arbiter, which forks FLASHTICKET_WEB_WORKERS workers;
-        │   each one has its own core and Bolt app and answers on FLASHTICKET_WEB_THREADS
-        │   threads (POST /slack/events, GET /healthz, GET /metrics)
+        │   each one has its own core and Bolt app, reads requests whole on an asyncio
+        │   loop (bot/front.py) and answers them on FLASHTICKET_WEB_THREADS threads
+        │   (POST /slack/events, GET /healthz, GET /metrics)
         └── Socket Mode: FLASHTICKET_WEB_WORKERS processes (at most 10, Slack's limit per
             app), each with its own WebSocket to Slack, which spreads its payloads over
             them, and answering /healthz and /metrics on the shared port
@@ -44,7 +45,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger as GunicornLogger
 
-from bot.http_server import CONNECTION_LIMIT, IDLE_TIMEOUT_SECONDS, SlackWsgi
+from bot.http_server import SlackWsgi
 from bot.startup_checks import StartupError
 from flashticket_core import metrics
 from flashticket_core.config import Settings
@@ -171,17 +172,13 @@ def gunicorn_options(settings: Settings, listener: socket.socket) -> dict[str, A
     return {
         "bind": [f"fd://{listener.fileno()}"],
         "workers": web_workers(settings),
-        # Threads per worker: a request that waits on Slack (views.open) does not hold
-        # a whole process.
-        "worker_class": "gthread",
+        # Each worker reads requests whole on an asyncio loop, with deadlines, and runs
+        # them on its threads (bot/front.py): a request that waits on Slack (views.open)
+        # does not hold a whole process, and a slow or idle client holds no thread.
+        "worker_class": "bot.front.BufferingWorker",
         "threads": settings.flashticket_web_threads,
-        "worker_connections": CONNECTION_LIMIT,
-        "keepalive": IDLE_TIMEOUT_SECONDS,
         "graceful_timeout": GRACEFUL_SECONDS,
         "timeout": 30,
-        # Slack's headers are small; these are gunicorn's upper bounds.
-        "limit_request_line": 8190,
-        "limit_request_field_size": 8190,
         "proc_name": "flashticket",
         "logger_class": QuietGunicornLogger,
         # Replicas on one host would share ~/.gunicorn's control socket.
@@ -208,12 +205,17 @@ def _forget_process_metrics(pid: int | None) -> None:
         multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
 
 
+# A Socket Mode front: `(wake, listener, connected)`, calling `connected()` once its
+# connection is open.
+SocketModeFront = Callable[[WakePipe, socket.socket, Callable[[], None]], None]
+
+
 def run_front(
     settings: Settings,
     listener: socket.socket,
     wake: WakePipe,
     build_wsgi: Callable[[WakePipe], SlackWsgi],
-    socket_mode: Callable[[WakePipe, socket.socket], None] | None,
+    socket_mode: SocketModeFront | None,
 ) -> None:
     """The front process: gunicorn over HTTP, or the Socket Mode connections."""
     os.setpgid(0, 0)
@@ -224,24 +226,37 @@ def run_front(
         return
     count = min(web_workers(settings), SOCKET_MODE_CONNECTION_LIMIT)
     if count == 1:
-        socket_mode(wake, listener)
+        socket_mode(wake, listener, lambda: None)
     else:
-        sys.exit(run_socket_mode_workers(count, lambda: socket_mode(wake, listener)))
+        sys.exit(
+            run_socket_mode_workers(count, lambda connected: socket_mode(wake, listener, connected))
+        )
 
 
-def run_socket_mode_workers(count: int, run: Callable[[], None]) -> int:
+def run_socket_mode_workers(
+    count: int,
+    run: Callable[[Callable[[], None]], None],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
     """Fork `count` processes that each `run` a Socket Mode connection; Slack hands each
     payload to one of an app's connections, so a burst's acks use every core and one
     connection being renewed leaves the others taking payloads.
 
+    Workers open their connections one after another: the next starts when the one
+    before called `connected()` (or ended). Each asks `apps.connections.open` for its URL,
+    which Slack rates Tier 1, so a burst of them would be answered 429.
+
     A worker that ends by itself is replaced, as gunicorn replaces a web worker (one that
-    ended within SOCKET_WORKER_RESTART_SECONDS of starting, that much later), unless it
-    could not start (exit code 2, a StartupError, its line already logged): that stops
-    them all. SIGTERM is passed on and waited for. The exit code: 0 after a SIGTERM, 1
-    after a worker that could not start."""
+    ended within SOCKET_WORKER_RESTART_SECONDS of starting, that much later on `clock`),
+    unless it could not start (exit code 2, a StartupError, its line already logged):
+    that stops them all. SIGTERM is passed on and waited for. The exit code: 0 after a
+    SIGTERM, 1 after a worker that could not start."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     stopping, stop_signal = os.pipe()
     os.set_blocking(stop_signal, False)
+    connected_read, connected_write = os.pipe()
+    os.set_blocking(connected_read, False)
 
     def on_term(_signum: int, _frame: FrameType | None) -> None:
         with contextlib.suppress(OSError):
@@ -252,26 +267,44 @@ def run_socket_mode_workers(count: int, run: Callable[[], None]) -> int:
     workers: dict[int, multiprocessing.process.BaseProcess] = {}
     started: dict[int, float] = {}
     due: dict[int, float] = dict.fromkeys(range(1, count + 1), 0.0)  # to start
+    opening: int | None = None  # the worker opening its connection, if any
     failed = False
     while not failed:
-        now = time.monotonic()
-        for number, at in list(due.items()):
-            if at <= now:
-                del due[number]
-                workers[number] = context.Process(
-                    target=_socket_mode_worker, args=(run,), name=f"flashticket-socket-{number}"
-                )
-                workers[number].start()
-                started[number] = now
-        timeout = max(0.0, min(due.values()) - now) if due else None
-        ready = wait([stopping, *(worker.sentinel for worker in workers.values())], timeout)
+        now = clock()
+        ready_to_start = sorted(number for number, at in due.items() if at <= now)
+        if opening is None and ready_to_start:
+            number = ready_to_start[0]
+            del due[number]
+            workers[number] = context.Process(
+                target=_socket_mode_worker,
+                args=(run, number, connected_write),
+                name=f"flashticket-socket-{number}",
+            )
+            workers[number].start()
+            started[number] = now
+            opening = number
+        timeout = max(0.0, min(due.values()) - now) if due and opening is None else None
+        ready = wait(
+            [
+                stopping,
+                connected_read,
+                *(worker.sentinel for worker in workers.values()),
+            ],
+            timeout,
+        )
         if stopping in ready:
             break
+        if connected_read in ready:
+            with contextlib.suppress(BlockingIOError):
+                if opening is not None and opening in os.read(connected_read, 64):
+                    opening = None
         for number, worker in list(workers.items()):
             if worker.sentinel not in ready:
                 continue
             worker.join()  # its sentinel can be ready a moment before its exit status
             del workers[number]
+            if opening == number:
+                opening = None
             _forget_process_metrics(worker.pid)
             if worker.exitcode == STARTUP_FAILED:
                 log.error("a Socket Mode worker could not start: stopping")
@@ -283,7 +316,7 @@ def run_socket_mode_workers(count: int, run: Callable[[], None]) -> int:
                 worker.exitcode,
             )
             soon = started[number] + SOCKET_WORKER_RESTART_SECONDS
-            due[number] = soon if time.monotonic() < soon else 0.0
+            due[number] = soon if clock() < soon else 0.0
     for worker in workers.values():
         if worker.exitcode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -298,10 +331,17 @@ def run_socket_mode_workers(count: int, run: Callable[[], None]) -> int:
     return 1 if failed else 0
 
 
-def _socket_mode_worker(run: Callable[[], None]) -> None:
+def _socket_mode_worker(
+    run: Callable[[Callable[[], None]], None], number: int, connected: int
+) -> None:
     die_with_parent()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    run()
+
+    def say_connected() -> None:
+        with contextlib.suppress(OSError):
+            os.write(connected, bytes([number]))
+
+    run(say_connected)
 
 
 def serve(
@@ -309,7 +349,7 @@ def serve(
     *,
     host: str,
     build_wsgi: Callable[[WakePipe], SlackWsgi],
-    socket_mode: Callable[[WakePipe, socket.socket], None] | None,
+    socket_mode: SocketModeFront | None,
     back_office: Callable[[WakePipe], Callable[[], None]],
 ) -> None:
     """Fork the front, run the back office here until a signal or the front's end.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import sys
@@ -13,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from types import FrameType
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from slack_bolt import App
@@ -50,6 +52,11 @@ log = logging.getLogger("flashticket")
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 TIMER_SWEEP_SECONDS = 5
+# apps.connections.open is Tier 1: a 429 waits its Retry-After (at most this long, this
+# long when it names none), this many tries in all before the front tries again later.
+SOCKET_MODE_OPEN_ATTEMPTS = 5
+SOCKET_MODE_RETRY_AFTER_MAX = 60.0
+SOCKET_MODE_RETRY_AFTER_DEFAULT = 30.0
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -270,8 +277,13 @@ def serve(settings: Settings) -> None:
     (bot.prefork)."""
     client, signing_secret = preflight(settings)
     app_token = settings.slack_app_token
+    # The URL the check got is the first connection's, not thrown away (Tier 1).
+    # Whichever front process reads it first has it (a pipe the forks share).
+    first_url, offer = os.pipe()
+    os.set_blocking(first_url, False)
     if app_token is not None:
-        check_app_token(client, app_token.get_secret_value())
+        os.write(offer, (check_app_token(client, app_token.get_secret_value()) or "").encode())
+    os.close(offer)
     engine = make_engine(settings.database_url)
     try:
         runner.upgrade(engine)
@@ -285,15 +297,31 @@ def serve(settings: Settings) -> None:
         locales = slack_locales(client, default=settings.flashticket_language)
         return front_wsgi(core, client, signing_secret, locales)
 
-    def socket_mode_front(wake: prefork.WakePipe, listener: socket.socket) -> None:
+    def take_first_url() -> str | None:
+        try:
+            return os.read(first_url, 65536).decode() or None
+        except (BlockingIOError, OSError):
+            return None
+
+    def socket_mode_front(
+        wake: prefork.WakePipe, listener: socket.socket, connected: Callable[[], None]
+    ) -> None:
         assert app_token is not None
         wsgi = build_wsgi(wake)
         http = HttpServer(wsgi, listener=listener)
-        try:
-            handler = open_socket_mode(wsgi.app, app_token.get_secret_value())
-        except StartupError as error:
-            log.error("%s", error)
-            sys.exit(prefork.STARTUP_FAILED)
+        while True:
+            try:
+                handler = open_socket_mode(
+                    wsgi.app, app_token.get_secret_value(), url=take_first_url()
+                )
+                break
+            except StartupError as error:
+                log.error("%s", error)
+                sys.exit(prefork.STARTUP_FAILED)
+            except SlackBusy as error:
+                # A 429 never stops serve: asked again after Retry-After, once more.
+                log.warning("Socket Mode connection not open yet: %s", error)
+        connected()
 
         def close() -> None:
             handler.close()  # type: ignore[no-untyped-call]
@@ -354,11 +382,67 @@ class CheckedSocketModeHandler(SocketModeHandler):
             client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
 
 
-def open_socket_mode(app: App, app_token: str) -> SocketModeHandler:
-    """Connect out to Slack, or say in one line why not."""
+class SlackBusy(Exception):
+    """Slack kept answering `apps.connections.open` with 429: try again later, no reason
+    to stop."""
+
+
+def connection_url(
+    client: WebClient, app_token: str, *, sleep: Callable[[float], None] = time.sleep
+) -> str:
+    """A Socket Mode URL from `apps.connections.open` (Tier 1: Slack answers a burst with
+    429). A 429 waits its Retry-After and asks again, SOCKET_MODE_OPEN_ATTEMPTS times
+    in all; then SlackBusy. Any other refusal is a SlackApiError."""
+    for attempt in range(1, SOCKET_MODE_OPEN_ATTEMPTS + 1):
+        try:
+            url = client.apps_connections_open(app_token=app_token).get("url")
+        except SlackApiError as error:
+            if error.response.status_code != 429:
+                raise
+            wait = _retry_after(error.response.headers)
+            log.warning(
+                "Slack asks to wait %.0f s before opening a Socket Mode connection "
+                "(attempt %s of %s)",
+                wait,
+                attempt,
+                SOCKET_MODE_OPEN_ATTEMPTS,
+            )
+            if attempt < SOCKET_MODE_OPEN_ATTEMPTS:
+                sleep(wait)
+            continue
+        if not isinstance(url, str):
+            raise SlackBusy("apps.connections.open answered without a URL")
+        return url
+    raise SlackBusy("apps.connections.open answered 429 each time")
+
+
+def _retry_after(headers: Any) -> float:
+    found = {str(k).lower(): v for k, v in dict(headers or {}).items()}.get("retry-after")
+    value = found[0] if isinstance(found, list) and found else found
+    try:
+        seconds = float(str(value))
+    except ValueError:
+        seconds = SOCKET_MODE_RETRY_AFTER_DEFAULT
+    return min(max(seconds, 0.0), SOCKET_MODE_RETRY_AFTER_MAX)
+
+
+def open_socket_mode(app: App, app_token: str, *, url: str | None = None) -> SocketModeHandler:
+    """Connect out to Slack, or say in one line why not (SlackBusy: Slack asks to wait).
+    `url`: one `apps.connections.open` gave already, used first instead of asking again."""
     handler = CheckedSocketModeHandler(app, app_token)
     try:
-        handler.connect()  # type: ignore[no-untyped-call]
+        handler.client.wss_uri = url or connection_url(handler.client.web_client, app_token)
+        try:
+            handler.connect()  # type: ignore[no-untyped-call]
+        except OSError:
+            if url is None:
+                raise
+            # The URL handed on was used up meanwhile: ask for a fresh one.
+            handler.client.wss_uri = connection_url(handler.client.web_client, app_token)
+            handler.connect()  # type: ignore[no-untyped-call]
+    except SlackBusy:
+        handler.close()  # type: ignore[no-untyped-call]
+        raise
     except SlackApiError as error:
         handler.close()  # type: ignore[no-untyped-call]
         reason = error.response.get("error")
@@ -373,11 +457,15 @@ def open_socket_mode(app: App, app_token: str) -> SocketModeHandler:
     return handler
 
 
-def check_app_token(client: WebClient, app_token: str) -> None:
+def check_app_token(client: WebClient, app_token: str) -> str | None:
     """Socket Mode: Slack takes the app-level token (`apps.connections.open`), checked
-    before the front process opens its own connection."""
+    before the front process opens its own connection. The URL it gave, for the first
+    connection (None: Slack asked to wait; the front asks again, later)."""
     try:
-        client.apps_connections_open(app_token=app_token)
+        return connection_url(client, app_token)
+    except SlackBusy as error:
+        log.warning("could not check SLACK_APP_TOKEN yet: %s", error)
+        return None
     except SlackApiError as error:
         raise StartupError(
             f"Slack refused SLACK_APP_TOKEN: {error.response.get('error')}"

@@ -14,7 +14,9 @@ import copy
 import logging
 import urllib.error
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk import WebClient
@@ -42,33 +44,97 @@ from flashticket_core.service_layer.outbox import MessageKind
 
 log = logging.getLogger(__name__)
 
-# Slack's error codes that retrying cannot fix; everything else is tried again.
-PERMANENT_ERRORS = frozenset(
+
+class Handling(StrEnum):
+    """What a Slack error code means for the message that got it."""
+
+    RETRY = "retry"  # may pass later (the default for a code not in the table)
+    FAIL = "fail"  # fails at once; nobody would miss it, or nobody can be told (no token)
+    TELL = "tell"  # fails at once, and people hear of it (the card's thread, or the admins)
+
+
+# Slack's `ok: false` error codes that retrying cannot fix (chat.postMessage,
+# chat.update, chat.delete, files.info, files.completeUploadExternal, views.publish);
+# every code not named here is tried again with back-off.
+SLACK_ERRORS: dict[str, Handling] = {
+    # The token or the installation: nothing can be posted, telling included.
+    "account_inactive": Handling.FAIL,
+    "invalid_auth": Handling.FAIL,
+    "not_authed": Handling.FAIL,
+    "token_expired": Handling.FAIL,
+    "token_revoked": Handling.FAIL,
+    "missing_scope": Handling.FAIL,
+    "not_allowed_token_type": Handling.FAIL,
+    # What was to change is gone or not ours to change: nothing a person misses.
+    "message_not_found": Handling.FAIL,
+    "cant_update_message": Handling.FAIL,
+    "cant_delete_message": Handling.FAIL,
+    "edit_window_closed": Handling.FAIL,
+    # views.publish: the app's Home tab is turned off; there is no Home to refresh.
+    "not_enabled": Handling.FAIL,
+    # The conversation will not take the message.
+    "channel_not_found": Handling.TELL,
+    "not_in_channel": Handling.TELL,
+    "is_archived": Handling.TELL,
+    "restricted_action": Handling.TELL,
+    "restricted_action_read_only_channel": Handling.TELL,
+    "restricted_action_thread_only_channel": Handling.TELL,
+    "restricted_action_non_threadable_channel": Handling.TELL,
+    "restricted_action_thread_locked": Handling.TELL,
+    "cannot_reply_to_message": Handling.TELL,
+    "ekm_access_denied": Handling.TELL,
+    "no_permission": Handling.TELL,
+    "team_access_not_granted": Handling.TELL,
+    "access_denied": Handling.TELL,
+    # The person cannot be written to.
+    "messages_tab_disabled": Handling.TELL,
+    "cannot_dm_bot": Handling.TELL,
+    "user_not_found": Handling.TELL,
+    "user_not_visible": Handling.TELL,
+    # The message itself is refused: the same message is refused again.
+    "msg_too_long": Handling.TELL,
+    "msg_blocks_too_long": Handling.TELL,
+    "no_text": Handling.TELL,
+    "invalid_blocks": Handling.TELL,
+    "invalid_blocks_format": Handling.TELL,
+    "too_many_attachments": Handling.TELL,
+    # A file that cannot be read or shared.
+    "not_visible": Handling.TELL,
+    "file_type_not_allowed": Handling.TELL,
+    "file_uploads_disabled": Handling.TELL,
+}
+# Codes that refuse the whole conversation or thread, not one message: when the card's
+# channel or thread answers one of these, the card's thread is no place to tell it.
+UNREACHABLE_ERRORS = frozenset(
     {
-        "account_inactive",
-        "cannot_dm_bot",
         "channel_not_found",
-        "ekm_access_denied",
-        "invalid_auth",
-        "invalid_blocks",
-        "invalid_blocks_format",
-        "is_archived",
-        "message_not_found",
-        "missing_scope",
-        "msg_too_long",
-        "no_permission",
-        "no_text",
-        "not_authed",
         "not_in_channel",
+        "is_archived",
         "restricted_action",
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
+        "restricted_action_non_threadable_channel",
+        "restricted_action_thread_locked",
+        "cannot_reply_to_message",
+        "ekm_access_denied",
+        "no_permission",
         "team_access_not_granted",
-        "token_expired",
-        "token_revoked",
-        "too_many_attachments",
-        "user_not_found",
-        "user_not_visible",
-        "cant_update_message",
-        "edit_window_closed",
+        "access_denied",
+    }
+)
+PERMANENT_ERRORS = frozenset(
+    code for code, how in SLACK_ERRORS.items() if how is not Handling.RETRY
+)
+# The messages said in the support channel (the card, its thread): refused there, they
+# cannot be told there either.
+ON_THE_CARD = frozenset(
+    {
+        MessageKind.SUPPORT_POST,
+        MessageKind.SUPPORT_UPDATE,
+        MessageKind.SUPPORT_THREAD,
+        MessageKind.SUPPORT_THREAD_EDIT,
+        MessageKind.SUPPORT_THREAD_WITHDRAW,
+        MessageKind.DELIVERY_NOTICE,
     }
 )
 
@@ -128,7 +194,10 @@ class SlackTransport(Transport):
         try:
             return self._send(message)
         except SlackApiError as error:
-            raise classify(error) from None
+            failure = classify(error)
+            if isinstance(failure, PermanentFailure):
+                failure.card_unreachable = _refused_on_card(message, error)
+            raise failure from None
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
             # Refused: nothing reached Slack. A timeout or a reset may come after the post.
             reason = getattr(error, "reason", error)
@@ -191,6 +260,8 @@ class SlackTransport(Transport):
                 view = self.home_view(self.language_of(user), user)
                 self.client.views_publish(user_id=user, view=view)
             return Delivered()
+        if kind is MessageKind.DELIVERY_NOTICE:
+            return self._notice(message)
         if kind is MessageKind.DIRECT:
             user = message.payload["user"]
             text = blocks.role_text(self.language_of(user), message.payload)
@@ -269,12 +340,17 @@ class SlackTransport(Transport):
             text = translate(
                 "bot.source.opened", lang, ticket_id=ticket.id, reporter=mention(ticket.reporter_id)
             )
-            return self._post(
-                channel=message.payload["channel"],
-                thread_ts=message.payload["thread_ts"],
-                text=text,
-                message=message,
-            )
+            try:
+                return self._post(
+                    channel=message.payload["channel"],
+                    thread_ts=message.payload["thread_ts"],
+                    text=text,
+                    message=message,
+                )
+            except SlackApiError as error:
+                if error.response.get("error") not in ("not_in_channel", "channel_not_found"):
+                    raise
+                return self._source_told_privately(message, ticket.id, ticket.reporter_id)
         if kind is MessageKind.RELAY_FILE:
             return self._relay_file(message)
         lang = self.language_of(ticket.reporter_id)
@@ -304,6 +380,54 @@ class SlackTransport(Transport):
                 blocks=blocks.reporter_thread_blocks(lang, ticket, message.payload, texts[0]),
             )
         raise PermanentFailure(f"unknown message kind {kind}")
+
+    def _source_told_privately(self, message: Outgoing, ticket_id: int, reporter: str) -> Delivered:
+        """A shortcut on a message in a channel the bot is not in: the ticket is there,
+        and the person who made it hears so by DM, with how to add the bot."""
+        person = str(message.payload.get("actor") or reporter)
+        text = translate(
+            "bot.source.not_in_channel",
+            self.language_of(person),
+            ticket_id=ticket_id,
+            reporter=mention(reporter),
+            channel=escape(str(message.payload.get("channel") or "")),
+        )
+        return self._post(channel=person, text=text, message=message)
+
+    def _notice(self, message: Outgoing) -> Delivered:
+        """Another message failed for good: said under the ticket's card, or to one admin."""
+        payload, ticket, thread = message.payload, message.ticket, message.thread
+        failed = str(payload.get("kind") or "")
+        error = escape(str(payload.get("error") or "?")[:100])
+        user = payload.get("user")
+        if user:
+            lang = self.language_of(str(user))
+            ticket_id = payload.get("ticket")
+            text = translate(
+                "bot.delivery.failed_to_admin",
+                lang,
+                what=translate(f"bot.delivery.what.{_what(failed)}", lang),
+                ticket=translate("bot.delivery.of_ticket", lang, ticket_id=ticket_id)
+                if ticket_id
+                else "",
+                error=error,
+            )
+            return self._post(channel=str(user), text=text, message=message)
+        if ticket is None or not thread.support_ts:
+            return Delivered()  # the card is gone with its ticket: nothing to say it under
+        text = translate(
+            "bot.delivery.failed_in_thread",
+            self.lang,
+            what=translate(f"bot.delivery.what.{_what(failed)}", self.lang),
+            ticket_id=ticket.id,
+            error=error,
+        )
+        return self._post(
+            channel=thread.support_channel or self.support_channel,
+            thread_ts=thread.support_ts,
+            text=text,
+            message=message,
+        )
 
     def _relay_file(self, message: Outgoing) -> Delivered:
         """Fetch the file once and share it once in the other side's thread; a file that
@@ -336,18 +460,28 @@ class SlackTransport(Transport):
             )
             return self._post(channel=channel, thread_ts=thread_ts, text=note)
         except SlackApiError as error:
-            if error.response.get("error") in ("file_not_found", "file_deleted"):
+            # files.info: gone, or not for this bot to see (another organisation's file).
+            if error.response.get("error") in FILE_UNREADABLE:
                 note = translate("bot.file.unreadable", lang, name=escape(name))
                 return self._post(channel=channel, thread_ts=thread_ts, text=note)
             raise
-        file_id = file_relay.upload(self.client, fetched)
-        # The upload is recorded before it is shared: an attempt after one whose answer
-        # was lost (or whose worker died) looks at it, so a file is never shared twice.
-        message.part_delivered(0, file_id)
-        message.ensure_held()
-        file_relay.share(
-            self.client, file_id, title=fetched.name, channel=channel, thread_ts=thread_ts
-        )
+        try:
+            file_id = file_relay.upload(self.client, fetched)
+            # The upload is recorded before it is shared: an attempt after one whose
+            # answer was lost (or whose worker died) looks at it, so a file is never
+            # shared twice.
+            message.part_delivered(0, file_id)
+            message.ensure_held()
+            file_relay.share(
+                self.client, file_id, title=fetched.name, channel=channel, thread_ts=thread_ts
+            )
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "")
+            if code not in FILE_NOT_SHAREABLE:
+                raise
+            # The workspace refuses the file itself: the note says so in its place.
+            note = translate("bot.file.not_allowed", lang, name=escape(name), error=code)
+            return self._post(channel=channel, thread_ts=thread_ts, text=note)
         return Delivered(channel=channel)
 
     def _post_parts(
@@ -376,7 +510,8 @@ class SlackTransport(Transport):
             )
             if number + 1 < len(texts):
                 message.part_delivered(number + 1, delivered.ts)
-        return delivered
+        # Each part was a post of its own, for the channel's pace.
+        return replace(delivered, posts=max(1, len(texts) - message.parts_delivered))
 
     def _edit_copy(
         self, message: Outgoing, texts: list[str], *, thread_ts: str | None
@@ -526,6 +661,48 @@ def _carries(posted: dict[str, Any], message_id: int, part: int) -> bool:
     return str(payload.get("id")) == str(message_id) and int(payload.get("part") or 0) == part
 
 
+# files.info codes after which the file is told as unreadable, not retried.
+FILE_UNREADABLE = frozenset({"file_not_found", "file_deleted", "access_denied", "not_visible"})
+# Upload codes for a file this workspace will not take (files.completeUploadExternal).
+FILE_NOT_SHAREABLE = frozenset(
+    {"file_type_not_allowed", "file_uploads_disabled", "file_uploads_except_images_disabled"}
+)
+# The failed message's kind, as the notice names it.
+_WHAT = {
+    MessageKind.REPORTER_ROOT.value: "reporter",
+    MessageKind.REPORTER_THREAD.value: "reporter",
+    MessageKind.SUPPORT_POST.value: "support",
+    MessageKind.SUPPORT_UPDATE.value: "support",
+    MessageKind.SUPPORT_THREAD.value: "support",
+    MessageKind.SUPPORT_THREAD_EDIT.value: "support",
+    MessageKind.SUPPORT_THREAD_WITHDRAW.value: "support",
+    MessageKind.SUPPORT_DIGEST.value: "support",
+    MessageKind.ESCALATION.value: "support",
+    MessageKind.SOURCE_THREAD.value: "source",
+    MessageKind.PERSON.value: "person",
+    MessageKind.DIRECT.value: "person",
+    MessageKind.RELAY_FILE.value: "file",
+}
+
+
+def _what(kind: str) -> str:
+    return _WHAT.get(kind, "other")
+
+
+def _refused_on_card(message: Outgoing, error: SlackApiError) -> bool:
+    """The card's channel or thread refused (archived, the bot removed from it)."""
+    code = error.response.get("error") if isinstance(error.response.data, dict) else None
+    if code not in UNREACHABLE_ERRORS:
+        return False
+    if message.kind in ON_THE_CARD and not message.payload.get("user"):
+        return True
+    # A file for the support side is shared under the card.
+    return (
+        message.kind is MessageKind.RELAY_FILE
+        and message.payload.get("direction") != FileDirection.TO_REPORTER.value
+    )
+
+
 def megabytes(size: int | None) -> str:
     return "?" if size is None else f"{size / (1024 * 1024):.1f} MB"
 
@@ -544,8 +721,9 @@ def classify(error: SlackApiError) -> Exception:
         return TemporaryFailure(
             "ratelimited", retry_after=seconds, rate_limited=True, log_fields=fields
         )
-    if code in PERMANENT_ERRORS:
-        return PermanentFailure(str(code), log_fields=fields)
+    handling = SLACK_ERRORS.get(str(code), Handling.RETRY) if code else Handling.RETRY
+    if handling is not Handling.RETRY:
+        return PermanentFailure(str(code), log_fields=fields, tell=handling is Handling.TELL)
     # A 5xx or an internal error may come after Slack did the work.
     maybe_sent = status >= 500 or code in MAYBE_DONE_ERRORS
     return TemporaryFailure(

@@ -355,6 +355,27 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "…and {count} more.",
         Language.DE: "…und {count} weitere.",
     },
+    # A list longer than a page: where the person is and how to go on.
+    "bot.list.page": {
+        Language.EN: "Page {page} of {pages}.",
+        Language.DE: "Seite {page} von {pages}.",
+    },
+    "bot.list.next": {
+        Language.EN: "…and {count} more: `{command}`",
+        Language.DE: "…und {count} weitere: `{command}`",
+    },
+    "bot.list.next.all": {
+        Language.EN: "/ticket list page {page}",
+        Language.DE: "/ticket liste seite {page}",
+    },
+    "bot.list.next.mine": {
+        Language.EN: "/ticket list mine page {page}",
+        Language.DE: "/ticket liste meine seite {page}",
+    },
+    "bot.list.no_page": {
+        Language.EN: "There is no page {page}: the list has {pages}.",
+        Language.DE: "Eine Seite {page} gibt es nicht: die Liste hat {pages}.",
+    },
     "bot.list.line": {
         Language.EN: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
         Language.DE: "*#{ticket_id}* {title} · {status} · {priority}{assignee}",
@@ -484,7 +505,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: (
             "*FlashTicket help*\n"
             "`/ticket` open a new ticket (`/ticket &lt;title&gt;` fills in the title)\n"
-            "`/ticket list` your open tickets (support: the open queue)\n"
+            "`/ticket list` your open tickets (support: the open queue; `list mine`: yours), "
+            "`list page 2` the next 20\n"
             "`/ticket show &lt;id&gt;` one ticket with its conversation and history\n"
             "`/ticket search &lt;words&gt;` find tickets (`word*` for words that begin so)\n"
             "`/ticket stats [days]` statistics (support)\n"
@@ -494,12 +516,14 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: (
             "*FlashTicket-Hilfe*\n"
             "`/ticket` neues Ticket eröffnen (`/ticket &lt;Titel&gt;` füllt den Titel aus)\n"
-            "`/ticket liste` Ihre offenen Tickets (Support: alle offenen; `liste meine`: Ihre)\n"
+            "`/ticket liste` Ihre offenen Tickets (Support: alle offenen; `liste meine`: Ihre), "
+            "`liste seite 2` die nächsten 20\n"
             "`/ticket zeige &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
             "`/ticket suche &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
             "`/ticket statistik [Tage]` Statistik (Support)\n"
             "`/ticket hilfe` diese Hilfe\n"
-            "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`) gehen auch.\n"
+            "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`, `mine`, `page`) "
+            "gehen auch.\n"
             "Antworten Sie im Thread der DM zu Ihrem Ticket, um etwas zu ergänzen."
         ),
     },
@@ -524,6 +548,15 @@ CATALOG: dict[str, dict[Language, str]] = {
             "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)\n"
             "Die englischen Wörter (`grant`, `revoke`, `roles`, `outbox`, `delete`) gehen auch."
         ),
+    },
+    # Added to the help: how a message becomes a ticket (the reaction only when it is on).
+    "bot.help.shortcut": {
+        Language.EN: "On any message: ⋮ → *Create ticket* opens the new-ticket form filled in from it.",
+        Language.DE: "An jeder Nachricht: ⋮ → *Create ticket* öffnet das Formular für ein neues Ticket, mit ihrem Text ausgefüllt.",
+    },
+    "bot.help.reaction": {
+        Language.EN: "React with :{emoji}: to a message to make it a ticket at once.",
+        Language.DE: "Reagieren Sie mit :{emoji}: auf eine Nachricht, um sofort ein Ticket daraus zu machen.",
     },
     "bot.unknown_subcommand": {
         Language.EN: "I do not know `{word}`.{suggestion}",
@@ -550,6 +583,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     # Plain text: `bot.usage` escapes them.
     "bot.usage.show": {Language.EN: "/ticket show <id>", Language.DE: "/ticket zeige <Nr>"},
+    "bot.usage.list": {
+        Language.EN: "/ticket list [mine] [page <n>]",
+        Language.DE: "/ticket liste [meine] [seite <n>]",
+    },
     "bot.usage.stats": {
         Language.EN: "/ticket stats [days]",
         Language.DE: "/ticket statistik [Tage]",
@@ -664,6 +701,17 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "This message is already ticket *#{ticket_id}*.",
         Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*.",
     },
+    "bot.external.internal_only": {
+        Language.EN: (
+            "Sorry, this help desk is internal: it opens tickets only for people of its "
+            "own organisation. Your contact here is glad to open one for you."
+        ),
+        Language.DE: (
+            "Entschuldigung, dieser Helpdesk ist intern: Er eröffnet Tickets nur für "
+            "Personen der eigenen Organisation. Ihre Ansprechperson hier eröffnet gern "
+            "eines für Sie."
+        ),
+    },
     "bot.source.exists_for_you": {
         Language.EN: "This message is already ticket *#{ticket_id}*; nothing new was opened.",
         Language.DE: "Zu dieser Nachricht gibt es schon Ticket *#{ticket_id}*; es wurde kein neues eröffnet.",
@@ -721,6 +769,50 @@ CATALOG: dict[str, dict[Language, str]] = {
     "bot.file.unreadable": {
         Language.EN: "The file _{name}_ could not be read from Slack: it was not passed on.",
         Language.DE: "Die Datei _{name}_ konnte nicht von Slack gelesen werden: sie wurde nicht weitergegeben.",
+    },
+    "bot.file.not_allowed": {
+        Language.EN: "The file _{name}_ could not be shared here: this workspace does not allow it (Slack answered `{error}`). It was not passed on.",
+        Language.DE: "Die Datei _{name}_ konnte hier nicht geteilt werden: dieser Workspace erlaubt es nicht (Slack antwortete `{error}`). Sie wurde nicht weitergegeben.",
+    },
+    "bot.delivery.what.reporter": {
+        Language.EN: "A message to the reporter",
+        Language.DE: "Eine Nachricht an den Anwender",
+    },
+    "bot.delivery.what.support": {
+        Language.EN: "A message in the support channel",
+        Language.DE: "Eine Nachricht im Support-Kanal",
+    },
+    "bot.delivery.what.source": {
+        Language.EN: "The note under the original message",
+        Language.DE: "Der Hinweis unter der Ursprungsnachricht",
+    },
+    "bot.delivery.what.person": {
+        Language.EN: "A direct message",
+        Language.DE: "Eine Direktnachricht",
+    },
+    "bot.delivery.what.file": {
+        Language.EN: "A file",
+        Language.DE: "Eine Datei",
+    },
+    "bot.delivery.what.other": {
+        Language.EN: "A message",
+        Language.DE: "Eine Nachricht",
+    },
+    "bot.delivery.failed_in_thread": {
+        Language.EN: ":warning: {what} of #{ticket_id} could not be delivered: Slack answered `{error}`, and trying again will not help. Admins find it under `/ticket-admin outbox`.",
+        Language.DE: ":warning: {what} zu #{ticket_id} konnte nicht zugestellt werden: Slack antwortete `{error}`, ein neuer Versuch hilft nicht. Admins sehen das unter `/ticket-admin outbox`.",
+    },
+    "bot.delivery.failed_to_admin": {
+        Language.EN: ":warning: {what}{ticket} could not be delivered: Slack answered `{error}`, and trying again will not help. The ticket's card cannot say so either. `/ticket-admin outbox` lists what failed; once the cause is fixed (an archived support channel unarchived, the bot invited with `/invite @FlashTicket`), `/ticket-admin outbox retry` sends it again.",
+        Language.DE: ":warning: {what}{ticket} konnte nicht zugestellt werden: Slack antwortete `{error}`, ein neuer Versuch hilft nicht. Auch die Karte des Tickets kann es nicht melden. `/ticket-admin outbox` listet, was fehlschlug; ist die Ursache behoben (ein archivierter Support-Kanal wiederhergestellt, der Bot mit `/invite @FlashTicket` eingeladen), stellt `/ticket-admin outbox retry` es erneut zu.",
+    },
+    "bot.delivery.of_ticket": {
+        Language.EN: " of #{ticket_id}",
+        Language.DE: " zu #{ticket_id}",
+    },
+    "bot.source.not_in_channel": {
+        Language.EN: "Ticket *#{ticket_id}* is open for that message; {reporter} follows it in a DM. I am not in <#{channel}>, so I could not say so in the message's thread. To have replies there, add me with `/invite @FlashTicket` in that channel.",
+        Language.DE: "Ticket *#{ticket_id}* ist zu dieser Nachricht eröffnet; {reporter} verfolgt es per DM. Ich bin nicht in <#{channel}> und konnte es deshalb nicht im Thread der Nachricht sagen. Für Antworten dort laden Sie mich in dem Kanal mit `/invite @FlashTicket` ein.",
     },
     "bot.stale_payload": {
         Language.EN: "This button belongs to an old message and no longer works. Use `/ticket show &lt;id&gt;`.",

@@ -81,7 +81,7 @@ class Core:
         options.setdefault(
             "lease", timedelta(seconds=self.settings.flashticket_delivery_lease_seconds)
         )
-        store = SqlOutboxStore(self.database)
+        store = SqlOutboxStore(self.database, admins=self.settings.flashticket_admins)
         clock = options.pop("clock", self.clock)
         worker = DeliveryWorker(store, transport, clock=clock, **options)
         self.committed_listeners.append(worker.wake)

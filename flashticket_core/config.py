@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     # Every card, reply, rating and internal note is posted in the support channel, so
     # `serve` refuses a public one unless this says it is meant (then it warns).
     flashticket_allow_public_support_channel: bool = False
+    # People of another organisation (Slack Connect) may open tickets; `false` tells
+    # them politely that the help desk is internal and opens nothing.
+    flashticket_external_reporters: bool = False
     # How long a delivery worker owns a message it took; after a crash another worker
     # (or the restarted one) sends it once this has passed. Longer than a Slack call.
     flashticket_delivery_lease_seconds: int = Field(default=30, ge=1, le=3600)

@@ -20,6 +20,7 @@ from bot.blocks.answers import (
     statistics_text,
     ticket_detail,
     ticket_list,
+    ticket_page,
 )
 from bot.blocks.app_home import home
 from bot.blocks.card import card_text, take_over_question, ticket_card
@@ -111,5 +112,6 @@ __all__ = [
     "ticket_card",
     "ticket_detail",
     "ticket_list",
+    "ticket_page",
     "withdrawn_text",
 ]

@@ -79,6 +79,25 @@ def ticket_list(lang: Language, title: str, page: Page | list[TicketSummary]) ->
     return render(blocks)
 
 
+def ticket_page(lang: Language, title: str, items: list[TicketSummary], footer: str) -> Blocks:
+    """One page of `/ticket list`: every ticket on it, in as many sections as its lines
+    need (a page is short, so none is left out), and `footer` saying how to go on."""
+    sections: list[str] = []
+    for line in (ticket_line(lang, TicketView.of_summary(t)) for t in items):
+        if sections and len(sections[-1]) + 1 + len(line) <= SECTION_MAX:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(line)
+    blocks: list[Block] = [HeaderBlock(text=clip(title, HEADER_MAX))]
+    blocks += [
+        SectionBlock(text=MarkdownTextObject(text=text))
+        for text in sections or [_t("bot.list.empty", lang)]
+    ]
+    if footer:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=footer)]))
+    return render(blocks)
+
+
 def detail_text(detail: TicketDetail) -> str:
     """The notification text of /ticket show's answer."""
     ticket = TicketView.of_detail(detail)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -80,7 +82,12 @@ def home(lang: Language, data: Home) -> dict[str, Any]:
                 len(data.my_recently_finished),
             )
         )
-    return View(type="home", blocks=blocks).to_dict()
+    rendered = View(type="home", blocks=blocks).to_dict()
+    # A new block_id for the button's block whenever the Home shows something else, as
+    # Slack asks of an updated surface (an unchanged Home keeps its ids).
+    digest = hashlib.sha256(json.dumps(rendered, sort_keys=True).encode()).hexdigest()[:12]
+    rendered["blocks"][1]["block_id"] = f"home_actions-{digest}"
+    return rendered
 
 
 def _figures(lang: Language, kpis: Kpis) -> Block:

@@ -85,7 +85,11 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
     due = due_line(lang, view.targets, status=view.status)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
-    blocks.append(ActionsBlock(block_id="actions", elements=_card_actions(lang, view)))
+    # A new block_id for each version of the card, as Slack asks of an updated message:
+    # with the same one, a client keeps showing the choice last made in its selects.
+    blocks.append(
+        ActionsBlock(block_id=f"actions-v{view.version}", elements=_card_actions(lang, view))
+    )
     return render(blocks)
 
 

@@ -23,6 +23,7 @@ from bot.mrkdwn import decode_incoming, escape
 from bot.payloads import user_of_mention
 from bot.words import translate
 from flashticket_core import charts
+from flashticket_core.domain.model import TITLE_MAX
 from flashticket_core.domain.permissions import Action
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language
@@ -50,12 +51,15 @@ def _words(turn: Turn) -> list[str]:
     return WORD.findall(text) if isinstance(text, str) else []
 
 
-def _unknown(turn: Turn, word: str, known: Iterable[str], help_key: str) -> None:
-    close = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.6)
+def _unknown(
+    turn: Turn, word: str, known: Iterable[str], help_key: str, *, meant: str | None = None
+) -> None:
+    close = [meant] if meant else difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.6)
     suggestion = turn.t("bot.did_you_mean", suggestion=close[0]) if close else ""
     shown = escape(decode_incoming(word)[:40])
     text = turn.t("bot.unknown_subcommand", word=shown, suggestion=suggestion)
-    turn.say(text + "\n\n" + turn.t(help_key))
+    help_text = _ticket_help_text(turn) if help_key == "bot.help" else turn.t(help_key)
+    turn.say(text + "\n\n" + help_text)
 
 
 def _usage(turn: Turn, usage: str) -> None:
@@ -77,28 +81,80 @@ def ticket_command(turn: Turn) -> None:
         open_new_ticket_modal(turn, title="")
         return
     subcommand = TICKET_SUBCOMMANDS.get(words[0].lower())
+    meant = _mistyped_subcommand(words)
     if subcommand is not None:
         subcommand(turn, words[1:])
-    elif len(words) == 1 and difflib.get_close_matches(
-        words[0].lower(), TICKET_SUBCOMMANDS, cutoff=0.6
+    elif meant is not None or (
+        len(words) == 1
+        and difflib.get_close_matches(words[0].lower(), TICKET_SUBCOMMANDS, cutoff=0.6)
     ):
-        _unknown(turn, words[0], TICKET_SUBCOMMANDS, "bot.help")
+        _unknown(turn, words[0], TICKET_SUBCOMMANDS, "bot.help", meant=meant)
     else:
-        # Anything else is the title of a new ticket: `/ticket Printer on fire`.
-        open_new_ticket_modal(turn, title=decode_incoming(" ".join(words)))
+        # Anything else is the title of a new ticket: `/ticket Printer on fire`. One too
+        # long for a title fills the description too, so no word is lost.
+        title = decode_incoming(" ".join(words))
+        whole = decode_incoming(str(turn.body.get("text", "")).strip())
+        description = whole if len(title) > TITLE_MAX else ""
+        open_new_ticket_modal(turn, title=title, description=description)
+
+
+def _mistyped_subcommand(words: list[str]) -> str | None:
+    """The subcommand `words` most likely meant, when the first word is a near miss of
+    one (`shwo`, `lsit`) and the rest fits that subcommand's arguments (`shwo 1`);
+    `/ticket Lost password` stays a title: `password` is no argument of `list`."""
+    first, rest = words[0].lower(), words[1:]
+    near = sorted(
+        (distance, name)
+        for name, subcommand in TICKET_SUBCOMMANDS.items()
+        if 0 < (distance := _edit_distance(first, name)) <= (1 if len(name) <= 5 else 2)
+        # Any words are a search's: only one letter off makes `search` the one meant.
+        and TICKET_ARGUMENTS[subcommand](rest)
+        and (subcommand is not search or distance == 1)
+    )
+    return near[0][1] if near else None
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Letters to insert, delete, change or swap with a neighbour to make `a` into `b`."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def ticket_help(turn: Turn, _words: list[str]) -> None:
-    turn.say(turn.t("bot.help"))
+    turn.say(_ticket_help_text(turn))
 
 
-def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
+def _ticket_help_text(turn: Turn) -> str:
+    """The commands, then the other ways to open a ticket: the message shortcut, and the
+    reaction unless FLASHTICKET_TICKET_EMOJI turns it off."""
+    lines = [turn.t("bot.help"), turn.t("bot.help.shortcut")]
+    emoji = turn.context.get("ticket_emoji")
+    if emoji:
+        lines.append(turn.t("bot.help.reaction", emoji=emoji))
+    return "\n".join(lines)
+
+
+def open_new_ticket_modal(turn: Turn, *, title: str, description: str = "") -> None:
+    if turn.refused_as_external():
+        return
     # The trigger expires 3 s after the click: acknowledge and open straight away.
     turn.ack()
     trigger_id = turn.body.get("trigger_id")
     try:
         turn.client.views_open(
-            trigger_id=trigger_id, view=blocks.new_ticket_modal(turn.lang, title=title)
+            trigger_id=trigger_id,
+            view=blocks.new_ticket_modal(turn.lang, title=title, description=description),
         )
     except SlackApiError as error:
         log.warning(
@@ -110,11 +166,48 @@ def open_new_ticket_modal(turn: Turn, *, title: str) -> None:
 
 
 def list_tickets(turn: Turn, words: list[str]) -> None:
-    queue = turn.may(Action.FILTER_OTHERS) and not (words and words[0].lower() in MINE)
-    page = turn.desk.queries.list_tickets(turn.actor, queue=queue, limit=50)
+    """`/ticket list [mine] [page <n>]`: LIST_PAGE tickets a page, and the command for
+    the next page under the last one."""
+    arguments = _list_arguments(words)
+    if arguments is None:
+        _usage(turn, turn.t("bot.usage.list"))
+        return
+    mine, number = arguments
+    queue = turn.may(Action.FILTER_OTHERS) and not mine
+    offset = (number - 1) * LIST_PAGE
+    page = turn.desk.queries.list_tickets(turn.actor, queue=queue, limit=LIST_PAGE, offset=offset)
+    pages = max(1, -(-page.total // LIST_PAGE))
+    if number > pages:
+        turn.say(turn.t("bot.list.no_page", page=number, pages=pages))
+        return
     key = "bot.list.queue.title" if queue else "bot.list.mine.title"
     title = turn.t(key, total=page.total)
-    turn.say(title, blocks.ticket_list(turn.lang, title, page))
+    footer = turn.t("bot.list.page", page=number, pages=pages) if pages > 1 else ""
+    left = page.total - offset - len(page.items)
+    if left > 0:
+        command = turn.t("bot.list.next.mine" if mine else "bot.list.next.all", page=number + 1)
+        footer += " " + turn.t("bot.list.next", count=left, command=command)
+    turn.say(title, blocks.ticket_page(turn.lang, title, page.items, footer))
+
+
+def _list_arguments(words: list[str]) -> tuple[bool, int] | None:
+    """`mine` and `page <n>`, each at most once and in any order, as (mine, page
+    number); None if the words are anything else."""
+    rest = [word.lower() for word in words]
+    mine, number = False, 0
+    while rest:
+        if rest[0] in MINE and not mine:
+            mine, rest = True, rest[1:]
+        elif rest[0] in PAGE and not number and len(rest) > 1 and _page_number(rest[1]):
+            number, rest = _page_number(rest[1]), rest[2:]
+        else:
+            return None
+    return mine, number or 1
+
+
+def _page_number(word: str) -> int:
+    """A page's number, or 0 for a word that is none."""
+    return int(word) if word.isdecimal() and len(word) <= 6 else 0
 
 
 def show_ticket(turn: Turn, words: list[str]) -> None:
@@ -399,7 +492,20 @@ ADMIN_SUBCOMMANDS: dict[str, Subcommand] = {
     "help": admin_help,
     "hilfe": admin_help,
 }
-# The words after a subcommand: `list mine`, `outbox retry`, the German role labels.
+# The arguments each subcommand takes, roughly: what makes `/ticket shwo 1` a typo of
+# `show` rather than the title of a new ticket.
+TICKET_ARGUMENTS: dict[Subcommand, Callable[[list[str]], bool]] = {
+    list_tickets: lambda words: _list_arguments(words) is not None,
+    show_ticket: lambda words: len(words) == 1 and _ticket_id(words[0]) is not None,
+    search: bool,
+    stats: lambda words: not words or (len(words) == 1 and words[0].isdecimal()),
+    ticket_help: lambda words: not words,
+}
+# Tickets on a page of `/ticket list`.
+LIST_PAGE = 20
+# The words after a subcommand: `list mine`, `list page 2`, `outbox retry`, the German
+# role labels.
 MINE = frozenset({"mine", "meine"})
+PAGE = frozenset({"page", "seite"})
 RETRY = frozenset({"retry", "wiederholen"})
 ROLE_WORDS = {"anwender": "user", "administrator": "admin"}

@@ -45,9 +45,19 @@ def home_opened(turn: Turn) -> None:
     if not isinstance(user, str):
         return
     turn.desk.people.home_opened(user)
-    turn.client.views_publish(
-        user_id=user, view=blocks.home(turn.lang, turn.desk.queries.home(user))
-    )
+    try:
+        turn.client.views_publish(
+            user_id=user, view=blocks.home(turn.lang, turn.desk.queries.home(user))
+        )
+    except SlackApiError as error:
+        # Nobody asked for anything: an apology in their DM would only puzzle them.
+        # The Home is published again on the next opening or change.
+        log.warning(
+            "could not publish the Home of %s: %s",
+            user,
+            error.response.get("error"),
+            extra={"slack_error": error.response.get("error")},
+        )
 
 
 def direct_message(turn: Turn) -> None:
@@ -65,6 +75,8 @@ def direct_message(turn: Turn) -> None:
         # Someone writes to the bot outside any ticket: offer to open one from it, once
         # per event however often Slack redelivers it.
         event_id = turn.body.get("event_id")
+        if turn.refused_as_external(once_per=event_id if isinstance(event_id, str) else None):
+            return
         if isinstance(event_id, str) and not turn.desk.conversation.first_time(f"event:{event_id}"):
             return
         try:
@@ -118,12 +130,15 @@ def _reply_edited(turn: Turn, event: dict[str, Any]) -> None:
         return
     if not _is_persons_message(message):
         return  # the bot's own messages (a thread's root gaining replies), or no one's
+    if _says_the_same(message, event.get("previous_message")):
+        return  # a link preview appearing, or another change of nothing the person wrote
     event_id = turn.body.get("event_id")
     try:
         turn.desk.conversation.edit_from_chat(
             message["user"],
             (channel, message["ts"]),
-            reply_text(turn.lang, message),
+            # As the reply was stored: in the help desk's language.
+            reply_text(turn.desk_lang, message),
             request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
         )
     except TicketError as error:
@@ -149,6 +164,20 @@ def _reply_deleted(turn: Turn, event: dict[str, Any]) -> None:
         )
     except TicketError as error:
         log.info("withdrawal of a reporter reply not taken: %s", error.key)
+
+
+def _says_the_same(message: dict[str, Any], previous: Any) -> bool:
+    """Same text and same files as before: Slack's edit carries nothing to relay."""
+    if not isinstance(previous, dict):
+        return False
+    return message.get("text") == previous.get("text") and _file_ids(message) == _file_ids(previous)
+
+
+def _file_ids(message: dict[str, Any]) -> list[Any]:
+    files = message.get("files")
+    if not isinstance(files, list):
+        return []
+    return [file.get("id") if isinstance(file, dict) else file for file in files]
 
 
 def _is_persons_message(message: Any) -> bool:

@@ -103,6 +103,8 @@ def _open_modal_from(turn: Turn, channel: str, message: dict[str, Any], reporter
 
 def shortcut_on_message(turn: Turn) -> None:
     """ "Create ticket" on a message: the new-ticket modal, filled from it."""
+    if turn.refused_as_external():
+        return
     turn.ack()
     channel = turn.body.get("channel")
     channel_id = channel.get("id") if isinstance(channel, dict) else None
@@ -134,6 +136,8 @@ def withdraw(turn: Turn) -> None:
 
 def open_from_dm(turn: Turn) -> None:
     """The button under the bot's answer to a DM: a ticket from that DM."""
+    if turn.refused_as_external():
+        return
     turn.ack()
     actions = turn.body.get("actions")
     container = turn.body.get("container")
@@ -205,6 +209,8 @@ def reaction_added(turn: Turn) -> None:
         return
     bot_user = turn.context.bot_user_id
     if user == bot_user or event.get("item_user") == bot_user:
+        return
+    if turn.refused_as_external(once_per=_event_key(turn)):
         return
     item_user = event.get("item_user")
     reaction = Reaction(

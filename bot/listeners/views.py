@@ -40,6 +40,8 @@ def _request_key(view: dict[str, Any]) -> str | None:
 
 def submit_new_ticket(turn: Turn) -> None:
     turn.error_block = "title"
+    if turn.refused_as_external():
+        return
     view = _view(turn)
     form = new_ticket_form(view)
     # Opened from a message: its author is the reporter, the message's thread is told.

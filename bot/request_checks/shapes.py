@@ -32,7 +32,8 @@ BOOL = instance_of(bool, "true or false")
 ANY_OBJECT = instance_of(dict, "an object")
 # Channel, team, app, view, file and event IDs; also what Bolt's own tests use ("T-auth").
 ID = pattern(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", "a Slack ID")
-USER_ID = pattern(SLACK_USER_ID.pattern.strip("^$"), "a Slack user ID")
+USER_ID_PATTERN = SLACK_USER_ID.pattern.strip("^$")
+USER_ID = pattern(USER_ID_PATTERN, "a Slack user ID")
 TRIGGER = pattern(r"[A-Za-z0-9._-]{1,128}", "a trigger ID")
 TS = pattern(r"[0-9]{1,16}(?:\.[0-9]{1,16})?", "a Slack timestamp")
 # The bot posts to a response_url; anything but a web address is never called. Printable
@@ -86,6 +87,9 @@ AUTHORIZATION: Check = object_of(
 ITEM: Check = object_of(CONTEXT | nullable_all({"type": STR, "channel": ID, "ts": TS, "file": ID}))
 ASSISTANT_THREAD: Check = object_of(CONTEXT)
 
+# A file of another organisation (Slack Connect) names no user (`"user": ""`) and no
+# URL: `file_access: "check_file_info"` says files.info tells the rest.
+FILE_USER = pattern(r"(?:" + USER_ID_PATTERN + r")?", "a Slack user ID or empty")
 FILE = object_of(
     nullable_all(
         {
@@ -96,7 +100,8 @@ FILE = object_of(
             "filetype": STR,
             "mode": STR,
             "size": INT,
-            "user": USER_ID,
+            "user": FILE_USER,
+            "file_access": STR,
             "url_private": URL,
             "url_private_download": URL,
             "permalink": URL,

@@ -31,7 +31,10 @@ from flashticket_core.domain.enums import EntryKind, Role
 from flashticket_core.domain.model import ConversationEntry, RoleAssignment, Ticket
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.delivery import (
+    ADMIN_NOTICE_QUIET,
     Delivered,
+    FailedMessage,
+    FailureNotice,
     OutboxStore,
     Outgoing,
     RelayedCopy,
@@ -137,9 +140,13 @@ PACED_LOOKAHEAD = 10
 
 
 class SqlOutboxStore(OutboxStore):
-    def __init__(self, database: Database) -> None:
+    """`admins`: the configured admins (FLASHTICKET_ADMINS), told with the stored ones
+    when a message fails for good where no card can say so."""
+
+    def __init__(self, database: Database, *, admins: Collection[str] = ()) -> None:
         self._database = database
         self._postgres = database.is_postgres
+        self._admins = frozenset(admins)
 
     def claim(
         self,
@@ -151,16 +158,27 @@ class SqlOutboxStore(OutboxStore):
         ready: Callable[[Outgoing, bool], bool] | None = None,
     ) -> tuple[list[Outgoing], int]:
         earlier = aliased(OutboxMessage)
+        # A file waits behind the ticket's messages (its thread must be there) and the
+        # ticket's earlier files. What follows a file waits for its first attempt, so
+        # the file stays next to the reply it came with; once it failed and waits for
+        # its retry, nothing of its ticket waits behind it.
+        holds_back = or_(
+            earlier.kind != MessageKind.RELAY_FILE.value,
+            OutboxMessage.kind == MessageKind.RELAY_FILE.value,
+            earlier.attempts == 0,
+        )
         blocked_by_earlier = exists().where(
             earlier.ticket_id == OutboxMessage.ticket_id,
             earlier.status == MessageStatus.PENDING.value,
             earlier.id < OutboxMessage.id,
+            holds_back,
         )
         due_earlier = exists().where(
             earlier.ticket_id == OutboxMessage.ticket_id,
             earlier.status == MessageStatus.PENDING.value,
             earlier.id < OutboxMessage.id,
             earlier.next_attempt_at <= now,
+            holds_back,
         )
         conditions = [
             OutboxMessage.status == MessageStatus.PENDING.value,
@@ -308,6 +326,7 @@ class SqlOutboxStore(OutboxStore):
         next_attempt: Callable[[int], datetime | None],
         maybe_sent: bool = False,
         holder: str | None = None,
+        notice: FailureNotice | None = None,
     ) -> None:
         with self._database.writer() as session:
             row = session.get(OutboxMessage, message_id)
@@ -321,16 +340,30 @@ class SqlOutboxStore(OutboxStore):
             when = next_attempt(row.attempts)
             if when is None:
                 row.status = MessageStatus.FAILED.value
+                rows = self._notices(session, notice) if notice is not None else []
+                if rows:
+                    session.execute(insert(OUTBOX), rows)
             else:
                 row.next_attempt_at = when
             session.commit()
 
-    def mark_failed(self, message_id: int, *, error: str, holder: str | None = None) -> None:
+    def mark_failed(
+        self,
+        message_id: int,
+        *,
+        error: str,
+        notice: FailureNotice | None = None,
+        holder: str | None = None,
+    ) -> None:
         held = [] if holder is None else [OutboxMessage.claimed_by == holder]
         with self._database.writer() as session:
-            session.execute(
+            result = session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, *held)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.status == MessageStatus.PENDING.value,
+                    *held,
+                )
                 .values(
                     status=MessageStatus.FAILED.value,
                     last_error=error[:500],
@@ -338,7 +371,49 @@ class SqlOutboxStore(OutboxStore):
                     attempts=OutboxMessage.attempts + 1,
                 )
             )
+            # Told once: only by the attempt that marked it failed.
+            if notice is not None and int(getattr(result, "rowcount", 0) or 0):
+                rows = self._notices(session, notice)
+                if rows:
+                    session.execute(insert(OUTBOX), rows)
             session.commit()
+
+    def _notices(self, session: Session, notice: FailureNotice) -> list[dict[str, Any]]:
+        about = {"failed": notice.failed_id, "kind": notice.failed_kind, "error": notice.error}
+        row = {
+            "kind": MessageKind.DELIVERY_NOTICE.value,
+            "status": MessageStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": notice.at,
+            "created_at": notice.at,
+        }
+        if not notice.to_admins:
+            return [row | {"ticket_id": notice.ticket_id, "payload": json.dumps(about)}]
+        admins = self._admins | set(
+            session.scalars(select(RoleAssignment.user_id).where(RoleAssignment.role == Role.ADMIN))
+        )
+        # One DM per admin and reason while the last one is recent: a support channel
+        # that is archived fails every card, and the admins need to hear it once.
+        told = {
+            (recipient, json.loads(payload).get("error"))
+            for recipient, payload in session.execute(
+                select(OutboxMessage.recipient, OutboxMessage.payload).where(
+                    OutboxMessage.kind == MessageKind.DELIVERY_NOTICE.value,
+                    OutboxMessage.recipient.in_(sorted(admins)),
+                    OutboxMessage.created_at >= notice.at - ADMIN_NOTICE_QUIET,
+                )
+            )
+        }
+        return [
+            row
+            | {
+                "ticket_id": None,
+                "recipient": admin,
+                "payload": json.dumps(about | {"user": admin, "ticket": notice.ticket_id}),
+            }
+            for admin in sorted(admins)
+            if (admin, notice.error) not in told
+        ]
 
     def release(self, message_id: int, worker_id: str, *, maybe_sent: bool = False) -> None:
         with self._database.writer() as session:
@@ -367,6 +442,23 @@ class SqlOutboxStore(OutboxStore):
         return OutboxHealth(
             pending=int(count), oldest_pending_age_seconds=age, failed=int(failed or 0)
         )
+
+    def failed_messages(self, *, limit: int) -> list[FailedMessage]:
+        """The newest messages that failed for good, with Slack's reason."""
+        with self._database.reading() as session:
+            rows = session.execute(
+                select(
+                    OutboxMessage.id,
+                    OutboxMessage.kind,
+                    OutboxMessage.ticket_id,
+                    OutboxMessage.last_error,
+                    OutboxMessage.attempts,
+                )
+                .where(OutboxMessage.status == MessageStatus.FAILED.value)
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit)
+            )
+            return [FailedMessage(*row) for row in rows]
 
 
 def _superseded(session: Session, row: OutboxMessage) -> bool:

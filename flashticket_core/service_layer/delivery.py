@@ -6,7 +6,10 @@ Guarantees:
 - A temporary failure (rate limit, 5xx, timeout, network) is retried with exponential
   back-off and jitter, never sooner than the server's Retry-After; after MAX_ATTEMPTS the
   message is marked failed and can be retried by an admin. A permanent failure is marked
-  failed at once with the reason.
+  failed at once with the reason, and a failed message never holds back the later ones
+  of its ticket. Where a person would miss what it said, the failure is told once
+  (`FailureNotice`): under the ticket's card, or to the admins by DM when the card
+  itself cannot be reached; a notice that fails is not told again.
 - Several workers (replicas) may run: a claim is a lease written in its own transaction
   (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time). A worker that
   dies mid-delivery leaves its lease to expire and another worker sends the message.
@@ -26,6 +29,11 @@ Guarantees:
   token bucket, a burst then a steady rate; a message for a conversation that is not
   ready is left for later and the worker goes on with the others, so a busy channel
   never holds up a DM. A rate limit (429) holds that conversation only, for Retry-After.
+  Every part of a long text counts against the pace, and in a busy conversation the
+  ticket that had the last turn lets another ticket that waited go first.
+- Files (`ON_THE_SIDE`) are fetched and shared on a thread of their own, one at a time:
+  a slow download never holds up another ticket's message; the file's own ticket waits
+  for its first attempt only, not for its retries.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -57,6 +66,12 @@ MAX_ATTEMPTS = 12
 BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 300.0
 LEASE = timedelta(seconds=30)
+# Messages that may take long (a file downloaded, then uploaded): delivered on the
+# worker's side thread.
+ON_THE_SIDE = frozenset({MessageKind.RELAY_FILE})
+# Admins hear of the same reason (the support channel archived, say) once in this long,
+# not once per message that fails for it.
+ADMIN_NOTICE_QUIET = timedelta(hours=12)
 
 
 class TemporaryFailure(Exception):
@@ -91,12 +106,58 @@ class LeaseLost(Exception):
 
 
 class PermanentFailure(Exception):
-    """Retrying will not help (unknown channel, revoked token); an admin must look."""
+    """Retrying will not help (unknown channel, revoked token); an admin must look.
 
-    def __init__(self, reason: str, *, log_fields: Mapping[str, str] | None = None) -> None:
+    `tell`: a person would miss what the message said, so the failure is told once
+    (`FailureNotice`). `card_unreachable`: the refusal came from the ticket's card or
+    the support channel itself (archived, the bot removed), so the card's thread is no
+    place to tell it."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        log_fields: Mapping[str, str] | None = None,
+        tell: bool = False,
+        card_unreachable: bool = False,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.log_fields: Mapping[str, str] = log_fields or {}
+        self.tell = tell
+        self.card_unreachable = card_unreachable
+
+
+@dataclass(frozen=True)
+class FailureNotice:
+    """A message failed for good and people must hear of it, once: in its ticket's
+    card's thread, or (`to_admins`) by DM to each admin when there is no card to tell
+    it under. Written with the failure, in the same transaction."""
+
+    failed_id: int
+    failed_kind: str
+    ticket_id: int | None
+    error: str
+    to_admins: bool
+    at: datetime
+
+
+def notice_for(message: Outgoing, failure: PermanentFailure, at: datetime) -> FailureNotice | None:
+    """Who hears of a failure: nobody for a failure that loses nothing a person would
+    miss, and never for a notice itself (a failed notice must not make another)."""
+    if not failure.tell or message.kind is MessageKind.DELIVERY_NOTICE:
+        return None
+    # A notice for the card's thread waits, in the ticket's order, for a card still to
+    # be posted; one that never is (it failed itself) told the admins instead.
+    no_card = message.ticket_id is None or message.kind is MessageKind.SUPPORT_POST
+    return FailureNotice(
+        failed_id=message.id,
+        failed_kind=message.kind.value,
+        ticket_id=message.ticket_id,
+        error=failure.reason,
+        to_admins=failure.card_unreachable or no_card,
+        at=at,
+    )
 
 
 @dataclass(frozen=True)
@@ -176,6 +237,8 @@ class Outgoing:
 class Delivered:
     channel: str | None = None
     ts: str | None = None
+    # How many posts it took (the parts of a long text): each counts against the pace.
+    posts: int = 1
 
 
 class Transport(abc.ABC):
@@ -276,17 +339,28 @@ class OutboxStore(abc.ABC):
         next_attempt: Callable[[int], datetime | None],
         maybe_sent: bool = False,
         holder: str | None = None,
+        notice: FailureNotice | None = None,
     ) -> None:
         """Count the failed attempt, keep its error and end the lease. `next_attempt`
         is given the attempts made so far and says when to try again, or None to mark
-        the message failed. `maybe_sent`: the attempt may have been delivered, so the
-        next claim says so. Nothing happens to a message that is gone, nor, with
-        `holder`, to one that worker no longer holds."""
+        the message failed (then the `notice` is written with it, as by `mark_failed`).
+        `maybe_sent`: the attempt may have been delivered, so the next claim says so.
+        Nothing happens to a message that is gone, nor, with `holder`, to one that
+        worker no longer holds."""
 
     @abc.abstractmethod
-    def mark_failed(self, message_id: int, *, error: str, holder: str | None = None) -> None:
-        """Count the attempt and mark the message failed for good, with the reason
-        (with `holder`: only while that worker holds the message)."""
+    def mark_failed(
+        self,
+        message_id: int,
+        *,
+        error: str,
+        notice: FailureNotice | None = None,
+        holder: str | None = None,
+    ) -> None:
+        """Count the attempt and mark the message failed for good, with the reason; in
+        the same transaction, write the `notice` that tells people of it (to admins: one
+        DM each, unless one about the same reason went to them within `ADMIN_NOTICE_QUIET`).
+        With `holder`: only while that worker holds the message."""
 
     @abc.abstractmethod
     def release(self, message_id: int, worker_id: str, *, maybe_sent: bool = False) -> None:
@@ -296,6 +370,17 @@ class OutboxStore(abc.ABC):
     @abc.abstractmethod
     def health(self, *, now: datetime) -> OutboxHealth:
         """How many messages wait (and since when), and how many failed for good."""
+
+
+@dataclass(frozen=True)
+class FailedMessage:
+    """A message that failed for good, as `flashticket doctor` lists it."""
+
+    id: int
+    kind: str
+    ticket_id: int | None
+    error: str | None
+    attempts: int
 
 
 @dataclass(frozen=True)
@@ -324,6 +409,11 @@ class ChannelPacer:
         self._updated: dict[str, float] = {}
         self._held_until: dict[str, float] = {}
         self._waiting: set[str] = set()
+        # Fair turns in a busy conversation: the ticket served last, and the tickets
+        # that wanted a turn in this claim and in the one before.
+        self._served: dict[str, int | None] = {}
+        self._wanting: dict[str, set[int | None]] = {}
+        self._wanted: dict[str, set[int | None]] = {}
 
     def _refill(self, channel: str, now: float) -> float:
         tokens = self._tokens.get(channel, float(self._pace.burst))
@@ -342,10 +432,31 @@ class ChannelPacer:
                 self._waiting.add(channel)
             return ok
 
-    def take(self, channel: str) -> None:
+    def take(self, channel: str, ticket: int | None = None, posts: int = 1) -> None:
         with self._lock:
             now = self._clock()
-            self._tokens[channel] = self._refill(channel, now) - 1
+            self._tokens[channel] = self._refill(channel, now) - posts
+            self._served[channel] = ticket
+            self._wanting.get(channel, set()).discard(ticket)
+
+    def new_claim(self) -> None:
+        """A claim begins: who wanted a turn in the last one is remembered for this one."""
+        with self._lock:
+            self._wanted, self._wanting = self._wanting, {}
+
+    def want(self, channel: str, ticket: int | None) -> None:
+        """A message of `ticket` had to wait for `channel`."""
+        with self._lock:
+            self._wanting.setdefault(channel, set()).add(ticket)
+
+    def yields(self, channel: str, ticket: int | None) -> bool:
+        """The ticket had the conversation's last turn while another ticket waited for
+        one: that other ticket goes first (one reporter's long replies never keep
+        another person's new card waiting behind all of them)."""
+        with self._lock:
+            if ticket is None or self._served.get(channel) != ticket:
+                return False
+            return bool(self._wanted.get(channel, set()) - {ticket})
 
     def hold(self, channel: str, seconds: float) -> None:
         """The receiver said to wait (429 Retry-After): this conversation only."""
@@ -399,6 +510,10 @@ class DeliveryWorker:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        # Files go one at a time on their own thread; `_on_the_side` are the ones there.
+        self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-files")
+        self._side_lock = threading.Lock()
+        self._on_the_side: dict[int, Future[None]] = {}
 
     # -- running in the background ----------------------------------------
 
@@ -416,6 +531,7 @@ class DeliveryWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._side.shutdown(wait=True, cancel_futures=True)
 
     def _loop(self) -> None:
         while not self._stopping.is_set():
@@ -441,7 +557,7 @@ class DeliveryWorker:
         claimed, superseded = self._claim()
         if not claimed:
             return superseded
-        with self._keeping_leases():
+        with self._keeping_leases([message.id for message in claimed], batch=True):
             return superseded + self._deliver_batch(claimed)
 
     def _deliver_batch(self, claimed: list[Outgoing]) -> int:
@@ -456,6 +572,9 @@ class DeliveryWorker:
         sent: list[Sent] = []
         try:
             for message in claimed:
+                if message.kind in ON_THE_SIDE:
+                    handled += self._to_the_side(message)
+                    continue
                 channel = self._channel_of(message)
                 if self._stopping.is_set() or (
                     channel is not None and not self._may_post(channel, held)
@@ -469,7 +588,7 @@ class DeliveryWorker:
                     handled += 1
                     continue
                 if channel is not None and self._pacer is not None:
-                    self._pacer.take(channel)
+                    self._pacer.take(channel, message.ticket_id)
                 self._deliver(message, channel, sent)
                 handled += 1
                 if sent and time.monotonic() - started > self._renew_every:
@@ -530,16 +649,19 @@ class DeliveryWorker:
         return kept
 
     @contextlib.contextmanager
-    def _keeping_leases(self) -> Iterator[None]:
-        """While a batch is delivered, its leases are renewed in the background, so a
-        delivery that takes longer than the lease (a large file, a slow answer) keeps
-        its messages from being claimed and sent again by another worker."""
+    def _keeping_leases(
+        self, message_ids: Collection[int], *, batch: bool = False
+    ) -> Iterator[None]:
+        """While messages are delivered, their leases are renewed in the background, so
+        a delivery that takes longer than the lease (a large file, a slow answer) keeps
+        them from being claimed and sent again by another worker. At the end the worker
+        lets go of them, but for files handed to the side thread, which keeps its own."""
         done = threading.Event()
 
         def keep() -> None:
             while not done.wait(self._renew_every):
                 with self._held_lock:
-                    held = list(self._held)
+                    held = [i for i in message_ids if i in self._held]
                 if not held:
                     continue
                 try:
@@ -555,8 +677,54 @@ class DeliveryWorker:
         finally:
             done.set()
             keeper.join()
+            with self._side_lock:
+                # A batch's files go on being delivered on the side thread, which lets
+                # go of each when it is through.
+                on_the_side = set(self._on_the_side) if batch else set()
             with self._held_lock:
-                self._held.clear()
+                for message_id in message_ids:
+                    if message_id not in on_the_side:
+                        self._held.pop(message_id, None)
+
+    def _to_the_side(self, message: Outgoing) -> int:
+        """Hand a file to the side thread; 0 if it is there already (its lease ran out
+        while it downloads, and this claim renewed it) or the worker is stopping."""
+        with self._side_lock:
+            if message.id in self._on_the_side:
+                return 0
+            if self._stopping.is_set():
+                self._store.release(message.id, self.worker_id, maybe_sent=message.maybe_sent)
+                return 0
+            future = self._side.submit(self._deliver_on_the_side, message)
+            self._on_the_side[message.id] = future
+            return 1
+
+    def _deliver_on_the_side(self, message: Outgoing) -> None:
+        sent: list[Sent] = []
+        try:
+            with self._keeping_leases([message.id]):
+                if self._holds(message.id):
+                    self._deliver(message, None, sent)
+                else:
+                    log.warning("outbox message %s: lease lost before sending; left", message.id)
+                if sent:
+                    self._record_sent(sent)
+        except Exception:
+            log.exception("outbox message %s: recording its delivery failed", message.id)
+        finally:
+            with self._side_lock:
+                self._on_the_side.pop(message.id, None)
+            self._wake.set()  # what waited behind the file may go now
+
+    def _settle(self) -> None:
+        """Wait until the files on the side thread are through (drain)."""
+        while True:
+            with self._side_lock:
+                futures = list(self._on_the_side.values())
+            if not futures:
+                return
+            for future in futures:
+                future.exception()
 
     def _channel_of(self, message: Outgoing) -> str | None:
         if self._pacer is None:
@@ -579,13 +747,25 @@ class DeliveryWorker:
         them must wait (its pace, or an earlier message of its ticket that goes first),
         the later ones wait too."""
         closed: set[str] = set()
+        stepped_aside: set[tuple[str, int | None]] = set()
+        pacer = self._pacer
+        assert pacer is not None
+        pacer.new_claim()
 
         def ready(message: Outgoing, waiting: bool) -> bool:
             channel = self._channel_of(message)
             if channel is None:
                 return not waiting
-            if waiting or channel in closed or not (self._pacer and self._pacer.ready(channel)):
+            if (channel, message.ticket_id) in stepped_aside:
+                return False  # its ticket gave this turn away: the rest of it waits too
+            if waiting or channel in closed or not pacer.ready(channel):
                 closed.add(channel)
+                pacer.want(channel, message.ticket_id)
+                return False
+            if pacer.yields(channel, message.ticket_id):
+                # Passed over, not closed: another ticket's message takes this turn.
+                stepped_aside.add((channel, message.ticket_id))
+                pacer.want(channel, message.ticket_id)
                 return False
             return True
 
@@ -596,6 +776,7 @@ class DeliveryWorker:
         handled = 0
         for _ in range(rounds):
             count = self.run_once()
+            self._settle()  # a file shared may let the file after it go
             if not count:
                 break
             handled += count
@@ -651,12 +832,20 @@ class DeliveryWorker:
             )
             metrics.count_delivery(DeliveryOutcome.FAILED)
             self._forget(message.id)
-            self._store.mark_failed(message.id, error=failure.reason, holder=self.worker_id)
+            self._store.mark_failed(
+                message.id,
+                error=failure.reason,
+                notice=notice_for(message, failure, self._clock()),
+                holder=self.worker_id,
+            )
         except Exception as error:
             # A bug in rendering is not a reason to lose the message: retry, and log it.
             log.exception("outbox message %s raised unexpectedly", message.id)
             self._retry_later(message, TemporaryFailure(f"unexpected: {type(error).__name__}"))
         else:
+            if channel is not None and self._pacer is not None and delivered.posts > 1:
+                # The other parts of a long text count against the pace too.
+                self._pacer.take(channel, message.ticket_id, posts=delivered.posts - 1)
             begins = BEGINS_THREAD.get(message.kind) if message.ticket_id is not None else None
             sent.append(Sent(message, delivered, at=self._clock(), begins=begins))
 
@@ -692,6 +881,8 @@ class DeliveryWorker:
             return self._clock() + timedelta(seconds=delay)
 
         self._forget(message.id)
+        # Given up after the last attempt, the message is told like one that cannot go.
+        given_up = PermanentFailure(failure.reason, tell=True)
         self._store.retry_later(
             message.id,
             error=failure.reason,
@@ -699,4 +890,5 @@ class DeliveryWorker:
             # Once an attempt may have been delivered, every later one looks first.
             maybe_sent=failure.maybe_sent or message.maybe_sent,
             holder=self.worker_id,
+            notice=notice_for(message, given_up, self._clock()),
         )

@@ -43,6 +43,9 @@ class MessageKind(StrEnum):
     # A ticket asked for from a chat message that could not be read then (the chat's rate
     # limit, an outage): read again, and the ticket opened, when the chat lets us.
     FROM_MESSAGE_LATER = "from_message_later"
+    # Another message failed for good: said once in the card's thread, or to an admin
+    # (`user` in its payload) when the card itself cannot be reached.
+    DELIVERY_NOTICE = "delivery_notice"
 
 
 class MessageStatus(StrEnum):
@@ -73,7 +76,12 @@ def plan(event: events.Event) -> list[Planned]:
                 (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
             ]
             if event.source_channel and event.source_thread_ts:
-                source = {"channel": event.source_channel, "thread_ts": event.source_thread_ts}
+                source = {
+                    "channel": event.source_channel,
+                    "thread_ts": event.source_thread_ts,
+                    # Told instead when the bot is not in that channel.
+                    "actor": actor,
+                }
                 planned.append((MessageKind.SOURCE_THREAD, tid, source))
             return planned
         case events.StatusChanged(

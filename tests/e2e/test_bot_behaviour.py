@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.listeners import commands
 from flashticket_core.service_layer.queries import Queries
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE, BOB
@@ -401,3 +402,66 @@ def test_reporter_rates_and_reopens_from_the_resolved_message(bot: Bot) -> None:
     detail = text_of(bot.command(ALICE, f"show {ticket_id}"))
     assert "In progress" in detail
     assert "Rating: – → 5" in detail  # the history's words
+
+
+def test_a_mistyped_subcommand_with_its_arguments_asks_instead_of_opening_a_form(
+    bot: Bot,
+) -> None:
+    for text, meant in [("shwo 1", "show"), ("lsit mine", "list"), ("serach printer", "search")]:
+        answer = text_of(bot.command(ALICE, text))
+        assert f"Did you mean `{meant}`?" in answer, text
+        assert "/ticket show" in answer  # and the help below it
+    assert bot.slack.calls("views.open") == []
+    # A title that only begins like a subcommand still opens the form.
+    assert bot.open_modal(ALICE, "Printer on fire")["blocks"][0]["element"]["initial_value"] == (
+        "Printer on fire"
+    )
+    assert bot.open_modal(ALICE, "Lost password")["blocks"][0]["element"]["initial_value"] == (
+        "Lost password"
+    )
+
+
+def test_a_title_too_long_for_the_form_keeps_every_word_in_the_description(bot: Bot) -> None:
+    text = " ".join(f"word{n}" for n in range(80))  # 469 characters
+    view = bot.open_modal(ALICE, text)
+    title, description = (view["blocks"][n]["element"]["initial_value"] for n in (0, 1))
+    assert len(title) == 150
+    assert title.endswith("…")
+    assert text.startswith(title[:-1])
+    assert description == text
+    # A title that fits leaves the description to the person.
+    assert "initial_value" not in bot.open_modal(ALICE, "Mail")["blocks"][1]["element"]
+
+
+def test_list_goes_on_page_by_page(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(commands, "LIST_PAGE", 2)
+    for n in range(5):
+        bot.open_ticket(ALICE, f"Issue {n}")
+    first = text_of(bot.command(ADMIN, "list"))
+    assert "Open queue (5)" in first
+    assert "Page 1 of 3. …and 3 more: `/ticket list page 2`" in first
+    second = text_of(bot.command(ADMIN, "list page 2"))
+    assert "Page 2 of 3. …and 1 more: `/ticket list page 3`" in second
+    shown = [
+        title
+        for n in (1, 2, 3)
+        for title in re.findall(r"Issue \d", text_of(bot.command(ADMIN, f"list page {n}")))
+    ]
+    assert sorted(shown) == [f"Issue {n}" for n in range(5)]  # each once
+    assert "more" not in text_of(bot.command(ADMIN, "list page 3"))
+    mine = text_of(bot.command(ALICE, "list mine page 2"))
+    assert "Your open tickets (5)" in mine
+    assert "`/ticket list mine page 3`" in mine
+    assert "There is no page 4: the list has 3." in text_of(bot.command(ADMIN, "list page 4"))
+    for wrong in ("list page", "list page 0", "list page two", "list everything"):
+        assert "Usage: `/ticket list [mine] [page &lt;n&gt;]`" in text_of(
+            bot.command(ADMIN, wrong)
+        ), wrong
+
+
+def test_help_names_every_way_to_open_and_list_tickets(bot: Bot) -> None:
+    answer = text_of(bot.command(ALICE, "help"))
+    assert "Create ticket" in answer  # the message shortcut
+    assert ":ticket:" in answer  # FLASHTICKET_TICKET_EMOJI, by default
+    assert "`list mine`" in answer
+    assert "`list page 2`" in answer

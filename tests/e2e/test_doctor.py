@@ -216,6 +216,7 @@ def _outbox_row(database_url: str, *, status: str, age: timedelta) -> None:
                 kind="direct",
                 payload="{}",
                 status=status,
+                last_error="is_archived" if status == "failed" else None,
                 attempts=3,
                 next_attempt_at=created,
                 created_at=created,
@@ -239,6 +240,8 @@ def test_a_stuck_or_failed_outbox_says_what_to_do(
     assert failed.returncode == 1
     assert "1 messages failed for good" in lines_of(failed)["outbox"]
     assert "/ticket-admin outbox retry" in lines_of(failed)["outbox"]
+    # Each failed message is listed under it with Slack's reason.
+    assert "      - message 3 (direct) after 3 attempts: is_archived" in failed.stdout
 
 
 def test_a_ready_installation_prints_its_checks_and_nothing_else(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -574,13 +573,23 @@ def test_a_hang_ends_when_the_fake_stops() -> None:
 # -- waiting --------------------------------------------------------------------------
 
 
-def test_wait_for_returns_as_soon_as_the_call_arrives(fake: FakeSlack, client: WebClient) -> None:
+def test_wait_for_returns_as_soon_as_the_call_arrives(
+    fake: FakeSlack, client: WebClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    waits: list[bool] = []
+    wait = fake._changed.wait
+
+    def recorded_wait(timeout: float | None = None) -> bool:
+        woken = wait(timeout)
+        waits.append(woken)  # False: it ran out of time instead
+        return woken
+
+    monkeypatch.setattr(fake._changed, "wait", recorded_wait)
     poster = threading.Timer(0.05, lambda: client.chat_postMessage(channel="C1", text="late"))
     poster.start()
 
-    started = time.monotonic()
-    calls = fake.wait_for("chat.postMessage", timeout=5)
-    assert time.monotonic() - started < 1  # woken by the call, not by the timeout
+    calls = fake.wait_for("chat.postMessage", timeout=60)
+    assert False not in waits  # woken by the call, not by the timeout
     poster.join()
     assert [c.args["text"] for c in calls] == ["late"]
     arrived = fake.wait_for(lambda seen: any(c.args.get("text") == "late" for c in seen))
@@ -682,3 +691,25 @@ def test_files_info_and_url_private_are_as_strict_as_slack(
     # A shared upload is on the file host too, as files_upload_v2 leaves it in Slack.
     uploaded = client.files_upload_v2(channel="C1", content=b"a,b\n", filename="x.csv")
     assert client.files_info(file=uploaded["files"][0]["id"])["file"]["size"] == 4
+
+
+def test_refusals_that_retrying_cannot_fix_come_as_slack_sends_them(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    root = client.chat_postMessage(channel="C0SUPPORT1", text="card")
+    fake.lock_thread("C0SUPPORT1", root["ts"])
+    fake.turn_off_messages_tab("UALICE0001")
+    fake.set_channel("C0ARCHIVE1", is_archived=True)
+    refused = [
+        ({"channel": "C0SUPPORT1", "thread_ts": root["ts"]}, "restricted_action_thread_locked"),
+        ({"channel": "UALICE0001"}, "messages_tab_disabled"),
+        ({"channel": "C0ARCHIVE1"}, "is_archived"),
+    ]
+    for args, error in refused:
+        with pytest.raises(SlackApiError) as answer:
+            client.chat_postMessage(text="hello", **args)
+        # `ok: false` with HTTP 200, as Slack answers every such refusal.
+        assert answer.value.response.status_code == 200
+        assert answer.value.response.data == {"ok": False, "error": error}
+    # The thread's channel itself still takes top-level posts.
+    assert client.chat_postMessage(channel="C0SUPPORT1", text="another card")["ok"]

@@ -143,7 +143,8 @@ def test_a_url_on_another_host_is_refused_and_the_token_never_sent(slack: FakeSl
                 file_relay.download(client, url)
         assert Recorder.seen == []
         real = WebClient(token="xoxb-test-token")
-        assert file_relay.file_hosts(real) == {"files.slack.com"}
+        assert file_relay.file_hosts(real) == file_relay.SLACK_FILE_HOSTS
+        assert "files.slack.com" in file_relay.SLACK_FILE_HOSTS
     finally:
         server.shutdown()
 
@@ -222,3 +223,17 @@ def test_the_files_of_a_message_made_a_ticket_reach_the_support_thread(bot: Bot)
     bot.slack.wait_for(lambda calls: len([c for c in calls if c.method == "download"]) == 2)
     assert len(bot.slack.calls("download")) == 2
     assert len(bot.slack.calls("files.getUploadURLExternal")) == 2
+
+
+def test_a_slack_connect_file_in_the_dm_thread_is_looked_up_and_relayed(bot: Bot) -> None:
+    """A file of another organisation names no user and no URL (`file_access:
+    "check_file_info"`): the reply is taken and the file relayed through files.info."""
+    ticket_id = bot.open_ticket(ALICE, "VPN")
+    hosted = bot.slack.host_file("UPARTNER01", "trace.txt", b"trace\n", "text/plain")
+    connect_file = bot.slack.connect_file_object(hosted["id"])
+    assert share_in_dm(bot, ticket_id, [connect_file], event_id="Ev0CONNECT1") == 200
+    bot.slack.wait_for(lambda _: len(shared_into(bot, ticket_id)) == 1)
+    (entry,) = shared_into(bot, ticket_id)[0].args["files"]
+    assert bot.slack.upload(entry["id"]) == b"trace\n"
+    assert entry["title"] == "trace.txt"
+    assert bot.slack.calls("files.info")[0].args["file"] == hosted["id"]

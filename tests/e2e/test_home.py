@@ -63,3 +63,15 @@ def test_the_new_ticket_button_on_the_home_opens_the_form(bot: Bot) -> None:
     assert bot.http.interact(payload).status == 200
     view = bot.slack.wait_for("views.open")[-1].args["view"]
     assert view["callback_id"] == "new_ticket"
+
+
+def test_a_home_slack_refuses_to_publish_sends_no_apology(bot: Bot) -> None:
+    """Opening the Home asks nothing of the person: a failed views.publish is logged,
+    not answered with an apology in their DM."""
+    bot.slack.fail_next("views.publish", error="not_enabled")
+    event = {"type": "app_home_opened", "user": BOB, "channel": "D1", "tab": "home"}
+    # The answer comes when the listener is done (process_before_response).
+    assert bot.http.event(event_envelope(event | {"event_ts": "1.0"})).status == 200
+    assert [c.ok for c in bot.slack.calls("views.publish")] == [False]
+    assert not [c for c in bot.slack.calls() if c.method.startswith("chat.")]
+    open_home(bot, BOB)  # the next opening publishes it

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import socket
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -112,9 +111,8 @@ def test_idle_connections_over_the_limit_are_closed_and_the_server_answers_again
     server.start()
     try:
         with idle_connections(server.port, 12) as idle:
-            started = time.monotonic()
+            # A bounded wait (the client's timeout), not a stopwatch.
             assert health(server.port, timeout=15) == 200
-            assert time.monotonic() - started < 15
             # The first idle connection was accepted, then closed by the server.
             assert idle[0].recv(1) == b""
     finally:

@@ -72,7 +72,7 @@ def test_requests_are_counted_by_kind_and_outcome(sqlite_bot: Bot) -> None:
     assert delta("flashticket_ack_seconds_count", kind="event") == 1
     assert delta("flashticket_ack_seconds_count", kind="action") == 0
     assert delta("flashticket_ack_seconds_bucket", kind="command", le="+Inf") == 2
-    assert 0 < delta("flashticket_ack_seconds_sum", kind="command") < 6
+    assert delta("flashticket_ack_seconds_sum", kind="command") > 0  # a time, not a limit
     assert delta("flashticket_requests_total", outcome="ok") == 3
     assert delta("flashticket_requests_total", outcome="refused") == 1
     assert delta("flashticket_requests_total", outcome="5xx") == 0

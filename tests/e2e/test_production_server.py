@@ -11,19 +11,26 @@ Every wait is a socket timeout; FLASHTICKET_FUZZ_EXAMPLES sets the examples (def
 
 from __future__ import annotations
 
+import contextlib
 import os
+import select
 import socket
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.front import REQUEST_READ_SECONDS
+from bot.http_server import IDLE_TIMEOUT_SECONDS
 from bot.request_checks import MAX_BODY_BYTES
 from tests.bot_harness import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack
 from tests.processes import ServeProcess, serve_environment
-from tests.slack_requests import SlackClientSimulator, command_body, sign
+from tests.slack_requests import Response, SlackClientSimulator, command_body, sign
 
 TIMEOUT = 10.0
 EXAMPLES = int(os.environ.get("FLASHTICKET_FUZZ_EXAMPLES", "30"))
@@ -159,4 +166,77 @@ def test_mangled_requests_around_signed_bodies_never_get_a_5xx(
 
 
 def test_after_all_of_it_the_server_still_answers(server: ServeProcess) -> None:
+    still_serving(server.port)
+
+
+IDLE_CONNECTIONS = 100
+SLOW_CONNECTIONS = 24
+SLOW_BYTE_SECONDS = 2.0  # a slow client sends one byte this often
+BURST = 48  # signed requests and /healthz, 8 at a time
+ANSWER_GOAL_SECONDS = 1.0  # the issue's limit for /healthz and a signed request
+
+
+def timed(port: int, send: Callable[[SlackClientSimulator], Response]) -> tuple[int, float]:
+    started = time.monotonic()
+    status = send(SlackClientSimulator(port, SIGNING_SECRET)).status
+    return status, time.monotonic() - started
+
+
+def test_idle_and_slow_clients_delay_neither_healthz_nor_slack(server: ServeProcess) -> None:
+    """100 connections that say nothing and 24 that send a request a byte every 2 s take
+    no thread: /healthz and signed requests beside them are answered as at rest. The slow
+    ones get 408 when their request is not in within its deadline, and the idle ones are
+    closed after the README's 20 s, not before."""
+    address = ("127.0.0.1", server.port)
+    idle = [socket.create_connection(address, timeout=TIMEOUT) for _ in range(IDLE_CONNECTIONS)]
+    opened = time.monotonic()
+    head = signed_post(command_body("/ticket", "list", "UALICE0001"))
+    slow = [socket.create_connection(address, timeout=TIMEOUT) for _ in range(SLOW_CONNECTIONS)]
+    done = threading.Event()
+
+    def trickle() -> None:
+        sent = 0
+        while not done.wait(SLOW_BYTE_SECONDS):  # slow by design, whatever the load
+            for sock in slow:
+                with contextlib.suppress(OSError):  # answered 408 and closed
+                    sock.sendall(head[sent : sent + 1])
+            sent += 1
+
+    for sock in slow:
+        sock.sendall(head[:1])
+    trickler = threading.Thread(target=trickle)
+    trickler.start()
+    try:
+        sends: list[Callable[[SlackClientSimulator], Response]] = [
+            lambda client: client.request("GET", "/healthz"),
+            lambda client: client.command("/ticket", "help", "UALICE0001"),
+            lambda client: client.command("/ticket", "list", "UBOB000001"),
+        ]
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(
+                pool.map(lambda n: timed(server.port, sends[n % len(sends)]), range(BURST))
+            )
+        assert [status for status, _ in answers] == [200] * BURST
+        slowest = max(seconds for _, seconds in answers)
+        assert slowest < ANSWER_GOAL_SECONDS, answers
+        # Every idle connection is still open (nothing to read, no EOF) before 20 s.
+        assert time.monotonic() - opened < IDLE_TIMEOUT_SECONDS
+        readable, _, _ = select.select(idle, [], [], 0)
+        assert readable == []
+        for sock in slow:  # the request did not come whole within its deadline
+            sock.settimeout(REQUEST_READ_SECONDS + TIMEOUT)
+            assert sock.recv(4096).startswith(b"HTTP/1.1 408 ")
+    finally:
+        done.set()
+        trickler.join()
+        for sock in slow:
+            sock.close()
+    try:
+        for sock in idle:  # the server closes them: EOF, within a bounded wait
+            sock.settimeout(IDLE_TIMEOUT_SECONDS + TIMEOUT - (time.monotonic() - opened))
+            assert sock.recv(1) == b""
+        assert time.monotonic() - opened >= IDLE_TIMEOUT_SECONDS - 1
+    finally:
+        for sock in idle:
+            sock.close()
     still_serving(server.port)

@@ -11,7 +11,12 @@ from tests.bot_harness import SUPPORT_CHANNEL, Bot
 from tests.conftest import ADMIN, ALICE
 from tests.e2e.test_text_as_written import assert_whole, long_text, parts_in, rendered
 from tests.fakes.slack_api import Call
-from tests.slack_requests import dm_reply_deleted, dm_reply_edited, event_envelope
+from tests.slack_requests import (
+    dm_reply_deleted,
+    dm_reply_edited,
+    dm_thread_reply,
+    event_envelope,
+)
 
 REPLY_TS = "1700000100.000001"
 BOB = "U0BOB00001"
@@ -251,3 +256,41 @@ def test_odd_shapes_of_edits_and_deletions_are_a_no_op_or_a_4xx(
     detail = bot.running.core.desk.queries.show(ADMIN, ticket_id)
     assert [(e.text, e.withdrawn) for e in detail.conversation] == [("The printer jams", False)]
     assert bot.http.request("GET", "/healthz").status == 200
+
+
+def test_an_unchanged_edit_such_as_a_link_preview_is_not_relayed(bot: Bot) -> None:
+    """Slack sends `message_changed` when a link preview appears: same text, same files.
+    The copy under the card stays as it is, also for a reporter who uses Slack in
+    another language than the help desk's (the note naming the files is the desk's)."""
+    bot.slack.set_locale(ALICE, "de-DE")
+    ticket_id = bot.open_ticket(ALICE, "Printer")
+    root = bot.dm_root(ticket_id).response
+    file = bot.slack.host_file(ALICE, "jam.png", b"\x89PNG\r\n\x1a\nxx", "image/png")
+    text = "see https://status.example.com"
+    reply = dm_thread_reply(ALICE, root["channel"], root["ts"], text)
+    reply.update(subtype="file_share", files=[file], ts=REPLY_TS)
+    assert bot.http.event(event_envelope(reply)).status == 200
+    bot.slack.wait_for(lambda _: len(relayed_copies(bot, ticket_id)) == 1)
+    [copy] = relayed_copies(bot, ticket_id)
+
+    unfurled = dm_reply_edited(ALICE, root["channel"], root["ts"], REPLY_TS, text, text)
+    for message in (unfurled["message"], unfurled["previous_message"]):
+        message.update(subtype="file_share", files=[file])
+    unfurled["message"]["attachments"] = [
+        {"from_url": "https://status.example.com", "title": "Status", "id": 1}
+    ]
+    del unfurled["message"]["edited"]  # a preview is no edit by the person
+    assert bot.http.event(event_envelope(unfurled)).status == 200
+    settled(bot)
+    assert updates_of(bot, copy) == []
+    detail = bot.running.core.desk.queries.show(ADMIN, ticket_id)
+    assert not [c for c in detail.history if c.field == "entry_edited"]
+
+    # A real edit keeps naming the files in the help desk's language, as the reply did.
+    edited = dm_reply_edited(ALICE, root["channel"], root["ts"], REPLY_TS, text, "it is down")
+    for message in (edited["message"], edited["previous_message"]):
+        message.update(subtype="file_share", files=[file])
+    assert bot.http.event(event_envelope(edited)).status == 200
+    detail = bot.running.core.desk.queries.show(ADMIN, ticket_id)
+    [change] = [c for c in detail.history if c.field == "entry_edited"]
+    assert change.new == "it is down\n\n(1 file attached: jam.png)"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import itertools
 import json
 import multiprocessing
 import os
@@ -59,7 +58,9 @@ from tests.slack_requests import (
 )
 
 APP_TOKEN = "xapp-test-token"
-ACK_LIMIT = 3.0  # seconds; Slack's limit for acknowledging an envelope
+# How long a test waits for an ack: a bound, not a limit it asserts (Slack's 3 s is
+# measured by bench/socket_mode_bench.py; a busy machine must not fail a test on it).
+ACK_WAIT = 15.0
 
 
 @pytest.fixture
@@ -108,10 +109,9 @@ def send_help(fake_socket: FakeSocketMode, slack: FakeSlack) -> str:
 
 
 def acked(fake_socket: FakeSocketMode, envelope_id: str, times: dict[str, float], name: str) -> Any:
-    """The ack's payload (None if it has none), after checking it came within Slack's limit."""
-    ack = fake_socket.wait_ack(envelope_id, timeout=ACK_LIMIT)
+    """The ack's payload (None if it has none); how long it took goes in `times`."""
+    ack = fake_socket.wait_ack(envelope_id, timeout=ACK_WAIT)
     times[name] = fake_socket.ack_seconds(envelope_id)
-    assert times[name] < ACK_LIMIT, times
     assert set(ack) <= {"envelope_id", "payload"}, ack
     return ack.get("payload")
 
@@ -126,7 +126,7 @@ def test_socket_mode_ticket_story(
     assert len(opened) == 1, [(c.at, c.headers.get("user-agent", "")[:60]) for c in opened]
     assert opened[0].ok
     assert fake_socket.requests[0][0].startswith("/link")
-    assert fake_socket.ping() < ACK_LIMIT  # the client answers a server's ping
+    fake_socket.ping(timeout=ACK_WAIT)  # the client answers a server's ping
 
     # (a) `/ticket help`: the help text comes back in the ack itself.
     help_id = send_help(fake_socket, slack)
@@ -143,7 +143,7 @@ def test_socket_mode_ticket_story(
         accepts_response_payload=True,
     )
     assert acked(fake_socket, new_id, times, "new ticket command") in (None, {})
-    views = slack.wait_for("views.open", timeout=ACK_LIMIT)
+    views = slack.wait_for("views.open", timeout=ACK_WAIT)
     assert views[-1].ok, views[-1].response
     view = views[-1].args["view"]
 
@@ -221,7 +221,7 @@ def test_socket_mode_ticket_story(
         ),
     )
     assert acked(fake_socket, click_id, times, "button click") in (None, {})
-    refusal = slack.wait_for("response_url", timeout=ACK_LIMIT)[-1]
+    refusal = slack.wait_for("response_url", timeout=ACK_WAIT)[-1]
     assert refusal.ok
     assert "not allowed" in refusal.args["text"]
     assert len(slack.calls("chat.update")) == updates_before
@@ -425,15 +425,15 @@ def test_odd_socket_mode_payloads_are_acked_and_dropped(
     (so Slack does not resend it), changes nothing, and the bot goes on answering."""
     before = len(slack.calls())
     envelope_id = fake_socket.send_envelope(kind, payload)
-    assert fake_socket.wait_ack(envelope_id, timeout=ACK_LIMIT).get("payload") in (None, {})
+    assert fake_socket.wait_ack(envelope_id, timeout=ACK_WAIT).get("payload") in (None, {})
     deep_id = fake_socket.send_envelope(
         "events_api", {"type": "event_callback", "event": {"type": "message", **nested(100)}}
     )
-    fake_socket.wait_ack(deep_id, timeout=ACK_LIMIT)
+    fake_socket.wait_ack(deep_id, timeout=ACK_WAIT)
     # Nothing was done (Bolt may look up its own token on the first request it takes).
     assert {c.method for c in slack.calls()[before:]} <= {"auth.test"}
     help_id = send_help(fake_socket, slack)
-    assert "/ticket list" in fake_socket.wait_ack(help_id, timeout=ACK_LIMIT)["payload"]["text"]
+    assert "/ticket list" in fake_socket.wait_ack(help_id, timeout=ACK_WAIT)["payload"]["text"]
     assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
 
 
@@ -503,40 +503,113 @@ def test_serve_in_socket_mode_holds_a_connection_per_worker_and_each_acks(
     assert fake_socket.errors == []
 
 
-def _supervise(count: int, run: Callable[[], None]) -> multiprocessing.process.BaseProcess:
+def test_serve_waits_out_a_429_from_apps_connections_open_and_keeps_the_first_url(
+    tmp_path: Path, slack: FakeSlack, fake_socket: FakeSocketMode
+) -> None:
+    """apps.connections.open is Tier 1: a 429 waits its Retry-After and asks again
+    instead of stopping serve, and the URL the token check got is the first
+    connection's: two connections, two URLs asked for (and the one refused)."""
+    slack.socket_mode_url = fake_socket.url
+    slack.fail_next("apps.connections.open", retry_after=1)
+    env = serve_environment(
+        f"sqlite:///{tmp_path / 'tickets.db'}",
+        slack.base_url,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        FLASHTICKET_WEB_WORKERS="2",
+    )
+    server = ServeProcess(env, tmp_path).wait_healthy()
+    try:
+        fake_socket.wait_connected(timeout=20, count=2)
+        answers = [(c.faulted, c.ok) for c in slack.calls("apps.connections.open")]
+        assert answers == [(True, False), (False, True), (False, True)]
+    finally:
+        stderr = server.terminate()
+    assert server.process.returncode == 0, stderr
+    assert "Slack asks to wait 1 s before opening a Socket Mode connection" in stderr
+
+
+def _supervise(
+    count: int,
+    run: Callable[[Callable[[], None]], None],
+    clock: Callable[[], float] = time.monotonic,
+) -> multiprocessing.process.BaseProcess:
     """`run_socket_mode_workers` in a process of its own (it takes over the signals)."""
     supervisor = multiprocessing.get_context("fork").Process(
-        target=lambda: sys.exit(prefork.run_socket_mode_workers(count, run))
+        target=lambda: sys.exit(prefork.run_socket_mode_workers(count, run, clock=clock))
     )
     supervisor.start()
     return supervisor
 
 
+def _stop(supervisor: multiprocessing.process.BaseProcess) -> None:
+    os.kill(supervisor.pid or 0, signal.SIGTERM)
+    supervisor.join(timeout=30)
+    assert supervisor.exitcode == 0
+
+
+def _next_start(read: int, timeout: float = 10) -> bytes:
+    ready, _, _ = select.select([read], [], [], timeout)
+    assert ready, f"no start within {timeout} s"
+    return os.read(read, 1)
+
+
+def _no_start(read: int) -> bool:
+    """Nothing started for a moment. Never a false alarm: what the test holds back (the
+    clock, a connection) guarantees no start, however slow the machine."""
+    ready, _, _ = select.select([read], [], [], 0.3)
+    return not ready
+
+
 def test_socket_mode_workers_stop_together_when_one_cannot_start() -> None:
-    supervisor = _supervise(2, lambda: sys.exit(prefork.STARTUP_FAILED))
+    supervisor = _supervise(2, lambda _connected: sys.exit(prefork.STARTUP_FAILED))
     supervisor.join(timeout=30)
     assert supervisor.exitcode == 1
 
 
 def test_a_socket_mode_worker_that_keeps_ending_is_started_again_at_a_pace() -> None:
+    """Paced on the supervisor's clock, which the test moves: no wall-clock gaps."""
     read, write = os.pipe()
+    now = multiprocessing.get_context("fork").Value("d", 100.0)
 
-    def run() -> None:
+    def run(_connected: Callable[[], None]) -> None:
         os.write(write, b"x")  # one start; then it ends at once, as if it crashed
 
-    supervisor = _supervise(1, run)
+    supervisor = _supervise(1, run, clock=lambda: now.value)
     os.close(write)
-    starts: list[float] = []
     try:
-        while len(starts) < 3:
-            ready, _, _ = select.select([read], [], [], 10)
-            assert ready, f"only {len(starts)} start(s) within 10 s"
-            assert os.read(read, 1) == b"x"
-            starts.append(time.monotonic())
+        assert _next_start(read) == b"x"
+        # It ended at once: not started again before SOCKET_WORKER_RESTART_SECONDS.
+        pace = prefork.SOCKET_WORKER_RESTART_SECONDS
+        now.value = 100.0 + pace * 0.9
+        assert _no_start(read)
+        now.value = 100.0 + pace
+        assert _next_start(read) == b"x"
+        now.value = 100.0 + 2 * pace
+        assert _next_start(read) == b"x"
     finally:
-        os.kill(supervisor.pid or 0, signal.SIGTERM)
-        supervisor.join(timeout=30)
-    assert supervisor.exitcode == 0
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert all(gap >= prefork.SOCKET_WORKER_RESTART_SECONDS * 0.9 for gap in gaps), gaps
+        _stop(supervisor)
     os.close(read)
+
+
+def test_socket_mode_workers_open_their_connections_one_after_another() -> None:
+    """apps.connections.open is Tier 1: the next worker starts when the one before has
+    its connection, not all at once."""
+    started, tell_started = os.pipe()
+    go_on, let_go_on = os.pipe()
+
+    def run(connected: Callable[[], None]) -> None:
+        os.write(tell_started, b"s")
+        os.read(go_on, 1)  # "opening the connection" until the test lets it go on
+        connected()
+        signal.pause()
+
+    supervisor = _supervise(3, run)
+    os.close(tell_started)
+    try:
+        for _ in range(3):
+            assert _next_start(started) == b"s"
+            assert _no_start(started)  # the next waits for this one's connection
+            os.write(let_go_on, b"g")
+    finally:
+        _stop(supervisor)
+    os.close(started)

@@ -162,7 +162,12 @@ def test_permanent_errors_are_failed_listed_and_retryable(
     assert desk_with_support.admin.retry_failed_messages(ADMIN) == 1
     deliver_all(worker, clock, rounds=2)
     assert desk_with_support.admin.undelivered_messages(ADMIN) == []
-    assert len(delivered(slack)) == 2
+    # The card, the failure told once in its thread, and the reporter's DM once retried.
+    calls = delivered(slack)
+    assert len(calls) == 3
+    told = [c for c in calls if c.args.get("thread_ts")]
+    assert len(told) == 1
+    assert "`not_in_channel`" in told[0].args["text"]
 
 
 def test_revoked_token_fails_for_good(

@@ -15,14 +15,19 @@ from bot import blocks
 from bot.blocks.answers import HISTORY_LABELS, history_label
 from bot.blocks.common import SECTION_MAX, fitting_lines
 from bot.blocks.ticket_view import TicketView, status_label
+from bot.payloads import TicketSource, source_of_view
 from flashticket_core.domain import model
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
+from flashticket_core.domain.model import MessageSource
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.conversation import AttachedFile
 from flashticket_core.service_layer.dashboard import Kpis, Statistics
 from flashticket_core.service_layer.delivery import Thread, TicketState
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
+    Home,
+    HomeTicket,
     Page,
     TicketDetail,
     TicketSummary,
@@ -316,6 +321,55 @@ def test_fitting_lines_keep_whole_lines_first_or_newest_within_a_section() -> No
     assert len("\n".join(first)) + 100 <= SECTION_MAX
     assert len("h" * 500 + "\n" + "\n".join(newest)) + 100 <= SECTION_MAX
     assert fitting_lines(["y" * SECTION_MAX, "short"]) == []  # never skips a line
+
+
+@pytest.mark.parametrize("name", ["🖨️🔥" * 60, "打印机卡纸的照片" * 20, '"\\\x01' * 40])
+def test_a_modal_from_a_message_with_ten_oddly_named_files_fits_private_metadata(
+    name: str,
+) -> None:
+    """Slack keeps 3,000 characters of private_metadata; ten files named in emoji or
+    CJK went past it (JSON writes each as \\u escapes) and the person got an apology."""
+    files = tuple(
+        AttachedFile(chat_file_id=f"F0FILE{n:04d}", name=name, size=1000 + n) for n in range(10)
+    )
+    source = TicketSource(
+        MessageSource("C0GENERAL1", "1700000000.000100", "1700000000.000100"), "UALICE0001", files
+    )
+    modal = blocks.new_ticket_modal(Language.EN, title="t", source=source.metadata())
+    assert len(modal["private_metadata"]) <= 3000
+    back = source_of_view(modal)
+    assert back is not None
+    assert [(f.chat_file_id, f.size) for f in back.files] == [
+        (f.chat_file_id, f.size) for f in files
+    ]
+    assert all(name.startswith(f.name) or f.name == f.chat_file_id for f in back.files)
+
+
+def _actions_block_id(rendered: list[dict[str, object]]) -> object:
+    return next(b for b in rendered if b["type"] == "actions")["block_id"]
+
+
+def test_each_version_of_the_card_and_each_changed_home_gets_new_block_ids() -> None:
+    """Slack asks for a new block_id when a message is updated; with the same one a
+    client keeps showing the last choice made in the card's selects."""
+    before = blocks.ticket_card(Language.EN, state(Status.NEW, version=3))
+    after = blocks.ticket_card(Language.EN, state(Status.IN_PROGRESS, version=4))
+    assert _actions_block_id(before) != _actions_block_id(after)
+
+    def home(*titles: str) -> list[dict[str, object]]:
+        tickets = [HomeTicket(summary(n + 1, title), None) for n, title in enumerate(titles)]
+        page = Page(items=[t.ticket for t in tickets], total=len(tickets))
+        data = Home(
+            is_support=False,
+            my_open=page,
+            my_recently_finished=[],
+            my_open_with_replies=tickets,
+        )
+        view: list[dict[str, object]] = blocks.home(Language.EN, data)["blocks"]
+        return view
+
+    assert _actions_block_id(home("Printer")) == _actions_block_id(home("Printer"))
+    assert _actions_block_id(home("Printer")) != _actions_block_id(home("Printer", "VPN"))
 
 
 OPENED_FOR = {

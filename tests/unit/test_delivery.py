@@ -48,3 +48,22 @@ def test_a_rate_limit_holds_its_channel_only() -> None:
     assert not pacer.ready("C1")
     ticks.now += 0.1
     assert pacer.ready("C1")
+
+
+def test_a_busy_conversation_takes_turns_between_tickets() -> None:
+    ticks = _Ticks()
+    pacer = ChannelPacer(Pace(burst=1, per_second=1.0), ticks)
+    pacer.new_claim()
+    assert pacer.ready("C1")
+    pacer.take("C1", ticket=1, posts=3)  # a long text: three posts
+    assert not pacer.ready("C1")
+    pacer.want("C1", 2)  # another ticket's card waits
+    ticks.now += 3.0
+    pacer.new_claim()
+    assert pacer.ready("C1")
+    assert pacer.yields("C1", 1)  # ticket 1 had the last turn: ticket 2 goes first
+    assert not pacer.yields("C1", 2)
+    pacer.take("C1", ticket=2)
+    ticks.now += 1.0
+    pacer.new_claim()
+    assert not pacer.yields("C1", 1)  # nobody else waits: no turn is lost

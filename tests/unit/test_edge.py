@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from bot.request_checks import MAX_DEPTH, Checked, Rejection, verify
+from bot.payloads import actor_team
+from bot.request_checks import MAX_DEPTH, Checked, Rejection, socket_mode_payload, verify
 from tests.slack_requests import (
     block_action,
     command_body,
@@ -450,3 +451,51 @@ def test_a_modal_with_several_response_urls_passes() -> None:
         for n in range(2)
     ]
     assert isinstance(check(interaction(payload)), Checked)
+
+
+# A file of another organisation, as Slack documents it for Slack Connect: no user, no
+# URL, `file_access: "check_file_info"` (files.info tells the rest).
+SLACK_CONNECT_FILE = {
+    "id": "F123ABC456",
+    "mode": "file_access",
+    "file_access": "check_file_info",
+    "created": 0,
+    "timestamp": 0,
+    "user": "",
+}
+
+
+def test_a_slack_connect_file_in_a_dm_reply_passes() -> None:
+    reply = dm_thread_reply(USER, "D0DM000001", "1700000000.000100", "the log")
+    reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE])
+    result = check(event(reply, is_ext_shared_channel=True), JSON)
+    assert isinstance(result, Checked), result
+
+
+def test_a_slack_connect_file_over_socket_mode_reaches_bolt() -> None:
+    reply = dm_thread_reply(USER, "D0DM000001", "1700000000.000100", "the log")
+    reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE])
+    checked = socket_mode_payload("events_api", event_envelope(reply))
+    assert isinstance(checked, dict), checked
+
+
+def test_a_file_naming_someone_who_is_no_user_is_still_400() -> None:
+    reply = dm_thread_reply(USER, "D0DM000001", "1700000000.000100", "the log")
+    reply.update(subtype="file_share", files=[SLACK_CONNECT_FILE | {"user": "not a user"}])
+    assert "user" in rejected(event(reply), JSON)
+
+
+@pytest.mark.parametrize(
+    ("body", "team"),
+    [
+        (click(), "T000001"),
+        (click(user={"id": USER, "team_id": "T0PARTNER1"}), "T0PARTNER1"),
+        ({"event": {"type": "message", "user_team": "T0PARTNER1", "team": "T0X"}}, "T0PARTNER1"),
+        ({"event": {"type": "message", "team": "T0PARTNER1"}}, "T0PARTNER1"),
+        ({"event": {"type": "reaction_added", "user": USER}, "team_id": "T000001"}, None),
+        ({"command": "/ticket", "user_id": USER, "team_id": "T0PARTNER1"}, "T0PARTNER1"),
+        ({"type": "block_actions", "team_id": "T000001"}, None),
+    ],
+)
+def test_the_team_of_the_person_behind_a_payload(body: dict[str, Any], team: str | None) -> None:
+    assert actor_team(body) == team

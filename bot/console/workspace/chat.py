@@ -57,7 +57,9 @@ class ChatApi(WorkspaceState):
 
     def _api_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         check_message(args)
-        message = self._bot_message(self._postable(str(args.get("channel") or "")), args)
+        channel = self._postable(str(args.get("channel") or ""))
+        self._refused_reply(channel, str(args.get("thread_ts") or "") or None)
+        message = self._bot_message(channel, args)
         self._post(message)
         return {
             "ok": True,
@@ -69,6 +71,8 @@ class ChatApi(WorkspaceState):
     def _api_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         check_message(args)
         key = (str(args.get("channel")), str(args.get("ts")))
+        if self.channel_setup(key[0]).is_archived:
+            raise SlackError("is_archived")  # an archived channel's messages stay as they are
         with self._lock:
             message = self._messages.get(key)
             if message is None:

@@ -60,6 +60,18 @@ class FilesApi(WorkspaceState):
             **({"shares": self._shares_of(file)} if file.shares else {}),
         }
 
+    def connect_file_object(self, file_id: str) -> dict[str, Any]:
+        """The same file as a message of another organisation (Slack Connect) carries it:
+        no user, no URL; files.info tells the rest."""
+        return {
+            "id": file_id,
+            "mode": "file_access",
+            "file_access": "check_file_info",
+            "created": 0,
+            "timestamp": 0,
+            "user": "",
+        }
+
     @staticmethod
     def _shares_of(file: HostedFile) -> dict[str, Any]:
         """files.info's `shares`: per channel, the messages the file was shared in,

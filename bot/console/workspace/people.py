@@ -23,6 +23,11 @@ class PeopleApi(WorkspaceState):
         with self._lock:
             self._locales[user_id] = locale
 
+    def set_team(self, user_id: str, team_id: str) -> None:
+        """A person of another organisation (Slack Connect): users.info names their team."""
+        with self._lock:
+            self._teams[user_id] = team_id
+
     def name_of(self, user_id: str) -> str:
         with self._lock:
             return self._users.get(user_id, user_id)
@@ -56,11 +61,12 @@ class PeopleApi(WorkspaceState):
         with self._lock:
             known = self._users.get(user)
             locale = self._locales.get(user, self.default_locale)
+            team_id = self._teams.get(user, self.team.id)
         name = known or user.lower()
         real_name = known or f"Person {user}"
         person: dict[str, Any] = {
             "id": user,
-            "team_id": self.team.id,
+            "team_id": team_id,
             "name": name,
             "real_name": real_name,
             "tz": "Europe/Berlin",

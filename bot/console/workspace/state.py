@@ -77,7 +77,11 @@ class WorkspaceState:
         self._users: dict[str, str] = {}  # user ID -> name
         self.default_locale = default_locale  # everyone's, unless set_locale says otherwise
         self._locales: dict[str, str] = {}  # user ID -> locale
+        self._teams: dict[str, str] = {}  # user ID -> another organisation's team ID
         self._channels: dict[str, ChannelSetup] = {}
+        # Threads an admin locked, and people who turned off the app's Messages tab.
+        self._locked_threads: set[tuple[str, str]] = set()
+        self._messages_tab_off: set[str] = set()
         self._messages: dict[tuple[str, str], Message] = {}
         self._triggers: dict[str, Trigger] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
@@ -114,6 +118,24 @@ class WorkspaceState:
         )
         self._post(message)
         return message
+
+    def lock_thread(self, channel: str, thread_ts: str) -> None:
+        """An admin locks a thread: replies to it are refused from now on."""
+        with self._lock:
+            self._locked_threads.add((channel, thread_ts))
+
+    def turn_off_messages_tab(self, user: str) -> None:
+        """The person turned off the app's Messages tab: the bot's DMs are refused."""
+        with self._lock:
+            self._messages_tab_off.add(dm_channel(user))
+
+    def _refused_reply(self, channel: str, thread_ts: str | None) -> None:
+        """What Slack answers a post into a locked thread or a closed Messages tab."""
+        with self._lock:
+            if thread_ts and (channel, thread_ts) in self._locked_threads:
+                raise SlackError("restricted_action_thread_locked")
+            if channel in self._messages_tab_off:
+                raise SlackError("messages_tab_disabled")
 
     def channel_setup(self, channel: str) -> ChannelSetup:
         with self._lock:
