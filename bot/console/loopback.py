@@ -139,6 +139,12 @@ def parse_args(query: str, raw: bytes, content_type: str) -> dict[str, Any]:
     return args
 
 
+class _Server(ThreadingHTTPServer):
+    # Slack takes every connection; socketserver's backlog of 5 would refuse a burst's
+    # (the delivery worker, locale look-ups and a test's own calls at once).
+    request_queue_size = 128
+
+
 class LoopbackServer:
     """Serves one workspace on 127.0.0.1 until stopped."""
 
@@ -151,7 +157,7 @@ class LoopbackServer:
 
     def start(self) -> LoopbackServer:
         handler = type("Handler", (self._handler,), {"workspace": self.workspace})
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+        self._server = _Server(("127.0.0.1", self._port), handler)
         self._server.daemon_threads = True
         self._port = int(self._server.server_address[1])
         self.workspace.origin = f"http://127.0.0.1:{self._port}"
