@@ -16,6 +16,12 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Python may keep compiled modules: each test worker (and each process a test starts)
+# then loads the project's modules and pytest's rewritten test modules from the cache
+# instead of compiling them again (an environment that turns the cache off would make
+# every one of them pay it).
+export PYTHONDONTWRITEBYTECODE :=
+
 # The layers from the fastest; each one's last line is its count and its wall time.
 test: $(STAMP) lint typecheck unit integration e2e
 

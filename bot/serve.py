@@ -110,10 +110,16 @@ def start_scheduler(core: Core, worker: DeliveryWorker, leases: Leases) -> Backg
       it to one per day, across replicas and restarts).
     - timers: every 5 s, so a timer fires within 15 s of being due; the lease makes one
       replica sweep, and claimed rows (SKIP LOCKED) keep each timer to one firing.
+
+    The scheduler keeps real time and every job starts now by it; the jobs ask the core's
+    clock themselves. A first run at a time in the scheduler's past would make it step
+    through every interval since then before running anything (a clock days behind:
+    millions of steps, and stopping waits for them).
     """
     # A line per run of a once-a-second job would drown the log; failures still show.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = BackgroundScheduler(timezone="UTC")
+    now = utcnow()
     scheduler.add_job(
         worker.wake, "interval", seconds=1, id="outbox-poll", max_instances=1, coalesce=True
     )
@@ -125,7 +131,7 @@ def start_scheduler(core: Core, worker: DeliveryWorker, leases: Leases) -> Backg
         id="housekeeping",
         max_instances=1,
         coalesce=True,
-        next_run_time=core.clock(),
+        next_run_time=now,
     )
     scheduler.add_job(
         core.digest_job(leases),
@@ -134,8 +140,7 @@ def start_scheduler(core: Core, worker: DeliveryWorker, leases: Leases) -> Backg
         id="digest",
         max_instances=1,
         coalesce=True,
-        # The scheduler keeps real time; the job itself asks the core's clock.
-        next_run_time=utcnow(),
+        next_run_time=now,
     )
     if core.clock_policy.active:
         scheduler.add_job(
@@ -146,7 +151,7 @@ def start_scheduler(core: Core, worker: DeliveryWorker, leases: Leases) -> Backg
             id="timers",
             max_instances=1,
             coalesce=True,
-            next_run_time=core.clock(),
+            next_run_time=now,
         )
     scheduler.start()
     return scheduler

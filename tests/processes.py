@@ -45,6 +45,10 @@ def serve_environment(database_url: str, slack_api_url: str, **overrides: str) -
         "DATABASE_URL": database_url,
         "PORT": str(free_port()),
         "FLASHTICKET_DIGEST_TIME": "off",  # the digest's own tests turn it on
+        # The fake Slack sets no pace unless a test asks it to; nor does the bot, then
+        # (at Slack's own, a post a second per channel, each card and its thread reply
+        # in the support channel would wait their turn).
+        "FLASHTICKET_POSTS_PER_SECOND": "0",
     }
     return clean_environment(**{**settings, **overrides})
 

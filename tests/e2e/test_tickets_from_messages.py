@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -498,13 +497,6 @@ def test_a_ticket_a_person_opens_from_their_own_message_cannot_be_withdrawn_as_t
     root = sqlite_bot.dm_root(1)
     assert root.args["text"].startswith("Thanks! Your ticket *#1*")
     assert not root.args.get("blocks")
-
-
-@pytest.fixture
-def clock() -> Clock:
-    # Today: the scheduler's jobs start on the bot's clock, and would first run through
-    # every second since a day long past.
-    return Clock(datetime.now(UTC))
 
 
 @pytest.fixture

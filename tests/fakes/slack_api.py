@@ -132,21 +132,32 @@ class FakeSlack(Workspace):
         """
         deadline = time.monotonic() + timeout
 
-        def satisfied() -> bool:
-            if callable(what):
-                return what(self.calls())
-            return len(self.calls(what)) >= count
+        def timed_out() -> AssertionError:
+            return AssertionError(
+                f"timed out after {timeout}s waiting for {what!r} x{count}; got "
+                f"{[c.method for c in self.calls()]}"
+            )
 
-        with self._changed:
-            while not satisfied():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(
-                        f"timed out after {timeout}s waiting for {what!r} x{count}; got "
-                        f"{[c.method for c in self.calls()]}"
-                    )
-                self._changed.wait(min(remaining, 0.05) if callable(what) else remaining)
-        return self.calls() if callable(what) else self.calls(what)
+        if not callable(what):
+            with self._changed:
+                while len(self.calls(what)) < count:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise timed_out()
+                    self._changed.wait(remaining)
+            return self.calls(what)
+        # A predicate runs outside the lock that recording a call takes: one that reads
+        # the database would otherwise hold up every Slack call the bot makes meanwhile.
+        while True:
+            seen = self.calls()
+            if what(seen):
+                return self.calls()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise timed_out()
+            with self._changed:
+                if len(self.calls()) == len(seen):  # no call arrived while it ran
+                    self._changed.wait(min(remaining, 0.05))
 
     def clear(self) -> None:
         """Forget the recorded calls (state such as posted messages stays)."""
