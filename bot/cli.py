@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import logs
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.config import Settings
+from flashticket_core.i18n import Language
 from migrations import runner
 
 log = logging.getLogger("flashticket")
@@ -152,7 +153,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
         }
     )
     if args.language:
-        settings = settings.model_copy(update={"flashticket_language": args.language})
+        settings = settings.model_copy(update={"flashticket_language": Language(args.language)})
     database_file = make_url(args.database).database if args.database.startswith("sqlite") else None
     state_file = Path(database_file or "data/shell.db").with_suffix(".workspace.json")
     if args.fresh:

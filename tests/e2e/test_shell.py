@@ -178,6 +178,8 @@ def test_the_shell_speaks_german(tmp_path: Path) -> None:
     assert "┌ Formular: Neues Ticket" in out
     assert "Ihr Ticket #1 „Drucker“ ist eingegangen" in out
     assert "Status: Neu" in out
+    # `--language de` is the help desk's language, dates included.
+    assert re.search(r"Lösung bis \d\d\.\d\d\.\d{4} \d\d:\d\d", out), out
 
 
 def test_the_shell_answers_each_person_in_the_locale_it_is_given(tmp_path: Path) -> None:
