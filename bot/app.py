@@ -56,7 +56,12 @@ def _workspace_team(client: WebClient) -> Callable[[], str | None]:
 
 
 def create_app(
-    core: Core, client: WebClient, *, verify_token: bool = True, locales: Locales | None = None
+    core: Core,
+    client: WebClient,
+    *,
+    verify_token: bool = True,
+    locales: Locales | None = None,
+    background: ThreadPoolExecutor | None = None,
 ) -> App:
     """A Bolt app for one workspace; `locales` tells each person's language (shared with
     the delivery worker, so one look-up serves both).
@@ -78,8 +83,11 @@ def create_app(
         logger=logging.getLogger("flashticket.bolt"),
     )
 
-    # Work that outlasts Slack's 3 seconds (an export) runs here, after the answer.
-    background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="flashticket-background")
+    # Work that outlasts Slack's 3 seconds (an export) runs here, after the answer; a
+    # caller that passes its own waits for it when it stops.
+    background = background or ThreadPoolExecutor(
+        max_workers=2, thread_name_prefix="flashticket-background"
+    )
 
     workspace_team = _workspace_team(client)
 

@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
@@ -81,6 +82,8 @@ class Running:
     office: BackOffice
     http: HttpServer
     socket_mode: SocketModeHandler | None = None
+    # Work the app does after answering (charts, exports): finished before the rest stops.
+    background: ThreadPoolExecutor | None = None
 
     @property
     def worker(self) -> DeliveryWorker:
@@ -94,6 +97,8 @@ class Running:
         if self.socket_mode is not None:
             self.socket_mode.close()  # type: ignore[no-untyped-call]
         self.http.stop()  # no new requests; the ones in flight finish
+        if self.background is not None:
+            self.background.shutdown(wait=True)  # an export under way reaches Slack
         self.office.stop()
         self.core.close()
 
@@ -190,12 +195,16 @@ def preflight(settings: Settings) -> tuple[WebClient, str | None]:
 
 
 def front_wsgi(
-    core: Core, client: WebClient, signing_secret: str | None, locales: Locales
+    core: Core,
+    client: WebClient,
+    signing_secret: str | None,
+    locales: Locales,
+    background: ThreadPoolExecutor | None = None,
 ) -> SlackWsgi:
     """What answers Slack: the Bolt app behind the HTTP edge (and /healthz, /metrics)."""
     settings = core.settings
     # The token was checked at start; Bolt need not call auth.test again.
-    app = create_app(core, client, verify_token=False, locales=locales)
+    app = create_app(core, client, verify_token=False, locales=locales, background=background)
     registry = (
         metrics.scrape_registry(metrics.OutboxCollector(core.outbox_health))
         if settings.flashticket_metrics
@@ -255,14 +264,15 @@ def start(
     core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
     # One look-up of a person's language serves the listeners and the delivery worker.
     locales = slack_locales(client, default=settings.flashticket_language)
-    wsgi = front_wsgi(core, client, signing_secret, locales)
+    background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="flashticket-background")
+    wsgi = front_wsgi(core, client, signing_secret, locales, background)
     try:
         http = HttpServer(wsgi, host=host, port=settings.port)
     except OSError as error:
         core.close()
         raise StartupError(f"cannot listen on port {settings.port}: {error.strerror}") from None
     office = start_back_office(core, client, locales)
-    running = Running(core=core, office=office, http=http)
+    running = Running(core=core, office=office, http=http, background=background)
     if settings.slack_app_token is not None:
         # Socket Mode: Slack's requests arrive over a WebSocket the bot opens; the HTTP
         # server then only answers /healthz and /metrics.

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
 from flashticket_core.adapters.db import make_engine
-from tests.bot_harness import Bot
+from tests.bot_harness import Bot, bot_settings
 from tests.conftest import ALICE
+from tests.databases import SqliteTemplate
+from tests.fakes.slack_api import FakeSlack
 from tests.slack_requests import command_body, interaction_body
 
 FORM = "application/x-www-form-urlencoded"
@@ -195,3 +199,25 @@ def test_interaction_without_signature_changes_nothing(sqlite_bot: Bot) -> None:
     response = sqlite_bot.http.post(interaction_body(payload), content_type=FORM, signed=False)
     assert response.status == 401
     assert "New" in str(sqlite_bot.command(ALICE, f"show {ticket_id}").json())
+
+
+def test_stopping_waits_for_work_the_app_does_after_answering(
+    tmp_path: Path, sqlite_template: SqliteTemplate, slack: FakeSlack
+) -> None:
+    """An export or a chart runs after Slack has its answer; a stop lets it finish (it
+    reaches Slack) before the rest of the bot goes, instead of leaving it to fail later."""
+    bot = Bot(slack, bot_settings(sqlite_template.fresh_database(tmp_path), slack)).start()
+    assert bot.running is not None
+    background = bot.running.background
+    assert background is not None
+    release = threading.Event()
+    done: list[bool] = []
+    background.submit(lambda: done.append(release.wait(timeout=60)))
+    stopper = threading.Thread(target=bot.stop)
+    stopper.start()
+    stopper.join(timeout=1)
+    assert stopper.is_alive()  # still waiting for the work under way
+    release.set()
+    stopper.join(timeout=60)
+    assert not stopper.is_alive()
+    assert done == [True]

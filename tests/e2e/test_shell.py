@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -687,6 +688,7 @@ def test_at_a_terminal_lines_can_be_edited_and_typed_again(tmp_path: Path) -> No
     )
     os.close(follower)
     seen = b""
+    ended = threading.Event()  # the console closed the terminal: it is leaving
 
     def read_until(wanted: bytes, count: int = 1, *, within: float = 180) -> bool:
         nonlocal seen
@@ -697,6 +699,7 @@ def test_at_a_terminal_lines_can_be_edited_and_typed_again(tmp_path: Path) -> No
                 try:
                     seen += os.read(leader, 65536)
                 except OSError:  # the console ended
+                    ended.set()
                     break
         return seen.count(wanted) >= count
 
@@ -707,7 +710,7 @@ def test_at_a_terminal_lines_can_be_edited_and_typed_again(tmp_path: Path) -> No
         Ctrl-C again); signals not yet handled count once."""
         for _ in range(20):
             process.send_signal(signal.SIGINT)
-            if read_until(wanted, count, within=10) or process.poll() is not None:
+            if read_until(wanted, count, within=10) or ended.is_set():
                 return
         raise AssertionError(seen.decode(errors="replace"))
 
