@@ -3,14 +3,24 @@ databases, in milliseconds; a refusal commits nothing and raises no event."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from flashticket_core.domain.enums import Role
-from flashticket_core.domain.permissions import PERMISSIONS, Action
+from flashticket_core.domain.permissions import (
+    PERMISSIONS,
+    Action,
+    Actor,
+    IntakeLimit,
+    authorize_entry_change,
+    authorize_role_change,
+    over_the_rate,
+)
+from flashticket_core.errors import IntakeLimited, NotAllowed
 from flashticket_core.i18n import Language, translate
-from tests.conftest import ADMIN, SUPPORT
+from tests.conftest import ADMIN, ALICE, SUPPORT
 from tests.fakes_core import FakeUnitOfWork, fake_desk
 from tests.permission_matrix import CASES, PROBES, Case, attempt
 
@@ -40,3 +50,56 @@ def test_the_table_decides(case: Case) -> None:
         with pytest.raises(refusal):
             trying()
     assert (uow.commits, uow.published) == (commits, published)
+
+
+# The rules beyond the table, each refused by this module alone.
+
+ENTRY_OF_ALICE = SimpleNamespace(ticket_id=7, author_id=ALICE)
+
+
+def test_an_entry_is_changed_by_its_author_alone_on_its_own_ticket() -> None:
+    authorize_entry_change(ALICE, 7, ENTRY_OF_ALICE)
+    for actor_id, ticket_id in [(SUPPORT, 7), (ADMIN, 7), (ALICE, 8)]:
+        with pytest.raises(NotAllowed) as refused:
+            authorize_entry_change(actor_id, ticket_id, ENTRY_OF_ALICE)
+        assert refused.value.message(Language.EN) == NotAllowed("comment").message(Language.EN)
+
+
+CONFIGURED = frozenset({ADMIN})
+OTHER_ADMIN = Actor("UADMIN0002", Role.ADMIN)
+
+
+@pytest.mark.parametrize(
+    ("actor", "user_id", "role", "key"),
+    [
+        (Actor(ALICE, Role.USER), SUPPORT, Role.SUPPORT, "error.not_allowed"),
+        (Actor(SUPPORT, Role.SUPPORT), ALICE, Role.SUPPORT, "error.not_allowed"),
+        (OTHER_ADMIN, ADMIN, Role.SUPPORT, "error.configured_admin"),
+        (Actor(ADMIN, Role.ADMIN), ADMIN, Role.USER, "error.configured_admin"),
+        (OTHER_ADMIN, OTHER_ADMIN.user_id, Role.SUPPORT, "error.self_demotion"),
+        (OTHER_ADMIN, OTHER_ADMIN.user_id, Role.USER, "error.self_demotion"),
+    ],
+)
+def test_role_changes_the_table_and_its_two_rules_refuse(
+    actor: Actor, user_id: str, role: Role, key: str
+) -> None:
+    with pytest.raises(NotAllowed) as refused:
+        authorize_role_change(actor, user_id, role, configured_admins=CONFIGURED)
+    assert refused.value.key == key
+    assert refused.value.action == Action.MANAGE_ROLES
+
+
+@pytest.mark.parametrize(
+    ("user_id", "role"),
+    [(SUPPORT, Role.SUPPORT), (SUPPORT, Role.USER), ("UADMIN0002", Role.ADMIN)],
+)
+def test_an_admin_changes_other_roles_and_keeps_their_own(user_id: str, role: Role) -> None:
+    authorize_role_change(OTHER_ADMIN, user_id, role, configured_admins=CONFIGURED)
+
+
+def test_over_the_rate_tells_the_limit() -> None:
+    refusal = over_the_rate(IntakeLimit(5, timedelta(minutes=10)))
+    assert isinstance(refusal, IntakeLimited)
+    assert refusal.action == Action.OPEN_FOR_AUTHORS_UNLIMITED
+    assert "5" in refusal.message(Language.EN)
+    assert "10" in refusal.message(Language.DE)
