@@ -9,6 +9,7 @@ or refused exactly as it says here. Every refusal (`NotAllowed`) is made in this
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum, StrEnum
@@ -217,7 +218,13 @@ def authorize_role_change(
         raise NotAllowed(Action.MANAGE_ROLES, key="error.self_demotion")
 
 
-def over_the_rate(limit: IntakeLimit) -> IntakeLimited:
-    """What a person is told who opened as many tickets from other people's messages as
-    `limit` allows for now; an actor who may `OPEN_FOR_AUTHORS_UNLIMITED` is never told."""
-    return IntakeLimited(limit=limit.count, minutes=limit.minutes)
+def authorize_intake(
+    actor: Actor, limit: IntakeLimit | None, within: Callable[[IntakeLimit], bool]
+) -> None:
+    """One more ticket from someone else's message: within the per-person rate (`within`
+    asks the tally, and may count the ticket), unless there is no rate or the actor may
+    open them unlimited, as the table says."""
+    if limit is None or actor.may(Action.OPEN_FOR_AUTHORS_UNLIMITED):
+        return
+    if not within(limit):
+        raise IntakeLimited(limit=limit.count, minutes=limit.minutes)
