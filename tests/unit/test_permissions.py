@@ -3,7 +3,9 @@ databases, in milliseconds; a refusal commits nothing and raises no event."""
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -117,3 +119,20 @@ def test_the_help_desks_people_are_not_held_to_the_intake_rate(role: Role) -> No
         raise AssertionError("the tally is not asked")
 
     authorize_intake(Actor(SUPPORT, role), LIMIT, counted)
+
+
+def test_every_refusal_is_made_in_the_permission_module() -> None:
+    """`NotAllowed` (and its kinds) is made beside the table only, so what a person may
+    do is read in one place."""
+    refusals = {NotAllowed.__name__} | {kind.__name__ for kind in NotAllowed.__subclasses__()}
+    root = Path(__file__).resolve().parents[2]
+    makers = {
+        str(path.relative_to(root))
+        for package in ("flashticket_core", "bot")
+        for path in (root / package).rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in refusals
+    }
+    assert makers == {"flashticket_core/domain/permissions.py"}
