@@ -24,9 +24,9 @@ from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.digest import DigestAddition, DigestJob, DigestStore
 from flashticket_core.service_layer.jobs import JobStore, Leases
-from flashticket_core.service_layer.outbox import Outbox
 from flashticket_core.service_layer.sweep import sweep
-from flashticket_core.service_layer.timers import ClockPolicy, TimerWriter
+from flashticket_core.service_layer.timers import ClockPolicy
+from flashticket_core.service_layer.unit_of_work import commit_steps
 
 
 @dataclass
@@ -96,8 +96,7 @@ class Core:
         units = partial(
             SqlAlchemyUnitOfWork,
             self.database,
-            outbox=Outbox(self.clock, self.settings.flashticket_admins),
-            timers=TimerWriter(self.clock_policy, self.clock),
+            steps=commit_steps(self.clock_policy, self.clock, self.settings.flashticket_admins),
             after_commit=self.notify_committed,
         )
         return sweep(units, leases, self.clock_policy, self.clock)
@@ -135,7 +134,6 @@ def bootstrap(
     if migrate is not None:
         migrate(engine)
     database = Database(engine)
-    outbox = Outbox(clock, settings.flashticket_admins)
     policy = clock_policy(settings)
 
     committed_listeners: list[Callable[[], None]] = []
@@ -144,8 +142,7 @@ def bootstrap(
         units=partial(
             SqlAlchemyUnitOfWork,
             database,
-            outbox=outbox,
-            timers=TimerWriter(policy, clock),
+            steps=commit_steps(policy, clock, settings.flashticket_admins),
             after_commit=partial(notify, committed_listeners),
         ),
         reads=reads_from(database),

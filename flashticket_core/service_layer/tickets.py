@@ -1,4 +1,8 @@
-"""Changing tickets: open, move, take, assign, prioritise, rate, delete."""
+"""Changing tickets: open, move, take, assign, prioritise, rate, delete.
+
+Each change ends in `uow.commit()`, which runs the commit's steps on the events the
+ticket raised, in one transaction: `commit_steps` in unit_of_work.py (the timers, then
+the outbox)."""
 
 from __future__ import annotations
 
