@@ -45,7 +45,7 @@ from sqlalchemy import Engine, event
 # The bot's entry point, the only name of a bot/ module in this script: after a rename,
 # change this line. `start(settings, host=...)` returns what runs, with `.http.start()`,
 # `.http.port` and `.stop()`.
-from bot.serve import start as start_bot
+from bot.composition import start as start_bot
 from tests.bot_harness import SIGNING_SECRET, bot_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_requests import SlackClientSimulator, view_submission

@@ -19,7 +19,6 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode
@@ -32,9 +31,9 @@ from bot.console.render import Renderer
 from bot.console.screen import Screen
 from bot.console.words import words_for
 from bot.console.workspace import Message, dm_channel
+from bot.settings import Settings
 from flashticket_core.bootstrap import Core
 from flashticket_core.config import parse_wall_duration
-from flashticket_core.service_layer.jobs import Leases
 
 MENTION = re.compile(r"(?<!\S)@([A-Za-z0-9._-]+)")
 SUPPORT_CHANNEL = "CSUPPORT"
@@ -59,12 +58,9 @@ class Shell:
         # The core's clock when it is the console's (bootstrap(..., clock=)); `clock +2h`
         # moves it.
         self.clock = clock
-        # The periodic jobs `clock` runs once it moved, as `serve`'s scheduler would: the
-        # timers' sweep (reminders, escalations, nudges, auto-close), the morning digest.
-        leases = Leases(core.jobs, clock=core.clock)
-        self.ticks: list[Tick] = [partial(core.sweep_timers, leases), core.digest_job(leases)]
         self.files_dir = files_dir
-        self.support_channel = core.settings.flashticket_support_channel or SUPPORT_CHANNEL
+        self.settings = Settings.of(core.settings)
+        self.support_channel = self.settings.flashticket_support_channel or SUPPORT_CHANNEL
         self.bot = LocalBot(
             core,
             support_channel=self.support_channel,
@@ -73,6 +69,10 @@ class Shell:
             refused=self._refused,
         )
         self.workspace = self.bot.workspace
+        # The periodic jobs `clock` runs once it moved, as `serve`'s scheduler would
+        # (bot/periodic.py): the timers' sweep (reminders, escalations, nudges,
+        # auto-close), the morning digest, the outbox poll and the housekeeping.
+        self.ticks: list[Tick] = [job.run for job in self.bot.jobs]
         self.client = self.bot.client
         self.admin_names = sorted(admins)
         for name in self.admin_names:
@@ -475,7 +475,7 @@ class Shell:
         message = self._posted(rest, "react")
         if message is None:
             return
-        emoji = self.core.settings.flashticket_ticket_emoji
+        emoji = self.settings.flashticket_ticket_emoji
         if not emoji:
             self.say(self.words("reactions_off"))
             return
