@@ -2,14 +2,15 @@
 the HTTP server hands it to FlashTicket until the INSERT of its outbox row.
 
 The real bot (migrations on a fresh SQLite file in a temporary directory, the delivery
-worker, waitress on 127.0.0.1 port 0) runs in this process against the fake Slack Web API
-on loopback. One new-ticket modal submission (a signed `view_submission`) warms the
+worker, the HTTP front on 127.0.0.1 port 0) runs in this process against the fake Slack
+Web API on loopback. One new-ticket modal submission (a signed `view_submission`) warms the
 process up and its messages are delivered; the next one is followed with a profile hook
 on every thread the bot starts. Only the thread that executes the outbox INSERT counts;
 the delivery worker, the scheduler and background threads are ignored.
 
 - Start: the first call into a project file (bot/, flashticket_core/, migrations/) on
-  that thread after the request is sent, i.e. the server calling the WSGI application.
+  that thread after the request is sent, i.e. the front's thread calling the WSGI
+  application (`call_app`, in the WSGI edge's own file).
 - Stop: SQLAlchemy's `before_cursor_execute` for the first `INSERT INTO outbox_messages`
   on that thread, before the statement reaches the database.
 - A move is a call from a function in one project file into a function in another; the
@@ -173,7 +174,7 @@ def submit(http: SlackClientSimulator, n: int) -> None:
 def run(*, cold: bool, timeout: float) -> tuple[Walk, ThreadWalk]:
     walk = Walk()
     directory = Path(tempfile.mkdtemp(prefix="flashticket-walk-"))
-    # Every thread started from here on (waitress's workers included) carries the hook.
+    # Every thread started from here on (the HTTP front's included) carries the hook.
     threading.setprofile(walk.profile)
     event.listen(Engine, "before_cursor_execute", walk.before_cursor_execute)
     try:

@@ -39,14 +39,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from bot.http_server import WsgiApp, call_app
 from bot.http_wire import (
     MAX_REQUEST_LINE_BYTES,
     REASONS,
     Head,
     HttpDate,
     Refused,
-    WsgiApp,
-    call_app,
     environ_for,
     parse_head,
 )

@@ -7,7 +7,6 @@ import io
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -137,27 +136,6 @@ def environ_for(
             key = "HTTP_" + name.upper().replace("-", "_")
             environ[key] = f"{environ[key]}, {value}" if key in environ else value
     return environ
-
-
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def call_app(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Run the application on a thread: its status, headers and whole body."""
-    answer: list[Any] = []
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        answer[:] = [status, headers]
-        return lambda _data: None
-
-    chunks = app(environ, start_response)
-    try:
-        body = b"".join(chunks)
-    finally:
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-    return answer[0], answer[1], body
 
 
 class HttpDate:
