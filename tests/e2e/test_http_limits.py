@@ -90,7 +90,7 @@ def test_a_body_of_the_largest_size_allowed_reaches_the_edge(sqlite_bot: Bot) ->
 
 
 def test_many_idle_connections_leave_healthz_and_slack_answered(sqlite_bot: Bot) -> None:
-    # waitress's default limit of 100 connections made the 101st wait for minutes.
+    # A limit of 100 connections (the HTTP server's of old) made the 101st wait for minutes.
     with idle_connections(sqlite_bot.http.port, 150):
         assert health(sqlite_bot.http.port) == 200
         assert sqlite_bot.command(ALICE, "help").status == 200
