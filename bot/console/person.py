@@ -12,25 +12,46 @@ import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from bot import blocks, mrkdwn
 from bot.console import forms
-from bot.console.workspace import Message, dm_channel
-
-if TYPE_CHECKING:
-    from bot.console.shell import Shell
+from bot.console.local_bot import LocalBot
+from bot.console.render import Renderer
+from bot.console.screen import Screen
+from bot.console.words import Say
+from bot.console.workspace import Message, Workspace, dm_channel
+from bot.settings import Settings
 
 MENTION = re.compile(r"(?<!\S)@([A-Za-z0-9._-]+)")
 COMMAND_CHANNEL = "CGENERAL"  # where people type their slash commands
 FORM = "application/x-www-form-urlencoded"
 
 
+class Console(Protocol):
+    """What a person acts through (the shell): who they are now, the bot, the screen."""
+
+    user: str
+    # How much of the workspace's feed was printed; whether the App Home was just opened.
+    printed: int
+    home_asked: bool
+    bot: LocalBot
+    workspace: Workspace
+    screen: Screen
+    renderer: Renderer
+    words: Say
+    settings: Settings
+
+    def say(self, text: str) -> None: ...
+
+    def read(self, prompt: str) -> str | None: ...
+
+
 class Person:
     """The console's person (`shell.user`, whom `as` changes) acting in the workspace."""
 
-    def __init__(self, shell: Shell) -> None:
+    def __init__(self, shell: Console) -> None:
         self.shell = shell
         self.workspace = shell.workspace
         self.screen = shell.screen
