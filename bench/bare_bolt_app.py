@@ -1,7 +1,8 @@
 """The baseline for bench/http_bench.py: a Bolt app that acks and writes one row.
 
-It runs behind the same waitress server and HTTP edge as FlashTicket (bot.http_server), so
-the difference measured is FlashTicket's own work. Configured by the environment
+It runs behind the same HTTP server (bot/front.py, one worker in this process) and HTTP
+edge (bot/http_server.py) as FlashTicket, so the difference measured is FlashTicket's own
+work. Configured by the environment
 (PORT, DATABASE_URL, SLACK_API_URL, SLACK_SIGNING_SECRET); serves until SIGTERM.
 """
 
@@ -16,7 +17,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
-from bot.http_server import HttpServer, SlackWsgi
+from bot.front import FrontServer
+from bot.http_server import SlackWsgi
 from flashticket_core.adapters.db import make_engine
 
 
@@ -49,7 +51,7 @@ def main() -> None:
         write_row(body["user"]["id"])
         ack()
 
-    server = HttpServer(
+    server = FrontServer(
         SlackWsgi(app, engine, secret), host="127.0.0.1", port=int(os.environ["PORT"])
     )
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.stop).start())

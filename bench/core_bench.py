@@ -44,9 +44,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Table, insert, select
 
+from bot.settings import Settings
 from flashticket_core.adapters.tables import metadata
 from flashticket_core.bootstrap import Core, bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import Base, ConversationEntry, HistoryEntry, Ticket
 from migrations import runner

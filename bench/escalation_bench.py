@@ -1,7 +1,7 @@
 """From a missed target to its escalation in Slack: the delay, with the strict fake Slack.
 
-The real server (`bot.serve.start`: migrations, the timers' sweep every 5 s, the delivery
-worker, waitress) on SQLite, targets around the clock (`high=20s/`, first response only),
+The real server (`bot.composition.start`: migrations, the timers' sweep every 5 s, the delivery
+worker, the HTTP front) on SQLite, targets around the clock (`high=20s/`, first response only),
 the escalations in a channel of their own. Tickets are opened through the help desk in
 waves (`--per-second` a second), so their targets fall due spread over time as in a
 real morning, not all in one sweep. For each ticket the delay is the time from its

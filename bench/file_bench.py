@@ -2,7 +2,7 @@
 per file, and the time from the event to the file shared in the support thread, with the
 strict fake Slack.
 
-The real server (`bot.serve.start`: migrations, delivery worker, waitress) on SQLite,
+The real server (`bot.composition.start`: migrations, delivery worker, the HTTP front) on SQLite,
 the fake workspace over loopback; each reply carries one file of `--size` bytes (1 MB by
 default) and is delivered twice, as Slack redelivers an event it thinks was missed.
 Calls are counted from the event to the file shared (the reply's own text is one

@@ -2,8 +2,8 @@
 
 Targets, each a process of its own (as are the fake Slack Web API and this load
 generator):
-  bare-bolt   bench/bare_bolt_app.py: Bolt's threaded `App` behind the same waitress
-              server and HTTP edge as FlashTicket's in-process mode; acks, writes one row
+  bare-bolt   bench/bare_bolt_app.py: Bolt's threaded `App` behind the same HTTP server
+              (one worker of it) and HTTP edge as FlashTicket; acks, writes one row
   bare-async  bench/bare_async_app.py: Bolt's `AsyncApp` on aiohttp; acks, writes one row
   flashticket `flashticket serve` (gunicorn's workers, the delivery worker beside them),
               doing its real work: the ticket, its history, targets and outbox rows, and

@@ -29,9 +29,9 @@ from slack_sdk import WebClient
 
 from bot.console.refusals import SlackError
 from bot.console.workspace.objects import dm_channel
+from bot.settings import Settings
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
 from flashticket_core.i18n import Language
 from migrations import runner

@@ -1,7 +1,7 @@
 """Tickets made from a reaction: Web API calls per ticket, and the time from the
 reaction to the ticket's card in the support channel, with the strict fake Slack.
 
-The real server (`bot.serve.start`: migrations, delivery worker, waitress) on SQLite,
+The real server (`bot.composition.start`: migrations, delivery worker, the HTTP front) on SQLite,
 the fake workspace over loopback, reaction_added events signed as Slack signs them,
 one at a time. Bounded: each ticket waits at most 10 s for its card.
 

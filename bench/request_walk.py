@@ -6,7 +6,7 @@
    `chat.postMessage` HTTP call leaves slack_sdk.
 
 The real bot (migrations on a fresh SQLite file in a temporary directory, the delivery
-worker, the HTTP server on 127.0.0.1 port 0) runs in this process against the fake Slack
+worker, the HTTP front on 127.0.0.1 port 0) runs in this process against the fake Slack
 Web API on loopback. One new-ticket modal submission (a signed `view_submission`) warms
 the process up and its messages are delivered; the next one is followed with a profile
 hook on every thread the bot starts.
@@ -68,7 +68,7 @@ from tests.fakes.slack_api import FakeSlack
 from tests.slack_requests import SlackClientSimulator, view_submission
 
 if TYPE_CHECKING:
-    from flashticket_core.config import Settings
+    from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -99,7 +99,7 @@ class Started:
 def start_the_bot(settings: Settings) -> Started:
     """The bot in this process (its HTTP front, delivery worker and scheduler), serving
     HTTP on a loopback port. The only place this script names a bot/ module."""
-    from bot.serve import start
+    from bot.composition import start
 
     running = start(settings, host="127.0.0.1")
     try:
@@ -354,7 +354,7 @@ def run(*, cold: bool = False, timeout: float = 60) -> tuple[Leg, Leg]:
     """Both legs of one create-ticket request: (request, delivery)."""
     walk = Walk()
     directory = Path(tempfile.mkdtemp(prefix="flashticket-walk-"))
-    # Every thread started from here on (the server's, the worker's) carries the hook.
+    # Every thread started from here on (the HTTP front's included) carries the hook.
     threading.setprofile(walk.profile)
     event.listen(Engine, "before_cursor_execute", walk.before_cursor_execute)
     try:

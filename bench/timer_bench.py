@@ -37,9 +37,9 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert, select, text, update
 
+from bot.settings import Settings
 from flashticket_core.adapters.tables import OutboxMessage, TicketTarget, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.domain.clock import TargetKind, TimerKind
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import Ticket

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import listeners, times
 from bot.locales import Locales, slack_locales
+from bot.settings import Settings
 from flashticket_core.bootstrap import Core
 
 log = logging.getLogger("flashticket.bot")
@@ -59,6 +60,7 @@ def create_app(
     core: Core,
     client: WebClient,
     *,
+    settings: Settings | None = None,
     verify_token: bool = True,
     locales: Locales | None = None,
     background: ThreadPoolExecutor | None = None,
@@ -70,7 +72,7 @@ def create_app(
     instead of Bolt polling every 10 ms for the ack; listeners stay short because every
     Slack message a change causes is delivered later from the outbox.
     """
-    settings = core.settings
+    settings = settings or Settings.of(core.settings)
     times.use_desk(settings.flashticket_timezone, settings.flashticket_language)
     people_languages = locales or slack_locales(client, default=settings.flashticket_language)
     signing_secret = settings.slack_signing_secret

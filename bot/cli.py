@@ -18,8 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logs
+from bot.settings import Settings
 from flashticket_core.adapters.db import make_engine
-from flashticket_core.config import Settings
 from flashticket_core.i18n import Language
 from migrations import runner
 

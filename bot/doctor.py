@@ -16,11 +16,12 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.manifest import BOT_SCOPES
-from bot.serve import check_app_token, check_channel, granted_scopes, web_client
+from bot.settings import Settings
+from bot.slack_checks import check_channel, granted_scopes, web_client
+from bot.socket_mode import check_app_token
 from bot.startup_checks import CHANNEL_ID, StartupError, missing_database
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
-from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import utcnow
 from flashticket_core.service_layer.delivery.ports import FailedMessage
 from migrations import runner

@@ -1,4 +1,4 @@
-"""A production HTTP server for Slack: waitress (threaded WSGI), not Bolt's dev server.
+"""The HTTP edge: the WSGI application the front (bot/front.py) runs for each request.
 
 POST /slack/events  slash commands, interactivity and events (checked by bot.request_checks first)
 GET  /healthz       200 while the database answers, else 503
@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -20,7 +18,6 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 from slack_bolt import App, BoltRequest
 from sqlalchemy import Engine, text
-from waitress.server import create_server
 
 from bot.request_checks import MAX_BODY_BYTES, Checked, Rejection, verify
 from flashticket_core import metrics
@@ -43,6 +40,28 @@ REASONS = {
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
+
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def call_app(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    """Run a WSGI application on one of the front's threads: its status, headers and
+    whole body."""
+    answer: list[Any] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        answer[:] = [status, headers]
+        return lambda _data: None
+
+    chunks = app(environ, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+    return answer[0], answer[1], body
 
 
 class SlackWsgi:
@@ -225,121 +244,3 @@ def _headers(environ: Environ) -> dict[str, str]:
     if environ.get("CONTENT_TYPE"):
         headers["content-type"] = str(environ["CONTENT_TYPE"])
     return headers
-
-
-# waitress's defaults suit a site behind a proxy, not a port facing the internet: it
-# buffers a body up to 1 GiB before the app can refuse it, and 100 idle connections
-# (kept for 120 s, looked at every 30 s) leave no room for /healthz or for Slack.
-#
-# An idle connection costs a socket, not a thread, so many are allowed; poll() has no
-# 1,024-descriptor ceiling, as select() has.
-CONNECTION_LIMIT = 500
-# A connection that sends nothing for this long is closed (a request being answered
-# is never cut short); Slack sends each request at once and waits 3 s for the answer.
-IDLE_TIMEOUT_SECONDS = 20
-# How often idle connections are looked for: so a flood of them is gone in < 25 s.
-CLEANUP_INTERVAL_SECONDS = 5
-# Slack's headers are well under 4 KiB.
-MAX_HEADER_BYTES = 64 * 1024
-
-
-class HttpServer:
-    """waitress around the WSGI app, with a graceful stop for SIGTERM and tests."""
-
-    def __init__(
-        self,
-        wsgi: SlackWsgi,
-        *,
-        host: str = "",
-        port: int = 0,
-        listener: socket.socket | None = None,
-        threads: int = 16,
-        connection_limit: int = CONNECTION_LIMIT,
-        idle_timeout: int = IDLE_TIMEOUT_SECONDS,
-        cleanup_interval: int = CLEANUP_INTERVAL_SECONDS,
-    ) -> None:
-        self.wsgi = wsgi
-        # On a socket already listening (made by `serve` before the processes fork), or
-        # on host and port.
-        where: dict[str, Any] = (
-            {"sockets": [listener]} if listener is not None else {"host": host, "port": port}
-        )
-        self._server: Any = create_server(
-            wsgi,
-            **where,
-            threads=threads,
-            ident="flashticket",
-            # A larger body is refused with 413 from its Content-Length (or as its
-            # chunks add up), before it is read; the edge never sees it.
-            max_request_body_size=MAX_BODY_BYTES + 1,  # waitress refuses from this size on
-            max_request_header_size=MAX_HEADER_BYTES,
-            connection_limit=connection_limit,
-            channel_timeout=idle_timeout,
-            cleanup_interval=cleanup_interval,
-            asyncore_use_poll=True,
-        )
-        self._thread: threading.Thread | None = None
-        self._stopped = False
-
-    @property
-    def port(self) -> int:
-        return int(self._server.effective_port)
-
-    def serve_forever(self) -> None:
-        self._server.run()
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self.serve_forever, name="http", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop accepting, let requests in flight finish (bounded), then close."""
-        if self._stopped:
-            return
-        self._stopped = True
-        server = self._server
-        self._in_loop(lambda: _stop_accepting(server))
-        deadline = time.monotonic() + timeout
-        dispatcher = server.task_dispatcher
-        while time.monotonic() < deadline and (
-            dispatcher.active_count or dispatcher.queue or _answering(server)
-        ):
-            time.sleep(0.02)  # shutdown only: waitress offers no event for "idle"
-        self._in_loop(lambda: _close_all(server))
-        if self._thread is not None:
-            self._thread.join(timeout)
-        dispatcher.shutdown(cancel_pending=False, timeout=timeout)
-
-    def _in_loop(self, thunk: Callable[[], None]) -> None:
-        """Run `thunk` on the server's own I/O thread (asyncore is not thread-safe)."""
-        try:
-            self._server.trigger.pull_trigger(thunk)
-        except OSError:
-            # The loop has already closed its trigger: nothing is left to stop.
-            log.debug("server loop already closed")
-
-
-def _stop_accepting(server: Any) -> None:
-    server.accepting = False
-    server.del_channel()
-    server.socket.close()
-
-
-def _answering(server: Any) -> bool:
-    """Whether a connection is still reading a request or sending an answer: closing it
-    then would leave a request the bot may have committed without its answer."""
-    try:
-        channels = list(server._map.values())
-    except RuntimeError:  # the I/O thread changed the map meanwhile: look again
-        return True
-    return any(
-        getattr(channel, "request", None) is not None
-        or getattr(channel, "requests", None)
-        or getattr(channel, "total_outbufs_len", 0)
-        for channel in channels
-    )
-
-
-def _close_all(server: Any) -> None:
-    for channel in list(server._map.values()):
-        channel.close()

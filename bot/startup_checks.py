@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from flashticket_core.config import Settings
+from bot.settings import Settings
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 

@@ -17,7 +17,7 @@ from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
-from flashticket_core.config import Settings
+from flashticket_core.config import CoreSettings
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery.ports import Transport
@@ -32,7 +32,7 @@ from flashticket_core.service_layer.unit_of_work import commit_steps
 
 @dataclass
 class Core:
-    settings: Settings
+    settings: CoreSettings
     database: Database
     desk: HelpDesk
     clock: Callable[[], datetime]
@@ -111,7 +111,7 @@ def notify(listeners: list[Callable[[], None]]) -> None:
         listener()
 
 
-def clock_policy(settings: Settings) -> ClockPolicy:
+def clock_policy(settings: CoreSettings) -> ClockPolicy:
     """The targets and timers the settings ask for, on the help desk's business calendar."""
     intervals = settings.clock_intervals()
     return ClockPolicy(
@@ -124,7 +124,7 @@ def clock_policy(settings: Settings) -> ClockPolicy:
 
 
 def bootstrap(
-    settings: Settings,
+    settings: CoreSettings,
     *,
     migrate: Callable[[Engine], None] | None = None,
     clock: Callable[[], datetime] = utcnow,

@@ -1,14 +1,17 @@
-"""Settings: one class, read from the environment or a `.env` file, built only when asked."""
+"""The core's settings, read from the environment or a `.env` file, built only when asked.
+
+The Slack adapter's and the server's are bot.settings's; `bot.settings.Settings` holds
+all three under SPEC.md's variable names."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from flashticket_core.domain.business_time import (
@@ -68,59 +71,37 @@ class ClockIntervals:
     digest_time: time | None
 
 
-class Settings(BaseSettings):
-    """Every setting of SPEC.md's runtime contract, under its exact variable name."""
+# What every settings class reads: the environment and `.env`, names in any case.
+SETTINGS_CONFIG = SettingsConfigDict(
+    env_file=".env",
+    env_file_encoding="utf-8",
+    extra="ignore",
+    case_sensitive=False,
+    arbitrary_types_allowed=True,
+)
 
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        extra="ignore",
-        case_sensitive=False,
-        arbitrary_types_allowed=True,
-    )
 
-    slack_bot_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_api_url: str | None = None
+class CoreSettings(BaseSettings):
+    """The help desk's settings: its database, people, language, calendar and clock."""
+
+    model_config = SETTINGS_CONFIG
+
     database_url: str = DEFAULT_DATABASE_URL
-    flashticket_support_channel: str | None = None
     flashticket_admins: Annotated[frozenset[str], NoDecode] = frozenset()
     flashticket_language: Language = Language.EN
     # The help desk's calendar: where its months and "today" of the statistics begin.
     flashticket_timezone: ZoneInfo = ZoneInfo("UTC")
-    port: int = Field(default=3000, ge=0, le=65535)
-    # The reaction that opens a ticket from the message it is put on; empty turns it off.
-    flashticket_ticket_emoji: str = Field(default="ticket", pattern=r"^[a-z0-9_+'-]{0,100}$")
-    # Every card, reply, rating and internal note is posted in the support channel, so
-    # `serve` refuses a public one unless this says it is meant (then it warns).
-    flashticket_allow_public_support_channel: bool = False
-    # People of another organisation (Slack Connect) may open tickets; `false` tells
-    # them politely that the help desk is internal and opens nothing.
-    flashticket_external_reporters: bool = False
     # How long a delivery worker owns a message it took; after a crash another worker
     # (or the restarted one) sends it once this has passed. Longer than a Slack call.
     flashticket_delivery_lease_seconds: int = Field(default=30, ge=1, le=3600)
-    # Posts per second per Slack channel, after a burst of 4 (Slack's own pace is about
-    # one); 0 does not pace (an emulator or a test Slack without that limit).
-    flashticket_posts_per_second: float = Field(default=1.0, ge=0, le=1000)
-    # `plain` lines for a terminal, or `json`: one object per line for a log collector.
-    flashticket_log_format: Literal["plain", "json"] = "plain"
-    # GET /metrics (Prometheus) on the HTTP port; `false` answers it 404.
-    flashticket_metrics: bool = True
-    # `serve` over HTTP: gunicorn worker processes (0: one per core) and the threads of
-    # each; the delivery worker and the scheduler run in a process of their own.
-    flashticket_web_workers: int = Field(default=0, ge=0, le=64)
-    flashticket_web_threads: int = Field(default=4, ge=1, le=256)
 
     # The clock (SPEC.md "The clock"): targets per priority in business time, the
-    # calendar they count on, where missed ones go, and the timers of waiting and
-    # resolved tickets. Parsed by `flashticket_core.domain.business_time` and
+    # calendar they count on, and the timers of waiting and resolved tickets (where
+    # missed ones go is Slack's: FLASHTICKET_ESCALATION_CHANNEL). Parsed by `flashticket_core.domain.business_time` and
     # `flashticket_core.domain.service_levels`.
     flashticket_sla: str = DEFAULT_SLA
     flashticket_business_hours: str = "mon-fri 08:00-17:00"
     flashticket_holidays: str = ""
-    flashticket_escalation_channel: str | None = None
     # The reminder to the assignee when this share (percent) of a target has passed.
     flashticket_sla_warning_percent: int = Field(default=75, ge=1, le=99)
     # Resolved -> closed after this (wall-clock: `7d`, `90s`), or `off`.
@@ -155,19 +136,6 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
                 ) from error
-        return value
-
-    @field_validator(
-        "slack_api_url",
-        "slack_app_token",
-        "flashticket_support_channel",
-        "flashticket_escalation_channel",
-        mode="before",
-    )
-    @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
-        if isinstance(value, str) and not value.strip():
-            return None
         return value
 
     @field_validator("flashticket_business_hours")

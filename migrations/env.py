@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.adapters.tables import metadata
-from flashticket_core.config import Settings
+from flashticket_core.config import CoreSettings
 from migrations.runner import include_name
 
 config = context.config
@@ -32,7 +32,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    url = config.get_main_option("sqlalchemy.url") or Settings().database_url
+    url = config.get_main_option("sqlalchemy.url") or CoreSettings().database_url
     engine = make_engine(url)
     try:
         with engine.connect() as connection:

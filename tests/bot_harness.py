@@ -1,4 +1,4 @@
-"""The real bot (`bot.serve.start`: migrations, delivery worker, waitress) against the
+"""The real bot (`bot.composition.start`: migrations, delivery worker, the HTTP front) against the
 fake Slack Web API, driven by signed requests over loopback."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from flashticket_core.config import Settings
+from bot.settings import Settings
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.slack_requests import (
     Response,
@@ -61,7 +61,7 @@ class Bot:
     http: SlackClientSimulator = field(init=False)
 
     def start(self) -> Bot:
-        from bot.serve import start
+        from bot.composition import start
 
         if self.clock is None:
             self.running = start(self.settings, host="127.0.0.1")

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 
 from bot import times
+from bot.settings import Settings
 from flashticket_core.bootstrap import Core, bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.desk import HelpDesk

@@ -1,8 +1,10 @@
 """The bot of `flashticket serve`, running against the console's workspace.
 
-The same Bolt app, listeners, core and delivery worker, against the strict Slack
-workspace of `bot.console.workspace` served on 127.0.0.1, so the real slack_sdk client
-talks HTTP to it. Requests reach the app through `App.dispatch` exactly as Slack's would.
+The same Bolt app, listeners, core, delivery worker (paced, with its escalation channel)
+and periodic jobs, built by the composition root (bot/composition.py), against the
+strict Slack workspace of `bot.console.workspace` served on 127.0.0.1, so the real
+slack_sdk client talks HTTP to it. Requests reach the app through `App.dispatch`
+exactly as Slack's would.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from concurrent.futures import wait as wait_for_futures
@@ -19,21 +22,24 @@ from typing import Any, ParamSpec, TypeVar
 from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 
-from bot import blocks
-from bot.app import create_app
+from bot.composition import HelpDeskParts
 from bot.console.loopback import LoopbackServer
 from bot.console.workspace import Workspace
-from bot.locales import slack_locales
-from bot.serve import check_support_channel, check_token
-from bot.slack_sender import SlackTransport
+from bot.periodic import PeriodicJob
+from bot.settings import Settings
+from bot.slack_checks import check_support_channel, check_token
 from flashticket_core.bootstrap import Core
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery.worker import DeliveryWorker
+from flashticket_core.service_layer.jobs import Leases
 
 CONSOLE_TOKEN = "xoxb-console"
 CONSOLE_LOCALES = {Language.EN: "en-US", Language.DE: "de-DE"}
 # Charts and exports are made after Slack has its answer; the console waits for them.
 BACKGROUND_TIMEOUT = 120.0
+# What a channel's pace held back is delivered at once: the console skips the wait (as
+# `clock +2h` skips hours), by more than any pace or Retry-After asks for.
+PACE_SKIP_SECONDS = 3600.0
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -67,6 +73,16 @@ class BackgroundWork(Executor):
             self._pending.extend(unfinished)
 
 
+class PaceClock:
+    """The delivery worker's pacing clock: real time, plus the waits the console skipped."""
+
+    def __init__(self) -> None:
+        self.skipped = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.skipped
+
+
 class LocalBot:
     """The Bolt app and the delivery worker over `core`, and the workspace they talk to,
     served until `close()`. The support channel is set up as it should be (private, the
@@ -81,7 +97,10 @@ class LocalBot:
         locale: str | None = None,
         refused: Callable[[int, str], None] | None = None,
     ) -> None:
-        lang = core.settings.flashticket_language
+        settings = Settings.of(core.settings).model_copy(
+            update={"flashticket_support_channel": support_channel}
+        )
+        lang = settings.flashticket_language
         # The console's people use Slack in the help desk's language unless told otherwise.
         self.workspace = Workspace(
             CONSOLE_TOKEN, files_dir=files_dir, default_locale=locale or CONSOLE_LOCALES[lang]
@@ -96,8 +115,8 @@ class LocalBot:
         except BaseException:
             self.server.stop()
             raise
-        locales = slack_locales(self.client, default=lang)
-        self.app: App = create_app(core, self.client, verify_token=False, locales=locales)
+        parts = HelpDeskParts.of(settings, core, self.client)
+        self.app: App = parts.app()
         self.background = BackgroundWork()
 
         @self.app.middleware
@@ -105,14 +124,12 @@ class LocalBot:
             context["background"] = self.background.around(context["background"])
             return next()
 
-        transport = SlackTransport(
-            self.client,
-            support_channel=support_channel,
-            lang=lang,
-            home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
-            language_of=locales.language_of,
+        self.pace = PaceClock()
+        self.worker: DeliveryWorker = parts.delivery_worker(pace_clock=self.pace)
+        # Run once each whenever the console's clock moves, as `serve`'s scheduler would.
+        self.jobs: list[PeriodicJob] = parts.periodic_jobs(
+            self.worker, Leases(core.jobs, clock=core.clock)
         )
-        self.worker: DeliveryWorker = core.delivery_worker(transport)
         self._refused = refused
 
     def dispatch(self, body: str, content_type: str) -> Any:
@@ -134,6 +151,10 @@ class LocalBot:
         """Wait for the background work requests started, then deliver what they caused."""
         self.background.wait(BACKGROUND_TIMEOUT)
         self.worker.drain()
+        while True:  # then what the channels' pace held back
+            self.pace.skipped += PACE_SKIP_SECONDS
+            if not self.worker.drain():
+                break
 
     def close(self) -> None:
         """Let started work finish, then stop serving the workspace."""

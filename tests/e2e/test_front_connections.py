@@ -9,10 +9,9 @@ import asyncio
 import logging
 import socket
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
-from bot.front import BufferingWorker
+from bot.front import Front
 from bot.request_checks import MAX_BODY_BYTES
 
 
@@ -26,10 +25,7 @@ def exchange(raw: bytes) -> bytes:
         return [f"{environ['REQUEST_METHOD']} {environ['PATH_INFO']} {body!r}".encode()]
 
     async def run() -> bytes:
-        worker = BufferingWorker.__new__(BufferingWorker)
-        worker.cfg = SimpleNamespace(threads=1, graceful_timeout=5)
-        worker.wsgi, worker.log = app, logging.getLogger("test")
-        worker.begin()
+        worker = Front(app, threads=1, graceful_timeout=5, log=logging.getLogger("test"))
         listener = socket.create_server(("127.0.0.1", 0))
         listener.setblocking(False)
         asyncio.get_running_loop().add_reader(listener.fileno(), worker.accept_one, listener)

@@ -1,5 +1,5 @@
 """Fuzzing the HTTP edge: every kind of signed request the bot handles, mutated by
-Hypothesis, sent through the real server (waitress, SlackWsgi, the real Bolt app)
+Hypothesis, sent through the real server (the HTTP front, SlackWsgi, the real Bolt app)
 against the strict fake Slack, on SQLite and on PostgreSQL.
 
 Each kind starts from a payload of the shape Slack sends (the shapes of Slack's

@@ -1,6 +1,6 @@
 """Hostile HTTP against `flashticket serve` itself: gunicorn's workers in front of the
-edge, as in production (the other end-to-end tests run the same edge on waitress in one
-process).
+edge, as in production (the other end-to-end tests run the same server with one worker
+in their own process).
 
 Raw requests, written byte by byte: malformed request lines, headers too long or too
 many, bodies too large, announced and never sent, chunked; and a bounded Hypothesis run
@@ -24,8 +24,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.front import REQUEST_READ_SECONDS
-from bot.http_server import IDLE_TIMEOUT_SECONDS
+from bot.front import IDLE_TIMEOUT_SECONDS, REQUEST_READ_SECONDS
 from bot.request_checks import MAX_BODY_BYTES
 from tests.bot_harness import SIGNING_SECRET
 from tests.fakes.slack_api import FakeSlack

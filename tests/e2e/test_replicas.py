@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.settings import Settings
 from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import Core, bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role
 from migrations import runner
 from tests.bot_harness import SUPPORT_CHANNEL

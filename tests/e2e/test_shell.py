@@ -22,10 +22,11 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.console.console_clock import ConsoleClock
-from bot.console.shell import FORM, SUPPORT_CHANNEL, Shell
+from bot.console.person import FORM
+from bot.console.shell import SUPPORT_CHANNEL, Shell
 from bot.console.workspace import Workspace, user_id_for
+from bot.settings import Settings
 from flashticket_core.bootstrap import bootstrap
-from flashticket_core.config import Settings
 from tests.processes import ROOT, clean_environment
 
 STORY = """\

@@ -1,4 +1,4 @@
-"""Socket Mode, end to end: the real bot (`bot.serve.start` with an app token) asks the
+"""Socket Mode, end to end: the real bot (`bot.composition.start` with an app token) asks the
 fake Web API for a WebSocket URL, connects to the fake Socket Mode server with
 slack_sdk's own client, and answers envelopes shaped as Slack sends them.
 
@@ -25,8 +25,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from bot import prefork
-from bot.serve import Running, start
+from bot import socket_mode
+from bot.composition import Running, start
 from tests.bot_harness import SIGNING_SECRET, SUPPORT_CHANNEL, bot_settings
 from tests.conftest import ALICE, BOB
 from tests.fakes.slack_api import Call, FakeSlack
@@ -535,7 +535,7 @@ def _supervise(
 ) -> multiprocessing.process.BaseProcess:
     """`run_socket_mode_workers` in a process of its own (it takes over the signals)."""
     supervisor = multiprocessing.get_context("fork").Process(
-        target=lambda: sys.exit(prefork.run_socket_mode_workers(count, run, clock=clock))
+        target=lambda: sys.exit(socket_mode.run_socket_mode_workers(count, run, clock=clock))
     )
     supervisor.start()
     return supervisor
@@ -561,7 +561,7 @@ def _no_start(read: int) -> bool:
 
 
 def test_socket_mode_workers_stop_together_when_one_cannot_start() -> None:
-    supervisor = _supervise(2, lambda _connected: sys.exit(prefork.STARTUP_FAILED))
+    supervisor = _supervise(2, lambda _connected: sys.exit(socket_mode.STARTUP_FAILED))
     supervisor.join(timeout=30)
     assert supervisor.exitcode == 1
 
@@ -579,7 +579,7 @@ def test_a_socket_mode_worker_that_keeps_ending_is_started_again_at_a_pace() -> 
     try:
         assert _next_start(read) == b"x"
         # It ended at once: not started again before SOCKET_WORKER_RESTART_SECONDS.
-        pace = prefork.SOCKET_WORKER_RESTART_SECONDS
+        pace = socket_mode.SOCKET_WORKER_RESTART_SECONDS
         now.value = 100.0 + pace * 0.9
         assert _no_start(read)
         now.value = 100.0 + pace

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from slack_sdk import WebClient
 
-from bot.serve import check_support_channel
+from bot.slack_checks import check_support_channel
 from bot.startup_checks import StartupError
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.console.workspace import Message
-from bot.serve import missing_scopes
+from bot.slack_checks import missing_scopes
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.fakes.slack_api import TEST_TEAM, Call, FakeSlack

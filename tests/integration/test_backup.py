@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.settings import Settings
 from flashticket_core.adapters.backup import BackupError, backup_sqlite, sqlite_path
 from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.domain.model import Ticket
 from migrations import runner
 from tests.conftest import ALICE

@@ -10,10 +10,10 @@ from apscheduler.job import Job
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, select
 
-from bot.serve import start_scheduler
+from bot.periodic import periodic_jobs, start_scheduler
+from bot.settings import Settings
 from flashticket_core.adapters.tables import OutboxMessage, ProcessedRequest
 from flashticket_core.bootstrap import Core, bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import utcnow
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.ports import Delivered, Transport
@@ -73,7 +73,7 @@ def test_the_scheduler_starts_every_job_now_however_far_behind_the_core_clock_is
     # Paused: the jobs stay as added, not yet run by the scheduler's thread.
     monkeypatch.setattr(BackgroundScheduler, "start", lambda s: start(s, paused=True))
     worker = core.delivery_worker(NoTransport(), poll_interval=30)  # never started
-    scheduler = start_scheduler(core, worker, Leases(core.jobs, clock=clock))
+    scheduler = start_scheduler(periodic_jobs(core, worker, Leases(core.jobs, clock=clock)))
     try:
         now = utcnow()
         due = {job.id: len(runs_due(job, now, at_most=10)) for job in scheduler.get_jobs()}

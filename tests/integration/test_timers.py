@@ -17,10 +17,10 @@ from sqlalchemy import case, func, select
 
 from bot import blocks
 from bot.blocks.answers import targets_met, ticket_detail
+from bot.settings import Settings
 from bot.slack_sender import SlackTransport
 from flashticket_core.adapters.tables import OutboxMessage, TicketTarget, TicketTimer
 from flashticket_core.bootstrap import Core, bootstrap
-from flashticket_core.config import Settings
 from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind, Urgency
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import Ticket

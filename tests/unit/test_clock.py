@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from bot.settings import Settings
 from flashticket_core.bootstrap import clock_policy
-from flashticket_core.config import Settings
 from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.clock import (
     TargetClock,

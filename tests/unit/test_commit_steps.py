@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flashticket_core.bootstrap import clock_policy
-from flashticket_core.config import Settings
+from flashticket_core.config import CoreSettings
 from flashticket_core.service_layer.unit_of_work import commit_steps
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def steps() -> list[str]:
-    policy = clock_policy(Settings(_env_file=None))  # type: ignore[call-arg]
+    policy = clock_policy(CoreSettings(_env_file=None))  # type: ignore[call-arg]
     return [step.name for step in commit_steps(policy, lambda: datetime(2026, 1, 5, tzinfo=UTC))]
 
 

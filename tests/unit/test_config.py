@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
+from bot.settings import Settings
 from flashticket_core.config import (
     DEFAULT_DATABASE_URL,
     ClockIntervals,
-    Settings,
     parse_intake_limit,
 )
 from flashticket_core.domain.enums import Priority

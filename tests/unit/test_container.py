@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from flashticket_core.config import Settings
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,11 +1,11 @@
-"""The web worker's reading of a request head (bot/front.py): what reaches the
+"""The web worker's reading of a request head (bot/http_wire.py): what reaches the
 application and what is refused before it, with which status, before the body is read."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.front import Refused, environ_for, parse_head
+from bot.http_wire import Refused, environ_for, parse_head
 from bot.request_checks import MAX_BODY_BYTES
 
 

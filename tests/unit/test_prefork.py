@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 from bot.prefork import WakePipe, web_workers
-from flashticket_core.config import Settings
+from bot.settings import Settings
 
 
 def test_a_wake_reaches_the_listener() -> None:

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot import serve
+from bot import socket_mode as serve
 
 
 class ConnectionsOpen:
