@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     # message shortcut) per window, `<count>/<duration>` such as `5/10m`, or `off`.
     # Support and admins are not held to it.
     flashticket_intake_limit: str = "5/10m"
+    # The desk's teams and request types (SPEC.md "Teams"), a YAML file; unset: one team,
+    # Support, in FLASHTICKET_SUPPORT_CHANNEL. Read by `flashticket_core.desk_file`.
+    flashticket_desk_file: str | None = None
 
     @field_validator("flashticket_admins", mode="before")
     @classmethod
@@ -162,6 +165,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "flashticket_support_channel",
         "flashticket_escalation_channel",
+        "flashticket_desk_file",
         mode="before",
     )
     @classmethod
