@@ -56,8 +56,14 @@ def parse_desk_text(text: str, *, source: str) -> DeskStructure:
         document = yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
         raise DeskFileError(source, _yaml_problem(error)) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise DeskFileError(
+            source, f"YAML syntax error at line {line}: a control character (U+{code:04X})"
+        ) from None
     except yaml.YAMLError as error:
-        raise DeskFileError(source, f"is not YAML: {error}") from None
+        raise DeskFileError(source, f"is not YAML: {' '.join(str(error).split())}") from None
     if document is None:
         raise DeskFileError(source, "is empty: it needs a list of teams (teams:)")
     if not isinstance(document, dict):
