@@ -16,6 +16,7 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.desk_command import summary
 from bot.manifest import BOT_SCOPES
 from bot.serve import check_app_token, check_channel, granted_scopes, web_client
 from bot.startup_checks import CHANNEL_ID, StartupError, checked_desk_file, missing_database
@@ -182,10 +183,7 @@ def _desk(settings: Settings, client: WebClient | None) -> Iterator[Check]:
     except DeskFileError as error:
         yield Check("desk file", f"FLASHTICKET_DESK_FILE {error}")
         return
-    yield Check(
-        "desk file",
-        detail=f"{path}: {len(structure.teams)} teams, {len(structure.request_types)} request types",
-    )
+    yield Check("desk file", detail=summary(path, structure)[0])
     allow_public = settings.flashticket_allow_public_support_channel
     groups = _usergroups(client, structure)
     for team in structure.teams:
@@ -197,7 +195,7 @@ def _desk(settings: Settings, client: WebClient | None) -> Iterator[Check]:
             yield _channel(
                 client,
                 f"team {team.id} escalation channel",
-                f"the escalation channel of the team {team.id}",
+                f"the team {team.id}'s escalation channel",
                 team.escalation_channel,
                 allow_public=False,
             )
