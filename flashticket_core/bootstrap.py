@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_digest import SqlDigestStore, targets_in_digest
 from flashticket_core.adapters.sql_jobs import SqlJobStore
-from flashticket_core.adapters.sql_outbox import SqlOutboxStore
+from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.adapters.sql_teams import record_teams
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
@@ -22,7 +22,8 @@ from flashticket_core.config import Settings
 from flashticket_core.desk_file import desk_structure
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
-from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
+from flashticket_core.service_layer.delivery.ports import Transport
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.digest import DigestAddition, DigestJob, DigestStore
 from flashticket_core.service_layer.jobs import JobStore, Leases

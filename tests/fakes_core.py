@@ -283,7 +283,6 @@ class FakeReads(Reads):
         ]
         return views.TicketDetail(
             ticket=views.TicketSummary.of(ticket),
-            description=ticket.description,
             resolved_at=ticket.resolved_at,
             closed_at=ticket.closed_at,
             first_response_at=ticket.first_response_at,
