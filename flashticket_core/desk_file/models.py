@@ -25,7 +25,7 @@ from pydantic import (
 
 from flashticket_core.domain.business_time import parse_business_hours
 from flashticket_core.domain.enums import Priority
-from flashticket_core.domain.model import DEFAULT_TEAM_ID, DESK_ID_MAX, NAME_MAX
+from flashticket_core.domain.model import CHAT_ID_MAX, DEFAULT_TEAM_ID, DESK_ID_MAX, NAME_MAX
 from flashticket_core.domain.service_levels import parse_sla
 
 ID_PATTERN = rf"^[a-z0-9_-]{{1,{DESK_ID_MAX}}}$"
@@ -34,7 +34,9 @@ DEFAULT_TEAM_NAME = "Support"
 EntryId = Annotated[str, Field(pattern=ID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
 # A chat id (a channel, a user group, a person): present, and not absurdly long.
-ChatId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+ChatId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CHAT_ID_MAX)
+]
 
 
 class FieldType(StrEnum):
