@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import logs
+from bot.desk_command import add_desk_commands
 from bot.settings import Settings
 from flashticket_core.adapters.db import make_engine
 from flashticket_core.i18n import Language
@@ -150,6 +151,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
             "slack_app_token": None,
             "slack_api_url": None,
             "flashticket_escalation_channel": None,
+            "flashticket_desk_file": None,
         }
     )
     if args.language:
@@ -165,7 +167,12 @@ def cmd_shell(args: argparse.Namespace) -> int:
             leftover.unlink(missing_ok=True)
     clock = ConsoleClock()
     try:
-        core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
+        core = bootstrap(
+            settings,
+            migrate=runner.upgrade,
+            clock=clock,
+            support_channel=settings.flashticket_support_channel,
+        )
     except SQLAlchemyError as error:
         raise SystemExit(
             f"flashticket: cannot use the database: {runner.describe(error)}"
@@ -201,17 +208,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from bot.startup_checks import missing_database
     from flashticket_core import charts
     from flashticket_core.bootstrap import bootstrap
+    from flashticket_core.desk_file import DeskFileError
 
     settings = _settings()
     missing = missing_database(settings)
     if missing is not None:
         raise SystemExit(f"flashticket: {missing}")
     try:
-        core = bootstrap(settings, migrate=runner.upgrade)
+        core = bootstrap(
+            settings, migrate=runner.upgrade, support_channel=settings.flashticket_support_channel
+        )
     except (SQLAlchemyError, CommandError) as error:
         raise SystemExit(
             f"flashticket: cannot use the database: {runner.describe(error)}"
         ) from None
+    except DeskFileError as error:
+        raise SystemExit(f"flashticket: FLASHTICKET_DESK_FILE {error}") from None
     try:
         result = core.desk.queries.operator_statistics(days=args.days)
     finally:
@@ -340,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="minutes the oldest waiting outbox message may be old (default 10)",
     )
     doctor.set_defaults(run=cmd_doctor)
+    add_desk_commands(commands)
     manifest = commands.add_parser("manifest", help="print the Slack app manifest (YAML)")
     manifest.add_argument(
         "--url", help="public base URL of `flashticket serve`, e.g. https://tickets.example.com"

@@ -180,7 +180,12 @@ def start(
     """Everything in this process once the start-up checks passed, the HTTP server not
     yet started (`running.http.start()`). Raises StartupError with one clear line."""
     client, signing_secret = preflight(settings)
-    core = bootstrap(settings, migrate=runner.upgrade, clock=clock)
+    core = bootstrap(
+        settings,
+        migrate=runner.upgrade,
+        clock=clock,
+        support_channel=settings.flashticket_support_channel,
+    )
     parts = HelpDeskParts.of(settings, core, client)
     background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="flashticket-background")
     wsgi = parts.front(signing_secret, background)

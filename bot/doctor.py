@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from alembic.util.exc import CommandError
 from slack_sdk import WebClient
@@ -15,13 +16,15 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.desk_command import summary
 from bot.manifest import BOT_SCOPES
 from bot.settings import Settings
 from bot.slack_checks import check_channel, granted_scopes, web_client
 from bot.socket_mode import check_app_token
-from bot.startup_checks import CHANNEL_ID, StartupError, missing_database
+from bot.startup_checks import CHANNEL_ID, StartupError, checked_desk_file, missing_database
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
+from flashticket_core.desk_file import DeskFileError, DeskStructure, Team
 from flashticket_core.service_layer.common import utcnow
 from flashticket_core.service_layer.delivery.ports import FailedMessage
 from migrations import runner
@@ -114,6 +117,7 @@ def checks(settings: Settings, *, outbox_max_age: timedelta) -> Iterator[Check]:
             escalation,
             allow_public=False,
         )
+    yield from _desk(settings, client)
     yield _signing_secret(settings)
     yield _app_token(settings, client)
     missing = missing_database(settings)
@@ -168,6 +172,78 @@ def _channel(
             role, detail=f"{channel}, public as FLASHTICKET_ALLOW_PUBLIC_SUPPORT_CHANNEL allows"
         )
     return Check(role, detail=f"{channel}, private, the bot is in it")
+
+
+def _desk(settings: Settings, client: WebClient | None) -> Iterator[Check]:
+    """With a desk file: the file, then each team's channels and user group."""
+    path = settings.flashticket_desk_file
+    if path is None:
+        return
+    try:
+        structure = checked_desk_file(path)
+    except DeskFileError as error:
+        yield Check("desk file", f"FLASHTICKET_DESK_FILE {error}")
+        return
+    yield Check("desk file", detail=summary(path, structure)[0])
+    allow_public = settings.flashticket_allow_public_support_channel
+    groups = _usergroups(client, structure)
+    for team in structure.teams:
+        where = f"the channel of the team {team.id}"
+        yield _channel(
+            client, f"team {team.id} channel", where, team.channel, allow_public=allow_public
+        )
+        if team.escalation_channel is not None:
+            yield _channel(
+                client,
+                f"team {team.id} escalation channel",
+                f"the team {team.id}'s escalation channel",
+                team.escalation_channel,
+                allow_public=False,
+            )
+        if team.usergroup is not None:
+            yield _usergroup(team, groups)
+
+
+def _usergroups(client: WebClient | None, structure: DeskStructure) -> dict[str, Any] | str:
+    """The workspace's user groups by ID, if a team names one; else what went wrong."""
+    if not any(team.usergroup for team in structure.teams):
+        return {}
+    if client is None:
+        return "fix the bot token first"
+    try:
+        listed = client.usergroups_list(include_disabled=True, include_count=True)
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code == "missing_scope":
+            return f"the bot token lacks usergroups:read: {REINSTALL}"
+        if code == "plan_upgrade_required":
+            return "this workspace's Slack plan has no user groups: remove usergroup from the team"
+        return f"Slack could not list the user groups: {code}"
+    except OSError as error:
+        return f"cannot reach Slack to list the user groups ({type(error).__name__})"
+    return {str(group.get("id")): group for group in listed.get("usergroups") or []}
+
+
+def _usergroup(team: Team, groups: dict[str, Any] | str) -> Check:
+    name = f"team {team.id} user group"
+    if isinstance(groups, str):
+        return Check(name, groups)
+    group = groups.get(team.usergroup or "")
+    if group is None:
+        return Check(
+            name,
+            f"the user group {team.usergroup} of the team {team.id} was not found: check its "
+            "ID (the group's page in Slack, ⋮ → Copy group ID)",
+        )
+    if group.get("date_delete"):
+        return Check(
+            name,
+            f"the user group {team.usergroup} (@{group.get('handle')}) is disabled: enable it, "
+            f"or take it out of the team {team.id}",
+        )
+    count = group.get("user_count")
+    members = f", {count} members" if isinstance(count, int) else ""
+    return Check(name, detail=f"{team.usergroup} (@{group.get('handle')}){members}")
 
 
 def _signing_secret(settings: Settings) -> Check:

@@ -123,7 +123,7 @@ def bind(host: str, port: int) -> socket.socket:
 def front_parts(settings: Settings, wake: WakePipe) -> HelpDeskParts:
     """A front process's (or web worker's) own core and Slack client, built after the
     fork; its commits wake the back office."""
-    core = bootstrap(settings)
+    core = bootstrap(settings, support_channel=settings.flashticket_support_channel)
     core.committed_listeners.append(wake.send)
     return HelpDeskParts.of(settings, core, web_client(settings))
 
@@ -159,7 +159,7 @@ def run_front(
 def back_office(settings: Settings, client: WebClient, wake: WakePipe) -> Callable[[], None]:
     """The delivery worker and the scheduler, woken by the front's commits; returns what
     stops them."""
-    core = bootstrap(settings)
+    core = bootstrap(settings, support_channel=settings.flashticket_support_channel)
     office = HelpDeskParts.of(settings, core, client).back_office()
     wake.listen(office.worker.wake)
 

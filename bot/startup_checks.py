@@ -8,13 +8,23 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.mrkdwn import SLACK_USER_ID
 from bot.settings import Settings
+from flashticket_core.desk_file import (
+    DeskFileError,
+    DeskStructure,
+    Team,
+    entry_name,
+    load_desk_file,
+)
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 
 # The files prometheus_client's multiprocess mode makes: `<type>_<pid>.db`, gauges with
 # their mode (`gauge_livesum_123.db`). Nothing else in the folder is the metrics'.
@@ -66,8 +76,8 @@ def check_settings(settings: Settings) -> str | None:
 
 def check_before_serving(settings: Settings) -> None:
     """Every setting `serve` can check without Slack or the database, before it touches
-    anything: the token's kind, the channels, the signing secret or app token, and the
-    clock's settings (business hours, holidays, targets)."""
+    anything: the token's kind, the channels, the signing secret or app token, the
+    clock's settings (business hours, holidays, targets) and the desk file."""
     check_bot_token(settings)
     check_settings(settings)
     try:
@@ -76,6 +86,51 @@ def check_before_serving(settings: Settings) -> None:
         settings.calendar()
     except ValueError as error:
         raise StartupError(str(error)) from None
+    check_desk_file(settings)
+
+
+def check_desk_file(settings: Settings) -> DeskStructure | None:
+    """FLASHTICKET_DESK_FILE's teams and request types, None if it is not set."""
+    if settings.flashticket_desk_file is None:
+        return None
+    try:
+        return checked_desk_file(settings.flashticket_desk_file)
+    except DeskFileError as error:
+        raise StartupError(f"FLASHTICKET_DESK_FILE {error}") from None
+
+
+def checked_desk_file(path: str) -> DeskStructure:
+    """The desk file at `path` with its Slack IDs checked; raises DeskFileError."""
+    structure = load_desk_file(path)
+    for index, team in enumerate(structure.teams):
+        for entry, value, kind in _slack_ids(entry_name("teams", index, team.id), team):
+            syntax, example = SLACK_IDS[kind]
+            if not syntax.match(value):
+                raise DeskFileError(
+                    path, f"{value[:40]!r} is not a {kind} ID such as {example}", entry
+                )
+    return structure
+
+
+# What each kind of Slack ID in a desk file looks like, and an example of it.
+SLACK_IDS = {
+    "channel": (CHANNEL_ID, "C0123456789"),
+    "user": (SLACK_USER_ID, "U0123456789"),
+    "user group": (USERGROUP_ID, "S0123456789"),
+}
+
+
+def _slack_ids(where: str, team: Team) -> Iterator[tuple[str, str, str]]:
+    """Each Slack ID a team names: its entry in the file, the ID, and its kind."""
+    yield f"{where}.channel", team.channel, "channel"
+    for n, channel in enumerate(team.intake_channels):
+        yield f"{where}.intake_channels[{n}]", channel, "channel"
+    if team.escalation_channel is not None:
+        yield f"{where}.escalation_channel", team.escalation_channel, "channel"
+    for n, member in enumerate(team.members):
+        yield f"{where}.members[{n}]", member, "user"
+    if team.usergroup is not None:
+        yield f"{where}.usergroup", team.usergroup, "user group"
 
 
 def missing_database(settings: Settings) -> str | None:

@@ -16,8 +16,10 @@ from flashticket_core.adapters.sql_digest import SqlDigestStore, targets_in_dige
 from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
+from flashticket_core.adapters.sql_teams import record_teams
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import CoreSettings
+from flashticket_core.desk_file import desk_structure
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery.ports import Transport
@@ -129,13 +131,20 @@ def bootstrap(
     migrate: Callable[[Engine], None] | None = None,
     clock: Callable[[], datetime] = utcnow,
     engine: Engine | None = None,
+    support_channel: str | None = None,
 ) -> Core:
-    """The core, wired: every change writes its messages to the outbox in its transaction."""
+    """The core, wired: every change writes its messages to the outbox in its transaction.
+    `support_channel` is the one team's channel when there is no desk file (an opaque id
+    the adapter knows)."""
     engine = engine or make_engine(settings.database_url)
     if migrate is not None:
         migrate(engine)
     database = Database(engine)
     policy = clock_policy(settings)
+    # The desk's teams (FLASHTICKET_DESK_FILE, checked before `serve` starts); until
+    # tickets are routed, each new one is the first team's.
+    teams = desk_structure(settings.flashticket_desk_file, support_channel=support_channel)
+    record_teams(database, teams)
 
     committed_listeners: list[Callable[[], None]] = []
     env = Environment(
@@ -152,6 +161,7 @@ def bootstrap(
         language=settings.flashticket_language,
         zone=settings.flashticket_timezone,
         intake_limit=settings.intake_limit(),
+        default_team=teams.default_team.id,
     )
     return Core(
         settings=settings,

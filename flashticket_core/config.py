@@ -117,6 +117,9 @@ class CoreSettings(BaseSettings):
     # message shortcut) per window, `<count>/<duration>` such as `5/10m`, or `off`.
     # Support and admins are not held to it.
     flashticket_intake_limit: str = "5/10m"
+    # The desk's teams and request types (SPEC.md "Teams"), a YAML file; unset: one team,
+    # Support, in FLASHTICKET_SUPPORT_CHANNEL. Read by `flashticket_core.desk_file`.
+    flashticket_desk_file: str | None = None
 
     @field_validator("flashticket_admins", mode="before")
     @classmethod
@@ -136,6 +139,13 @@ class CoreSettings(BaseSettings):
                 raise ValueError(
                     f"unknown time zone {name!r}; use an IANA name such as Europe/Berlin"
                 ) from error
+        return value
+
+    @field_validator("flashticket_desk_file", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
         return value
 
     @field_validator("flashticket_business_hours")

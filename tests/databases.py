@@ -74,11 +74,16 @@ class PostgresServer:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     def fresh_database(self) -> str:
-        """Empty every table and restart the id sequences; returns the URL."""
+        """Empty every table and restart the id sequences, then put back the rows the
+        migrations seed (the one team, Support), as a newly migrated database has them;
+        returns the URL."""
         assert self.engine is not None
         tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
         with self.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            connection.execute(
+                text("INSERT INTO teams (id, name, private) VALUES ('support', 'Support', false)")
+            )
         return self.url.render_as_string(hide_password=False)
 
 

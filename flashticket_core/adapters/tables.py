@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from flashticket_core.domain.model import (
+    CHAT_ID_MAX,
+    DESK_ID_MAX,
     NAME_MAX,
     USER_ID_MAX,
     Base,
@@ -343,3 +345,17 @@ class IntakeAllowance(Base):
     window_started_at: Mapped[datetime]
     opened: Mapped[int] = mapped_column(Integer, default=0)
     told_at: Mapped[datetime | None]
+
+
+class StoredTeam(Base):
+    """A team of the desk as it was last started with (the desk file's, or the one team
+    Support without one). Kept when the desk file drops the team: its tickets keep their
+    team, and it keeps its name and whether it is private."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[str] = mapped_column(String(DESK_ID_MAX), primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # Its triage channel; unknown for the one team the migration made, until the next start.
+    channel: Mapped[str | None] = mapped_column(String(CHAT_ID_MAX))
+    private: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.model import DEFAULT_TEAM_ID, Ticket
 from flashticket_core.domain.permissions import DEFAULT_INTAKE_LIMIT, Actor, IntakeLimit
 from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
@@ -74,6 +74,8 @@ class Environment:
     zone: ZoneInfo = UTC_ZONE
     # Tickets one person may open from other people's messages per window; None: no limit.
     intake_limit: IntakeLimit | None = DEFAULT_INTAKE_LIMIT
+    # The team a new ticket belongs to (the desk file's first, else the one team Support).
+    default_team: str = DEFAULT_TEAM_ID
 
     def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
         """The actor with their role: admins named in the settings, else what is stored."""

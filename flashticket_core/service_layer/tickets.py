@@ -78,6 +78,7 @@ class Tickets(Area):
                 priority=priority,
                 reporter_id=reporter,
                 now=now,
+                team_id=self.env.default_team,
                 opened_by=actor_id if reporter != actor_id else None,
                 source=source,
             )

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import yaml
 from slack_bolt import BoltRequest
 
+from bot import doctor
 from bot.app import create_app
 from bot.console.workspace.objects import SharedFile
 from bot.manifest import BOT_EVENTS, BOT_SCOPES, MESSAGE_SHORTCUTS, SLASH_COMMANDS
@@ -39,6 +40,8 @@ SCOPE_OF_METHOD = {
     # A file someone attached is looked up, then downloaded from url_private.
     "files.info": "files:read",
     "users.info": "users:read",
+    # `flashticket doctor` checks that each team's user group in the desk file exists.
+    "usergroups.list": "usergroups:read",
 }
 # conversations.history and .replies take the scope of the kind of conversation read.
 SCOPE_OF_READ = {"C": "channels:history", "G": "groups:history", "D": "im:history"}
@@ -84,6 +87,7 @@ def test_http_manifest_points_every_request_url_at_slack_events() -> None:
         "files:read",
         "groups:read",
         "users:read",
+        "usergroups:read",
     ]
     assert settings["event_subscriptions"]["bot_events"] == [
         "message.im",
@@ -166,8 +170,9 @@ def test_the_bot_handles_exactly_the_manifests_commands_and_events(
         assert dispatch(app, body, "application/x-www-form-urlencoded") == 200, callback_id
 
 
-def test_scopes_are_exactly_what_the_bot_uses(bot: Bot) -> None:
-    """Walk the story, record every Web API method the bot called, map them to scopes."""
+def test_scopes_are_exactly_what_the_bot_uses(bot: Bot, tmp_path: Path) -> None:
+    """Walk the story, and `flashticket doctor` with a desk file; record every Web API
+    method the bot called, map them to scopes."""
     ticket_id = bot.open_ticket(ALICE, "Scanner jams")
     bot.click(ALICE, ticket_id, "ticket.take")  # refused: an ephemeral answer
     bot.command(ADMIN, f"grant <@{ALICE}> support", command="/ticket-admin")
@@ -185,6 +190,11 @@ def test_scopes_are_exactly_what_the_bot_uses(bot: Bot) -> None:
         event = bot.slack.reaction_added(ADMIN, message, "ticket")
         assert bot.http.event(event_envelope(event)).status == 200
     bot.slack.wait_for("download", count=3)
+    desk_file = tmp_path / "desk.yaml"
+    desk_file.write_text("teams:\n  - {id: it, name: IT, channel: C0IT, usergroup: S0IT}\n")
+    bot.slack.set_usergroup("S0IT", handle="it", users=[ALICE])
+    checks = doctor.run(bot.settings.model_copy(update={"flashticket_desk_file": str(desk_file)}))
+    assert next(check for check in checks if check.name == "team it user group").ok
     reads = [c for c in bot.slack.calls() if c.method.startswith("conversations.") and c.ok]
     read_scopes = {
         SCOPE_OF_READ[str(c.args["channel"])[0]]

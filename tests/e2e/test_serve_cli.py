@@ -58,6 +58,45 @@ def test_start_up_problems_are_one_clear_line(
 
 
 @pytest.mark.parametrize(
+    ("desk", "expected"),
+    [
+        (
+            "teams:\n  - {id: it, name: IT, channel: C0IT}\n"
+            "request_types:\n  - {id: access, name: Access, team: hr}\n",
+            "request_types[0] (access).team: unknown team 'hr' (teams: it)",
+        ),
+        (
+            "teams:\n  - {id: it, name: IT, channel: it-triage}\n",
+            "teams[0] (it).channel: 'it-triage' is not a channel ID such as C0123456789",
+        ),
+        (
+            "teams:\n  - id: it\n    name: IT: Support\n    channel: C0IT\n",
+            "YAML syntax error at line 3, column 13: mapping values are not allowed here",
+        ),
+        (None, "cannot read it (No such file or directory)"),
+    ],
+    ids=["unknown-team", "not-a-channel-id", "yaml-syntax", "missing-file"],
+)
+def test_a_wrong_desk_file_is_one_clear_line_before_anything_starts(
+    tmp_path: Path, slack: FakeSlack, desk: str | None, expected: str
+) -> None:
+    desk_file = tmp_path / "desk.yaml"
+    if desk is not None:
+        desk_file.write_text(desk)
+    result = serve_once(
+        environment(tmp_path, slack, FLASHTICKET_DESK_FILE=str(desk_file)), tmp_path
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"flashticket: FLASHTICKET_DESK_FILE {desk_file}: {expected}"
+    )
+    assert "Traceback" not in result.stderr
+    # Nothing half-started: no database made, not a call to Slack.
+    assert not (tmp_path / "tickets.db").exists()
+    assert slack.calls() == []
+
+
+@pytest.mark.parametrize(
     ("overrides", "expected"),
     [
         ({}, "holds the database"),

@@ -314,6 +314,9 @@ EXAMPLE_CALLS["files.info"] = lambda shell: shell.client.files_info(
     file=shell.workspace.host_file(user_id_for("alice"), "a.txt", b"a")["id"]
 )
 EXAMPLE_CALLS["files.completeUploadExternal"] = EXAMPLE_CALLS["files.getUploadURLExternal"]
+EXAMPLE_CALLS["usergroups.list"] = lambda shell: shell.client.usergroups_list(
+    include_disabled=True, include_count=True
+)
 
 
 def _socket_mode_url(shell: Shell) -> Any:
@@ -393,10 +396,11 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     assert refused == []
     # Everything the bot calls reached the workspace (the console starts with serve's
     # checks), but conversations.replies: the console's people post no replies in
-    # threads to react to; and apps.connections.open: the console's bot takes requests
-    # over HTTP, not Socket Mode.
+    # threads to react to; apps.connections.open: the console's bot takes requests
+    # over HTTP, not Socket Mode; and usergroups.list: only `flashticket doctor` reads
+    # the user groups of a desk file's teams.
     answered = {c.method for c in calls}
-    unused = {"conversations.replies", "apps.connections.open"}
+    unused = {"conversations.replies", "apps.connections.open", "usergroups.list"}
     assert web_api_methods_the_bot_calls() - unused <= answered
     assert [c.args["channel"] for c in shell.workspace.calls("conversations.info")] == [
         SUPPORT_CHANNEL

@@ -313,3 +313,46 @@ def test_tickets_from_before_the_stored_standing_take_it_from_their_targets(
         assert not {"ix_tickets_support_queue", "ix_tickets_assignee_support_queue"} & indexes
     finally:
         engine.dispose()
+
+
+def test_tickets_from_before_the_teams_are_supports_and_go_back_without_a_team(
+    empty_database_url: str,
+) -> None:
+    """0020 makes the teams table with the one team Support, puts every existing ticket
+    into it, and goes back down without either."""
+    engine = make_engine(empty_database_url)
+    try:
+        runner.upgrade(engine, "5b9e2d7a4c13")
+        with engine.begin() as connection:
+            for ticket_id in (1, 2):
+                connection.execute(
+                    text(
+                        "INSERT INTO tickets (id, title, description, priority, status, "
+                        "reporter_id, created_at, updated_at, version) VALUES (:id, 'T', '', "
+                        "'high', 'new', 'UR', '2026-03-01 10:00:00', '2026-03-01 10:00:00', 1)"
+                    ),
+                    {"id": ticket_id},
+                )
+        runner.upgrade(engine)
+        with engine.connect() as connection:
+            tickets = connection.execute(
+                text("SELECT id, team_id, request_type FROM tickets ORDER BY id")
+            ).all()
+            teams = connection.execute(text("SELECT id, name, channel, private FROM teams")).all()
+        assert [tuple(row) for row in tickets] == [(1, "support", None), (2, "support", None)]
+        assert [(row.id, row.name, row.channel, bool(row.private)) for row in teams] == [
+            ("support", "Support", None, False)
+        ]
+        columns = {column["name"]: column for column in inspect(engine).get_columns("tickets")}
+        assert columns["team_id"]["nullable"] is False
+        assert columns["request_type"]["nullable"] is True
+        runner.downgrade(engine, "5b9e2d7a4c13")
+        assert "teams" not in inspect(engine).get_table_names()
+        columns = {column["name"]: column for column in inspect(engine).get_columns("tickets")}
+        assert not {"team_id", "request_type"} & set(columns)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT COUNT(*) FROM tickets")).scalar() == 2
+        runner.upgrade(engine)
+        assert runner.current_revision(engine) == runner.head_revision(engine)
+    finally:
+        engine.dispose()

@@ -15,7 +15,8 @@ what people would see, for the console to print.
 
 `Workspace` is one state (`state.py`, of the things in `objects.py`) and the Web API
 methods by family, each over that state: who is who (`people.py`), channels and
-messages (`chat.py`), modals and App Homes (`views.py`), shared files (`files.py`).
+messages (`chat.py`), modals and App Homes (`views.py`), shared files (`files.py`),
+user groups (`groups.py`).
 A method `x.y` is answered by the `_api_x_y` of its family.
 """
 
@@ -26,6 +27,7 @@ from typing import Any
 from bot.console.refusals import SlackError
 from bot.console.workspace.chat import ChatApi
 from bot.console.workspace.files import FilesApi
+from bot.console.workspace.groups import UserGroupsApi
 from bot.console.workspace.objects import (
     Call,
     ChannelSetup,
@@ -52,7 +54,7 @@ __all__ = [
 ]
 
 
-class Workspace(PeopleApi, ChatApi, ViewsApi, FilesApi):
+class Workspace(PeopleApi, ChatApi, ViewsApi, FilesApi, UserGroupsApi):
     """Slack's Web API for one workspace and one bot token, state included."""
 
     @classmethod

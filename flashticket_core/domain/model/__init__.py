@@ -13,7 +13,9 @@ from flashticket_core.domain.model.roles import RoleAssignment, RoleChange
 from flashticket_core.domain.model.ticket import Ticket
 from flashticket_core.domain.model.values import (
     CHAT_ID_MAX,
+    DEFAULT_TEAM_ID,
     DESCRIPTION_MAX,
+    DESK_ID_MAX,
     ENTRY_MAX,
     FILE_NAME_MAX,
     FILE_TYPE_MAX,
@@ -32,7 +34,9 @@ from flashticket_core.domain.model.values import (
 
 __all__ = [
     "CHAT_ID_MAX",
+    "DEFAULT_TEAM_ID",
     "DESCRIPTION_MAX",
+    "DESK_ID_MAX",
     "ENTRY_MAX",
     "FILE_NAME_MAX",
     "FILE_TYPE_MAX",

@@ -23,6 +23,8 @@ from flashticket_core.domain.model.queue import queue_rank_sql
 from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
 from flashticket_core.domain.model.values import (
     CHAT_ID_MAX,
+    DEFAULT_TEAM_ID,
+    DESK_ID_MAX,
     FILE_NAME_MAX,
     FILE_TYPE_MAX,
     SOURCE_CHANNEL_MAX,
@@ -79,6 +81,11 @@ class Ticket(RaisesEvents, Base):
     target_urgency: Mapped[int] = mapped_column(
         SmallInteger, default=Urgency.CALM.value, server_default=str(Urgency.CALM.value)
     )
+    # The team it belongs to and the request type it was opened as (the desk file's ids).
+    # A ticket keeps both when the desk file drops them. The tickets from before the
+    # teams are the one team a desk without a desk file has.
+    team_id: Mapped[str] = mapped_column(String(DESK_ID_MAX), server_default=DEFAULT_TEAM_ID)
+    request_type: Mapped[str | None] = mapped_column(String(DESK_ID_MAX))
 
     # Its rows are reached through the ticket only: they know its id, not the object.
     entries: WriteOnlyMapped[ConversationEntry] = relationship(
@@ -105,6 +112,7 @@ class Ticket(RaisesEvents, Base):
         priority: Priority,
         reporter_id: str,
         now: datetime,
+        team_id: str = DEFAULT_TEAM_ID,
         opened_by: str | None = None,
         source: MessageSource | None = None,
     ) -> Ticket:
@@ -120,6 +128,7 @@ class Ticket(RaisesEvents, Base):
             created_at=now,
             updated_at=now,
             version=1,
+            team_id=team_id,
             source_channel=source.channel if source else None,
             source_ts=source.ts if source else None,
         )

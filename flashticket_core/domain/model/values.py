@@ -22,6 +22,10 @@ ChatMessage = tuple[str, str]
 SOURCE_CHANNEL_MAX = 64
 SOURCE_TS_MAX = 32
 NAME_MAX = 100
+# A team's and a request type's id, as the desk file names them (`[a-z0-9_-]{1,32}`).
+DESK_ID_MAX = 32
+# The one team of a help desk without a desk file, and of the tickets from before teams.
+DEFAULT_TEAM_ID = "support"
 # The reason of a status change that closes a ticket its reporter withdrew.
 WITHDRAWN = "withdrawn"
 

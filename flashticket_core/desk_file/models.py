@@ -1,0 +1,182 @@
+"""The desk's structure as typed values: its teams, its request types and their fields.
+
+Each entry checks itself (its id, its field type, a select's options, its service levels
+and business hours); what spans entries (a duplicate id, a request type of an unknown
+team) is checked once the whole file is read (`loading.py`). Channels, user groups and
+people are the chat's ids, opaque here: the chat adapter checks their syntax.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from enum import StrEnum
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from flashticket_core.domain.business_time import parse_business_hours
+from flashticket_core.domain.enums import Priority
+from flashticket_core.domain.model import CHAT_ID_MAX, DEFAULT_TEAM_ID, DESK_ID_MAX, NAME_MAX
+from flashticket_core.domain.service_levels import parse_sla
+
+ID_PATTERN = rf"^[a-z0-9_-]{{1,{DESK_ID_MAX}}}$"
+DEFAULT_TEAM_NAME = "Support"
+
+EntryId = Annotated[str, Field(pattern=ID_PATTERN)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
+# A chat id (a channel, a user group, a person): present, and not absurdly long.
+ChatId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CHAT_ID_MAX)
+]
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    NUMBER = "number"
+    SELECT = "select"
+    MULTI_SELECT = "multi_select"
+    USER = "user"
+    DATE = "date"
+    CHECKBOX = "checkbox"
+    URL = "url"
+    EMAIL = "email"
+
+    @property
+    def has_options(self) -> bool:
+        return self in (FieldType.SELECT, FieldType.MULTI_SELECT)
+
+
+class _Entry(BaseModel):
+    # A misspelt key (`usergroups:`) is an error, not a setting silently ignored; YAML
+    # reads `options: [1, 2, 3]` as numbers, meant as the options' texts.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class FormField(_Entry):
+    """One input a request type's form adds to title, description and priority."""
+
+    id: EntryId
+    label: Name
+    type: FieldType
+    required: bool = False
+    options: tuple[Name, ...] = ()
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: object) -> object:
+        return _checked_id(value)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type(cls, value: object) -> object:
+        if isinstance(value, str) and value not in FieldType.__members__.values():
+            known = ", ".join(FieldType)
+            raise ValueError(f"unknown field type {value[:40]!r}: one of {known}")
+        return value
+
+    @model_validator(mode="after")
+    def _options(self) -> FormField:
+        if self.type.has_options and not self.options:
+            raise ValueError(f"a {self.type} needs options: a list of at least one")
+        if not self.type.has_options and self.options:
+            raise ValueError(f"a {self.type} takes no options (only select and multi_select)")
+        if len(set(self.options)) != len(self.options):
+            raise ValueError("the options repeat one another")
+        return self
+
+
+class Team(_Entry):
+    """A team with its own triage channel, people, calendar and service levels."""
+
+    id: EntryId
+    name: Name
+    channel: ChatId
+    members: tuple[ChatId, ...] = ()
+    usergroup: ChatId | None = None
+    intake_channels: tuple[ChatId, ...] = ()
+    escalation_channel: ChatId | None = None
+    private: bool = False
+    # None: the help desk's own (FLASHTICKET_SLA, FLASHTICKET_BUSINESS_HOURS).
+    sla: str | None = None
+    business_hours: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: object) -> object:
+        return _checked_id(value)
+
+    @field_validator("sla")
+    @classmethod
+    def _sla(cls, value: str | None) -> str | None:
+        if value is not None:
+            # Whether the targets parse does not depend on the length of a business day.
+            parse_sla(value, business_day=timedelta(hours=24))
+        return value
+
+    @field_validator("business_hours")
+    @classmethod
+    def _business_hours(cls, value: str | None) -> str | None:
+        if value is not None:
+            # The zone changes when the hours fall, never whether they parse.
+            parse_business_hours(value, zone=ZoneInfo("UTC"))
+        return value
+
+
+class RequestType(_Entry):
+    """What someone asks for: its team, its default priority and its form's fields."""
+
+    id: EntryId
+    name: Name
+    team: str
+    priority: Priority | None = None
+    fields: tuple[FormField, ...] = ()
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: object) -> object:
+        return _checked_id(value)
+
+
+class DeskStructure(_Entry):
+    """The desk's teams (at least one) and request types, as the desk file says."""
+
+    teams: tuple[Team, ...] = Field(min_length=1)
+    request_types: tuple[RequestType, ...] = ()
+
+    @property
+    def default_team(self) -> Team:
+        """Where a ticket goes that nothing routes elsewhere: the first team."""
+        return self.teams[0]
+
+    def team(self, team_id: str) -> Team | None:
+        return next((team for team in self.teams if team.id == team_id), None)
+
+    def request_types_of(self, team_id: str) -> tuple[RequestType, ...]:
+        return tuple(kind for kind in self.request_types if kind.team == team_id)
+
+
+def single_team(channel: str | None) -> DeskStructure:
+    """The desk without a desk file: one team, Support, in the support channel (which
+    the settings' own checks require where it is used)."""
+    support = Team.model_construct(
+        id=DEFAULT_TEAM_ID, name=DEFAULT_TEAM_NAME, channel=channel or ""
+    )
+    return DeskStructure.model_construct(teams=(support,))
+
+
+def _checked_id(value: object) -> object:
+    if isinstance(value, str) and re.fullmatch(ID_PATTERN, value) is None:
+        raise ValueError(
+            f"the id {value[:40]!r} must be 1 to {DESK_ID_MAX} of a-z, 0-9, _ and - (lower case)"
+        )
+    return value
