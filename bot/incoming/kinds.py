@@ -1,0 +1,217 @@
+"""The payloads Slack sends, one model per kind: the slash command's form, the
+interactions (clicks, submissions, shortcuts) and the events' envelope.
+
+The kind is the payload's `type` (a form with a `command` is a slash command). What
+each kind needs beyond the envelope is required by its model: a click its actions, a
+submission its view, anything a person did the person.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Discriminator,
+    Field,
+    Tag,
+    TypeAdapter,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from bot.incoming.objects import (
+    PRESENT,
+    Action,
+    AnyEvent,
+    Container,
+    Context,
+    ResponseUrl,
+    SlackObject,
+    UserObject,
+    View,
+    refuse_retired,
+)
+from bot.slack_ids import (
+    CommandName,
+    SlackId,
+    SlackIdOrEmpty,
+    TriggerId,
+    TriggerIdOrEmpty,
+    Ts,
+    Url,
+    UrlOrEmpty,
+    UserId,
+    is_user_id,
+)
+
+
+def _only_for_commands(_value: Any) -> Any:
+    # Bolt takes any body with a "command" for a slash command; only forms are those.
+    raise PydanticCustomError("command", "is only for slash commands")
+
+
+class Envelope(Context):
+    """What every interaction and event envelope may carry; also any kind the bot does
+    not handle, so that Bolt can read it safely and answer it."""
+
+    type: str
+    token: str | None = None
+    api_app_id: SlackId | None = None
+    trigger_id: TriggerId | None = None
+    response_url: Annotated[Url | None, PRESENT] = None
+    response_urls: Annotated[list[ResponseUrl] | None, PRESENT] = None
+    event_id: Annotated[SlackId | None, PRESENT] = None
+    event_time: int | None = None
+    view: Annotated[View | None, PRESENT] = None
+    container: Annotated[Container | None, PRESENT] = None
+    actions: Annotated[list[Action] | None, PRESENT] = None
+    callback_id: Annotated[str | None, PRESENT] = None
+    action_id: Annotated[str | None, PRESENT] = None
+    message_ts: Ts | None = None
+    action_ts: Ts | None = None
+    command: Annotated[None, BeforeValidator(_only_for_commands)] = None
+
+
+class Person(UserObject):
+    id: UserId
+
+
+def _a_person(value: Any) -> Any:
+    """A person did something: who it was must be known, as an object with an id."""
+    if value is None or (isinstance(value, str) and is_user_id(value)):
+        raise PydanticCustomError("person", "must be an object")
+    if not isinstance(value, dict):
+        raise PydanticCustomError("person", "must be a Slack user ID")
+    return value
+
+
+Acting = Annotated[Person, BeforeValidator(_a_person)]
+
+
+class BlockActions(Envelope):
+    """A click on a button or a choice in a select."""
+
+    user: Acting
+    actions: Annotated[list[Action], Field(min_length=1)]
+
+    @property
+    def action(self) -> Action:
+        return self.actions[0]
+
+
+def _not_a_step(kind: str) -> str:
+    if kind == "workflow_step":
+        raise PydanticCustomError("view_type", "must be a view type")
+    return kind
+
+
+class SubmittedView(View):
+    type: Annotated[str, AfterValidator(_not_a_step)]
+    callback_id: str
+
+
+class ViewPayload(Envelope):
+    """A modal submitted (`view_submission`) or closed (`view_closed`)."""
+
+    user: Acting
+    view: SubmittedView
+
+
+class Shortcut(Envelope):
+    """A global shortcut (`shortcut`) or one on a message (`message_action`)."""
+
+    user: Acting
+    callback_id: str
+
+
+class BlockSuggestion(Envelope):
+    action_id: str
+
+
+class RetiredEdit(Envelope):
+    _refuse = model_validator(mode="before")(refuse_retired)
+
+
+class EventCallback(Envelope):
+    event: AnyEvent
+
+
+class UrlVerification(Envelope):
+    challenge: str
+
+
+KINDS = frozenset(
+    {
+        "block_actions",
+        "view_submission",
+        "view_closed",
+        "shortcut",
+        "message_action",
+        "block_suggestion",
+        "workflow_step_edit",
+        "event_callback",
+        "url_verification",
+    }
+)
+
+
+def _kind(value: Any) -> str | None:
+    kind = value.get("type") if isinstance(value, dict) else None
+    if not isinstance(kind, str):
+        return None
+    return "~" + kind if kind in KINDS else "~other"
+
+
+Payload = (
+    BlockActions
+    | ViewPayload
+    | Shortcut
+    | BlockSuggestion
+    | EventCallback
+    | UrlVerification
+    | Envelope
+)
+PAYLOAD: TypeAdapter[Payload] = TypeAdapter(
+    Annotated[
+        Annotated[BlockActions, Tag("~block_actions")]
+        | Annotated[ViewPayload, Tag("~view_submission")]
+        | Annotated[ViewPayload, Tag("~view_closed")]
+        | Annotated[Shortcut, Tag("~shortcut")]
+        | Annotated[Shortcut, Tag("~message_action")]
+        | Annotated[BlockSuggestion, Tag("~block_suggestion")]
+        | Annotated[RetiredEdit, Tag("~workflow_step_edit")]
+        | Annotated[EventCallback, Tag("~event_callback")]
+        | Annotated[UrlVerification, Tag("~url_verification")]
+        | Annotated[Envelope, Tag("~other")],
+        Discriminator(_kind, custom_error_type="payload", custom_error_message="must have a type"),
+    ]
+)
+
+
+class SlashCommand(SlackObject):
+    """A slash command's form, as far as Bolt and the listeners read it; Slack may leave
+    an optional field empty."""
+
+    command: CommandName
+    user_id: UserId
+    channel_id: SlackIdOrEmpty | None = None
+    team_id: SlackIdOrEmpty | None = None
+    enterprise_id: SlackIdOrEmpty | None = None
+    api_app_id: SlackIdOrEmpty | None = None
+    trigger_id: TriggerIdOrEmpty | None = None
+    response_url: UrlOrEmpty | None = None
+    text: str = ""
+    token: str | None = None
+    team_domain: str | None = None
+    enterprise_name: str | None = None
+    channel_name: str | None = None
+    user_name: str | None = None
+    is_enterprise_install: str | None = None
+
+
+# The fields Bolt is given of a command: it builds its context from every field it gets
+# (a text `authorizations` makes it fail).
+COMMAND_FIELDS = tuple(SlashCommand.model_fields)
+SSL_CHECK_FIELDS = ("ssl_check", "token")
