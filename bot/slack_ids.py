@@ -21,7 +21,6 @@ USER_ID = r"[UW][A-Z0-9]{2,31}"
 ID = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 # A conversation the bot writes to: a channel, a DM, a private channel.
 CONVERSATION_ID = r"[CDG][A-Z0-9]{2,30}"
-DM_ID = r"D[A-Z0-9]{2,30}"
 FILE_ID = r"F[A-Z0-9]{2,30}"
 TS = r"[0-9]{1,16}(?:\.[0-9]{1,16})?"
 # A message's ts as the bot stores it: always with its fraction.
@@ -43,6 +42,11 @@ MENTION = re.compile(r"<@(" + USER_ID + r")(?:\|[^>]*)?>")
 
 def is_user_id(value: str) -> bool:
     return _USER.fullmatch(value) is not None
+
+
+def is_dm(channel: str) -> bool:
+    """A direct message's conversation (of an ID checked as a Slack ID already)."""
+    return channel.startswith("D")
 
 
 def user_of_mention(token: str) -> str | None:

@@ -24,7 +24,6 @@ from bot.incoming.kinds import (
     SlashCommand,
     ViewPayload,
 )
-from bot.incoming.objects import MessageEvent, UserObject
 
 __all__ = [
     "COMMAND_FIELDS",
@@ -38,7 +37,6 @@ __all__ = [
     "Shortcut",
     "SlashCommand",
     "ViewPayload",
-    "actor_team",
     "checked_command",
     "checked_payload",
     "model_of",
@@ -129,20 +127,3 @@ def _what(error: ErrorDetails) -> str:
     if kind == "too_short":
         return f"must be a list of at least {error.get('ctx', {}).get('min_length', 1)}"
     return _WHAT.get(kind) or error["msg"]
-
-
-def actor_team(payload: Incoming) -> str | None:
-    """The team of the person behind a payload, where Slack names it: `user.team_id` in
-    clicks, shortcuts and submissions; `user_team` (or `team`) in a message event, which
-    is another organisation's for a person in a Slack Connect conversation; a slash
-    command's `team_id`. None where the payload does not say."""
-    if isinstance(payload, SlashCommand):
-        return payload.team_id or None
-    if isinstance(payload.user, UserObject):
-        return payload.user.team_id or None
-    if isinstance(payload, EventCallback):
-        event = payload.event
-        if isinstance(event, MessageEvent):
-            return event.team_of_author()
-        return event.team if isinstance(event.team, str) and event.team else None
-    return None

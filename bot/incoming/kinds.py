@@ -27,6 +27,7 @@ from bot.incoming.objects import (
     AnyEvent,
     Container,
     Context,
+    MessageEvent,
     ResponseUrl,
     SlackObject,
     UserObject,
@@ -72,6 +73,26 @@ class Envelope(Context):
     message_ts: Ts | None = None
     action_ts: Ts | None = None
     command: Annotated[None, BeforeValidator(_only_for_commands)] = None
+
+    def person_named(self) -> tuple[str, str] | None:
+        """The (user ID, name) the payload comes with, if any."""
+        user = self.user
+        if isinstance(user, UserObject) and user.id is not None:
+            name = user.name or user.username
+            if name is not None:
+                return user.id, name
+        return None
+
+    def team_of_actor(self) -> str | None:
+        """The team of the person behind the payload, where Slack names it: `user.team_id`
+        in clicks, shortcuts and submissions. None where the payload does not say."""
+        user = self.user
+        return (user.team_id or None) if isinstance(user, UserObject) else None
+
+    def origin_channel(self) -> str | None:
+        """Where the request came from: the channel of a click, a shortcut."""
+        container = self.container.channel_id if self.container else None
+        return self.channel_of() or container or self.channel_id
 
 
 class Person(UserObject):
@@ -136,6 +157,16 @@ class RetiredEdit(Envelope):
 
 class EventCallback(Envelope):
     event: AnyEvent
+
+    def team_of_actor(self) -> str | None:
+        """`user_team` (or `team`) in a message event: another organisation's for a person
+        in a Slack Connect conversation. A reaction names no team."""
+        if isinstance(self.user, UserObject):
+            return super().team_of_actor()
+        event = self.event
+        if isinstance(event, MessageEvent):
+            return event.team_of_author()
+        return event.team if isinstance(event.team, str) and event.team else None
 
 
 class UrlVerification(Envelope):
@@ -209,6 +240,15 @@ class SlashCommand(SlackObject):
     channel_name: str | None = None
     user_name: str | None = None
     is_enterprise_install: str | None = None
+
+    def person_named(self) -> tuple[str, str] | None:
+        return None if self.user_name is None else (self.user_id, self.user_name)
+
+    def team_of_actor(self) -> str | None:
+        return self.team_id or None
+
+    def origin_channel(self) -> str | None:
+        return self.channel_id or None
 
 
 # The fields Bolt is given of a command: it builds its context from every field it gets

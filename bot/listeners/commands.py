@@ -17,10 +17,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks, times
+from bot.incoming import SlashCommand
 from bot.listener_turn import Kind, Turn, listener
 from bot.manifest import ADMIN_COMMAND, TICKET_COMMAND
 from bot.mrkdwn import decode_incoming, escape
-from bot.payloads import user_of_mention
+from bot.slack_ids import user_of_mention
 from bot.words import translate
 from flashticket_core import charts
 from flashticket_core.domain.model import TITLE_MAX
@@ -47,8 +48,7 @@ WORD = re.compile(r"<[^<>]*>|\S+")
 
 
 def _words(turn: Turn) -> list[str]:
-    text = turn.body.get("text")
-    return WORD.findall(text) if isinstance(text, str) else []
+    return WORD.findall(turn.expect(SlashCommand).text)
 
 
 def _unknown(
@@ -93,7 +93,7 @@ def ticket_command(turn: Turn) -> None:
         # Anything else is the title of a new ticket: `/ticket Printer on fire`. One too
         # long for a title fills the description too, so no word is lost.
         title = decode_incoming(" ".join(words))
-        whole = decode_incoming(str(turn.body.get("text", "")).strip())
+        whole = decode_incoming(turn.expect(SlashCommand).text.strip())
         description = whole if len(title) > TITLE_MAX else ""
         open_new_ticket_modal(turn, title=title, description=description)
 
@@ -150,10 +150,9 @@ def open_new_ticket_modal(turn: Turn, *, title: str, description: str = "") -> N
         return
     # The trigger expires 3 s after the click: acknowledge and open straight away.
     turn.ack()
-    trigger_id = turn.body.get("trigger_id")
     try:
         turn.client.views_open(
-            trigger_id=trigger_id,
+            trigger_id=turn.payload.trigger_id,
             view=blocks.new_ticket_modal(turn.lang, title=title, description=description),
         )
     except SlackApiError as error:
