@@ -17,7 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.manifest import BOT_SCOPES
 from bot.serve import check_app_token, check_channel, granted_scopes, web_client
-from bot.startup_checks import CHANNEL_ID, StartupError, missing_database
+from bot.slack_ids import is_channel_id
+from bot.startup_checks import StartupError, missing_database
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox import SqlOutboxStore
 from flashticket_core.config import Settings
@@ -152,7 +153,7 @@ def _channel(
 ) -> Check:
     if not channel:
         return Check(role, f"{setting} is not set: put the channel's ID there (e.g. C0123456789)")
-    if not CHANNEL_ID.match(channel):
+    if not is_channel_id(channel):
         return Check(role, f"{setting} must be a channel ID such as C0123456789")
     if client is None:
         return Check(role, "fix the bot token first")

@@ -19,6 +19,8 @@ from pydantic_core import CoreSchema, core_schema
 USER_ID = r"[UW][A-Z0-9]{2,31}"
 # Channel, team, app, view, file and event IDs; also what Bolt's own tests use ("T-auth").
 ID = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+# A channel the help desk posts in (its settings): public or private.
+CHANNEL_ID = r"[CG][A-Z0-9]{2,}"
 # A conversation the bot writes to: a channel, a DM, a private channel.
 CONVERSATION_ID = r"[CDG][A-Z0-9]{2,30}"
 FILE_ID = r"F[A-Z0-9]{2,30}"
@@ -36,12 +38,17 @@ URL = (
 )
 
 _USER = re.compile(USER_ID)
+_CHANNEL = re.compile(CHANNEL_ID)
 # `<@U123|name>` or `<@U123>`, as Slack writes a person it was asked to name.
 MENTION = re.compile(r"<@(" + USER_ID + r")(?:\|[^>]*)?>")
 
 
 def is_user_id(value: str) -> bool:
     return _USER.fullmatch(value) is not None
+
+
+def is_channel_id(value: str) -> bool:
+    return _CHANNEL.fullmatch(value) is not None
 
 
 def is_dm(channel: str) -> bool:

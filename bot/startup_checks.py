@@ -12,9 +12,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from bot.slack_ids import is_channel_id
 from flashticket_core.config import Settings
-
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 
 # The files prometheus_client's multiprocess mode makes: `<type>_<pid>.db`, gauges with
 # their mode (`gauge_livesum_123.db`). Nothing else in the folder is the metrics'.
@@ -43,12 +42,12 @@ def check_settings(settings: Settings) -> str | None:
         raise StartupError(
             "FLASHTICKET_SUPPORT_CHANNEL is not set (the support channel's ID, e.g. C0123456789)"
         )
-    if not CHANNEL_ID.match(channel):
+    if not is_channel_id(channel):
         raise StartupError(
             f"FLASHTICKET_SUPPORT_CHANNEL must be a channel ID such as C0123456789, not {channel[:30]!r}"
         )
     escalation = settings.flashticket_escalation_channel
-    if escalation and not CHANNEL_ID.match(escalation):
+    if escalation and not is_channel_id(escalation):
         raise StartupError(
             "FLASHTICKET_ESCALATION_CHANNEL must be a channel ID such as C0123456789, "
             f"not {escalation[:30]!r}"
