@@ -39,14 +39,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from slack_sdk import WebClient
 from sqlalchemy import create_engine, func, select, text
 
-from bot.slack_sender import SlackTransport
+from bot.slack_sender import SLACK_PACE, SlackTransport
 from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.domain.enums import Role, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import delivery
-from flashticket_core.service_layer.delivery import SLACK_PACE, DeliveryWorker
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from migrations import runner
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack

@@ -20,10 +20,10 @@ from bot.serve import check_app_token, check_channel, granted_scopes, web_client
 from bot.slack_ids import is_channel_id
 from bot.startup_checks import StartupError, missing_database
 from flashticket_core.adapters.db import Database, make_engine
-from flashticket_core.adapters.sql_outbox import SqlOutboxStore
+from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import utcnow
-from flashticket_core.service_layer.delivery import FailedMessage
+from flashticket_core.service_layer.delivery.ports import FailedMessage
 from migrations import runner
 
 # A message waiting longer than this means nobody delivers (12 attempts with back-off

@@ -36,7 +36,7 @@ MAX_REDIRECTS = 3
 
 
 class NotRelayed(Exception):
-    """Why a file cannot be shared: `reason` is one of the note keys in bot/words.py."""
+    """Why a file cannot be shared: `reason` is one of the note keys in bot/words/reporter.py."""
 
     def __init__(self, reason: str, *, size: int | None = None) -> None:
         super().__init__(reason)

@@ -36,7 +36,7 @@ from bot.listeners import intake
 from bot.locales import Locales, slack_locales
 from bot.manifest import BOT_SCOPES
 from bot.request_checks import socket_mode_payload
-from bot.slack_sender import RateLimitCounter, SlackTransport
+from bot.slack_sender import SLACK_PACE, RateLimitCounter, SlackTransport
 from bot.startup_checks import StartupError, check_bot_token, check_settings
 from flashticket_core import metrics
 from flashticket_core.adapters.db import make_engine
@@ -44,7 +44,7 @@ from flashticket_core.bootstrap import Core, bootstrap, clock_policy
 from flashticket_core.config import Settings
 from flashticket_core.metrics import RequestKind, RequestOutcome
 from flashticket_core.service_layer.common import utcnow
-from flashticket_core.service_layer.delivery import SLACK_PACE, DeliveryWorker
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from flashticket_core.service_layer.sweep import SWEEP_LEASE_NAME
 from migrations import runner

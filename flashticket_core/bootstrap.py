@@ -14,19 +14,20 @@ from sqlalchemy import Engine
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_digest import SqlDigestStore, targets_in_digest
 from flashticket_core.adapters.sql_jobs import SqlJobStore
-from flashticket_core.adapters.sql_outbox import SqlOutboxStore
+from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import Settings
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
-from flashticket_core.service_layer.delivery import DeliveryWorker, Transport
+from flashticket_core.service_layer.delivery.ports import Transport
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.digest import DigestAddition, DigestJob, DigestStore
 from flashticket_core.service_layer.jobs import JobStore, Leases
-from flashticket_core.service_layer.outbox import Outbox
 from flashticket_core.service_layer.sweep import sweep
-from flashticket_core.service_layer.timers import ClockPolicy, TimerWriter
+from flashticket_core.service_layer.timers import ClockPolicy
+from flashticket_core.service_layer.unit_of_work import commit_steps
 
 
 @dataclass
@@ -96,8 +97,7 @@ class Core:
         units = partial(
             SqlAlchemyUnitOfWork,
             self.database,
-            outbox=Outbox(self.clock, self.settings.flashticket_admins),
-            timers=TimerWriter(self.clock_policy, self.clock),
+            steps=commit_steps(self.clock_policy, self.clock, self.settings.flashticket_admins),
             after_commit=self.notify_committed,
         )
         return sweep(units, leases, self.clock_policy, self.clock)
@@ -135,7 +135,6 @@ def bootstrap(
     if migrate is not None:
         migrate(engine)
     database = Database(engine)
-    outbox = Outbox(clock, settings.flashticket_admins)
     policy = clock_policy(settings)
 
     committed_listeners: list[Callable[[], None]] = []
@@ -144,8 +143,7 @@ def bootstrap(
         units=partial(
             SqlAlchemyUnitOfWork,
             database,
-            outbox=outbox,
-            timers=TimerWriter(policy, clock),
+            steps=commit_steps(policy, clock, settings.flashticket_admins),
             after_commit=partial(notify, committed_listeners),
         ),
         reads=reads_from(database),

@@ -16,7 +16,7 @@ from flashticket_core.domain.business_time import (
     parse_business_hours,
     parse_holidays,
 )
-from flashticket_core.domain.model import IntakeLimit
+from flashticket_core.domain.permissions import IntakeLimit
 from flashticket_core.domain.service_levels import DEFAULT_SLA, ServiceLevels, parse_sla
 from flashticket_core.i18n import Language
 

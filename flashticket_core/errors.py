@@ -135,7 +135,7 @@ class HeldBySomeoneElse(TicketError, Generic[Current]):
 class IntakeLimited(NotAllowed):
     """The person opened as many tickets from other people's messages as the per-person
     rate allows for now (a chat adapter that would tell them at every try asks
-    `Tickets.first_notice_of_limit` first)."""
+    `Intake.first_notice_of_limit` first)."""
 
     def __init__(self, *, limit: int, minutes: int) -> None:
         super().__init__(

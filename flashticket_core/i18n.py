@@ -2,7 +2,7 @@
 and German.
 
 Plain text only, no markup of any adapter: each adapter keeps its own words (the Slack
-bot's are in `bot/words.py`) and renders what the core's messages name (a quoted word,
+bot's are in `bot/words/`) and renders what the core's messages name (a quoted word,
 a person) its own way.
 
 A typed dictionary rather than gettext: two languages, no translators' tooling, and

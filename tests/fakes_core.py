@@ -15,11 +15,11 @@ from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
-    IntakeLimit,
     RoleAssignment,
     RoleChange,
     Ticket,
 )
+from flashticket_core.domain.permissions import IntakeLimit
 from flashticket_core.service_layer import dashboard, views
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.dashboard import Statistics, Tallies
@@ -283,7 +283,6 @@ class FakeReads(Reads):
         ]
         return views.TicketDetail(
             ticket=views.TicketSummary.of(ticket),
-            description=ticket.description,
             resolved_at=ticket.resolved_at,
             closed_at=ticket.closed_at,
             first_response_at=ticket.first_response_at,

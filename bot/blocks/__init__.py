@@ -6,8 +6,8 @@
 - `answers`: what slash commands answer (lists, one ticket, statistics, roles)
 - `app_home`: the App Home tab
 
-Each renders a ticket from one `ticket_view.TicketView`, where a status, a priority and
-a person are labelled; `ids` holds the callback and action IDs the listeners answer;
+Each renders a ticket from the core's one read model (`views.TicketSummary`);
+`ticket_view` is where a status, a priority and a person are labelled; `ids` holds the callback and action IDs the listeners answer;
 `common` Slack's limits and the one loop that fits lines into a section. Callers
 import what they need from here.
 """

@@ -31,7 +31,8 @@ from bot.blocks.common import (
 )
 from bot.blocks.ids import DELETE, DELETE_CANCEL, action_value
 from bot.blocks.ticket_view import (
-    TicketView,
+    Listed,
+    header_text,
     person,
     priority_label,
     role_label,
@@ -46,7 +47,7 @@ from flashticket_core.service_layer.dashboard import Kpis, Statistics
 from flashticket_core.service_layer.views import Page, TicketDetail, TicketSummary
 
 
-def ticket_line(lang: Language, ticket: TicketView) -> str:
+def ticket_line(lang: Language, ticket: Listed) -> str:
     """One ticket in a list: number, title, status, priority and who has it."""
     assignee = f" · {person(ticket.assignee_id)}" if ticket.assignee_id else ""
     return _t(
@@ -63,7 +64,7 @@ def ticket_line(lang: Language, ticket: TicketView) -> str:
 def ticket_list(lang: Language, title: str, page: Page | list[TicketSummary]) -> Blocks:
     items = page.items if isinstance(page, Page) else page
     total = page.total if isinstance(page, Page) else len(page)
-    lines = fitting_lines([ticket_line(lang, TicketView.of_summary(t)) for t in items])
+    lines = fitting_lines([ticket_line(lang, t) for t in items])
     blocks: list[Block] = [HeaderBlock(text=clip(title, HEADER_MAX))]
     blocks.append(
         SectionBlock(text=MarkdownTextObject(text="\n".join(lines) or _t("bot.list.empty", lang)))
@@ -83,7 +84,7 @@ def ticket_page(lang: Language, title: str, items: list[TicketSummary], footer: 
     """One page of `/ticket list`: every ticket on it, in as many sections as its lines
     need (a page is short, so none is left out), and `footer` saying how to go on."""
     sections: list[str] = []
-    for line in (ticket_line(lang, TicketView.of_summary(t)) for t in items):
+    for line in (ticket_line(lang, t) for t in items):
         if sections and len(sections[-1]) + 1 + len(line) <= SECTION_MAX:
             sections[-1] += "\n" + line
         else:
@@ -100,14 +101,13 @@ def ticket_page(lang: Language, title: str, items: list[TicketSummary], footer: 
 
 def detail_text(detail: TicketDetail) -> str:
     """The notification text of /ticket show's answer."""
-    ticket = TicketView.of_detail(detail)
-    return f"#{ticket.id} {escape(ticket.title)}"
+    return f"#{detail.ticket.id} {escape(detail.ticket.title)}"
 
 
 def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None = None) -> Blocks:
     """The ticket with its conversation and history; `now` says how late a missed
     target is (an answer is read as it arrives)."""
-    ticket = TicketView.of_detail(detail)
+    ticket = detail.ticket
     entries = [
         _t(
             "bot.show.entry",
@@ -133,7 +133,7 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
         for c in detail.history
     ]
     blocks: list[Block] = [
-        HeaderBlock(text=ticket.heading),
+        HeaderBlock(text=header_text(ticket)),
         SectionBlock(block_id="summary", fields=summary_fields(lang, ticket)),
     ]
     if ticket.description:
@@ -328,9 +328,8 @@ def roles(lang: Language, rows: list[tuple[str, Role, bool]]) -> Blocks:
     )
 
 
-def delete_question(lang: Language, summary: TicketSummary) -> Blocks:
+def delete_question(lang: Language, ticket: TicketSummary) -> Blocks:
     """`/ticket-admin delete 12` asks first: "Delete #12 “Title”?", Delete or Cancel."""
-    ticket = TicketView.of_summary(summary)
     value = action_value(ticket.id, ticket.version)
     question = _t(
         "bot.delete.ask", lang, ticket_id=ticket.id, title=escape(clip(ticket.title, 150))

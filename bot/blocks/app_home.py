@@ -20,10 +20,8 @@ from slack_sdk.models.views import View
 from bot.blocks.answers import median, open_by_priority, open_by_status, ticket_line
 from bot.blocks.common import _t, clip, fitting_lines
 from bot.blocks.ids import HOME_NEW_TICKET
-from bot.blocks.ticket_view import TicketView
 from bot.blocks.timers import due_line
 from bot.mrkdwn import escape
-from flashticket_core.domain.clock import TargetClock
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Kpis
 from flashticket_core.service_layer.views import Home, HomeTicket, Page
@@ -56,12 +54,11 @@ def home(lang: Language, data: Home) -> dict[str, Any]:
                 "queue",
                 _t("bot.home.queue", lang, total=data.queue.total),
                 data.queue,
-                data.due,
             )
         )
     if data.assigned_to_me is not None:
         title = _t("bot.home.assigned", lang, total=data.assigned_to_me.total)
-        blocks.append(_page_section(lang, "assigned", title, data.assigned_to_me, data.due))
+        blocks.append(_page_section(lang, "assigned", title, data.assigned_to_me))
     blocks.append(DividerBlock())
     blocks.append(
         _home_tickets(
@@ -110,12 +107,11 @@ def _page_section(
     block_id: str,
     title: str,
     page: Page,
-    due: dict[int, tuple[TargetClock, ...]] | None = None,
 ) -> Block:
     lines = []
     for ticket in page.items:
-        line = ticket_line(lang, TicketView.of_summary(ticket))
-        what_is_due = due_line(lang, (due or {}).get(ticket.id, ()), status=ticket.status)
+        line = ticket_line(lang, ticket)
+        what_is_due = due_line(lang, ticket.targets, status=ticket.status)
         if what_is_due is not None:
             line += "\n      " + what_is_due
         lines.append(line)
@@ -127,7 +123,7 @@ def _home_tickets(
 ) -> Block:
     lines = []
     for item in tickets:
-        line = ticket_line(lang, TicketView.of_summary(item.ticket))
+        line = ticket_line(lang, item.ticket)
         if item.latest_support_reply:
             reply = escape(clip(" ".join(item.latest_support_reply.split()), 120))
             line += "\n      _" + _t("bot.home.latest_reply", lang, text=reply) + "_"

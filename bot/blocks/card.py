@@ -30,8 +30,8 @@ from bot.blocks.ids import (
     holder_value,
 )
 from bot.blocks.ticket_view import (
-    TicketView,
     assignee_label,
+    header_text,
     person,
     priority_label,
     status_label,
@@ -40,12 +40,10 @@ from bot.blocks.timers import due_line
 from bot.mrkdwn import escape, user_id
 from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.views import TicketSummary
 
 
-def card_text(lang: Language, ticket: TicketState) -> str:
-    view = TicketView.of_state(ticket)
+def card_text(lang: Language, view: TicketSummary) -> str:
     if view.deleted:
         return _deleted_text(lang, view)
     return _t(
@@ -57,9 +55,8 @@ def card_text(lang: Language, ticket: TicketState) -> str:
     )
 
 
-def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
+def ticket_card(lang: Language, view: TicketSummary) -> Blocks:
     """The ticket as the support channel shows it, with the actions it allows now."""
-    view = TicketView.of_state(ticket)
     if view.deleted:
         # Nothing of the ticket is left on the card (its title may be why it was
         # deleted), and no button that could still act on it.
@@ -71,7 +68,7 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
             ]
         )
     blocks: list[Block] = [
-        HeaderBlock(text=view.heading),
+        HeaderBlock(text=header_text(view)),
         SectionBlock(block_id="summary", fields=summary_fields(lang, view)),
     ]
     if view.description:
@@ -93,7 +90,7 @@ def ticket_card(lang: Language, ticket: TicketState) -> Blocks:
     return render(blocks)
 
 
-def summary_fields(lang: Language, ticket: TicketView) -> list[MarkdownTextObject]:
+def summary_fields(lang: Language, ticket: TicketSummary) -> list[MarkdownTextObject]:
     """Status, priority, reporter and assignee, each under its label (card and /ticket show)."""
     labelled = [
         ("bot.card.status", status_label(lang, ticket.status)),
@@ -104,13 +101,13 @@ def summary_fields(lang: Language, ticket: TicketView) -> list[MarkdownTextObjec
     return [MarkdownTextObject(text=f"*{_t(key, lang)}*\n{value}") for key, value in labelled]
 
 
-def _deleted_text(lang: Language, ticket: TicketView) -> str:
+def _deleted_text(lang: Language, ticket: TicketSummary) -> str:
     return _t(
         "bot.card.deleted", lang, ticket_id=ticket.id, actor=user_id(ticket.deleted_by or "?")
     )
 
 
-def _card_actions(lang: Language, ticket: TicketView) -> list[Any]:
+def _card_actions(lang: Language, ticket: TicketSummary) -> list[Any]:
     value = action_value(ticket.id, ticket.version)
     status = ticket.status
     elements: list[Any] = []
@@ -156,10 +153,9 @@ def _card_actions(lang: Language, ticket: TicketView) -> list[Any]:
     return elements
 
 
-def take_over_question(lang: Language, question: str, summary: TicketSummary) -> Blocks:
+def take_over_question(lang: Language, question: str, ticket: TicketSummary) -> Blocks:
     """Someone else holds the ticket: "@sam holds #12 — take it over?", and the button
     that takes it over from them (and nobody else: its value names them)."""
-    ticket = TicketView.of_summary(summary)
     assert ticket.assignee_id is not None
     value = holder_value(ticket.id, ticket.version, ticket.assignee_id)
     return render(

@@ -10,22 +10,12 @@ from slack_sdk.models.blocks import Block, HeaderBlock, MarkdownTextObject, Sect
 from bot import times
 from bot.blocks.answers import ticket_line
 from bot.blocks.common import HEADER_MAX, Blocks, _t, clip, fitting_lines, render
-from bot.blocks.ticket_view import TicketView
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.digest import Digest, DigestTicket
 
 
 def _line(lang: Language, ticket: DigestTicket) -> str:
-    view = TicketView(
-        id=ticket.id,
-        title=ticket.title,
-        status=ticket.status,
-        priority=ticket.priority,
-        reporter_id="",  # a list line never names the reporter
-        assignee_id=ticket.assignee_id,
-        version=0,
-    )
-    return ticket_line(lang, view)
+    return ticket_line(lang, ticket)
 
 
 def digest_counts(lang: Language, digest: Digest) -> str:

@@ -19,13 +19,14 @@ from slack_sdk.models.blocks import (
 
 from bot.blocks.common import SECTION_MAX, Blocks, _t, clip, quote_clipped, render
 from bot.blocks.ids import RATE, REOPEN, WITHDRAW, action_value
-from bot.blocks.ticket_view import TicketView, role_label, status_label
+from bot.blocks.ticket_view import role_label, status_label
 from bot.blocks.timers import card_link, nudge_text
 from bot.mrkdwn import escape, quote, split_quoted, user_id
 from flashticket_core.domain.enums import EntryKind, Status
 from flashticket_core.domain.model import WITHDRAWN
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import Thread, TicketState
+from flashticket_core.service_layer.delivery.outgoing import Thread
+from flashticket_core.service_layer.views import TicketSummary
 
 # The status changes the help desk makes by itself, each told in its own words.
 _AUTOMATIC = ("waiting_resolve", "auto_close")
@@ -40,9 +41,8 @@ _ENTRY_TEMPLATES = {
 }
 
 
-def reporter_root_text(lang: Language, ticket: TicketState) -> str:
-    view = TicketView.of_state(ticket)
-    return _t("bot.dm.root", lang, ticket_id=view.id, title=escape(view.title))
+def reporter_root_text(lang: Language, ticket: TicketSummary) -> str:
+    return _t("bot.dm.root", lang, ticket_id=ticket.id, title=escape(ticket.title))
 
 
 # What a chat message's place looks like when it comes from Slack: only such values make
@@ -63,13 +63,13 @@ def message_link(source: dict[str, Any]) -> str | None:
     return link
 
 
-def opened_for_you(ticket: TicketState, payload: dict[str, Any]) -> bool:
+def opened_for_you(ticket: TicketSummary, payload: dict[str, Any]) -> bool:
     """Whether the root goes to someone whose ticket another person opened."""
     actor = str(payload.get("actor") or "")
     return bool(actor) and actor != ticket.reporter_id
 
 
-def opened_for_root_text(lang: Language, ticket: TicketState, payload: dict[str, Any]) -> str:
+def opened_for_root_text(lang: Language, ticket: TicketSummary, payload: dict[str, Any]) -> str:
     """The root of a DM thread whose ticket someone else opened from the reporter's
     message: who, from which message (a link to it), in which conversation."""
     given = payload.get("source")
@@ -97,22 +97,21 @@ def opened_for_root_text(lang: Language, ticket: TicketState, payload: dict[str,
 
 
 def opened_for_root_blocks(
-    lang: Language, ticket: TicketState, payload: dict[str, Any], text: str
+    lang: Language, ticket: TicketSummary, payload: dict[str, Any], text: str
 ) -> Blocks:
     """The root's words, the ticket as it was submitted (its title and description, as
     the person who opened it wrote them), and a button to withdraw it."""
-    view = TicketView.of_state(ticket)
-    heading = f"*{escape(view.title)}*"
+    heading = f"*{escape(ticket.title)}*"
     submitted = heading
     if ticket.description:
         submitted += "\n" + quote_clipped(ticket.description, SECTION_MAX - len(heading) - 1)
     withdraw = ButtonElement(
         text=_t("bot.reporter.withdraw", lang),
         action_id=WITHDRAW,
-        value=action_value(view.id, view.version),
+        value=action_value(ticket.id, ticket.version),
         style="danger",
         confirm=ConfirmObject(
-            title=_t("bot.reporter.withdraw.confirm_title", lang, ticket_id=view.id),
+            title=_t("bot.reporter.withdraw.confirm_title", lang, ticket_id=ticket.id),
             text=_t("bot.reporter.withdraw.confirm_text", lang),
             confirm=_t("bot.reporter.withdraw", lang),
             deny=_t("bot.reporter.withdraw.deny", lang),
@@ -200,7 +199,7 @@ def withdrawn_text(lang: Language, payload: dict[str, Any]) -> str:
 
 
 def person_text(
-    lang: Language, ticket: TicketState, thread: Thread, payload: dict[str, Any]
+    lang: Language, ticket: TicketSummary, thread: Thread, payload: dict[str, Any]
 ) -> str:
     """A DM to one person about a ticket: a change of its holder they did not make, or,
     for its assignee, what the card's thread was told (a reopen, the clock, a late answer)."""
@@ -222,7 +221,7 @@ def person_text(
 
 
 def reporter_thread_blocks(
-    lang: Language, ticket: TicketState, payload: dict[str, Any], text: str
+    lang: Language, ticket: TicketSummary, payload: dict[str, Any], text: str
 ) -> Blocks | None:
     """A resolved ticket's DM offers the reporter to reopen it or rate the support; one
     the clock closed offers them to reopen it, and so does the answer to their message on
@@ -235,10 +234,9 @@ def reporter_thread_blocks(
         return _auto_closed_blocks(lang, ticket, text)
     if payload.get("new") != Status.RESOLVED.value:
         return None
-    view = TicketView.of_state(ticket)
-    if view.deleted or view.status != Status.RESOLVED:
+    if ticket.deleted or ticket.status != Status.RESOLVED:
         return None  # changed again before this message went out: no stale buttons
-    value = action_value(view.id, view.version)
+    value = action_value(ticket.id, ticket.version)
     stars = [Option(text="★" * n + "☆" * (5 - n), value=f"{value}|{n}") for n in range(1, 6)]
     return render(
         [
@@ -261,15 +259,16 @@ def reporter_thread_blocks(
     )
 
 
-def _auto_closed_blocks(lang: Language, ticket: TicketState, text: str) -> Blocks | None:
+def _auto_closed_blocks(lang: Language, ticket: TicketSummary, text: str) -> Blocks | None:
     return _reopen_blocks(lang, ticket, Status.CLOSED, text)
 
 
-def _reopen_blocks(lang: Language, ticket: TicketState, status: Status, text: str) -> Blocks | None:
-    view = TicketView.of_state(ticket)
-    if view.deleted or view.status != status:
+def _reopen_blocks(
+    lang: Language, ticket: TicketSummary, status: Status, text: str
+) -> Blocks | None:
+    if ticket.deleted or ticket.status != status:
         return None  # changed again before this message went out: no stale button
-    value = action_value(view.id, view.version)
+    value = action_value(ticket.id, ticket.version)
     return render(
         [
             SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_MAX))),

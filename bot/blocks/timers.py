@@ -12,7 +12,8 @@ from bot.mrkdwn import escape
 from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import Status
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import Thread, TicketState
+from flashticket_core.service_layer.delivery.outgoing import Thread
+from flashticket_core.service_layer.views import TicketSummary
 
 
 def length(seconds: float, lang: Language | None = None) -> str:
@@ -37,7 +38,7 @@ def card_link(thread: Thread) -> str | None:
 
 
 def target_text(
-    lang: Language, ticket: TicketState, thread: Thread, payload: dict[str, Any]
+    lang: Language, ticket: TicketSummary, thread: Thread, payload: dict[str, Any]
 ) -> str:
     """A reminder that a target is near, or the escalation of a missed one."""
     params = {
@@ -60,7 +61,7 @@ def target_text(
 
 
 def targets_list_text(
-    lang: Language, payload: dict[str, Any], listed: Mapping[int, tuple[TicketState, Thread]]
+    lang: Language, payload: dict[str, Any], listed: Mapping[int, tuple[TicketSummary, Thread]]
 ) -> str | None:
     """The reminders or escalations of one sweep, one line per ticket; None when every
     ticket listed is gone since."""

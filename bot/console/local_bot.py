@@ -28,7 +28,7 @@ from bot.serve import check_support_channel, check_token
 from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 
 CONSOLE_TOKEN = "xoxb-console"
 CONSOLE_LOCALES = {Language.EN: "en-US", Language.DE: "de-DE"}

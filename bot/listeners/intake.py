@@ -108,7 +108,7 @@ def shortcut_on_message(turn: Turn) -> None:
     if reporter != turn.actor:
         # Said before the form opens, not after it was filled in (the submission is
         # held to the limit again).
-        turn.desk.tickets.check_intake_allowance(turn.actor)
+        turn.desk.intake.check_allowance(turn.actor)
     _open_modal_from(turn, channel, message, reporter)
 
 
@@ -245,7 +245,7 @@ class ReactionIntake:
             return
         if reaction.item_user and reaction.item_user != reaction.user:
             try:
-                desk.tickets.check_intake_allowance(reaction.user)
+                desk.intake.check_allowance(reaction.user)
             except IntakeLimited as refusal:
                 self._refused(reaction, refusal)
                 return
@@ -280,7 +280,7 @@ class ReactionIntake:
 
     def _refused(self, reaction: Reaction, refusal: IntakeLimited) -> None:
         # Told once per window: a person who goes on reacting gets no message per try.
-        if self.desk.tickets.first_notice_of_limit(reaction.user):
+        if self.desk.intake.first_notice_of_limit(reaction.user):
             self.tell(reaction, refusal.message(self.lang))
 
     def _tell_once(self, reaction: Reaction, text: str) -> None:

@@ -20,11 +20,11 @@ from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
     HistoryEntry,
-    IntakeLimit,
     RoleAssignment,
     RoleChange,
     Ticket,
 )
+from flashticket_core.domain.permissions import IntakeLimit
 from flashticket_core.service_layer.repositories import (
     IntakeAllowances,
     PeopleRepository,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,7 @@ from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
-from flashticket_core.domain.clock import TargetKind
+from flashticket_core.domain.clock import TargetClock, TargetKind
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
@@ -126,15 +127,13 @@ class SqlReads(Reads):
             )
         ]
         return TicketDetail(
-            ticket=TicketSummary.of(ticket),
-            description=ticket.description,
+            ticket=TicketSummary.of(ticket, ticket_targets(self.session, ticket.id)),
             resolved_at=ticket.resolved_at,
             closed_at=ticket.closed_at,
             first_response_at=ticket.first_response_at,
             rating=ticket.rating,
             conversation=conversation,
             history=history,
-            targets=ticket_targets(self.session, ticket.id),
             files=[
                 FileRecord(
                     name=f.name,
@@ -288,15 +287,16 @@ class SqlReads(Reads):
         queue = self.tickets(limit=limit)
         assigned = self.tickets(assignee_id=user_id, limit=limit)
         shown = {t.id for t in queue.items} | {t.id for t in assigned.items}
+        # What is due shows beside each ticket of the queue and of the assigned ones.
+        due = targets_of(self.session, shown) if shown else {}
         return Home(
             is_support=True,
             my_open=result.my_open,
             my_recently_finished=result.my_recently_finished,
             my_open_with_replies=result.my_open_with_replies,
-            queue=queue,
-            assigned_to_me=assigned,
+            queue=_with_targets(queue, due),
+            assigned_to_me=_with_targets(assigned, due),
             kpis=dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone),
-            due=targets_of(self.session, shown) if shown else {},
         )
 
     def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:
@@ -377,6 +377,11 @@ class SqlReads(Reads):
             first_standing = target_standing(first_due, first_met, first_missed)
             standing = target_standing(due, met, missed)
             yield ExportedTicket._make([*fields, first_due, first_standing, due, standing])
+
+
+def _with_targets(page: Page, due: dict[int, tuple[TargetClock, ...]]) -> Page:
+    items = [replace(t, targets=due.get(t.id, ())) for t in page.items]
+    return Page(items=items, total=page.total)
 
 
 def reads_from(database: Database) -> ReadsFactory:

@@ -1,9 +1,10 @@
 """The unit of work in SQL: one write transaction of the database, its repositories, and
-a commit that writes the outbox rows of the events raised inside that transaction."""
+a commit that runs its steps (the timers, the outbox: `commit_steps`) on the events
+raised inside that transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -24,9 +25,8 @@ from flashticket_core.adapters.sql_timers import SqlTimerBook
 from flashticket_core.domain.events import TicketOpened
 from flashticket_core.service_layer.unit_of_work import (
     AbstractUnitOfWork,
+    CommitStep,
     ConcurrentUpdate,
-    OutboxWriter,
-    TimersWriter,
 )
 
 
@@ -35,14 +35,12 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self,
         database: Database,
         *,
-        outbox: OutboxWriter,
-        timers: TimersWriter | None = None,
+        steps: Sequence[CommitStep],
         after_commit: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.database = database
-        self.outbox = outbox
-        self.timers_writer = timers
+        self.steps = tuple(steps)
         self.after_commit = after_commit
 
     def __enter__(self) -> Self:
@@ -75,14 +73,13 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
             raise ConcurrentUpdate() from error
 
     def commit(self) -> None:
-        """Flush, write the outbox rows of the events raised, commit: one transaction."""
+        """Flush, run the steps on the events raised, commit: one transaction."""
         try:
             self.session.flush()
             self.events = self.collect_events()
-            if self.events and self.timers_writer is not None:
-                self.timers_writer(self.tickets, self.timers, self.events, self.messages)
             if self.events:
-                self.outbox(self.messages, self.events)
+                for step in self.steps:
+                    step.run(self, self.events)
             self.session.commit()
         except StaleDataError as error:
             raise ConcurrentUpdate() from error

@@ -2,7 +2,7 @@
 tables only the adapters need (the outbox, where a ticket lives in chat, idempotency
 keys, job leases, the dashboard's tallies, what the help desk remembers of people). The
 aggregate's own tables (tickets, their conversation and history, roles) are declared with
-it in `domain/model.py`, on the same `Base`.
+it in `domain/model/`, on the same `Base`.
 """
 
 from __future__ import annotations

@@ -1,19 +1,22 @@
-"""Who may do what: one table of role × action, and the own-ticket rule.
+"""Who may do what: one table of role × action, the own-ticket rule, and the few rules
+beyond the table (whose words, whose role, how many tickets for others).
 
 Every operation asks `authorize` before it changes or shows anything, with the actor's
 role looked up on the server by their chat user ID. The tests walk this table: each
 action of each role, on the actor's own ticket and on someone else's, must be allowed
-or refused exactly as it says here.
+or refused exactly as it says here. Every refusal (`NotAllowed`) is made in this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import Enum, StrEnum
 from typing import Protocol
 
 from flashticket_core.domain.enums import Role, Status
-from flashticket_core.errors import NotAllowed, NotFound
+from flashticket_core.errors import IntakeLimited, NotAllowed, NotFound, PersonRef
 
 
 class Action(StrEnum):
@@ -89,6 +92,23 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
 }
 
 
+@dataclass(frozen=True)
+class IntakeLimit:
+    """How many tickets one person may open from other people's messages in a window:
+    enough for someone who helps colleagues, too few to flood people with tickets in
+    their name."""
+
+    count: int
+    window: timedelta
+
+    @property
+    def minutes(self) -> int:
+        return max(1, round(self.window.total_seconds() / 60))
+
+
+DEFAULT_INTAKE_LIMIT = IntakeLimit(5, timedelta(minutes=10))
+
+
 class Reported(Protocol):
     """What the own-ticket rule needs to know of a ticket."""
 
@@ -97,6 +117,16 @@ class Reported(Protocol):
 
     @property
     def reporter_id(self) -> str: ...
+
+
+class Written(Protocol):
+    """What the own-words rule needs to know of a ticket's entry."""
+
+    @property
+    def ticket_id(self) -> int: ...
+
+    @property
+    def author_id(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -163,3 +193,38 @@ def status_action(current: Status, new: Status, *, closed_by_clock: bool = False
     if new is Status.IN_PROGRESS and current is Status.CLOSED:
         return Action.REOPEN_AUTO_CLOSED if closed_by_clock else Action.REOPEN_CLOSED
     return Action.CHANGE_STATUS
+
+
+def authorize_entry_change(actor_id: str, ticket_id: int, entry: Written) -> None:
+    """What someone wrote on a ticket is changed (edited, withdrawn) by its author alone,
+    on that ticket, whatever their role: the record stays what each person wrote. It is
+    refused as commenting, which changing one's words is part of."""
+    if entry.ticket_id != ticket_id or entry.author_id != actor_id:
+        raise NotAllowed(Action.COMMENT.value)
+
+
+def authorize_role_change(
+    actor: Actor, user_id: str, role: Role, *, configured_admins: frozenset[str]
+) -> None:
+    """Giving `user_id` the role: an admin's to do (the table), with two rules beyond it.
+    An administrator named in the settings is changed there, not in chat; and nobody takes
+    away their own administrator role (a slip that would leave the desk without one)."""
+    authorize(actor, Action.MANAGE_ROLES)
+    if user_id in configured_admins:
+        raise NotAllowed(
+            Action.MANAGE_ROLES, key="error.configured_admin", person=PersonRef(user_id)
+        )
+    if user_id == actor.user_id and role is not Role.ADMIN:
+        raise NotAllowed(Action.MANAGE_ROLES, key="error.self_demotion")
+
+
+def authorize_intake(
+    actor: Actor, limit: IntakeLimit | None, within: Callable[[IntakeLimit], bool]
+) -> None:
+    """One more ticket from someone else's message: within the per-person rate (`within`
+    asks the tally, and may count the ticket), unless there is no rate or the actor may
+    open them unlimited, as the table says."""
+    if limit is None or actor.may(Action.OPEN_FOR_AUTHORS_UNLIMITED):
+        return
+    if not within(limit):
+        raise IntakeLimited(limit=limit.count, minutes=limit.minutes)

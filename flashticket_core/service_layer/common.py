@@ -9,13 +9,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import (
-    DEFAULT_INTAKE_LIMIT,
-    USER_ID_MAX,
-    IntakeLimit,
-    Ticket,
-)
-from flashticket_core.domain.permissions import Actor
+from flashticket_core.domain.model import USER_ID_MAX, Ticket
+from flashticket_core.domain.permissions import DEFAULT_INTAKE_LIMIT, Actor, IntakeLimit
 from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import views

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flashticket_core.service_layer.admin import Admin
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.conversation import Conversation
+from flashticket_core.service_layer.intake import Intake
 from flashticket_core.service_layer.people import People
 from flashticket_core.service_layer.queries import Queries
 from flashticket_core.service_layer.roles import Roles
@@ -17,6 +18,7 @@ from flashticket_core.service_layer.tickets import Tickets
 @dataclass(frozen=True)
 class HelpDesk:
     tickets: Tickets
+    intake: Intake
     conversation: Conversation
     roles: Roles
     queries: Queries
@@ -27,6 +29,7 @@ class HelpDesk:
     def over(cls, env: Environment) -> HelpDesk:
         return cls(
             tickets=Tickets(env),
+            intake=Intake(env),
             conversation=Conversation(env),
             roles=Roles(env),
             queries=Queries(env),

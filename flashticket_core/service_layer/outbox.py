@@ -1,4 +1,5 @@
-"""Which messages a change causes. The policy is product logic; how they look is the adapter's.
+"""Which messages a change causes, and how the outbox handles each kind (`PLANS`). The
+policy is product logic; how they look is the adapter's.
 
 `write_outbox` is the unit of work's event sink: it runs inside the change's
 transaction, so a change and its messages are committed together or not at all. It
@@ -54,6 +55,61 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     SUPERSEDED = "superseded"  # a later card update made this one pointless
     CANCELLED = "cancelled"  # its ticket was deleted before it went out
+
+
+class ThreadSide(StrEnum):
+    """The two threads of a ticket in chat."""
+
+    REPORTER = "reporter"  # the reporter's DM thread
+    SUPPORT = "support"  # under the ticket's card in the support channel
+
+
+@dataclass(frozen=True)
+class KindPlan:
+    """How the outbox handles one kind of message, whoever writes it."""
+
+    # Begins one of its ticket's threads: where it lands is remembered, and what follows
+    # is said under it. A failure of it cannot be told under the card.
+    begins: ThreadSide | None = None
+    # May take long (a file fetched, then shared): delivered on the worker's side thread,
+    # one at a time; its ticket's later messages wait for its first attempt only.
+    on_the_side: bool = False
+    # Pointless once a later one of its kind waits for the same ticket: marked superseded.
+    superseded_by_later: bool = False
+    # Relays a conversation entry: its copy in chat is where this message landed.
+    leaves_copy: bool = False
+    # Edits or withdraws the copy the last message about its entry left (and leaves it).
+    changes_copy: bool = False
+    # May list several tickets (`items` in its payload): each is read as it is now.
+    lists_tickets: bool = False
+    # A failure for good is told once; never that of a notice about a failure.
+    failure_told: bool = True
+
+
+# Every kind's plan; a test fails when a kind has none.
+PLANS: dict[MessageKind, KindPlan] = {
+    MessageKind.SUPPORT_POST: KindPlan(begins=ThreadSide.SUPPORT),
+    MessageKind.SUPPORT_UPDATE: KindPlan(superseded_by_later=True),
+    MessageKind.SUPPORT_THREAD: KindPlan(leaves_copy=True),
+    MessageKind.SUPPORT_THREAD_EDIT: KindPlan(leaves_copy=True, changes_copy=True),
+    MessageKind.SUPPORT_THREAD_WITHDRAW: KindPlan(leaves_copy=True, changes_copy=True),
+    MessageKind.REPORTER_ROOT: KindPlan(begins=ThreadSide.REPORTER),
+    MessageKind.REPORTER_THREAD: KindPlan(),
+    MessageKind.DIRECT: KindPlan(),
+    MessageKind.HOME: KindPlan(),
+    MessageKind.SOURCE_THREAD: KindPlan(),
+    MessageKind.SUPPORT_DIGEST: KindPlan(),
+    MessageKind.PERSON: KindPlan(lists_tickets=True),
+    MessageKind.ESCALATION: KindPlan(lists_tickets=True),
+    MessageKind.SUPPORT_NOTICE: KindPlan(lists_tickets=True),
+    MessageKind.RELAY_FILE: KindPlan(on_the_side=True),
+    MessageKind.FROM_MESSAGE_LATER: KindPlan(),
+    MessageKind.DELIVERY_NOTICE: KindPlan(failure_told=False),
+}
+
+
+def kinds_where(wanted: Callable[[KindPlan], bool]) -> frozenset[MessageKind]:
+    return frozenset(kind for kind, plan in PLANS.items() if wanted(plan))
 
 
 Planned = tuple[MessageKind, int | None, dict[str, Any]]

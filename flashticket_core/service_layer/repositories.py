@@ -12,11 +12,11 @@ from flashticket_core.domain.events import Event
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
-    IntakeLimit,
     RoleAssignment,
     RoleChange,
     Ticket,
 )
+from flashticket_core.domain.permissions import IntakeLimit
 
 
 class TicketRepository(abc.ABC):

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.model import RoleAssignment, RoleChange
-from flashticket_core.domain.permissions import Action, authorize
-from flashticket_core.errors import NotAllowed, PersonRef
+from flashticket_core.domain.permissions import Action, authorize, authorize_role_change
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area, validate_user_id
 
@@ -19,13 +18,12 @@ class Roles(Area):
         """Give `user_id` the role; None if they already had it."""
         user_id = validate_user_id(user_id)
         with self.env.units() as uow:
-            authorize(self._actor(uow, actor_id), Action.MANAGE_ROLES)
-            if user_id in self.env.configured_admins:
-                raise NotAllowed(
-                    Action.MANAGE_ROLES, key="error.configured_admin", person=PersonRef(user_id)
-                )
-            if user_id == actor_id and role is not Role.ADMIN:
-                raise NotAllowed(Action.MANAGE_ROLES, key="error.self_demotion")
+            authorize_role_change(
+                self._actor(uow, actor_id),
+                user_id,
+                role,
+                configured_admins=self.env.configured_admins,
+            )
             current = uow.roles.get(user_id)
             old = uow.roles.role_of(user_id)
             if old is role:

@@ -1,23 +1,25 @@
-"""Changing tickets: open, move, take, assign, prioritise, rate, delete."""
+"""Changing tickets: open, move, take, assign, prioritise, rate, delete.
+
+Each change ends in `uow.commit()`, which runs the commit's steps on the events the
+ticket raised, in one transaction: `commit_steps` in unit_of_work.py (the timers, then
+the outbox)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import FileDirection, Priority, Status
 from flashticket_core.domain.model import MessageSource, Ticket
 from flashticket_core.domain.permissions import (
     Action,
-    Actor,
     authorize,
     authorize_status_change,
 )
 from flashticket_core.errors import (
     HeldBySomeoneElse,
-    IntakeLimited,
     InvalidInput,
     NotFound,
     PersonRef,
@@ -31,6 +33,7 @@ from flashticket_core.service_layer.common import (
     validate_user_id,
 )
 from flashticket_core.service_layer.conversation import AttachedFile
+from flashticket_core.service_layer.intake import take_allowance
 from flashticket_core.service_layer.outbox import MessageKind, NewMessage
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, ConcurrentUpdate
 
@@ -67,8 +70,8 @@ class Tickets(Area):
             if done is not None:
                 return done
             now = self._now()
-            if reporter != actor_id and not self._take_allowance(uow, actor, now):
-                raise self._refusal()
+            if reporter != actor_id:
+                take_allowance(self.env, uow, actor, now)
             ticket = Ticket.open(
                 title=title,
                 description=description,
@@ -105,43 +108,6 @@ class Tickets(Area):
                     raise
                 return done
             return views.TicketSummary.of(ticket)
-
-    def check_intake_allowance(self, actor_id: str) -> None:
-        """Raise `IntakeLimited` if the actor may open no more tickets from other people's
-        messages just now (before a form opens, or a message is read)."""
-        limit = self.env.intake_limit
-        with self.env.units() as uow:
-            actor = self._actor(uow, actor_id)
-            if limit is None or actor.may(Action.OPEN_FOR_AUTHORS_UNLIMITED):
-                return
-            left = uow.allowances.left(actor_id, now=self._now(), limit=limit)
-        if left <= 0:
-            raise self._refusal()
-
-    def _take_allowance(self, uow: AbstractUnitOfWork, actor: Actor, now: datetime) -> bool:
-        limit = self.env.intake_limit
-        if limit is None or actor.may(Action.OPEN_FOR_AUTHORS_UNLIMITED):
-            return True
-        return uow.allowances.take(actor.user_id, now=now, limit=limit)
-
-    def _refusal(self) -> IntakeLimited:
-        limit = self.env.intake_limit
-        assert limit is not None
-        return IntakeLimited(limit=limit.count, minutes=limit.minutes)
-
-    def first_notice_of_limit(self, actor_id: str) -> bool:
-        """Record that the actor was refused for the rate; True only the first time in
-        their current window, so someone who goes on trying is told once, not per try."""
-        limit = self.env.intake_limit
-        if limit is None:
-            return True
-        with self.env.units() as uow:
-            first = uow.allowances.first_refusal(actor_id, now=self._now(), limit=limit)
-            try:
-                uow.commit()
-            except ConcurrentUpdate:
-                return False
-            return first
 
     def withdraw(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The reporter takes back a ticket someone else opened in their name: closed as

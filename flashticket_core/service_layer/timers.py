@@ -112,7 +112,7 @@ def _touched(event_list: list[events.Event]) -> tuple[set[int], dict[int, Status
 
 
 class TimerWriter:
-    """Called by a unit of work inside its commit, before the outbox writer."""
+    """The `timers` step of a commit (`commit_steps` in unit_of_work.py), before the outbox."""
 
     def __init__(self, policy: ClockPolicy, clock: Callable[[], datetime]) -> None:
         self.policy = policy

@@ -1,5 +1,14 @@
 """Read models: what the read side answers, as the bot renders it (the read side needs
-no aggregate). The queries that fill them are `adapters/sql_reads.py`."""
+no aggregate). The queries that fill them are `adapters/sql_reads.py`; the outbox fills
+the same `TicketSummary` for the messages it hands out (`adapters/sql_outgoing.py`).
+
+`TicketSummary` is the one ticket every surface renders: the card, the thread texts,
+the lists, `/ticket show`, the App Home. What stays apart is truly something else: a
+`TicketDetail` adds the ticket's conversation, history and files (read for one ticket,
+never for a list); a `HomeTicket` pairs a ticket with its newest support reply; the
+digest's `DigestTicket` is the morning's snapshot stored in its message, not the ticket
+as it is when the message goes out; and an `ExportedTicket` is a row of the export file,
+with names and the targets' standing flattened into columns."""
 
 from __future__ import annotations
 
@@ -14,6 +23,9 @@ from flashticket_core.service_layer.dashboard import Kpis
 
 @dataclass(frozen=True)
 class TicketSummary:
+    """The ticket as it is now. A deleted one is `deleted` (only a message about it, such
+    as its card's last update, still sees it)."""
+
     id: int
     title: str
     status: Status
@@ -23,9 +35,15 @@ class TicketSummary:
     created_at: datetime
     updated_at: datetime
     version: int
+    description: str = ""
+    deleted: bool = False
+    deleted_by: str | None = None
+    # Its service-level targets, first response before resolution, where the read asked
+    # for them (one ticket, the card, the App Home's queue).
+    targets: tuple[TargetClock, ...] = ()
 
     @classmethod
-    def of(cls, ticket: Ticket) -> TicketSummary:
+    def of(cls, ticket: Ticket, targets: tuple[TargetClock, ...] = ()) -> TicketSummary:
         return cls(
             id=ticket.id,
             title=ticket.title,
@@ -36,6 +54,10 @@ class TicketSummary:
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
             version=ticket.version,
+            description=ticket.description,
+            deleted=ticket.deleted_at is not None,
+            deleted_by=ticket.deleted_by,
+            targets=targets,
         )
 
 
@@ -62,15 +84,12 @@ class Change:
 @dataclass(frozen=True)
 class TicketDetail:
     ticket: TicketSummary
-    description: str
     resolved_at: datetime | None
     closed_at: datetime | None
     first_response_at: datetime | None
     rating: int | None
     conversation: list[Entry]
     history: list[Change]
-    # Its service-level targets, first response before resolution.
-    targets: tuple[TargetClock, ...] = ()
     files: list[FileRecord] = field(default_factory=list)
 
 
@@ -113,7 +132,8 @@ class HomeTicket:
 
 @dataclass(frozen=True)
 class Home:
-    """Everything a person's App Home shows; the support parts are empty for users."""
+    """Everything a person's App Home shows; the support parts are empty for users. The
+    tickets of the queue and of those assigned to the person carry their targets."""
 
     is_support: bool
     my_open: Page
@@ -122,5 +142,3 @@ class Home:
     queue: Page | None = None
     assigned_to_me: Page | None = None
     kpis: Kpis | None = None
-    # What is due for the tickets of the queue and of those assigned to the person.
-    due: dict[int, tuple[TargetClock, ...]] = field(default_factory=dict)

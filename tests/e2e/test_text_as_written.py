@@ -24,7 +24,7 @@ from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.model import ENTRY_MAX
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL, Bot
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.fakes.slack_api import Call, FakeSlack

@@ -13,7 +13,7 @@ from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Status
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind, MessageStatus
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL

@@ -14,15 +14,14 @@ from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Status
 from flashticket_core.errors import NotAllowed
 from flashticket_core.metrics import DeliveryOutcome, OutboxHealth
-from flashticket_core.service_layer.delivery import (
-    MAX_ATTEMPTS,
+from flashticket_core.service_layer.delivery.outgoing import Outgoing
+from flashticket_core.service_layer.delivery.ports import (
     Delivered,
-    DeliveryWorker,
-    Outgoing,
     PermanentFailure,
     TemporaryFailure,
     Transport,
 )
+from flashticket_core.service_layer.delivery.worker import MAX_ATTEMPTS, DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
@@ -346,3 +345,19 @@ def test_a_claim_reads_its_tickets_once_for_the_batch(
         return len(seen)
 
     assert statements_to_claim(2) == statements_to_claim(8)
+
+
+def test_a_card_is_handed_the_ticket_as_the_reads_show_it(
+    desk: HelpDesk, worker: DeliveryWorker, transport: RecordingTransport
+) -> None:
+    """The outbox and the reads fill the one ticket read model alike: what a card shows
+    is what `/ticket show` shows, its description and targets included."""
+    ticket = desk.tickets.open_ticket(ALICE, title="Wi-Fi", description="Floor 3, since noon")
+    desk.tickets.take(SUPPORT, ticket.id)
+    worker.drain()
+    card = [m for m in transport.sent if m.kind is MessageKind.SUPPORT_UPDATE][-1]
+    shown = desk.queries.show(SUPPORT, ticket.id).ticket
+    assert card.ticket == shown
+    assert shown.description == "Floor 3, since noon"
+    assert shown.assignee_id == SUPPORT
+    assert shown.targets

@@ -4,7 +4,9 @@ do not keep another person's new card waiting behind all of them."""
 from __future__ import annotations
 
 from flashticket_core.bootstrap import Core
-from flashticket_core.service_layer.delivery import Delivered, Outgoing, Pace, Transport
+from flashticket_core.service_layer.delivery.outgoing import Outgoing
+from flashticket_core.service_layer.delivery.pacing import Pace
+from flashticket_core.service_layer.delivery.ports import Delivered, Transport
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
 from tests.conftest import ALICE, BOB

@@ -19,12 +19,9 @@ from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.bootstrap import Core
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.conversation import AttachedFile
-from flashticket_core.service_layer.delivery import (
-    Delivered,
-    DeliveryWorker,
-    Outgoing,
-    Transport,
-)
+from flashticket_core.service_layer.delivery.outgoing import Outgoing
+from flashticket_core.service_layer.delivery.ports import Delivered, Transport
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL

@@ -16,7 +16,7 @@ from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Priority
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import MAX_ATTEMPTS, DeliveryWorker
+from flashticket_core.service_layer.delivery.worker import MAX_ATTEMPTS, DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.outbox import MessageKind
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL

@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 import pytest
 from slack_sdk import WebClient
 
-from bot.slack_sender import METADATA_EVENT_TYPE, SlackTransport
+from bot.sending.slack import METADATA_EVENT_TYPE
+from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.domain.enums import Status
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import DeliveryWorker, Pace
+from flashticket_core.service_layer.delivery.pacing import Pace
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock

@@ -116,7 +116,7 @@ def test_hostile_cells_round_trip_as_text(desk: HelpDesk, language: Language) ->
     for title in HOSTILE_TITLES:
         ticket_id = desk.tickets.open_ticket(ALICE, title=title, description=title).id
         detail = desk.queries.show(ADMIN, ticket_id)
-        stored.append((detail.ticket.title, detail.description))
+        stored.append((detail.ticket.title, detail.ticket.description))
     desk.people.remember_names({ALICE: "=cmd|' /C calc'!A0"})
     desk = HelpDesk.over(replace(desk.env, language=language))
     out = io.StringIO()

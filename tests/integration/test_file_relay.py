@@ -18,8 +18,11 @@ from bot.slack_sender import SlackTransport
 from flashticket_core.bootstrap import Core
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.conversation import AttachedFile
-from flashticket_core.service_layer.delivery import Delivered, DeliveryWorker, Outgoing
+from flashticket_core.service_layer.delivery.outgoing import Outgoing
+from flashticket_core.service_layer.delivery.ports import Delivered
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.outbox import MessageKind
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.conftest import ADMIN, ALICE, BOB, SUPPORT
 from tests.fakes.slack_api import Call, FakeSlack
@@ -184,10 +187,11 @@ class HeldFiles(SlackTransport):
         self.go_on = threading.Event()
         self.downloading = threading.Event()
 
-    def _relay_file(self, message: Outgoing) -> Delivered:
-        self.downloading.set()
-        assert self.go_on.wait(30)
-        return super()._relay_file(message)
+    def _send(self, message: Outgoing) -> Delivered:
+        if message.kind is MessageKind.RELAY_FILE:
+            self.downloading.set()
+            assert self.go_on.wait(30)
+        return super()._send(message)
 
 
 def test_a_slow_file_holds_back_no_other_ticket(

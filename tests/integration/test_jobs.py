@@ -15,7 +15,8 @@ from flashticket_core.adapters.tables import OutboxMessage, ProcessedRequest
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.config import Settings
 from flashticket_core.service_layer.common import utcnow
-from flashticket_core.service_layer.delivery import Delivered, Outgoing, Transport
+from flashticket_core.service_layer.delivery.outgoing import Outgoing
+from flashticket_core.service_layer.delivery.ports import Delivered, Transport
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 from tests.conftest import ALICE, Clock

@@ -16,7 +16,7 @@ from flashticket_core.domain.enums import Role, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.errors import Conflict, HeldBySomeoneElse, InvalidInput
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import DeliveryWorker
+from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.conftest import ADMIN, ALICE, SUPPORT

@@ -36,7 +36,7 @@ def test_ids_are_sequential_and_the_ticket_starts_new(desk: HelpDesk, clock: Clo
     assert first.priority is Priority.MEDIUM
     assert first.version == 1
     detail = desk.queries.show(ALICE, first.id)
-    assert detail.description == "paper"
+    assert detail.ticket.description == "paper"
     assert detail.ticket.created_at == clock.now
     assert [(c.field, c.new, c.actor_id) for c in detail.history] == [("created", "new", ALICE)]
 

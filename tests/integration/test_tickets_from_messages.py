@@ -88,23 +88,23 @@ def test_the_rate_renews_with_its_window_and_a_refusal_is_told_once_per_window(
     for n in range(5):
         desk.tickets.open_ticket(BOB, title="Wifi", reporter_id=ALICE, source=_source(n))
     with pytest.raises(IntakeLimited) as refused:
-        desk.tickets.check_intake_allowance(BOB)
+        desk.intake.check_allowance(BOB)
     assert "5 tickets from other people's messages in the last 10 minutes" in str(refused.value)
-    assert [desk.tickets.first_notice_of_limit(BOB) for _ in range(3)] == [True, False, False]
+    assert [desk.intake.first_notice_of_limit(BOB) for _ in range(3)] == [True, False, False]
     # A refused try uses none of the count, and one's own tickets never count.
     desk.tickets.open_ticket(BOB, title="Mine", source=_source(99))
     clock.advance(minutes=9)
     with pytest.raises(IntakeLimited):
         desk.tickets.open_ticket(BOB, title="Wifi", reporter_id=ALICE, source=_source(5))
     clock.advance(minutes=1)
-    desk.tickets.check_intake_allowance(BOB)
+    desk.intake.check_allowance(BOB)
     desk.tickets.open_ticket(BOB, title="Wifi", reporter_id=ALICE, source=_source(5))
     for n in range(6, 10):
         desk.tickets.open_ticket(BOB, title="Wifi", reporter_id=ALICE, source=_source(n))
     with pytest.raises(IntakeLimited):
         desk.tickets.open_ticket(BOB, title="Wifi", reporter_id=ALICE, source=_source(10))
     # A new window: told again.
-    assert desk.tickets.first_notice_of_limit(BOB) is True
+    assert desk.intake.first_notice_of_limit(BOB) is True
     # Support works the channels: not held to it.
     for n in range(20, 27):
         desk.tickets.open_ticket(SUPPORT, title="Wifi", reporter_id=ALICE, source=_source(n))

@@ -26,11 +26,9 @@ from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import sweep as sweep_module
-from flashticket_core.service_layer.delivery import TicketState
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import COLUMNS
 from flashticket_core.service_layer.jobs import Leases
-from flashticket_core.service_layer.views import TicketDetail
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.fakes.slack_api import FakeSlack
@@ -71,23 +69,6 @@ def messages(core: Core, kind: str) -> list[dict[str, Any]]:
             .order_by(OutboxMessage.id)
         )
         return [json.loads(payload) for payload in payloads]
-
-
-def state_of(detail: TicketDetail) -> TicketState:
-    """The ticket as a delivery would hand it to its card."""
-    ticket = detail.ticket
-    return TicketState(
-        id=ticket.id,
-        title=ticket.title,
-        description=detail.description,
-        status=ticket.status,
-        priority=ticket.priority,
-        reporter_id=ticket.reporter_id,
-        assignee_id=ticket.assignee_id,
-        version=ticket.version,
-        deleted=False,
-        targets=detail.targets,
-    )
 
 
 def escalated(core: Core) -> list[int]:
@@ -312,14 +293,19 @@ def test_the_export_has_each_targets_due_time_and_standing(
 def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: Clock) -> None:
     ticket = desk.tickets.open_ticket(ALICE, title="queue me", priority=Priority.HIGH)
     home = desk.queries.home(SUPPORT)
-    assert [clock.kind for clock in home.due[ticket.id]] == list(TargetKind)
+    assert home.queue is not None
+    [queued] = [t for t in home.queue.items if t.id == ticket.id]
+    assert [clock.kind for clock in queued.targets] == list(TargetKind)
     queue = next(
         b for b in blocks.home(Language.EN, home)["blocks"] if b.get("block_id") == "queue"
     )
     due = clock() + timedelta(minutes=30)
     at = f"<!date^{int(due.timestamp())}^{{date_short_pretty}} {{time}}|{due:%Y-%m-%d %H:%M}>"
     assert f"first response due {at}" in queue["text"]["text"]
-    assert desk.queries.home(ALICE).due == {}  # a reporter's Home shows no queue
+    # A reporter's Home shows no queue, nor anything due.
+    mine = desk.queries.home(ALICE)
+    assert mine.queue is None
+    assert all(not t.targets for t in mine.my_open.items)
 
 
 def test_the_support_queue_puts_missed_targets_first_until_they_are_met(
@@ -522,7 +508,7 @@ def test_the_first_reply_takes_first_response_off_the_card(
     desk.conversation.add_support_reply(SUPPORT, ticket.id, "On it.")
     assert len(messages(core, "support_update")) == updates + 1
     detail = desk.queries.show(SUPPORT, ticket.id)
-    card = blocks.ticket_card(Language.EN, state_of(detail))
+    card = blocks.ticket_card(Language.EN, detail.ticket)
     due = next(block for block in card if block.get("block_id") == "due")
     assert due["elements"][0]["text"].startswith("resolution due ")
     desk.conversation.add_support_reply(SUPPORT, ticket.id, "Fixed, please check.")

@@ -16,7 +16,7 @@ from flashticket_core.config import (
     parse_intake_limit,
 )
 from flashticket_core.domain.enums import Priority
-from flashticket_core.domain.model import IntakeLimit
+from flashticket_core.domain.permissions import IntakeLimit
 from flashticket_core.domain.service_levels import Targets
 from flashticket_core.i18n import Language
 

@@ -3,7 +3,8 @@ posts to one channel."""
 
 from __future__ import annotations
 
-from flashticket_core.service_layer.delivery import ChannelPacer, Pace, backoff_seconds
+from flashticket_core.service_layer.delivery.pacing import ChannelPacer, Pace
+from flashticket_core.service_layer.delivery.worker import backoff_seconds
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:

@@ -59,6 +59,16 @@ def test_no_key_is_in_both_catalogs() -> None:
     assert set(i18n.CATALOG) & set(words.CATALOG) == set()
 
 
+def test_the_bots_catalog_is_its_areas_words_each_key_in_one_area() -> None:
+    areas = [words.card, words.reporter, words.thread, words.targets, words.commands]
+    areas += [words.admin, words.home]
+    assert sum(len(area.WORDS) for area in areas) == len(words.CATALOG)
+    assert words.merged(*(area.WORDS for area in areas)) == words.CATALOG
+    twice = {"bot.card.status": words.card.WORDS["bot.card.status"]}
+    with pytest.raises(ValueError, match=r"bot\.card\.status"):
+        words.merged(words.card.WORDS, twice)
+
+
 def test_the_bots_words_are_the_bots_keys() -> None:
     assert all(key.startswith("bot.") for key in words.CATALOG)
     assert not any(key.startswith("bot.") for key in i18n.CATALOG)

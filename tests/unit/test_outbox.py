@@ -198,3 +198,9 @@ def test_a_withdrawal_is_told_in_the_cards_thread_as_well() -> None:
         (MessageKind.SUPPORT_UPDATE, None),
         (MessageKind.SUPPORT_THREAD, "ticket_withdrawn"),
     ]
+
+
+def test_every_message_kind_has_a_plan() -> None:
+    from flashticket_core.service_layer.outbox import PLANS
+
+    assert set(MessageKind) - set(PLANS) == set(), "a message kind the outbox has no plan for"

@@ -9,15 +9,15 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.slack_sender import SLACK_ERRORS, Handling, SlackTransport, classify
-from flashticket_core.service_layer.delivery import (
+from bot.sending.slack_errors import SLACK_ERRORS, Handling, classify
+from bot.slack_sender import SlackTransport
+from flashticket_core.service_layer.delivery.outgoing import Outgoing, Thread
+from flashticket_core.service_layer.delivery.ports import (
     Delivered,
-    Outgoing,
     PermanentFailure,
     TemporaryFailure,
-    Thread,
-    notice_for,
 )
+from flashticket_core.service_layer.delivery.worker import notice_for
 from flashticket_core.service_layer.outbox import MessageKind
 
 
@@ -129,3 +129,9 @@ def test_a_refusal_elsewhere_is_told_under_the_card() -> None:
 def test_a_notice_that_fails_is_not_told() -> None:
     told = outgoing(MessageKind.DELIVERY_NOTICE)
     assert notice_for(told, refused(told, "is_archived"), AT) is None
+
+
+def test_every_message_kind_has_a_sender() -> None:
+    from bot.sending import SENDERS
+
+    assert set(MessageKind) - set(SENDERS) == set(), "a message kind nothing sends to Slack"

@@ -16,9 +16,10 @@ from bot.blocks.timers import due_line, length, target_text, targets_list_text
 from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetClock, TargetKind
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.delivery import Thread, TicketState
+from flashticket_core.service_layer.delivery.outgoing import Thread
+from flashticket_core.service_layer.views import TicketSummary
 
-TICKET = TicketState(
+TICKET = TicketSummary(
     id=7,
     title="<!here> VPN & <@U123> down",
     description="",
@@ -27,6 +28,8 @@ TICKET = TicketState(
     reporter_id="UALICE0001",
     assignee_id=None,
     version=1,
+    created_at=datetime(2026, 3, 14, 9, 0, tzinfo=UTC),
+    updated_at=datetime(2026, 3, 14, 9, 0, tzinfo=UTC),
     deleted=False,
 )
 THREAD = Thread(support_channel="C0SUPPORT1", support_ts="1700000000.123456")
@@ -185,7 +188,7 @@ def test_show_still_names_a_target_missed_before_the_ticket_was_resolved() -> No
 
 def listed(
     *ids: int, deleted: frozenset[int] = frozenset()
-) -> dict[int, tuple[TicketState, Thread]]:
+) -> dict[int, tuple[TicketSummary, Thread]]:
     return {
         i: (
             replace(TICKET, id=i, deleted=i in deleted),

@@ -82,7 +82,6 @@ def test_show_gives_each_reader_their_time_and_names_history_fields_in_german() 
     )
     detail = TicketDetail(
         ticket=summary,
-        description="",
         resolved_at=None,
         closed_at=None,
         first_response_at=None,

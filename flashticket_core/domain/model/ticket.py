@@ -1,162 +1,46 @@
-"""The ticket aggregate and its rows, as typed SQLAlchemy 2.0 models.
+"""The ticket aggregate, as a typed SQLAlchemy 2.0 model.
 
-The model classes carry the business rules (lifecycle, history, version) and raise
-the events of what happened; the service layer decides *who* may call them
-(`domain/permissions.py`). The tables only the adapters need (the outbox, chat threads,
-tallies, leases) are declared on the same `Base` in `adapters/tables.py`.
+The ticket carries the business rules (lifecycle, history, version) and raises the
+events of what happened; the service layer decides *who* may call it
+(`domain/permissions.py`). Its rows (entries, files, history) are in `records.py`, its
+values and the checks of its texts in `values.py`. The tables only the adapters need
+(the outbox, chat threads, tallies, leases) are declared on the same `Base` in
+`adapters/tables.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from datetime import datetime
 
-from sqlalchemy import (
-    BigInteger,
-    Computed,
-    DateTime,
-    Dialect,
-    Enum,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    SmallInteger,
-    String,
-    Text,
-    TypeDecorator,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy import Computed, Index, Integer, SmallInteger, String, Text
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from flashticket_core.domain import events
 from flashticket_core.domain.clock import Urgency
-from flashticket_core.domain.enums import (
-    TRANSITIONS,
-    EntryKind,
-    FileDirection,
-    Priority,
-    Role,
-    Status,
+from flashticket_core.domain.enums import TRANSITIONS, EntryKind, FileDirection, Priority, Status
+from flashticket_core.domain.model.base import Base, RaisesEvents, enum_column
+from flashticket_core.domain.model.queue import queue_rank_sql
+from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
+from flashticket_core.domain.model.values import (
+    CHAT_ID_MAX,
+    FILE_NAME_MAX,
+    FILE_TYPE_MAX,
+    SOURCE_CHANNEL_MAX,
+    SOURCE_TS_MAX,
+    TITLE_MAX,
+    USER_ID_MAX,
+    WITHDRAWN,
+    ChatMessage,
+    MessageSource,
+    validate_description,
+    validate_text,
+    validate_title,
 )
-from flashticket_core.errors import InvalidInput, InvalidTransition, NotAllowed, Translatable
-
-TITLE_MAX = 150
-DESCRIPTION_MAX = 3000
-# Slack's own limit for a message's text: a reply pasted into a DM thread is kept whole
-# (the column is unlimited text; the chat adapter splits what it relays).
-ENTRY_MAX = 40_000
-USER_ID_MAX = 32
-CHAT_ID_MAX = 64
-FILE_NAME_MAX = 255
-FILE_TYPE_MAX = 128
-# Where a message is in chat: its channel and its timestamp.
-ChatMessage = tuple[str, str]
-# A chat channel ID and a message's ts, as Slack writes them.
-SOURCE_CHANNEL_MAX = 64
-SOURCE_TS_MAX = 32
-NAME_MAX = 100
-# The reason of a status change that closes a ticket its reporter withdrew.
-WITHDRAWN = "withdrawn"
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from flashticket_core.domain.permissions import authorize_entry_change
+from flashticket_core.errors import InvalidInput, InvalidTransition, Translatable
 
 
-@dataclass(frozen=True)
-class MessageSource:
-    """The chat message a ticket is made from: where it is, and the thread it is in
-    (its own ts when it starts none)."""
-
-    channel: str
-    ts: str
-    thread_ts: str
-
-
-@dataclass(frozen=True)
-class IntakeLimit:
-    """How many tickets one person may open from other people's messages in a window:
-    enough for someone who helps colleagues, too few to flood people with tickets in
-    their name."""
-
-    count: int
-    window: timedelta
-
-    @property
-    def minutes(self) -> int:
-        return max(1, round(self.window.total_seconds() / 60))
-
-
-DEFAULT_INTAKE_LIMIT = IntakeLimit(5, timedelta(minutes=10))
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps are aware UTC in Python and naive UTC in every database.
-
-    SQLite has no time zones; storing naive UTC everywhere keeps SQL date
-    arithmetic and month grouping identical on both databases.
-    """
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; FlashTicket stores aware UTC timestamps")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC)
-
-
-def _enum(enum_cls: type[Any], name: str) -> Enum:
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [member.value for member in members],
-        validate_strings=True,
-    )
-
-
-def queue_rank_sql() -> str:
-    """The open queue's order as SQL over a ticket row: unassigned before assigned, new
-    before the rest, then by priority (the age comes from `created_at` after it).
-
-    The migration that adds the column carries its own copy of this text, as
-    migrations do; a test checks that both agree.
-    """
-    open_statuses = ", ".join(f"'{status.value}'" for status in Status if status.is_open)
-    *ranked, lowest = sorted(Priority, key=lambda p: p.rank)
-    priorities = " ".join(f"WHEN '{p.value}' THEN {p.rank}" for p in ranked)
-    assigned_weight = 2 * len(Priority)
-    return (
-        f"CASE WHEN deleted_at IS NULL AND status IN ({open_statuses}) THEN "
-        f"(CASE WHEN assignee_id IS NULL THEN 0 ELSE {assigned_weight} END)"
-        f" + (CASE WHEN status = '{Status.NEW.value}' THEN 0 ELSE {len(Priority)} END)"
-        f" + (CASE priority {priorities} ELSE {lowest.rank} END) END"
-    )
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
-
-
-class Ticket(Base):
+class Ticket(RaisesEvents, Base):
     __tablename__ = "tickets"
     # Its indexes are the paths the read side's queries take: adapters/tables.py
     # declares them, with the queries they serve.
@@ -169,8 +53,8 @@ class Ticket(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
-    priority: Mapped[Priority] = mapped_column(_enum(Priority, "priority"))
-    status: Mapped[Status] = mapped_column(_enum(Status, "status"))
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority, "priority"))
+    status: Mapped[Status] = mapped_column(enum_column(Status, "status"))
     reporter_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
     assignee_id: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
     created_at: Mapped[datetime]
@@ -196,14 +80,15 @@ class Ticket(Base):
         SmallInteger, default=Urgency.CALM.value, server_default=str(Urgency.CALM.value)
     )
 
+    # Its rows are reached through the ticket only: they know its id, not the object.
     entries: WriteOnlyMapped[ConversationEntry] = relationship(
-        back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan", passive_deletes=True
     )
     history: WriteOnlyMapped[HistoryEntry] = relationship(
-        back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan", passive_deletes=True
     )
     files: WriteOnlyMapped[TicketFile] = relationship(
-        back_populates="ticket", cascade="all, delete-orphan", passive_deletes=True
+        cascade="all, delete-orphan", passive_deletes=True
     )
 
     __mapper_args__ = {  # noqa: RUF012 - SQLAlchemy declares it as a plain attribute
@@ -256,22 +141,9 @@ class Ticket(Base):
         )
         return ticket
 
-    def _raise(self, make: Callable[[int], events.TicketEvent]) -> None:
-        """Record what happened. The event is made when it is collected, after the
-        database gave the ticket (and a new entry) its id."""
-        self._pending_events().append(make)
-
     def collect_events(self) -> list[events.Event]:
         """The events raised since the last collection, in the order they happened."""
-        pending = self._pending_events()
-        made: list[events.Event] = [make(self.id) for make in pending]
-        pending.clear()
-        return made
-
-    def _pending_events(self) -> list[Callable[[int], events.TicketEvent]]:
-        # Not a column: a plain attribute of the loaded object, gone with it.
-        pending: list[Callable[[int], events.TicketEvent]] = vars(self).setdefault("_events", [])
-        return pending
+        return self._made_events(self.id)
 
     @property
     def is_open(self) -> bool:
@@ -440,23 +312,11 @@ class Ticket(Base):
         """
         self._own_live_entry(entry, actor_id)
         new = validate_text(text)
-        old = entry.text
-        if new == old:
+        change = entry.edit(new, actor_id=actor_id, now=now)
+        if change is None:
             return False
-        entry.text = new
-        entry.edited_at = now
         self.updated_at = now
-        self.history.add(
-            HistoryEntry(
-                actor_id=actor_id,
-                field="entry_edited",
-                old_value=str(entry.id),
-                new_value=str(entry.id),
-                old_text=old,
-                new_text=new,
-                at=now,
-            )
-        )
+        self.history.add(change)
         kind, entry_id = entry.kind, entry.id
         self._raise(
             lambda ticket_id: events.EntryEdited(
@@ -471,17 +331,8 @@ class Ticket(Base):
         if entry.withdrawn_at is not None:
             return False
         self._own_live_entry(entry, actor_id)
-        entry.withdrawn_at = now
+        self.history.add(entry.withdraw(actor_id=actor_id, now=now))
         self.updated_at = now
-        self.history.add(
-            HistoryEntry(
-                actor_id=actor_id,
-                field="entry_withdrawn",
-                old_value=str(entry.id),
-                old_text=entry.text,
-                at=now,
-            )
-        )
         kind, entry_id = entry.kind, entry.id
         self._raise(
             lambda ticket_id: events.EntryWithdrawn(
@@ -491,8 +342,9 @@ class Ticket(Base):
         return True
 
     def _own_live_entry(self, entry: ConversationEntry, actor_id: str) -> None:
-        if entry.ticket_id != self.id or entry.author_id != actor_id:
-            raise NotAllowed("comment")
+        # Every change of an entry passes here, whoever asks (a chat edit, the console):
+        # the ticket asks the permission rule itself rather than trust each caller to.
+        authorize_entry_change(actor_id, self.id, entry)
         if entry.withdrawn_at is not None:
             raise InvalidInput("error.entry_withdrawn", field="text")
 
@@ -529,127 +381,3 @@ class Ticket(Base):
         self.history.add(
             HistoryEntry(actor_id=actor_id, field=field, old_value=old, new_value=new, at=now)
         )
-
-
-class ConversationEntry(Base):
-    """A support reply, a reporter reply or an internal note."""
-
-    __tablename__ = "ticket_entries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, "entry_kind"))
-    author_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
-    text: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime]
-    # The chat message a reply came from, so an edit or deletion there finds it.
-    source_channel: Mapped[str | None] = mapped_column(String(CHAT_ID_MAX))
-    source_ts: Mapped[str | None] = mapped_column(String(CHAT_ID_MAX))
-    edited_at: Mapped[datetime | None]
-    withdrawn_at: Mapped[datetime | None]
-
-    ticket: Mapped[Ticket] = relationship(back_populates="entries")
-
-
-class TicketFile(Base):
-    """A file that travelled with a ticket: who sent it which way, when, and what it was."""
-
-    __tablename__ = "ticket_files"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
-    entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("ticket_entries.id", ondelete="SET NULL")
-    )
-    author_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
-    direction: Mapped[FileDirection] = mapped_column(_enum(FileDirection, "file_direction"))
-    chat_file_id: Mapped[str] = mapped_column(String(CHAT_ID_MAX))
-    name: Mapped[str] = mapped_column(String(FILE_NAME_MAX))
-    mimetype: Mapped[str] = mapped_column(String(FILE_TYPE_MAX))
-    size: Mapped[int | None] = mapped_column(BigInteger)
-    at: Mapped[datetime]
-
-    ticket: Mapped[Ticket] = relationship(back_populates="files")
-    entry: Mapped[ConversationEntry | None] = relationship()
-
-
-class HistoryEntry(Base):
-    """One change of a ticket: who changed what from what to what, and when."""
-
-    __tablename__ = "ticket_history"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
-    actor_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
-    field: Mapped[str] = mapped_column(String(32))
-    old_value: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
-    new_value: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
-    # An entry's words before and after an edit or a withdrawal (too long for a value).
-    old_text: Mapped[str | None] = mapped_column(Text)
-    new_text: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime]
-
-    ticket: Mapped[Ticket] = relationship(back_populates="history")
-
-
-class RoleAssignment(Base):
-    """A Slack user's role; a user without a row is a plain user."""
-
-    __tablename__ = "role_assignments"
-
-    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
-    granted_by: Mapped[str] = mapped_column(String(USER_ID_MAX))
-    granted_at: Mapped[datetime]
-
-
-class RoleChange(Base):
-    """The audit trail of role changes."""
-
-    __tablename__ = "role_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
-    old_role: Mapped[Role] = mapped_column(_enum(Role, "old_role"))
-    new_role: Mapped[Role] = mapped_column(_enum(Role, "new_role"))
-    actor_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
-    at: Mapped[datetime]
-
-    def event(self) -> events.RoleChanged:
-        return events.RoleChanged(
-            actor_id=self.actor_id, user_id=self.user_id, old=self.old_role, new=self.new_role
-        )
-
-
-def validate_title(title: str) -> str:
-    cleaned = " ".join(title.split())
-    if not cleaned:
-        raise InvalidInput("error.title_empty", field="title")
-    if len(cleaned) > TITLE_MAX:
-        raise InvalidInput(
-            "error.title_too_long", field="title", limit=TITLE_MAX, length=len(cleaned)
-        )
-    return cleaned
-
-
-def validate_description(description: str) -> str:
-    cleaned = description.strip()
-    if len(cleaned) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            "error.description_too_long",
-            field="description",
-            limit=DESCRIPTION_MAX,
-            length=len(cleaned),
-        )
-    return cleaned
-
-
-def validate_text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput("error.text_empty", field="text")
-    if len(cleaned) > ENTRY_MAX:
-        raise InvalidInput(
-            "error.text_too_long", field="text", limit=ENTRY_MAX, length=len(cleaned)
-        )
-    return cleaned

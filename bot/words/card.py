@@ -1,0 +1,79 @@
+"""The ticket card in the support channel, its buttons and menus, and the forms
+they open (a new ticket, a reply, a note)."""
+
+from __future__ import annotations
+
+from flashticket_core.i18n import Language
+
+WORDS: dict[str, dict[Language, str]] = {
+    "bot.modal.new.title": {Language.EN: "New ticket", Language.DE: "Neues Ticket"},
+    "bot.modal.submit": {Language.EN: "Submit", Language.DE: "Absenden"},
+    "bot.modal.cancel": {Language.EN: "Cancel", Language.DE: "Abbrechen"},
+    "bot.field.title": {Language.EN: "Title", Language.DE: "Titel"},
+    "bot.field.title.hint": {
+        Language.EN: "What is wrong, in a few words",
+        Language.DE: "Was ist das Problem, in wenigen Worten",
+    },
+    "bot.field.description": {Language.EN: "Description", Language.DE: "Beschreibung"},
+    "bot.field.description.hint": {
+        Language.EN: "What happened, since when, what you tried",
+        Language.DE: "Was ist passiert, seit wann, was haben Sie versucht",
+    },
+    "bot.field.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.modal.reply.title": {Language.EN: "Reply to reporter", Language.DE: "Antwort an Anwender"},
+    "bot.modal.note.title": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
+    "bot.modal.send": {Language.EN: "Send", Language.DE: "Senden"},
+    "bot.field.files": {
+        Language.EN: "Files for the reporter",
+        Language.DE: "Dateien für den Anwender",
+    },
+    "bot.field.reply": {
+        Language.EN: "Reply for #{ticket_id} (the reporter sees it)",
+        Language.DE: "Antwort zu #{ticket_id} (der Anwender sieht sie)",
+    },
+    "bot.field.note": {
+        Language.EN: "Note for #{ticket_id} (support only)",
+        Language.DE: "Notiz zu #{ticket_id} (nur Support)",
+    },
+    "bot.card.status": {Language.EN: "Status", Language.DE: "Status"},
+    "bot.card.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    "bot.card.reporter": {Language.EN: "Reporter", Language.DE: "Anwender"},
+    "bot.card.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
+    "bot.card.nobody": {Language.EN: "nobody yet", Language.DE: "noch niemand"},
+    "bot.card.deleted": {
+        Language.EN: "Ticket #{ticket_id} was deleted by <@{actor}>.",
+        Language.DE: "Ticket #{ticket_id} wurde von <@{actor}> gelöscht.",
+    },
+    "bot.card.fallback": {
+        Language.EN: "Ticket #{ticket_id}: {title} ({status})",
+        Language.DE: "Ticket #{ticket_id}: {title} ({status})",
+    },
+    "bot.button.take": {Language.EN: "Take it", Language.DE: "Übernehmen"},
+    "bot.button.reply": {Language.EN: "Reply to reporter", Language.DE: "Antworten"},
+    "bot.button.note": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
+    "bot.select.status": {Language.EN: "Change status", Language.DE: "Status ändern"},
+    "bot.select.priority": {Language.EN: "Change priority", Language.DE: "Priorität ändern"},
+    # Taking over a ticket someone else holds, and taking them off it.
+    "bot.button.take_over": {Language.EN: "Take over", Language.DE: "Selbst übernehmen"},
+    "bot.button.unassign": {Language.EN: "Unassign", Language.DE: "Zuweisung aufheben"},
+    "bot.took_over": {
+        Language.EN: "You hold *#{ticket_id}* now; <@{old}> has been told.",
+        Language.DE: "Sie bearbeiten jetzt *#{ticket_id}*; <@{old}> wurde benachrichtigt.",
+    },
+    # `/ticket-admin delete` asks first.
+    "bot.delete.ask": {
+        Language.EN: "Delete *#{ticket_id}* “{title}”? The reporter is told, and it cannot "
+        "be undone from Slack.",
+        Language.DE: "*#{ticket_id}* „{title}“ löschen? Der Anwender wird benachrichtigt, "
+        "und in Slack lässt es sich nicht rückgängig machen.",
+    },
+    "bot.button.delete": {Language.EN: "Delete", Language.DE: "Löschen"},
+    "bot.delete.cancelled": {
+        Language.EN: "Nothing was deleted.",
+        Language.DE: "Es wurde nichts gelöscht.",
+    },
+    "bot.modal.source_exists": {
+        Language.EN: "This message is already ticket #{ticket_id}.",
+        Language.DE: "Zu dieser Nachricht gibt es schon Ticket #{ticket_id}.",
+    },
+}

@@ -1,0 +1,59 @@
+"""The ticket aggregate and its rows, as typed SQLAlchemy 2.0 models: the ticket
+(`ticket.py`), the rows it keeps of itself (`records.py`), its values (`values.py`), its
+place in the queue (`queue.py`), the roles (`roles.py`), all on one declarative `Base`
+(`base.py`).
+
+Callers import from here; the modules are how the model is laid out, not its surface.
+"""
+
+from flashticket_core.domain.model.base import Base, UTCDateTime
+from flashticket_core.domain.model.queue import queue_rank_sql
+from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
+from flashticket_core.domain.model.roles import RoleAssignment, RoleChange
+from flashticket_core.domain.model.ticket import Ticket
+from flashticket_core.domain.model.values import (
+    CHAT_ID_MAX,
+    DESCRIPTION_MAX,
+    ENTRY_MAX,
+    FILE_NAME_MAX,
+    FILE_TYPE_MAX,
+    NAME_MAX,
+    SOURCE_CHANNEL_MAX,
+    SOURCE_TS_MAX,
+    TITLE_MAX,
+    USER_ID_MAX,
+    WITHDRAWN,
+    ChatMessage,
+    MessageSource,
+    validate_description,
+    validate_text,
+    validate_title,
+)
+
+__all__ = [
+    "CHAT_ID_MAX",
+    "DESCRIPTION_MAX",
+    "ENTRY_MAX",
+    "FILE_NAME_MAX",
+    "FILE_TYPE_MAX",
+    "NAME_MAX",
+    "SOURCE_CHANNEL_MAX",
+    "SOURCE_TS_MAX",
+    "TITLE_MAX",
+    "USER_ID_MAX",
+    "WITHDRAWN",
+    "Base",
+    "ChatMessage",
+    "ConversationEntry",
+    "HistoryEntry",
+    "MessageSource",
+    "RoleAssignment",
+    "RoleChange",
+    "Ticket",
+    "TicketFile",
+    "UTCDateTime",
+    "queue_rank_sql",
+    "validate_description",
+    "validate_text",
+    "validate_title",
+]
