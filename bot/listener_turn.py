@@ -35,8 +35,7 @@ log = logging.getLogger("flashticket.bot")
 # Where Slack's response_urls point; the Web API's own host (an emulator, a test) as well.
 RESPONSE_URL_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
 
-P = TypeVar("P", bound=Incoming)
-E = TypeVar("E", bound=Event)
+P = TypeVar("P", bound=Incoming | Event)
 
 
 class Kind(StrEnum):
@@ -67,27 +66,24 @@ class Turn:
 
     # -- what the middleware put in the context ---------------------------
 
-    @property
-    def payload(self) -> Incoming:
-        """The request's payload, as its model (validated once, at the edge)."""
+    def expect(self, kind: type[P]) -> P:
+        """The payload as its model (validated once, at the edge), of the kind this
+        listener handles; for a kind of event, the event the payload carries."""
+        payload = self._payload()
+        found = (
+            payload.event
+            if isinstance(payload, EventCallback) and kind is not EventCallback
+            else payload
+        )
+        if not isinstance(found, kind):
+            raise BadPayload(f"{type(found).__name__} where {kind.__name__} was expected")
+        return found
+
+    def _payload(self) -> Incoming:
         payload: Incoming | None = self.context.get("payload")
         if payload is None:
             raise BadPayload(self.context.get("payload_problem") or "no payload")
         return payload
-
-    def expect(self, kind: type[P]) -> P:
-        """The payload, of the kind this listener handles."""
-        payload = self.payload
-        if not isinstance(payload, kind):
-            raise BadPayload(f"{type(payload).__name__} where {kind.__name__} was expected")
-        return payload
-
-    def event(self, kind: type[E]) -> E:
-        """The event, of the kind this listener handles."""
-        event = self.expect(EventCallback).event
-        if not isinstance(event, kind):
-            raise BadPayload(f"{type(event).__name__} where {kind.__name__} was expected")
-        return event
 
     @property
     def desk(self) -> HelpDesk:
@@ -136,7 +132,7 @@ class Turn:
         FLASHTICKET_EXTERNAL_REPORTERS does not let such people open tickets."""
         if self.context.get("external_reporters", True):
             return False
-        team = self.payload.team_of_actor() or self._team_of_reactor()
+        team = self._payload().team_of_actor() or self._team_of_reactor()
         if team is None:
             return False
         workspace_team: Callable[[], str | None] = self.context["workspace_team"]
@@ -149,7 +145,7 @@ class Turn:
     def _team_of_reactor(self) -> str | None:
         """A reaction names no team (Slack's reaction_added carries the user alone): the
         reactor's profile (`users.info`) does. None if Slack does not tell."""
-        payload, user = self.payload, self.context.user_id
+        payload, user = self._payload(), self.context.user_id
         if not isinstance(payload, EventCallback) or payload.event.type != "reaction_added":
             return None
         if not user:
@@ -260,7 +256,7 @@ class Turn:
     def open_modal(self, view: dict[str, Any]) -> bool:
         """Open a modal with the request's trigger; tell the actor if Slack refuses it."""
         try:
-            self.client.views_open(trigger_id=self.payload.trigger_id, view=view)
+            self.client.views_open(trigger_id=self._payload().trigger_id, view=view)
         except SlackApiError as error:
             # A trigger is good for 3 s and once: a slow or repeated click is no bug.
             code = str(error.response.get("error"))

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.incoming import SlashCommand
@@ -144,18 +143,7 @@ def open_new_ticket_modal(turn: Turn, *, title: str, description: str = "") -> N
         return
     # The trigger expires 3 s after the click: acknowledge and open straight away.
     turn.ack()
-    try:
-        turn.client.views_open(
-            trigger_id=turn.payload.trigger_id,
-            view=blocks.new_ticket_modal(turn.lang, title=title, description=description),
-        )
-    except SlackApiError as error:
-        log.warning(
-            "views.open failed: %s",
-            error.response.get("error"),
-            extra={"slack_error": error.response.get("error")},
-        )
-        turn.say(turn.t("bot.oops", error_id=str(error.response.get("error"))))
+    turn.open_modal(blocks.new_ticket_modal(turn.lang, title=title, description=description))
 
 
 def list_tickets(turn: Turn, words: list[str]) -> None:

@@ -39,7 +39,7 @@ def file_shared(turn: Turn) -> None:
 def home_opened(turn: Turn) -> None:
     """Publish the person's Home now, and keep it current while they look at it."""
     turn.ack()
-    event = turn.event(AppHomeOpened)
+    event = turn.expect(AppHomeOpened)
     user = event.user
     if (event.tab or "home") != "home" or user is None:
         return
@@ -61,7 +61,7 @@ def home_opened(turn: Turn) -> None:
 
 def direct_message(turn: Turn) -> None:
     turn.ack()
-    event = turn.event(MessageEvent)
+    event = turn.expect(MessageEvent)
     event_id = turn.expect(EventCallback).event_id
     if event.subtype == "message_changed":
         _reply_edited(turn, event, event_id)

@@ -171,7 +171,7 @@ class MessageNotReadYet(Exception):
 def reaction_added(turn: Turn) -> None:
     """The ticket reaction on a message: a ticket from it at once, one per message."""
     turn.ack()
-    event = turn.event(ReactionAdded)
+    event = turn.expect(ReactionAdded)
     emoji = turn.context.get("ticket_emoji")
     item, user = event.item, event.user
     if not emoji or event.reaction != emoji or item is None or user is None:
