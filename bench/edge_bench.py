@@ -3,7 +3,7 @@
 The baseline is what any Slack app must do before it can trust a request: check the
 signature (slack_sdk's SignatureVerifier) and parse the body once (form, then JSON).
 The edge does that and more: bounds the nesting, refuses lone surrogates and NUL, and
-checks the type of every field Bolt and the listeners read. Measured on the payloads of
+validates the payload into its typed model (every field Bolt and the listeners read). Measured on the payloads of
 bench/http_bench.py (a new-ticket submission, `/ticket list`) and on a card click and a
 DM-thread reply, each a real Slack shape. Pure CPU, no server: the figure is the edge's
 own share of an ack.

@@ -13,23 +13,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import listeners, times
+from bot.incoming import BadPayload, model_of
 from bot.locales import Locales, slack_locales
 from bot.settings import Settings
 from flashticket_core.bootstrap import Core
 
 log = logging.getLogger("flashticket.bot")
-
-
-def seen_name(body: dict[str, Any]) -> tuple[str, str] | None:
-    """The (user ID, name) a slash command or an interaction comes with, if any."""
-    if isinstance(body.get("user_id"), str) and isinstance(body.get("user_name"), str):
-        return body["user_id"], body["user_name"]
-    user = body.get("user")
-    if isinstance(user, dict) and isinstance(user.get("id"), str):
-        name = user.get("name") or user.get("username")
-        if isinstance(name, str):
-            return user["id"], name
-    return None
 
 
 def _workspace_team(client: WebClient) -> Callable[[], str | None]:
@@ -106,9 +95,19 @@ def create_app(
         return next()
 
     @app.middleware
-    def remember_names(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+    def typed_payload(body: dict[str, Any], context: BoltContext, next: Callable[[], Any]) -> Any:
+        # The model the edge validated the payload into, for the listeners (`Turn.payload`).
+        try:
+            context["payload"] = model_of(body)
+        except BadPayload as problem:
+            context["payload_problem"] = str(problem)
+        return next()
+
+    @app.middleware
+    def remember_names(context: BoltContext, next: Callable[[], Any]) -> Any:
         # Exports show names next to user IDs; a changed name is stored after the answer.
-        seen = seen_name(body)
+        payload = context.get("payload")
+        seen = None if payload is None else payload.person_named()
         if seen is not None and not core.desk.people.knows_name(*seen):
             user_id, name = seen
             background.submit(core.desk.people.remember_names, {user_id: name})

@@ -20,8 +20,9 @@ from bot.desk_command import summary
 from bot.manifest import BOT_SCOPES
 from bot.settings import Settings
 from bot.slack_checks import check_channel, granted_scopes, web_client
+from bot.slack_ids import is_channel_id
 from bot.socket_mode import check_app_token
-from bot.startup_checks import CHANNEL_ID, StartupError, checked_desk_file, missing_database
+from bot.startup_checks import StartupError, checked_desk_file, missing_database
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.desk_file import DeskFileError, DeskStructure, Team
@@ -157,7 +158,7 @@ def _channel(
 ) -> Check:
     if not channel:
         return Check(role, f"{setting} is not set: put the channel's ID there (e.g. C0123456789)")
-    if not CHANNEL_ID.match(channel):
+    if not is_channel_id(channel):
         return Check(role, f"{setting} must be a channel ID such as C0123456789")
     if client is None:
         return Check(role, "fix the bot token first")

@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from slack_bolt import Ack, BoltContext, Respond
@@ -20,8 +20,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import mrkdwn, times
+from bot.incoming import BadPayload, EventCallback, Incoming
+from bot.incoming.objects import Event
 from bot.locales import Locales
-from bot.payloads import BadPayload, actor_team
 from bot.words import translate
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.permissions import Action, Actor
@@ -33,6 +34,8 @@ log = logging.getLogger("flashticket.bot")
 
 # Where Slack's response_urls point; the Web API's own host (an emulator, a test) as well.
 RESPONSE_URL_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
+
+P = TypeVar("P", bound=Incoming | Event)
 
 
 class Kind(StrEnum):
@@ -48,13 +51,11 @@ class Turn:
         kind: Kind,
         *,
         ack: Ack,
-        body: dict[str, Any],
         context: BoltContext,
         respond: Respond | None,
         client: WebClient,
     ) -> None:
         self.kind = kind
-        self.body = body
         self.context = context
         self.client = client
         self._ack = ack
@@ -64,6 +65,25 @@ class Turn:
         self.error_block: str | None = None
 
     # -- what the middleware put in the context ---------------------------
+
+    def expect(self, kind: type[P]) -> P:
+        """The payload as its model (validated once, at the edge), of the kind this
+        listener handles; for a kind of event, the event the payload carries."""
+        payload = self._payload()
+        found = (
+            payload.event
+            if isinstance(payload, EventCallback) and kind is not EventCallback
+            else payload
+        )
+        if not isinstance(found, kind):
+            raise BadPayload(f"{type(found).__name__} where {kind.__name__} was expected")
+        return found
+
+    def _payload(self) -> Incoming:
+        payload: Incoming | None = self.context.get("payload")
+        if payload is None:
+            raise BadPayload(self.context.get("payload_problem") or "no payload")
+        return payload
 
     @property
     def desk(self) -> HelpDesk:
@@ -112,7 +132,7 @@ class Turn:
         FLASHTICKET_EXTERNAL_REPORTERS does not let such people open tickets."""
         if self.context.get("external_reporters", True):
             return False
-        team = actor_team(self.body) or self._team_of_reactor()
+        team = self._payload().team_of_actor() or self._team_of_reactor()
         if team is None:
             return False
         workspace_team: Callable[[], str | None] = self.context["workspace_team"]
@@ -125,9 +145,10 @@ class Turn:
     def _team_of_reactor(self) -> str | None:
         """A reaction names no team (Slack's reaction_added carries the user alone): the
         reactor's profile (`users.info`) does. None if Slack does not tell."""
-        event = self.body.get("event")
-        user = self.context.user_id
-        if not isinstance(event, dict) or event.get("type") != "reaction_added" or not user:
+        payload, user = self._payload(), self.context.user_id
+        if not isinstance(payload, EventCallback) or payload.event.type != "reaction_added":
+            return None
+        if not user:
             return None
         try:
             person = self.client.users_info(user=user).get("user")
@@ -175,7 +196,7 @@ class Turn:
         self.ack()
         if self._respond_ephemerally(text, blocks, replace=replace):
             return
-        channel = _channel_of(self.body)
+        channel = self._channel()
         user = self.context.user_id
         try:
             if channel and user:
@@ -194,7 +215,8 @@ class Turn:
         self, text: str, blocks: list[dict[str, Any]] | None, *, replace: bool = False
     ) -> bool:
         """Answer through the request's response_url; False if there is none to use."""
-        url = self.body.get("response_url")
+        payload = self.context.get("payload")
+        url = payload.response_url if payload is not None else None
         if self._respond is None or not url or not self._may_post_to(url):
             if url:
                 log.warning("not posting to a response_url outside Slack: %.80r", url)
@@ -211,9 +233,14 @@ class Turn:
             return False
         return True
 
-    def _may_post_to(self, url: Any) -> bool:
+    def _channel(self) -> str | None:
+        """Where the request came from: a command's channel, a click's."""
+        payload: Incoming | None = self.context.get("payload")
+        return None if payload is None else payload.origin_channel()
+
+    def _may_post_to(self, url: str) -> bool:
         """Slack's own hooks over HTTPS, or the host the Web API client talks to."""
-        if not isinstance(url, str) or len(url) > 2048:
+        if len(url) > 2048:
             return False
         if not (url.isascii() and url.isprintable()) or " " in url:
             return False
@@ -229,7 +256,7 @@ class Turn:
     def open_modal(self, view: dict[str, Any]) -> bool:
         """Open a modal with the request's trigger; tell the actor if Slack refuses it."""
         try:
-            self.client.views_open(trigger_id=self.body.get("trigger_id"), view=view)
+            self.client.views_open(trigger_id=self._payload().trigger_id, view=view)
         except SlackApiError as error:
             # A trigger is good for 3 s and once: a slow or repeated click is no bug.
             code = str(error.response.get("error"))
@@ -273,18 +300,6 @@ class Turn:
             self.ack()
 
 
-def _channel_of(body: dict[str, Any]) -> str | None:
-    channel = body.get("channel")
-    if isinstance(channel, dict) and isinstance(channel.get("id"), str):
-        return str(channel["id"])
-    container = body.get("container")
-    if isinstance(container, dict) and isinstance(container.get("channel_id"), str):
-        return str(container["channel_id"])
-    if isinstance(body.get("channel_id"), str):
-        return str(body["channel_id"])
-    return None
-
-
 Handler = Callable[[Turn], None]
 
 
@@ -293,15 +308,9 @@ def listener(kind: Kind) -> Callable[[Handler], Callable[..., None]]:
 
     def decorate(handler: Handler) -> Callable[..., None]:
         def bolt_listener(
-            ack: Ack,
-            body: dict[str, Any],
-            context: BoltContext,
-            respond: Respond,
-            client: WebClient,
+            ack: Ack, context: BoltContext, respond: Respond, client: WebClient
         ) -> None:
-            Turn(kind, ack=ack, body=body, context=context, respond=respond, client=client).run(
-                handler
-            )
+            Turn(kind, ack=ack, context=context, respond=respond, client=client).run(handler)
 
         bolt_listener.__name__ = handler.__name__
         bolt_listener.__qualname__ = handler.__qualname__

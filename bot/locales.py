@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.slack_ids import is_user_id
 from flashticket_core.i18n import Language
 
 log = logging.getLogger(__name__)
@@ -30,8 +30,6 @@ RETRY_AFTER_FAILURE = 300.0
 LOOKUP_TIMEOUT = 1  # seconds; slack_sdk takes whole ones
 # A workspace's people, with room to spare; past it the longest-known are forgotten.
 PEOPLE_KEPT = 100_000
-# What a Slack user ID looks like; anything else is not worth asking Slack about.
-SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 # The locale Slack reports for a person (None: it reports none); raises LookupFailed.
 LocaleLookup = Callable[[str], str | None]
@@ -78,7 +76,8 @@ class Locales:
         self._known: dict[str, _Known] = {}
 
     def language_of(self, user: str) -> Language:
-        if not SLACK_USER.fullmatch(user):
+        # Anything but a Slack user ID is not worth asking Slack about.
+        if not is_user_id(user):
             return self.default
         now = self._clock()
         with self._lock:

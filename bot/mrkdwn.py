@@ -24,15 +24,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from bot.slack_ids import is_user_id
+
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
 _ENTITY = re.compile(r"&(?:amp|lt|gt);")
 # In encoded text a `<` or `>` a person typed is an entity, so a bare pair is markup.
 _INCOMING = re.compile(r"<([^<>]*)>|&(?:amp|lt|gt);")
 # Special mentions Slack writes as `<!name>`: shown as `@name`.
 _BROADCASTS = frozenset({"channel", "here", "everyone", "group"})
-
-# The ids the bot names people by; only these become `<@…>` mentions.
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
 def escape(text: str) -> str:
@@ -42,7 +41,8 @@ def escape(text: str) -> str:
 
 def user_id(value: str) -> str:
     """A user id to put into `<@…>`: a real one as is, anything else made harmless."""
-    return value if SLACK_USER_ID.match(value) else escape(value)
+    # Only the ids the bot names people by become `<@…>` mentions.
+    return value if is_user_id(value) else escape(value)
 
 
 def mention(value: str) -> str:

@@ -1,29 +1,27 @@
-"""Typed views of the Slack payloads the listeners use: a bad shape is a ValueError, not a 500."""
+"""What the bot carries in its own buttons and modals (a card's ticket and version, the
+message a modal was opened from) and the typed values of a submitted form: a bad shape
+is a BadPayload, told as a stale click, not a 500."""
 
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.incoming import BadPayload
+from bot.incoming.objects import File, StateElement, View
+from bot.slack_ids import ConversationId, FileId, MessageTs, UserId
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import MessageSource
-from flashticket_core.service_layer.common import SLACK_USER_ID
 from flashticket_core.service_layer.conversation import AttachedFile
-
-
-class BadPayload(ValueError):
-    """The payload is not what the bot sent or Slack documents (a forged or stale shape)."""
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-
-TS_PATTERN = r"^[0-9]{1,16}\.[0-9]{1,16}$"
 
 # The database's integer columns; a larger number fails in the driver, not here.
 INT_MAX = 2**31 - 1
@@ -35,7 +33,7 @@ class _CardValue(_Model):
     t: TicketId
     v: Version
     # Who the clicker saw holding the ticket (take-over and unassign buttons).
-    h: Annotated[str, StringConstraints(pattern=SLACK_USER_ID.pattern)] | None = None
+    h: UserId | None = None
 
 
 class CardAction(_Model):
@@ -84,46 +82,26 @@ class CardAction(_Model):
         return int(choice)
 
 
-def action_raw_value(action: dict[str, Any]) -> str | None:
-    """A button's value, or a select's chosen option's value."""
-    if isinstance(action.get("value"), str):
-        return str(action["value"])
-    selected = action.get("selected_option")
-    if isinstance(selected, dict) and isinstance(selected.get("value"), str):
-        return str(selected["value"])
-    return None
-
-
 class NewTicketForm(_Model):
     title: str
     description: str
     priority: Priority
 
 
-def _state_value(values: dict[str, Any], block_id: str) -> Any:
-    block = values.get(block_id)
-    if not isinstance(block, dict):
-        raise BadPayload(f"view state lacks {block_id}")
-    element = block.get("value")
-    if not isinstance(element, dict):
+def _element(view: View, block_id: str) -> StateElement:
+    if view.state is None:
+        raise BadPayload("view without state")
+    element = view.element(block_id)
+    if element is None:
         raise BadPayload(f"view state lacks {block_id}.value")
     return element
 
 
-def view_values(view: dict[str, Any]) -> dict[str, Any]:
-    state = view.get("state")
-    values = state.get("values") if isinstance(state, dict) else None
-    if not isinstance(values, dict):
-        raise BadPayload("view without state")
-    return values
-
-
-def new_ticket_form(view: dict[str, Any]) -> NewTicketForm:
-    values = view_values(view)
-    title = _state_value(values, "title").get("value") or ""
-    description = _state_value(values, "description").get("value") or ""
-    selected = _state_value(values, "priority").get("selected_option")
-    priority = selected.get("value") if isinstance(selected, dict) else Priority.MEDIUM.value
+def new_ticket_form(view: View) -> NewTicketForm:
+    title = _element(view, "title").value or ""
+    description = _element(view, "description").value or ""
+    selected = _element(view, "priority").selected_option
+    priority = selected.value if selected else Priority.MEDIUM.value
     try:
         return NewTicketForm.model_validate(
             {"title": title, "description": description, "priority": priority}
@@ -132,61 +110,44 @@ def new_ticket_form(view: dict[str, Any]) -> NewTicketForm:
         raise BadPayload("bad new-ticket form") from error
 
 
-def entry_text(view: dict[str, Any]) -> str:
-    text = _state_value(view_values(view), "text").get("value") or ""
-    if not isinstance(text, str):
-        raise BadPayload("entry text is not text")
-    return text
+def entry_text(view: View) -> str:
+    return _element(view, "text").value or ""
 
 
-def entry_files(view: dict[str, Any]) -> list[dict[str, Any]]:
-    """The file objects a file input in the modal holds (none when it has no such block
-    or nothing was attached)."""
-    block = view_values(view).get("files")
-    element = block.get("value") if isinstance(block, dict) else None
-    files = element.get("files") if isinstance(element, dict) else None
-    if files is None:
-        return []
-    if not isinstance(files, list):
-        raise BadPayload("files is not a list")
-    return [file for file in files if isinstance(file, dict)]
+def entry_files(view: View) -> list[File]:
+    """The files a file input in the modal holds (none when it has no such block or
+    nothing was attached)."""
+    element = view.element("files")
+    return list(element.files or ()) if element else []
 
 
-def attached_files(files: Any) -> list[AttachedFile]:
+def attached_files(files: Sequence[File] | None) -> list[AttachedFile]:
     """The files a message carries, by their Slack IDs: the relay looks each one up
     (files.info) instead of trusting the URLs a payload names."""
-    if not isinstance(files, list):
-        return []
-    attached = []
-    for file in files:
-        if not isinstance(file, dict) or not isinstance(file.get("id"), str):
-            continue
-        if file.get("mode") in ("tombstone", "hidden_by_limit", "external"):
-            continue  # deleted, beyond the plan's limits, or not on Slack at all
-        size = file.get("size")
-        attached.append(
-            AttachedFile(
-                chat_file_id=file["id"],
-                name=str(file.get("name") or file.get("title") or file["id"]),
-                mimetype=str(file.get("mimetype") or ""),
-                size=size if isinstance(size, int) else None,
-            )
+    return [
+        AttachedFile(
+            chat_file_id=file.id,
+            name=file.name or file.title or file.id,
+            mimetype=file.mimetype or "",
+            size=file.size,
         )
-    return attached
+        for file in files or ()
+        # deleted, beyond the plan's limits, or not on Slack at all
+        if file.mode not in ("tombstone", "hidden_by_limit", "external")
+    ]
 
 
 class _ViewSource(_Model):
-    c: Annotated[str, StringConstraints(pattern=r"^[CDG][A-Z0-9]{2,30}$")]
-    ts: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
-    th: Annotated[str, StringConstraints(pattern=TS_PATTERN)]
-    r: Annotated[str, StringConstraints(pattern=SLACK_USER_ID.pattern)]
+    c: ConversationId
+    ts: MessageTs
+    th: MessageTs
+    r: UserId
     # The message's files: ID, name (cut), size.
     f: Annotated[
         list[tuple[FileId, Annotated[str, Field(max_length=80)], int | None]], Field(max_length=10)
     ] = []
 
 
-FileId = Annotated[str, StringConstraints(pattern=r"^F[A-Z0-9]{2,30}$")]
 SOURCE_FILES_MAX = 10
 SOURCE_FILE_NAME_MAX = 80
 PRIVATE_METADATA_MAX = 3000
@@ -224,13 +185,12 @@ class TicketSource:
             name_max //= 2
 
 
-def source_of_view(view: dict[str, Any]) -> TicketSource | None:
+def source_of_view(view: View) -> TicketSource | None:
     """The message a new-ticket modal was opened from; None for a modal opened by hand."""
-    metadata = view.get("private_metadata")
-    if not metadata:
+    if not view.private_metadata:
         return None
     try:
-        parsed = _ViewSource.model_validate_json(metadata if isinstance(metadata, str) else "")
+        parsed = _ViewSource.model_validate_json(view.private_metadata)
     except ValidationError as error:
         raise BadPayload("view with an unusable source") from error
     files = tuple(AttachedFile(chat_file_id=i, name=n or i, size=z) for i, n, z in parsed.f)
@@ -241,44 +201,9 @@ class _ViewTicket(_Model):
     t: TicketId
 
 
-def ticket_of_view(view: dict[str, Any]) -> int:
+def ticket_of_view(view: View) -> int:
     """The ticket a reply or note modal was opened for (its private_metadata)."""
-    metadata = view.get("private_metadata")
     try:
-        return _ViewTicket.model_validate_json(metadata if isinstance(metadata, str) else "").t
+        return _ViewTicket.model_validate_json(view.private_metadata or "").t
     except ValidationError as error:
         raise BadPayload("view without a ticket") from error
-
-
-def actor_team(body: dict[str, Any]) -> str | None:
-    """The team of the person behind a payload, where Slack names it: `user.team_id` in
-    clicks, shortcuts and submissions; `user_team` (or `team`) in a message event, which
-    is another organisation's for a person in a Slack Connect conversation; a slash
-    command's `team_id`. None where the payload does not say."""
-    user = body.get("user")
-    if isinstance(user, dict):
-        team = user.get("team_id")
-        return team if isinstance(team, str) and team else None
-    event = body.get("event")
-    if isinstance(event, dict):
-        for key in ("user_team", "team"):
-            team = event.get(key)
-            if isinstance(team, str) and team:
-                return team
-        return None
-    team = body.get("team_id")
-    return team if isinstance(team, str) and team and "command" in body else None
-
-
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-BARE_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-
-
-def user_of_mention(token: str) -> str | None:
-    """`<@U123|name>`, `<@U123>` or a bare `U123`, as Slack sends them with escaping on."""
-    match = MENTION.match(token)
-    if match:
-        return match.group(1)
-    if BARE_ID.match(token):
-        return token
-    return None

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.mrkdwn import SLACK_USER_ID
 from bot.settings import Settings
+from bot.slack_ids import is_channel_id, is_user_id, is_usergroup_id
 from flashticket_core.desk_file import (
     DeskFileError,
     DeskStructure,
@@ -22,9 +22,6 @@ from flashticket_core.desk_file import (
     entry_name,
     load_desk_file,
 )
-
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
-USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 
 # The files prometheus_client's multiprocess mode makes: `<type>_<pid>.db`, gauges with
 # their mode (`gauge_livesum_123.db`). Nothing else in the folder is the metrics'.
@@ -53,12 +50,12 @@ def check_settings(settings: Settings) -> str | None:
         raise StartupError(
             "FLASHTICKET_SUPPORT_CHANNEL is not set (the support channel's ID, e.g. C0123456789)"
         )
-    if not CHANNEL_ID.match(channel):
+    if not is_channel_id(channel):
         raise StartupError(
             f"FLASHTICKET_SUPPORT_CHANNEL must be a channel ID such as C0123456789, not {channel[:30]!r}"
         )
     escalation = settings.flashticket_escalation_channel
-    if escalation and not CHANNEL_ID.match(escalation):
+    if escalation and not is_channel_id(escalation):
         raise StartupError(
             "FLASHTICKET_ESCALATION_CHANNEL must be a channel ID such as C0123456789, "
             f"not {escalation[:30]!r}"
@@ -104,8 +101,8 @@ def checked_desk_file(path: str) -> DeskStructure:
     structure = load_desk_file(path)
     for index, team in enumerate(structure.teams):
         for entry, value, kind in _slack_ids(entry_name("teams", index, team.id), team):
-            syntax, example = SLACK_IDS[kind]
-            if not syntax.match(value):
+            valid, example = SLACK_IDS[kind]
+            if not valid(value):
                 raise DeskFileError(
                     path, f"{value[:40]!r} is not a {kind} ID such as {example}", entry
                 )
@@ -114,9 +111,9 @@ def checked_desk_file(path: str) -> DeskStructure:
 
 # What each kind of Slack ID in a desk file looks like, and an example of it.
 SLACK_IDS = {
-    "channel": (CHANNEL_ID, "C0123456789"),
-    "user": (SLACK_USER_ID, "U0123456789"),
-    "user group": (USERGROUP_ID, "S0123456789"),
+    "channel": (is_channel_id, "C0123456789"),
+    "user": (is_user_id, "U0123456789"),
+    "user group": (is_usergroup_id, "S0123456789"),
 }
 
 

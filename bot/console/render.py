@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+from bot import slack_ids
+
 # Slack's date markup: the reader's own time in Slack, its fallback here.
 DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 SPECIAL = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
@@ -101,7 +102,7 @@ class Renderer:
         """Slack's mrkdwn as a person reads it in Slack: mentions by name, links by their
         label, emphasis without its marks, entities decoded, emoji as characters."""
         text = DATE.sub(lambda m: m.group(1), text)
-        text = MENTION.sub(lambda m: "@" + self._name_of(m.group(1)), text)
+        text = slack_ids.MENTION.sub(lambda m: "@" + self._name_of(m.group(1)), text)
         text = SPECIAL.sub(lambda m: "@" + m.group(1), text)
         text = SUBTEAM.sub(lambda m: "@" + (m.group(1) or "group").lstrip("@"), text)
         text = CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import App
 
 from bot import blocks, mrkdwn
+from bot.incoming import BlockActions
 from bot.listener_turn import Kind, Turn, listener
 from bot.listeners.commands import open_new_ticket_modal
-from bot.payloads import BadPayload, CardAction, action_raw_value
+from bot.payloads import CardAction
 from flashticket_core.domain.enums import EntryKind
 from flashticket_core.errors import HeldBySomeoneElse
 from flashticket_core.service_layer.views import TicketSummary
@@ -50,11 +49,7 @@ def open_new_ticket_from_home(turn: Turn) -> None:
 
 
 def _action(turn: Turn) -> CardAction:
-    actions = turn.body.get("actions")
-    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
-        raise BadPayload("no action")
-    first: dict[str, Any] = actions[0]
-    return CardAction.parse(action_raw_value(first))
+    return CardAction.parse(turn.expect(BlockActions).action.raw_value())
 
 
 def take(turn: Turn) -> None:

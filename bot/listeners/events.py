@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks, mrkdwn
+from bot.incoming import EventCallback
+from bot.incoming.objects import AppHomeOpened, File, Message, MessageEvent
 from bot.listener_turn import Kind, Turn, listener
 from bot.payloads import attached_files
 from bot.words import translate
@@ -38,11 +39,9 @@ def file_shared(turn: Turn) -> None:
 def home_opened(turn: Turn) -> None:
     """Publish the person's Home now, and keep it current while they look at it."""
     turn.ack()
-    event: Any = turn.body.get("event")
-    if not isinstance(event, dict) or event.get("tab", "home") != "home":
-        return
-    user = event.get("user")
-    if not isinstance(user, str):
+    event = turn.expect(AppHomeOpened)
+    user = event.user
+    if (event.tab or "home") != "home" or user is None:
         return
     turn.desk.people.home_opened(user)
     try:
@@ -62,28 +61,27 @@ def home_opened(turn: Turn) -> None:
 
 def direct_message(turn: Turn) -> None:
     turn.ack()
-    event: Any = turn.body.get("event")
-    if not isinstance(event, dict):
+    event = turn.expect(MessageEvent)
+    event_id = turn.expect(EventCallback).event_id
+    if event.subtype == "message_changed":
+        _reply_edited(turn, event, event_id)
         return
-    if event.get("subtype") == "message_changed":
-        _reply_edited(turn, event)
+    if event.subtype == "message_deleted":
+        _reply_deleted(turn, event, event_id)
         return
-    if event.get("subtype") == "message_deleted":
-        _reply_deleted(turn, event)
+    user, channel, ts = _author(event), event.channel, event.ts
+    if event.channel_type != "im" or user is None or channel is None:
         return
-    if _is_human_top_level_dm(event):
+    if ts is not None and event.thread_ts in (None, ts):
         # Someone writes to the bot outside any ticket: offer to open one from it, once
         # per event however often Slack redelivers it.
-        event_id = turn.body.get("event_id")
-        if turn.refused_as_external(once_per=event_id if isinstance(event_id, str) else None):
+        if turn.refused_as_external(once_per=event_id):
             return
-        if isinstance(event_id, str) and not turn.desk.conversation.first_time(f"event:{event_id}"):
+        if event_id and not turn.desk.conversation.first_time(f"event:{event_id}"):
             return
         try:
             turn.client.chat_postMessage(
-                channel=event["channel"],
-                text=turn.t("bot.dm.offer"),
-                blocks=blocks.dm_offer(turn.lang, event["ts"]),
+                channel=channel, text=turn.t("bot.dm.offer"), blocks=blocks.dm_offer(turn.lang, ts)
             )
         except SlackApiError as error:
             log.info(
@@ -92,111 +90,97 @@ def direct_message(turn: Turn) -> None:
                 extra={"slack_error": error.response.get("error")},
             )
         return
-    if not _is_human_thread_reply_in_dm(event):
+    thread_ts = event.thread_ts
+    if thread_ts is None or thread_ts == ts:
         return
-    event_id = turn.body.get("event_id")
-    ticket_id = turn.desk.conversation.ticket_of_reporter_thread(
-        event["channel"], event["thread_ts"]
-    )
+    ticket_id = turn.desk.conversation.ticket_of_reporter_thread(channel, thread_ts)
     if ticket_id is None:
-        _answer_in_thread(turn, event, event_id, turn.t("bot.dm.not_a_ticket_thread"))
+        _answer_in_thread(turn, channel, thread_ts, event_id, turn.t("bot.dm.not_a_ticket_thread"))
         return
     try:
         turn.desk.conversation.add_reporter_reply(
-            event["user"],
+            user,
             ticket_id,
             # Stored on the ticket and relayed to the team: the help desk's language.
             reply_text(turn.desk_lang, event),
             # Slack redelivers an event it thinks we missed; its id makes that harmless.
-            request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
-            source=(event["channel"], event["ts"]) if isinstance(event.get("ts"), str) else None,
-            files=attached_files(event.get("files")),
+            request_key=f"event:{event_id}" if event_id else None,
+            source=(channel, ts) if ts else None,
+            files=attached_files(event.files),
         )
     except TicketError as error:
         # The key, not the message: a message may quote what the person typed.
         log.info("reporter reply to #%s not stored: %s", ticket_id, error.key)
         reason = mrkdwn.escape(error.message(turn.lang))
-        _answer_in_thread(
-            turn, event, event_id, turn.t("bot.dm.not_taken", ticket_id=ticket_id, reason=reason)
-        )
+        text = turn.t("bot.dm.not_taken", ticket_id=ticket_id, reason=reason)
+        _answer_in_thread(turn, channel, thread_ts, event_id, text)
 
 
-def _reply_edited(turn: Turn, event: dict[str, Any]) -> None:
+def _author(message: Message | None) -> str | None:
+    """Who wrote a message, if a person did (not a bot, not a join or an edit notice)."""
+    if message is None or message.subtype not in PERSON_SUBTYPES or message.bot_id:
+        return None
+    return message.user
+
+
+def _reply_edited(turn: Turn, event: MessageEvent, event_id: str | None) -> None:
     """The reporter edited a message in a DM with the bot: if it is a ticket's reply,
     the stored reply and its copy for the team follow."""
-    message: Any = event.get("message")
-    channel = event.get("channel")
-    if event.get("channel_type") != "im" or not isinstance(channel, str):
+    channel, message = event.channel, event.message
+    if event.channel_type != "im" or channel is None or message is None:
         return
-    if not _is_persons_message(message):
+    user, ts = _author(message), message.ts
+    if user is None or ts is None:
         return  # the bot's own messages (a thread's root gaining replies), or no one's
-    if _says_the_same(message, event.get("previous_message")):
+    if _says_the_same(message, event.previous_message):
         return  # a link preview appearing, or another change of nothing the person wrote
-    event_id = turn.body.get("event_id")
     try:
         turn.desk.conversation.edit_from_chat(
-            message["user"],
-            (channel, message["ts"]),
+            user,
+            (channel, ts),
             # As the reply was stored: in the help desk's language.
             reply_text(turn.desk_lang, message),
-            request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
+            request_key=f"event:{event_id}" if event_id else None,
         )
     except TicketError as error:
         # E.g. everything was edited away: the reply keeps what it said.
         log.info("edit of a reporter reply not taken: %s", error.key)
 
 
-def _reply_deleted(turn: Turn, event: dict[str, Any]) -> None:
+def _reply_deleted(turn: Turn, event: MessageEvent, event_id: str | None) -> None:
     """The reporter deleted a message in a DM with the bot: if it is a ticket's reply,
     it is withdrawn."""
-    previous: Any = event.get("previous_message")
-    channel, deleted_ts = event.get("channel"), event.get("deleted_ts")
-    if event.get("channel_type") != "im" or not isinstance(channel, str):
+    channel, deleted_ts = event.channel, event.deleted_ts
+    if event.channel_type != "im" or channel is None or deleted_ts is None:
         return
-    if not isinstance(deleted_ts, str) or not _is_persons_message(previous):
+    previous = event.previous_message
+    user = _author(previous)
+    if user is None or previous is None or previous.ts is None:
         return
-    event_id = turn.body.get("event_id")
     try:
         turn.desk.conversation.withdraw_from_chat(
-            previous["user"],
+            user,
             (channel, deleted_ts),
-            request_key=f"event:{event_id}" if isinstance(event_id, str) else None,
+            request_key=f"event:{event_id}" if event_id else None,
         )
     except TicketError as error:
         log.info("withdrawal of a reporter reply not taken: %s", error.key)
 
 
-def _says_the_same(message: dict[str, Any], previous: Any) -> bool:
+def _says_the_same(message: Message, previous: Message | None) -> bool:
     """Same text and same files as before: Slack's edit carries nothing to relay."""
-    if not isinstance(previous, dict):
+    if previous is None:
         return False
-    return message.get("text") == previous.get("text") and _file_ids(message) == _file_ids(previous)
+    return message.text == previous.text and message.file_ids() == previous.file_ids()
 
 
-def _file_ids(message: dict[str, Any]) -> list[Any]:
-    files = message.get("files")
-    if not isinstance(files, list):
-        return []
-    return [file.get("id") if isinstance(file, dict) else file for file in files]
-
-
-def _is_persons_message(message: Any) -> bool:
-    return (
-        isinstance(message, dict)
-        and message.get("subtype") in PERSON_SUBTYPES
-        and not message.get("bot_id")
-        and isinstance(message.get("user"), str)
-        and isinstance(message.get("ts"), str)
-    )
-
-
-def reply_text(lang: Language, event: dict[str, Any]) -> str:
+def reply_text(lang: Language, message: Message) -> str:
     """What the reporter wrote, as they wrote it, and which files came with it.
 
     Naming the files tells support what follows: each file itself is relayed on its own.
     """
-    text = mrkdwn.decode_incoming(str(event.get("text") or "")).strip()
-    names = _file_names(event.get("files"))
+    text = mrkdwn.decode_incoming(message.text or "").strip()
+    names = _file_names(message.files or [])
     if not names:
         return text
     shown = ", ".join(names[:FILES_NAMED])
@@ -211,53 +195,25 @@ def reply_text(lang: Language, event: dict[str, Any]) -> str:
     return f"{text}\n\n{note}" if text else note
 
 
-def _file_names(files: Any) -> list[str]:
-    if not isinstance(files, list):
-        return []
-    names = []
-    for file in files:
-        if isinstance(file, dict):
-            name = file.get("name") or file.get("title") or file.get("id") or "?"
-            names.append(" ".join(str(name).split())[:FILE_NAME_MAX])
-    return names
+def _file_names(files: list[File]) -> list[str]:
+    return [
+        " ".join((file.name or file.title or file.id or "?").split())[:FILE_NAME_MAX]
+        for file in files
+    ]
 
 
-def _answer_in_thread(turn: Turn, event: dict[str, Any], event_id: Any, text: str) -> None:
+def _answer_in_thread(
+    turn: Turn, channel: str, thread_ts: str, event_id: str | None, text: str
+) -> None:
     """Tell the person in their thread why their words were not kept: once per event,
     however often Slack redelivers it."""
-    if isinstance(event_id, str) and not turn.desk.conversation.first_time(f"answered:{event_id}"):
+    if event_id and not turn.desk.conversation.first_time(f"answered:{event_id}"):
         return
     try:
-        turn.client.chat_postMessage(
-            channel=event["channel"], thread_ts=event["thread_ts"], text=text
-        )
+        turn.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=text)
     except SlackApiError as error:
         log.warning(
             "could not answer in a DM thread: %s",
             error.response.get("error"),
             extra={"slack_error": error.response.get("error")},
         )
-
-
-def _is_human_top_level_dm(event: dict[str, Any]) -> bool:
-    return (
-        event.get("channel_type") == "im"
-        and event.get("subtype") in PERSON_SUBTYPES
-        and not event.get("bot_id")
-        and isinstance(event.get("user"), str)
-        and isinstance(event.get("channel"), str)
-        and isinstance(event.get("ts"), str)
-        and event.get("thread_ts") in (None, event.get("ts"))
-    )
-
-
-def _is_human_thread_reply_in_dm(event: dict[str, Any]) -> bool:
-    return (
-        event.get("channel_type") == "im"
-        and event.get("subtype") in PERSON_SUBTYPES
-        and not event.get("bot_id")
-        and isinstance(event.get("user"), str)
-        and isinstance(event.get("channel"), str)
-        and isinstance(event.get("thread_ts"), str)
-        and event.get("thread_ts") != event.get("ts")
-    )

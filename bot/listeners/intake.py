@@ -5,31 +5,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.blocks.common import clip
+from bot.incoming import BadPayload, BlockActions, EventCallback, Shortcut
+from bot.incoming.objects import Message, ReactionAdded
 from bot.listener_turn import Kind, Turn, listener
 from bot.mrkdwn import decode_incoming, escape, mention
-from bot.payloads import (
-    BadPayload,
-    CardAction,
-    TicketSource,
-    action_raw_value,
-    attached_files,
-)
+from bot.payloads import CardAction, TicketSource, attached_files
+from bot.slack_ids import is_dm
 from bot.words import translate
 from flashticket_core.domain.enums import Priority
 from flashticket_core.domain.model import DESCRIPTION_MAX, TITLE_MAX, MessageSource
 from flashticket_core.errors import IntakeLimited, TicketError
 from flashticket_core.i18n import Language
-from flashticket_core.service_layer.common import SLACK_USER_ID
 from flashticket_core.service_layer.desk import HelpDesk
 
 log = logging.getLogger(__name__)
@@ -58,22 +54,16 @@ def title_and_description(text: str) -> tuple[str, str]:
     return clip(first, TITLE_MAX), clip(whole, DESCRIPTION_MAX)
 
 
-def _person_message(message: Any) -> dict[str, Any] | None:
+def _person_message(message: Message | None) -> Message | None:
     """The message, if a person wrote it (not a bot, not a join or an edit notice)."""
-    if not isinstance(message, dict) or message.get("bot_id"):
+    if message is None or message.bot_id or message.subtype not in PERSON_SUBTYPES:
         return None
-    if message.get("subtype") not in PERSON_SUBTYPES:
-        return None
-    user, ts = message.get("user"), message.get("ts")
-    if not (isinstance(user, str) and SLACK_USER_ID.match(user) and isinstance(ts, str)):
-        return None
-    return message
+    return message if message.user is not None and message.ts is not None else None
 
 
-def _source(channel: str, message: dict[str, Any]) -> MessageSource:
-    ts = str(message["ts"])
-    thread_ts = message.get("thread_ts")
-    return MessageSource(channel, ts, thread_ts if isinstance(thread_ts, str) else ts)
+def _source(channel: str, message: Message) -> MessageSource:
+    ts = message.ts or ""
+    return MessageSource(channel, ts, message.thread_ts or ts)
 
 
 def is_a_ticket_message(desk: HelpDesk, source: MessageSource) -> bool:
@@ -90,9 +80,9 @@ def is_a_ticket_message(desk: HelpDesk, source: MessageSource) -> bool:
     )
 
 
-def _open_modal_from(turn: Turn, channel: str, message: dict[str, Any], reporter: str) -> None:
-    title, description = title_and_description(str(message.get("text") or ""))
-    files = tuple(attached_files(message.get("files")) if reporter == message.get("user") else ())
+def _open_modal_from(turn: Turn, channel: str, message: Message, reporter: str) -> None:
+    title, description = title_and_description(message.text or "")
+    files = tuple(attached_files(message.files) if reporter == message.user else ())
     source = TicketSource(_source(channel, message), reporter, files)
     turn.open_modal(
         blocks.new_ticket_modal(
@@ -106,31 +96,27 @@ def shortcut_on_message(turn: Turn) -> None:
     if turn.refused_as_external():
         return
     turn.ack()
-    channel = turn.body.get("channel")
-    channel_id = channel.get("id") if isinstance(channel, dict) else None
-    message = turn.body.get("message")
-    if not isinstance(channel_id, str) or not isinstance(message, dict):
+    shortcut = turn.expect(Shortcut)
+    channel, message = shortcut.channel_of(), shortcut.message
+    if channel is None or message is None:
         raise BadPayload("message shortcut without its message")
-    if not isinstance(message.get("ts"), str):
+    if message.ts is None:
         raise BadPayload("message shortcut without the message's ts")
     author = _person_message(message)
     # A bot's message has no person behind it: whoever asked reports it.
-    reporter = str(author["user"]) if author is not None else turn.actor
+    reporter = author.user if author is not None and author.user else turn.actor
     if reporter != turn.actor:
         # Said before the form opens, not after it was filled in (the submission is
         # held to the limit again).
         turn.desk.intake.check_allowance(turn.actor)
-    _open_modal_from(turn, channel_id, message, reporter)
+    _open_modal_from(turn, channel, message, reporter)
 
 
 def withdraw(turn: Turn) -> None:
     """The reporter takes back a ticket someone else opened in their name (the core
     checks it is theirs and was opened for them); their DM thread is told."""
     turn.ack()
-    actions = turn.body.get("actions")
-    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
-        raise BadPayload("no action")
-    action = CardAction.parse(action_raw_value(actions[0]))
+    action = CardAction.parse(turn.expect(BlockActions).action.raw_value())
     turn.desk.tickets.withdraw(turn.actor, action.ticket_id)
 
 
@@ -139,11 +125,10 @@ def open_from_dm(turn: Turn) -> None:
     if turn.refused_as_external():
         return
     turn.ack()
-    actions = turn.body.get("actions")
-    container = turn.body.get("container")
-    ts = actions[0].get("value") if isinstance(actions, list) and actions else None
-    channel = container.get("channel_id") if isinstance(container, dict) else None
-    if not isinstance(ts, str) or not isinstance(channel, str) or not channel.startswith("D"):
+    click = turn.expect(BlockActions)
+    ts = click.action.value
+    channel = click.container.channel_id if click.container else None
+    if ts is None or channel is None or not is_dm(channel):
         raise BadPayload("DM offer without its message")
     message = _fetch(turn, channel, ts)
     if message is None:
@@ -152,37 +137,27 @@ def open_from_dm(turn: Turn) -> None:
     _open_modal_from(turn, channel, message, turn.actor)
 
 
-@dataclass(frozen=True)
-class Reaction:
+class Reaction(BaseModel):
     """The ticket reaction, as much of it as is known before its message is read."""
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="ignore")
 
     channel: str
     ts: str
     user: str  # who reacted
-    item_user: str | None  # the message's author, as the event says
-    event_key: str | None
+    item_user: str | None = None  # the message's author, as the event says
+    event_key: str | None = None
 
     def details(self) -> dict[str, str]:
-        details = {"channel": self.channel, "ts": self.ts}
-        if self.item_user:
-            details["item_user"] = self.item_user
-        if self.event_key:
-            details["event_key"] = self.event_key
-        return details
+        """What the outbox keeps to try again (it adds who reacted)."""
+        return self.model_dump(exclude={"user"}, exclude_none=True)
 
     @classmethod
-    def of_details(cls, details: dict[str, Any]) -> Reaction:
-        channel, ts, user = details.get("channel"), details.get("ts"), details.get("user")
-        if not (isinstance(channel, str) and isinstance(ts, str) and isinstance(user, str)):
-            raise BadPayload("a deferred reaction without its message")
-        item_user, key = details.get("item_user"), details.get("event_key")
-        return cls(
-            channel,
-            ts,
-            user,
-            item_user if isinstance(item_user, str) else None,
-            key if isinstance(key, str) else None,
-        )
+    def of_details(cls, details: Any) -> Reaction:
+        try:
+            return cls.model_validate(details)
+        except ValidationError:
+            raise BadPayload("a deferred reaction without its message") from None
 
 
 class MessageNotReadYet(Exception):
@@ -196,25 +171,21 @@ class MessageNotReadYet(Exception):
 def reaction_added(turn: Turn) -> None:
     """The ticket reaction on a message: a ticket from it at once, one per message."""
     turn.ack()
-    event: Any = turn.body.get("event")
+    event = turn.expect(ReactionAdded)
     emoji = turn.context.get("ticket_emoji")
-    if not emoji or not isinstance(event, dict) or event.get("reaction") != emoji:
+    item, user = event.item, event.user
+    if not emoji or event.reaction != emoji or item is None or user is None:
         return
-    item = event.get("item")
-    user = event.get("user")
-    if not isinstance(item, dict) or item.get("type") != "message" or not isinstance(user, str):
-        return
-    channel, ts = item.get("channel"), item.get("ts")
-    if not isinstance(channel, str) or not isinstance(ts, str):
+    channel, ts = item.channel, item.ts
+    if item.type != "message" or channel is None or ts is None:
         return
     bot_user = turn.context.bot_user_id
-    if user == bot_user or event.get("item_user") == bot_user:
+    if user == bot_user or event.item_user == bot_user:
         return
     if turn.refused_as_external(once_per=_event_key(turn)):
         return
-    item_user = event.get("item_user")
     reaction = Reaction(
-        channel, ts, user, item_user if isinstance(item_user, str) else None, _event_key(turn)
+        channel=channel, ts=ts, user=user, item_user=event.item_user, event_key=_event_key(turn)
     )
     intake = ReactionIntake(turn.desk, turn.client, turn.lang)
     try:
@@ -240,8 +211,6 @@ def retry_reaction(
 ) -> None:
     """The outbox's second try at a reaction whose message Slack would not give before.
     A Slack error propagates, for the outbox to classify and retry or give up."""
-    if not isinstance(details, dict):
-        raise BadPayload("a deferred reaction without its details")
     reaction = Reaction.of_details(details)
     try:
         ReactionIntake(desk, client, language_of(reaction.user)).take(reaction)
@@ -286,17 +255,17 @@ class ReactionIntake:
         source = _source(reaction.channel, message)
         if is_a_ticket_message(desk, source):
             return
-        title, description = title_and_description(str(message.get("text") or ""))
+        title, description = title_and_description(message.text or "")
         try:
             desk.tickets.open_ticket(
                 reaction.user,
                 title=title or translate("bot.source.untitled", self.lang),
                 description=description,
                 priority=Priority.MEDIUM,
-                reporter_id=str(message["user"]),
+                reporter_id=message.user or reaction.user,
                 source=source,
                 request_key=reaction.event_key,
-                files=attached_files(message.get("files")),
+                files=attached_files(message.files),
             )
         except IntakeLimited as refusal:
             self._refused(reaction, refusal)
@@ -336,18 +305,18 @@ def _told_key(reaction: Reaction) -> str:
 
 
 def _event_key(turn: Turn) -> str | None:
-    event_id = turn.body.get("event_id")
-    return f"event:{event_id}" if isinstance(event_id, str) else None
+    event_id = turn.expect(EventCallback).event_id
+    return f"event:{event_id}" if event_id else None
 
 
-def _fetch(turn: Turn, channel: str, ts: str) -> dict[str, Any] | None:
+def _fetch(turn: Turn, channel: str, ts: str) -> Message | None:
     try:
         return read_message(turn.client, channel, ts)
     except MessageNotReadYet:
         return None
 
 
-def read_message(client: WebClient, channel: str, ts: str) -> dict[str, Any] | None:
+def read_message(client: WebClient, channel: str, ts: str) -> Message | None:
     """One message by its ts: from the channel's history, or, a reply, from its thread.
     None if Slack will not give it (not in the channel, gone); `MessageNotReadYet` if it
     may later (a rate limit, an outage)."""
@@ -375,10 +344,14 @@ def read_message(client: WebClient, channel: str, ts: str) -> dict[str, Any] | N
         return None
 
 
-def _with_ts(messages: Any, ts: str) -> dict[str, Any] | None:
-    if not isinstance(messages, list):
+# Messages as Slack's history gives them: of the shape a message event carries.
+_MESSAGES: TypeAdapter[list[Message]] = TypeAdapter(list[Message])
+
+
+def _with_ts(messages: Any, ts: str) -> Message | None:
+    try:
+        found = _MESSAGES.validate_python(messages or [])
+    except ValidationError as error:
+        log.info("unusable message in Slack's answer: %s", error.errors()[0]["loc"])
         return None
-    for message in messages:
-        if isinstance(message, dict) and message.get("ts") == ts:
-            return message
-    return None
+    return next((message for message in found if message.ts == ts), None)

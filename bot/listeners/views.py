@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from slack_bolt import App
 
 from bot import blocks
+from bot.incoming import ViewPayload
+from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
 from bot.payloads import (
-    BadPayload,
     attached_files,
     entry_files,
     entry_text,
@@ -25,17 +24,13 @@ def register(app: App) -> None:
     app.view(blocks.INTERNAL_NOTE)(listener(Kind.VIEW)(submit_internal_note))
 
 
-def _view(turn: Turn) -> dict[str, Any]:
-    view = turn.body.get("view")
-    if not isinstance(view, dict):
-        raise BadPayload("submission without a view")
-    return view
+def _view(turn: Turn) -> View:
+    return turn.expect(ViewPayload).view
 
 
-def _request_key(view: dict[str, Any]) -> str | None:
+def _request_key(view: View) -> str | None:
     # One modal is submitted once: a double click or a retry carries the same view id.
-    view_id = view.get("id")
-    return f"view:{view_id}" if isinstance(view_id, str) and view_id else None
+    return f"view:{view.id}" if view.id else None
 
 
 def submit_new_ticket(turn: Turn) -> None:

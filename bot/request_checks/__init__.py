@@ -11,9 +11,9 @@ a 400, so nothing a client sends can make the server fail:
 - the body is parsed once (`body`), and that same dict is what Bolt gets, so Bolt and
   this check can never read a body differently; one pass over the parsed payload
   bounds its nesting and refuses strings holding a NUL or a lone surrogate;
-- every field that Bolt or a listener reads has its type checked against the shapes of
-  Slack's documented payloads (`shapes`, written with `shape_checks`); fields nobody
-  reads are ignored.
+- the payload is validated into its model (`bot.incoming`: every field Bolt or a
+  listener reads, typed as Slack documents it; fields nobody reads are ignored), and
+  the dict Bolt gets carries that model to the listeners.
 
 Socket Mode payloads arrive parsed, and get the same checks (`socket_mode_payload`).
 """
@@ -28,9 +28,8 @@ from typing import Any
 
 from slack_sdk.signature import Clock, SignatureVerifier
 
+from bot.incoming import CheckedBody, checked_command, checked_payload
 from bot.request_checks.body import MAX_DEPTH, nesting_problem, parse
-from bot.request_checks.shape_checks import problem_of
-from bot.request_checks.shapes import PAYLOAD, SLASH_COMMAND, SLASH_COMMAND_FIELDS
 
 __all__ = [
     "MAX_BODY_BYTES",
@@ -58,7 +57,7 @@ class Checked:
     """A signed, fresh request: its text as signed, and the payload Bolt is to handle."""
 
     text: str
-    body: dict[str, Any]
+    body: CheckedBody
 
 
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
@@ -107,7 +106,7 @@ class _FixedClock(Clock):
         return self._now
 
 
-def socket_mode_payload(kind: str, payload: Any) -> dict[str, Any] | str:
+def socket_mode_payload(kind: str, payload: Any) -> CheckedBody | str:
     """A Socket Mode request's payload as Bolt is to see it, or what is wrong with it.
 
     Slack's WebSocket carries the same payloads as HTTP (a slash command as the form's
@@ -120,10 +119,7 @@ def socket_mode_payload(kind: str, payload: Any) -> dict[str, Any] | str:
     if kind == "slash_commands":
         if not all(isinstance(value, str) for value in payload.values()):
             return "slash command fields must be text"
-        problem = problem_of(payload, SLASH_COMMAND)
-        if problem is not None:
-            return problem
-        return {name: payload[name] for name in SLASH_COMMAND_FIELDS if name in payload}
+        return checked_command(payload)
     if kind not in ("events_api", "interactive"):
         return f"unknown Socket Mode request type {kind[:40]!r}"
-    return problem_of(payload, PAYLOAD) or payload
+    return checked_payload(payload)

@@ -3,8 +3,9 @@
 The JSON is parsed here, and that same dict is what Bolt gets, so Bolt and these checks
 can never read a body differently. One pass over the parsed payload bounds its nesting
 and refuses strings holding a NUL or a lone surrogate (Slack's UTF-8 cannot carry
-either, and the database driver fails on them long after the answer went out). A form
-is a slash command, or an interaction's JSON in its `payload` field.
+either, and the database driver fails on them long after the answer went out); then
+the payload is validated into its model (`bot.incoming`), which the dict carries. A
+form is a slash command, or an interaction's JSON in its `payload` field.
 """
 
 from __future__ import annotations
@@ -14,13 +15,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.request_checks.shape_checks import problem_of
-from bot.request_checks.shapes import (
-    PAYLOAD,
-    SLASH_COMMAND,
-    SLASH_COMMAND_FIELDS,
-    SSL_CHECK_FIELDS,
-)
+from bot.incoming import SSL_CHECK_FIELDS, CheckedBody, checked_command, checked_payload
 
 # Slack's deepest payloads (a rich-text list in an edited message) nest about 15 levels.
 MAX_DEPTH = 64
@@ -28,7 +23,7 @@ JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
-def parse(media_type: str, text: str) -> dict[str, Any] | str:
+def parse(media_type: str, text: str) -> CheckedBody | str:
     """The payload as Bolt is to see it, or what is wrong with the body."""
     if media_type == JSON:
         return _checked_payload(text)
@@ -50,19 +45,15 @@ def parse(media_type: str, text: str) -> dict[str, Any] | str:
     # Bolt builds its context from every field it is given (a text `authorizations`
     # makes it fail): it is given the fields Slack documents and nothing else.
     if "ssl_check" in fields:
-        return {name: fields[name] for name in SSL_CHECK_FIELDS if name in fields}
-    problem = problem_of(fields, SLASH_COMMAND)
-    if problem is not None:
-        return problem
-    return {name: fields[name] for name in SLASH_COMMAND_FIELDS if name in fields}
+        return CheckedBody(
+            {name: fields[name] for name in SSL_CHECK_FIELDS if name in fields}, None
+        )
+    return checked_command(fields)
 
 
-def _checked_payload(text: str) -> dict[str, Any] | str:
+def _checked_payload(text: str) -> CheckedBody | str:
     data = _json_object(text)
-    if isinstance(data, str):
-        return data
-    problem = problem_of(data, PAYLOAD)
-    return data if problem is None else problem
+    return data if isinstance(data, str) else checked_payload(data)
 
 
 # -- JSON: parsed once, nesting and strings checked in one pass ------------------------

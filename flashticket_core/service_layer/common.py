@@ -3,14 +3,13 @@ and what a person is told when someone else changed the ticket first."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import DEFAULT_TEAM_ID, Ticket
+from flashticket_core.domain.model import DEFAULT_TEAM_ID, USER_ID_MAX, Ticket
 from flashticket_core.domain.permissions import DEFAULT_INTAKE_LIMIT, Actor, IntakeLimit
 from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
@@ -23,7 +22,6 @@ from flashticket_core.service_layer.unit_of_work import (
     UnitOfWorkFactory,
 )
 
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 MAX_PAGE = 200
 
 
@@ -55,8 +53,18 @@ def parse_role(value: str) -> Role:
         raise InvalidInput("error.unknown_role", field="role", value=value) from None
 
 
+def is_person_id(value: str) -> bool:
+    """A person's id as the chat names them: opaque to the core (the chat adapter knows
+    its syntax), but present, of one printable word, and not absurdly long."""
+    return (
+        0 < len(value) <= USER_ID_MAX
+        and value.isprintable()
+        and not any(c.isspace() for c in value)
+    )
+
+
 def validate_user_id(value: str) -> str:
-    if not SLACK_USER_ID.match(value):
+    if not is_person_id(value):
         raise InvalidInput("error.invalid_user_id", field="user", value=value[:40])
     return value
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Mapping
 
 from flashticket_core.domain.model import NAME_MAX
-from flashticket_core.service_layer.common import SLACK_USER_ID, Area, Environment
+from flashticket_core.service_layer.common import Area, Environment, is_person_id
 from flashticket_core.service_layer.unit_of_work import ConcurrentUpdate
 
 log = logging.getLogger("flashticket.service")
@@ -33,7 +33,7 @@ class People(Area):
         changed = {
             user_id: _clean_name(name)
             for user_id, name in names.items()
-            if SLACK_USER_ID.match(user_id) and _clean_name(name)
+            if is_person_id(user_id) and _clean_name(name)
         }
         changed = {u: n for u, n in changed.items() if self._names.get(u) != n}
         if not changed:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.blocks import SUPPORT_REPLY
-from bot.listeners.commands import OUTBOX_ERROR_SHOWN
+from bot.listeners.admin import OUTBOX_ERROR_SHOWN
 from tests.bot_harness import Bot, bot_settings, errors_in
 from tests.conftest import ADMIN, ALICE
 from tests.databases import SqliteTemplate

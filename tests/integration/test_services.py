@@ -271,7 +271,10 @@ def test_configured_admins_cannot_be_demoted_and_admins_not_self_demote(
     assert desk.roles.role_of(ADMIN) is Role.ADMIN
 
 
-@pytest.mark.parametrize("bad", ["", "bob", "<@U123>", "U" + "1" * 40, "C0123456"])
+# The core knows people by an opaque id: present, one word, not absurdly long. That
+# "bob", "<@U123>" or "C0123456" is no Slack user is the chat adapter's to say
+# (tests/unit/test_slack_ids.py).
+@pytest.mark.parametrize("bad", ["", " ", "U1 U2", "U\n1", "U" + "1" * 40])
 def test_grant_refuses_what_is_not_a_user_id(desk: HelpDesk, bad: str) -> None:
     with pytest.raises(InvalidInput):
         desk.roles.grant(ADMIN, bad, Role.SUPPORT)

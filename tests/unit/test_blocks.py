@@ -16,6 +16,7 @@ from bot import blocks
 from bot.blocks.answers import HISTORY_LABELS, history_label
 from bot.blocks.common import SECTION_MAX, fitting_lines
 from bot.blocks.ticket_view import status_label
+from bot.incoming.objects import View
 from bot.payloads import TicketSource, source_of_view
 from flashticket_core.domain import model
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, Priority, Role, Status
@@ -319,7 +320,7 @@ def test_a_modal_from_a_message_with_ten_oddly_named_files_fits_private_metadata
     )
     modal = blocks.new_ticket_modal(Language.EN, title="t", source=source.metadata())
     assert len(modal["private_metadata"]) <= 3000
-    back = source_of_view(modal)
+    back = source_of_view(View.model_validate(modal))
     assert back is not None
     assert [(f.chat_file_id, f.size) for f in back.files] == [
         (f.chat_file_id, f.size) for f in files

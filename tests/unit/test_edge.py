@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from bot.payloads import actor_team
+from bot.incoming import checked_command
 from bot.request_checks import MAX_DEPTH, Checked, Rejection, socket_mode_payload, verify
 from tests.slack_requests import (
     block_action,
@@ -490,12 +490,20 @@ def test_a_file_naming_someone_who_is_no_user_is_still_400() -> None:
     [
         (click(), "T000001"),
         (click(user={"id": USER, "team_id": "T0PARTNER1"}), "T0PARTNER1"),
-        ({"event": {"type": "message", "user_team": "T0PARTNER1", "team": "T0X"}}, "T0PARTNER1"),
-        ({"event": {"type": "message", "team": "T0PARTNER1"}}, "T0PARTNER1"),
-        ({"event": {"type": "reaction_added", "user": USER}, "team_id": "T000001"}, None),
+        (click(user={"id": USER}), None),
+        (
+            event_envelope({"type": "message", "user_team": "T0PARTNER1", "team": "T0X"}),
+            "T0PARTNER1",
+        ),
+        (event_envelope({"type": "message", "team": "T0PARTNER1"}), "T0PARTNER1"),
+        (event_envelope({"type": "reaction_added", "user": USER}), None),
         ({"command": "/ticket", "user_id": USER, "team_id": "T0PARTNER1"}, "T0PARTNER1"),
-        ({"type": "block_actions", "team_id": "T000001"}, None),
     ],
 )
 def test_the_team_of_the_person_behind_a_payload(body: dict[str, Any], team: str | None) -> None:
-    assert actor_team(body) == team
+    checked = (
+        checked_command(body) if "command" in body else socket_mode_payload("events_api", body)
+    )
+    assert not isinstance(checked, str), checked
+    assert checked.model is not None
+    assert checked.model.team_of_actor() == team
