@@ -141,9 +141,10 @@ class CoreSettings(BaseSettings):
                 ) from error
         return value
 
+    # Named apart from the Slack settings' own validator: the whole Settings inherits both.
     @field_validator("flashticket_desk_file", mode="before")
     @classmethod
-    def _empty_is_unset(cls, value: object) -> object:
+    def _empty_desk_file_is_unset(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value
