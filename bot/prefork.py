@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -181,6 +182,10 @@ def serve(
     """Fork the front, run the back office here until a signal or the front's end.
     `client` and `signing_secret`: the start-up checks'; `first_url`: a Socket Mode URL
     the checks got, for the first connection."""
+    # `kill -USR1` shows where each of the back office's threads is (on stderr), for a
+    # delivery that seems stuck; the process goes on. (The front's gunicorn arbiter
+    # takes SIGUSR1 for itself: it reopens its log files.)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     listener = bind(host, settings.port)
     wake = WakePipe()
     front = multiprocessing.get_context("fork").Process(

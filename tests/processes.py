@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import signal
@@ -101,7 +102,22 @@ class ServeProcess:
     def terminate(self) -> str:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        _, stderr = self.process.communicate(timeout=60)
+        try:
+            _, stderr = self.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"serve did not stop:\n{self.stacks()}") from None
+        return stderr
+
+    def stacks(self) -> str:
+        """What a stuck `serve` shows: each thread's stack (SIGUSR1), then it is killed
+        and its whole stderr returned."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGUSR1)
+            # The stacks are written at once; give the process a moment to write them.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=2)
+            self.process.send_signal(signal.SIGKILL)
+        _, stderr = self.process.communicate(timeout=30)
         return stderr
 
 

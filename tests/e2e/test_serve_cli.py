@@ -164,6 +164,23 @@ def test_serve_migrates_serves_and_stops_cleanly_on_sigterm(
     assert SIGNING_SECRET not in stderr
 
 
+def test_sigusr1_shows_each_thread_of_the_back_office_and_serving_goes_on(
+    served: tuple[subprocess.Popen[str], int], slack: FakeSlack
+) -> None:
+    process, port = served
+    process.send_signal(signal.SIGUSR1)
+    client = SlackClientSimulator(port, SIGNING_SECRET)
+    response = client.command("/ticket", "help", "UALICE0001", trigger_id=slack.issue_trigger_id())
+    assert response.status == 200
+    assert process.poll() is None
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "most recent call first" in stderr
+    # The delivery worker's loop is among the threads shown.
+    assert "delivery/worker.py" in stderr
+
+
 def test_sigterm_lets_the_request_in_flight_finish(
     served: tuple[subprocess.Popen[str], int], slack: FakeSlack
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.client
 import json
 import signal
+import subprocess
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -192,7 +193,10 @@ def test_a_signal_during_a_burst_loses_no_acknowledged_ticket(
 
     try:
         outcomes = burst(server.port, on_ack)
-        _, stderr = server.process.communicate(timeout=EXIT_SECONDS)
+        try:
+            _, stderr = server.process.communicate(timeout=EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"serve did not stop; its threads:\n{server.stacks()}") from None
     finally:
         if server.process.poll() is None:
             server.kill()
@@ -221,8 +225,11 @@ def test_a_signal_during_a_burst_loses_no_acknowledged_ticket(
     restarted = ServeProcess(env, tmp_path).wait_healthy()
     try:
         slack.wait_for(lambda _: stored(database_url)[2] == 0, timeout=120)
-    finally:
-        stderr = restarted.terminate()
+    except AssertionError:
+        raise AssertionError(
+            f"the restart left messages pending; its threads:\n{restarted.stacks()}"
+        ) from None
+    stderr = restarted.terminate()
     assert restarted.process.returncode == 0, stderr
     assert cards(slack) == Counter(set(titles))
     assert posts_once(slack)
