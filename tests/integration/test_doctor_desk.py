@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot import doctor
 from bot.doctor import Check
 from bot.manifest import BOT_SCOPES
-from flashticket_core.config import Settings
+from bot.settings import Settings
 from tests.bot_harness import BOT_TOKEN, SUPPORT_CHANNEL
 from tests.fakes.slack_api import FakeSlack
 

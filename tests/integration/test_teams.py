@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from flashticket_core.bootstrap import bootstrap
-from flashticket_core.config import Settings
+from bot.settings import Settings
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ALICE, Clock
 
@@ -77,7 +77,11 @@ def test_with_a_desk_file_tickets_are_the_first_teams_and_the_teams_are_recorded
     finally:
         core.close()
     # Without the file again: Support, in the support channel, takes the new tickets.
-    core = bootstrap(settings.model_copy(update={"flashticket_desk_file": None}), clock=clock)
+    core = bootstrap(
+        settings.model_copy(update={"flashticket_desk_file": None}),
+        clock=clock,
+        support_channel=settings.flashticket_support_channel,
+    )
     try:
         again = core.desk.tickets.open_ticket(ALICE, title="Mouse")
         assert ticket_team(core.engine, again.id) == ("support", None)
