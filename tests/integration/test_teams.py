@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from flashticket_core.bootstrap import bootstrap
 from bot.settings import Settings
+from flashticket_core.bootstrap import bootstrap
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ALICE, Clock
 
