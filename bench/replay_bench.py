@@ -65,11 +65,19 @@ def rows(start: int, count: int, rng: random.Random, now: datetime) -> list[dict
         created = now - timedelta(seconds=rng.randrange(120 * 86400))
         kind = rng.random()
         request_type = (
-            "hardware" if kind < 0.2 else "payroll" if kind < 0.3 else "gone" if kind < 0.35 else None
+            "hardware"
+            if kind < 0.2
+            else "payroll"
+            if kind < 0.3
+            else "gone"
+            if kind < 0.35
+            else None
         )
         source = rng.random()
         channel = "C0HELPIT01" if source < 0.2 else "C0HELPHR01" if source < 0.3 else None
-        first = created + timedelta(minutes=rng.expovariate(1 / 240)) if rng.random() < 0.9 else None
+        first = (
+            created + timedelta(minutes=rng.expovariate(1 / 240)) if rng.random() < 0.9 else None
+        )
         resolved = (
             created + timedelta(hours=rng.expovariate(1 / 30)) if rng.random() < 0.8 else None
         )
@@ -103,7 +111,9 @@ def fill(engine: Engine, size: int, seed: int) -> None:
     with engine.begin() as connection:
         if engine.dialect.name == "sqlite":
             triggers = connection.scalars(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'tickets'")
+                text(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'tickets'"
+                )
             ).all()
             for name in triggers:
                 connection.execute(text(f'DROP TRIGGER "{name}"'))
@@ -155,7 +165,9 @@ def main() -> None:
         desk_file.write_text(DESK_FILE, encoding="utf-8")
         wall, peak_kib, printed = replay(url, desk_file, options.days)
         print(printed, end="")
-        print(f"desk replay --days {options.days}: {wall:.1f} s wall, peak RSS {peak_kib / 1024:.0f} MiB")
+        print(
+            f"desk replay --days {options.days}: {wall:.1f} s wall, peak RSS {peak_kib / 1024:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

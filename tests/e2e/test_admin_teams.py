@@ -73,7 +73,9 @@ def test_in_german_for_a_german_speaking_admin(desk_bot: Bot) -> None:
     title, shown = answer(desk_bot, ADMIN)
     assert title == "Teams des Helpdesks (2)"
     assert "*IT-Support* (`it`) · Kanal <#C0IT000001>" in shown
-    assert "Mitglieder: <@USAM000001>, <@UBOB000001>, Benutzergruppe <!subteam^S0ITSUPPORT>" in shown
+    assert (
+        "Mitglieder: <@USAM000001>, <@UBOB000001>, Benutzergruppe <!subteam^S0ITSUPPORT>" in shown
+    )
     assert "Anfragearten:\n• Hardware defect (`hardware`): Asset tag, Floor" in shown
     assert "• Access (`access`): keine eigenen Felder" in shown
     assert "· privat\nMitglieder: keine benannt; nur Administratoren\nAnfragearten: keine" in shown

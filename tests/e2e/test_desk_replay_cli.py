@@ -49,7 +49,9 @@ def test_the_replay_prints_each_team_and_its_targets(
     ]
 
 
-def test_tickets_older_than_the_window_are_left_out(desk: HelpDesk, database_url: str, tmp_path: Path) -> None:
+def test_tickets_older_than_the_window_are_left_out(
+    desk: HelpDesk, database_url: str, tmp_path: Path
+) -> None:
     desk.tickets.open_ticket(ALICE, title="Printer")
     (tmp_path / "desk.yaml").write_text(TWO_TEAMS)
     result = run_cli("desk", "replay", "desk.yaml", cwd=tmp_path, DATABASE_URL=database_url)
@@ -76,9 +78,7 @@ def test_a_missing_database_is_refused_and_not_made(tmp_path: Path) -> None:
     assert "there is no database at its default" in result.stderr
     assert not (tmp_path / "data").exists()
     named = tmp_path / "elsewhere.db"
-    result = run_cli(
-        "desk", "replay", "desk.yaml", cwd=tmp_path, DATABASE_URL=f"sqlite:///{named}"
-    )
+    result = run_cli("desk", "replay", "desk.yaml", cwd=tmp_path, DATABASE_URL=f"sqlite:///{named}")
     assert result.returncode == 1
     assert "which does not exist" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desk.yaml"]

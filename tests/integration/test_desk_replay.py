@@ -36,7 +36,9 @@ SETTINGS = CoreSettings(_env_file=None, flashticket_business_hours="always")  # 
 def row_counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
         return {
-            table.name: connection.execute(text(f'SELECT count(*) FROM "{table.name}"')).scalar_one()
+            table.name: connection.execute(
+                text(f'SELECT count(*) FROM "{table.name}"')
+            ).scalar_one()
             for table in Base.metadata.sorted_tables
         }
 
@@ -68,7 +70,9 @@ def test_the_replay_reads_the_tickets_and_changes_nothing(
 
     engine = read_only_engine(database_url)
     try:
-        replay = replay_desk(SqlPastTickets(engine, batch=1), DESK, SETTINGS, now=clock.now, days=30)
+        replay = replay_desk(
+            SqlPastTickets(engine, batch=1), DESK, SETTINGS, now=clock.now, days=30
+        )
     finally:
         engine.dispose()
 
