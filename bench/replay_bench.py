@@ -129,8 +129,8 @@ def fill(engine: Engine, size: int, seed: int) -> None:
             )
 
 
-def replay(database_url: str, desk_file: Path, days: int) -> tuple[float, int, str]:
-    """Wall seconds, the child's peak resident set in KiB, and what it printed."""
+def replay(database_url: str, desk_file: Path, days: int) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, the child's peak resident set in KiB, and what it printed."""
     env = {**os.environ, "DATABASE_URL": database_url}
     started = time.perf_counter()
     done = subprocess.run(
@@ -143,7 +143,8 @@ def replay(database_url: str, desk_file: Path, days: int) -> tuple[float, int, s
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"replay failed ({done.returncode}): {done.stderr.strip()}")
-    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, done.stdout
 
 
 def main() -> None:
@@ -163,10 +164,11 @@ def main() -> None:
         print(f"filled {options.tickets:,} tickets in {time.perf_counter() - started:.1f} s")
         desk_file = Path(folder) / "desk.yaml"
         desk_file.write_text(DESK_FILE, encoding="utf-8")
-        wall, peak_kib, printed = replay(url, desk_file, options.days)
+        wall, cpu, peak_kib, printed = replay(url, desk_file, options.days)
         print(printed, end="")
         print(
-            f"desk replay --days {options.days}: {wall:.1f} s wall, peak RSS {peak_kib / 1024:.0f} MiB"
+            f"desk replay --days {options.days}: {wall:.1f} s wall, {cpu:.1f} s CPU, "
+            f"peak RSS {peak_kib / 1024:.0f} MiB"
         )
 
 
