@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
-from bot.startup_checks import checked_desk_file
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.settings import Settings
+from bot.startup_checks import checked_desk_file, missing_database
 from flashticket_core.desk_file import DeskFileError, DeskStructure
+from flashticket_core.service_layer.replay import Replay, TargetCount
 
 
 def add_desk_commands(commands: Any) -> None:
@@ -19,6 +25,16 @@ def add_desk_commands(commands: Any) -> None:
     )
     check.add_argument("file", help="the desk file (YAML)")
     check.set_defaults(run=cmd_desk_check)
+    replay = desk_commands.add_parser(
+        "replay",
+        help="replay the past tickets of the database (DATABASE_URL, read only) through a "
+        "desk file: per team, the tickets it would have received and the targets met or missed",
+    )
+    replay.add_argument("file", help="the proposed desk file (YAML)")
+    replay.add_argument(
+        "--days", type=_days, default=90, help="replay the tickets of the last DAYS days (90)"
+    )
+    replay.set_defaults(run=cmd_desk_replay)
 
 
 def cmd_desk_check(args: argparse.Namespace) -> int:
@@ -31,6 +47,76 @@ def cmd_desk_check(args: argparse.Namespace) -> int:
         return 1
     print("\n".join(summary(args.file, structure)))
     return 0
+
+
+def cmd_desk_replay(args: argparse.Namespace) -> int:
+    """The past tickets through the proposed desk file, changing nothing: per team, what
+    it would have received and how its targets would have gone; 0, or 1 with one line."""
+    from flashticket_core.adapters.sql_replay import SqlPastTickets, read_only_engine
+    from flashticket_core.service_layer.replay import replay_desk
+
+    try:
+        structure = checked_desk_file(args.file)
+    except DeskFileError as error:
+        print(f"flashticket: {error}", file=sys.stderr)
+        return 1
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"flashticket: invalid setting: {error.errors()[0]['msg']}", file=sys.stderr)
+        return 1
+    missing = missing_database(settings)
+    if missing is not None:
+        print(f"flashticket: {missing}", file=sys.stderr)
+        return 1
+    engine = read_only_engine(settings.database_url)
+    try:
+        replay = replay_desk(
+            SqlPastTickets(engine),
+            structure,
+            settings,
+            now=datetime.now(UTC),
+            days=args.days,
+        )
+    except SQLAlchemyError as error:
+        reason = " ".join(str(error.orig if hasattr(error, "orig") else error).split())
+        print(f"flashticket: cannot read the database: {reason[:300]}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print("\n".join(replay_lines(args.file, replay, days=args.days)))
+    return 0
+
+
+def replay_lines(source: str, replay: Replay, *, days: int) -> list[str]:
+    """A replay per team: the tickets received, then each kind of target."""
+    lines = [
+        f"{source}: {_count(replay.received, 'ticket')} of the last {_count(days, 'day')} "
+        f"(opened since {replay.since:%Y-%m-%d %H:%M} UTC), replayed"
+    ]
+    for result in replay.teams:
+        team = result.team
+        lines.append(f"team {team.id} ({team.name}): {_count(result.received, 'ticket')}")
+        lines.append(f"  first response: {_targets(result.first_response)}")
+        lines.append(f"  resolution: {_targets(result.resolution)}")
+    return lines
+
+
+def _targets(count: TargetCount) -> str:
+    parts = [f"{count.met:,} met", f"{count.missed:,} missed", f"{count.still_open:,} still open"]
+    if count.untargeted:
+        parts.append(f"{count.untargeted:,} without a target")
+    return ", ".join(parts)
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not 1 <= days <= 36_500:
+        raise argparse.ArgumentTypeError("the days must be between 1 and 36500")
+    return days
 
 
 def summary(source: str, structure: DeskStructure) -> list[str]:
@@ -55,4 +141,4 @@ def summary(source: str, structure: DeskStructure) -> list[str]:
 
 
 def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
+    return f"{number:,} {thing}{'' if number == 1 else 's'}"

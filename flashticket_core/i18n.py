@@ -229,6 +229,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "export tickets (administrators only)",
         Language.DE: "Tickets exportieren (nur Administratoren)",
     },
+    "action.view_teams": {
+        Language.EN: "see the teams of the help desk (administrators only)",
+        Language.DE: "die Teams des Helpdesks sehen (nur Administratoren)",
+    },
     "action.view_stats": {
         Language.EN: "see the statistics (support and administrators only)",
         Language.DE: "die Statistik sehen (nur Support und Administratoren)",

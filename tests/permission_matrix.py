@@ -141,6 +141,7 @@ PROBES: dict[Action, Probe] = {
     ),
     Action.OUTBOX: Probe(lambda d, a, t: d.admin.undelivered_messages(a), on_ticket=False),
     Action.EXPORT: Probe(lambda d, a, t: d.admin.export_csv(a, io.StringIO()), on_ticket=False),
+    Action.VIEW_TEAMS: Probe(lambda d, a, t: d.admin.teams(a), on_ticket=False),
 }
 
 

@@ -11,6 +11,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import blocks, times
+from bot.blocks.teams import teams as team_blocks
 from bot.listener_turn import Kind, Turn, listener
 from bot.listeners.commands import (
     Subcommand,
@@ -50,6 +51,12 @@ def admin_help(turn: Turn, _words: list[str]) -> None:
 def roles(turn: Turn, _words: list[str]) -> None:
     listing = turn.desk.roles.list_roles(turn.actor)
     turn.say(turn.t("bot.roles.title"), blocks.roles(turn.lang, listing))
+
+
+def teams(turn: Turn, _words: list[str]) -> None:
+    structure = turn.desk.admin.teams(turn.actor)
+    title = turn.t("bot.teams.title", count=len(structure.teams))
+    turn.say(title, team_blocks(turn.lang, structure))
 
 
 def _user(turn: Turn, words: list[str]) -> str | None:
@@ -223,6 +230,7 @@ ADMIN_SUBCOMMANDS: dict[str, Subcommand] = {
     "delete": delete,
     "löschen": delete,
     "export": export,
+    "teams": teams,
     "help": admin_help,
     "hilfe": admin_help,
 }

@@ -189,4 +189,46 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "all time, times in {zone}",
         Language.DE: "gesamter Zeitraum, Zeiten in {zone}",
     },
+    "bot.teams.title": {
+        Language.EN: "Teams of the help desk ({count})",
+        Language.DE: "Teams des Helpdesks ({count})",
+    },
+    "bot.teams.team": {
+        Language.EN: "*{name}* (`{id}`) · channel {channel}",
+        Language.DE: "*{name}* (`{id}`) · Kanal {channel}",
+    },
+    "bot.teams.private": {Language.EN: " · private", Language.DE: " · privat"},
+    "bot.teams.members": {
+        Language.EN: "Members: {members}",
+        Language.DE: "Mitglieder: {members}",
+    },
+    "bot.teams.user_group": {
+        Language.EN: "user group {group}",
+        Language.DE: "Benutzergruppe {group}",
+    },
+    "bot.teams.no_members": {
+        Language.EN: "Members: none named; everyone with the support role",
+        Language.DE: "Mitglieder: keine benannt; alle mit der Rolle Support",
+    },
+    "bot.teams.no_members_private": {
+        Language.EN: "Members: none named; administrators only",
+        Language.DE: "Mitglieder: keine benannt; nur Administratoren",
+    },
+    "bot.teams.types": {Language.EN: "Request types:", Language.DE: "Anfragearten:"},
+    "bot.teams.type": {
+        Language.EN: "• {name} (`{id}`): {fields}",
+        Language.DE: "• {name} (`{id}`): {fields}",
+    },
+    "bot.teams.no_fields": {
+        Language.EN: "no fields of its own",
+        Language.DE: "keine eigenen Felder",
+    },
+    "bot.teams.no_types": {
+        Language.EN: "Request types: none",
+        Language.DE: "Anfragearten: keine",
+    },
+    "bot.teams.more": {
+        Language.EN: "… and {count} more teams (`flashticket desk check` lists them all).",
+        Language.DE: "… und {count} weitere Teams (`flashticket desk check` listet alle).",
+    },
 }

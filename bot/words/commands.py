@@ -131,7 +131,8 @@ WORDS: dict[str, dict[Language, str]] = {
             "`/ticket-admin roles` who is support or admin\n"
             "`/ticket-admin outbox [retry]` undelivered messages, and retrying them\n"
             "`/ticket-admin delete &lt;id&gt;` delete a ticket\n"
-            "`/ticket-admin export [from] [to]` every ticket as CSV (dates YYYY-MM-DD)"
+            "`/ticket-admin export [from] [to]` every ticket as CSV (dates YYYY-MM-DD)\n"
+            "`/ticket-admin teams` the teams, their members and request types"
         ),
         Language.DE: (
             "*FlashTicket-Verwaltung*\n"
@@ -142,6 +143,7 @@ WORDS: dict[str, dict[Language, str]] = {
             "und neu versuchen\n"
             "`/ticket-admin löschen &lt;Nr&gt;` ein Ticket löschen\n"
             "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)\n"
+            "`/ticket-admin teams` die Teams, ihre Mitglieder und Anfragearten\n"
             "Die englischen Wörter (`grant`, `revoke`, `roles`, `outbox`, `delete`) gehen auch."
         ),
     },

@@ -154,14 +154,19 @@ class BusinessCalendar:
 
     def openings(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         """The business ranges starting on `day` (local), as UTC instants, in order."""
+        return iter(_openings(self, day))
+
+    def _day_openings(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         if not self.week[day.weekday()] or self.is_holiday(day):
-            return
+            return ()
         midnight = datetime.combine(day, time(0))
+        ranges = []
         for start, end in self.week[day.weekday()]:
             opens = _utc(midnight + timedelta(minutes=start), self.zone)
             closes = _utc(midnight + timedelta(minutes=end), self.zone)
             if closes > opens:
-                yield opens, closes
+                ranges.append((opens, closes))
+        return tuple(ranges)
 
     def _local_date(self, at: datetime) -> date:
         return at.astimezone(self.zone).date()
@@ -205,6 +210,13 @@ def _utc(wall: datetime, zone: ZoneInfo) -> datetime:
         else:
             low = middle
     return datetime.fromtimestamp(high, UTC)
+
+
+# A day's ranges as instants, kept for the days in use: every target due and every
+# business time elapsed walks the days between two instants, mostly the same few weeks.
+@lru_cache(maxsize=4096)
+def _openings(calendar: BusinessCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    return calendar._day_openings(day)
 
 
 @lru_cache(maxsize=256)

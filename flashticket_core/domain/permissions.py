@@ -50,6 +50,7 @@ class Action(StrEnum):
     MANAGE_ROLES = "manage_roles"
     OUTBOX = "outbox"  # see and retry undelivered messages
     EXPORT = "export"
+    VIEW_TEAMS = "view_teams"  # the desk's teams, their people and request types
 
 
 class Scope(Enum):
@@ -89,6 +90,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.MANAGE_ROLES: _row(NONE, NONE, ALL),
     Action.OUTBOX: _row(NONE, NONE, ALL),
     Action.EXPORT: _row(NONE, NONE, ALL),
+    Action.VIEW_TEAMS: _row(NONE, NONE, ALL),
 }
 
 

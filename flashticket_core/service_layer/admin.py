@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import IO
 
+from flashticket_core.desk_file import DeskStructure
 from flashticket_core.domain.permissions import Action, authorize
 from flashticket_core.service_layer import export, views
 from flashticket_core.service_layer.common import Area
@@ -24,6 +25,12 @@ class Admin(Area):
             count = uow.messages.requeue_failed(self._now())
             uow.commit()
             return count
+
+    def teams(self, actor_id: str) -> DeskStructure:
+        """The desk's teams and request types, as the desk file says (without one, the
+        one team Support)."""
+        authorize(self._reader(actor_id), Action.VIEW_TEAMS)
+        return self.env.structure
 
     def check_can_export(self, actor_id: str) -> None:
         """Raise unless the actor may export (before a long export is started)."""

@@ -4,10 +4,11 @@ and what a person is told when someone else changed the ticket first."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from flashticket_core.desk_file import DeskStructure, single_team
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import DEFAULT_TEAM_ID, USER_ID_MAX, Ticket
 from flashticket_core.domain.permissions import DEFAULT_INTAKE_LIMIT, Actor, IntakeLimit
@@ -84,6 +85,8 @@ class Environment:
     intake_limit: IntakeLimit | None = DEFAULT_INTAKE_LIMIT
     # The team a new ticket belongs to (the desk file's first, else the one team Support).
     default_team: str = DEFAULT_TEAM_ID
+    # The desk's teams and request types (the desk file's, else the one team Support).
+    structure: DeskStructure = field(default_factory=lambda: single_team(None))
 
     def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
         """The actor with their role: admins named in the settings, else what is stored."""

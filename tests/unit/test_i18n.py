@@ -172,7 +172,7 @@ SHARED_WORDS = frozenset(
         "administrator", "admin", "admins", "am", "an", "bot", "csv", "dm", "export",
         "flashticket", "flashticket_admins", "in", "median", "min", "name", "organisation",
         "per", "person", "problem", "slack", "status", "support", "text", "thread", "ticket",
-        "tickets", "version", "was", "workspace",
+        "team", "teams", "tickets", "version", "was", "workspace",
     }
 )  # fmt: skip
 # Names Slack shows as they are declared: the message shortcut "Create ticket" (SPEC).
