@@ -162,6 +162,7 @@ def bootstrap(
         zone=settings.flashticket_timezone,
         intake_limit=settings.intake_limit(),
         default_team=teams.default_team.id,
+        teams=tuple(team.id for team in teams.teams),
     )
     return Core(
         settings=settings,

@@ -84,6 +84,8 @@ class Environment:
     intake_limit: IntakeLimit | None = DEFAULT_INTAKE_LIMIT
     # The team a new ticket belongs to (the desk file's first, else the one team Support).
     default_team: str = DEFAULT_TEAM_ID
+    # The desk's teams by id, in the desk file's order (without one, Support alone).
+    teams: tuple[str, ...] = (DEFAULT_TEAM_ID,)
 
     def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
         """The actor with their role: admins named in the settings, else what is stored."""
