@@ -108,6 +108,16 @@ TICKET_INDEXES = (
         Ticket.id,
         where="deleted_at IS NULL",
     ),
+    # Everyone's live tickets of a status (`/ticket list status:closed`) in the queue's
+    # own order.
+    partial_index(
+        "ix_tickets_status_queue",
+        Ticket.status,
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="deleted_at IS NULL",
+    ),
     # "Opened today" and the edges of a month in a time zone that is not UTC.
     partial_index(
         "ix_tickets_live_created_at_status",

@@ -1,9 +1,10 @@
-"""a team's lists read from an index
+"""the list's filters read from an index
 
-`/ticket list team:<id>`, alone and with a status, among many teams: the team's open
-queue in the support queue's order, and the team's live tickets of one status in the
-queue's own order, each read from the top of an index instead of filtering the whole
-queue or sorting a status's tickets.
+`/ticket list team:<id>`, alone and with a status, among many teams, and `status:<s>`
+alone: the team's open queue in the support queue's order, the team's live tickets of
+one status and everyone's of one status in the queue's own order, each read from the
+top of an index instead of filtering the whole queue or sorting a status's tickets
+(all the closed ones, say).
 
 Revision ID: 7c2d9e4f1a36
 Revises: 1305ce9686a1
@@ -39,8 +40,10 @@ def upgrade() -> None:
         ["team_id", "status", *QUEUE_ORDER],
         "deleted_at IS NULL",
     )
+    _partial_index("ix_tickets_status_queue", ["status", *QUEUE_ORDER], "deleted_at IS NULL")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tickets_status_queue", table_name="tickets")
     op.drop_index("ix_tickets_team_status_queue", table_name="tickets")
     op.drop_index("ix_tickets_team_support_queue", table_name="tickets")

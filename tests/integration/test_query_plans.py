@@ -109,14 +109,18 @@ def test_the_support_queue_reads_its_first_page_from_an_index_without_sorting(
             ),
             "ix_tickets_team_status_queue",
         ),
+        (
+            lambda reads: reads.tickets(statuses=frozenset({Status.NEW}), limit=20),
+            "ix_tickets_status_queue",
+        ),
     ],
-    ids=["team", "team-and-status"],
+    ids=["team", "team-and-status", "status"],
 )
-def test_a_teams_list_reads_its_first_page_from_an_index_without_sorting(
+def test_a_filtered_list_reads_its_first_page_from_an_index_without_sorting(
     engine: Engine, read: Callable[[SqlReads], object], index: str
 ) -> None:
-    """`/ticket list team:<id>` for a small team and `team:it status:new` for a big one:
-    the team's tickets in the list's order, not the whole queue filtered nor the team's
+    """`/ticket list team:<id>` for a small team, `team:it status:new` for a big one and
+    `status:new`: the tickets in the list's order, not the whole queue filtered nor the
     tickets of that status sorted."""
     [plan] = plans_of(engine, read)
     if engine.dialect.name == "sqlite":
