@@ -103,6 +103,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Unknown status “{value}”; use {allowed}.",
         Language.DE: "Unbekannter Status „{value}“; erlaubt sind {allowed}.",
     },
+    "error.unknown_team": {
+        Language.EN: "Unknown team “{value}”; use {allowed}.",
+        Language.DE: "Unbekanntes Team „{value}“; erlaubt sind {allowed}.",
+    },
     "error.unknown_role": {
         Language.EN: "Unknown role “{value}”; use user, support or admin.",
         Language.DE: "Unbekannte Rolle „{value}“; erlaubt sind user, support oder admin.",

@@ -298,6 +298,8 @@ class FakeReads(Reads):
         assignee_id: str | None,
         statuses: frozenset[Status] | None,
         priority: Priority | None,
+        team_id: str | None,
+        unassigned: bool,
         newest_first: bool,
         limit: int,
         offset: int,
@@ -306,7 +308,8 @@ class FakeReads(Reads):
             views.TicketSummary.of(t)
             for t in self._live()
             if reporter_id in (None, t.reporter_id)
-            and assignee_id in (None, t.assignee_id)
+            and (t.assignee_id is None if unassigned else assignee_id in (None, t.assignee_id))
+            and team_id in (None, t.team_id)
             and (statuses is None or t.status in statuses)
             and priority in (None, t.priority)
         ]

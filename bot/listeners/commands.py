@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot import blocks
 from bot.incoming import SlashCommand
+from bot.list_words import ListRequest, Unaccepted, accepted_values, read_list_words
 from bot.listener_turn import Kind, Turn, listener
 from bot.manifest import TICKET_COMMAND
 from bot.mrkdwn import decode_incoming, escape
@@ -147,48 +148,65 @@ def open_new_ticket_modal(turn: Turn, *, title: str, description: str = "") -> N
 
 
 def list_tickets(turn: Turn, words: list[str]) -> None:
-    """`/ticket list [mine] [page <n>]`: LIST_PAGE tickets a page, and the command for
-    the next page under the last one."""
-    arguments = _list_arguments(words)
-    if arguments is None:
-        usage(turn, turn.t("bot.usage.list"))
+    """`/ticket list [filters] [page <n>]` (the words of `bot.list_words`): LIST_PAGE
+    tickets a page, and the command for the next page under the last one."""
+    teams = turn.desk.env.teams
+    request = read_list_words(words, teams)
+    if isinstance(request, Unaccepted):
+        _refuse_list_words(turn, request, teams)
         return
-    mine, number = arguments
-    queue = turn.may(Action.FILTER_OTHERS) and not mine
+    number = request.page
+    queue = turn.may(Action.FILTER_OTHERS) and not request.mine
     offset = (number - 1) * LIST_PAGE
-    page = turn.desk.queries.list_tickets(turn.actor, queue=queue, limit=LIST_PAGE, offset=offset)
+    page = turn.desk.queries.list_tickets(
+        turn.actor,
+        queue=queue,
+        team=request.team,
+        status=request.status,
+        priority=request.priority,
+        unassigned=request.unassigned,
+        limit=LIST_PAGE,
+        offset=offset,
+    )
     pages = max(1, -(-page.total // LIST_PAGE))
     if number > pages:
         turn.say(turn.t("bot.list.no_page", page=number, pages=pages))
         return
-    key = "bot.list.queue.title" if queue else "bot.list.mine.title"
-    title = turn.t(key, total=page.total)
+    filters = " ".join(request.words(turn.lang))
+    if request.filtered:
+        title = turn.t("bot.list.filtered.title", filters=filters, total=page.total)
+    else:
+        key = "bot.list.queue.title" if queue else "bot.list.mine.title"
+        title = turn.t(key, total=page.total)
     footer = turn.t("bot.list.page", page=number, pages=pages) if pages > 1 else ""
     left = page.total - offset - len(page.items)
     if left > 0:
-        command = turn.t("bot.list.next.mine" if mine else "bot.list.next.all", page=number + 1)
+        command = turn.t("bot.list.next.filtered", filters=filters, page=number + 1)
+        if not request.filtered:
+            key = "bot.list.next.mine" if request.mine else "bot.list.next.all"
+            command = turn.t(key, page=number + 1)
         footer += " " + turn.t("bot.list.next", count=left, command=command)
     turn.say(title, blocks.ticket_page(turn.lang, title, page.items, footer))
 
 
-def _list_arguments(words: list[str]) -> tuple[bool, int] | None:
-    """`mine` and `page <n>`, each at most once and in any order, as (mine, page
-    number); None if the words are anything else."""
-    rest = [word.lower() for word in words]
-    mine, number = False, 0
-    while rest:
-        if rest[0] in MINE and not mine:
-            mine, rest = True, rest[1:]
-        elif rest[0] in PAGE and not number and len(rest) > 1 and _page_number(rest[1]):
-            number, rest = _page_number(rest[1]), rest[2:]
-        else:
-            return None
-    return mine, number or 1
-
-
-def _page_number(word: str) -> int:
-    """A page's number, or 0 for a word that is none."""
-    return int(word) if word.isdecimal() and len(word) <= 6 else 0
+def _refuse_list_words(turn: Turn, refused: Unaccepted, teams: tuple[str, ...]) -> None:
+    """Say what is wrong with a word of `/ticket list` and what the list takes."""
+    shown = escape(decode_incoming(refused.word)[:40])
+    meant = refused.suggestion and escape(decode_incoming(refused.suggestion)[:60])
+    suggestion = turn.t("bot.did_you_mean", suggestion=meant) if meant else ""
+    if refused.key is not None:
+        value = escape(decode_incoming(refused.word.partition(":")[2])[:40])
+        accepted = ", ".join(f"`{v}`" for v in accepted_values(refused.key, turn.lang, teams))
+        key = f"bot.list.unknown.{refused.key}"
+        turn.say(turn.t(key, value=value, suggestion=suggestion, accepted=accepted))
+        return
+    lines = [turn.t("bot.usage", usage=escape(turn.t("bot.usage.list")))]
+    lines.append(turn.t("bot.list.filters", teams=", ".join(f"`{t}`" for t in teams)))
+    if refused.problem == "word":
+        lines.insert(0, turn.t("bot.unknown_subcommand", word=shown, suggestion=suggestion))
+    elif refused.problem == "twice":
+        lines.insert(0, turn.t("bot.list.twice", word=shown))
+    turn.say("\n".join(lines))
 
 
 def show_ticket(turn: Turn, words: list[str]) -> None:
@@ -282,7 +300,7 @@ TICKET_SUBCOMMANDS: dict[str, Subcommand] = {
 # The arguments each subcommand takes, roughly: what makes `/ticket shwo 1` a typo of
 # `show` rather than the title of a new ticket.
 TICKET_ARGUMENTS: dict[Subcommand, Callable[[list[str]], bool]] = {
-    list_tickets: lambda words: _list_arguments(words) is not None,
+    list_tickets: lambda words: isinstance(read_list_words(words, None), ListRequest),
     show_ticket: lambda words: len(words) == 1 and ticket_id_of(words[0]) is not None,
     search: bool,
     stats: lambda words: not words or (len(words) == 1 and words[0].isdecimal()),
@@ -290,6 +308,3 @@ TICKET_ARGUMENTS: dict[Subcommand, Callable[[list[str]], bool]] = {
 }
 # Tickets on a page of `/ticket list`.
 LIST_PAGE = 20
-# The words after a subcommand: `list mine`, `list page 2`.
-MINE = frozenset({"mine", "meine"})
-PAGE = frozenset({"page", "seite"})

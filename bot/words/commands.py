@@ -36,6 +36,47 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "/ticket list mine page {page}",
         Language.DE: "/ticket liste meine seite {page}",
     },
+    # A list narrowed by filters (`/ticket list team:it status:new`): its title names them.
+    "bot.list.filtered.title": {
+        Language.EN: "Tickets {filters} ({total})",
+        Language.DE: "Tickets {filters} ({total})",
+    },
+    "bot.list.next.filtered": {
+        Language.EN: "/ticket list {filters} page {page}",
+        Language.DE: "/ticket liste {filters} seite {page}",
+    },
+    # What the list takes, under a word it does not.
+    "bot.list.filters": {
+        Language.EN: (
+            "Filters, any of them together: `team:&lt;id&gt;` ({teams}), "
+            "`status:new|in-progress|waiting|resolved|closed`, `priority:high|medium|low`, "
+            "`mine`, `unassigned`; e.g. `/ticket list status:new page 2`."
+        ),
+        Language.DE: (
+            "Eingrenzen, auch kombiniert, mit: `team:&lt;Kürzel&gt;` ({teams}), "
+            "`status:neu|in-bearbeitung|wartet|gelöst|geschlossen`, "
+            "`priorität:hoch|mittel|niedrig`, `meine`, `unzugewiesen`; "
+            "z. B. `/ticket liste status:neu seite 2`."
+        ),
+    },
+    "bot.list.twice": {
+        Language.EN: "`{word}`: each filter goes into a list once.",
+        Language.DE: "`{word}`: jede Angabe nur einmal pro Liste.",
+    },
+    "bot.list.unknown.team": {
+        Language.EN: "There is no team `{value}`.{suggestion} The teams: {accepted}.",
+        Language.DE: "Ein Team `{value}` gibt es nicht.{suggestion} Die Teams: {accepted}.",
+    },
+    "bot.list.unknown.status": {
+        Language.EN: "There is no status `{value}`.{suggestion} The statuses: {accepted}.",
+        Language.DE: "Einen Status `{value}` gibt es nicht.{suggestion} Die Status: {accepted}.",
+    },
+    "bot.list.unknown.priority": {
+        Language.EN: "There is no priority `{value}`.{suggestion} The priorities: {accepted}.",
+        Language.DE: (
+            "Eine Priorität `{value}` gibt es nicht.{suggestion} Die Prioritäten: {accepted}."
+        ),
+    },
     "bot.list.no_page": {
         Language.EN: "There is no page {page}: the list has {pages}.",
         Language.DE: "Eine Seite {page} gibt es nicht: die Liste hat {pages}.",
@@ -102,7 +143,9 @@ WORDS: dict[str, dict[Language, str]] = {
             "*FlashTicket help*\n"
             "`/ticket` open a new ticket (`/ticket &lt;title&gt;` fills in the title)\n"
             "`/ticket list` your open tickets (support: the open queue; `list mine`: yours), "
-            "`list page 2` the next 20\n"
+            "`list page 2` the next 20; filters, together as you like: `team:&lt;id&gt;`, "
+            "`status:new` (`in-progress`, `waiting`, `resolved`, `closed`), "
+            "`priority:high` (`medium`, `low`), `unassigned`\n"
             "`/ticket show &lt;id&gt;` one ticket with its conversation and history\n"
             "`/ticket search &lt;words&gt;` find tickets (`word*` for words that begin so)\n"
             "`/ticket stats [days]` statistics (support)\n"
@@ -113,13 +156,15 @@ WORDS: dict[str, dict[Language, str]] = {
             "*FlashTicket-Hilfe*\n"
             "`/ticket` neues Ticket eröffnen (`/ticket &lt;Titel&gt;` füllt den Titel aus)\n"
             "`/ticket liste` Ihre offenen Tickets (Support: alle offenen; `liste meine`: Ihre), "
-            "`liste seite 2` die nächsten 20\n"
+            "`liste seite 2` die nächsten 20; eingrenzen, auch kombiniert: `team:&lt;Kürzel&gt;`, "
+            "`status:neu` (`in-bearbeitung`, `wartet`, `gelöst`, `geschlossen`), "
+            "`priorität:hoch` (`mittel`, `niedrig`), `unzugewiesen`\n"
             "`/ticket zeige &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
             "`/ticket suche &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
             "`/ticket statistik [Tage]` Statistik (Support)\n"
             "`/ticket hilfe` diese Hilfe\n"
-            "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`, `mine`, `page`) "
-            "gehen auch.\n"
+            "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`, `mine`, `page`, "
+            "`priority:high`, `status:new`, `unassigned`) gehen auch.\n"
             "Antworten Sie im Thread der DM zu Ihrem Ticket, um etwas zu ergänzen."
         ),
     },

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,7 @@ from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
-from flashticket_core.domain.clock import TargetClock, TargetKind
+from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
@@ -159,6 +158,8 @@ class SqlReads(Reads):
         assignee_id: str | None = None,
         statuses: frozenset[Status] | None = OPEN_STATUSES,
         priority: Priority | None = None,
+        team_id: str | None = None,
+        unassigned: bool = False,
         newest_first: bool = False,
         limit: int = 50,
         offset: int = 0,
@@ -166,8 +167,12 @@ class SqlReads(Reads):
         conditions: list[ColumnElement[bool]] = [_live()]
         if reporter_id is not None:
             conditions.append(Ticket.reporter_id == reporter_id)
-        if assignee_id is not None:
+        if unassigned:
+            conditions.append(Ticket.assignee_id.is_(None))
+        elif assignee_id is not None:
             conditions.append(Ticket.assignee_id == assignee_id)
+        if team_id is not None:
+            conditions.append(Ticket.team_id == team_id)
         if statuses == OPEN_STATUSES:
             # The queue's own index holds exactly the live open tickets.
             conditions = [Ticket.queue_rank.is_not(None), *conditions[1:]]
@@ -186,7 +191,7 @@ class SqlReads(Reads):
         items = [TicketSummary.of(t) for t in found]
         if offset == 0 and len(items) < limit:
             total = len(items)
-        elif reporter_id is None and assignee_id is None:
+        elif reporter_id is None and assignee_id is None and team_id is None and not unassigned:
             # Everyone's tickets: the tallies know how many without counting them.
             total = count_live(self.session, statuses=statuses, priority=priority)
         else:
@@ -294,8 +299,8 @@ class SqlReads(Reads):
             my_open=result.my_open,
             my_recently_finished=result.my_recently_finished,
             my_open_with_replies=result.my_open_with_replies,
-            queue=_with_targets(queue, due),
-            assigned_to_me=_with_targets(assigned, due),
+            queue=queue.with_targets(due),
+            assigned_to_me=assigned.with_targets(due),
             kpis=dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone),
         )
 
@@ -377,11 +382,6 @@ class SqlReads(Reads):
             first_standing = target_standing(first_due, first_met, first_missed)
             standing = target_standing(due, met, missed)
             yield ExportedTicket._make([*fields, first_due, first_standing, due, standing])
-
-
-def _with_targets(page: Page, due: dict[int, tuple[TargetClock, ...]]) -> Page:
-    items = [replace(t, targets=due.get(t.id, ())) for t in page.items]
-    return Page(items=items, total=page.total)
 
 
 def reads_from(database: Database) -> ReadsFactory:

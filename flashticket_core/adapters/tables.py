@@ -87,6 +87,37 @@ TICKET_INDEXES = (
         Ticket.id,
         where="queue_rank IS NOT NULL",
     ),
+    # A team's lists (`/ticket list team:it`, with a status or without): the team's
+    # open queue in the support queue's order, its live tickets of a status in the
+    # queue's own order.
+    partial_index(
+        "ix_tickets_team_support_queue",
+        Ticket.team_id,
+        Ticket.target_urgency,
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="queue_rank IS NOT NULL",
+    ),
+    partial_index(
+        "ix_tickets_team_status_queue",
+        Ticket.team_id,
+        Ticket.status,
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="deleted_at IS NULL",
+    ),
+    # Everyone's live tickets of a status (`/ticket list status:closed`) in the queue's
+    # own order.
+    partial_index(
+        "ix_tickets_status_queue",
+        Ticket.status,
+        Ticket.queue_rank,
+        Ticket.created_at,
+        Ticket.id,
+        where="deleted_at IS NULL",
+    ),
     # "Opened today" and the edges of a month in a time zone that is not UTC.
     partial_index(
         "ix_tickets_live_created_at_status",

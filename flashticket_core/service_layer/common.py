@@ -88,6 +88,11 @@ class Environment:
     # The desk's teams and request types (the desk file's, else the one team Support).
     structure: DeskStructure = field(default_factory=lambda: single_team(None))
 
+    @property
+    def teams(self) -> tuple[str, ...]:
+        """The desk's teams by id, in the desk file's order (without one, Support alone)."""
+        return tuple(team.id for team in self.structure.teams)
+
     def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
         """The actor with their role: admins named in the settings, else what is stored."""
         if user_id in self.configured_admins:

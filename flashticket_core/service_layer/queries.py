@@ -31,12 +31,19 @@ class Queries(Area):
         priority: Priority | None = None,
         assignee_id: str | None = None,
         reporter_id: str | None = None,
+        team: str | None = None,
+        unassigned: bool = False,
         include_closed: bool = False,
         limit: int = 50,
         offset: int = 0,
     ) -> views.Page:
-        """Own tickets for a user; with `queue`, every open ticket (support only)."""
+        """Own tickets for a user; with `queue`, every open ticket (support only). Each
+        filter given narrows the list: one status (else the open ones, or with
+        `include_closed` all), a priority, an assignee, a team, nobody holding it."""
         limit = max(1, min(limit, MAX_PAGE))
+        if team is not None and team not in self.env.teams:
+            allowed = ", ".join(self.env.teams)
+            raise InvalidInput("error.unknown_team", field="team", value=team[:40], allowed=allowed)
         with self.env.reads() as reads:
             actor = self.env.actor(actor_id, reads.role_of)
             if queue or reporter_id not in (None, actor_id):
@@ -53,6 +60,8 @@ class Queries(Area):
                 assignee_id=assignee_id,
                 statuses=statuses,
                 priority=priority,
+                team_id=team,
+                unassigned=unassigned,
                 newest_first=not queue,
                 limit=limit,
                 offset=max(0, offset),

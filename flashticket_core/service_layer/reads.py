@@ -52,6 +52,8 @@ class Reads(abc.ABC):
         assignee_id: str | None,
         statuses: frozenset[Status] | None,
         priority: Priority | None,
+        team_id: str | None,
+        unassigned: bool,
         newest_first: bool,
         limit: int,
         offset: int,

@@ -12,7 +12,7 @@ with names and the targets' standing flattened into columns."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flashticket_core.domain.clock import TargetClock
@@ -110,6 +110,11 @@ class FileRecord:
 class Page:
     items: list[TicketSummary]
     total: int
+
+    def with_targets(self, due: dict[int, tuple[TargetClock, ...]]) -> Page:
+        """The same page, each ticket with what is due of it."""
+        items = [replace(t, targets=due.get(t.id, ())) for t in self.items]
+        return Page(items=items, total=self.total)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ from flashticket_core.domain.model import Ticket
 # Enough open tickets that PostgreSQL's planner weighs an index against a sort.
 TICKETS = 5000
 ASSIGNEE = "USUPPORT01"
+# The desk's teams: half of the tickets are one big team's, the rest spread thinly.
+TEAMS = 50
+BIG_TEAM = "it"
 
 
 @pytest.fixture
@@ -40,6 +43,7 @@ def engine(database_url: str) -> Iterator[Engine]:
             "updated_at": opened + timedelta(seconds=number),
             "version": 1,
             "target_urgency": Urgency.MISSED if number % 10 == 0 else Urgency.CALM,
+            "team_id": BIG_TEAM if number % 2 else f"team{number % TEAMS}",
         }
         for number in range(1, TICKETS + 1)
     ]
@@ -86,6 +90,38 @@ def plans_of(engine: Engine, read: Callable[[SqlReads], object]) -> list[str]:
 def test_the_support_queue_reads_its_first_page_from_an_index_without_sorting(
     engine: Engine, read: Callable[[SqlReads], object], index: str
 ) -> None:
+    [plan] = plans_of(engine, read)
+    if engine.dialect.name == "sqlite":
+        assert f"USING INDEX {index}" in plan
+        assert "TEMP B-TREE" not in plan
+    else:
+        assert f"Index Scan using {index} on tickets" in plan
+        assert "Sort" not in plan
+
+
+@pytest.mark.parametrize(
+    ("read", "index"),
+    [
+        (lambda reads: reads.tickets(team_id="team8", limit=20), "ix_tickets_team_support_queue"),
+        (
+            lambda reads: reads.tickets(
+                team_id=BIG_TEAM, statuses=frozenset({Status.NEW}), limit=20
+            ),
+            "ix_tickets_team_status_queue",
+        ),
+        (
+            lambda reads: reads.tickets(statuses=frozenset({Status.NEW}), limit=20),
+            "ix_tickets_status_queue",
+        ),
+    ],
+    ids=["team", "team-and-status", "status"],
+)
+def test_a_filtered_list_reads_its_first_page_from_an_index_without_sorting(
+    engine: Engine, read: Callable[[SqlReads], object], index: str
+) -> None:
+    """`/ticket list team:<id>` for a small team, `team:it status:new` for a big one and
+    `status:new`: the tickets in the list's order, not the whole queue filtered nor the
+    tickets of that status sorted."""
     [plan] = plans_of(engine, read)
     if engine.dialect.name == "sqlite":
         assert f"USING INDEX {index}" in plan

@@ -171,8 +171,8 @@ SHARED_WORDS = frozenset(
     {
         "administrator", "admin", "admins", "am", "an", "bot", "csv", "dm", "export",
         "flashticket", "flashticket_admins", "in", "median", "min", "name", "organisation",
-        "per", "person", "problem", "slack", "status", "support", "text", "thread", "ticket",
-        "team", "teams", "tickets", "version", "was", "workspace",
+        "per", "person", "problem", "slack", "status", "support", "team", "teams", "text",
+        "thread", "ticket", "tickets", "version", "was", "workspace",
     }
 )  # fmt: skip
 # Names Slack shows as they are declared: the message shortcut "Create ticket" (SPEC).
