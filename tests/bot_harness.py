@@ -141,11 +141,7 @@ class Bot:
         return ticket_id
 
     def _has_dm_root(self, ticket_id: int) -> bool:
-        try:
-            self.dm_root(ticket_id)
-        except StopIteration:
-            return False
-        return True
+        return self._posted_dm_root(ticket_id) is not None
 
     def card(self, ticket_id: int) -> Call:
         """The latest version of the ticket's card (its post or its last update)."""
@@ -161,14 +157,22 @@ class Bot:
         return calls[-1]
 
     def card_ts(self, ticket_id: int) -> str:
+        ts = self.posted_card_ts(ticket_id)
+        assert ts is not None, f"no card for #{ticket_id}"
+        return ts
+
+    def posted_card_ts(self, ticket_id: int) -> str | None:
         first = next(
-            c
-            for c in self.slack.calls("chat.postMessage")
-            if c.args.get("channel") == SUPPORT_CHANNEL
-            and not c.args.get("thread_ts")
-            and f"#{ticket_id}:" in str(c.args.get("text"))
+            (
+                c
+                for c in self.slack.calls("chat.postMessage")
+                if c.args.get("channel") == SUPPORT_CHANNEL
+                and not c.args.get("thread_ts")
+                and f"#{ticket_id}:" in str(c.args.get("text"))
+            ),
+            None,
         )
-        return str(first.response["ts"])
+        return None if first is None else str(first.response["ts"])
 
     def click(
         self, user: str, ticket_id: int, action_id: str, choice: str | None = None
@@ -257,16 +261,28 @@ class Bot:
         return self.http.event(event_envelope(deleted, event_id=event_id))
 
     def dm_root(self, ticket_id: int) -> Call:
+        root = self._posted_dm_root(ticket_id)
+        assert root is not None, f"no DM for #{ticket_id}"
+        return root
+
+    def _posted_dm_root(self, ticket_id: int) -> Call | None:
         return next(
-            c
-            for c in self.slack.calls("chat.postMessage")
-            if str(c.args.get("channel", "")).startswith("U")
-            and f"*#{ticket_id}*" in str(c.args.get("text"))
-            and not c.args.get("thread_ts")
+            (
+                c
+                for c in self.slack.calls("chat.postMessage")
+                if str(c.args.get("channel", "")).startswith("U")
+                and f"*#{ticket_id}*" in str(c.args.get("text"))
+                and not c.args.get("thread_ts")
+            ),
+            None,
         )
 
     def dm_thread(self, ticket_id: int) -> list[str]:
-        root = self.dm_root(ticket_id)
+        """What the reporter's DM thread holds so far; nothing while its first message is
+        on its way."""
+        root = self._posted_dm_root(ticket_id)
+        if root is None:
+            return []
         return [
             str(c.args.get("text"))
             for c in self.slack.calls("chat.postMessage")
@@ -275,7 +291,11 @@ class Bot:
         ]
 
     def support_thread(self, ticket_id: int) -> list[str]:
-        ts = self.card_ts(ticket_id)
+        """What the card's thread holds so far; nothing while the card is on its way
+        (the reporter's DM and the card go out in either order)."""
+        ts = self.posted_card_ts(ticket_id)
+        if ts is None:
+            return []
         return [
             str(c.args.get("text"))
             for c in self.slack.calls("chat.postMessage")

@@ -37,9 +37,8 @@ def share_in_dm(bot: Bot, ticket_id: int, files: list[dict[str, Any]], *, event_
 
 
 def shared_into(bot: Bot, ticket_id: int) -> list[Any]:
-    try:
-        ts = bot.card_ts(ticket_id)
-    except StopIteration:
+    ts = bot.posted_card_ts(ticket_id)
+    if ts is None:
         return []  # the card is not out yet
     return [
         c
