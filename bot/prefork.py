@@ -203,6 +203,7 @@ def serve(
     # From here a signal stops both processes in order, also one that comes while the
     # back office is still starting.
     stopping, stop_signal = os.pipe()
+    os.set_blocking(stop_signal, False)
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         log.info("signal %s: shutting down", signum)
@@ -211,6 +212,11 @@ def serve(
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    # The kernel may hand a signal to any of this process's threads (the delivery worker,
+    # the scheduler), and Python runs `on_signal` only once the main thread runs again:
+    # it waits below with no timeout, so it might never. The wakeup fd makes the signal
+    # itself write to the pipe, whichever thread it reached, and the wait ends at once.
+    signal.set_wakeup_fd(stop_signal, warn_on_full_buffer=False)
     stop_back_office = back_office(settings, client, wake)
     log.info("FlashTicket listening on port %s", port)
     ready = wait([front.sentinel, stopping])

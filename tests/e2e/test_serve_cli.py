@@ -3,8 +3,10 @@ SIGTERM, and the two required endpoints."""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import platform
 import signal
 import socket
 import subprocess
@@ -179,6 +181,27 @@ def test_sigusr1_shows_each_thread_of_the_back_office_and_serving_goes_on(
     assert "most recent call first" in stderr
     # The back office's own thread, wherever it was (starting, or waiting for a signal).
     assert "bot/prefork.py" in stderr
+
+
+# tgkill(2): a signal to one thread of a process, as the kernel may choose to deliver one.
+TGKILL = {"x86_64": 234, "aarch64": 131}
+
+
+@pytest.mark.skipif(platform.machine() not in TGKILL, reason="tgkill's number is not known here")
+def test_sigterm_that_reaches_another_thread_than_the_main_one_still_stops_serve(
+    served: tuple[subprocess.Popen[str], int],
+) -> None:
+    """The back office's main thread waits for a signal with no timeout; a SIGTERM the
+    kernel gives to the delivery worker's or the scheduler's thread must still end it."""
+    process, _port = served
+    others = [int(t.name) for t in Path(f"/proc/{process.pid}/task").iterdir()]
+    others = [tid for tid in others if tid != process.pid]
+    assert others
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(TGKILL[platform.machine()], process.pid, others[0], signal.SIGTERM) == 0
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 0, stderr
+    assert "shutting down" in stderr
 
 
 def test_sigterm_lets_the_request_in_flight_finish(
