@@ -194,8 +194,16 @@ def test_sigterm_that_reaches_another_thread_than_the_main_one_still_stops_serve
     """The back office's main thread waits for a signal with no timeout; a SIGTERM the
     kernel gives to the delivery worker's or the scheduler's thread must still end it."""
     process, _port = served
-    others = [int(t.name) for t in Path(f"/proc/{process.pid}/task").iterdir()]
-    others = [tid for tid in others if tid != process.pid]
+
+    def other_threads() -> list[int]:
+        tasks = [int(t.name) for t in Path(f"/proc/{process.pid}/task").iterdir()]
+        return [tid for tid in tasks if tid != process.pid]
+
+    # The front answers /healthz while the back office may still be starting its threads.
+    deadline = time.monotonic() + 30
+    while not other_threads() and time.monotonic() < deadline:
+        time.sleep(0.05)  # another process starts its threads; nothing to wait on
+    others = other_threads()
     assert others
     libc = ctypes.CDLL(None, use_errno=True)
     assert libc.syscall(TGKILL[platform.machine()], process.pid, others[0], signal.SIGTERM) == 0
