@@ -54,7 +54,7 @@ def periodic_jobs(core: Core, worker: DeliveryWorker, leases: Leases) -> list[Pe
             partial(housekeeping, core.jobs, leases, core.clock),
         ),
     ]
-    if core.clock_policy.active:
+    if core.clocks.active:
         jobs.append(
             PeriodicJob(
                 "timers", timedelta(seconds=TIMER_SWEEP_SECONDS), partial(core.sweep_timers, leases)

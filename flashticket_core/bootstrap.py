@@ -28,7 +28,9 @@ from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.digest import DigestAddition, DigestJob, DigestStore
 from flashticket_core.service_layer.jobs import JobStore, Leases
 from flashticket_core.service_layer.sweep import sweep
-from flashticket_core.service_layer.timers import ClockPolicy
+from flashticket_core.service_layer.team_clocks import clock_policy as clock_policy
+from flashticket_core.service_layer.team_clocks import team_clocks
+from flashticket_core.service_layer.timers import ClockPolicy, TeamClocks
 from flashticket_core.service_layer.unit_of_work import commit_steps
 
 
@@ -38,12 +40,19 @@ class Core:
     database: Database
     desk: HelpDesk
     clock: Callable[[], datetime]
-    clock_policy: ClockPolicy
+    # Each team's targets and calendar (service_layer/team_clocks.py).
+    clocks: TeamClocks
     # Called after every commit that wrote messages (wakes the delivery worker).
     committed_listeners: list[Callable[[], None]] = field(default_factory=list)
     # What other parts of the help desk add to the morning digest (the timers engine:
     # breached, due today).
     digest_additions: list[DigestAddition] = field(default_factory=list)
+
+    @property
+    def clock_policy(self) -> ClockPolicy:
+        """The help desk's own clock (FLASHTICKET_SLA on FLASHTICKET_BUSINESS_HOURS), the
+        one of every team the desk file gives no levels or calendar of its own."""
+        return self.clocks.default
 
     @property
     def engine(self) -> Engine:
@@ -75,7 +84,7 @@ class Core:
         )
 
     def _digest_additions(self) -> list[DigestAddition]:
-        if not self.clock_policy.service_levels.any:
+        if not self.clocks.any_targets:
             return list(self.digest_additions)
         zone = self.settings.flashticket_timezone
         return [targets_in_digest(self.database, zone), *self.digest_additions]
@@ -99,10 +108,10 @@ class Core:
         units = partial(
             SqlAlchemyUnitOfWork,
             self.database,
-            steps=commit_steps(self.clock_policy, self.clock, self.settings.flashticket_admins),
+            steps=commit_steps(self.clocks, self.clock, self.settings.flashticket_admins),
             after_commit=self.notify_committed,
         )
-        return sweep(units, leases, self.clock_policy, self.clock)
+        return sweep(units, leases, self.clocks, self.clock)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -111,18 +120,6 @@ class Core:
 def notify(listeners: list[Callable[[], None]]) -> None:
     for listener in list(listeners):
         listener()
-
-
-def clock_policy(settings: CoreSettings) -> ClockPolicy:
-    """The targets and timers the settings ask for, on the help desk's business calendar."""
-    intervals = settings.clock_intervals()
-    return ClockPolicy(
-        service_levels=settings.service_levels(),
-        calendar=settings.calendar(),
-        waiting_nudge=intervals.waiting_nudge,
-        waiting_resolve=intervals.waiting_resolve,
-        auto_close=intervals.auto_close,
-    )
 
 
 def bootstrap(
@@ -140,11 +137,11 @@ def bootstrap(
     if migrate is not None:
         migrate(engine)
     database = Database(engine)
-    policy = clock_policy(settings)
-    # The desk's teams (FLASHTICKET_DESK_FILE, checked before `serve` starts); until
-    # tickets are routed, each new one is the first team's.
+    # The desk's teams (FLASHTICKET_DESK_FILE, checked before `serve` starts): a new
+    # ticket goes to its request type's team, or its intake channel's, or the first.
     teams = desk_structure(settings.flashticket_desk_file, support_channel=support_channel)
     record_teams(database, teams)
+    clocks = team_clocks(settings, teams)
 
     committed_listeners: list[Callable[[], None]] = []
     env = Environment(
@@ -152,7 +149,7 @@ def bootstrap(
         units=partial(
             SqlAlchemyUnitOfWork,
             database,
-            steps=commit_steps(policy, clock, settings.flashticket_admins),
+            steps=commit_steps(clocks, clock, settings.flashticket_admins),
             after_commit=partial(notify, committed_listeners),
         ),
         reads=reads_from(database),
@@ -169,6 +166,6 @@ def bootstrap(
         database=database,
         desk=HelpDesk.over(env),
         clock=clock,
-        clock_policy=policy,
+        clocks=clocks,
         committed_listeners=committed_listeners,
     )

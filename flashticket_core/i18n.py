@@ -107,6 +107,18 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Unknown team “{value}”; use {allowed}.",
         Language.DE: "Unbekanntes Team „{value}“; erlaubt sind {allowed}.",
     },
+    "error.unknown_request_type": {
+        Language.EN: "Unknown request type “{value}”; use {allowed}.",
+        Language.DE: "Unbekannte Art der Anfrage „{value}“; erlaubt sind {allowed}.",
+    },
+    "error.same_team": {
+        Language.EN: "Ticket #{ticket_id} is {team}'s already; nothing was changed.",
+        Language.DE: "Ticket #{ticket_id} gehört bereits zu {team}; es wurde nichts geändert.",
+    },
+    "error.one_team": {
+        Language.EN: "The help desk has one team only: there is no other team to move a ticket to.",
+        Language.DE: "Der Helpdesk hat nur ein Team: Es gibt kein anderes, dem ein Ticket zugewiesen werden kann.",
+    },
     "error.unknown_role": {
         Language.EN: "Unknown role “{value}”; use user, support or admin.",
         Language.DE: "Unbekannte Rolle „{value}“; erlaubt sind user, support oder admin.",
@@ -232,6 +244,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "action.export": {
         Language.EN: "export tickets (administrators only)",
         Language.DE: "Tickets exportieren (nur Administratoren)",
+    },
+    "action.move_team": {
+        Language.EN: "move tickets to another team",
+        Language.DE: "Tickets einem anderen Team zuweisen",
     },
     "action.view_teams": {
         Language.EN: "see the teams of the help desk (administrators only)",

@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from flashticket_core.desk_file import parse_desk_text
 from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import MessageSource
@@ -87,6 +88,22 @@ def _sees_note(desk: HelpDesk, actor: str, ticket: int) -> bool:
     return any(entry.kind is EntryKind.INTERNAL_NOTE for entry in conversation)
 
 
+# The desk of the matrix with a second team, for a ticket to move to.
+TWO_TEAMS = parse_desk_text(
+    """\
+teams:
+  - {id: support, name: Support, channel: C0SUPPORT1}
+  - {id: hr, name: HR, channel: C0HR000001}
+""",
+    source="two-teams.yaml",
+)
+
+
+def _moved_to_hr(desk: HelpDesk, actor: str, ticket: int) -> object:
+    two_teams = HelpDesk.over(replace(desk.env, structure=TWO_TEAMS))
+    return two_teams.routing.move_to_team(actor, ticket, "hr")
+
+
 PROBES: dict[Action, Probe] = {
     Action.OPEN_TICKET: Probe(
         lambda d, a, t: d.tickets.open_ticket(a, title="Printer"), on_ticket=False
@@ -142,6 +159,7 @@ PROBES: dict[Action, Probe] = {
     Action.OUTBOX: Probe(lambda d, a, t: d.admin.undelivered_messages(a), on_ticket=False),
     Action.EXPORT: Probe(lambda d, a, t: d.admin.export_csv(a, io.StringIO()), on_ticket=False),
     Action.VIEW_TEAMS: Probe(lambda d, a, t: d.admin.teams(a), on_ticket=False),
+    Action.MOVE_TEAM: Probe(_moved_to_hr),
 }
 
 

@@ -194,6 +194,7 @@ HISTORY_LABELS = {
     "entry_withdrawn": "bot.history.entry_withdrawn",
     "rating": "bot.history.rating",
     "withdrawn": "bot.history.withdrawn",
+    "team": "bot.history.team",
 }
 
 

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
 from bot.blocks.ids import (
     CONFIRM_TAKE_OVER,
+    MOVE_TEAM,
     NOTE,
     PRIORITY,
     REPLY,
@@ -55,8 +56,9 @@ def card_text(lang: Language, view: TicketSummary) -> str:
     )
 
 
-def ticket_card(lang: Language, view: TicketSummary) -> Blocks:
-    """The ticket as the support channel shows it, with the actions it allows now."""
+def ticket_card(lang: Language, view: TicketSummary, *, movable: bool = False) -> Blocks:
+    """The ticket as its team's channel shows it, with the actions it allows now;
+    `movable`: the desk has other teams it could go to."""
     if view.deleted:
         # Nothing of the ticket is left on the card (its title may be why it was
         # deleted), and no button that could still act on it.
@@ -85,7 +87,9 @@ def ticket_card(lang: Language, view: TicketSummary) -> Blocks:
     # A new block_id for each version of the card, as Slack asks of an updated message:
     # with the same one, a client keeps showing the choice last made in its selects.
     blocks.append(
-        ActionsBlock(block_id=f"actions-v{view.version}", elements=_card_actions(lang, view))
+        ActionsBlock(
+            block_id=f"actions-v{view.version}", elements=_card_actions(lang, view, movable)
+        )
     )
     return render(blocks)
 
@@ -107,7 +111,7 @@ def _deleted_text(lang: Language, ticket: TicketSummary) -> str:
     )
 
 
-def _card_actions(lang: Language, ticket: TicketSummary) -> list[Any]:
+def _card_actions(lang: Language, ticket: TicketSummary, movable: bool = False) -> list[Any]:
     value = action_value(ticket.id, ticket.version)
     status = ticket.status
     elements: list[Any] = []
@@ -150,6 +154,10 @@ def _card_actions(lang: Language, ticket: TicketSummary) -> list[Any]:
     )
     elements.append(ButtonElement(text=_t("bot.button.reply", lang), action_id=REPLY, value=value))
     elements.append(ButtonElement(text=_t("bot.button.note", lang), action_id=NOTE, value=value))
+    if movable:
+        elements.append(
+            ButtonElement(text=_t("bot.button.move_team", lang), action_id=MOVE_TEAM, value=value)
+        )
     return elements
 
 

@@ -20,6 +20,9 @@ STATUS = "ticket.status"
 PRIORITY = "ticket.priority"
 REPLY = "ticket.reply"
 NOTE = "ticket.note"
+# Moving a ticket to another team: the card's button, and the form it opens.
+MOVE_TEAM = "ticket.move_team"
+MOVE_TEAM_FORM = "move_team"
 # The App Home.
 HOME_NEW_TICKET = "home.new_ticket"
 # Tickets from messages: the message shortcut, and the offer under a DM to the bot.

@@ -1,10 +1,12 @@
-"""Sending the ticket's card (`blocks/card.py`): posted once in the support channel,
-then edited in place to show the ticket as it is now."""
+"""Sending the ticket's card (`blocks/card.py`): posted once in its team's channel, then
+edited in place to show the ticket as it is now; a ticket moved to another team has its
+old card edited to say where it went, and a new card in the new team's channel."""
 
 from __future__ import annotations
 
 from bot import times
 from bot.blocks.card import card_text, ticket_card
+from bot.blocks.moving import moved_card, moved_card_text
 from bot.sending.slack import Sender, Slack, said_on_the_card, the_ticket
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.ports import Delivered
@@ -14,9 +16,9 @@ from flashticket_core.service_layer.outbox import MessageKind
 def post_card(slack: Slack, message: Outgoing) -> Delivered:
     ticket = the_ticket(message)
     return slack.post(
-        channel=slack.support_channel,
+        channel=slack.team_channel(ticket.team_id),
         text=times.plain_times(card_text(slack.lang, ticket)),
-        blocks=ticket_card(slack.lang, ticket),
+        blocks=ticket_card(slack.lang, ticket, movable=slack.several_teams),
         message=message,
     )
 
@@ -31,13 +33,32 @@ def update_card(slack: Slack, message: Outgoing) -> Delivered:
         channel=thread.support_channel,
         ts=thread.support_ts,
         text=times.plain_times(card_text(slack.lang, ticket)),
-        blocks=ticket_card(slack.lang, ticket),
+        blocks=ticket_card(slack.lang, ticket, movable=slack.several_teams),
+    )
+    return Delivered(channel=thread.support_channel, ts=thread.support_ts)
+
+
+def update_moved_card(slack: Slack, message: Outgoing) -> Delivered:
+    """The card in the old team's channel says where the ticket went, without buttons
+    (its new card is posted after this, and is its card from then on)."""
+    ticket, thread = the_ticket(message), message.thread
+    if not (thread.support_channel and thread.support_ts):
+        return Delivered()  # its card never went out: nothing to say it on
+    team = slack.team_name(str(message.payload.get("new") or ticket.team_id))
+    actor = str(message.payload.get("actor") or "")
+    slack.client.chat_update(
+        channel=thread.support_channel,
+        ts=thread.support_ts,
+        text=moved_card_text(slack.lang, ticket, team),
+        blocks=moved_card(slack.lang, ticket, team=team, actor=actor),
     )
     return Delivered(channel=thread.support_channel, ts=thread.support_ts)
 
 
 def support_channel(slack: Slack, message: Outgoing) -> str | None:
-    return slack.support_channel if message.ticket is not None else None
+    if message.ticket is None:
+        return None
+    return slack.team_channel(message.ticket.team_id)
 
 
 SENDERS = {
@@ -46,5 +67,8 @@ SENDERS = {
     ),
     MessageKind.SUPPORT_UPDATE: Sender(
         update_card, on_the_card=said_on_the_card, told_as="support"
+    ),
+    MessageKind.SUPPORT_MOVED: Sender(
+        update_moved_card, on_the_card=said_on_the_card, told_as="support"
     ),
 }

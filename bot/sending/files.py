@@ -36,7 +36,7 @@ def relay_file(slack: Slack, message: Outgoing) -> Delivered:
         thread_ts = thread.reporter_ts
     else:
         lang = slack.lang
-        channel = thread.support_channel or slack.support_channel
+        channel = thread.support_channel or slack.team_channel(ticket.team_id)
         thread_ts = thread.support_ts
     name = str(payload.get("name") or payload.get("file") or "?")
     if message.maybe_sent and any(

@@ -46,7 +46,7 @@ def tell_failure(slack: Slack, message: Outgoing) -> Delivered:
         error=error,
     )
     return slack.post(
-        channel=thread.support_channel or slack.support_channel,
+        channel=thread.support_channel or slack.team_channel(ticket.team_id),
         thread_ts=thread.support_ts,
         text=text,
         message=message,

@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import times
 from bot.sending.slack_errors import classify
+from flashticket_core.desk_file import DeskStructure, Team
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.ports import (
@@ -100,6 +101,41 @@ class Slack:
     from_message_later: FromMessageLater | None = None
     # Every kind's sender (a notice names the kind that failed as its sender says).
     senders: Mapping[MessageKind, Sender] = field(default_factory=dict)
+    # The desk's teams (the desk file's); None: the one team in the support channel.
+    desk: DeskStructure | None = None
+    # FLASHTICKET_ESCALATION_CHANNEL as set (None: unset), for a team without its own.
+    configured_escalation: str | None = None
+
+    def _team(self, team_id: str) -> Team | None:
+        return None if self.desk is None else self.desk.team(team_id)
+
+    def team_channel(self, team_id: str) -> str:
+        """The team's channel, where its cards go and what the bot says of its tickets;
+        the support channel for a desk without a desk file (or a team it dropped)."""
+        team = self._team(team_id)
+        return team.channel if team is not None and team.channel else self.support_channel
+
+    def team_escalation_channel(self, team_id: str) -> str:
+        """Where the team's missed targets are told: its own escalation channel, else
+        FLASHTICKET_ESCALATION_CHANNEL, else the team's channel."""
+        team = self._team(team_id)
+        if team is not None and team.escalation_channel:
+            return team.escalation_channel
+        if self.configured_escalation:
+            return self.configured_escalation
+        if team is None:
+            return self.escalation_channel
+        return self.team_channel(team_id)
+
+    def team_name(self, team_id: str) -> str:
+        """The team as people know it (plain text: escape it where it goes out)."""
+        team = self._team(team_id)
+        return team.name if team is not None else team_id
+
+    @property
+    def several_teams(self) -> bool:
+        """A ticket could go to another team (the card offers to move it)."""
+        return self.desk is not None and len(self.desk.teams) > 1
 
     def post_parts(
         self,

@@ -4,8 +4,11 @@ ticket's number under the message it was made from, and a role change told by DM
 
 from __future__ import annotations
 
+from typing import Any
+
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.moving import MOVED_EVENTS, moved_text
 from bot.blocks.thread import (
     opened_for_root_blocks,
     opened_for_root_text,
@@ -20,20 +23,36 @@ from bot.blocks.timers import target_text
 from bot.mrkdwn import escape, mention
 from bot.sending.slack import Sender, Slack, said_on_the_card, the_ticket
 from bot.words import translate
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.ports import Delivered
 from flashticket_core.service_layer.outbox import MessageKind
+from flashticket_core.service_layer.views import TicketSummary
+
+
+def texts_of(
+    slack: Slack,
+    lang: Language,
+    ticket: TicketSummary,
+    payload: dict[str, Any],
+    *,
+    for_reporter: bool,
+) -> list[str]:
+    """What a thread message says; a move names the teams as the desk file does."""
+    if payload.get("event") in MOVED_EVENTS:
+        return [moved_text(lang, ticket.id, payload, slack.team_name, for_reporter=for_reporter)]
+    return thread_texts(lang, ticket.id, payload, for_reporter=for_reporter)
 
 
 def under_the_card(slack: Slack, message: Outgoing) -> Delivered:
     ticket, thread = the_ticket(message), message.thread
-    channel = thread.support_channel or slack.support_channel
+    channel = thread.support_channel or slack.team_channel(ticket.team_id)
     if message.payload.get("event") == "sla_warning":
         text = target_text(slack.lang, ticket, thread, message.payload)
         return slack.post(channel=channel, thread_ts=thread.support_ts, text=text, message=message)
     if ticket.deleted and not thread.support_ts:
         return Delivered()  # its card never went out: nothing to note it under
-    texts = thread_texts(slack.lang, ticket.id, message.payload, for_reporter=False)
+    texts = texts_of(slack, slack.lang, ticket, message.payload, for_reporter=False)
     return slack.post_parts(message, texts, channel=channel, thread_ts=thread.support_ts)
 
 
@@ -51,7 +70,7 @@ def withdraw_under_the_card(slack: Slack, message: Outgoing) -> Delivered:
 def card_thread(slack: Slack, message: Outgoing) -> str | None:
     if message.ticket is None:
         return None
-    return message.thread.support_channel or slack.support_channel
+    return message.thread.support_channel or slack.team_channel(message.ticket.team_id)
 
 
 def reporter_root(slack: Slack, message: Outgoing) -> Delivered:
@@ -75,7 +94,7 @@ def reporter_root(slack: Slack, message: Outgoing) -> Delivered:
 def reporter_thread(slack: Slack, message: Outgoing) -> Delivered:
     ticket, thread = the_ticket(message), message.thread
     lang = slack.language_of(ticket.reporter_id)
-    texts = thread_texts(lang, ticket.id, message.payload, for_reporter=True)
+    texts = texts_of(slack, lang, ticket, message.payload, for_reporter=True)
     return slack.post_parts(
         message,
         texts,

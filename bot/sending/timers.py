@@ -26,17 +26,38 @@ def _post_list(slack: Slack, message: Outgoing, channel: str, lang_of_person: bo
     return slack.post(channel=channel, text=text, message=message)
 
 
+def _team_of(message: Outgoing) -> str | None:
+    """The team a message about targets is for: its ticket's, or a list's (one team's)."""
+    if message.ticket is not None:
+        return message.ticket.team_id
+    team = message.payload.get("team")
+    return str(team) if team else None
+
+
+def _escalation_channel_of(slack: Slack, message: Outgoing) -> str:
+    team = _team_of(message)
+    return slack.escalation_channel if team is None else slack.team_escalation_channel(team)
+
+
+def _support_channel_of(slack: Slack, message: Outgoing) -> str:
+    team = _team_of(message)
+    return slack.support_channel if team is None else slack.team_channel(team)
+
+
 def escalate(slack: Slack, message: Outgoing) -> Delivered:
+    """A missed target goes to the ticket's team's escalation channel (its own, else
+    FLASHTICKET_ESCALATION_CHANNEL, else the team's channel)."""
+    channel = _escalation_channel_of(slack, message)
     if _lists(message):
-        return _post_list(slack, message, slack.escalation_channel, lang_of_person=False)
+        return _post_list(slack, message, channel, lang_of_person=False)
     ticket = the_ticket(message)
     text = target_text(slack.lang, ticket, message.thread, message.payload)
-    return slack.post(channel=slack.escalation_channel, text=text, message=message)
+    return slack.post(channel=channel, text=text, message=message)
 
 
 def escalation_channel(slack: Slack, message: Outgoing) -> str | None:
     if _lists(message) or message.ticket is not None:
-        return slack.escalation_channel
+        return _escalation_channel_of(slack, message)
     return None
 
 
@@ -51,11 +72,11 @@ def tell_person(slack: Slack, message: Outgoing) -> Delivered:
 
 
 def tell_support(slack: Slack, message: Outgoing) -> Delivered:
-    return _post_list(slack, message, slack.support_channel, lang_of_person=False)
+    return _post_list(slack, message, _support_channel_of(slack, message), lang_of_person=False)
 
 
-def support_channel(slack: Slack, _message: Outgoing) -> str | None:
-    return slack.support_channel
+def support_channel(slack: Slack, message: Outgoing) -> str | None:
+    return _support_channel_of(slack, message)
 
 
 SENDERS = {

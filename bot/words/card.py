@@ -76,4 +76,33 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "This message is already ticket #{ticket_id}.",
         Language.DE: "Zu dieser Nachricht gibt es schon Ticket #{ticket_id}.",
     },
+    # Moving a ticket to another team: the button, its form, the old card, the threads.
+    "bot.button.move_team": {Language.EN: "Move to team", Language.DE: "Anderem Team zuweisen"},
+    "bot.modal.move.title": {Language.EN: "Move to team", Language.DE: "Anderem Team zuweisen"},
+    "bot.modal.move.submit": {Language.EN: "Move", Language.DE: "Zuweisen"},
+    "bot.field.team": {
+        Language.EN: "Team to take over #{ticket_id}",
+        Language.DE: "Team, das #{ticket_id} übernimmt",
+    },
+    "bot.card.moved": {
+        Language.EN: "Moved to *{team}* by <@{actor}>. Its card is in that team's channel now.",
+        Language.DE: "Verschoben zu *{team}* von <@{actor}>. Die Karte ist jetzt im Kanal dieses Teams.",
+    },
+    "bot.card.moved.fallback": {
+        Language.EN: "Ticket #{ticket_id}: moved to {team}",
+        Language.DE: "Ticket #{ticket_id}: verschoben zu {team}",
+    },
+    "bot.thread.moved": {
+        Language.EN: "<@{actor}> moved #{ticket_id} to *{new}*.",
+        Language.DE: "<@{actor}> hat #{ticket_id} zu *{new}* verschoben.",
+    },
+    "bot.thread.moved_here": {
+        Language.EN: "<@{actor}> moved #{ticket_id} here from *{old}*.",
+        Language.DE: "<@{actor}> hat #{ticket_id} von *{old}* hierher verschoben.",
+    },
+    "bot.dm.moved": {
+        Language.EN: "*#{ticket_id}* is with *{new}* now: they take care of it from here.",
+        Language.DE: "*#{ticket_id}* liegt jetzt bei *{new}*: Das Team kümmert sich ab hier darum.",
+    },
+    "bot.history.team": {Language.EN: "Team", Language.DE: "Team"},
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -159,10 +160,60 @@ class DeskStructure(_Entry):
         return self.teams[0]
 
     def team(self, team_id: str) -> Team | None:
-        return next((team for team in self.teams if team.id == team_id), None)
+        return self._teams_by_id.get(team_id)
 
     def request_types_of(self, team_id: str) -> tuple[RequestType, ...]:
         return tuple(kind for kind in self.request_types if kind.team == team_id)
+
+    # -- routing (SPEC.md "Teams": a ticket belongs to its type's team) ------------------
+
+    def request_type(self, type_id: str) -> RequestType | None:
+        return self._types_by_id.get(type_id)
+
+    def team_for_channel(self, channel_id: str | None) -> Team | None:
+        """The team whose intake channels hold `channel_id`, if one does."""
+        return None if channel_id is None else self._intake_teams.get(channel_id)
+
+    def route(self, request_type: str | None = None, channel: str | None = None) -> Team:
+        """The team a ticket goes to: its request type's, else that of the intake channel
+        it was made in, else the first team. An id the desk does not know routes as none."""
+        kind = None if request_type is None else self.request_type(request_type)
+        if kind is not None:
+            team = self.team(kind.team)
+            if team is not None:
+                return team
+        return self.team_for_channel(channel) or self.default_team
+
+    def types_first_for(self, channel_id: str | None) -> tuple[RequestType, ...]:
+        """Every request type, those of the team whose intake channel this is first (the
+        form of `/ticket` typed there offers them first); the desk file's order else."""
+        team = self.team_for_channel(channel_id)
+        if team is None:
+            return self.request_types
+        own = self.request_types_of(team.id)
+        return own + tuple(kind for kind in self.request_types if kind.team != team.id)
+
+    def default_type_of(self, team_id: str) -> RequestType | None:
+        """The type a ticket of the team gets when nobody chose one (one made from a
+        message): the team's first in the desk file, if it has any."""
+        return next(iter(self.request_types_of(team_id)), None)
+
+    @cached_property
+    def _teams_by_id(self) -> dict[str, Team]:
+        # The first of a repeated id, as a scan would find it (a file that repeats one
+        # is refused; a structure built in code may).
+        found: dict[str, Team] = {}
+        for team in self.teams:
+            found.setdefault(team.id, team)
+        return found
+
+    @cached_property
+    def _types_by_id(self) -> dict[str, RequestType]:
+        return {kind.id: kind for kind in self.request_types}
+
+    @cached_property
+    def _intake_teams(self) -> dict[str, Team]:
+        return {channel: team for team in self.teams for channel in team.intake_channels}
 
 
 def single_team(channel: str | None) -> DeskStructure:

@@ -97,6 +97,14 @@ class TicketRated(TicketEvent):
 
 
 @dataclass(frozen=True)
+class TeamChanged(TicketEvent):
+    """Support moved the ticket to another team (the desk file's team ids)."""
+
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class TicketDeleted(TicketEvent):
     pass
 

@@ -51,6 +51,7 @@ class Action(StrEnum):
     OUTBOX = "outbox"  # see and retry undelivered messages
     EXPORT = "export"
     VIEW_TEAMS = "view_teams"  # the desk's teams, their people and request types
+    MOVE_TEAM = "move_team"  # give a ticket to another team of the desk
 
 
 class Scope(Enum):
@@ -91,6 +92,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.OUTBOX: _row(NONE, NONE, ALL),
     Action.EXPORT: _row(NONE, NONE, ALL),
     Action.VIEW_TEAMS: _row(NONE, NONE, ALL),
+    Action.MOVE_TEAM: _row(NONE, ALL, ALL),
 }
 
 

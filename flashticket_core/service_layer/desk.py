@@ -12,6 +12,7 @@ from flashticket_core.service_layer.intake import Intake
 from flashticket_core.service_layer.people import People
 from flashticket_core.service_layer.queries import Queries
 from flashticket_core.service_layer.roles import Roles
+from flashticket_core.service_layer.routing import Routing
 from flashticket_core.service_layer.tickets import Tickets
 
 
@@ -24,6 +25,7 @@ class HelpDesk:
     queries: Queries
     admin: Admin
     people: People
+    routing: Routing
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -35,6 +37,7 @@ class HelpDesk:
             queries=Queries(env),
             admin=Admin(env),
             people=People(env),
+            routing=Routing(env),
         )
 
     @property

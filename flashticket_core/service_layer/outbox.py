@@ -26,6 +26,7 @@ from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope
 class MessageKind(StrEnum):
     SUPPORT_POST = "support_post"  # the ticket's card in the support channel
     SUPPORT_UPDATE = "support_update"  # the card edited in place to show the current state
+    SUPPORT_MOVED = "support_moved"  # the old card of a moved ticket, saying where it went
     SUPPORT_THREAD = "support_thread"  # a reply under the card
     SUPPORT_THREAD_EDIT = "support_thread_edit"  # a relayed entry's copy, edited in place
     SUPPORT_THREAD_WITHDRAW = "support_thread_withdraw"  # a relayed entry's copy, taken back
@@ -90,6 +91,7 @@ class KindPlan:
 PLANS: dict[MessageKind, KindPlan] = {
     MessageKind.SUPPORT_POST: KindPlan(begins=ThreadSide.SUPPORT),
     MessageKind.SUPPORT_UPDATE: KindPlan(superseded_by_later=True),
+    MessageKind.SUPPORT_MOVED: KindPlan(),
     MessageKind.SUPPORT_THREAD: KindPlan(leaves_copy=True),
     MessageKind.SUPPORT_THREAD_EDIT: KindPlan(leaves_copy=True, changes_copy=True),
     MessageKind.SUPPORT_THREAD_WITHDRAW: KindPlan(leaves_copy=True, changes_copy=True),
@@ -209,20 +211,21 @@ def plan(event: events.Event) -> list[Planned]:
             }
             return [(MessageKind.RELAY_FILE, tid, relay)]
         case events.TicketRated(ticket_id=tid, actor_id=actor, rating=rating):
-            return [
-                (
-                    MessageKind.SUPPORT_THREAD,
-                    tid,
-                    {"event": "rated", "actor": actor, "rating": rating},
-                )
-            ]
+            rated = {"event": "rated", "actor": actor, "rating": rating}
+            return [(MessageKind.SUPPORT_THREAD, tid, rated)]
         case events.RoleChanged(actor_id=actor, user_id=user, new=role):
+            told = {"event": "role", "actor": actor, "user": user, "role": role.value}
+            return [(MessageKind.DIRECT, None, told)]
+        case events.TeamChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+            # The old card and its thread say where it went; a new card in the new team's
+            # channel (its thread from then on) says whence; the reporter is told.
+            moved = {"event": "moved", "actor": actor, "old": old, "new": new}
             return [
-                (
-                    MessageKind.DIRECT,
-                    None,
-                    {"event": "role", "actor": actor, "user": user, "role": role.value},
-                )
+                (MessageKind.SUPPORT_MOVED, tid, moved),
+                (MessageKind.SUPPORT_THREAD, tid, moved),
+                (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
+                (MessageKind.SUPPORT_THREAD, tid, moved | {"event": "moved_here"}),
+                (MessageKind.REPORTER_THREAD, tid, moved),
             ]
     return []
 

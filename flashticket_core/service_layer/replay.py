@@ -2,11 +2,12 @@
 and their targets measured against its teams' service levels and calendars, changing
 nothing (`flashticket desk replay`).
 
-Each ticket goes where the proposed desk would have sent it: to its request type's team
-if the file has that type, else to the team whose intake channel its source message was
-in, else to the first team. Its targets are that team's (`sla`, `business_hours`, else
-FLASHTICKET_SLA and FLASHTICKET_BUSINESS_HOURS) for the ticket's priority, counted in
-the team's business time from the moment it was opened, with the core's own calendar.
+Each ticket goes where the proposed desk would have sent it, by the rule the live desk
+routes by (`DeskStructure.route`): to its request type's team if the file has that
+type, else to the team whose intake channel its source message was in, else to the
+first team. Its targets are that team's (`sla`, `business_hours`, else FLASHTICKET_SLA
+and FLASHTICKET_BUSINESS_HOURS; `team_clocks.py`, as the live timers count) for the
+ticket's priority, counted in the team's business time from the moment it was opened.
 
 A target is met when the moment that stops it came within it: the first support reply,
 or the resolution (a ticket resolved before anyone replied owes no first reply any
@@ -25,10 +26,10 @@ from typing import Protocol
 
 from flashticket_core.config import CoreSettings
 from flashticket_core.desk_file import DeskStructure, Team
-from flashticket_core.domain.business_time import BusinessCalendar, parse_business_hours
+from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.clock import TargetClock, TargetKind
 from flashticket_core.domain.enums import Priority
-from flashticket_core.domain.service_levels import ServiceLevels, parse_sla
+from flashticket_core.service_layer.team_clocks import team_clock
 
 
 @dataclass(frozen=True)
@@ -82,50 +83,15 @@ class Replay:
         return sum(team.received for team in self.teams)
 
 
-@dataclass(frozen=True)
-class TeamClock:
-    """A team's service levels on its calendar."""
-
-    calendar: BusinessCalendar
-    levels: ServiceLevels
-
-
-def team_clock(team: Team, settings: CoreSettings) -> TeamClock:
-    """The team's own `business_hours` and `sla`, each else the help desk's; a `d` of the
-    targets is a business day of the team's calendar."""
-    calendar = (
-        settings.calendar()
-        if team.business_hours is None
-        else parse_business_hours(
-            team.business_hours,
-            zone=settings.flashticket_timezone,
-            holidays=settings.flashticket_holidays,
-        )
-    )
-    levels = parse_sla(
-        settings.flashticket_sla if team.sla is None else team.sla,
-        business_day=calendar.business_day,
-        warning_share=settings.flashticket_sla_warning_percent / 100,
-    )
-    return TeamClock(calendar=calendar, levels=levels)
-
-
 class Router:
-    """Which team of the proposed desk a past ticket goes to."""
+    """Which team of the proposed desk a past ticket goes to: as the desk routes a new
+    ticket (`DeskStructure.route`)."""
 
     def __init__(self, structure: DeskStructure) -> None:
-        self._by_type = {kind.id: kind.team for kind in structure.request_types}
-        self._by_channel = {
-            channel: team.id for team in structure.teams for channel in team.intake_channels
-        }
-        self._default = structure.default_team.id
+        self._structure = structure
 
     def team_of(self, ticket: PastTicket) -> str:
-        if ticket.request_type is not None and ticket.request_type in self._by_type:
-            return self._by_type[ticket.request_type]
-        if ticket.source_channel is not None and ticket.source_channel in self._by_channel:
-            return self._by_channel[ticket.source_channel]
-        return self._default
+        return self._structure.route(ticket.request_type, ticket.source_channel).id
 
 
 def replay_desk(

@@ -25,10 +25,10 @@ from typing import Any
 
 from flashticket_core.domain.clock import SYSTEM_ACTOR, TargetKind, TimerKind
 from flashticket_core.domain.enums import Status
-from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.model import DEFAULT_TEAM_ID, Ticket
 from flashticket_core.service_layer.jobs import Leases
 from flashticket_core.service_layer.outbox import MessageKind, NewMessage
-from flashticket_core.service_layer.timers import ClockPolicy, Clocks, Timer
+from flashticket_core.service_layer.timers import ClockPolicy, Clocks, TeamClocks, Timer
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -51,12 +51,14 @@ class Notice:
     # The assignee to remind; None: the support channel (a breach: the escalation channel).
     recipient: str | None
     payload: dict[str, Any]
+    # The ticket's team: what goes to a channel goes to the team's.
+    team_id: str = DEFAULT_TEAM_ID
 
 
 def sweep(
     units: UnitOfWorkFactory,
     leases: Leases,
-    policy: ClockPolicy,
+    policy: ClockPolicy | TeamClocks,
     clock: Callable[[], datetime],
     *,
     batch: int = SWEEP_BATCH,
@@ -85,7 +87,7 @@ def sweep(
 
 
 def fire(
-    uow: AbstractUnitOfWork, timer: Timer, policy: ClockPolicy, now: datetime
+    uow: AbstractUnitOfWork, timer: Timer, clocks: ClockPolicy | TeamClocks, now: datetime
 ) -> Notice | None:
     """Mark the timer fired and do what it is for, in the caller's transaction; a
     reminder or an escalation is returned, for `notice_messages` to tell with the
@@ -98,6 +100,7 @@ def fire(
     target = timer.kind.target
     if target is not None:
         return _fire_target(uow, ticket, timer, target, now)
+    policy = TeamClocks.one(clocks).of(ticket.team_id)
     if timer.kind is TimerKind.WAITING_NUDGE and ticket.status is Status.WAITING:
         resolve_after = policy.waiting_resolve.total_seconds() if policy.waiting_resolve else None
         payload = {"event": "waiting_nudge", "resolve_after": resolve_after}
@@ -126,13 +129,13 @@ def _fire_target(
         payload |= {"event": "sla_breach", "late": max((now - clock.due_at).total_seconds(), 0)}
         # The card shows the target as missed from now on.
         uow.messages.add([_message(MessageKind.SUPPORT_UPDATE, ticket.id, {}, now)])
-        notice = Notice(ticket.id, breach=True, recipient=None, payload=payload)
+        notice = Notice(ticket.id, True, None, payload, team_id=ticket.team_id)
     else:
         clocks[target] = replace(clock, warned=True)
         payload["event"] = "sla_warning"
         if ticket.assignee_id is not None:
             payload["user"] = ticket.assignee_id
-        notice = Notice(ticket.id, breach=False, recipient=ticket.assignee_id, payload=payload)
+        notice = Notice(ticket.id, False, ticket.assignee_id, payload, team_id=ticket.team_id)
     uow.timers.save_targets(ticket.id, clocks)
     return notice
 
@@ -141,11 +144,13 @@ def notice_messages(notices: list[Notice], now: datetime) -> list[NewMessage]:
     """The round's reminders and escalations as messages: one per escalation channel,
     assignee and support channel, each listing its tickets (at most NOTICE_BATCH a
     message); a lone notice is told about its ticket as it always was."""
-    groups: dict[tuple[bool, str | None], list[Notice]] = {}
+    # What goes to a channel goes to the ticket's team's: listed per team.
+    groups: dict[tuple[bool, str | None, str | None], list[Notice]] = {}
     for notice in notices:
-        groups.setdefault((notice.breach, notice.recipient), []).append(notice)
+        team = notice.team_id if notice.recipient is None else None
+        groups.setdefault((notice.breach, notice.recipient, team), []).append(notice)
     messages: list[NewMessage] = []
-    for (breach, recipient), group in groups.items():
+    for (breach, recipient, team), group in groups.items():
         if len(group) == 1:
             messages.append(_single(group[0], now))
             continue
@@ -163,6 +168,8 @@ def notice_messages(notices: list[Notice], now: datetime) -> list[NewMessage]:
             payload: dict[str, Any] = {"event": event, "items": items}
             if recipient is not None:
                 payload["user"] = recipient
+            if team is not None:
+                payload["team"] = team
             messages.append(_message(kind, None, payload, now, recipient=recipient))
     return messages
 

@@ -35,6 +35,7 @@ from flashticket_core.service_layer.common import (
 from flashticket_core.service_layer.conversation import AttachedFile
 from flashticket_core.service_layer.intake import take_allowance
 from flashticket_core.service_layer.outbox import MessageKind, NewMessage
+from flashticket_core.service_layer.routing import route_new_ticket
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, ConcurrentUpdate
 
 RATING_RANGE = range(1, 6)
@@ -47,20 +48,31 @@ class Tickets(Area):
         *,
         title: str,
         description: str = "",
-        priority: Priority = Priority.MEDIUM,
+        priority: Priority | None = None,
         request_key: str | None = None,
         reporter_id: str | None = None,
         source: MessageSource | None = None,
         files: Sequence[AttachedFile] = (),
+        request_type: str | None = None,
     ) -> views.TicketSummary:
         """Open a ticket. A repeated `request_key` (a double submission) opens nothing new.
 
         Made from a chat message (`source`), the reporter is the message's author and the
         actor is recorded as who opened it; a message makes one ticket, so a second try
-        returns the first one."""
+        returns the first one.
+
+        It goes to its `request_type`'s team, or made from a message to the team of the
+        message's intake channel, else to the first team; without a `priority` chosen it
+        gets the type's (service_layer/routing.py)."""
         validate_user_id(actor_id)
         reporter = reporter_id or actor_id
         validate_user_id(reporter)
+        route = route_new_ticket(
+            self.env.structure,
+            request_type=request_type,
+            channel=source.channel if source else None,
+            priority=priority,
+        )
         with self.env.units() as uow:
             actor = self._actor(uow, actor_id)
             authorize(actor, Action.OPEN_TICKET)
@@ -75,13 +87,14 @@ class Tickets(Area):
             ticket = Ticket.open(
                 title=title,
                 description=description,
-                priority=priority,
+                priority=route.priority,
                 reporter_id=reporter,
                 now=now,
-                team_id=self.env.default_team,
+                team_id=route.team_id,
                 opened_by=actor_id if reporter != actor_id else None,
                 source=source,
             )
+            ticket.request_type = route.request_type
             uow.tickets.add(ticket)
             uow.flush()
             for file in files:

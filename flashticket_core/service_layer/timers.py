@@ -9,8 +9,8 @@ loses none. ``service_layer/sweep.py` fires the due ones. The SQL is in `adapter
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flashticket_core.domain import events
@@ -93,6 +93,36 @@ class ClockPolicy:
         )
 
 
+@dataclass(frozen=True)
+class TeamClocks:
+    """The clock policy of each team by id (`team_clocks.py` builds it). A team the desk
+    no longer has (a ticket keeps its team when the desk file drops it) runs on the help
+    desk's own, `default`."""
+
+    default: ClockPolicy
+    teams: Mapping[str, ClockPolicy] = field(default_factory=dict)
+
+    @classmethod
+    def one(cls, policy: ClockPolicy | TeamClocks) -> TeamClocks:
+        """`policy` for every team (a desk of one clock), or the clocks as they are."""
+        return policy if isinstance(policy, TeamClocks) else cls(default=policy)
+
+    def of(self, team_id: str) -> ClockPolicy:
+        return self.teams.get(team_id, self.default)
+
+    @property
+    def policies(self) -> tuple[ClockPolicy, ...]:
+        return (self.default, *self.teams.values())
+
+    @property
+    def active(self) -> bool:
+        return any(policy.active for policy in self.policies)
+
+    @property
+    def any_targets(self) -> bool:
+        return any(policy.service_levels.any for policy in self.policies)
+
+
 def _touched(event_list: list[events.Event]) -> tuple[set[int], dict[int, Status]]:
     """The tickets whose clock a change may move, and the status each was moved to."""
     touched: set[int] = set()
@@ -101,7 +131,7 @@ def _touched(event_list: list[events.Event]) -> tuple[set[int], dict[int, Status
         match event:
             case events.TicketOpened(ticket_id=tid) | events.PriorityChanged(ticket_id=tid):
                 touched.add(tid)
-            case events.TicketDeleted(ticket_id=tid):
+            case events.TicketDeleted(ticket_id=tid) | events.TeamChanged(ticket_id=tid):
                 touched.add(tid)
             case events.StatusChanged(ticket_id=tid, new=new):
                 touched.add(tid)
@@ -114,8 +144,9 @@ def _touched(event_list: list[events.Event]) -> tuple[set[int], dict[int, Status
 class TimerWriter:
     """The `timers` step of a commit (`commit_steps` in unit_of_work.py), before the outbox."""
 
-    def __init__(self, policy: ClockPolicy, clock: Callable[[], datetime]) -> None:
-        self.policy = policy
+    def __init__(self, policy: ClockPolicy | TeamClocks, clock: Callable[[], datetime]) -> None:
+        # Each ticket's clock is its team's.
+        self.clocks = TeamClocks.one(policy)
         self.clock = clock
 
     def __call__(
@@ -125,13 +156,16 @@ class TimerWriter:
         event_list: list[events.Event],
         messages: MessageQueue | None = None,
     ) -> None:
-        if not self.policy.active:
+        if not self.clocks.active:
             return
         touched, moved = _touched(event_list)
         if not touched:
             return
         now = self.clock()
         opened = {e.ticket_id for e in event_list if isinstance(e, events.TicketOpened)}
+        # A ticket moved to another team: the team it came from, whose calendar its
+        # targets ran on until now.
+        came_from = {e.ticket_id: e.old for e in event_list if isinstance(e, events.TeamChanged)}
         known = touched - opened
         old_targets = book.targets(known) if known else {}
         old_timers = book.unfired(known) if known else {}
@@ -146,8 +180,9 @@ class TimerWriter:
             if ticket is None or ticket.deleted_at is not None:
                 book.cancel([t.id for t in existing], now)
                 continue
+            policy = self.clocks.of(ticket.team_id)
             before = old_targets.get(ticket_id, {})
-            after = self._targets(ticket, before, now)
+            after = self._targets(ticket, policy, before, now, came_from.get(ticket_id))
             if after != before:
                 book.save_targets(ticket_id, after, new=ticket_id in opened)
                 if _newly_met(before, after) and ticket_id not in card_updated:
@@ -156,11 +191,11 @@ class TimerWriter:
                     refresh.append(ticket_id)
             wanted = target_timers(
                 after,
-                warning_share=self.policy.service_levels.warning_share,
-                calendar=self.policy.calendar,
+                warning_share=policy.service_levels.warning_share,
+                calendar=policy.calendar,
             )
             if ticket_id in moved:
-                wanted.update(self._status_timers(moved[ticket_id], now))
+                wanted.update(_status_timers(policy, moved[ticket_id], now))
             else:
                 # The status did not change: its timers stay as they were set.
                 for timer in existing:
@@ -172,28 +207,40 @@ class TimerWriter:
         if refresh and messages is not None:
             messages.add([card_update(ticket_id, now) for ticket_id in refresh])
 
-    def _targets(self, ticket: Ticket, before: Clocks, now: datetime) -> Clocks:
+    def _targets(
+        self,
+        ticket: Ticket,
+        policy: ClockPolicy,
+        before: Clocks,
+        now: datetime,
+        came_from: str | None = None,
+    ) -> Clocks:
+        if came_from is not None:
+            # Moved: the business time used so far is counted on the old team's calendar;
+            # from now on the targets are the new team's, on its calendar.
+            old_calendar = self.clocks.of(came_from).calendar
+            before = {kind: clock.paused(now, old_calendar) for kind, clock in before.items()}
         facts = TicketFacts(status=ticket.status, first_response_at=ticket.first_response_at)
         return reconcile(
             before,
             facts,
-            self.policy.service_levels.targets(ticket.priority),
+            policy.service_levels.targets(ticket.priority),
             now=now,
-            calendar=self.policy.calendar,
+            calendar=policy.calendar,
         )
 
-    def _status_timers(self, status: Status, now: datetime) -> dict[TimerKind, datetime]:
-        policy = self.policy
-        wanted: dict[TimerKind, datetime] = {}
-        if status is Status.WAITING:
-            nudge_at = now + (policy.waiting_nudge or timedelta(0))
-            if policy.waiting_nudge is not None:
-                wanted[TimerKind.WAITING_NUDGE] = nudge_at
-            if policy.waiting_resolve is not None:
-                wanted[TimerKind.WAITING_RESOLVE] = nudge_at + policy.waiting_resolve
-        elif status is Status.RESOLVED and policy.auto_close is not None:
-            wanted[TimerKind.AUTO_CLOSE] = now + policy.auto_close
-        return wanted
+
+def _status_timers(policy: ClockPolicy, status: Status, now: datetime) -> dict[TimerKind, datetime]:
+    wanted: dict[TimerKind, datetime] = {}
+    if status is Status.WAITING:
+        nudge_at = now + (policy.waiting_nudge or timedelta(0))
+        if policy.waiting_nudge is not None:
+            wanted[TimerKind.WAITING_NUDGE] = nudge_at
+        if policy.waiting_resolve is not None:
+            wanted[TimerKind.WAITING_RESOLVE] = nudge_at + policy.waiting_resolve
+    elif status is Status.RESOLVED and policy.auto_close is not None:
+        wanted[TimerKind.AUTO_CLOSE] = now + policy.auto_close
+    return wanted
 
 
 def _newly_met(before: Clocks, after: Clocks) -> bool:
@@ -214,7 +261,9 @@ def _cards_updated(event_list: list[events.Event]) -> set[int]:
             | events.StatusChanged
             | events.PriorityChanged
             | events.AssigneeChanged
-            | events.TicketDeleted,
+            | events.TicketDeleted
+            # A moved ticket's new card is posted as it is now.
+            | events.TeamChanged,
         )
     }
 

@@ -24,7 +24,7 @@ from flashticket_core.service_layer.repositories import (
     RoleRepository,
     TicketRepository,
 )
-from flashticket_core.service_layer.timers import ClockPolicy, TimerBook, TimerWriter
+from flashticket_core.service_layer.timers import ClockPolicy, TeamClocks, TimerBook, TimerWriter
 
 
 class ConcurrentUpdate(Exception):
@@ -87,7 +87,7 @@ class CommitStep:
 
 
 def commit_steps(
-    policy: ClockPolicy,
+    policy: ClockPolicy | TeamClocks,
     clock: Callable[[], datetime],
     configured_admins: frozenset[str] = frozenset(),
 ) -> tuple[CommitStep, ...]:
@@ -95,8 +95,9 @@ def commit_steps(
     flushed and their events collected (a commit without events runs none):
 
     1. timers: the targets and timers of the tickets the events touched are brought up
-       to date (`TimerWriter`, service_layer/timers.py); a card whose target the change
-       met, where no event updates it anyway, is queued for an update.
+       to date, each on its team's clock (`TimerWriter`, service_layer/timers.py); a
+       card whose target the change met, where no event updates it anyway, is queued
+       for an update.
     2. outbox: the messages the events cause are planned (`Outbox`, service_layer/
        outbox.py) and queued as outbox rows.
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import EntryKind, FileDirection, Priority, Status
-from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.model import DEFAULT_TEAM_ID, Ticket
 from flashticket_core.service_layer.dashboard import Kpis
 
 
@@ -41,6 +41,8 @@ class TicketSummary:
     # Its service-level targets, first response before resolution, where the read asked
     # for them (one ticket, the card, the App Home's queue).
     targets: tuple[TargetClock, ...] = ()
+    # The team it belongs to (its card is in that team's channel).
+    team_id: str = DEFAULT_TEAM_ID
 
     @classmethod
     def of(cls, ticket: Ticket, targets: tuple[TargetClock, ...] = ()) -> TicketSummary:
@@ -58,6 +60,7 @@ class TicketSummary:
             deleted=ticket.deleted_at is not None,
             deleted_by=ticket.deleted_by,
             targets=targets,
+            team_id=ticket.team_id,
         )
 
 

@@ -376,6 +376,13 @@ class Ticket(RaisesEvents, Base):
             )
         )
 
+    def move_to_team(self, team_id: str, *, actor_id: str, now: datetime) -> None:
+        """Another team's now: the history keeps from which team to which."""
+        old, self.team_id = self.team_id, team_id
+        self._changed("team", old, team_id, actor_id, now)
+        made = events.TeamChanged
+        self._raise(lambda tid: made(actor_id=actor_id, ticket_id=tid, old=old, new=team_id))
+
     def delete(self, *, actor_id: str, now: datetime) -> None:
         self.deleted_at = now
         self.deleted_by = actor_id
