@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flashticket_core.desk_file import DeskStructure
+from flashticket_core.desk_file import DeskStructure, RequestType, Team
 from flashticket_core.domain.enums import Priority
 from flashticket_core.domain.permissions import Action, authorize
 from flashticket_core.errors import InvalidInput, NotFound
@@ -69,6 +69,15 @@ def listed(ids: list[str]) -> str:
 
 
 class Routing(Area):
+    def types_for_channel(self, channel_id: str | None) -> tuple[RequestType, ...]:
+        """The request types a form opened in `channel_id` offers, in order: those of the
+        team whose intake channel it is first (`/ticket` typed there), then the rest."""
+        return self.env.structure.types_first_for(channel_id)
+
+    def team_for_channel(self, channel_id: str | None) -> Team | None:
+        """The team whose intake channel `channel_id` is, if any."""
+        return self.env.structure.team_for_channel(channel_id)
+
     def check_can_move(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The ticket the actor is about to move (before the form opens); raises unless
         they may, or the desk has no other team to move it to."""

@@ -18,6 +18,8 @@ from flashticket_core.desk_file import parse_desk_text, single_team
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.common import Environment
+from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.routing import route_new_ticket
 from flashticket_core.service_layer.sweep import Notice, notice_messages
 from flashticket_core.service_layer.team_clocks import team_clocks
@@ -79,6 +81,19 @@ def test_the_types_of_the_intake_channels_team_come_first() -> None:
     assert next(kind.id for kind in DESK.types_first_for(None)) == "hardware"
     assert DESK.default_type_of("fm") is None
     assert DESK.default_type_of("hr") is DESK.request_type("leave")
+
+
+def test_the_service_layer_tells_a_form_the_types_of_its_channel_first() -> None:
+    env = Environment(units=None, reads=None, structure=DESK)  # type: ignore[arg-type]
+    routing = HelpDesk.over(env).routing
+    assert [kind.id for kind in routing.types_for_channel("C0HRHELP01")][:2] == [
+        "leave",
+        "payroll",
+    ]
+    team = routing.team_for_channel("C0HRHELP01")
+    assert team is not None
+    assert team.id == "hr"
+    assert routing.team_for_channel("C0GENERAL1") is None
 
 
 def test_a_desk_without_a_desk_file_routes_everything_to_support() -> None:
