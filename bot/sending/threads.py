@@ -50,7 +50,8 @@ def under_the_card(slack: Slack, message: Outgoing) -> Delivered:
     if message.payload.get("event") == "sla_warning":
         text = target_text(slack.lang, ticket, thread, message.payload)
         return slack.post(channel=channel, thread_ts=thread.support_ts, text=text, message=message)
-    if ticket.deleted and not thread.support_ts:
+    moved_away = message.payload.get("event") == "moved"
+    if (ticket.deleted or moved_away) and not thread.support_ts:
         return Delivered()  # its card never went out: nothing to note it under
     texts = texts_of(slack, slack.lang, ticket, message.payload, for_reporter=False)
     return slack.post_parts(message, texts, channel=channel, thread_ts=thread.support_ts)

@@ -13,13 +13,17 @@ from slack_sdk import WebClient
 from bot.blocks.card import ticket_card
 from bot.blocks.moving import move_modal, moved_card, moved_card_text, moved_text
 from bot.sending.slack import Slack
+from bot.sending.threads import under_the_card
 from flashticket_core.config import CoreSettings
 from flashticket_core.desk_file import parse_desk_text, single_team
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.common import Environment
+from flashticket_core.service_layer.delivery.outgoing import Outgoing, Thread
+from flashticket_core.service_layer.delivery.ports import Delivered
 from flashticket_core.service_layer.desk import HelpDesk
+from flashticket_core.service_layer.outbox import MessageKind
 from flashticket_core.service_layer.routing import route_new_ticket
 from flashticket_core.service_layer.sweep import Notice, notice_messages
 from flashticket_core.service_layer.team_clocks import team_clocks
@@ -283,3 +287,22 @@ def test_a_move_is_told_with_the_teams_names_escaped_once() -> None:
     )
     told = moved_text(Language.EN, 42, payload, names.__getitem__, for_reporter=True)
     assert told.startswith("*#42* is with *HR &amp; &lt;People&gt;* now")
+
+
+def test_a_move_of_a_ticket_whose_card_never_went_out_is_not_told_in_a_channel() -> None:
+    # A client that cannot reach anything: a post would raise.
+    nowhere = replace_client(slack(), WebClient(token="x", base_url="http://127.0.0.1:9/"))
+    message = Outgoing(
+        id=1,
+        kind=MessageKind.SUPPORT_THREAD,
+        ticket_id=42,
+        payload={"event": "moved", "actor": "USAM000001", "old": "it", "new": "hr"},
+        ticket=ticket(team_id="hr"),
+        thread=Thread(reporter_channel="DALICE", reporter_ts="1.1"),
+    )
+    assert under_the_card(nowhere, message) == Delivered()
+
+
+def replace_client(desk: Slack, client: WebClient) -> Slack:
+    desk.client = client
+    return desk
