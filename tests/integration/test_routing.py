@@ -22,6 +22,7 @@ from flashticket_core.domain.enums import Priority, Role
 from flashticket_core.domain.model import MessageSource, Ticket
 from flashticket_core.errors import Conflict, InvalidInput, NotAllowed
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.jobs import Leases
 from tests.conftest import ADMIN, ALICE, SUPPORT, Clock
 from tests.snapshots import snapshot
 
@@ -201,3 +202,40 @@ def test_the_reporter_may_not_move_their_ticket(core: Core) -> None:
     with pytest.raises(NotAllowed):
         core.desk.routing.check_can_move(ALICE, ticket.id)
     assert core.desk.routing.check_can_move(SUPPORT, ticket.id).id == ticket.id
+
+
+def test_a_sweep_escalates_each_teams_missed_targets_in_a_list_of_its_own(
+    core: Core, clock: Clock
+) -> None:
+    it = [
+        core.desk.tickets.open_ticket(ALICE, title=f"VPN {n}", priority=Priority.HIGH).id
+        for n in range(2)
+    ]
+    hr = [
+        core.desk.tickets.open_ticket(ALICE, title=f"Payslip {n}", request_type="payroll").id
+        for n in range(2)
+    ]
+    # Monday noon: IT's first replies were due on Saturday, HR's at 10:00 (its office
+    # opened at 08:00); one round of the sweep finds them all.
+    clock.now = datetime(2026, 3, 16, 12, tzinfo=UTC)
+    core.sweep_timers(Leases(core.jobs, clock=clock, holder="replica-1"))
+    escalations = [
+        payload
+        for kind, payload in outbox_of_kind(core, "escalation")
+        if payload["event"] == "sla_breaches"
+    ]
+    listed = {
+        payload["team"]: sorted({item["ticket"] for item in payload["items"]})
+        for payload in escalations
+    }
+    assert listed == {"it": it, "hr": hr}
+
+
+def outbox_of_kind(core: Core, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    query = (
+        select(OutboxMessage.kind, OutboxMessage.payload)
+        .where(OutboxMessage.kind == kind)
+        .order_by(OutboxMessage.id)
+    )
+    with core.engine.connect() as connection:
+        return [(k, json.loads(payload)) for k, payload in connection.execute(query)]
