@@ -16,7 +16,7 @@ from flashticket_core.adapters.sql_digest import SqlDigestStore, targets_in_dige
 from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
-from flashticket_core.adapters.sql_teams import record_teams
+from flashticket_core.adapters.sql_teams import private_teams, record_desk_members, record_teams
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import CoreSettings
 from flashticket_core.desk_file import desk_structure
@@ -145,6 +145,7 @@ def bootstrap(
     # tickets are routed, each new one is the first team's.
     teams = desk_structure(settings.flashticket_desk_file, support_channel=support_channel)
     record_teams(database, teams)
+    record_desk_members(database, teams, now=clock())
 
     committed_listeners: list[Callable[[], None]] = []
     env = Environment(
@@ -163,6 +164,7 @@ def bootstrap(
         intake_limit=settings.intake_limit(),
         default_team=teams.default_team.id,
         structure=teams,
+        stored_private_teams=private_teams(database),
     )
     return Core(
         settings=settings,

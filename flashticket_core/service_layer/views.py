@@ -17,7 +17,7 @@ from datetime import datetime
 
 from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import EntryKind, FileDirection, Priority, Status
-from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.model import DEFAULT_TEAM_ID, Ticket
 from flashticket_core.service_layer.dashboard import Kpis
 
 
@@ -36,6 +36,8 @@ class TicketSummary:
     updated_at: datetime
     version: int
     description: str = ""
+    # The team it belongs to (the team rule of the permissions reads it).
+    team_id: str = DEFAULT_TEAM_ID
     deleted: bool = False
     deleted_by: str | None = None
     # Its service-level targets, first response before resolution, where the read asked
@@ -55,6 +57,7 @@ class TicketSummary:
             updated_at=ticket.updated_at,
             version=ticket.version,
             description=ticket.description,
+            team_id=ticket.team_id,
             deleted=ticket.deleted_at is not None,
             deleted_by=ticket.deleted_by,
             targets=targets,
