@@ -24,7 +24,6 @@ from bot.incoming import BadPayload, EventCallback, Incoming
 from bot.incoming.objects import Event
 from bot.locales import Locales
 from bot.words import translate
-from flashticket_core.domain.enums import Role
 from flashticket_core.domain.permissions import Action, Actor
 from flashticket_core.errors import InvalidInput, TicketError
 from flashticket_core.i18n import Language
@@ -122,10 +121,6 @@ class Turn:
             self.context["standing"] = self.desk.roles.actor_of(self.actor)
         standing: Actor = self.context["standing"]
         return standing
-
-    @property
-    def role(self) -> Role:
-        return self.standing.role
 
     def may(self, action: Action) -> bool:
         """Whether the permission table lets the actor do `action` at all, in some team

@@ -204,3 +204,11 @@ def test_the_desk_files_members_follow_the_file_across_restarts(
         assert core.desk.env.private_teams == frozenset({"hr"})
     finally:
         core.close()
+
+
+def test_the_digest_in_the_first_teams_channel_leaves_out_the_private_teams_tickets(
+    teams_core: Core, three_tickets: dict[str, int], clock: Clock
+) -> None:
+    digest = teams_core.digests.read(clock.now.date(), top=5)
+    assert digest.open == 2
+    assert {t.id for t in digest.top_open} == {three_tickets["it"], three_tickets["fac"]}
