@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import teams_of
-from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
+from flashticket_core.adapters.sql_dashboard import count_live
 from flashticket_core.adapters.sql_export import export_rows
 from flashticket_core.adapters.sql_team_scope import in_teams
-from flashticket_core.adapters.sql_team_tallies import TeamTallies
+from flashticket_core.adapters.sql_team_tallies import team_tallies
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
@@ -179,24 +179,23 @@ class SqlReads(Reads):
         limit: int = 50,
         offset: int = 0,
     ) -> Page:
-        conditions: list[ColumnElement[bool]] = [_live()]
-        if not teams.everything:
-            conditions.append(in_teams(teams))
+        narrowing: list[ColumnElement[bool]] = [_live()]
         if reporter_id is not None:
-            conditions.append(Ticket.reporter_id == reporter_id)
+            narrowing.append(Ticket.reporter_id == reporter_id)
         if unassigned:
-            conditions.append(Ticket.assignee_id.is_(None))
+            narrowing.append(Ticket.assignee_id.is_(None))
         elif assignee_id is not None:
-            conditions.append(Ticket.assignee_id == assignee_id)
+            narrowing.append(Ticket.assignee_id == assignee_id)
         if team_id is not None:
-            conditions.append(Ticket.team_id == team_id)
+            narrowing.append(Ticket.team_id == team_id)
         if statuses == OPEN_STATUSES:
             # The queue's own index holds exactly the live open tickets.
-            conditions = [Ticket.queue_rank.is_not(None), *conditions[1:]]
+            narrowing = [Ticket.queue_rank.is_not(None), *narrowing[1:]]
         elif statuses is not None:
-            conditions.append(Ticket.status.in_(sorted(statuses)))
+            narrowing.append(Ticket.status.in_(sorted(statuses)))
         if priority is not None:
-            conditions.append(Ticket.priority == priority)
+            narrowing.append(Ticket.priority == priority)
+        conditions = narrowing if teams.everything else [*narrowing, in_teams(teams)]
         query = select(Ticket).where(*conditions)
         if newest_first:
             query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
@@ -206,17 +205,17 @@ class SqlReads(Reads):
             query = queue_order(query)
         found = self.session.scalars(query.limit(limit).offset(offset))
         items = [TicketSummary.of(t) for t in found]
+        everyones = reporter_id is None and assignee_id is None and team_id is None
         if offset == 0 and len(items) < limit:
             total = len(items)
-        elif (
-            reporter_id is None
-            and assignee_id is None
-            and team_id is None
-            and teams.everything
-            and not unassigned
-        ):
-            # Everyone's tickets: the tallies know how many without counting them.
+        elif everyones and not unassigned and teams.only is None:
+            # Everyone's tickets: the tallies know how many without counting them; less
+            # those of the few teams left out (a private team), counted from their index.
             total = count_live(self.session, statuses=statuses, priority=priority)
+            if teams.excluded:
+                left_out = Ticket.team_id.in_(sorted(teams.excluded))
+                counted = select(func.count()).select_from(Ticket).where(*narrowing, left_out)
+                total -= self.session.scalar(counted) or 0
         else:
             counted = select(func.count()).select_from(Ticket).where(*conditions)
             total = self.session.scalar(counted) or 0
@@ -346,7 +345,7 @@ class SqlReads(Reads):
             my_open_with_replies=result.my_open_with_replies,
             queue=queue.with_targets(due),
             assigned_to_me=assigned.with_targets(due),
-            kpis=dashboard.kpis(self._tallies(teams), now=now, days=30, zone=zone),
+            kpis=dashboard.kpis(team_tallies(self.session, teams), now=now, days=30, zone=zone),
         )
 
     def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:
@@ -368,16 +367,12 @@ class SqlReads(Reads):
         )
         return {int(ticket_id): str(text) for ticket_id, text in rows}
 
-    def _tallies(self, teams: TeamScope) -> dashboard.Tallies:
-        """Every team's figures from the tallies; some teams' from their tickets."""
-        if teams.everything:
-            return SqlTallies(self.session)
-        return TeamTallies(self.session, teams)
-
     def statistics(
         self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM
     ) -> dashboard.Statistics:
-        return dashboard.statistics(self._tallies(teams), now=now, days=days, zone=zone)
+        return dashboard.statistics(
+            team_tallies(self.session, teams), now=now, days=days, zone=zone
+        )
 
     def export_rows(
         self, *, since: datetime | None, until: datetime | None, teams: TeamScope

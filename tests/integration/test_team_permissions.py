@@ -102,6 +102,9 @@ def test_a_private_teams_tickets_are_absent_for_global_support(
     queue = desk.queries.list_tickets(SUPPORT, queue=True)
     assert {t.id for t in queue.items} == {three_tickets["it"], three_tickets["fac"]}
     assert queue.total == 2
+    # A page shorter than the queue: the total counted without the private team too.
+    assert desk.queries.list_tickets(SUPPORT, queue=True, limit=1).total == 2
+    assert desk.queries.list_tickets(ADMIN, queue=True, limit=1).total == 3
     found = desk.queries.search(SUPPORT, "printer broken")
     assert {t.id for t in found} == {three_tickets["it"], three_tickets["fac"]}
     with pytest.raises(NotFound):
@@ -212,3 +215,26 @@ def test_the_digest_in_the_first_teams_channel_leaves_out_the_private_teams_tick
     digest = teams_core.digests.read(clock.now.date(), top=5)
     assert digest.open == 2
     assert {t.id for t in digest.top_open} == {three_tickets["it"], three_tickets["fac"]}
+
+
+def test_the_figures_beside_a_private_team_are_the_other_teams_figures(
+    teams_core: Core, three_tickets: dict[str, int], clock: Clock
+) -> None:
+    """Support beside the private team reads the tallies less its tickets; a member of
+    the other teams counts their tickets: both see the same figures, without hr's."""
+    desk = teams_core.desk
+    for team in ("it", "fac", "hr", "hr"):
+        ticket = open_in(teams_core, team, f"Screen of {team}")
+        clock.advance(minutes=7)
+        desk.conversation.add_support_reply(ADMIN, ticket, "On it")
+        clock.advance(hours=3)
+        desk.tickets.change_status(ADMIN, ticket, Status.RESOLVED)
+    desk.roles.grant_team(ADMIN, ALICE, "it")
+    desk.roles.grant_team(ADMIN, ALICE, "fac")
+    beside = desk.queries.statistics(SUPPORT)
+    assert beside == desk.queries.statistics(ALICE)
+    assert beside.kpis.resolved_in_period == 2
+    assert beside.open_total == 2
+    everything = desk.queries.statistics(ADMIN)
+    assert everything.kpis.resolved_in_period == 4
+    assert everything.open_total == 3
