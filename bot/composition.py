@@ -40,6 +40,7 @@ from bot.slack_checks import preflight
 from bot.slack_sender import SLACK_PACE, SlackTransport
 from bot.socket_mode import open_socket_mode
 from bot.startup_checks import StartupError
+from bot.usergroups import UserGroupRefresh
 from flashticket_core import metrics
 from flashticket_core.bootstrap import Core, bootstrap
 from flashticket_core.service_layer.common import utcnow
@@ -117,7 +118,8 @@ class HelpDeskParts:
         )
 
     def periodic_jobs(self, worker: DeliveryWorker, leases: Leases) -> list[PeriodicJob]:
-        return periodic_jobs(self.core, worker, leases)
+        refresh = UserGroupRefresh(self.client, self.core.desk, self.core.desk.env.structure)
+        return periodic_jobs(self.core, worker, leases, refresh if refresh.needed else None)
 
     def back_office(self) -> BackOffice:
         """The delivery worker and the scheduler, started."""

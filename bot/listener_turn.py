@@ -24,7 +24,6 @@ from bot.incoming import BadPayload, EventCallback, Incoming
 from bot.incoming.objects import Event
 from bot.locales import Locales
 from bot.words import translate
-from flashticket_core.domain.enums import Role
 from flashticket_core.domain.permissions import Action, Actor
 from flashticket_core.errors import InvalidInput, TicketError
 from flashticket_core.i18n import Language
@@ -115,17 +114,18 @@ class Turn:
         return user_id
 
     @property
-    def role(self) -> Role:
-        """The actor's role, looked up on first use (most requests never need it)."""
-        if "role" not in self.context:
-            self.context["role"] = self.desk.roles.role_of(self.actor)
-        role: Role = self.context["role"]
-        return role
+    def standing(self) -> Actor:
+        """The actor's role and teams, looked up on first use (most requests never need
+        them)."""
+        if "standing" not in self.context:
+            self.context["standing"] = self.desk.roles.actor_of(self.actor)
+        standing: Actor = self.context["standing"]
+        return standing
 
     def may(self, action: Action) -> bool:
-        """Whether the permission table lets the actor do `action` at all (to choose what
-        to offer; the core checks again for every operation)."""
-        return Actor(self.actor, self.role).may(action)
+        """Whether the permission table lets the actor do `action` at all, in some team
+        (to choose what to offer; the core checks again for every operation)."""
+        return self.standing.may(action)
 
     def is_kept_out(self) -> bool:
         """The actor is of another organisation (Slack Connect) and

@@ -74,7 +74,10 @@ BOT_SCOPES: dict[str, str] = {
     ),
     "groups:read": "check at start-up that the support channel is private and the bot is in it",
     "users:read": "read each person's Slack locale (users.info), to answer them in their language",
-    "usergroups:read": "check that each team's user group in the desk file exists (doctor)",
+    "usergroups:read": (
+        "read each team's user group in the desk file into its members, "
+        "and check that it exists (doctor)"
+    ),
 }
 
 EVENTS_PATH = "/slack/events"

@@ -14,6 +14,9 @@ interval, the console runs each once whenever its clock moves.
     digest         1 min  under a lease, queues the morning digest once the local digest
                           time has passed on a business day (the day recorded in the
                           database keeps it to one per day, across replicas and restarts).
+    team-members  10 min  reads each team's Slack user group into its members (only when
+                          the desk file names a user group; bot/usergroups.py), under a
+                          lease; a failing read keeps the members last read.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from flashticket_core.service_layer.delivery.worker import DeliveryWorker
 from flashticket_core.service_layer.jobs import Leases, housekeeping
 
 TIMER_SWEEP_SECONDS = 5
+TEAM_MEMBERS_EVERY = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,15 @@ class PeriodicJob:
     at_start: bool = True
 
 
-def periodic_jobs(core: Core, worker: DeliveryWorker, leases: Leases) -> list[PeriodicJob]:
+def periodic_jobs(
+    core: Core,
+    worker: DeliveryWorker,
+    leases: Leases,
+    refresh_members: Callable[[], object] | None = None,
+) -> list[PeriodicJob]:
     """Every periodic job of a help desk, in the order the console runs them (the
-    timers before the digest, which counts what they fired)."""
+    timers before the digest, which counts what they fired). `refresh_members` reads
+    the teams' user groups, where the desk file names any."""
     jobs = [
         PeriodicJob("outbox-poll", timedelta(seconds=1), worker.wake, at_start=False),
         PeriodicJob(
@@ -61,7 +71,22 @@ def periodic_jobs(core: Core, worker: DeliveryWorker, leases: Leases) -> list[Pe
             )
         )
     jobs.append(PeriodicJob("digest", timedelta(minutes=1), core.digest_job(leases)))
+    if refresh_members is not None:
+        jobs.append(
+            PeriodicJob(
+                "team-members",
+                TEAM_MEMBERS_EVERY,
+                partial(_under_lease, leases, "team-members", refresh_members),
+            )
+        )
     return jobs
+
+
+def _under_lease(leases: Leases, name: str, run: Callable[[], object]) -> object:
+    """One replica does the round; the others skip it."""
+    if not leases.acquire(name, TEAM_MEMBERS_EVERY / 2):
+        return None
+    return run()
 
 
 def start_scheduler(jobs: list[PeriodicJob]) -> BackgroundScheduler:

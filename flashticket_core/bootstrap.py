@@ -12,14 +12,15 @@ from typing import Any
 from sqlalchemy import Engine
 
 from flashticket_core.adapters.db import Database, make_engine
-from flashticket_core.adapters.sql_digest import SqlDigestStore, targets_in_digest
+from flashticket_core.adapters.sql_digest import SqlDigestStore, digest_teams, targets_in_digest
 from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
-from flashticket_core.adapters.sql_teams import record_teams
+from flashticket_core.adapters.sql_teams import private_teams, record_desk_members, record_teams
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import CoreSettings
 from flashticket_core.desk_file import desk_structure
+from flashticket_core.domain.permissions import TeamScope
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery.ports import Transport
@@ -67,9 +68,16 @@ class Core:
         return SqlJobStore(self.database)
 
     @property
+    def digest_teams(self) -> TeamScope:
+        """Whose tickets the digest in the first team's channel shows (no private
+        team's but that team's own)."""
+        env = self.desk.env
+        return digest_teams(env.private_teams, env.default_team)
+
+    @property
     def digests(self) -> DigestStore:
         """Where the morning digest reads its counts and records the days it went out."""
-        return SqlDigestStore(self.database)
+        return SqlDigestStore(self.database, self.digest_teams)
 
     def digest_job(self, leases: Leases) -> DigestJob:
         """The morning digest's periodic round, on this core's calendar and clock."""
@@ -87,7 +95,8 @@ class Core:
         if not self.clocks.any_targets:
             return list(self.digest_additions)
         zone = self.settings.flashticket_timezone
-        return [targets_in_digest(self.database, zone), *self.digest_additions]
+        targets = targets_in_digest(self.database, zone, teams=self.digest_teams)
+        return [targets, *self.digest_additions]
 
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:
         options.setdefault(
@@ -142,6 +151,7 @@ def bootstrap(
     teams = desk_structure(settings.flashticket_desk_file, support_channel=support_channel)
     record_teams(database, teams)
     clocks = team_clocks(settings, teams)
+    record_desk_members(database, teams, now=clock())
 
     committed_listeners: list[Callable[[], None]] = []
     env = Environment(
@@ -160,6 +170,7 @@ def bootstrap(
         intake_limit=settings.intake_limit(),
         default_team=teams.default_team.id,
         structure=teams,
+        stored_private_teams=private_teams(database),
     )
     return Core(
         settings=settings,

@@ -11,15 +11,16 @@ from sqlalchemy import inspect
 
 from flashticket_core.domain import events
 from flashticket_core.domain.clock import TargetKind
-from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
+from flashticket_core.domain.enums import EntryKind, MemberSource, Priority, Role, Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
     RoleAssignment,
     RoleChange,
+    TeamMembership,
     Ticket,
 )
-from flashticket_core.domain.permissions import IntakeLimit
+from flashticket_core.domain.permissions import EVERY_TEAM, IntakeLimit, TeamScope
 from flashticket_core.service_layer import dashboard, views
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.dashboard import Statistics, Tallies
@@ -32,6 +33,7 @@ from flashticket_core.service_layer.repositories import (
     PeopleRepository,
     RequestLog,
     RoleRepository,
+    TeamMembers,
     TicketRepository,
 )
 from flashticket_core.service_layer.search_terms import Term
@@ -100,6 +102,33 @@ class FakeRoleRepository(RoleRepository):
 
     def _record(self, change: RoleChange) -> None:
         self.changes.append(change)
+
+
+class FakeTeamMembers(TeamMembers):
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, MemberSource], TeamMembership] = {}
+
+    def teams_of(self, user_id: str) -> frozenset[str]:
+        return frozenset(team for team, user, _source in self.rows if user == user_id)
+
+    def get(self, team_id: str, user_id: str, source: MemberSource) -> TeamMembership | None:
+        return self.rows.get((team_id, user_id, source))
+
+    def add(self, membership: TeamMembership) -> None:
+        self.rows[(membership.team_id, membership.user_id, membership.source)] = membership
+
+    def remove(self, membership: TeamMembership) -> None:
+        del self.rows[(membership.team_id, membership.user_id, membership.source)]
+
+    def replace(
+        self, team_id: str, source: MemberSource, user_ids: frozenset[str], *, now: datetime
+    ) -> bool:
+        stored = {user for team, user, kind in self.rows if (team, kind) == (team_id, source)}
+        for user in stored - user_ids:
+            del self.rows[(team_id, user, source)]
+        for user in user_ids - stored:
+            self.add(TeamMembership(team_id=team_id, user_id=user, source=source, granted_at=now))
+        return stored != user_ids
 
 
 class FakeRequestLog(RequestLog):
@@ -202,6 +231,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         super().__init__()
         self.tickets: FakeTicketRepository = FakeTicketRepository()
         self.roles: FakeRoleRepository = FakeRoleRepository()
+        self.members: FakeTeamMembers = FakeTeamMembers()
         self.requests: FakeRequestLog = FakeRequestLog()
         self.people: FakePeople = FakePeople()
         self.messages: FakeMessageQueue = FakeMessageQueue()
@@ -253,6 +283,12 @@ class FakeReads(Reads):
     def role_of(self, user_id: str) -> Role:
         return self.uow.roles.role_of(user_id)
 
+    def teams_of(self, user_id: str) -> frozenset[str]:
+        return self.uow.members.teams_of(user_id)
+
+    def team_members(self) -> list[TeamMembership]:
+        return [self.uow.members.rows[key] for key in sorted(self.uow.members.rows)]
+
     def role_assignments(self) -> list[RoleAssignment]:
         return sorted(self.uow.roles.assignments.values(), key=lambda a: a.user_id)
 
@@ -299,6 +335,7 @@ class FakeReads(Reads):
         statuses: frozenset[Status] | None,
         priority: Priority | None,
         team_id: str | None,
+        teams: TeamScope = EVERY_TEAM,
         unassigned: bool,
         newest_first: bool,
         limit: int,
@@ -308,6 +345,7 @@ class FakeReads(Reads):
             views.TicketSummary.of(t)
             for t in self._live()
             if reporter_id in (None, t.reporter_id)
+            and teams.covers(t.team_id)
             and (t.assignee_id is None if unassigned else assignee_id in (None, t.assignee_id))
             and team_id in (None, t.team_id)
             and (statuses is None or t.status in statuses)
@@ -317,13 +355,14 @@ class FakeReads(Reads):
         return views.Page(items=found[offset : offset + limit], total=len(found))
 
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, limit: int
+        self, terms: list[Term], *, reporter_id: str | None, teams: TeamScope, limit: int
     ) -> list[views.TicketSummary]:
         words = [term.word.lower() for term in terms]
         return [
             views.TicketSummary.of(t)
             for t in self._live()
-            if reporter_id in (None, t.reporter_id) and all(w in t.title.lower() for w in words)
+            if (t.reporter_id == reporter_id if reporter_id else teams.covers(t.team_id))
+            and all(w in t.title.lower() for w in words)
         ][:limit]
 
     def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
@@ -336,13 +375,22 @@ class FakeReads(Reads):
         return []
 
     def home(
-        self, *, user_id: str, is_support: bool, now: datetime, zone: object, limit: int
+        self,
+        *,
+        user_id: str,
+        is_support: bool,
+        teams: TeamScope = EVERY_TEAM,
+        now: datetime,
+        zone: object,
+        limit: int,
     ) -> views.Home:
         mine = self.tickets(
             reporter_id=user_id,
             assignee_id=None,
             statuses=None,
             priority=None,
+            team_id=None,
+            unassigned=False,
             newest_first=True,
             limit=limit,
             offset=0,
@@ -354,11 +402,14 @@ class FakeReads(Reads):
             my_open_with_replies=[],
         )
 
-    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics:
-        return dashboard.statistics(FakeTallies(self._live()), now=now, days=days, zone=zone)
+    def statistics(
+        self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM
+    ) -> Statistics:
+        live = [t for t in self._live() if teams.covers(t.team_id)]
+        return dashboard.statistics(FakeTallies(live), now=now, days=days, zone=zone)
 
     def export_rows(
-        self, *, since: datetime | None, until: datetime | None
+        self, *, since: datetime | None, until: datetime | None, teams: TeamScope = EVERY_TEAM
     ) -> Iterator[ExportedTicket]:
         return iter(
             ExportedTicket(
@@ -380,6 +431,7 @@ class FakeReads(Reads):
                 version=t.version,
             )
             for t in self._live()
+            if teams.covers(t.team_id)
         )
 
 

@@ -99,9 +99,15 @@ teams:
 )
 
 
-def _moved_to_hr(desk: HelpDesk, actor: str, ticket: int) -> object:
-    two_teams = HelpDesk.over(replace(desk.env, structure=TWO_TEAMS))
-    return two_teams.routing.move_to_team(actor, ticket, "hr")
+def _moved_elsewhere(desk: HelpDesk, actor: str, ticket: int) -> object:
+    """Move the ticket to a team it is not in: of the desk's own teams where it has
+    several (the team rule's cases), else of two."""
+    env = desk.env if len(desk.env.teams) > 1 else replace(desk.env, structure=TWO_TEAMS)
+    with env.units() as uow:
+        found = uow.tickets.get(ticket)
+        current = found.team_id if found is not None else None
+    elsewhere = next(team for team in env.teams if team != current)
+    return HelpDesk.over(env).routing.move_to_team(actor, ticket, elsewhere)
 
 
 PROBES: dict[Action, Probe] = {
@@ -159,7 +165,7 @@ PROBES: dict[Action, Probe] = {
     Action.OUTBOX: Probe(lambda d, a, t: d.admin.undelivered_messages(a), on_ticket=False),
     Action.EXPORT: Probe(lambda d, a, t: d.admin.export_csv(a, io.StringIO()), on_ticket=False),
     Action.VIEW_TEAMS: Probe(lambda d, a, t: d.admin.teams(a), on_ticket=False),
-    Action.MOVE_TEAM: Probe(_moved_to_hr),
+    Action.MOVE_TEAM: Probe(_moved_elsewhere),
 }
 
 

@@ -25,6 +25,7 @@ from bot.manifest import ADMIN_COMMAND
 from bot.mrkdwn import decode_incoming, escape
 from bot.slack_ids import user_of_mention
 from bot.words import translate
+from flashticket_core.domain.enums import Role
 from flashticket_core.errors import InvalidInput
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.common import parse_role
@@ -55,8 +56,9 @@ def roles(turn: Turn, _words: list[str]) -> None:
 
 def teams(turn: Turn, _words: list[str]) -> None:
     structure = turn.desk.admin.teams(turn.actor)
+    members = turn.desk.roles.team_members(turn.actor)
     title = turn.t("bot.teams.title", count=len(structure.teams))
-    turn.say(title, team_blocks(turn.lang, structure))
+    turn.say(title, team_blocks(turn.lang, structure, members))
 
 
 def _user(turn: Turn, words: list[str]) -> str | None:
@@ -73,26 +75,43 @@ def _user(turn: Turn, words: list[str]) -> str | None:
 
 
 def grant(turn: Turn, words: list[str]) -> None:
-    if len(words) != 2:
+    """`grant @x <role>`, or `grant @x support <team>`: support in that team alone."""
+    if len(words) not in (2, 3):
         usage(turn, turn.t("bot.usage.grant"))
         return
     user, role = _user(turn, words), parse_role(ROLE_WORDS.get(words[1].lower(), words[1]))
     if user is None:
         return
-    changed = turn.desk.roles.grant(turn.actor, user, role)
-    key = "bot.roles.granted" if changed else "bot.roles.unchanged"
+    if len(words) == 3:
+        team = decode_incoming(words[2])
+        if role is not Role.SUPPORT:
+            turn.say(turn.t("bot.roles.team_support_only", team=escape(team[:40])))
+            return
+        changed = turn.desk.roles.grant_team(turn.actor, user, team)
+        key = "bot.roles.team_granted" if changed else "bot.roles.team_already"
+        turn.say(turn.t(key, user=user, team=f"`{escape(team.strip().lower())}`"))
+        return
+    changed_role = turn.desk.roles.grant(turn.actor, user, role)
+    key = "bot.roles.granted" if changed_role else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t(role.label_key)))
 
 
 def revoke(turn: Turn, words: list[str]) -> None:
-    if len(words) != 1:
+    """`revoke @x` (back to user), or `revoke @x <team>`: the grant in that team."""
+    if len(words) not in (1, 2):
         usage(turn, turn.t("bot.usage.revoke"))
         return
     user = _user(turn, words)
     if user is None:
         return
-    changed = turn.desk.roles.revoke(turn.actor, user)
-    key = "bot.roles.granted" if changed else "bot.roles.unchanged"
+    if len(words) == 2:
+        team = decode_incoming(words[1])
+        changed = turn.desk.roles.revoke_team(turn.actor, user, team)
+        key = "bot.roles.team_revoked" if changed else "bot.roles.team_not_granted"
+        turn.say(turn.t(key, user=user, team=f"`{escape(team.strip().lower())}`"))
+        return
+    changed_role = turn.desk.roles.revoke(turn.actor, user)
+    key = "bot.roles.granted" if changed_role else "bot.roles.unchanged"
     turn.say(turn.t(key, user=user, role=turn.t("role.user")))
 
 

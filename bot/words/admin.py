@@ -50,6 +50,35 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "<@{user}> is now {role}.",
         Language.DE: "<@{user}> ist jetzt {role}.",
     },
+    "bot.roles.team_granted": {
+        Language.EN: "<@{user}> is now support in the team {team}.",
+        Language.DE: "<@{user}> ist jetzt Support im Team {team}.",
+    },
+    "bot.roles.team_already": {
+        Language.EN: "<@{user}> already is support in the team {team}; nothing changed.",
+        Language.DE: "<@{user}> ist bereits Support im Team {team}; es wurde nichts geändert.",
+    },
+    "bot.roles.team_revoked": {
+        Language.EN: "<@{user}> is no longer granted support in the team {team}.",
+        Language.DE: "<@{user}> hat keinen vergebenen Support im Team {team} mehr.",
+    },
+    "bot.roles.team_not_granted": {
+        Language.EN: (
+            "<@{user}> had no grant of support in the team {team}; nothing changed. "
+            "Members from the desk file or the user group are changed there."
+        ),
+        Language.DE: (
+            "<@{user}> hatte keinen vergebenen Support im Team {team}; es wurde nichts "
+            "geändert. Mitglieder aus der Desk-Datei oder der Benutzergruppe ändert man dort."
+        ),
+    },
+    "bot.roles.team_support_only": {
+        Language.EN: "In a team one grants support alone: `/ticket-admin grant @person support {team}`.",
+        Language.DE: (
+            "In einem Team wird nur Support vergeben: "
+            "`/ticket-admin vergeben @Person support {team}`."
+        ),
+    },
     "bot.roles.unchanged": {
         Language.EN: "<@{user}> already is {role}; nothing changed.",
         Language.DE: "<@{user}> ist bereits {role}; es wurde nichts geändert.",
@@ -198,13 +227,25 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "*{name}* (`{id}`) · Kanal {channel}",
     },
     "bot.teams.private": {Language.EN: " · private", Language.DE: " · privat"},
-    "bot.teams.members": {
-        Language.EN: "Members: {members}",
-        Language.DE: "Mitglieder: {members}",
-    },
     "bot.teams.user_group": {
         Language.EN: "user group {group}",
         Language.DE: "Benutzergruppe {group}",
+    },
+    "bot.teams.from_desk": {
+        Language.EN: "Members (desk file): {members}",
+        Language.DE: "Mitglieder (Desk-Datei): {members}",
+    },
+    "bot.teams.from_group": {
+        Language.EN: "Members ({group}): {members}",
+        Language.DE: "Mitglieder ({group}): {members}",
+    },
+    "bot.teams.from_group_unread": {
+        Language.EN: "Members ({group}): not read from Slack yet",
+        Language.DE: "Mitglieder ({group}): noch nicht aus Slack gelesen",
+    },
+    "bot.teams.from_grant": {
+        Language.EN: "Members (granted): {members}",
+        Language.DE: "Mitglieder (vergeben): {members}",
     },
     "bot.teams.no_members": {
         Language.EN: "Members: none named; everyone with the support role",

@@ -173,6 +173,8 @@ WORDS: dict[str, dict[Language, str]] = {
             "*FlashTicket administration*\n"
             "`/ticket-admin grant @person user|support|admin`\n"
             "`/ticket-admin revoke @person`\n"
+            "`/ticket-admin grant @person support &lt;team&gt;` support in one team\n"
+            "`/ticket-admin revoke @person &lt;team&gt;` takes that back\n"
             "`/ticket-admin roles` who is support or admin\n"
             "`/ticket-admin outbox [retry]` undelivered messages, and retrying them\n"
             "`/ticket-admin delete &lt;id&gt;` delete a ticket\n"
@@ -183,6 +185,8 @@ WORDS: dict[str, dict[Language, str]] = {
             "*FlashTicket-Verwaltung*\n"
             "`/ticket-admin vergeben @Person anwender|support|admin` eine Rolle vergeben\n"
             "`/ticket-admin entziehen @Person` zurück zu Anwender\n"
+            "`/ticket-admin vergeben @Person support &lt;Team&gt;` Support in einem Team\n"
+            "`/ticket-admin entziehen @Person &lt;Team&gt;` nimmt das zurück\n"
             "`/ticket-admin rollen` wer Support oder Administrator ist\n"
             "`/ticket-admin postausgang [wiederholen]` nicht zugestellte Nachrichten, "
             "und neu versuchen\n"
@@ -235,12 +239,15 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "/ticket statistik [Tage]",
     },
     "bot.usage.grant": {
-        Language.EN: "/ticket-admin grant @person user|support|admin",
-        Language.DE: "/ticket-admin vergeben @Person anwender|support|admin",
+        Language.EN: "/ticket-admin grant @person user|support|admin, or grant @person support <team>",
+        Language.DE: (
+            "/ticket-admin vergeben @Person anwender|support|admin, "
+            "oder vergeben @Person support <Team>"
+        ),
     },
     "bot.usage.revoke": {
-        Language.EN: "/ticket-admin revoke @person",
-        Language.DE: "/ticket-admin entziehen @Person",
+        Language.EN: "/ticket-admin revoke @person [<team>]",
+        Language.DE: "/ticket-admin entziehen @Person [<Team>]",
     },
     "bot.usage.delete": {
         Language.EN: "/ticket-admin delete <id>",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -15,13 +15,14 @@ from flashticket_core.adapters.tables import (
     Person,
     ProcessedRequest,
 )
-from flashticket_core.domain.enums import Status
+from flashticket_core.domain.enums import MemberSource, Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
     HistoryEntry,
     RoleAssignment,
     RoleChange,
+    TeamMembership,
     Ticket,
 )
 from flashticket_core.domain.permissions import IntakeLimit
@@ -30,6 +31,7 @@ from flashticket_core.service_layer.repositories import (
     PeopleRepository,
     RequestLog,
     RoleRepository,
+    TeamMembers,
     TicketRepository,
 )
 
@@ -98,6 +100,61 @@ class SqlRoleRepository(RoleRepository):
 
     def _record(self, change: RoleChange) -> None:
         self.session.add(change)
+
+
+class SqlTeamMembers(TeamMembers):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def teams_of(self, user_id: str) -> frozenset[str]:
+        return teams_of(self.session, user_id)
+
+    def get(self, team_id: str, user_id: str, source: MemberSource) -> TeamMembership | None:
+        return self.session.get(TeamMembership, (team_id, user_id, source))
+
+    def add(self, membership: TeamMembership) -> None:
+        self.session.add(membership)
+
+    def remove(self, membership: TeamMembership) -> None:
+        self.session.delete(membership)
+
+    def replace(
+        self, team_id: str, source: MemberSource, user_ids: frozenset[str], *, now: datetime
+    ) -> bool:
+        return replace_members(self.session, team_id, source, user_ids, now=now)
+
+
+def teams_of(session: Session, user_id: str) -> frozenset[str]:
+    """The teams a person is a member of (the index on user_id answers it)."""
+    found = session.scalars(
+        select(TeamMembership.team_id).where(TeamMembership.user_id == user_id).distinct()
+    )
+    return frozenset(found)
+
+
+def replace_members(
+    session: Session,
+    team_id: str,
+    source: MemberSource,
+    user_ids: frozenset[str],
+    *,
+    now: datetime,
+) -> bool:
+    """The team's members of `source` become `user_ids`, writing only who came or went."""
+    of_source = (TeamMembership.team_id == team_id) & (TeamMembership.source == source)
+    stored = frozenset(session.scalars(select(TeamMembership.user_id).where(of_source)))
+    gone, came = stored - user_ids, user_ids - stored
+    if gone:
+        session.execute(
+            delete(TeamMembership).where(of_source, TeamMembership.user_id.in_(sorted(gone)))
+        )
+    for user_id in sorted(came):
+        session.add(
+            TeamMembership(
+                team_id=team_id, user_id=user_id, source=source, granted_by=None, granted_at=now
+            )
+        )
+    return bool(gone or came)
 
 
 class SqlRequestLog(RequestLog):

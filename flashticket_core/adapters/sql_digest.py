@@ -11,9 +11,11 @@ from sqlalchemy.exc import IntegrityError
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
+from flashticket_core.adapters.sql_team_scope import in_teams
 from flashticket_core.adapters.tables import DigestSent, TicketTarget
 from flashticket_core.domain.enums import OPEN_STATUSES, Status
 from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.permissions import EVERY_TEAM, TeamScope
 from flashticket_core.service_layer.digest import (
     Digest,
     DigestAddition,
@@ -33,15 +35,19 @@ _COLUMNS = (
 
 
 class SqlDigestStore(DigestStore):
-    def __init__(self, database: Database) -> None:
+    """`teams`: whose tickets the digest's channel may be shown (`digest_teams`)."""
+
+    def __init__(self, database: Database, teams: TeamScope = EVERY_TEAM) -> None:
         self._database = database
+        self._teams = teams
 
     def sent_on(self, day: date) -> bool:
         with self._database.reading() as session:
             return session.get(DigestSent, day) is not None
 
     def read(self, day: date, *, top: int) -> Digest:
-        live_open = (Ticket.deleted_at.is_(None), Ticket.status.in_(OPEN_STATUSES))
+        shown = in_teams(self._teams)
+        live_open = (Ticket.deleted_at.is_(None), Ticket.status.in_(OPEN_STATUSES), shown)
         with self._database.reading() as session:
             open_count, unassigned, waiting = session.execute(
                 select(
@@ -52,14 +58,14 @@ class SqlDigestStore(DigestStore):
             ).one()
             oldest_waiting = session.execute(
                 select(*_COLUMNS)
-                .where(Ticket.deleted_at.is_(None), Ticket.status == Status.WAITING)
+                .where(Ticket.deleted_at.is_(None), Ticket.status == Status.WAITING, shown)
                 .order_by(Ticket.created_at, Ticket.id)
                 .limit(top)
             ).all()
             # The open queue's own order: unassigned first, new first, by priority, age.
             top_open = session.execute(
                 select(*_COLUMNS)
-                .where(Ticket.queue_rank.is_not(None))
+                .where(Ticket.queue_rank.is_not(None), shown)
                 .order_by(Ticket.queue_rank, Ticket.created_at, Ticket.id)
                 .limit(top)
             ).all()
@@ -86,7 +92,15 @@ class SqlDigestStore(DigestStore):
         return True
 
 
-def targets_in_digest(database: Database, zone: ZoneInfo, *, top: int = 5) -> DigestAddition:
+def digest_teams(private_teams: frozenset[str], channel_team: str) -> TeamScope:
+    """Whose tickets a digest in `channel_team`'s channel shows: every team's but the
+    private ones, of which only the channel's own team, whose members read it."""
+    return TeamScope(excluded=private_teams - {channel_team})
+
+
+def targets_in_digest(
+    database: Database, zone: ZoneInfo, *, top: int = 5, teams: TeamScope = EVERY_TEAM
+) -> DigestAddition:
     """The digest's counts that only the targets know: open tickets with a target missed
     (and not met since), and those with a target due before the local day ends."""
 
@@ -99,7 +113,11 @@ def targets_in_digest(database: Database, zone: ZoneInfo, *, top: int = 5) -> Di
             TicketTarget.due_at > now,
             TicketTarget.due_at < day_ends.astimezone(UTC),
         )
-        live_open = (Ticket.deleted_at.is_(None), Ticket.status.in_(OPEN_STATUSES))
+        live_open = (
+            Ticket.deleted_at.is_(None),
+            Ticket.status.in_(OPEN_STATUSES),
+            in_teams(teams),
+        )
         with database.reading() as session:
             counts = session.execute(
                 select(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from flashticket_core.adapters.tables import HomeViewer, OutboxMessage
 from flashticket_core.domain.enums import Role
-from flashticket_core.domain.model import RoleAssignment, Ticket
+from flashticket_core.domain.model import RoleAssignment, TeamMembership, Ticket
 from flashticket_core.service_layer.outbox import (
     MessageKind,
     MessageQueue,
@@ -79,11 +79,15 @@ class SqlMessageQueue(MessageQueue):
         )
 
     def people_with(self, roles: Collection[Role]) -> set[str]:
-        return set(
+        people = set(
             self.session.scalars(
                 select(RoleAssignment.user_id).where(RoleAssignment.role.in_(sorted(roles)))
             )
         )
+        if Role.SUPPORT in roles:
+            # A team's members are support for its tickets, whatever their stored role.
+            people.update(self.session.scalars(select(TeamMembership.user_id).distinct()))
+        return people
 
     def people_on(self, ticket_ids: Collection[int]) -> set[str]:
         people: set[str] = set()

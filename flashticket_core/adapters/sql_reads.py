@@ -9,25 +9,30 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
-from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
+from flashticket_core.adapters.repository import teams_of
+from flashticket_core.adapters.sql_dashboard import count_live
+from flashticket_core.adapters.sql_export import export_rows
+from flashticket_core.adapters.sql_team_scope import in_teams
+from flashticket_core.adapters.sql_team_tallies import team_tallies
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
-from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
-from flashticket_core.domain.clock import TargetKind
+from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
     HistoryEntry,
     RoleAssignment,
     RoleChange,
+    TeamMembership,
     Ticket,
     TicketFile,
 )
+from flashticket_core.domain.permissions import EVERY_TEAM, TeamScope
 from flashticket_core.service_layer import dashboard
-from flashticket_core.service_layer.export import ExportedTicket, target_standing
+from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.search_terms import Term
@@ -43,8 +48,8 @@ from flashticket_core.service_layer.views import (
     Undelivered,
 )
 
-# Rows the export reads from the database at a time, however many tickets it writes.
-EXPORT_BATCH = 1000
+# How many times a search of some teams reads further down the index (×4 each time).
+SEARCH_ROUNDS = 4
 
 
 def _live() -> ColumnElement[bool]:
@@ -71,6 +76,15 @@ class SqlReads(Reads):
     def role_of(self, user_id: str) -> Role:
         assignment = self.session.get(RoleAssignment, user_id)
         return Role.USER if assignment is None else assignment.role
+
+    def teams_of(self, user_id: str) -> frozenset[str]:
+        return teams_of(self.session, user_id)
+
+    def team_members(self) -> list[TeamMembership]:
+        query = select(TeamMembership).order_by(
+            TeamMembership.team_id, TeamMembership.source, TeamMembership.user_id
+        )
+        return list(self.session.scalars(query))
 
     def role_assignments(self) -> list[RoleAssignment]:
         return list(self.session.scalars(select(RoleAssignment).order_by(RoleAssignment.user_id)))
@@ -159,27 +173,29 @@ class SqlReads(Reads):
         statuses: frozenset[Status] | None = OPEN_STATUSES,
         priority: Priority | None = None,
         team_id: str | None = None,
+        teams: TeamScope = EVERY_TEAM,
         unassigned: bool = False,
         newest_first: bool = False,
         limit: int = 50,
         offset: int = 0,
     ) -> Page:
-        conditions: list[ColumnElement[bool]] = [_live()]
+        narrowing: list[ColumnElement[bool]] = [_live()]
         if reporter_id is not None:
-            conditions.append(Ticket.reporter_id == reporter_id)
+            narrowing.append(Ticket.reporter_id == reporter_id)
         if unassigned:
-            conditions.append(Ticket.assignee_id.is_(None))
+            narrowing.append(Ticket.assignee_id.is_(None))
         elif assignee_id is not None:
-            conditions.append(Ticket.assignee_id == assignee_id)
+            narrowing.append(Ticket.assignee_id == assignee_id)
         if team_id is not None:
-            conditions.append(Ticket.team_id == team_id)
+            narrowing.append(Ticket.team_id == team_id)
         if statuses == OPEN_STATUSES:
             # The queue's own index holds exactly the live open tickets.
-            conditions = [Ticket.queue_rank.is_not(None), *conditions[1:]]
+            narrowing = [Ticket.queue_rank.is_not(None), *narrowing[1:]]
         elif statuses is not None:
-            conditions.append(Ticket.status.in_(sorted(statuses)))
+            narrowing.append(Ticket.status.in_(sorted(statuses)))
         if priority is not None:
-            conditions.append(Ticket.priority == priority)
+            narrowing.append(Ticket.priority == priority)
+        conditions = narrowing if teams.everything else [*narrowing, in_teams(teams)]
         query = select(Ticket).where(*conditions)
         if newest_first:
             query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
@@ -189,38 +205,59 @@ class SqlReads(Reads):
             query = queue_order(query)
         found = self.session.scalars(query.limit(limit).offset(offset))
         items = [TicketSummary.of(t) for t in found]
+        everyones = reporter_id is None and assignee_id is None and team_id is None
         if offset == 0 and len(items) < limit:
             total = len(items)
-        elif reporter_id is None and assignee_id is None and team_id is None and not unassigned:
-            # Everyone's tickets: the tallies know how many without counting them.
+        elif everyones and not unassigned and teams.only is None:
+            # Everyone's tickets: the tallies know how many without counting them; less
+            # those of the few teams left out (a private team), counted from their index.
             total = count_live(self.session, statuses=statuses, priority=priority)
+            if teams.excluded:
+                left_out = Ticket.team_id.in_(sorted(teams.excluded))
+                counted = select(func.count()).select_from(Ticket).where(*narrowing, left_out)
+                total -= self.session.scalar(counted) or 0
         else:
             counted = select(func.count()).select_from(Ticket).where(*conditions)
             total = self.session.scalar(counted) or 0
         return Page(items=items, total=total)
 
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, limit: int
+        self, terms: list[Term], *, reporter_id: str | None, teams: TeamScope, limit: int
     ) -> list[TicketSummary]:
         """Live tickets containing every term in their title, description or conversation
         (a reporter's own tickets, never through an internal note).
 
         Tickets with every term in the title come first, then the rest; newest first
         within each. Each part reads the full-text index newest first and stops at the
-        limit, so the cost follows the limit, not the number of matches.
+        limit, so the cost follows the limit, not the number of matches. The documents
+        know no team: a search of some teams reads further down the index until it has
+        enough of theirs (a few rounds at most).
         """
+        if reporter_id is None and teams.nothing:
+            return []
         scope = search.Scope(owner=reporter_id, include_notes=reporter_id is None)
-        in_title = search.matching_ids(self.session, terms, scope, title_only=True, limit=limit)
-        anywhere = search.matching_ids(
-            self.session, terms, scope, title_only=False, limit=limit + len(in_title)
-        )
-        ranked = list(dict.fromkeys([*in_title, *anywhere]))[:limit]
+        if reporter_id is not None:
+            teams = EVERY_TEAM  # a reporter's own tickets, whatever their team
+        wanted = limit
+        for _round in range(SEARCH_ROUNDS):
+            in_title = search.matching_ids(
+                self.session, terms, scope, title_only=True, limit=wanted
+            )
+            anywhere = search.matching_ids(
+                self.session, terms, scope, title_only=False, limit=wanted + len(in_title)
+            )
+            ranked = list(dict.fromkeys([*in_title, *anywhere]))
+            found = self._search_hits(ranked, teams)
+            if len(found) >= limit or len(anywhere) < wanted + len(in_title):
+                break
+            wanted *= 4
+        return found[:limit]
+
+    def _search_hits(self, ranked: list[int], teams: TeamScope) -> list[TicketSummary]:
         if not ranked:
             return []
-        tickets = {
-            t.id: TicketSummary.of(t)
-            for t in self.session.scalars(select(Ticket).where(Ticket.id.in_(ranked), _live()))
-        }
+        query = select(Ticket).where(Ticket.id.in_(ranked), _live(), in_teams(teams))
+        tickets = {t.id: TicketSummary.of(t) for t in self.session.scalars(query)}
         return [tickets[ticket_id] for ticket_id in ranked if ticket_id in tickets]
 
     def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
@@ -265,7 +302,14 @@ class SqlReads(Reads):
         ]
 
     def home(
-        self, *, user_id: str, is_support: bool, now: datetime, zone: ZoneInfo, limit: int
+        self,
+        *,
+        user_id: str,
+        is_support: bool,
+        teams: TeamScope = EVERY_TEAM,
+        now: datetime,
+        zone: ZoneInfo,
+        limit: int,
     ) -> Home:
         mine = self.tickets(reporter_id=user_id, newest_first=True, limit=limit)
         finished_query = (
@@ -289,8 +333,8 @@ class SqlReads(Reads):
         )
         if not is_support:
             return result
-        queue = self.tickets(limit=limit)
-        assigned = self.tickets(assignee_id=user_id, limit=limit)
+        queue = self.tickets(teams=teams, limit=limit)
+        assigned = self.tickets(assignee_id=user_id, teams=teams, limit=limit)
         shown = {t.id for t in queue.items} | {t.id for t in assigned.items}
         # What is due shows beside each ticket of the queue and of the assigned ones.
         due = targets_of(self.session, shown) if shown else {}
@@ -301,7 +345,7 @@ class SqlReads(Reads):
             my_open_with_replies=result.my_open_with_replies,
             queue=queue.with_targets(due),
             assigned_to_me=assigned.with_targets(due),
-            kpis=dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone),
+            kpis=dashboard.kpis(team_tallies(self.session, teams), now=now, days=30, zone=zone),
         )
 
     def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:
@@ -323,65 +367,17 @@ class SqlReads(Reads):
         )
         return {int(ticket_id): str(text) for ticket_id, text in rows}
 
-    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> dashboard.Statistics:
-        return dashboard.statistics(SqlTallies(self.session), now=now, days=days, zone=zone)
+    def statistics(
+        self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM
+    ) -> dashboard.Statistics:
+        return dashboard.statistics(
+            team_tallies(self.session, teams), now=now, days=days, zone=zone
+        )
 
     def export_rows(
-        self, *, since: datetime | None, until: datetime | None
+        self, *, since: datetime | None, until: datetime | None, teams: TeamScope
     ) -> Iterator[ExportedTicket]:
-        """Plain rows, not ORM objects, streamed: nothing enters the session, so memory
-        stays flat however many tickets there are."""
-        reporter, assignee = aliased(Person), aliased(Person)
-        first, resolution = aliased(TicketTarget), aliased(TicketTarget)
-        query = (
-            select(
-                Ticket.id,
-                Ticket.title,
-                Ticket.description,
-                Ticket.status,
-                Ticket.priority,
-                Ticket.reporter_id,
-                reporter.name,
-                Ticket.assignee_id,
-                assignee.name,
-                Ticket.created_at,
-                Ticket.updated_at,
-                Ticket.first_response_at,
-                Ticket.resolved_at,
-                Ticket.closed_at,
-                Ticket.rating,
-                Ticket.version,
-                first.due_at,
-                first.met_at,
-                first.breached,
-                resolution.due_at,
-                resolution.met_at,
-                resolution.breached,
-            )
-            .outerjoin(reporter, reporter.user_id == Ticket.reporter_id)
-            .outerjoin(assignee, assignee.user_id == Ticket.assignee_id)
-            .outerjoin(
-                first,
-                (first.ticket_id == Ticket.id) & (first.kind == TargetKind.FIRST_RESPONSE.value),
-            )
-            .outerjoin(
-                resolution,
-                (resolution.ticket_id == Ticket.id)
-                & (resolution.kind == TargetKind.RESOLUTION.value),
-            )
-            .where(_live())
-            .order_by(Ticket.id)
-        )
-        if since is not None:
-            query = query.where(Ticket.created_at >= since)
-        if until is not None:
-            query = query.where(Ticket.created_at < until)
-        options = {"stream_results": True, "yield_per": EXPORT_BATCH}
-        for row in self.session.execute(query.execution_options(**options)):
-            *fields, first_due, first_met, first_missed, due, met, missed = row
-            first_standing = target_standing(first_due, first_met, first_missed)
-            standing = target_standing(due, met, missed)
-            yield ExportedTicket._make([*fields, first_due, first_standing, due, standing])
+        return export_rows(self.session, since=since, until=until, teams=teams)
 
 
 def reads_from(database: Database) -> ReadsFactory:

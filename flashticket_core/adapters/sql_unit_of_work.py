@@ -18,6 +18,7 @@ from flashticket_core.adapters.repository import (
     SqlPeopleRepository,
     SqlRequestLog,
     SqlRoleRepository,
+    SqlTeamMembers,
     SqlTicketRepository,
 )
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
@@ -48,6 +49,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.session = self.database.writer()
         self.tickets = SqlTicketRepository(self.session)
         self.roles = SqlRoleRepository(self.session)
+        self.members = SqlTeamMembers(self.session)
         self.requests = SqlRequestLog(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.messages = SqlMessageQueue(self.session)

@@ -58,6 +58,15 @@ class Role(StrEnum):
         return f"role.{self.value}"
 
 
+class MemberSource(StrEnum):
+    """Where a team membership comes from: the desk file's `members`, the team's Slack
+    user group, or `/ticket-admin grant @x support <team>`."""
+
+    DESK = "desk"
+    USERGROUP = "usergroup"
+    GRANT = "grant"
+
+
 class EntryKind(StrEnum):
     SUPPORT_REPLY = "support_reply"
     REPORTER_REPLY = "reporter_reply"

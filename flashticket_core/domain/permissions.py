@@ -1,10 +1,20 @@
-"""Who may do what: one table of role × action, the own-ticket rule, and the few rules
-beyond the table (whose words, whose role, how many tickets for others).
+"""Who may do what: one table of role × action, the team rule that says which row of it
+holds for a ticket, the own-ticket rule, and the few rules beyond the table (whose words,
+whose role, how many tickets for others).
 
 Every operation asks `authorize` before it changes or shows anything, with the actor's
-role looked up on the server by their chat user ID. The tests walk this table: each
-action of each role, on the actor's own ticket and on someone else's, must be allowed
-or refused exactly as it says here. Every refusal (`NotAllowed`) is made in this module.
+role and teams looked up on the server by their chat user ID. The tests walk this table:
+each action of each role, on the actor's own ticket and on someone else's, in a team the
+actor is a member of, one they are not, and a private one, must be allowed or refused
+exactly as it says here. Every refusal (`NotAllowed`) is made in this module.
+
+The team rule (`Actor.role_in`): a ticket belongs to one team. An administrator is an
+administrator in every team. A member of the ticket's team (the desk file's `members`,
+its Slack user group, `/ticket-admin grant @x support <team>`) is support for it,
+whatever their stored role. The stored support role is support in every team that is
+not private. Anyone else is a plain user for that ticket: their own tickets alone. So a
+private team's tickets show to its members and the administrators, and to their
+reporters, and to nobody else, in any list, search or figure (`Actor.visible_teams`).
 """
 
 from __future__ import annotations
@@ -114,13 +124,16 @@ DEFAULT_INTAKE_LIMIT = IntakeLimit(5, timedelta(minutes=10))
 
 
 class Reported(Protocol):
-    """What the own-ticket rule needs to know of a ticket."""
+    """What the own-ticket rule and the team rule need to know of a ticket."""
 
     @property
     def id(self) -> int: ...
 
     @property
     def reporter_id(self) -> str: ...
+
+    @property
+    def team_id(self) -> str: ...
 
 
 class Written(Protocol):
@@ -134,24 +147,83 @@ class Written(Protocol):
 
 
 @dataclass(frozen=True)
+class TeamScope:
+    """Which teams' tickets a read may show beyond the actor's own: `only` these teams
+    (None: every team), and of them none in `excluded`. One value every read path asks
+    for (`Actor.visible_teams`) and turns into its filter, so a private team's tickets
+    are left out the same way in every list, search, figure and export."""
+
+    only: frozenset[str] | None = None
+    excluded: frozenset[str] = frozenset()
+
+    @property
+    def everything(self) -> bool:
+        return self.only is None and not self.excluded
+
+    @property
+    def nothing(self) -> bool:
+        return self.only is not None and not (self.only - self.excluded)
+
+    def covers(self, team_id: str) -> bool:
+        return (self.only is None or team_id in self.only) and team_id not in self.excluded
+
+
+EVERY_TEAM = TeamScope()
+NO_TEAM = TeamScope(only=frozenset())
+
+
+@dataclass(frozen=True)
 class Actor:
-    """A person, by chat user ID, with the role the server looked up for them."""
+    """A person, by chat user ID, with the role the server looked up for them, the teams
+    they are a member of, and the desk's private teams (whose tickets only their members
+    see)."""
 
     user_id: str
     role: Role
+    teams: frozenset[str] = frozenset()
+    private_teams: frozenset[str] = frozenset()
 
-    def scope(self, action: Action) -> Scope:
-        return PERMISSIONS[action][self.role]
+    def role_in(self, team_id: str | None) -> Role:
+        """The row of the table that holds for a ticket of `team_id` (the team rule);
+        None: the widest the actor has in any team (what they may do on some ticket)."""
+        if self.role is Role.ADMIN:
+            return Role.ADMIN
+        if team_id is None:
+            return Role.SUPPORT if self.teams or self.role is Role.SUPPORT else Role.USER
+        if team_id in self.teams:
+            return Role.SUPPORT
+        if self.role is Role.SUPPORT and team_id not in self.private_teams:
+            return Role.SUPPORT
+        return Role.USER
+
+    def scope(self, action: Action, team_id: str | None = None) -> Scope:
+        return PERMISSIONS[action][self.role_in(team_id)]
 
     def may(self, action: Action, ticket: Reported | None = None) -> bool:
         """Whether the actor may do `action` on `ticket` (on some ticket, without one)."""
-        scope = self.scope(action)
+        scope = self.scope(action, None if ticket is None else ticket.team_id)
         if scope is Scope.OWN and ticket is not None:
             return ticket.reporter_id == self.user_id
         return scope is not Scope.NONE
 
-    def sees_everything(self, action: Action) -> bool:
-        return self.scope(action) is Scope.ALL
+    def may_in_team(self, action: Action, team_id: str) -> bool:
+        """Whether the actor may do `action` on every ticket of the team (its queue)."""
+        return self.scope(action, team_id) is Scope.ALL
+
+    def knows_team(self, team_id: str) -> bool:
+        """A private team is named to its members and the administrators alone."""
+        return self.role is Role.ADMIN or team_id not in self.private_teams or team_id in self.teams
+
+    def visible_teams(self, action: Action = Action.VIEW_TICKET) -> TeamScope:
+        """The teams of whose tickets (everyone's, not only the actor's own) the table
+        gives the actor `action`: what every list, search, figure and export filters by."""
+        if PERMISSIONS[action][self.role] is Scope.ALL:
+            if self.role is Role.SUPPORT and PERMISSIONS[action][Role.USER] is not Scope.ALL:
+                return TeamScope(excluded=self.private_teams - self.teams)
+            return EVERY_TEAM
+        if PERMISSIONS[action][Role.SUPPORT] is Scope.ALL:
+            return TeamScope(only=self.teams)
+        return NO_TEAM
 
 
 def hidden(ticket_id: int) -> NotFound:
@@ -172,6 +244,14 @@ def authorize(actor: Actor, action: Action, ticket: Reported | None = None) -> N
     if ticket is not None and not actor.may(Action.VIEW_TICKET, ticket):
         raise hidden(ticket.id)
     if not actor.may(action, ticket):
+        raise NotAllowed(action.value)
+
+
+def authorize_team(actor: Actor, action: Action, team_id: str) -> None:
+    """Raise unless the actor may do `action` on every ticket of the team (its queue,
+    its figures). Ask only about a team the actor knows of (`Actor.knows_team`): one they
+    do not is answered as a team that does not exist, where the team is named."""
+    if not actor.may_in_team(action, team_id):
         raise NotAllowed(action.value)
 
 

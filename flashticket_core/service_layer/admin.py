@@ -15,7 +15,7 @@ class Admin(Area):
     def undelivered_messages(self, actor_id: str, *, limit: int = 20) -> list[views.Undelivered]:
         """Messages that failed for good or are still retrying."""
         with self.env.reads() as reads:
-            authorize(self.env.actor(actor_id, reads.role_of), Action.OUTBOX)
+            authorize(self._reading(reads, actor_id), Action.OUTBOX)
             return reads.undelivered(limit=limit)
 
     def retry_failed_messages(self, actor_id: str) -> int:
@@ -46,6 +46,8 @@ class Admin(Area):
     ) -> int:
         """Write every live ticket created in [since, until) as CSV; returns the count."""
         with self.env.reads() as reads:
-            authorize(self.env.actor(actor_id, reads.role_of), Action.EXPORT)
-            tickets = reads.export_rows(since=since, until=until)
+            actor = self._reading(reads, actor_id)
+            authorize(actor, Action.EXPORT)
+            teams = actor.visible_teams(Action.EXPORT)
+            tickets = reads.export_rows(since=since, until=until, teams=teams)
             return export.write_csv(tickets, out, self.env.language, self.env.zone)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flashticket_core.desk_file import DeskStructure, single_team
@@ -16,7 +17,7 @@ from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef,
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.dashboard import UTC_ZONE
-from flashticket_core.service_layer.reads import ReadsFactory
+from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.unit_of_work import (
     AbstractUnitOfWork,
     ConcurrentUpdate,
@@ -87,17 +88,35 @@ class Environment:
     default_team: str = DEFAULT_TEAM_ID
     # The desk's teams and request types (the desk file's, else the one team Support).
     structure: DeskStructure = field(default_factory=lambda: single_team(None))
+    # Private teams the desk file no longer names (their tickets stay private).
+    stored_private_teams: frozenset[str] = frozenset()
 
     @property
     def teams(self) -> tuple[str, ...]:
         """The desk's teams by id, in the desk file's order (without one, Support alone)."""
         return tuple(team.id for team in self.structure.teams)
 
-    def actor(self, user_id: str, stored_role: Callable[[str], Role]) -> Actor:
-        """The actor with their role: admins named in the settings, else what is stored."""
+    @cached_property
+    def private_teams(self) -> frozenset[str]:
+        """The teams whose tickets only their members (and administrators) see."""
+        named = frozenset(team.id for team in self.structure.teams if team.private)
+        return named | self.stored_private_teams
+
+    def actor(
+        self,
+        user_id: str,
+        stored_role: Callable[[str], Role],
+        teams_of: Callable[[str], frozenset[str]],
+    ) -> Actor:
+        """The actor with their role (admins named in the settings, else what is stored)
+        and the teams they are a member of, for the team rule."""
         if user_id in self.configured_admins:
-            return Actor(user_id, Role.ADMIN)
-        return Actor(user_id, stored_role(user_id))
+            return Actor(user_id, Role.ADMIN, private_teams=self.private_teams)
+        return Actor(user_id, stored_role(user_id), teams_of(user_id), self.private_teams)
+
+    def teams_known_to(self, actor: Actor) -> tuple[str, ...]:
+        """The desk's teams the actor may name (a private one only to its members)."""
+        return tuple(team for team in self.teams if actor.knows_team(team))
 
 
 class Area:
@@ -110,11 +129,15 @@ class Area:
         return self.env.clock()
 
     def _actor(self, uow: AbstractUnitOfWork, user_id: str) -> Actor:
-        return self.env.actor(user_id, uow.roles.role_of)
+        return self.env.actor(user_id, uow.roles.role_of, uow.members.teams_of)
 
     def _reader(self, user_id: str) -> Actor:
         with self.env.reads() as reads:
-            return self.env.actor(user_id, reads.role_of)
+            return self._reading(reads, user_id)
+
+    def _reading(self, reads: Reads, user_id: str) -> Actor:
+        """The actor as one read transaction sees them."""
+        return self.env.actor(user_id, reads.role_of, reads.teams_of)
 
     def _ticket(self, uow: AbstractUnitOfWork, ticket_id: int) -> Ticket:
         ticket = uow.tickets.get(ticket_id)

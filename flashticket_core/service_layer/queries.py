@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
-from flashticket_core.domain.permissions import Action, authorize
+from flashticket_core.domain.permissions import EVERY_TEAM, Action, authorize, authorize_team
 from flashticket_core.errors import InvalidInput, NotFound
 from flashticket_core.service_layer import dashboard, search_terms, views
 from flashticket_core.service_layer.common import MAX_PAGE, Area
@@ -15,12 +15,13 @@ MAX_STATS_DAYS = 3650
 class Queries(Area):
     def show(self, actor_id: str, ticket_id: int) -> views.TicketDetail:
         with self.env.reads() as reads:
-            actor = self.env.actor(actor_id, reads.role_of)
+            actor = self._reading(reads, actor_id)
             ticket = reads.ticket(ticket_id)
             if ticket is None:
                 raise NotFound(ticket_id=ticket_id)
             authorize(actor, Action.VIEW_TICKET, ticket)
-            return reads.ticket_detail(ticket_id, include_internal=actor.may(Action.VIEW_INTERNAL))
+            internal = actor.may(Action.VIEW_INTERNAL, ticket)
+            return reads.ticket_detail(ticket_id, include_internal=internal)
 
     def list_tickets(
         self,
@@ -37,17 +38,24 @@ class Queries(Area):
         limit: int = 50,
         offset: int = 0,
     ) -> views.Page:
-        """Own tickets for a user; with `queue`, every open ticket (support only). Each
-        filter given narrows the list: one status (else the open ones, or with
-        `include_closed` all), a priority, an assignee, a team, nobody holding it."""
+        """Own tickets for a user; with `queue`, every open ticket of the teams the actor
+        is support in. Each filter given narrows the list: one status (else the open
+        ones, or with `include_closed` all), a priority, an assignee, a team, nobody
+        holding it. A private team is an unknown team to those outside it."""
         limit = max(1, min(limit, MAX_PAGE))
-        if team is not None and team not in self.env.teams:
-            allowed = ", ".join(self.env.teams)
-            raise InvalidInput("error.unknown_team", field="team", value=team[:40], allowed=allowed)
         with self.env.reads() as reads:
-            actor = self.env.actor(actor_id, reads.role_of)
+            actor = self._reading(reads, actor_id)
+            known = self.env.teams_known_to(actor)
+            if team is not None and team not in known:
+                raise InvalidInput(
+                    "error.unknown_team", field="team", value=team[:40], allowed=", ".join(known)
+                )
+            teams = EVERY_TEAM  # the actor's own tickets, whatever their team
             if queue or reporter_id not in (None, actor_id):
                 authorize(actor, Action.FILTER_OTHERS)
+                if team is not None:
+                    authorize_team(actor, Action.FILTER_OTHERS, team)
+                teams = actor.visible_teams(Action.FILTER_OTHERS)
             if not queue and reporter_id is None:
                 reporter_id = actor_id
             statuses: frozenset[Status] | None
@@ -61,6 +69,7 @@ class Queries(Area):
                 statuses=statuses,
                 priority=priority,
                 team_id=team,
+                teams=teams,
                 unassigned=unassigned,
                 newest_first=not queue,
                 limit=limit,
@@ -72,20 +81,23 @@ class Queries(Area):
         if not terms:
             raise InvalidInput("error.search_empty", field="text")
         with self.env.reads() as reads:
-            actor = self.env.actor(actor_id, reads.role_of)
+            actor = self._reading(reads, actor_id)
+            teams = actor.visible_teams(Action.VIEW_TICKET)
             return reads.search(
                 terms,
-                reporter_id=None if actor.sees_everything(Action.VIEW_TICKET) else actor_id,
+                reporter_id=actor_id if teams.nothing else None,
+                teams=teams,
                 limit=max(1, min(limit, MAX_PAGE)),
             )
 
     def home(self, actor_id: str, *, limit: int = 20) -> views.Home:
         """What the actor's App Home shows: their tickets; for support also queue and KPIs."""
         with self.env.reads() as reads:
-            actor = self.env.actor(actor_id, reads.role_of)
+            actor = self._reading(reads, actor_id)
             return reads.home(
                 user_id=actor_id,
                 is_support=actor.may(Action.FILTER_OTHERS),
+                teams=actor.visible_teams(Action.FILTER_OTHERS),
                 now=self._now(),
                 zone=self.env.zone,
                 limit=limit,
@@ -93,13 +105,21 @@ class Queries(Area):
 
     def statistics(self, actor_id: str, *, days: int = 30) -> dashboard.Statistics:
         with self.env.reads() as reads:
-            authorize(self.env.actor(actor_id, reads.role_of), Action.VIEW_STATS)
-            return reads.statistics(now=self._now(), days=_days(days), zone=self.env.zone)
+            actor = self._reading(reads, actor_id)
+            authorize(actor, Action.VIEW_STATS)
+            return reads.statistics(
+                now=self._now(),
+                days=_days(days),
+                zone=self.env.zone,
+                teams=actor.visible_teams(Action.VIEW_STATS),
+            )
 
     def operator_statistics(self, *, days: int = 30) -> dashboard.Statistics:
         """Statistics for whoever runs the server itself (`flashticket stats`), not Slack."""
         with self.env.reads() as reads:
-            return reads.statistics(now=self._now(), days=_days(days), zone=self.env.zone)
+            return reads.statistics(
+                now=self._now(), days=_days(days), zone=self.env.zone, teams=EVERY_TEAM
+            )
 
 
 def _days(days: int) -> int:

@@ -11,7 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Role, Status
-from flashticket_core.domain.model import RoleAssignment
+from flashticket_core.domain.model import RoleAssignment, TeamMembership
+from flashticket_core.domain.permissions import TeamScope
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.search_terms import Term
@@ -30,6 +31,14 @@ class Reads(abc.ABC):
 
     @abc.abstractmethod
     def role_of(self, user_id: str) -> Role: ...
+
+    @abc.abstractmethod
+    def teams_of(self, user_id: str) -> frozenset[str]:
+        """The teams the person is a member of, for any reason."""
+
+    @abc.abstractmethod
+    def team_members(self) -> list[TeamMembership]:
+        """Every team's members, by team, person and reason."""
 
     @abc.abstractmethod
     def role_assignments(self) -> list[RoleAssignment]: ...
@@ -53,6 +62,7 @@ class Reads(abc.ABC):
         statuses: frozenset[Status] | None,
         priority: Priority | None,
         team_id: str | None,
+        teams: TeamScope,
         unassigned: bool,
         newest_first: bool,
         limit: int,
@@ -61,8 +71,9 @@ class Reads(abc.ABC):
 
     @abc.abstractmethod
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, limit: int
-    ) -> list[TicketSummary]: ...
+        self, terms: list[Term], *, reporter_id: str | None, teams: TeamScope, limit: int
+    ) -> list[TicketSummary]:
+        """Tickets with every term: the reporter's own, or (None) those of `teams`."""
 
     @abc.abstractmethod
     def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None: ...
@@ -75,18 +86,29 @@ class Reads(abc.ABC):
 
     @abc.abstractmethod
     def home(
-        self, *, user_id: str, is_support: bool, now: datetime, zone: ZoneInfo, limit: int
-    ) -> Home: ...
+        self,
+        *,
+        user_id: str,
+        is_support: bool,
+        teams: TeamScope,
+        now: datetime,
+        zone: ZoneInfo,
+        limit: int,
+    ) -> Home:
+        """The person's App Home; with `is_support`, the queue of `teams` too."""
 
     @abc.abstractmethod
-    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics: ...
+    def statistics(
+        self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope
+    ) -> Statistics:
+        """The figures of the tickets of `teams`."""
 
     @abc.abstractmethod
     def export_rows(
-        self, *, since: datetime | None, until: datetime | None
+        self, *, since: datetime | None, until: datetime | None, teams: TeamScope
     ) -> Iterator[ExportedTicket]:
-        """The live tickets created in [since, until), oldest first, read as they are
-        written out."""
+        """The live tickets of `teams` created in [since, until), oldest first, read as
+        they are written out."""
 
 
 # Opens one read transaction: `with reads() as r: ...`.

@@ -7,13 +7,14 @@ from __future__ import annotations
 import abc
 from datetime import datetime
 
-from flashticket_core.domain.enums import Role
+from flashticket_core.domain.enums import MemberSource, Role
 from flashticket_core.domain.events import Event
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
     RoleAssignment,
     RoleChange,
+    TeamMembership,
     Ticket,
 )
 from flashticket_core.domain.permissions import IntakeLimit
@@ -95,6 +96,30 @@ class RoleRepository(abc.ABC):
 
     @abc.abstractmethod
     def _record(self, change: RoleChange) -> None: ...
+
+
+class TeamMembers(abc.ABC):
+    """Who is a member of which team, for which reason (`MemberSource`)."""
+
+    @abc.abstractmethod
+    def teams_of(self, user_id: str) -> frozenset[str]:
+        """The teams the person is a member of, for any reason."""
+
+    @abc.abstractmethod
+    def get(self, team_id: str, user_id: str, source: MemberSource) -> TeamMembership | None: ...
+
+    @abc.abstractmethod
+    def add(self, membership: TeamMembership) -> None: ...
+
+    @abc.abstractmethod
+    def remove(self, membership: TeamMembership) -> None: ...
+
+    @abc.abstractmethod
+    def replace(
+        self, team_id: str, source: MemberSource, user_ids: frozenset[str], *, now: datetime
+    ) -> bool:
+        """Make the team's members of this source exactly `user_ids`; True if that
+        changed anyone's."""
 
 
 class RequestLog(abc.ABC):

@@ -82,7 +82,7 @@ class Routing(Area):
         """The ticket the actor is about to move (before the form opens); raises unless
         they may, or the desk has no other team to move it to."""
         with self.env.reads() as reads:
-            actor = self.env.actor(actor_id, reads.role_of)
+            actor = self._reading(reads, actor_id)
             authorize(actor, Action.MOVE_TEAM)
             ticket = reads.ticket(ticket_id)
         if ticket is None:

@@ -213,8 +213,10 @@ class Tickets(Area):
         asked about (`take_over_from`): otherwise nothing is written and
         `HeldBySomeoneElse` asks them. Taking one's own ticket changes nothing."""
         with self.env.units() as uow:
-            authorize(self._actor(uow, actor_id), Action.ASSIGN)
+            actor = self._actor(uow, actor_id)
+            authorize(actor, Action.ASSIGN)
             ticket = self._ticket(uow, ticket_id)
+            authorize(actor, Action.ASSIGN, ticket)
             holder = ticket.assignee_id
             if holder == actor_id:
                 return views.TicketSummary.of(ticket)
@@ -233,8 +235,10 @@ class Tickets(Area):
         """Take `holder` (whom the actor saw holding it) off the ticket. If someone else
         holds it by now, or nobody, the actor is told how it stands instead."""
         with self.env.units() as uow:
-            authorize(self._actor(uow, actor_id), Action.UNASSIGN)
+            actor = self._actor(uow, actor_id)
+            authorize(actor, Action.UNASSIGN)
             ticket = self._ticket(uow, ticket_id)
+            authorize(actor, Action.UNASSIGN, ticket)
             if ticket.assignee_id is None:
                 raise InvalidInput("error.not_assigned", ticket_id=ticket_id)
             if ticket.assignee_id != holder:
@@ -252,14 +256,17 @@ class Tickets(Area):
         expected_version: int | None = None,
     ) -> views.TicketSummary:
         with self.env.units() as uow:
-            authorize(self._actor(uow, actor_id), Action.ASSIGN)
+            actor = self._actor(uow, actor_id)
+            authorize(actor, Action.ASSIGN)
+            ticket = self._ticket(uow, ticket_id)
+            authorize(actor, Action.ASSIGN, ticket)
             if assignee_id is not None:
                 validate_user_id(assignee_id)
-                if not self._actor(uow, assignee_id).may(Action.ASSIGN):
+                # The assignee must be support for this ticket's team.
+                if not self._actor(uow, assignee_id).may_in_team(Action.ASSIGN, ticket.team_id):
                     raise InvalidInput(
                         "error.not_assignable", field="assignee", person=PersonRef(assignee_id)
                     )
-            ticket = self._ticket(uow, ticket_id)
             check_version(ticket, expected_version)
             ticket.assign(assignee_id, actor_id=actor_id, now=self._now())
             self._commit(uow, ticket_id)
@@ -274,8 +281,10 @@ class Tickets(Area):
         expected_version: int | None = None,
     ) -> views.TicketSummary:
         with self.env.units() as uow:
-            authorize(self._actor(uow, actor_id), Action.SET_PRIORITY)
+            actor = self._actor(uow, actor_id)
+            authorize(actor, Action.SET_PRIORITY)
             ticket = self._ticket(uow, ticket_id)
+            authorize(actor, Action.SET_PRIORITY, ticket)
             check_version(ticket, expected_version)
             ticket.set_priority(priority, actor_id=actor_id, now=self._now())
             self._commit(uow, ticket_id)
@@ -301,16 +310,20 @@ class Tickets(Area):
     def check_can_delete(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The ticket an admin is asked to confirm the deletion of; raises unless they may."""
         with self.env.reads() as reads:
-            authorize(self.env.actor(actor_id, reads.role_of), Action.DELETE)
+            actor = self._reading(reads, actor_id)
+            authorize(actor, Action.DELETE)
             ticket = reads.ticket(ticket_id)
-        if ticket is None:
-            raise NotFound(ticket_id=ticket_id)
+            if ticket is None:
+                raise NotFound(ticket_id=ticket_id)
+            authorize(actor, Action.DELETE, ticket)
         return ticket
 
     def delete(self, actor_id: str, ticket_id: int, *, expected_version: int | None = None) -> None:
         with self.env.units() as uow:
-            authorize(self._actor(uow, actor_id), Action.DELETE)
+            actor = self._actor(uow, actor_id)
+            authorize(actor, Action.DELETE)
             ticket = self._ticket(uow, ticket_id)
+            authorize(actor, Action.DELETE, ticket)
             check_version(ticket, expected_version)
             ticket.delete(actor_id=actor_id, now=self._now())
             self._commit(uow, ticket_id)
@@ -318,9 +331,12 @@ class Tickets(Area):
     def check_can_work(self, actor_id: str, ticket_id: int) -> None:
         """Raise unless the actor may reply on this ticket (before a reply form opens)."""
         with self.env.reads() as reads:
-            authorize(self.env.actor(actor_id, reads.role_of), Action.SUPPORT_REPLY)
-            if reads.ticket(ticket_id) is None:
+            actor = self._reading(reads, actor_id)
+            authorize(actor, Action.SUPPORT_REPLY)
+            ticket = reads.ticket(ticket_id)
+            if ticket is None:
                 raise NotFound(ticket_id=ticket_id)
+            authorize(actor, Action.SUPPORT_REPLY, ticket)
 
     @classmethod
     def _already_made(

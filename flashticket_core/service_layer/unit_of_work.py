@@ -22,6 +22,7 @@ from flashticket_core.service_layer.repositories import (
     PeopleRepository,
     RequestLog,
     RoleRepository,
+    TeamMembers,
     TicketRepository,
 )
 from flashticket_core.service_layer.timers import ClockPolicy, TeamClocks, TimerBook, TimerWriter
@@ -34,6 +35,7 @@ class ConcurrentUpdate(Exception):
 class AbstractUnitOfWork(abc.ABC):
     tickets: TicketRepository
     roles: RoleRepository
+    members: TeamMembers
     requests: RequestLog
     people: PeopleRepository
     messages: MessageQueue

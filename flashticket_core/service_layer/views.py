@@ -36,13 +36,14 @@ class TicketSummary:
     updated_at: datetime
     version: int
     description: str = ""
+    # The team it belongs to: the team rule of the permissions reads it, and its card
+    # is in that team's channel.
+    team_id: str = DEFAULT_TEAM_ID
     deleted: bool = False
     deleted_by: str | None = None
     # Its service-level targets, first response before resolution, where the read asked
     # for them (one ticket, the card, the App Home's queue).
     targets: tuple[TargetClock, ...] = ()
-    # The team it belongs to (its card is in that team's channel).
-    team_id: str = DEFAULT_TEAM_ID
 
     @classmethod
     def of(cls, ticket: Ticket, targets: tuple[TargetClock, ...] = ()) -> TicketSummary:
@@ -57,10 +58,10 @@ class TicketSummary:
             updated_at=ticket.updated_at,
             version=ticket.version,
             description=ticket.description,
+            team_id=ticket.team_id,
             deleted=ticket.deleted_at is not None,
             deleted_by=ticket.deleted_by,
             targets=targets,
-            team_id=ticket.team_id,
         )
 
 

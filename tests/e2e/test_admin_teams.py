@@ -1,7 +1,7 @@
 """`/ticket-admin teams`: an administrator sees the desk's teams with their channel,
-privacy, members (a user group named, not expanded) and request types with their
-fields' labels, in English and German; anyone else is refused. Without a desk file the
-desk is the one team Support."""
+privacy, members by where they come from (the desk file; the user group, as last read
+from Slack) and request types with their fields' labels, in English and German; anyone
+else is refused. Without a desk file the desk is the one team Support."""
 
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def test_an_admin_sees_every_team_its_people_and_its_request_types(desk_bot: Bot
     assert shown.splitlines() == [
         "*Teams of the help desk (2)*",
         "*IT-Support* (`it`) · channel <#C0IT000001>",
-        "Members: <@USAM000001>, <@UBOB000001>, user group <!subteam^S0ITSUPPORT>",
+        "Members (desk file): <@USAM000001>, <@UBOB000001>",
+        "Members (user group <!subteam^S0ITSUPPORT>): not read from Slack yet",
         "Request types:",
         "• Hardware defect (`hardware`): Asset tag, Floor",
         "• Access (`access`): no fields of its own",
@@ -73,8 +74,9 @@ def test_in_german_for_a_german_speaking_admin(desk_bot: Bot) -> None:
     title, shown = answer(desk_bot, ADMIN)
     assert title == "Teams des Helpdesks (2)"
     assert "*IT-Support* (`it`) · Kanal <#C0IT000001>" in shown
-    assert (
-        "Mitglieder: <@USAM000001>, <@UBOB000001>, Benutzergruppe <!subteam^S0ITSUPPORT>" in shown
+    assert "Mitglieder (Desk-Datei): <@USAM000001>, <@UBOB000001>" in shown
+    assert "Mitglieder (Benutzergruppe <!subteam^S0ITSUPPORT>): noch nicht aus Slack gelesen" in (
+        shown
     )
     assert "Anfragearten:\n• Hardware defect (`hardware`): Asset tag, Floor" in shown
     assert "• Access (`access`): keine eigenen Felder" in shown

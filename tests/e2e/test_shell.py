@@ -319,6 +319,15 @@ EXAMPLE_CALLS["usergroups.list"] = lambda shell: shell.client.usergroups_list(
 )
 
 
+def _usergroup_members(shell: Shell) -> Any:
+    """A team's user group, read into its members as the periodic job reads it."""
+    shell.workspace.set_usergroup("S0ITSUPPORT", handle="it-support", users=[user_id_for("bob")])
+    return shell.client.usergroups_users_list(usergroup="S0ITSUPPORT", include_disabled=False)
+
+
+EXAMPLE_CALLS["usergroups.users.list"] = _usergroup_members
+
+
 def _socket_mode_url(shell: Shell) -> Any:
     """`serve` in Socket Mode checks the app-level token first; a workspace with one."""
     shell.workspace.app_token = "xapp-console-example"
@@ -397,10 +406,16 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     # Everything the bot calls reached the workspace (the console starts with serve's
     # checks), but conversations.replies: the console's people post no replies in
     # threads to react to; apps.connections.open: the console's bot takes requests
-    # over HTTP, not Socket Mode; and usergroups.list: only `flashticket doctor` reads
-    # the user groups of a desk file's teams.
+    # over HTTP, not Socket Mode; usergroups.list: only `flashticket doctor` reads
+    # the user groups of a desk file's teams; and usergroups.users.list: a console
+    # without a desk file has no team with a user group to read.
     answered = {c.method for c in calls}
-    unused = {"conversations.replies", "apps.connections.open", "usergroups.list"}
+    unused = {
+        "conversations.replies",
+        "apps.connections.open",
+        "usergroups.list",
+        "usergroups.users.list",
+    }
     assert web_api_methods_the_bot_calls() - unused <= answered
     assert [c.args["channel"] for c in shell.workspace.calls("conversations.info")] == [
         SUPPORT_CHANNEL

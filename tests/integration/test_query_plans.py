@@ -16,6 +16,7 @@ from flashticket_core.adapters.sql_reads import SqlReads
 from flashticket_core.domain.clock import Urgency
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import Ticket
+from flashticket_core.domain.permissions import TeamScope
 
 # Enough open tickets that PostgreSQL's planner weighs an index against a sort.
 TICKETS = 5000
@@ -84,8 +85,18 @@ def plans_of(engine: Engine, read: Callable[[SqlReads], object]) -> list[str]:
             lambda reads: reads.tickets(assignee_id=ASSIGNEE, limit=50),
             "ix_tickets_assignee_support_queue",
         ),
+        # Support beside a private team: every team's queue but that one's.
+        (
+            lambda reads: reads.tickets(teams=TeamScope(excluded=frozenset({"team8"})), limit=50),
+            "ix_tickets_support_queue",
+        ),
+        # A member of one team: that team's queue.
+        (
+            lambda reads: reads.tickets(teams=TeamScope(only=frozenset({"team8"})), limit=20),
+            "ix_tickets_team_support_queue",
+        ),
     ],
-    ids=["everyone", "assignee"],
+    ids=["everyone", "assignee", "but-a-private-team", "members-team"],
 )
 def test_the_support_queue_reads_its_first_page_from_an_index_without_sorting(
     engine: Engine, read: Callable[[SqlReads], object], index: str

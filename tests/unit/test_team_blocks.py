@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.blocks.common import SECTION_MAX
 from bot.blocks.teams import teams
 from flashticket_core.desk_file import parse_desk_text
+from flashticket_core.domain.enums import MemberSource
 from flashticket_core.i18n import Language
 
 
@@ -23,3 +24,24 @@ def test_a_large_desk_fits_one_message() -> None:
     assert all(len(block["text"]["text"]) <= SECTION_MAX for block in blocks)
     assert blocks[-1]["text"]["text"].startswith("… and 12 more teams")
     assert blocks[1]["text"]["text"].endswith("…")  # the first team's many fields, clipped
+
+
+def test_members_show_by_where_they_come_from_and_a_private_team_without_any() -> None:
+    structure = parse_desk_text(
+        "teams:\n"
+        "  - {id: it, name: IT, channel: C0IT, members: [USAM000001], usergroup: S0IT}\n"
+        "  - {id: hr, name: HR, channel: G0HR, private: true}\n",
+        source="desk.yaml",
+    )
+    members = {
+        "it": {MemberSource.USERGROUP: ["UALICE0001"], MemberSource.GRANT: ["UBOB000001"]},
+    }
+
+    texts = [block["text"]["text"] for block in teams(Language.DE, structure, members)]
+
+    assert texts[1].splitlines()[1:4] == [
+        "Mitglieder (Desk-Datei): <@USAM000001>",
+        "Mitglieder (Benutzergruppe <!subteam^S0IT>): <@UALICE0001>",
+        "Mitglieder (vergeben): <@UBOB000001>",
+    ]
+    assert "Mitglieder: keine benannt; nur Administratoren" in texts[2]

@@ -9,7 +9,7 @@ Callers import from here; the modules are how the model is laid out, not its sur
 from flashticket_core.domain.model.base import Base, UTCDateTime
 from flashticket_core.domain.model.queue import queue_rank_sql
 from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
-from flashticket_core.domain.model.roles import RoleAssignment, RoleChange
+from flashticket_core.domain.model.roles import RoleAssignment, RoleChange, TeamMembership
 from flashticket_core.domain.model.ticket import Ticket
 from flashticket_core.domain.model.values import (
     CHAT_ID_MAX,
@@ -53,6 +53,7 @@ __all__ = [
     "MessageSource",
     "RoleAssignment",
     "RoleChange",
+    "TeamMembership",
     "Ticket",
     "TicketFile",
     "UTCDateTime",

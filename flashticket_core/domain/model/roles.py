@@ -1,16 +1,17 @@
-"""Who is support and who administers, and the audit trail of its changes."""
+"""Who is support and who administers, who is a member of which team, and the audit
+trail of role changes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from flashticket_core.domain import events
-from flashticket_core.domain.enums import Role
+from flashticket_core.domain.enums import MemberSource, Role
 from flashticket_core.domain.model.base import Base, enum_column
-from flashticket_core.domain.model.values import USER_ID_MAX
+from flashticket_core.domain.model.values import DESK_ID_MAX, USER_ID_MAX
 
 
 class RoleAssignment(Base):
@@ -40,3 +41,22 @@ class RoleChange(Base):
         return events.RoleChanged(
             actor_id=self.actor_id, user_id=self.user_id, old=self.old_role, new=self.new_role
         )
+
+
+class TeamMembership(Base):
+    """A person is a member of a team (support for its tickets) for a reason: the desk
+    file names them, the team's user group holds them, or an administrator granted it.
+    One row per reason, so a revoked grant leaves the desk file's membership standing."""
+
+    __tablename__ = "team_members"
+    # An actor's teams, read on every operation.
+    __table_args__ = (Index("ix_team_members_user_id", "user_id", "team_id"),)
+
+    team_id: Mapped[str] = mapped_column(String(DESK_ID_MAX), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(USER_ID_MAX), primary_key=True)
+    source: Mapped[MemberSource] = mapped_column(
+        enum_column(MemberSource, "source"), primary_key=True
+    )
+    # Who granted it and when (a grant); the job or start that wrote it otherwise.
+    granted_by: Mapped[str | None] = mapped_column(String(USER_ID_MAX))
+    granted_at: Mapped[datetime]
