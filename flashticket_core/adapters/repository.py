@@ -3,6 +3,7 @@ one session of a unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -19,10 +20,12 @@ from flashticket_core.domain.enums import Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
+    FieldValue,
     HistoryEntry,
     RoleAssignment,
     RoleChange,
     Ticket,
+    field_rows,
 )
 from flashticket_core.domain.permissions import IntakeLimit
 from flashticket_core.service_layer.repositories import (
@@ -67,6 +70,9 @@ class SqlTicketRepository(TicketRepository):
 
     def _add(self, ticket: Ticket) -> None:
         self.session.add(ticket)
+
+    def add_fields(self, ticket_id: int, values: Sequence[FieldValue]) -> None:
+        self.session.add_all(field_rows(ticket_id, values))
 
     def _get(self, ticket_id: int) -> Ticket | None:
         return self.session.scalars(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, aliased
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
+from flashticket_core.adapters.sql_ticket_rows import fields_of, files_of, searched_fields
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
 from flashticket_core.domain.clock import TargetKind
@@ -24,17 +25,15 @@ from flashticket_core.domain.model import (
     RoleAssignment,
     RoleChange,
     Ticket,
-    TicketFile,
 )
 from flashticket_core.service_layer import dashboard
 from flashticket_core.service_layer.export import ExportedTicket, target_standing
 from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
-from flashticket_core.service_layer.search_terms import Term
+from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
-    FileRecord,
     Home,
     HomeTicket,
     Page,
@@ -126,29 +125,18 @@ class SqlReads(Reads):
             )
         ]
         return TicketDetail(
-            ticket=TicketSummary.of(ticket, ticket_targets(self.session, ticket.id)),
+            ticket=TicketSummary.of(
+                ticket,
+                ticket_targets(self.session, ticket.id),
+                fields_of(self.session, [ticket.id]).get(ticket.id, ()),
+            ),
             resolved_at=ticket.resolved_at,
             closed_at=ticket.closed_at,
             first_response_at=ticket.first_response_at,
             rating=ticket.rating,
             conversation=conversation,
             history=history,
-            files=[
-                FileRecord(
-                    name=f.name,
-                    mimetype=f.mimetype,
-                    size=f.size,
-                    author_id=f.author_id,
-                    at=f.at,
-                    direction=f.direction,
-                    chat_file_id=f.chat_file_id,
-                )
-                for f in self.session.scalars(
-                    select(TicketFile)
-                    .where(TicketFile.ticket_id == ticket.id)
-                    .order_by(TicketFile.id)
-                )
-            ],
+            files=files_of(self.session, ticket.id),
         )
 
     def tickets(
@@ -200,7 +188,12 @@ class SqlReads(Reads):
         return Page(items=items, total=total)
 
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, limit: int
+        self,
+        terms: list[Term],
+        *,
+        reporter_id: str | None,
+        limit: int,
+        fields: Sequence[FieldFilter] = (),
     ) -> list[TicketSummary]:
         """Live tickets containing every term in their title, description or conversation
         (a reporter's own tickets, never through an internal note).
@@ -210,11 +203,16 @@ class SqlReads(Reads):
         limit, so the cost follows the limit, not the number of matches.
         """
         scope = search.Scope(owner=reporter_id, include_notes=reporter_id is None)
+        if fields:
+            # With `field:<id>=<value>`: the words narrow the tickets with those values.
+            return self._summaries(searched_fields(self.session, terms, fields, scope, limit))
         in_title = search.matching_ids(self.session, terms, scope, title_only=True, limit=limit)
         anywhere = search.matching_ids(
             self.session, terms, scope, title_only=False, limit=limit + len(in_title)
         )
-        ranked = list(dict.fromkeys([*in_title, *anywhere]))[:limit]
+        return self._summaries(list(dict.fromkeys([*in_title, *anywhere]))[:limit])
+
+    def _summaries(self, ranked: list[int]) -> list[TicketSummary]:
         if not ranked:
             return []
         tickets = {

@@ -5,7 +5,7 @@ memory."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +14,7 @@ from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
-from flashticket_core.service_layer.search_terms import Term
+from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.views import (
     Change,
     Home,
@@ -61,7 +61,12 @@ class Reads(abc.ABC):
 
     @abc.abstractmethod
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, limit: int
+        self,
+        terms: list[Term],
+        *,
+        reporter_id: str | None,
+        limit: int,
+        fields: Sequence[FieldFilter] = (),
     ) -> list[TicketSummary]: ...
 
     @abc.abstractmethod

@@ -10,9 +10,10 @@ import json
 from collections.abc import Sequence
 from datetime import timedelta
 
+from flashticket_core.desk_file import RequestType
 from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import FileDirection, Priority, Status
-from flashticket_core.domain.model import MessageSource, Ticket
+from flashticket_core.domain.model import FieldValue, MessageSource, Ticket
 from flashticket_core.domain.permissions import (
     Action,
     authorize,
@@ -33,6 +34,7 @@ from flashticket_core.service_layer.common import (
     validate_user_id,
 )
 from flashticket_core.service_layer.conversation import AttachedFile
+from flashticket_core.service_layer.fields import checked_fields
 from flashticket_core.service_layer.intake import take_allowance
 from flashticket_core.service_layer.outbox import MessageKind, NewMessage
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork, ConcurrentUpdate
@@ -52,15 +54,20 @@ class Tickets(Area):
         reporter_id: str | None = None,
         source: MessageSource | None = None,
         files: Sequence[AttachedFile] = (),
+        request_type: str | None = None,
+        fields: Sequence[FieldValue] = (),
     ) -> views.TicketSummary:
         """Open a ticket. A repeated `request_key` (a double submission) opens nothing new.
 
         Made from a chat message (`source`), the reporter is the message's author and the
         actor is recorded as who opened it; a message makes one ticket, so a second try
-        returns the first one."""
+        returns the first one. Of a `request_type`, its `fields` are checked (all wrong
+        ones told at once) and kept with the ticket; made from a message without one, it
+        is of its team's first type, its fields left empty."""
         validate_user_id(actor_id)
         reporter = reporter_id or actor_id
         validate_user_id(reporter)
+        kind, values = self._form(request_type, fields, source)
         with self.env.units() as uow:
             actor = self._actor(uow, actor_id)
             authorize(actor, Action.OPEN_TICKET)
@@ -78,12 +85,14 @@ class Tickets(Area):
                 priority=priority,
                 reporter_id=reporter,
                 now=now,
-                team_id=self.env.default_team,
+                team_id=kind.team if kind is not None else self.env.default_team,
                 opened_by=actor_id if reporter != actor_id else None,
                 source=source,
             )
+            ticket.request_type = kind.id if kind is not None else None
             uow.tickets.add(ticket)
             uow.flush()
+            uow.tickets.add_fields(ticket.id, values)
             for file in files:
                 # The files of the message it was made from: the reporter's, for support.
                 ticket.attach_file(
@@ -109,6 +118,21 @@ class Tickets(Area):
                     raise
                 return done
             return views.TicketSummary.of(ticket)
+
+    def _form(
+        self, type_id: str | None, given: Sequence[FieldValue], source: MessageSource | None
+    ) -> tuple[RequestType | None, tuple[FieldValue, ...]]:
+        """The request type a new ticket is of, and its checked field values."""
+        structure = self.env.structure
+        if type_id is None:
+            if source is None:
+                return None, ()
+            team = structure.team_for_channel(source.channel) or structure.default_team
+            return structure.default_type_of(team.id), ()
+        kind = structure.request_type(type_id)
+        if kind is None:
+            raise InvalidInput("error.unknown_request_type", "request_type", value=type_id[:40])
+        return kind, checked_fields(kind, given)
 
     def withdraw(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The reporter takes back a ticket someone else opened in their name: closed as
