@@ -117,8 +117,8 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.DE: "„{label}“ muss ein Datum sein.",
     },
     "error.field_url": {
-        Language.EN: "“{label}” must be a web address beginning with http:// or https://.",
-        Language.DE: "„{label}“ muss eine Webadresse mit http:// oder https:// sein.",
+        Language.EN: "“{label}” must be a web address (http or https), like {example}.",
+        Language.DE: "„{label}“ muss eine Webadresse sein, etwa {example}.",
     },
     "error.field_email": {
         Language.EN: "“{label}” must be an email address.",

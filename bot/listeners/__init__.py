@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, admin, commands, events, intake, views
+from bot.listeners import actions, admin, commands, events, forms, intake, views
 
 
 def register(app: App) -> None:
-    for module in (commands, admin, actions, views, events, intake):
+    for module in (commands, admin, actions, forms, views, events, intake):
         module.register(app)

@@ -26,7 +26,10 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "What is it about?",
         Language.DE: "Worum geht es?",
     },
-    "bot.card.fields": {Language.EN: "Request type: {name}", Language.DE: "Art der Anfrage: {name}"},
+    "bot.card.fields": {
+        Language.EN: "Request type: {name}",
+        Language.DE: "Art der Anfrage: {name}",
+    },
     "bot.modal.reply.title": {Language.EN: "Reply to reporter", Language.DE: "Antwort an Anwender"},
     "bot.modal.note.title": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
     "bot.modal.send": {Language.EN: "Send", Language.DE: "Senden"},

@@ -189,13 +189,13 @@ class DeskStructure(_Entry):
             return None
         return next((team for team in self.teams if channel in team.intake_channels), None)
 
-    def types_for_channel(self, channel: str | None) -> tuple[RequestType, ...]:
-        """Every request type, those of the channel's team (its intake channel) first."""
-        team = self.team_for_channel(channel)
-        if team is None:
+    def types_team_first(self, team_id: str | None) -> tuple[RequestType, ...]:
+        """Every request type, those of the team first (a form opened in its intake
+        channel); the desk file's order otherwise."""
+        if team_id is None:
             return self.request_types
-        own = self.request_types_of(team.id)
-        return own + tuple(kind for kind in self.request_types if kind.team != team.id)
+        own = self.request_types_of(team_id)
+        return own + tuple(kind for kind in self.request_types if kind.team != team_id)
 
     def default_type_of(self, team_id: str) -> RequestType | None:
         """What a ticket made from a message is of: its team's first request type."""

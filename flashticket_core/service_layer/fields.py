@@ -20,6 +20,7 @@ from flashticket_core.service_layer.common import is_person_id
 # What a checked checkbox stores.
 CHECKED = "true"
 URL_MAX = FIELD_VALUE_MAX
+URL_EXAMPLE = "https://example.org/page"
 # Something, an @, something with a dot: a plausible address, not RFC 5322.
 _EMAIL = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"'.]+")
 # A number as a number input gives it: digits, maybe a sign and a decimal point.
@@ -77,7 +78,7 @@ def _checked(field: FormField, values: tuple[str, ...]) -> tuple[str, ...]:
         if not is_person_id(value):
             raise InvalidInput("error.invalid_user_id", field.id, value=value[:40])
     elif kind is FieldType.URL and not _is_url(value):
-        raise InvalidInput("error.field_url", field.id, label=label)
+        raise InvalidInput("error.field_url", field.id, label=label, example=URL_EXAMPLE)
     elif kind is FieldType.EMAIL and _EMAIL.fullmatch(value) is None:
         raise InvalidInput("error.field_email", field.id, label=label)
     limit = LONG_TEXT_MAX if kind is FieldType.LONG_TEXT else FIELD_VALUE_MAX
