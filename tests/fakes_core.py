@@ -373,6 +373,10 @@ class FakeReads(Reads):
     def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics:
         return dashboard.statistics(FakeTallies(self._live()), now=now, days=days, zone=zone)
 
+    def export_field_ids(self, *, since: datetime | None, until: datetime | None) -> list[str]:
+        ids = {v.field_id for t in self._live() for v in self.uow.tickets.fields.get(t.id, ())}
+        return sorted(ids)
+
     def export_rows(
         self, *, since: datetime | None, until: datetime | None
     ) -> Iterator[ExportedTicket]:
@@ -394,6 +398,7 @@ class FakeReads(Reads):
                 closed_at=t.closed_at,
                 rating=t.rating,
                 version=t.version,
+                fields=self.uow.tickets.fields.get(t.id, ()),
             )
             for t in self._live()
         )

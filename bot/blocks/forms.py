@@ -1,5 +1,6 @@
 """The request types in the new-ticket modal: the select of the types, and each type's
-fields as Block Kit inputs.
+fields as Block Kit inputs; and the values a ticket keeps, as its card and
+`/ticket show` list them.
 
 A field's block_id names its type and its field (`field.<type>.<field>`), so choosing
 another type never hands one type's value to another's input, and choosing the same
@@ -12,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.blocks.common import _t, clip
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
+from bot.blocks.common import _t, clip, fitting_lines
+from bot.mrkdwn import escape, mention
 from flashticket_core.desk_file import FieldType, FormField, RequestType
-from flashticket_core.domain.model import FIELD_VALUE_MAX, LONG_TEXT_MAX
+from flashticket_core.domain.model import FIELD_VALUE_MAX, LONG_TEXT_MAX, FieldValue
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.views import TicketSummary
 
 REQUEST_TYPE_BLOCK = "request_type"
 FIELD_PREFIX = "field."
@@ -120,3 +125,29 @@ def _element(field: FormField) -> Json:
 def _options(field: FormField) -> list[Json]:
     # The option's text is its value too: the desk file's options are their names.
     return [_option(option, option) for option in field.options[:OPTIONS_MAX]]
+
+
+# -- a ticket's field values, as the card and `/ticket show` list them ---------------
+
+# A long text is shown up to this much; `/ticket show` and the export have it whole.
+SHOWN_VALUE_MAX = 300
+
+
+def fields_section(lang: Language, ticket: TicketSummary) -> SectionBlock | None:
+    """ "Label: value" a line per field (as many as fit); None without field values."""
+    if not ticket.fields:
+        return None
+    lines = [f"*{escape(field.label)}:* {_shown(lang, field)}" for field in ticket.fields]
+    kept = fitting_lines(lines)
+    if len(kept) < len(lines):
+        kept.append("…")
+    return SectionBlock(block_id="fields", text=MarkdownTextObject(text="\n".join(kept)))
+
+
+def _shown(lang: Language, field: FieldValue) -> str:
+    if field.type == FieldType.USER:
+        # A person someone chose in a people picker: named as the mention it is.
+        return ", ".join(mention(value) for value in field.values)
+    if field.type == FieldType.CHECKBOX:
+        return _t("field.checked", lang)
+    return escape(clip(" ".join(field.text.split()), SHOWN_VALUE_MAX))

@@ -9,15 +9,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from flashticket_core.adapters import search
+from flashticket_core.adapters import search, sql_export
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
 from flashticket_core.adapters.sql_ticket_rows import fields_of, files_of, searched_fields
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
-from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
-from flashticket_core.domain.clock import TargetKind
+from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
@@ -27,7 +26,7 @@ from flashticket_core.domain.model import (
     Ticket,
 )
 from flashticket_core.service_layer import dashboard
-from flashticket_core.service_layer.export import ExportedTicket, target_standing
+from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.search_terms import FieldFilter, Term
@@ -41,9 +40,6 @@ from flashticket_core.service_layer.views import (
     TicketSummary,
     Undelivered,
 )
-
-# Rows the export reads from the database at a time, however many tickets it writes.
-EXPORT_BATCH = 1000
 
 
 def _live() -> ColumnElement[bool]:
@@ -327,59 +323,10 @@ class SqlReads(Reads):
     def export_rows(
         self, *, since: datetime | None, until: datetime | None
     ) -> Iterator[ExportedTicket]:
-        """Plain rows, not ORM objects, streamed: nothing enters the session, so memory
-        stays flat however many tickets there are."""
-        reporter, assignee = aliased(Person), aliased(Person)
-        first, resolution = aliased(TicketTarget), aliased(TicketTarget)
-        query = (
-            select(
-                Ticket.id,
-                Ticket.title,
-                Ticket.description,
-                Ticket.status,
-                Ticket.priority,
-                Ticket.reporter_id,
-                reporter.name,
-                Ticket.assignee_id,
-                assignee.name,
-                Ticket.created_at,
-                Ticket.updated_at,
-                Ticket.first_response_at,
-                Ticket.resolved_at,
-                Ticket.closed_at,
-                Ticket.rating,
-                Ticket.version,
-                first.due_at,
-                first.met_at,
-                first.breached,
-                resolution.due_at,
-                resolution.met_at,
-                resolution.breached,
-            )
-            .outerjoin(reporter, reporter.user_id == Ticket.reporter_id)
-            .outerjoin(assignee, assignee.user_id == Ticket.assignee_id)
-            .outerjoin(
-                first,
-                (first.ticket_id == Ticket.id) & (first.kind == TargetKind.FIRST_RESPONSE.value),
-            )
-            .outerjoin(
-                resolution,
-                (resolution.ticket_id == Ticket.id)
-                & (resolution.kind == TargetKind.RESOLUTION.value),
-            )
-            .where(_live())
-            .order_by(Ticket.id)
-        )
-        if since is not None:
-            query = query.where(Ticket.created_at >= since)
-        if until is not None:
-            query = query.where(Ticket.created_at < until)
-        options = {"stream_results": True, "yield_per": EXPORT_BATCH}
-        for row in self.session.execute(query.execution_options(**options)):
-            *fields, first_due, first_met, first_missed, due, met, missed = row
-            first_standing = target_standing(first_due, first_met, first_missed)
-            standing = target_standing(due, met, missed)
-            yield ExportedTicket._make([*fields, first_due, first_standing, due, standing])
+        return sql_export.export_rows(self.session, since=since, until=until)
+
+    def export_field_ids(self, *, since: datetime | None, until: datetime | None) -> list[str]:
+        return sql_export.export_field_ids(self.session, since=since, until=until)
 
 
 def reads_from(database: Database) -> ReadsFactory:

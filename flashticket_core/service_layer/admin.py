@@ -47,5 +47,6 @@ class Admin(Area):
         """Write every live ticket created in [since, until) as CSV; returns the count."""
         with self.env.reads() as reads:
             authorize(self.env.actor(actor_id, reads.role_of), Action.EXPORT)
+            field_ids = reads.export_field_ids(since=since, until=until)
             tickets = reads.export_rows(since=since, until=until)
-            return export.write_csv(tickets, out, self.env.language, self.env.zone)
+            return export.write_csv(tickets, out, self.env.language, self.env.zone, field_ids)

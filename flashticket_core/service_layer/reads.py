@@ -93,6 +93,11 @@ class Reads(abc.ABC):
         """The live tickets created in [since, until), oldest first, read as they are
         written out."""
 
+    @abc.abstractmethod
+    def export_field_ids(self, *, since: datetime | None, until: datetime | None) -> list[str]:
+        """The ids of the fields the live tickets created in [since, until) have values
+        of, in order."""
+
 
 # Opens one read transaction: `with reads() as r: ...`.
 ReadsFactory = Callable[[], AbstractContextManager[Reads]]
