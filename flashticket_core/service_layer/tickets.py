@@ -67,7 +67,7 @@ class Tickets(Area):
         validate_user_id(actor_id)
         reporter = reporter_id or actor_id
         validate_user_id(reporter)
-        kind, values = self._form(request_type, fields, source)
+        kind, values, team_id = self._form(request_type, fields, source)
         with self.env.units() as uow:
             actor = self._actor(uow, actor_id)
             authorize(actor, Action.OPEN_TICKET)
@@ -85,7 +85,7 @@ class Tickets(Area):
                 priority=priority,
                 reporter_id=reporter,
                 now=now,
-                team_id=kind.team if kind is not None else self.env.default_team,
+                team_id=team_id,
                 opened_by=actor_id if reporter != actor_id else None,
                 source=source,
             )
@@ -121,18 +121,21 @@ class Tickets(Area):
 
     def _form(
         self, type_id: str | None, given: Sequence[FieldValue], source: MessageSource | None
-    ) -> tuple[RequestType | None, tuple[FieldValue, ...]]:
-        """The request type a new ticket is of, and its checked field values."""
+    ) -> tuple[RequestType | None, tuple[FieldValue, ...], str]:
+        """The request type a new ticket is of, its checked field values and its team:
+        the type's; for a message, its intake channel's team; else the first team."""
         structure = self.env.structure
         if type_id is None:
             if source is None:
-                return None, ()
-            team = structure.team_for_channel(source.channel) or structure.default_team
-            return structure.default_type_of(team.id), ()
+                return None, (), self.env.default_team
+            team = structure.team_for_channel(source.channel)
+            team_id = team.id if team is not None else self.env.default_team
+            # Its team's first type; its fields stay empty (nobody was asked).
+            return structure.default_type_of(team_id), (), team_id
         kind = structure.request_type(type_id)
         if kind is None:
             raise InvalidInput("error.unknown_request_type", "request_type", value=type_id[:40])
-        return kind, checked_fields(kind, given)
+        return kind, checked_fields(kind, given), kind.team
 
     def withdraw(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The reporter takes back a ticket someone else opened in their name: closed as
