@@ -11,6 +11,10 @@ generator):
 
 Requests are signed exactly as Slack signs them, made and signed before a case starts:
   create   a new-ticket modal submission (view_submission), each from its own view id
+  typed    the same, of a request type with five fields (text, select, number, date,
+           email) chosen in the form's "Request type" select; with --typed-form,
+           FlashTicket runs with a desk file of that type, so `create` and `typed` are
+           measured on the same server in the same run
   list     the slash command `/ticket list`
 at concurrency 1, 16 and 64 (keep-alive connections, one per client; a server that closes
 one gets a new one, the time to connect counted in that request).
@@ -23,6 +27,7 @@ pace its posts here (the fake Slack sets no rate limit); bench/delivery_bench.py
 measures the paced support channel.
 
 Run:  .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 1 16 64]
+          [--typed-form] [--cases create typed list]
 Prints a table and the ratios FlashTicket / best bare app (p99, max, throughput).
 """
 
@@ -105,6 +110,54 @@ def new_ticket_body(n: int) -> bytes:
     payload = view_submission(
         USERS[n % len(USERS)], view, values, view_id=f"V{uuid.uuid4().hex[:12].upper()}"
     )
+    return interaction_body(payload)
+
+
+# The desk file of --typed-form: one team in the support channel, two request types.
+TYPED_DESK = """\
+teams:
+  - {id: it, name: IT, channel: C0SUPPORT1}
+request_types:
+  - id: hardware
+    name: Hardware defect
+    team: it
+    fields:
+      - {id: asset_tag, label: Asset tag, type: text, required: true}
+      - {id: floor, label: Floor, type: select, options: [EG, 1. OG, 2. OG]}
+      - {id: count, label: How many, type: number}
+      - {id: since, label: Since, type: date}
+      - {id: contact, label: Contact, type: email}
+  - {id: access, name: Access, team: it}
+"""
+
+
+def typed_ticket_body(n: int) -> bytes:
+    """A new ticket of the type with five fields, every field filled in."""
+    view = {"type": "modal", "callback_id": "new_ticket", "private_metadata": ""}
+    values = {
+        "title": {"type": "plain_text_input", "value": f"Benchmark ticket {n}"},
+        "description": {"type": "plain_text_input", "value": "Measured over loopback."},
+        "priority": {"type": "static_select", "selected_option": {"value": "medium"}},
+    }
+    fields = {
+        "asset_tag": {"type": "plain_text_input", "value": f"A-{n}"},
+        "floor": {"type": "static_select", "selected_option": {"value": "1. OG"}},
+        "count": {"type": "number_input", "value": str(n % 7 + 1)},
+        "since": {"type": "datepicker", "selected_date": "2026-03-01"},
+        "contact": {"type": "email_text_input", "value": f"person{n}@example.org"},
+    }
+    payload = view_submission(
+        USERS[n % len(USERS)], view, values, view_id=f"V{uuid.uuid4().hex[:12].upper()}"
+    )
+    state = payload["view"]["state"]["values"]
+    state["request_type"] = {
+        "new_ticket.request_type": {
+            "type": "static_select",
+            "selected_option": {"value": "hardware"},
+        }
+    }
+    for field_id, element in fields.items():
+        state[f"field.hardware.{field_id}"] = {"value": element}
     return interaction_body(payload)
 
 
@@ -283,11 +336,24 @@ def main() -> None:
         "--database-url",
         help="FlashTicket's database, e.g. an empty PostgreSQL one (default: a SQLite file)",
     )
+    parser.add_argument(
+        "--typed-form",
+        action="store_true",
+        help="FlashTicket with a desk file of a request type with five fields",
+    )
+    parser.add_argument(
+        "--cases", nargs="+", choices=["create", "typed", "list"], help="default: all there are"
+    )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="flashticket-http-bench-"))
-    cases = [("create", new_ticket_body), ("list", list_body)]
+    every = {"create": new_ticket_body, "typed": typed_ticket_body, "list": list_body}
+    default = ["create", "typed", "list"] if args.typed_form else ["create", "list"]
+    chosen = args.cases or default
+    if "typed" in chosen and not args.typed_form:
+        parser.error("the typed case needs --typed-form")
+    cases = [(name, every[name]) for name in chosen]
     results: dict[tuple[str, str, int], Result] = {}
-    drains: dict[int, float] = {}
+    drains: dict[tuple[str, int], float] = {}
     slack = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.slack_api"],
         cwd=ROOT,
@@ -318,10 +384,20 @@ def main() -> None:
     databases = {target: f"sqlite:///{directory / (target + '.db')}" for target in TARGETS}
     if args.database_url:
         databases["flashticket"] = args.database_url
+    own: dict[str, dict[str, str]] = {target: {} for target in TARGETS}
+    if args.typed_form:
+        desk_file = directory / "desk.yaml"
+        desk_file.write_text(TYPED_DESK)
+        own["flashticket"] = {"FLASHTICKET_DESK_FILE": str(desk_file)}
     servers = {
         target: start_server(
             command,
-            {**common, "PORT": str(ports[target]), "DATABASE_URL": databases[target]},
+            {
+                **common,
+                **own[target],
+                "PORT": str(ports[target]),
+                "DATABASE_URL": databases[target],
+            },
             ports[target],
         )
         for target, command in commands.items()
@@ -340,8 +416,8 @@ def main() -> None:
                     results[(name, target, concurrency)] = fire(
                         port, pids, make_body, args.requests, concurrency
                     )
-                    if target == "flashticket" and name == "create":
-                        drains[concurrency] = wait_for_empty_outbox(outbox)
+                    if target == "flashticket" and name in ("create", "typed"):
+                        drains[(name, concurrency)] = wait_for_empty_outbox(outbox)
     finally:
         for process in servers.values():
             stop_server(process)
@@ -376,12 +452,22 @@ def main() -> None:
                 f"  {name:<7} c={concurrency:<3} p99 {ours.p99 / best_p99:5.2f}x   "
                 f"max {ours.max / best_max:5.2f}x   throughput {ours.throughput / best_rate:5.2f}x"
             )
-    for concurrency, seconds in drains.items():
+    for (name, concurrency), seconds in drains.items():
         made = args.requests * 2
         print(
-            f"  create c={concurrency}: outbox delivered {seconds:.1f} s after the last ack"
+            f"  {name} c={concurrency}: outbox delivered {seconds:.1f} s after the last ack"
             f" ({made} messages)"
         )
+    if "create" in chosen and "typed" in chosen:
+        print("\nFlashTicket's CPU per request, a ticket of a type with five fields / a plain one:")
+        for concurrency in args.concurrency:
+            plain = results[("create", "flashticket", concurrency)]
+            typed = results[("typed", "flashticket", concurrency)]
+            print(
+                f"  c={concurrency:<3} {typed.cpu_ms_per_request:.2f} / "
+                f"{plain.cpu_ms_per_request:.2f} ms = "
+                f"{typed.cpu_ms_per_request / plain.cpu_ms_per_request:.2f}x"
+            )
     print(json.dumps({"errors": sum(r.errors for r in results.values())}))
 
 
