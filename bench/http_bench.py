@@ -13,8 +13,9 @@ Requests are signed exactly as Slack signs them, made and signed before a case s
   create   a new-ticket modal submission (view_submission), each from its own view id
   typed    the same, of a request type with five fields (text, select, number, date,
            email) chosen in the form's "Request type" select; with --typed-form,
-           FlashTicket runs with a desk file of that type, so `create` and `typed` are
-           measured on the same server in the same run
+           FlashTicket runs with a desk file of that type and of one without fields,
+           which `create` then chooses, so the two are measured on the same server in
+           the same run
   list     the slash command `/ticket list`
 at concurrency 1, 16 and 64 (keep-alive connections, one per client; a server that closes
 one gets a new one, the time to connect counted in that request).
@@ -50,6 +51,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -113,7 +115,8 @@ def new_ticket_body(n: int) -> bytes:
     return interaction_body(payload)
 
 
-# The desk file of --typed-form: one team in the support channel, two request types.
+# The desk file of --typed-form: one team in the support channel, a request type with
+# five fields and one without (a plain ticket, where a desk has types).
 TYPED_DESK = """\
 teams:
   - {id: it, name: IT, channel: C0SUPPORT1}
@@ -129,6 +132,23 @@ request_types:
       - {id: contact, label: Contact, type: email}
   - {id: access, name: Access, team: it}
 """
+
+
+def chosen_type(body: bytes, type_id: str) -> bytes:
+    """The submission with `type_id` chosen in the form's Request type select."""
+    payload = json.loads(parse_qs(body.decode())["payload"][0])
+    payload["view"]["state"]["values"]["request_type"] = {
+        "new_ticket.request_type": {
+            "type": "static_select",
+            "selected_option": {"value": type_id},
+        }
+    }
+    return interaction_body(payload)
+
+
+def plain_typed_body(n: int) -> bytes:
+    """A plain new ticket where the desk has request types: of the type without fields."""
+    return chosen_type(new_ticket_body(n), "access")
 
 
 def typed_ticket_body(n: int) -> bytes:
@@ -150,15 +170,9 @@ def typed_ticket_body(n: int) -> bytes:
         USERS[n % len(USERS)], view, values, view_id=f"V{uuid.uuid4().hex[:12].upper()}"
     )
     state = payload["view"]["state"]["values"]
-    state["request_type"] = {
-        "new_ticket.request_type": {
-            "type": "static_select",
-            "selected_option": {"value": "hardware"},
-        }
-    }
     for field_id, element in fields.items():
         state[f"field.hardware.{field_id}"] = {"value": element}
-    return interaction_body(payload)
+    return chosen_type(interaction_body(payload), "hardware")
 
 
 def list_body(n: int) -> bytes:
@@ -277,6 +291,15 @@ def pending_messages(database_url: str) -> int:
     return int(pending or 0)
 
 
+def ticket_count(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(text("SELECT count(*) FROM tickets")) or 0)
+    finally:
+        engine.dispose()
+
+
 def wait_for_empty_outbox(database_url: str, timeout: float = 300) -> float:
     """Seconds until FlashTicket's outbox has nothing pending."""
     began = time.monotonic()
@@ -346,7 +369,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="flashticket-http-bench-"))
-    every = {"create": new_ticket_body, "typed": typed_ticket_body, "list": list_body}
+    plain = plain_typed_body if args.typed_form else new_ticket_body
+    every = {"create": plain, "typed": typed_ticket_body, "list": list_body}
     default = ["create", "typed", "list"] if args.typed_form else ["create", "list"]
     chosen = args.cases or default
     if "typed" in chosen and not args.typed_form:
@@ -413,11 +437,16 @@ def main() -> None:
                     port, pids = ports[target], (servers[target].pid, slack.pid)
                     fire(port, pids, make_body, 50, concurrency)  # warm-up
                     wait_for_empty_outbox(outbox)
+                    before = ticket_count(outbox) if target == "flashticket" else 0
                     results[(name, target, concurrency)] = fire(
                         port, pids, make_body, args.requests, concurrency
                     )
                     if target == "flashticket" and name in ("create", "typed"):
                         drains[(name, concurrency)] = wait_for_empty_outbox(outbox)
+                        # An answer with errors is a 200 too: each request made a ticket.
+                        made = ticket_count(outbox) - before
+                        if made != args.requests:
+                            raise RuntimeError(f"{name}: {made} tickets of {args.requests}")
     finally:
         for process in servers.values():
             stop_server(process)

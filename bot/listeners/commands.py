@@ -224,8 +224,12 @@ def show_ticket(turn: Turn, words: list[str]) -> None:
     turn.say(blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail, now=now))
 
 
+# `field:owner=@sam`: Slack sends the person as `<@U…|sam>`; a people field holds the ID.
+_PERSON_VALUE = re.compile(r"(field:[A-Za-z0-9_-]{1,32}=)<@([UW][A-Z0-9]{2,31})(?:\|[^<>]*)?>")
+
+
 def search(turn: Turn, words: list[str]) -> None:
-    query = decode_incoming(" ".join(words))
+    query = decode_incoming(_PERSON_VALUE.sub(r"\1\2", " ".join(words)))
     found = turn.desk.queries.search(turn.actor, query)
     # The list's header is plain text; the notification text is mrkdwn.
     header = turn.t("bot.search.title", query=query[:80], count=len(found))

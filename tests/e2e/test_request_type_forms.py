@@ -30,6 +30,7 @@ request_types:
       - {id: asset_tag, label: Asset tag, type: text, required: true}
       - {id: floor, label: Floor, type: select, options: [EG, 1. OG]}
       - {id: since, label: Since, type: date}
+      - {id: owner, label: Owner, type: user}
   - id: access
     name: Access
     team: hr
@@ -183,6 +184,7 @@ def test_choosing_a_type_shows_its_fields_keeping_the_title_then_a_ticket_with_t
                 "type": "static_select",
                 "selected_option": {"value": "1. OG"},
             },
+            "field.hardware.owner": {"type": "users_select", "selected_user": "U0OWNER01"},
         },
     )
     assert submit(desk_bot, ALICE, shown, right) == {}
@@ -190,12 +192,20 @@ def test_choosing_a_type_shows_its_fields_keeping_the_title_then_a_ticket_with_t
     [card] = cards(slack)
     fields = next(b for b in card.args["blocks"] if b.get("block_id") == "fields")
     # What was typed stays text: no mention made of it.
+    # What was typed stays text; the person chosen in the people picker is named.
     assert fields["text"]["text"].splitlines() == [
         "*Asset tag:* A-17 &lt;@U0BOSS01&gt;",
         "*Floor:* 1. OG",
+        "*Owner:* <@U0OWNER01>",
     ]
     shown_ticket = desk_bot.command(ALICE, "show 1")
     assert "*Asset tag:* A-17" in str(shown_ticket.json().get("blocks"))
+    # Found by a field's value, a person's as Slack sends a mention in a command.
+    for words in ('search field:floor="1. og"', "search field:owner=<@U0OWNER01|owner>"):
+        found = desk_bot.command(ALICE, words).json()
+        assert "#1" in str(found.get("blocks")), words
+    nothing = desk_bot.command(ALICE, "search field:floor=EG").json()
+    assert "#1" not in str(nothing.get("blocks"))
 
 
 def test_in_german_the_select_and_the_errors_are_german_and_the_intake_team_first(
