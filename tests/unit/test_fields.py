@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -430,3 +431,48 @@ def test_a_ticket_from_a_message_is_of_its_intake_teams_first_type(structure) ->
     ticket = uow.tickets.tickets[elsewhere.id]
     assert (ticket.team_id, ticket.request_type) == ("it", "hardware")
     assert uow.tickets.fields.get(elsewhere.id, ()) == ()
+
+
+# -- the console's form ---------------------------------------------------------------
+
+
+def test_the_console_sends_the_type_at_once_and_asks_the_changed_forms_inputs(structure) -> None:  # type: ignore[no-untyped-def]
+    from bot.console import forms
+    from bot.console.words import words_for
+
+    opened = {**new_ticket_modal(Language.EN, kinds=structure.request_types), "id": "V1"}
+    changed_to = new_ticket_modal(
+        Language.EN,
+        kinds=structure.request_types,
+        chosen=structure.request_type("access"),
+        title="VPN",
+    )
+    chosen: list[dict[str, Any]] = []
+    submitted: list[dict[str, Any]] = []
+
+    def choose(view: dict[str, Any], block: dict[str, Any], state: dict[str, Any]) -> Any:
+        chosen.append(state)
+        return {**changed_to, "id": view["id"]}
+
+    def submit(state: dict[str, Any]) -> dict[str, str]:
+        submitted.append(state)
+        return {}
+
+    answers = iter(["access", "VPN", "", "", ""])
+    forms.fill(
+        opened,
+        lambda _prompt: next(answers),
+        lambda _line: None,
+        submit,
+        words=words_for(Language.EN),
+        choose=choose,
+    )
+    assert chosen[0]["request_type"]["new_ticket.request_type"]["selected_option"]["value"] == (
+        "access"
+    )
+    [state] = submitted
+    assert state["request_type"]["new_ticket.request_type"]["selected_option"]["value"] == (
+        "access"
+    )
+    assert state["title"]["value"]["value"] == "VPN"
+    assert state["priority"]["value"]["selected_option"]["value"] == "medium"

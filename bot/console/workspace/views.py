@@ -55,7 +55,8 @@ class ViewsApi(WorkspaceState):
             user = self._views[view_id].user
         answer = self._store_view(args, view_id=view_id, user=user)
         with self._lock:
-            if user is not None and user in self._open_modals:
+            # The modal changes on the person's screen (where the console fills it in).
+            if user is not None and answer["view"].get("type") == "modal":
                 self._open_modals[user] = answer["view"]
         return answer
 
