@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.blocks.forms import REQUEST_TYPE_BLOCK, field_of_block
+from bot.blocks.forms import FIELD_PREFIX, REQUEST_TYPE_BLOCK, field_of_block
 from bot.blocks.ids import NEW_TICKET_TYPE
 from bot.incoming import BadPayload
 from bot.incoming.objects import File, StateElement, View
@@ -135,6 +135,8 @@ def _field_values(view: View, request_type: str | None) -> list[FieldValue]:
     read."""
     values: list[FieldValue] = []
     for block_id, element in (view.state.values if view.state else {}).items():
+        if not block_id.startswith(FIELD_PREFIX):
+            continue
         named = field_of_block(block_id)
         value = element.get("value")
         if named is None or value is None or named[0] != request_type:

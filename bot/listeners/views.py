@@ -50,7 +50,7 @@ def submit_new_ticket(turn: Turn) -> None:
             text = turn.t("bot.modal.source_exists", ticket_id=existing)
             turn.ack(response_action="errors", errors={"title": text})
             return
-    if form.request_type is None and len(turn.desk.env.structure.request_types) > 1:
+    if form.request_type is None and len(turn.desk.tickets.env.structure.request_types) > 1:
         # Slack asks for the select before it submits; a payload without it is told too.
         label = turn.t("bot.field.request_type")
         text = turn.t("error.field_required", label=label)

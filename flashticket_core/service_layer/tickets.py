@@ -92,7 +92,8 @@ class Tickets(Area):
             ticket.request_type = kind.id if kind is not None else None
             uow.tickets.add(ticket)
             uow.flush()
-            uow.tickets.add_fields(ticket.id, values)
+            if values:
+                uow.tickets.add_fields(ticket.id, values)
             for file in files:
                 # The files of the message it was made from: the reporter's, for support.
                 ticket.attach_file(
