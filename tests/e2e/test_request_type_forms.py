@@ -221,3 +221,17 @@ def test_in_german_the_select_and_the_errors_are_german_and_the_intake_team_firs
     shown = {**update.args["view"], "id": opened.response["view"]["id"]}
     answer = submit(desk_bot, ALICE, shown, typed_state("VPN", "access"))
     assert answer["errors"] == {"field.access.system": "„System“ muss ausgefüllt sein."}
+
+
+def test_a_choice_from_an_older_state_of_the_form_leaves_the_newer_one(desk_bot: Bot) -> None:
+    """Two quick choices: the second is made from the form as it was before the first
+    changed it; Slack refuses its update (hash_conflict) and the person sees the first."""
+    slack = desk_bot.slack
+    _, opened = open_form(desk_bot, ALICE)
+    first = choose_type(desk_bot, ALICE, opened, "hardware", title="Dock")
+    assert first.ok
+    second = choose_type(desk_bot, ALICE, opened, "access", title="Dock")
+    assert second.response["error"] == "hash_conflict"
+    # Nothing to apologise for: no message to the person.
+    assert slack.calls("chat.postEphemeral") == []
+    assert slack.calls("chat.postMessage") == []
