@@ -233,10 +233,6 @@ class Turn:
             return False
         return True
 
-    def origin_channel(self) -> str | None:
-        """The channel the request came from (a command's, a click's), if any."""
-        return self._channel()
-
     def _channel(self) -> str | None:
         """Where the request came from: a command's channel, a click's."""
         payload: Incoming | None = self.context.get("payload")
@@ -268,17 +264,6 @@ class Turn:
             self.say(self.t("bot.oops", error_id=code))
             return False
         return True
-
-    def update_modal(self, view_id: str, view_hash: str | None, view: dict[str, Any]) -> None:
-        """Change an open modal in place. With its `hash`, Slack refuses the change if
-        the modal changed since (a later choice's update won): that one stands."""
-        try:
-            self.client.views_update(view_id=view_id, hash=view_hash, view=view)
-        except SlackApiError as error:
-            code = str(error.response.get("error"))
-            if code != "hash_conflict":
-                raise
-            log.info("views.update after a newer change: %s", code)
 
     def refuse(self, error: TicketError) -> None:
         if self.kind is Kind.VIEW and not self._acked:

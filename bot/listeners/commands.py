@@ -18,7 +18,7 @@ from bot import blocks
 from bot.incoming import SlashCommand
 from bot.list_words import ListRequest, Unaccepted, accepted_values, read_list_words
 from bot.listener_turn import Kind, Turn, listener
-from bot.listeners.forms import form_for
+from bot.listeners.forms import form_for, origin_channel
 from bot.manifest import TICKET_COMMAND
 from bot.mrkdwn import decode_incoming, escape
 from bot.words import translate
@@ -145,7 +145,7 @@ def open_new_ticket_modal(turn: Turn, *, title: str, description: str = "") -> N
         return
     # The trigger expires 3 s after the click: acknowledge and open straight away.
     turn.ack()
-    kinds, meta = form_for(turn.desk.env.structure, turn.origin_channel())
+    kinds, meta = form_for(turn.desk.env.structure, origin_channel(turn))
     modal = blocks.new_ticket_modal(
         turn.lang, title=title, description=description, source=meta or None, kinds=kinds
     )

@@ -4,16 +4,20 @@ update of the modal when one is chosen."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot import blocks
-from bot.incoming import BadPayload, BlockActions
+from bot.incoming import BadPayload, BlockActions, Incoming
 from bot.listener_turn import Kind, Turn, listener
 from bot.payloads import chosen_type, meta_of_view
 from flashticket_core.desk_file import DeskStructure, RequestType
 from flashticket_core.domain.enums import Priority
+
+log = logging.getLogger("flashticket.bot")
 
 
 def register(app: App) -> None:
@@ -60,7 +64,21 @@ def choose_request_type(turn: Turn) -> None:
         kinds=structure.types_team_first(meta.i),
         chosen=chosen,
     )
-    turn.update_modal(view.id, view.hash, modal)
+    try:
+        # With the view's hash Slack refuses the change if the form changed since (a
+        # later choice's update won): that one stands.
+        turn.client.views_update(view_id=view.id, hash=view.hash, view=modal)
+    except SlackApiError as error:
+        code = str(error.response.get("error"))
+        if code != "hash_conflict":
+            raise
+        log.info("views.update after a newer change: %s", code)
+
+
+def origin_channel(turn: Turn) -> str | None:
+    """The channel a request came from (a command's, a click's), if any."""
+    payload: Incoming | None = turn.context.get("payload")
+    return None if payload is None else payload.origin_channel()
 
 
 def _priority(value: str | None) -> Priority | None:
