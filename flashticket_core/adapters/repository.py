@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from flashticket_core.domain.model import (
     RoleAssignment,
     RoleChange,
     Ticket,
+    TicketField,
     field_rows,
 )
 from flashticket_core.domain.permissions import IntakeLimit
@@ -72,7 +73,9 @@ class SqlTicketRepository(TicketRepository):
         self.session.add(ticket)
 
     def add_fields(self, ticket_id: int, values: Sequence[FieldValue]) -> None:
-        self.session.add_all(field_rows(ticket_id, values))
+        # One INSERT of every row, without an object each to track: nothing reads them
+        # back in this transaction.
+        self.session.execute(insert(TicketField), field_rows(ticket_id, values))
 
     def _get(self, ticket_id: int) -> Ticket | None:
         return self.session.scalars(

@@ -72,20 +72,20 @@ class TicketField(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
-def field_rows(ticket_id: int, values: Iterable[FieldValue]) -> list[TicketField]:
-    """The rows of a ticket's field values, in the form's order."""
-    rows: list[TicketField] = []
+def field_rows(ticket_id: int, values: Iterable[FieldValue]) -> list[dict[str, object]]:
+    """The rows of a ticket's field values (column → value), in the form's order."""
+    rows: list[dict[str, object]] = []
     for field in values:
         for value in field.values:
             rows.append(
-                TicketField(
-                    ticket_id=ticket_id,
-                    field_id=field.field_id,
-                    label=field.label,
-                    type=field.type,
-                    value=value,
-                    position=len(rows),
-                )
+                {
+                    "ticket_id": ticket_id,
+                    "field_id": field.field_id,
+                    "label": field.label,
+                    "type": field.type,
+                    "value": value,
+                    "position": len(rows),
+                }
             )
     return rows
 
