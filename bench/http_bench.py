@@ -11,6 +11,11 @@ generator):
 
 Requests are signed exactly as Slack signs them, made and signed before a case starts:
   create   a new-ticket modal submission (view_submission), each from its own view id
+  typed    the same, of a request type with five fields (text, select, number, date,
+           email) chosen in the form's "Request type" select; with --typed-form,
+           FlashTicket runs with a desk file of that type and of one without fields,
+           which `create` then chooses, so the two are measured on the same server in
+           the same run
   list     the slash command `/ticket list`
 at concurrency 1, 16 and 64 (keep-alive connections, one per client; a server that closes
 one gets a new one, the time to connect counted in that request).
@@ -23,6 +28,7 @@ pace its posts here (the fake Slack sets no rate limit); bench/delivery_bench.py
 measures the paced support channel.
 
 Run:  .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 1 16 64]
+          [--typed-form] [--cases create typed list]
 Prints a table and the ratios FlashTicket / best bare app (p99, max, throughput).
 """
 
@@ -45,6 +51,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qs
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -106,6 +113,66 @@ def new_ticket_body(n: int) -> bytes:
         USERS[n % len(USERS)], view, values, view_id=f"V{uuid.uuid4().hex[:12].upper()}"
     )
     return interaction_body(payload)
+
+
+# The desk file of --typed-form: one team in the support channel, a request type with
+# five fields and one without (a plain ticket, where a desk has types).
+TYPED_DESK = """\
+teams:
+  - {id: it, name: IT, channel: C0SUPPORT1}
+request_types:
+  - id: hardware
+    name: Hardware defect
+    team: it
+    fields:
+      - {id: asset_tag, label: Asset tag, type: text, required: true}
+      - {id: floor, label: Floor, type: select, options: [EG, 1. OG, 2. OG]}
+      - {id: count, label: How many, type: number}
+      - {id: since, label: Since, type: date}
+      - {id: contact, label: Contact, type: email}
+  - {id: access, name: Access, team: it}
+"""
+
+
+def chosen_type(body: bytes, type_id: str) -> bytes:
+    """The submission with `type_id` chosen in the form's Request type select."""
+    payload = json.loads(parse_qs(body.decode())["payload"][0])
+    payload["view"]["state"]["values"]["request_type"] = {
+        "new_ticket.request_type": {
+            "type": "static_select",
+            "selected_option": {"value": type_id},
+        }
+    }
+    return interaction_body(payload)
+
+
+def plain_typed_body(n: int) -> bytes:
+    """A plain new ticket where the desk has request types: of the type without fields."""
+    return chosen_type(new_ticket_body(n), "access")
+
+
+def typed_ticket_body(n: int) -> bytes:
+    """A new ticket of the type with five fields, every field filled in."""
+    view = {"type": "modal", "callback_id": "new_ticket", "private_metadata": ""}
+    values = {
+        "title": {"type": "plain_text_input", "value": f"Benchmark ticket {n}"},
+        "description": {"type": "plain_text_input", "value": "Measured over loopback."},
+        "priority": {"type": "static_select", "selected_option": {"value": "medium"}},
+    }
+    fields = {
+        "asset_tag": {"type": "plain_text_input", "value": f"A-{n}"},
+        "floor": {"type": "static_select", "selected_option": {"value": "1. OG"}},
+        "count": {"type": "number_input", "value": str(n % 7 + 1)},
+        "since": {"type": "datepicker", "selected_date": "2026-03-01"},
+        "contact": {"type": "email_text_input", "value": f"person{n}@example.org"},
+    }
+    payload = view_submission(
+        USERS[n % len(USERS)], view, values, view_id=f"V{uuid.uuid4().hex[:12].upper()}"
+    )
+    state = payload["view"]["state"]["values"]
+    for field_id, element in fields.items():
+        state[f"field.hardware.{field_id}"] = {"value": element}
+    return chosen_type(interaction_body(payload), "hardware")
 
 
 def list_body(n: int) -> bytes:
@@ -224,6 +291,15 @@ def pending_messages(database_url: str) -> int:
     return int(pending or 0)
 
 
+def ticket_count(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(text("SELECT count(*) FROM tickets")) or 0)
+    finally:
+        engine.dispose()
+
+
 def wait_for_empty_outbox(database_url: str, timeout: float = 300) -> float:
     """Seconds until FlashTicket's outbox has nothing pending."""
     began = time.monotonic()
@@ -283,11 +359,25 @@ def main() -> None:
         "--database-url",
         help="FlashTicket's database, e.g. an empty PostgreSQL one (default: a SQLite file)",
     )
+    parser.add_argument(
+        "--typed-form",
+        action="store_true",
+        help="FlashTicket with a desk file of a request type with five fields",
+    )
+    parser.add_argument(
+        "--cases", nargs="+", choices=["create", "typed", "list"], help="default: all there are"
+    )
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="flashticket-http-bench-"))
-    cases = [("create", new_ticket_body), ("list", list_body)]
+    plain = plain_typed_body if args.typed_form else new_ticket_body
+    every = {"create": plain, "typed": typed_ticket_body, "list": list_body}
+    default = ["create", "typed", "list"] if args.typed_form else ["create", "list"]
+    chosen = args.cases or default
+    if "typed" in chosen and not args.typed_form:
+        parser.error("the typed case needs --typed-form")
+    cases = [(name, every[name]) for name in chosen]
     results: dict[tuple[str, str, int], Result] = {}
-    drains: dict[int, float] = {}
+    drains: dict[tuple[str, int], float] = {}
     slack = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.slack_api"],
         cwd=ROOT,
@@ -318,10 +408,20 @@ def main() -> None:
     databases = {target: f"sqlite:///{directory / (target + '.db')}" for target in TARGETS}
     if args.database_url:
         databases["flashticket"] = args.database_url
+    own: dict[str, dict[str, str]] = {target: {} for target in TARGETS}
+    if args.typed_form:
+        desk_file = directory / "desk.yaml"
+        desk_file.write_text(TYPED_DESK)
+        own["flashticket"] = {"FLASHTICKET_DESK_FILE": str(desk_file)}
     servers = {
         target: start_server(
             command,
-            {**common, "PORT": str(ports[target]), "DATABASE_URL": databases[target]},
+            {
+                **common,
+                **own[target],
+                "PORT": str(ports[target]),
+                "DATABASE_URL": databases[target],
+            },
             ports[target],
         )
         for target, command in commands.items()
@@ -337,11 +437,16 @@ def main() -> None:
                     port, pids = ports[target], (servers[target].pid, slack.pid)
                     fire(port, pids, make_body, 50, concurrency)  # warm-up
                     wait_for_empty_outbox(outbox)
+                    before = ticket_count(outbox) if target == "flashticket" else 0
                     results[(name, target, concurrency)] = fire(
                         port, pids, make_body, args.requests, concurrency
                     )
-                    if target == "flashticket" and name == "create":
-                        drains[concurrency] = wait_for_empty_outbox(outbox)
+                    if target == "flashticket" and name in ("create", "typed"):
+                        drains[(name, concurrency)] = wait_for_empty_outbox(outbox)
+                        # An answer with errors is a 200 too: each request made a ticket.
+                        made = ticket_count(outbox) - before
+                        if made != args.requests:
+                            raise RuntimeError(f"{name}: {made} tickets of {args.requests}")
     finally:
         for process in servers.values():
             stop_server(process)
@@ -376,12 +481,22 @@ def main() -> None:
                 f"  {name:<7} c={concurrency:<3} p99 {ours.p99 / best_p99:5.2f}x   "
                 f"max {ours.max / best_max:5.2f}x   throughput {ours.throughput / best_rate:5.2f}x"
             )
-    for concurrency, seconds in drains.items():
+    for (name, concurrency), seconds in drains.items():
         made = args.requests * 2
         print(
-            f"  create c={concurrency}: outbox delivered {seconds:.1f} s after the last ack"
+            f"  {name} c={concurrency}: outbox delivered {seconds:.1f} s after the last ack"
             f" ({made} messages)"
         )
+    if "create" in chosen and "typed" in chosen:
+        print("\nFlashTicket's CPU per request, a ticket of a type with five fields / a plain one:")
+        for concurrency in args.concurrency:
+            plain = results[("create", "flashticket", concurrency)]
+            typed = results[("typed", "flashticket", concurrency)]
+            print(
+                f"  c={concurrency:<3} {typed.cpu_ms_per_request:.2f} / "
+                f"{plain.cpu_ms_per_request:.2f} ms = "
+                f"{typed.cpu_ms_per_request / plain.cpu_ms_per_request:.2f}x"
+            )
     print(json.dumps({"errors": sum(r.errors for r in results.values())}))
 
 

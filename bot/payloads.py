@@ -11,11 +11,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.blocks.forms import FIELD_PREFIX, REQUEST_TYPE_BLOCK, field_of_block
+from bot.blocks.ids import NEW_TICKET_TYPE
 from bot.incoming import BadPayload
 from bot.incoming.objects import File, StateElement, View
 from bot.slack_ids import ConversationId, FileId, MessageTs, UserId
 from flashticket_core.domain.enums import Priority, Status
-from flashticket_core.domain.model import MessageSource
+from flashticket_core.domain.model import DESK_ID_MAX, FieldValue, MessageSource
 from flashticket_core.service_layer.conversation import AttachedFile
 
 
@@ -86,6 +88,9 @@ class NewTicketForm(_Model):
     title: str
     description: str
     priority: Priority
+    # The request type chosen (or the desk's one), and its fields' values.
+    request_type: str | None = None
+    fields: tuple[FieldValue, ...] = ()
 
 
 def _element(view: View, block_id: str) -> StateElement:
@@ -102,12 +107,51 @@ def new_ticket_form(view: View) -> NewTicketForm:
     description = _element(view, "description").value or ""
     selected = _element(view, "priority").selected_option
     priority = selected.value if selected else Priority.MEDIUM.value
+    request_type = chosen_type(view) or meta_of_view(view).k
     try:
         return NewTicketForm.model_validate(
-            {"title": title, "description": description, "priority": priority}
+            {
+                "title": title,
+                "description": description,
+                "priority": priority,
+                "request_type": request_type,
+                "fields": _field_values(view, request_type),
+            }
         )
     except ValidationError as error:
         raise BadPayload("bad new-ticket form") from error
+
+
+def chosen_type(view: View) -> str | None:
+    """The request type chosen in the modal's select, if it has one and it is chosen."""
+    block = (view.state.values if view.state else {}).get(REQUEST_TYPE_BLOCK) or {}
+    element = block.get(NEW_TICKET_TYPE)
+    option = element.selected_option if element is not None else None
+    return option.value if option is not None else None
+
+
+def _field_values(view: View, request_type: str | None) -> list[FieldValue]:
+    """What the chosen type's inputs hold; another type's inputs (gone since) are not
+    read."""
+    values: list[FieldValue] = []
+    for block_id, element in (view.state.values if view.state else {}).items():
+        if not block_id.startswith(FIELD_PREFIX):
+            continue
+        named = field_of_block(block_id)
+        value = element.get("value")
+        if named is None or value is None or named[0] != request_type:
+            continue
+        values.append(FieldValue(named[1], _values_of(value)))
+    return values
+
+
+def _values_of(element: StateElement) -> tuple[str, ...]:
+    if element.selected_options is not None:
+        return tuple(option.value for option in element.selected_options)
+    if element.selected_option is not None:
+        return (element.selected_option.value,)
+    one = element.selected_user or element.selected_date or element.value
+    return (one,) if one else ()
 
 
 def entry_text(view: View) -> str:
@@ -138,10 +182,14 @@ def attached_files(files: Sequence[File] | None) -> list[AttachedFile]:
 
 
 class _ViewSource(_Model):
-    c: ConversationId
-    ts: MessageTs
-    th: MessageTs
-    r: UserId
+    # The message a ticket is made from (all four, or none: a modal opened by hand).
+    c: ConversationId | None = None
+    ts: MessageTs | None = None
+    th: MessageTs | None = None
+    r: UserId | None = None
+    # The request type of a desk with one; the team whose types the select lists first.
+    k: Annotated[str, Field(max_length=DESK_ID_MAX)] | None = None
+    i: Annotated[str, Field(max_length=DESK_ID_MAX)] | None = None
     # The message's files: ID, name (cut), size.
     f: Annotated[
         list[tuple[FileId, Annotated[str, Field(max_length=80)], int | None]], Field(max_length=10)
@@ -162,9 +210,11 @@ class TicketSource:
     reporter_id: str
     files: tuple[AttachedFile, ...] = ()
 
-    def metadata(self) -> dict[str, Any]:
+    def metadata(self, extra: dict[str, str] | None = None) -> dict[str, Any]:
+        """The modal's private_metadata: the message, and `extra` (the form's own)."""
         m = self.message
         meta: dict[str, Any] = {
+            **(extra or {}),
             "c": m.channel,
             "ts": m.ts,
             "th": m.thread_ts,
@@ -185,14 +235,23 @@ class TicketSource:
             name_max //= 2
 
 
-def source_of_view(view: View) -> TicketSource | None:
-    """The message a new-ticket modal was opened from; None for a modal opened by hand."""
+def meta_of_view(view: View) -> _ViewSource:
+    """What a new-ticket modal carries in its private_metadata."""
     if not view.private_metadata:
-        return None
+        return _ViewSource()
     try:
-        parsed = _ViewSource.model_validate_json(view.private_metadata)
+        return _ViewSource.model_validate_json(view.private_metadata)
     except ValidationError as error:
         raise BadPayload("view with an unusable source") from error
+
+
+def source_of_view(view: View) -> TicketSource | None:
+    """The message a new-ticket modal was opened from; None for a modal opened by hand."""
+    parsed = meta_of_view(view)
+    if parsed.c is None and parsed.ts is None and parsed.th is None and parsed.r is None:
+        return None
+    if parsed.c is None or parsed.ts is None or parsed.th is None or parsed.r is None:
+        raise BadPayload("view with a part of a source")
     files = tuple(AttachedFile(chat_file_id=i, name=n or i, size=z) for i, n, z in parsed.f)
     return TicketSource(MessageSource(parsed.c, parsed.ts, parsed.th), parsed.r, files)
 

@@ -104,6 +104,16 @@ class InvalidInput(TicketError):
         self.field = field
 
 
+class InvalidFields(InvalidInput):
+    """Several fields of one form are wrong at once: each error names its field (a
+    request type's field id), so a form can show every one under its input."""
+
+    def __init__(self, errors: list[InvalidInput]) -> None:
+        first = errors[0]
+        super().__init__(first.key, first.field, **first.params)
+        self.errors = tuple(errors)
+
+
 class Conflict(TicketError, Generic[Current]):
     """The ticket changed since the actor saw it; nothing was written.
 

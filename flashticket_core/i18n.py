@@ -103,6 +103,36 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "Unknown status “{value}”; use {allowed}.",
         Language.DE: "Unbekannter Status „{value}“; erlaubt sind {allowed}.",
     },
+    # A request type's fields on a new ticket (service_layer/fields.py).
+    "error.field_required": {
+        Language.EN: "“{label}” must be filled in.",
+        Language.DE: "„{label}“ muss ausgefüllt sein.",
+    },
+    "error.field_number": {
+        Language.EN: "“{label}” must be a number.",
+        Language.DE: "„{label}“ muss eine Zahl sein.",
+    },
+    "error.field_date": {
+        Language.EN: "“{label}” must be a date.",
+        Language.DE: "„{label}“ muss ein Datum sein.",
+    },
+    "error.field_url": {
+        Language.EN: "“{label}” must be a web address (http or https), like {example}.",
+        Language.DE: "„{label}“ muss eine Webadresse sein, etwa {example}.",
+    },
+    "error.field_email": {
+        Language.EN: "“{label}” must be an email address.",
+        Language.DE: "„{label}“ muss eine E-Mail-Adresse sein.",
+    },
+    "error.field_option": {
+        Language.EN: "Choose “{label}” from its list.",
+        Language.DE: "Wähle „{label}“ aus der Liste.",
+    },
+    "error.field_too_long": {
+        Language.EN: "“{label}” may have at most {limit} characters (it has {length}).",
+        Language.DE: "„{label}“ darf höchstens {limit} Zeichen haben (hat {length}).",
+    },
+    "field.checked": {Language.EN: "yes", Language.DE: "ja"},
     "error.unknown_team": {
         Language.EN: "Unknown team “{value}”; use {allowed}.",
         Language.DE: "Unbekanntes Team „{value}“; erlaubt sind {allowed}.",

@@ -3,7 +3,7 @@ read side's port included: the help desk's rules run without a database."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from flashticket_core.domain.enums import EntryKind, MemberSource, Priority, Rol
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
+    FieldValue,
     RoleAssignment,
     RoleChange,
     TeamMembership,
@@ -36,7 +37,7 @@ from flashticket_core.service_layer.repositories import (
     TeamMembers,
     TicketRepository,
 )
-from flashticket_core.service_layer.search_terms import Term
+from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
 
 
@@ -45,6 +46,7 @@ class FakeTicketRepository(TicketRepository):
         super().__init__()
         self.tickets: dict[int, Ticket] = {}
         self.pending: list[Ticket] = []
+        self.fields: dict[int, tuple[FieldValue, ...]] = {}
 
     def made_from(self, channel: str, ts: str) -> int | None:
         for ticket in [*self.tickets.values(), *self.pending]:
@@ -71,6 +73,9 @@ class FakeTicketRepository(TicketRepository):
 
     def _add(self, ticket: Ticket) -> None:
         self.pending.append(ticket)
+
+    def add_fields(self, ticket_id: int, values: Sequence[FieldValue]) -> None:
+        self.fields[ticket_id] = tuple(values)
 
     def _get(self, ticket_id: int) -> Ticket | None:
         ticket = self.tickets.get(ticket_id)
@@ -355,7 +360,13 @@ class FakeReads(Reads):
         return views.Page(items=found[offset : offset + limit], total=len(found))
 
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, teams: TeamScope, limit: int
+        self,
+        terms: list[Term],
+        *,
+        reporter_id: str | None,
+        teams: TeamScope,
+        limit: int,
+        fields: Sequence[FieldFilter] = (),
     ) -> list[views.TicketSummary]:
         words = [term.word.lower() for term in terms]
         return [
@@ -363,7 +374,12 @@ class FakeReads(Reads):
             for t in self._live()
             if (t.reporter_id == reporter_id if reporter_id else teams.covers(t.team_id))
             and all(w in t.title.lower() for w in words)
+            and all(self._has(t.id, wanted) for wanted in fields)
         ][:limit]
+
+    def _has(self, ticket_id: int, wanted: FieldFilter) -> bool:
+        values = self.uow.tickets.fields.get(ticket_id, ())
+        return any(v.field_id == wanted.field_id and wanted.value in v.values for v in values)
 
     def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None:
         return None
@@ -408,6 +424,17 @@ class FakeReads(Reads):
         live = [t for t in self._live() if teams.covers(t.team_id)]
         return dashboard.statistics(FakeTallies(live), now=now, days=days, zone=zone)
 
+    def export_field_ids(
+        self, *, since: datetime | None, until: datetime | None, teams: TeamScope = EVERY_TEAM
+    ) -> list[str]:
+        ids = {
+            v.field_id
+            for t in self._live()
+            if teams.covers(t.team_id)
+            for v in self.uow.tickets.fields.get(t.id, ())
+        }
+        return sorted(ids)
+
     def export_rows(
         self, *, since: datetime | None, until: datetime | None, teams: TeamScope = EVERY_TEAM
     ) -> Iterator[ExportedTicket]:
@@ -429,6 +456,7 @@ class FakeReads(Reads):
                 closed_at=t.closed_at,
                 rating=t.rating,
                 version=t.version,
+                fields=self.uow.tickets.fields.get(t.id, ()),
             )
             for t in self._live()
             if teams.covers(t.team_id)

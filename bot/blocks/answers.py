@@ -29,6 +29,7 @@ from bot.blocks.common import (
     quote_clipped,
     render,
 )
+from bot.blocks.forms import fields_section
 from bot.blocks.ids import DELETE, DELETE_CANCEL, action_value
 from bot.blocks.ticket_view import (
     Listed,
@@ -145,6 +146,9 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
                 )
             )
         )
+    fields = fields_section(lang, ticket)
+    if fields is not None:
+        blocks.append(fields)
     due = due_line(lang, ticket.targets, status=ticket.status, now=now)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))

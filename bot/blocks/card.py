@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
+from bot.blocks.forms import fields_section
 from bot.blocks.ids import (
     CONFIRM_TAKE_OVER,
     MOVE_TEAM,
@@ -80,6 +81,9 @@ def ticket_card(lang: Language, view: TicketSummary, *, movable: bool = False) -
                 text=MarkdownTextObject(text=quote_clipped(view.description, SECTION_MAX)),
             )
         )
+    fields = fields_section(lang, view)
+    if fields is not None:
+        blocks.append(fields)
     # After the description, which stays where it was on the card.
     due = due_line(lang, view.targets, status=view.status)
     if due is not None:

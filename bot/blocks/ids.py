@@ -7,6 +7,8 @@ import json
 
 # Modals, by callback_id.
 NEW_TICKET = "new_ticket"
+# The new-ticket modal's select of the request types: choosing one shows its fields.
+NEW_TICKET_TYPE = "new_ticket.request_type"
 SUPPORT_REPLY = "support_reply"
 INTERNAL_NOTE = "internal_note"
 # The support channel's card.

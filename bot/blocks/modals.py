@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -15,8 +16,10 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.common import _t, clip
-from bot.blocks.ids import INTERNAL_NOTE, NEW_TICKET, SUPPORT_REPLY
+from bot.blocks.forms import field_inputs, type_select
+from bot.blocks.ids import INTERNAL_NOTE, NEW_TICKET, NEW_TICKET_TYPE, SUPPORT_REPLY
 from bot.blocks.ticket_view import priority_label
+from flashticket_core.desk_file import RequestType
 from flashticket_core.domain.enums import EntryKind, Priority
 from flashticket_core.domain.model import DESCRIPTION_MAX, ENTRY_MAX, TITLE_MAX
 from flashticket_core.i18n import Language
@@ -30,12 +33,22 @@ def new_ticket_modal(
     *,
     title: str = "",
     description: str = "",
-    source: dict[str, str] | None = None,
+    source: dict[str, Any] | None = None,
+    kinds: Sequence[RequestType] = (),
+    chosen: RequestType | None = None,
+    priority: Priority | None = None,
 ) -> dict[str, Any]:
-    """`source` names the message the ticket is made from (channel, ts, thread, author),
-    carried to the submission in the modal's private_metadata."""
+    """`source` is what the modal carries to its submission in its private_metadata
+    (the message a ticket is made from, the request type of a desk with one: see
+    `payloads.TicketSource.metadata`, which keeps it within Slack's limit). With
+    several request `kinds` the form starts with their select, and shows the `chosen`
+    one's fields; with one, that type's fields straight away; with none, title,
+    description and priority alone."""
+    if len(kinds) == 1:
+        chosen = kinds[0]
+    priority = priority or (chosen.priority if chosen else None) or Priority.MEDIUM
     priority_options = [Option(text=priority_label(lang, p), value=p.value) for p in Priority]
-    medium = priority_options[1]
+    initial = next(o for o in priority_options if o.value == priority.value)
     view = View(
         type="modal",
         callback_id=NEW_TICKET,
@@ -70,12 +83,20 @@ def new_ticket_modal(
                 block_id="priority",
                 label=_t("bot.field.priority", lang),
                 element=StaticSelectElement(
-                    action_id="value", options=priority_options, initial_option=medium
+                    action_id="value", options=priority_options, initial_option=initial
                 ),
             ),
         ],
     )
-    return view.to_dict()
+    modal = view.to_dict()
+    if len(kinds) > 1:
+        select = type_select(
+            lang, kinds, action_id=NEW_TICKET_TYPE, chosen=chosen.id if chosen else None
+        )
+        modal["blocks"].insert(0, select)
+    if chosen is not None:
+        modal["blocks"].extend(field_inputs(chosen))
+    return modal
 
 
 REPLY_FILES_MAX = 5

@@ -22,6 +22,13 @@ Submit = Callable[[dict[str, dict[str, Any]]], dict[str, str]]
 Attach = Callable[[str], "dict[str, Any] | None"]
 
 
+# An input that acts when chosen (`dispatch_action`): the view and its state so far in,
+# the view as the bot changed it out (None: unchanged).
+Choose = Callable[
+    [dict[str, Any], dict[str, Any], dict[str, dict[str, Any]]], "dict[str, Any] | None"
+]
+
+
 def fill(
     view: dict[str, Any],
     read: Read,
@@ -30,15 +37,26 @@ def fill(
     attach: Attach | None = None,
     *,
     words: Words,
+    choose: Choose | None = None,
 ) -> None:
     """Ask for every input of the modal and submit it, until the bot takes it or the
-    person closes it (`cancel`, end of input, or Ctrl-C)."""
+    person closes it (`cancel`, end of input, or Ctrl-C). An input that acts when
+    chosen (the request type) is sent at once, and the form goes on as the bot changed
+    it."""
     say(words("form", title=view["title"]["text"]))
     try:
-        _fill(view, read, say, submit, attach, words)
+        _fill(view, read, say, submit, attach, words, choose)
     except KeyboardInterrupt:
         say("")
         say(words("form_closed"))
+
+
+def _state(inputs: list[dict[str, Any]], values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {
+        b["block_id"]: {b["element"].get("action_id", "value"): values[b["block_id"]]}
+        for b in inputs
+        if b["block_id"] in values
+    }
 
 
 def _fill(
@@ -48,11 +66,13 @@ def _fill(
     submit: Submit,
     attach: Attach | None,
     words: Words,
+    choose: Choose | None = None,
 ) -> None:
     inputs = [block for block in view["blocks"] if block.get("type") == "input"]
     values: dict[str, dict[str, Any]] = {}
     pending = inputs
     while pending:
+        changed = None
         for block in pending:
             if block["element"].get("type") == "file_input":
                 value = _ask_files(block, read, say, attach, words)
@@ -62,10 +82,17 @@ def _fill(
                 say(words("form_closed"))
                 return
             values[block["block_id"]] = value
-        state = {
-            b["block_id"]: {b["element"].get("action_id", "value"): values[b["block_id"]]}
-            for b in inputs
-        }
+            if block.get("dispatch_action") and choose is not None:
+                changed = choose(view, block, _state(inputs, values))
+                if changed is not None:
+                    break
+        if changed is not None:
+            # The form as the bot changed it: its new inputs are asked next.
+            view = changed
+            inputs = [block for block in view["blocks"] if block.get("type") == "input"]
+            pending = [block for block in inputs if block["block_id"] not in values]
+            continue
+        state = _state(inputs, values)
         errors = submit(state)
         if not errors:
             say(f"└ {view['submit']['text']}")

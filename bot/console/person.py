@@ -310,7 +310,36 @@ class Person:
                 self.shell.bot.dispatch(urlencode({"payload": json.dumps(payload)}), FORM)
             )
 
-        forms.fill(view, self.shell.read, self.shell.say, submit, self._attach, words=self.words)
+        def choose(
+            shown: dict[str, Any], block: dict[str, Any], state: dict[str, Any]
+        ) -> dict[str, Any] | None:
+            """A choice that acts at once: Slack's block_actions from the open view."""
+            element = block["element"]
+            chosen = state[block["block_id"]][element["action_id"]]
+            action = {"block_id": block["block_id"], "action_id": element["action_id"]}
+            payload = {
+                "type": "block_actions",
+                "user": {
+                    "id": self.shell.user,
+                    "username": self.workspace.name_of(self.shell.user),
+                },
+                "team": {"id": self.workspace.team.id},
+                "container": {"type": "view", "view_id": shown["id"]},
+                "view": dict(shown, state={"values": state}),
+                "actions": [{**action, "type": element["type"], **chosen}],
+            }
+            self.shell.bot.dispatch(urlencode({"payload": json.dumps(payload)}), FORM)
+            return self.workspace.take_modal(self.shell.user)
+
+        forms.fill(
+            view,
+            self.shell.read,
+            self.shell.say,
+            submit,
+            self._attach,
+            words=self.words,
+            choose=choose,
+        )
 
     def _attach(self, path: str) -> dict[str, Any] | None:
         """A local file, put on the workspace's file host as if uploaded in Slack."""

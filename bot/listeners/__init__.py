@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, admin, commands, events, intake, moving, views
+from bot.listeners import actions, admin, commands, events, forms, intake, moving, views
 
 
 def register(app: App) -> None:
-    for module in (commands, admin, actions, views, events, intake, moving):
+    for module in (commands, admin, actions, forms, views, events, intake, moving):
         module.register(app)

@@ -18,6 +18,7 @@ from bot import blocks
 from bot.incoming import SlashCommand
 from bot.list_words import ListRequest, Unaccepted, accepted_values, read_list_words
 from bot.listener_turn import Kind, Turn, listener
+from bot.listeners.forms import form_for, origin_channel
 from bot.manifest import TICKET_COMMAND
 from bot.mrkdwn import decode_incoming, escape
 from bot.words import translate
@@ -144,7 +145,11 @@ def open_new_ticket_modal(turn: Turn, *, title: str, description: str = "") -> N
         return
     # The trigger expires 3 s after the click: acknowledge and open straight away.
     turn.ack()
-    turn.open_modal(blocks.new_ticket_modal(turn.lang, title=title, description=description))
+    kinds, meta = form_for(turn.desk.env.structure, origin_channel(turn))
+    modal = blocks.new_ticket_modal(
+        turn.lang, title=title, description=description, source=meta or None, kinds=kinds
+    )
+    turn.open_modal(modal)
 
 
 def list_tickets(turn: Turn, words: list[str]) -> None:
@@ -219,8 +224,12 @@ def show_ticket(turn: Turn, words: list[str]) -> None:
     turn.say(blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail, now=now))
 
 
+# `field:owner=@sam`: Slack sends the person as `<@U…|sam>`; a people field holds the ID.
+_PERSON_VALUE = re.compile(r"(field:[A-Za-z0-9_-]{1,32}=)<@([UW][A-Z0-9]{2,31})(?:\|[^<>]*)?>")
+
+
 def search(turn: Turn, words: list[str]) -> None:
-    query = decode_incoming(" ".join(words))
+    query = decode_incoming(_PERSON_VALUE.sub(r"\1\2", " ".join(words)))
     found = turn.desk.queries.search(turn.actor, query)
     # The list's header is plain text; the notification text is mrkdwn.
     header = turn.t("bot.search.title", query=query[:80], count=len(found))

@@ -18,6 +18,7 @@ from bot.blocks.common import clip
 from bot.incoming import BadPayload, BlockActions, EventCallback, Shortcut
 from bot.incoming.objects import Message, ReactionAdded
 from bot.listener_turn import Kind, Turn, listener
+from bot.listeners.forms import form_for
 from bot.mrkdwn import decode_incoming, escape, mention
 from bot.payloads import CardAction, TicketSource, attached_files
 from bot.slack_ids import is_dm
@@ -84,11 +85,11 @@ def _open_modal_from(turn: Turn, channel: str, message: Message, reporter: str) 
     title, description = title_and_description(message.text or "")
     files = tuple(attached_files(message.files) if reporter == message.user else ())
     source = TicketSource(_source(channel, message), reporter, files)
-    turn.open_modal(
-        blocks.new_ticket_modal(
-            turn.lang, title=title, description=description, source=source.metadata()
-        )
+    kinds, meta = form_for(turn.desk.env.structure, channel)
+    modal = blocks.new_ticket_modal(
+        turn.lang, title=title, description=description, source=source.metadata(meta), kinds=kinds
     )
+    turn.open_modal(modal)
 
 
 def shortcut_on_message(turn: Turn) -> None:

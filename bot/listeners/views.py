@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import blocks
+from bot.blocks.forms import REQUEST_TYPE_BLOCK, field_block_id
 from bot.incoming import ViewPayload
 from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
@@ -16,6 +17,7 @@ from bot.payloads import (
     source_of_view,
     ticket_of_view,
 )
+from flashticket_core.errors import InvalidFields
 
 
 def register(app: App) -> None:
@@ -48,16 +50,31 @@ def submit_new_ticket(turn: Turn) -> None:
             text = turn.t("bot.modal.source_exists", ticket_id=existing)
             turn.ack(response_action="errors", errors={"title": text})
             return
-    turn.desk.tickets.open_ticket(
-        turn.actor,
-        title=form.title,
-        description=form.description,
-        priority=form.priority,
-        request_key=_request_key(view),
-        reporter_id=source.reporter_id if source else None,
-        source=source.message if source else None,
-        files=source.files if source else (),
-    )
+    if form.request_type is None and len(turn.desk.tickets.env.structure.request_types) > 1:
+        # Slack asks for the select before it submits; a payload without it is told too.
+        label = turn.t("bot.field.request_type")
+        text = turn.t("error.field_required", label=label)
+        turn.ack(response_action="errors", errors={REQUEST_TYPE_BLOCK: text})
+        return
+    try:
+        turn.desk.tickets.open_ticket(
+            turn.actor,
+            title=form.title,
+            description=form.description,
+            priority=form.priority,
+            request_key=_request_key(view),
+            reporter_id=source.reporter_id if source else None,
+            source=source.message if source else None,
+            files=source.files if source else (),
+            request_type=form.request_type,
+            fields=form.fields,
+        )
+    except InvalidFields as wrong:
+        # Each under its own input, all at once; nothing was stored.
+        kind = form.request_type or ""
+        errors = {field_block_id(kind, e.field or ""): e.message(turn.lang) for e in wrong.errors}
+        turn.ack(response_action="errors", errors=errors)
+        return
     turn.ack()
 
 

@@ -20,6 +20,16 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "Was ist passiert, seit wann, was haben Sie versucht",
     },
     "bot.field.priority": {Language.EN: "Priority", Language.DE: "Priorität"},
+    # The request types' forms (blocks/forms.py).
+    "bot.field.request_type": {Language.EN: "Request type", Language.DE: "Art der Anfrage"},
+    "bot.field.request_type.hint": {
+        Language.EN: "What is it about?",
+        Language.DE: "Worum geht es?",
+    },
+    "bot.card.fields": {
+        Language.EN: "Request type: {name}",
+        Language.DE: "Art der Anfrage: {name}",
+    },
     "bot.modal.reply.title": {Language.EN: "Reply to reporter", Language.DE: "Antwort an Anwender"},
     "bot.modal.note.title": {Language.EN: "Internal note", Language.DE: "Interne Notiz"},
     "bot.modal.send": {Language.EN: "Send", Language.DE: "Senden"},

@@ -3,9 +3,10 @@ one session of a unit of work."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,11 +20,14 @@ from flashticket_core.domain.enums import MemberSource, Status
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
+    FieldValue,
     HistoryEntry,
     RoleAssignment,
     RoleChange,
     TeamMembership,
     Ticket,
+    TicketField,
+    field_rows,
 )
 from flashticket_core.domain.permissions import IntakeLimit
 from flashticket_core.service_layer.repositories import (
@@ -69,6 +73,11 @@ class SqlTicketRepository(TicketRepository):
 
     def _add(self, ticket: Ticket) -> None:
         self.session.add(ticket)
+
+    def add_fields(self, ticket_id: int, values: Sequence[FieldValue]) -> None:
+        # One INSERT of every row, without an object each to track: nothing reads them
+        # back in this transaction.
+        self.session.execute(insert(TicketField), field_rows(ticket_id, values))
 
     def _get(self, ticket_id: int) -> Ticket | None:
         return self.session.scalars(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flashticket_core.adapters.sql_ticket_rows import fields_of
 from flashticket_core.adapters.sql_timers import targets_of
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.enums import EntryKind
@@ -33,12 +34,15 @@ class TicketsOf:
             for t in session.scalars(select(TicketThread).where(TicketThread.ticket_id.in_(ids)))
         }
         self._targets = targets_of(session, ids) if ids else {}
+        self._fields = fields_of(session, ids)
 
     def ticket(self, ticket_id: int) -> TicketSummary | None:
         ticket = self._tickets.get(ticket_id)
         if ticket is None:
             return None
-        return TicketSummary.of(ticket, self._targets.get(ticket_id, ()))
+        return TicketSummary.of(
+            ticket, self._targets.get(ticket_id, ()), self._fields.get(ticket_id, ())
+        )
 
     def thread(self, ticket_id: int) -> Thread:
         refs = self._threads.get(ticket_id)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from flashticket_core.adapters import search
+from flashticket_core.adapters import search, sql_export
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import teams_of
 from flashticket_core.adapters.sql_dashboard import count_live
-from flashticket_core.adapters.sql_export import export_rows
 from flashticket_core.adapters.sql_team_scope import in_teams
 from flashticket_core.adapters.sql_team_tallies import team_tallies
+from flashticket_core.adapters.sql_ticket_rows import fields_of, files_of, searched_fields
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
@@ -28,18 +28,16 @@ from flashticket_core.domain.model import (
     RoleChange,
     TeamMembership,
     Ticket,
-    TicketFile,
 )
 from flashticket_core.domain.permissions import EVERY_TEAM, TeamScope
 from flashticket_core.service_layer import dashboard
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
-from flashticket_core.service_layer.search_terms import Term
+from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.views import (
     Change,
     Entry,
-    FileRecord,
     Home,
     HomeTicket,
     Page,
@@ -140,29 +138,18 @@ class SqlReads(Reads):
             )
         ]
         return TicketDetail(
-            ticket=TicketSummary.of(ticket, ticket_targets(self.session, ticket.id)),
+            ticket=TicketSummary.of(
+                ticket,
+                ticket_targets(self.session, ticket.id),
+                fields_of(self.session, [ticket.id]).get(ticket.id, ()),
+            ),
             resolved_at=ticket.resolved_at,
             closed_at=ticket.closed_at,
             first_response_at=ticket.first_response_at,
             rating=ticket.rating,
             conversation=conversation,
             history=history,
-            files=[
-                FileRecord(
-                    name=f.name,
-                    mimetype=f.mimetype,
-                    size=f.size,
-                    author_id=f.author_id,
-                    at=f.at,
-                    direction=f.direction,
-                    chat_file_id=f.chat_file_id,
-                )
-                for f in self.session.scalars(
-                    select(TicketFile)
-                    .where(TicketFile.ticket_id == ticket.id)
-                    .order_by(TicketFile.id)
-                )
-            ],
+            files=files_of(self.session, ticket.id),
         )
 
     def tickets(
@@ -222,7 +209,13 @@ class SqlReads(Reads):
         return Page(items=items, total=total)
 
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, teams: TeamScope, limit: int
+        self,
+        terms: list[Term],
+        *,
+        reporter_id: str | None,
+        teams: TeamScope,
+        limit: int,
+        fields: Sequence[FieldFilter] = (),
     ) -> list[TicketSummary]:
         """Live tickets containing every term in their title, description or conversation
         (a reporter's own tickets, never through an internal note).
@@ -238,6 +231,10 @@ class SqlReads(Reads):
         scope = search.Scope(owner=reporter_id, include_notes=reporter_id is None)
         if reporter_id is not None:
             teams = EVERY_TEAM  # a reporter's own tickets, whatever their team
+        if fields:
+            # With `field:<id>=<value>`: the words narrow the tickets with those values.
+            found = searched_fields(self.session, terms, fields, scope, limit, teams)
+            return self._search_hits(found, teams)
         wanted = limit
         for _round in range(SEARCH_ROUNDS):
             in_title = search.matching_ids(
@@ -247,11 +244,11 @@ class SqlReads(Reads):
                 self.session, terms, scope, title_only=False, limit=wanted + len(in_title)
             )
             ranked = list(dict.fromkeys([*in_title, *anywhere]))
-            found = self._search_hits(ranked, teams)
-            if len(found) >= limit or len(anywhere) < wanted + len(in_title):
+            found_here = self._search_hits(ranked, teams)
+            if len(found_here) >= limit or len(anywhere) < wanted + len(in_title):
                 break
             wanted *= 4
-        return found[:limit]
+        return found_here[:limit]
 
     def _search_hits(self, ranked: list[int], teams: TeamScope) -> list[TicketSummary]:
         if not ranked:
@@ -377,7 +374,12 @@ class SqlReads(Reads):
     def export_rows(
         self, *, since: datetime | None, until: datetime | None, teams: TeamScope
     ) -> Iterator[ExportedTicket]:
-        return export_rows(self.session, since=since, until=until, teams=teams)
+        return sql_export.export_rows(self.session, since=since, until=until, teams=teams)
+
+    def export_field_ids(
+        self, *, since: datetime | None, until: datetime | None, teams: TeamScope
+    ) -> list[str]:
+        return sql_export.export_field_ids(self.session, since=since, until=until, teams=teams)
 
 
 def reads_from(database: Database) -> ReadsFactory:

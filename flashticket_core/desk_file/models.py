@@ -32,6 +32,12 @@ from flashticket_core.domain.service_levels import parse_sla
 ID_PATTERN = rf"^[a-z0-9_-]{{1,{DESK_ID_MAX}}}$"
 DEFAULT_TEAM_NAME = "Support"
 
+# What a form can show (Slack's Block Kit limits, as other chats have their own): an
+# option's text, the options of a select, the inputs of one form.
+OPTION_TEXT_MAX = 75
+OPTIONS_MAX = 100
+FIELDS_MAX = 50
+
 EntryId = Annotated[str, Field(pattern=ID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
 # A chat id (a channel, a user group, a person): present, and not absurdly long.
@@ -93,6 +99,13 @@ class FormField(_Entry):
             raise ValueError(f"a {self.type} takes no options (only select and multi_select)")
         if len(set(self.options)) != len(self.options):
             raise ValueError("the options repeat one another")
+        if len(self.options) > OPTIONS_MAX:
+            raise ValueError(f"{len(self.options)} options, more than {OPTIONS_MAX}")
+        long = next((option for option in self.options if len(option) > OPTION_TEXT_MAX), None)
+        if long is not None:
+            raise ValueError(
+                f"the option {long[:40]!r}… is longer than {OPTION_TEXT_MAX} characters"
+            )
         return self
 
 
@@ -140,12 +153,15 @@ class RequestType(_Entry):
     name: Name
     team: str
     priority: Priority | None = None
-    fields: tuple[FormField, ...] = ()
+    fields: tuple[FormField, ...] = Field(default=(), max_length=FIELDS_MAX)
 
     @field_validator("id", mode="before")
     @classmethod
     def _id(cls, value: object) -> object:
         return _checked_id(value)
+
+    def field(self, field_id: str) -> FormField | None:
+        return next((field for field in self.fields if field.id == field_id), None)
 
 
 class DeskStructure(_Entry):
@@ -188,10 +204,14 @@ class DeskStructure(_Entry):
         """Every request type, those of the team whose intake channel this is first (the
         form of `/ticket` typed there offers them first); the desk file's order else."""
         team = self.team_for_channel(channel_id)
-        if team is None:
+        return self.types_team_first(team.id if team is not None else None)
+
+    def types_team_first(self, team_id: str | None) -> tuple[RequestType, ...]:
+        """Every request type, those of the team first; the desk file's order without one."""
+        if team_id is None:
             return self.request_types
-        own = self.request_types_of(team.id)
-        return own + tuple(kind for kind in self.request_types if kind.team != team.id)
+        own = self.request_types_of(team_id)
+        return own + tuple(kind for kind in self.request_types if kind.team != team_id)
 
     def default_type_of(self, team_id: str) -> RequestType | None:
         """The type a ticket of the team gets when nobody chose one (one made from a

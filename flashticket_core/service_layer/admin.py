@@ -49,5 +49,6 @@ class Admin(Area):
             actor = self._reading(reads, actor_id)
             authorize(actor, Action.EXPORT)
             teams = actor.visible_teams(Action.EXPORT)
+            field_ids = reads.export_field_ids(since=since, until=until, teams=teams)
             tickets = reads.export_rows(since=since, until=until, teams=teams)
-            return export.write_csv(tickets, out, self.env.language, self.env.zone)
+            return export.write_csv(tickets, out, self.env.language, self.env.zone, field_ids)

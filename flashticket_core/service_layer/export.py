@@ -17,12 +17,13 @@ is quoted.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import IO, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.domain.model import FieldValue
 from flashticket_core.i18n import Language, translate
 
 COLUMNS = (
@@ -49,6 +50,9 @@ COLUMNS = (
 )
 
 _UTC = ZoneInfo("UTC")
+# A field's column: `field:<id>`, after COLUMNS.
+FIELD_COLUMN = "field:"
+CHECKBOX = "checkbox"
 
 # OWASP's list, plus the full-width forms some spreadsheets also read as formulas.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -80,6 +84,8 @@ class ExportedTicket(NamedTuple):
     first_response_target: str = ""
     resolution_due_at: datetime | None = None
     resolution_target: str = ""
+    # The values of its request type's fields (after COLUMNS: a column per field id).
+    fields: tuple[FieldValue, ...] = ()
 
 
 def neutralise(cell: str) -> str:
@@ -87,9 +93,26 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_TRIGGERS) else cell
 
 
-def header(language: Language, zone: ZoneInfo) -> list[str]:
-    """The column names in the language, each time column naming the zone of its times."""
-    return [translate(f"export.column.{column}", language, zone=zone.key) for column in COLUMNS]
+def header(language: Language, zone: ZoneInfo, field_ids: Sequence[str] = ()) -> list[str]:
+    """The column names in the language, each time column naming the zone of its times;
+    then `field:<id>` for each field id (in both languages: a program reads them)."""
+    named = [translate(f"export.column.{column}", language, zone=zone.key) for column in COLUMNS]
+    return named + [f"{FIELD_COLUMN}{field_id}" for field_id in field_ids]
+
+
+def field_cells(ticket: ExportedTicket, field_ids: Sequence[str], language: Language) -> list[str]:
+    """The ticket's value of each field id (a multi-select's values joined), or empty."""
+    values = {field.field_id: field for field in ticket.fields}
+    cells: list[str] = []
+    for field_id in field_ids:
+        field = values.get(field_id)
+        if field is None:
+            cells.append("")
+        elif field.type == CHECKBOX:
+            cells.append(translate("field.checked", language))
+        else:
+            cells.append(neutralise(field.text))
+    return cells
 
 
 def cells(
@@ -140,17 +163,18 @@ def write_csv(
     out: IO[str],
     language: Language,
     zone: ZoneInfo = _UTC,
+    field_ids: Sequence[str] = (),
 ) -> int:
     """Write the header and a row per ticket, one at a time; returns how many tickets
-    were written."""
+    were written. `field_ids`: the fields whose values are columns."""
     out.write("\ufeff")
     writer = csv.writer(
         out, delimiter=";" if language is Language.DE else ",", quoting=csv.QUOTE_ALL
     )
-    writer.writerow(header(language, zone))
+    writer.writerow(header(language, zone, field_ids))
     count = 0
     for ticket in tickets:
-        writer.writerow(cells(ticket, language, zone))
+        writer.writerow(cells(ticket, language, zone) + field_cells(ticket, field_ids, language))
         count += 1
     return count
 

@@ -77,8 +77,11 @@ class Queries(Area):
             )
 
     def search(self, actor_id: str, text: str, *, limit: int = 20) -> list[views.TicketSummary]:
-        terms = search_terms.terms_of(text)
-        if not terms:
+        """Tickets with every word of `text`, and every field value it names as
+        `field:<id>=<value>` (an option's value in any case, as the desk file writes it)."""
+        filters, rest = search_terms.field_filters_of(text)
+        terms = search_terms.terms_of(rest)
+        if not terms and not filters:
             raise InvalidInput("error.search_empty", field="text")
         with self.env.reads() as reads:
             actor = self._reading(reads, actor_id)
@@ -88,7 +91,17 @@ class Queries(Area):
                 reporter_id=actor_id if teams.nothing else None,
                 teams=teams,
                 limit=max(1, min(limit, MAX_PAGE)),
+                fields=[self._as_option(wanted) for wanted in filters],
             )
+
+    def _as_option(self, wanted: search_terms.FieldFilter) -> search_terms.FieldFilter:
+        """A value typed in another case than one of the field's options is that option."""
+        for kind in self.env.structure.request_types:
+            field = kind.field(wanted.field_id)
+            for option in field.options if field is not None else ():
+                if option.casefold() == wanted.value.casefold():
+                    return search_terms.FieldFilter(wanted.field_id, option)
+        return wanted
 
     def home(self, actor_id: str, *, limit: int = 20) -> views.Home:
         """What the actor's App Home shows: their tickets; for support also queue and KPIs."""

@@ -5,7 +5,7 @@ memory."""
 from __future__ import annotations
 
 import abc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from flashticket_core.domain.model import RoleAssignment, TeamMembership
 from flashticket_core.domain.permissions import TeamScope
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
-from flashticket_core.service_layer.search_terms import Term
+from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.views import (
     Change,
     Home,
@@ -71,9 +71,16 @@ class Reads(abc.ABC):
 
     @abc.abstractmethod
     def search(
-        self, terms: list[Term], *, reporter_id: str | None, teams: TeamScope, limit: int
+        self,
+        terms: list[Term],
+        *,
+        reporter_id: str | None,
+        teams: TeamScope,
+        limit: int,
+        fields: Sequence[FieldFilter] = (),
     ) -> list[TicketSummary]:
-        """Tickets with every term: the reporter's own, or (None) those of `teams`."""
+        """Tickets with every term (and every field value of `fields`): the reporter's
+        own, or (None) those of `teams`."""
 
     @abc.abstractmethod
     def ticket_of_reporter_thread(self, channel: str, thread_ts: str) -> int | None: ...
@@ -109,6 +116,13 @@ class Reads(abc.ABC):
     ) -> Iterator[ExportedTicket]:
         """The live tickets of `teams` created in [since, until), oldest first, read as
         they are written out."""
+
+    @abc.abstractmethod
+    def export_field_ids(
+        self, *, since: datetime | None, until: datetime | None, teams: TeamScope
+    ) -> list[str]:
+        """The ids of the fields the live tickets of `teams` created in [since, until)
+        have values of, in order."""
 
 
 # Opens one read transaction: `with reads() as r: ...`.

@@ -5,6 +5,7 @@ the events the domain raised on it. The SQL behind them is `adapters/repository.
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from datetime import datetime
 
 from flashticket_core.domain.enums import MemberSource, Role
@@ -12,6 +13,7 @@ from flashticket_core.domain.events import Event
 from flashticket_core.domain.model import (
     ChatMessage,
     ConversationEntry,
+    FieldValue,
     RoleAssignment,
     RoleChange,
     TeamMembership,
@@ -57,6 +59,10 @@ class TicketRepository(abc.ABC):
     @abc.abstractmethod
     def made_from(self, channel: str, ts: str) -> int | None:
         """The ticket made from the chat message at (channel, ts), deleted ones too."""
+
+    @abc.abstractmethod
+    def add_fields(self, ticket_id: int, values: Sequence[FieldValue]) -> None:
+        """Keep a new ticket's field values (its id known: after a flush)."""
 
     @abc.abstractmethod
     def _add(self, ticket: Ticket) -> None: ...

@@ -28,3 +28,28 @@ def terms_of(words: str) -> list[Term]:
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class FieldFilter:
+    """`field:<id>=<value>`: tickets whose field `id` has exactly this value."""
+
+    field_id: str
+    value: str
+
+
+MAX_FIELD_FILTERS = 4
+# `field:floor=EG`, `field:floor="1. OG"` (straight or typographic quotes, as Slack's
+# clients may turn them).
+_FIELD = re.compile(r"""field:([a-z0-9_-]{1,32})=(?:["“„”]([^"“”]*)["“”]|(\S+))""", re.IGNORECASE)
+
+
+def field_filters_of(words: str) -> tuple[list[FieldFilter], str]:
+    """The `field:<id>=<value>` filters in what a person typed, and the rest of it."""
+    filters: list[FieldFilter] = []
+    for match in _FIELD.finditer(words):
+        value = (match.group(2) if match.group(2) is not None else match.group(3)).strip()
+        wanted = FieldFilter(match.group(1).lower(), value)
+        if value and wanted not in filters:
+            filters.append(wanted)
+    return filters[:MAX_FIELD_FILTERS], _FIELD.sub(" ", words)

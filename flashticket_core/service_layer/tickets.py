@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import FileDirection, Priority, Status
-from flashticket_core.domain.model import MessageSource, Ticket
+from flashticket_core.domain.model import FieldValue, MessageSource, Ticket
 from flashticket_core.domain.permissions import (
     Action,
     authorize,
@@ -33,6 +33,7 @@ from flashticket_core.service_layer.common import (
     validate_user_id,
 )
 from flashticket_core.service_layer.conversation import AttachedFile
+from flashticket_core.service_layer.fields import checked_fields
 from flashticket_core.service_layer.intake import take_allowance
 from flashticket_core.service_layer.outbox import MessageKind, NewMessage
 from flashticket_core.service_layer.routing import route_new_ticket
@@ -54,6 +55,7 @@ class Tickets(Area):
         source: MessageSource | None = None,
         files: Sequence[AttachedFile] = (),
         request_type: str | None = None,
+        fields: Sequence[FieldValue] = (),
     ) -> views.TicketSummary:
         """Open a ticket. A repeated `request_key` (a double submission) opens nothing new.
 
@@ -63,7 +65,9 @@ class Tickets(Area):
 
         It goes to its `request_type`'s team, or made from a message to the team of the
         message's intake channel, else to the first team; without a `priority` chosen it
-        gets the type's (service_layer/routing.py)."""
+        gets the type's (service_layer/routing.py). Of a `request_type`, its `fields` are
+        checked (all wrong ones told at once) and kept with the ticket; made from a message,
+        it is of its team's first type, its fields left empty."""
         validate_user_id(actor_id)
         reporter = reporter_id or actor_id
         validate_user_id(reporter)
@@ -73,6 +77,7 @@ class Tickets(Area):
             channel=source.channel if source else None,
             priority=priority,
         )
+        values = self._checked_fields(request_type, fields)
         with self.env.units() as uow:
             actor = self._actor(uow, actor_id)
             authorize(actor, Action.OPEN_TICKET)
@@ -97,6 +102,8 @@ class Tickets(Area):
             ticket.request_type = route.request_type
             uow.tickets.add(ticket)
             uow.flush()
+            if values:
+                uow.tickets.add_fields(ticket.id, values)
             for file in files:
                 # The files of the message it was made from: the reporter's, for support.
                 ticket.attach_file(
@@ -122,6 +129,15 @@ class Tickets(Area):
                     raise
                 return done
             return views.TicketSummary.of(ticket)
+
+    def _checked_fields(
+        self, type_id: str | None, given: Sequence[FieldValue]
+    ) -> tuple[FieldValue, ...]:
+        """The field values of a ticket of the request type `type_id`, checked against its
+        form (routing refused a type the desk does not have); a ticket of no chosen type
+        has none."""
+        kind = None if type_id is None else self.env.structure.request_type(type_id)
+        return () if kind is None else checked_fields(kind, given)
 
     def withdraw(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The reporter takes back a ticket someone else opened in their name: closed as

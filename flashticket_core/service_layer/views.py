@@ -17,7 +17,7 @@ from datetime import datetime
 
 from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import EntryKind, FileDirection, Priority, Status
-from flashticket_core.domain.model import DEFAULT_TEAM_ID, Ticket
+from flashticket_core.domain.model import DEFAULT_TEAM_ID, FieldValue, Ticket
 from flashticket_core.service_layer.dashboard import Kpis
 
 
@@ -44,9 +44,18 @@ class TicketSummary:
     # Its service-level targets, first response before resolution, where the read asked
     # for them (one ticket, the card, the App Home's queue).
     targets: tuple[TargetClock, ...] = ()
+    # The request type it was opened as and its field values, where the read asked for
+    # them (one ticket, the card).
+    request_type: str | None = None
+    fields: tuple[FieldValue, ...] = ()
 
     @classmethod
-    def of(cls, ticket: Ticket, targets: tuple[TargetClock, ...] = ()) -> TicketSummary:
+    def of(
+        cls,
+        ticket: Ticket,
+        targets: tuple[TargetClock, ...] = (),
+        fields: tuple[FieldValue, ...] = (),
+    ) -> TicketSummary:
         return cls(
             id=ticket.id,
             title=ticket.title,
@@ -62,6 +71,8 @@ class TicketSummary:
             deleted=ticket.deleted_at is not None,
             deleted_by=ticket.deleted_by,
             targets=targets,
+            request_type=ticket.request_type,
+            fields=fields,
         )
 
 

@@ -7,7 +7,7 @@ row per reason, so revoking a grant leaves the desk file's membership standing. 
 index on `user_id` answers "which teams is this person in", asked on every operation.
 
 Revision ID: 9d4b6e2a7c15
-Revises: 7c2d9e4f1a36
+Revises: 4e8a2c6b9d10
 Create Date: 2026-12-07 22:40:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "9d4b6e2a7c15"
-down_revision: str | None = "7c2d9e4f1a36"
+down_revision: str | None = "4e8a2c6b9d10"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

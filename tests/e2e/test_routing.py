@@ -15,6 +15,7 @@ import pytest
 from flashticket_core.domain.enums import Priority
 from tests.bot_harness import SUPPORT_CHANNEL, Bot, bot_settings
 from tests.conftest import ADMIN, ALICE, BOB
+from tests.e2e.test_request_type_forms import submit, typed_state
 from tests.fakes.slack_api import Call, FakeSlack
 from tests.slack_requests import block_action, event_envelope
 
@@ -102,18 +103,10 @@ def test_a_ticket_of_an_hr_type_has_its_card_in_hrs_channel(desk_bot: Bot) -> No
     )
     card = wait_for_card(slack, HR_CHANNEL, leave.id)
     assert "ticket.move_team" in action_ids(card)
-    # The form without a type: the first team's channel.
+    # The form, of IT's type: IT's channel.
     view = desk_bot.open_modal(ALICE)
-    response = desk_bot.submit(
-        ALICE,
-        view,
-        {
-            "title": {"type": "plain_text_input", "value": "Screen flickers"},
-            "description": {"type": "plain_text_input", "value": None},
-            "priority": {"type": "static_select", "selected_option": {"value": "medium"}},
-        },
-    )
-    assert response.status == 200, response.body
+    answer = submit(desk_bot, ALICE, view, typed_state("Screen flickers", "hardware"))
+    assert answer == {}, answer
     wait_for_card(slack, IT_CHANNEL, leave.id + 1)
     assert card_in(slack, IT_CHANNEL, leave.id) is None
     assert card_in(slack, SUPPORT_CHANNEL, leave.id) is None

@@ -314,6 +314,10 @@ EXAMPLE_CALLS["files.info"] = lambda shell: shell.client.files_info(
     file=shell.workspace.host_file(user_id_for("alice"), "a.txt", b"a")["id"]
 )
 EXAMPLE_CALLS["files.completeUploadExternal"] = EXAMPLE_CALLS["files.getUploadURLExternal"]
+EXAMPLE_CALLS["views.update"] = lambda shell: shell.client.views_update(
+    view_id=EXAMPLE_CALLS["views.open"](shell)["view"]["id"],
+    view={"type": "modal", "title": {"type": "plain_text", "text": "Form 2"}, "blocks": []},
+)
 EXAMPLE_CALLS["usergroups.list"] = lambda shell: shell.client.usergroups_list(
     include_disabled=True, include_count=True
 )
@@ -407,14 +411,16 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
     # checks), but conversations.replies: the console's people post no replies in
     # threads to react to; apps.connections.open: the console's bot takes requests
     # over HTTP, not Socket Mode; usergroups.list: only `flashticket doctor` reads
-    # the user groups of a desk file's teams; and usergroups.users.list: a console
-    # without a desk file has no team with a user group to read.
+    # the user groups of a desk file's teams; usergroups.users.list: a console without a
+    # desk file has no team with a user group to read; and views.update: only a desk
+    # file's request types change the new-ticket form in place.
     answered = {c.method for c in calls}
     unused = {
         "conversations.replies",
         "apps.connections.open",
         "usergroups.list",
         "usergroups.users.list",
+        "views.update",
     }
     assert web_api_methods_the_bot_calls() - unused <= answered
     assert [c.args["channel"] for c in shell.workspace.calls("conversations.info")] == [

@@ -152,6 +152,8 @@ class StoredView:
 
     user: str | None
     external_id: str | None
+    # Its state now: views.update with another (an older) hash is refused.
+    hash: str = ""
 
 
 @dataclass

@@ -52,10 +52,15 @@ class ViewsApi(WorkspaceState):
     def _api_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
         view_id = self._existing_view(args)
         with self._lock:
-            user = self._views[view_id].user
+            stored = self._views[view_id]
+            user = stored.user
+            # Slack refuses an update made from an older state of the view.
+            if args.get("hash") and args["hash"] != stored.hash:
+                raise SlackError("hash_conflict")
         answer = self._store_view(args, view_id=view_id, user=user)
         with self._lock:
-            if user is not None and user in self._open_modals:
+            # The modal changes on the person's screen (where the console fills it in).
+            if user is not None and answer["view"].get("type") == "modal":
                 self._open_modals[user] = answer["view"]
         return answer
 
@@ -100,6 +105,7 @@ class ViewsApi(WorkspaceState):
             raise missing("view")
         check_view(view)
         view_id = view_id or f"V{uuid.uuid4().hex[:10].upper()}"
+        state = f"{time.time():.6f}.{uuid.uuid4().hex[:8]}"
         with self._lock:
-            self._views[view_id] = StoredView(user, view.get("external_id"))
-        return {"ok": True, "view": {**view, "id": view_id, "hash": f"{time.time():.6f}"}}
+            self._views[view_id] = StoredView(user, view.get("external_id"), state)
+        return {"ok": True, "view": {**view, "id": view_id, "hash": state}}

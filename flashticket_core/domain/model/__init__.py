@@ -7,6 +7,14 @@ Callers import from here; the modules are how the model is laid out, not its sur
 """
 
 from flashticket_core.domain.model.base import Base, UTCDateTime
+from flashticket_core.domain.model.fields import (
+    FIELD_VALUE_MAX,
+    LONG_TEXT_MAX,
+    FieldValue,
+    TicketField,
+    field_rows,
+    field_values,
+)
 from flashticket_core.domain.model.queue import queue_rank_sql
 from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
 from flashticket_core.domain.model.roles import RoleAssignment, RoleChange, TeamMembership
@@ -38,8 +46,10 @@ __all__ = [
     "DESCRIPTION_MAX",
     "DESK_ID_MAX",
     "ENTRY_MAX",
+    "FIELD_VALUE_MAX",
     "FILE_NAME_MAX",
     "FILE_TYPE_MAX",
+    "LONG_TEXT_MAX",
     "NAME_MAX",
     "SOURCE_CHANNEL_MAX",
     "SOURCE_TS_MAX",
@@ -49,14 +59,18 @@ __all__ = [
     "Base",
     "ChatMessage",
     "ConversationEntry",
+    "FieldValue",
     "HistoryEntry",
     "MessageSource",
     "RoleAssignment",
     "RoleChange",
     "TeamMembership",
     "Ticket",
+    "TicketField",
     "TicketFile",
     "UTCDateTime",
+    "field_rows",
+    "field_values",
     "queue_rank_sql",
     "validate_description",
     "validate_text",
