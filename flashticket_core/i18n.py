@@ -149,6 +149,14 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "The help desk has one team only: there is no other team to move a ticket to.",
         Language.DE: "Der Helpdesk hat nur ein Team: Es gibt kein anderes, dem ein Ticket zugewiesen werden kann.",
     },
+    "error.same_type": {
+        Language.EN: "Ticket #{ticket_id} is of the type {type} already; nothing was changed.",
+        Language.DE: "Ticket #{ticket_id} hat bereits die Art {type}; es wurde nichts geändert.",
+    },
+    "error.one_type": {
+        Language.EN: "This ticket's team has one request type only: there is no other to change to.",
+        Language.DE: "Das Team dieses Tickets hat nur eine Art der Anfrage: Es gibt keine andere.",
+    },
     "error.unknown_role": {
         Language.EN: "Unknown role “{value}”; use user, support or admin.",
         Language.DE: "Unbekannte Rolle „{value}“; erlaubt sind user, support oder admin.",
@@ -278,6 +286,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "action.move_team": {
         Language.EN: "move tickets to another team",
         Language.DE: "Tickets einem anderen Team zuweisen",
+    },
+    "action.change_type": {
+        Language.EN: "change the request type of tickets",
+        Language.DE: "die Art der Anfrage von Tickets ändern",
     },
     "action.view_teams": {
         Language.EN: "see the teams of the help desk (administrators only)",

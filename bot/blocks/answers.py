@@ -3,6 +3,7 @@ detail, the statistics and the roles."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from slack_sdk.models.blocks import (
@@ -105,9 +106,16 @@ def detail_text(detail: TicketDetail) -> str:
     return f"#{detail.ticket.id} {escape(detail.ticket.title)}"
 
 
-def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None = None) -> Blocks:
+def ticket_detail(
+    lang: Language,
+    detail: TicketDetail,
+    *,
+    now: datetime | None = None,
+    names: Callable[[str, str], str | None] | None = None,
+) -> Blocks:
     """The ticket with its conversation and history; `now` says how late a missed
-    target is (an answer is read as it arrives)."""
+    target is (an answer is read as it arrives); `names` names a team or a request type
+    of the history by its id (the desk file's names; the id where it has none)."""
     ticket = detail.ticket
     entries = [
         _t(
@@ -128,8 +136,8 @@ def ticket_detail(lang: Language, detail: TicketDetail, *, now: datetime | None 
             at=_when(c.at, lang),
             actor=actor_text(lang, c.actor_id),
             field=history_label(lang, c.field),
-            old=_changed_value(lang, c.field, c.old),
-            new=_changed_value(lang, c.field, c.new),
+            old=_changed_value(lang, c.field, c.old, names),
+            new=_changed_value(lang, c.field, c.new, names),
         )
         for c in detail.history
     ]
@@ -199,6 +207,7 @@ HISTORY_LABELS = {
     "rating": "bot.history.rating",
     "withdrawn": "bot.history.withdrawn",
     "team": "bot.history.team",
+    "request_type": "bot.history.request_type",
 }
 
 
@@ -208,10 +217,18 @@ def history_label(lang: Language, field: str) -> str:
     return _t(HISTORY_LABELS.get(field, "bot.history.other"), lang)
 
 
-def _changed_value(lang: Language, field: str, value: str | None) -> str:
-    """An old or new value in the history, as the card would show it."""
+def _changed_value(
+    lang: Language,
+    field: str,
+    value: str | None,
+    names: Callable[[str, str], str | None] | None = None,
+) -> str:
+    """An old or new value in the history, as the card would show it; a team or a
+    request type by its name where `names` knows it."""
     if value is None:
         return "–"
+    if field in ("team", "request_type") and names is not None:
+        return escape(names(field, value) or value)
     if field == "status" or field == "created":
         return status_label(lang, value)
     if field == "priority":

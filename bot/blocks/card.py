@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import (
+    CHANGE_TYPE,
     CONFIRM_TAKE_OVER,
     MOVE_TEAM,
     NOTE,
@@ -57,9 +58,12 @@ def card_text(lang: Language, view: TicketSummary) -> str:
     )
 
 
-def ticket_card(lang: Language, view: TicketSummary, *, movable: bool = False) -> Blocks:
+def ticket_card(
+    lang: Language, view: TicketSummary, *, movable: bool = False, retypable: bool = False
+) -> Blocks:
     """The ticket as its team's channel shows it, with the actions it allows now;
-    `movable`: the desk has other teams it could go to."""
+    `movable`: the desk has other teams it could go to; `retypable`: its team has more
+    than one request type."""
     if view.deleted:
         # Nothing of the ticket is left on the card (its title may be why it was
         # deleted), and no button that could still act on it.
@@ -92,7 +96,8 @@ def ticket_card(lang: Language, view: TicketSummary, *, movable: bool = False) -
     # with the same one, a client keeps showing the choice last made in its selects.
     blocks.append(
         ActionsBlock(
-            block_id=f"actions-v{view.version}", elements=_card_actions(lang, view, movable)
+            block_id=f"actions-v{view.version}",
+            elements=_card_actions(lang, view, movable, retypable),
         )
     )
     return render(blocks)
@@ -115,7 +120,9 @@ def _deleted_text(lang: Language, ticket: TicketSummary) -> str:
     )
 
 
-def _card_actions(lang: Language, ticket: TicketSummary, movable: bool = False) -> list[Any]:
+def _card_actions(
+    lang: Language, ticket: TicketSummary, movable: bool = False, retypable: bool = False
+) -> list[Any]:
     value = action_value(ticket.id, ticket.version)
     status = ticket.status
     elements: list[Any] = []
@@ -161,6 +168,12 @@ def _card_actions(lang: Language, ticket: TicketSummary, movable: bool = False) 
     if movable:
         elements.append(
             ButtonElement(text=_t("bot.button.move_team", lang), action_id=MOVE_TEAM, value=value)
+        )
+    if retypable:
+        elements.append(
+            ButtonElement(
+                text=_t("bot.button.change_type", lang), action_id=CHANGE_TYPE, value=value
+            )
         )
     return elements
 

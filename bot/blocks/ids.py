@@ -25,6 +25,9 @@ NOTE = "ticket.note"
 # Moving a ticket to another team: the card's button, and the form it opens.
 MOVE_TEAM = "ticket.move_team"
 MOVE_TEAM_FORM = "move_team"
+# Giving a ticket another request type of its team: the card's button, and its form.
+CHANGE_TYPE = "ticket.change_type"
+CHANGE_TYPE_FORM = "change_type"
 # The App Home.
 HOME_NEW_TICKET = "home.new_ticket"
 # Tickets from messages: the message shortcut, and the offer under a DM to the bot.

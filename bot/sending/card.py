@@ -18,7 +18,12 @@ def post_card(slack: Slack, message: Outgoing) -> Delivered:
     return slack.post(
         channel=slack.team_channel(ticket.team_id),
         text=times.plain_times(card_text(slack.lang, ticket)),
-        blocks=ticket_card(slack.lang, ticket, movable=slack.several_teams),
+        blocks=ticket_card(
+            slack.lang,
+            ticket,
+            movable=slack.several_teams,
+            retypable=slack.several_types(ticket.team_id),
+        ),
         message=message,
     )
 
@@ -33,7 +38,12 @@ def update_card(slack: Slack, message: Outgoing) -> Delivered:
         channel=thread.support_channel,
         ts=thread.support_ts,
         text=times.plain_times(card_text(slack.lang, ticket)),
-        blocks=ticket_card(slack.lang, ticket, movable=slack.several_teams),
+        blocks=ticket_card(
+            slack.lang,
+            ticket,
+            movable=slack.several_teams,
+            retypable=slack.several_types(ticket.team_id),
+        ),
     )
     return Delivered(channel=thread.support_channel, ts=thread.support_ts)
 

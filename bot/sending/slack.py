@@ -137,6 +137,10 @@ class Slack:
         """A ticket could go to another team (the card offers to move it)."""
         return self.desk is not None and len(self.desk.teams) > 1
 
+    def several_types(self, team_id: str) -> bool:
+        """The team has more than one request type (the card offers to change it)."""
+        return self.desk is not None and len(self.desk.request_types_of(team_id)) > 1
+
     def post_parts(
         self,
         message: Outgoing,

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.moving import MOVED_EVENTS, moved_text
+from bot.blocks.retyping import TYPE_CHANGED_EVENT, desk_names, type_changed_text
 from bot.blocks.thread import (
     opened_for_root_blocks,
     opened_for_root_text,
@@ -38,9 +39,12 @@ def texts_of(
     *,
     for_reporter: bool,
 ) -> list[str]:
-    """What a thread message says; a move names the teams as the desk file does."""
+    """What a thread message says; a move names the teams as the desk file does, a
+    change of type the types."""
     if payload.get("event") in MOVED_EVENTS:
         return [moved_text(lang, ticket.id, payload, slack.team_name, for_reporter=for_reporter)]
+    if payload.get("event") == TYPE_CHANGED_EVENT:
+        return [type_changed_text(lang, ticket.id, payload, desk_names(slack.desk))]
     return thread_texts(lang, ticket.id, payload, for_reporter=for_reporter)
 
 

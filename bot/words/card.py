@@ -115,4 +115,21 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "*#{ticket_id}* liegt jetzt bei *{new}*: Das Team kümmert sich ab hier darum.",
     },
     "bot.history.team": {Language.EN: "Team", Language.DE: "Team"},
+    # Another request type of the ticket's team: the button, its form, the card's thread.
+    "bot.button.change_type": {Language.EN: "Change type", Language.DE: "Art ändern"},
+    "bot.modal.change_type.title": {Language.EN: "Change type", Language.DE: "Art ändern"},
+    "bot.modal.change_type.submit": {Language.EN: "Change", Language.DE: "Ändern"},
+    "bot.field.new_type": {
+        Language.EN: "New request type of #{ticket_id}",
+        Language.DE: "Neue Art der Anfrage für #{ticket_id}",
+    },
+    "bot.field.new_type.hint": {
+        Language.EN: "The ticket keeps its field values and its priority; the new type's fields are not asked.",
+        Language.DE: "Das Ticket behält seine Angaben und seine Priorität; die Felder der neuen Art werden nicht abgefragt.",
+    },
+    "bot.thread.type_changed": {
+        Language.EN: "<@{actor}> changed the request type of #{ticket_id} from *{old}* to *{new}*.",
+        Language.DE: "<@{actor}> hat die Art der Anfrage von #{ticket_id} von *{old}* zu *{new}* geändert.",
+    },
+    "bot.history.request_type": {Language.EN: "Request type", Language.DE: "Art der Anfrage"},
 }

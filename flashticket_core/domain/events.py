@@ -105,6 +105,15 @@ class TeamChanged(TicketEvent):
 
 
 @dataclass(frozen=True)
+class TypeChanged(TicketEvent):
+    """Support gave the ticket another request type of its team (the desk file's type
+    ids; `old` is None for a ticket that had none)."""
+
+    old: str | None
+    new: str
+
+
+@dataclass(frozen=True)
 class TicketDeleted(TicketEvent):
     pass
 

@@ -62,6 +62,7 @@ class Action(StrEnum):
     EXPORT = "export"
     VIEW_TEAMS = "view_teams"  # the desk's teams, their people and request types
     MOVE_TEAM = "move_team"  # give a ticket to another team of the desk
+    CHANGE_TYPE = "change_type"  # another request type of the ticket's team
 
 
 class Scope(Enum):
@@ -103,6 +104,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.EXPORT: _row(NONE, NONE, ALL),
     Action.VIEW_TEAMS: _row(NONE, NONE, ALL),
     Action.MOVE_TEAM: _row(NONE, ALL, ALL),
+    Action.CHANGE_TYPE: _row(NONE, ALL, ALL),
 }
 
 

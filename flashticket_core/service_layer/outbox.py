@@ -177,6 +177,12 @@ def plan(event: events.Event) -> list[Planned]:
             return [(MessageKind.SUPPORT_UPDATE, tid, {}), *_assignment_told(tid, actor, old, new)]
         case events.PriorityChanged(ticket_id=tid):
             return [(MessageKind.SUPPORT_UPDATE, tid, {})]
+        case events.TypeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+            retyped = {"event": "type_changed", "actor": actor, "old": old, "new": new}
+            return [
+                (MessageKind.SUPPORT_UPDATE, tid, {}),
+                (MessageKind.SUPPORT_THREAD, tid, retyped),
+            ]
         case events.TicketDeleted(ticket_id=tid, actor_id=actor):
             deleted = {"event": "deleted", "actor": actor}
             return [

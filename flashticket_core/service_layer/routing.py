@@ -125,3 +125,57 @@ class Routing(Area):
             ticket.move_to_team(team.id, actor_id=actor_id, now=self._now())
             self._commit(uow, ticket_id)
             return views.TicketSummary.of(ticket)
+
+    def check_can_change_type(
+        self, actor_id: str, ticket_id: int
+    ) -> tuple[views.TicketSummary, tuple[RequestType, ...]]:
+        """The ticket the actor is about to give another request type (before the form
+        opens), with its team's types; raises unless they may, or the team has fewer
+        than two types to choose from."""
+        with self.env.reads() as reads:
+            actor = self._reading(reads, actor_id)
+            authorize(actor, Action.CHANGE_TYPE)
+            ticket = reads.ticket(ticket_id)
+        if ticket is None:
+            raise NotFound(ticket_id=ticket_id)
+        authorize(actor, Action.CHANGE_TYPE, ticket)
+        kinds = self.env.structure.request_types_of(ticket.team_id)
+        if len(kinds) < 2:
+            raise InvalidInput("error.one_type", field="request_type")
+        return ticket, kinds
+
+    def change_type(
+        self,
+        actor_id: str,
+        ticket_id: int,
+        type_id: str,
+        *,
+        expected_version: int | None = None,
+    ) -> views.TicketSummary:
+        """Give the ticket the request type `type_id`, one of its team's (a ticket changes
+        team by a move alone). Its field values stay, kept with their labels, and so does
+        its priority. A ticket changed since the actor saw it (`expected_version`) is
+        refused with how it stands now; one of that type already is told so."""
+        structure = self.env.structure
+        with self.env.units() as uow:
+            actor = self._actor(uow, actor_id)
+            authorize(actor, Action.CHANGE_TYPE)
+            ticket = self._ticket(uow, ticket_id)
+            authorize(actor, Action.CHANGE_TYPE, ticket)
+            kinds = structure.request_types_of(ticket.team_id)
+            kind = next((k for k in kinds if k.id == type_id), None)
+            if kind is None:
+                raise InvalidInput(
+                    "error.unknown_request_type",
+                    field="request_type",
+                    value=type_id[:40],
+                    allowed=listed([k.id for k in kinds]),
+                )
+            check_version(ticket, expected_version)
+            if ticket.request_type == kind.id:
+                raise InvalidInput(
+                    "error.same_type", field="request_type", ticket_id=ticket.id, type=kind.name
+                )
+            ticket.change_type(kind.id, actor_id=actor_id, now=self._now())
+            self._commit(uow, ticket_id)
+            return views.TicketSummary.of(ticket)

@@ -262,6 +262,7 @@ def _cards_updated(event_list: list[events.Event]) -> set[int]:
             | events.PriorityChanged
             | events.AssigneeChanged
             | events.TicketDeleted
+            | events.TypeChanged
             # A moved ticket's new card is posted as it is now.
             | events.TeamChanged,
         )

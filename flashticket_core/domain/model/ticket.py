@@ -383,6 +383,13 @@ class Ticket(RaisesEvents, Base):
         made = events.TeamChanged
         self._raise(lambda tid: made(actor_id=actor_id, ticket_id=tid, old=old, new=team_id))
 
+    def change_type(self, type_id: str, *, actor_id: str, now: datetime) -> None:
+        """Another type of its team (history: from which to which); values, priority stay."""
+        old, self.request_type = self.request_type, type_id
+        self._changed("request_type", old, type_id, actor_id, now)
+        made = events.TypeChanged
+        self._raise(lambda tid: made(actor_id=actor_id, ticket_id=tid, old=old, new=type_id))
+
     def delete(self, *, actor_id: str, now: datetime) -> None:
         self.deleted_at = now
         self.deleted_by = actor_id
