@@ -10,7 +10,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from flashticket_core.desk_file import parse_desk_text
+from flashticket_core.desk_file import DeskStructure, RequestType, parse_desk_text
 from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import MessageSource
@@ -110,6 +110,27 @@ def _moved_elsewhere(desk: HelpDesk, actor: str, ticket: int) -> object:
     return HelpDesk.over(env).routing.move_to_team(actor, ticket, elsewhere)
 
 
+def with_two_types(structure: DeskStructure) -> DeskStructure:
+    """The desk with two request types for each of its teams (`<team>-a`, `<team>-b`)."""
+    kinds = tuple(
+        RequestType(id=f"{team.id}-{side}", name=f"{team.name} {side.upper()}", team=team.id)
+        for team in structure.teams
+        for side in ("a", "b")
+    )
+    return DeskStructure(teams=structure.teams, request_types=kinds)
+
+
+def _retyped(desk: HelpDesk, actor: str, ticket: int) -> object:
+    """Give the ticket the other of its team's two request types."""
+    env = replace(desk.env, structure=with_two_types(desk.env.structure))
+    with env.units() as uow:
+        found = uow.tickets.get(ticket)
+        team = found.team_id if found is not None else env.structure.default_team.id
+        current = found.request_type if found is not None else None
+    other = f"{team}-b" if current == f"{team}-a" else f"{team}-a"
+    return HelpDesk.over(env).routing.change_type(actor, ticket, other)
+
+
 PROBES: dict[Action, Probe] = {
     Action.OPEN_TICKET: Probe(
         lambda d, a, t: d.tickets.open_ticket(a, title="Printer"), on_ticket=False
@@ -166,6 +187,7 @@ PROBES: dict[Action, Probe] = {
     Action.EXPORT: Probe(lambda d, a, t: d.admin.export_csv(a, io.StringIO()), on_ticket=False),
     Action.VIEW_TEAMS: Probe(lambda d, a, t: d.admin.teams(a), on_ticket=False),
     Action.MOVE_TEAM: Probe(_moved_elsewhere),
+    Action.CHANGE_TYPE: Probe(_retyped),
 }
 
 
