@@ -41,7 +41,8 @@ def test_the_card_offers_a_change_of_type_only_where_the_team_has_several() -> N
     assert "Art ändern" in json.dumps(card, ensure_ascii=False)
     # The desk's teams: IT and HR have two types each, Facilities none.
     desk = slack()
-    assert desk.several_types("it") and desk.several_types("hr")
+    assert desk.several_types("it")
+    assert desk.several_types("hr")
     assert not desk.several_types("fm")
     assert not slack(desk=None).several_types("support")
 
