@@ -136,8 +136,8 @@ def ticket_detail(
             at=_when(c.at, lang),
             actor=actor_text(lang, c.actor_id),
             field=history_label(lang, c.field),
-            old=_changed_value(lang, c.field, c.old, names),
-            new=_changed_value(lang, c.field, c.new, names),
+            old=_changed_value(lang, c.field, c.old, names, detail.hidden_teams),
+            new=_changed_value(lang, c.field, c.new, names, detail.hidden_teams),
         )
         for c in detail.history
     ]
@@ -222,11 +222,15 @@ def _changed_value(
     field: str,
     value: str | None,
     names: Callable[[str, str], str | None] | None = None,
+    hidden_teams: frozenset[str] = frozenset(),
 ) -> str:
     """An old or new value in the history, as the card would show it; a team or a
-    request type by its name where `names` knows it."""
+    request type by its name where `names` knows it; a private team the reader is
+    outside of, unnamed."""
     if value is None:
         return "–"
+    if field == "team" and value in hidden_teams:
+        return _t("bot.history.private_team", lang)
     if field in ("team", "request_type") and names is not None:
         return escape(names(field, value) or value)
     if field == "status" or field == "created":

@@ -115,6 +115,10 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "*#{ticket_id}* liegt jetzt bei *{new}*: Das Team kümmert sich ab hier darum.",
     },
     "bot.history.team": {Language.EN: "Team", Language.DE: "Team"},
+    "bot.history.private_team": {
+        Language.EN: "a private team",
+        Language.DE: "ein privates Team",
+    },
     # Another request type of the ticket's team: the button, its form, the card's thread.
     "bot.button.change_type": {Language.EN: "Change type", Language.DE: "Art ändern"},
     "bot.modal.change_type.title": {Language.EN: "Change type", Language.DE: "Art ändern"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
 from flashticket_core.domain.permissions import EVERY_TEAM, Action, authorize, authorize_team
 from flashticket_core.errors import InvalidInput, NotFound
@@ -21,7 +23,11 @@ class Queries(Area):
                 raise NotFound(ticket_id=ticket_id)
             authorize(actor, Action.VIEW_TICKET, ticket)
             internal = actor.may(Action.VIEW_INTERNAL, ticket)
-            return reads.ticket_detail(ticket_id, include_internal=internal)
+            detail = reads.ticket_detail(ticket_id, include_internal=internal)
+        # A private team is named to its members and the administrators alone, in the
+        # history of a ticket that was once its too.
+        hidden = frozenset(team for team in self.env.teams if not actor.knows_team(team))
+        return replace(detail, hidden_teams=hidden) if hidden else detail
 
     def list_tickets(
         self,

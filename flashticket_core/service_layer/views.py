@@ -106,6 +106,8 @@ class TicketDetail:
     conversation: list[Entry]
     history: list[Change]
     files: list[FileRecord] = field(default_factory=list)
+    # The private teams the reader is outside of: the history does not name them.
+    hidden_teams: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -196,3 +196,19 @@ def test_a_team_of_one_type_has_no_other_to_change_to(core: Core, tmp_path: Path
         assert "nur eine Art der Anfrage" in one.value.message(Language.DE)
     finally:
         other.close()
+
+
+def test_the_history_does_not_name_a_private_team_to_those_outside_it(core: Core) -> None:
+    core.desk.roles.grant_team(ADMIN, BOB, "it")
+    leave = core.desk.tickets.open_ticket(ALICE, title="Badge", request_type="leave").id
+    core.desk.routing.move_to_team(ADMIN, leave, "it")
+    names = desk_names(core.desk.env.structure)
+
+    def history_seen_by(reader: str, lang: Language = Language.EN) -> str:
+        detail = core.desk.queries.show(reader, leave)
+        return json.dumps(ticket_detail(lang, detail, names=names), ensure_ascii=False)
+
+    assert "Team: a private team → IT-Support" in history_seen_by(BOB)
+    assert "HR" not in history_seen_by(BOB)
+    assert "Team: ein privates Team → IT-Support" in history_seen_by(BOB, Language.DE)
+    assert "Team: HR &amp; People → IT-Support" in history_seen_by(ADMIN)
