@@ -1,6 +1,7 @@
-"""Routing: which team a new ticket belongs to, and support moving a ticket to another
-team (SPEC.md "Teams": a ticket belongs to its request type's team; one made from a
-message to the team whose intake channel the message is in, else the first team).
+"""Routing: which team a new ticket belongs to, support moving a ticket to another team,
+and support giving it another request type of its team (SPEC.md "Teams": a ticket
+belongs to its request type's team; one made from a message to the team whose intake
+channel the message is in, else the first team; support can change the type later).
 
 The rule itself is the desk's (`DeskStructure.route`), shared with the replay of a
 proposed desk file. A move is a change of the ticket like any other: its history keeps
