@@ -100,6 +100,7 @@ class HelpDeskParts:
             home_view=lambda lang, user: blocks.home(lang, core.desk.queries.home(user)),
             language_of=self.locales.language_of,
             from_message_later=partial(intake.retry_reaction, core.desk, self.locales.language_of),
+            desk=core.desk.env.structure,
         )
 
     def delivery_worker(

@@ -18,6 +18,7 @@ from bot.sending import SENDERS
 from bot.sending.slack import FromMessageLater, HomeView, PersonLanguage, Slack
 from bot.sending.slack_errors import UNREACHABLE_ERRORS, classify, error_code
 from flashticket_core import metrics
+from flashticket_core.desk_file.models import DeskStructure
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.pacing import Pace
@@ -46,6 +47,7 @@ class SlackTransport(Transport):
         home_view: HomeView | None = None,
         language_of: PersonLanguage | None = None,
         from_message_later: FromMessageLater | None = None,
+        desk: DeskStructure | None = None,
     ) -> None:
         # The outbox retries (and reads back first); a client's own retry of a reset
         # connection would post a message Slack may have taken a second time, unseen.
@@ -63,6 +65,7 @@ class SlackTransport(Transport):
             home_view=home_view,
             from_message_later=from_message_later,
             senders=SENDERS,
+            desk=desk,
         )
 
     def deliver(self, message: Outgoing) -> Delivered:

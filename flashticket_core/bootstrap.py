@@ -72,6 +72,7 @@ class Core:
             clock=self.clock,
             additions=self._digest_additions(),
             on_queued=self.notify_committed,
+            teams=self.desk.env.teams,
         )
 
     def _digest_additions(self) -> list[DigestAddition]:

@@ -23,6 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import times
 from bot.sending.slack_errors import classify
+from flashticket_core.desk_file.models import DeskStructure
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.ports import (
@@ -100,6 +101,9 @@ class Slack:
     from_message_later: FromMessageLater | None = None
     # Every kind's sender (a notice names the kind that failed as its sender says).
     senders: Mapping[MessageKind, Sender] = field(default_factory=dict)
+    # The desk's teams and their channels (`sending/teams.py`); None: the one team in
+    # the support channel.
+    desk: DeskStructure | None = None
 
     def post_parts(
         self,

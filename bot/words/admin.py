@@ -123,6 +123,10 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "Morning digest, {day}",
         Language.DE: "Morgenübersicht vom {day}",
     },
+    "bot.digest.title.team": {
+        Language.EN: "Morning digest of {team}, {day}",
+        Language.DE: "Morgenübersicht von {team} vom {day}",
+    },
     "bot.digest.open": {Language.EN: "Open: *{count}*", Language.DE: "Offen: *{count}*"},
     "bot.digest.unassigned": {
         Language.EN: "Unassigned: *{count}*",
