@@ -354,8 +354,17 @@ class FakeReads(Reads):
             my_open_with_replies=[],
         )
 
-    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics:
-        return dashboard.statistics(FakeTallies(self._live()), now=now, days=days, zone=zone)
+    def statistics(
+        self, *, now: datetime, days: int, zone: ZoneInfo, teams: frozenset[str] | None = None
+    ) -> Statistics:
+        live = [t for t in self._live() if teams is None or t.team_id in teams]
+        return dashboard.statistics(
+            FakeTallies(live),
+            now=now,
+            days=days,
+            zone=zone,
+            teams=None if teams is None else tuple(sorted(teams)),
+        )
 
     def export_rows(
         self, *, since: datetime | None, until: datetime | None

@@ -148,7 +148,7 @@ WORDS: dict[str, dict[Language, str]] = {
             "`priority:high` (`medium`, `low`), `unassigned`\n"
             "`/ticket show &lt;id&gt;` one ticket with its conversation and history\n"
             "`/ticket search &lt;words&gt;` find tickets (`word*` for words that begin so)\n"
-            "`/ticket stats [days]` statistics (support)\n"
+            "`/ticket stats [team] [days]` statistics, of one team or all (support)\n"
             "`/ticket help` this help\n"
             "Reply in the thread of your ticket's DM to add information."
         ),
@@ -161,7 +161,7 @@ WORDS: dict[str, dict[Language, str]] = {
             "`priorität:hoch` (`mittel`, `niedrig`), `unzugewiesen`\n"
             "`/ticket zeige &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
             "`/ticket suche &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge)\n"
-            "`/ticket statistik [Tage]` Statistik (Support)\n"
+            "`/ticket statistik [Team] [Tage]` Statistik, eines Teams oder aller (Support)\n"
             "`/ticket hilfe` diese Hilfe\n"
             "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`, `mine`, `page`, "
             "`priority:high`, `status:new`, `unassigned`) gehen auch.\n"
@@ -231,8 +231,8 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "/ticket liste [meine] [seite <n>]",
     },
     "bot.usage.stats": {
-        Language.EN: "/ticket stats [days]",
-        Language.DE: "/ticket statistik [Tage]",
+        Language.EN: "/ticket stats [team] [days]",
+        Language.DE: "/ticket statistik [Team] [Tage]",
     },
     "bot.usage.grant": {
         Language.EN: "/ticket-admin grant @person user|support|admin",

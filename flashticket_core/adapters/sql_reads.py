@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
-from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
+from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live, tallies_of
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
 from flashticket_core.domain.clock import TargetKind
@@ -323,8 +323,16 @@ class SqlReads(Reads):
         )
         return {int(ticket_id): str(text) for ticket_id, text in rows}
 
-    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> dashboard.Statistics:
-        return dashboard.statistics(SqlTallies(self.session), now=now, days=days, zone=zone)
+    def statistics(
+        self, *, now: datetime, days: int, zone: ZoneInfo, teams: frozenset[str] | None = None
+    ) -> dashboard.Statistics:
+        return dashboard.statistics(
+            tallies_of(self.session, teams),
+            now=now,
+            days=days,
+            zone=zone,
+            teams=None if teams is None else tuple(sorted(teams)),
+        )
 
     def export_rows(
         self, *, since: datetime | None, until: datetime | None

@@ -103,6 +103,8 @@ class Statistics:
     status_per_month: dict[str, dict[Status, int]] = field(default_factory=dict)
     # The zone whose calendar months these are (an IANA name).
     zone: str = "UTC"
+    # The teams whose tickets these are; None: every team's.
+    teams: tuple[str, ...] | None = None
 
     @property
     def open_by_status(self) -> dict[Status, int]:
@@ -194,7 +196,13 @@ def kpis(tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo) -> Kpis:
 
 
 def statistics(
-    tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo, months: int = 12
+    tallies: Tallies,
+    *,
+    now: datetime,
+    days: int,
+    zone: ZoneInfo,
+    months: int = 12,
+    teams: tuple[str, ...] | None = None,
 ) -> Statistics:
     # A period longer than a year shows every month it touches.
     local_now = now.astimezone(zone)
@@ -207,6 +215,7 @@ def statistics(
         kpis=kpis(tallies, now=now, days=days, zone=zone),
         status_per_month=dict(zip(keys, counts, strict=True)),
         zone=zone.key,
+        teams=teams,
     )
 
 

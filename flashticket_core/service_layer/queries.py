@@ -91,10 +91,30 @@ class Queries(Area):
                 limit=limit,
             )
 
-    def statistics(self, actor_id: str, *, days: int = 30) -> dashboard.Statistics:
+    def statistics(
+        self,
+        actor_id: str,
+        *,
+        days: int = 30,
+        team: str | None = None,
+        visible_teams: frozenset[str] | None = None,
+    ) -> dashboard.Statistics:
+        """The figures of `team`'s tickets, or of every team in `visible_teams` (None: the
+        desk's teams, all of them). A team not among those is refused, naming them."""
+        visible = tuple(t for t in self.env.teams if visible_teams is None or t in visible_teams)
+        if team is not None and team not in visible:
+            allowed = ", ".join(visible)
+            raise InvalidInput("error.unknown_team", field="team", value=team[:40], allowed=allowed)
+        scope = frozenset(visible if team is None else (team,))
         with self.env.reads() as reads:
             authorize(self.env.actor(actor_id, reads.role_of), Action.VIEW_STATS)
-            return reads.statistics(now=self._now(), days=_days(days), zone=self.env.zone)
+            return reads.statistics(
+                now=self._now(),
+                days=_days(days),
+                zone=self.env.zone,
+                # Every team of the desk: the tallies, which count all tickets at once.
+                teams=None if scope == frozenset(self.env.teams) else scope,
+            )
 
     def operator_statistics(self, *, days: int = 30) -> dashboard.Statistics:
         """Statistics for whoever runs the server itself (`flashticket stats`), not Slack."""

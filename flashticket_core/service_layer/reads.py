@@ -79,7 +79,10 @@ class Reads(abc.ABC):
     ) -> Home: ...
 
     @abc.abstractmethod
-    def statistics(self, *, now: datetime, days: int, zone: ZoneInfo) -> Statistics: ...
+    def statistics(
+        self, *, now: datetime, days: int, zone: ZoneInfo, teams: frozenset[str] | None = None
+    ) -> Statistics:
+        """The figures of every ticket (teams None), else of the tickets of `teams`."""
 
     @abc.abstractmethod
     def export_rows(
