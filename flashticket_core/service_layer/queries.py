@@ -102,12 +102,14 @@ class Queries(Area):
         """The figures of `team`'s tickets, or of every team in `visible_teams` (None: the
         desk's teams, all of them). A team not among those is refused, naming them."""
         visible = tuple(t for t in self.env.teams if visible_teams is None or t in visible_teams)
-        if team is not None and team not in visible:
-            allowed = ", ".join(visible)
-            raise InvalidInput("error.unknown_team", field="team", value=team[:40], allowed=allowed)
         scope = frozenset(visible if team is None else (team,))
         with self.env.reads() as reads:
+            # Who may not see statistics does not learn the teams either.
             authorize(self.env.actor(actor_id, reads.role_of), Action.VIEW_STATS)
+            if team is not None and team not in visible:
+                raise InvalidInput(
+                    "error.unknown_team", field="team", value=team[:40], allowed=", ".join(visible)
+                )
             return reads.statistics(
                 now=self._now(),
                 days=_days(days),
