@@ -54,6 +54,12 @@ every key as it was (an event time moved inside its fine value and day would lea
 `seconds` behind; the domain never moves one) and takes the smaller key first, so two
 transactions moving tickets between the same keys never deadlock.
 
+The tallies count every team's tickets together. The figures of some teams (`/ticket
+stats it`, or the teams a person may see when that is not all of them) read the same
+`Tallies` port from those teams' tickets instead, through indexes that begin with the
+team (`adapters/sql_dashboard.py`, `TeamTallies`): the same arithmetic, on counts and
+durations that are those teams' alone.
+
 Months and "today" are calendar periods in the help desk's time zone. Whole UTC days
 and months come from the tallies; the few hours a local month or day begins or ends
 inside a UTC day are counted from the tickets themselves (an index range). Medians
