@@ -134,8 +134,9 @@ def cmd_shell(args: argparse.Namespace) -> int:
     from bot.console.console_clock import ConsoleClock
     from bot.console.shell import SUPPORT_CHANNEL, Shell
     from bot.console.workspace import user_id_for
-    from bot.startup_checks import StartupError
+    from bot.startup_checks import StartupError, checked_desk_file
     from flashticket_core.bootstrap import bootstrap
+    from flashticket_core.desk_file import DeskFileError
 
     logging.getLogger().setLevel(logging.WARNING)  # the console shows what people see
 
@@ -151,9 +152,15 @@ def cmd_shell(args: argparse.Namespace) -> int:
             "slack_app_token": None,
             "slack_api_url": None,
             "flashticket_escalation_channel": None,
-            "flashticket_desk_file": None,
+            "flashticket_desk_file": args.desk,
         }
     )
+    if args.desk is not None:
+        # Checked as `serve` checks it: one line naming the file, the entry and the problem.
+        try:
+            checked_desk_file(args.desk)
+        except DeskFileError as error:
+            raise SystemExit(f"flashticket: {error}") from None
     if args.language:
         settings = settings.model_copy(update={"flashticket_language": Language(args.language)})
     database_file = make_url(args.database).database if args.database.startswith("sqlite") else None
@@ -311,6 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--database", default="sqlite:///data/shell.db", help="database URL (own SQLite file)"
     )
     shell.add_argument("--admin", default="admin", help="the name of the administrator")
+    shell.add_argument(
+        "--desk",
+        metavar="FILE",
+        help="a desk file (teams, request types): its channels and user groups are made "
+        "in the emulated workspace",
+    )
     shell.add_argument("--language", choices=["en", "de"], help="override FLASHTICKET_LANGUAGE")
     shell.add_argument(
         "--locale",

@@ -16,7 +16,7 @@ ADMIN_COMMAND = "/ticket-admin"
 SLASH_COMMANDS: dict[str, dict[str, str]] = {
     TICKET_COMMAND: {
         "description": "Open, list, show and search help desk tickets",
-        "usage_hint": "[title] | list | show <id> | search <words> | stats [days] | help",
+        "usage_hint": "[title] | list | show <id> | search <words> | stats [team] [days] | help",
     },
     ADMIN_COMMAND: {
         "description": "Manage who is support or admin; undelivered messages",

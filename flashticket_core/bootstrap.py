@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from flashticket_core.adapters.db import Database, make_engine
-from flashticket_core.adapters.sql_digest import SqlDigestStore, digest_teams, targets_in_digest
+from flashticket_core.adapters.sql_digest import SqlDigestStore, targets_in_digest
 from flashticket_core.adapters.sql_jobs import SqlJobStore
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
 from flashticket_core.adapters.sql_reads import reads_from
@@ -20,7 +20,6 @@ from flashticket_core.adapters.sql_teams import private_teams, record_desk_membe
 from flashticket_core.adapters.sql_unit_of_work import SqlAlchemyUnitOfWork
 from flashticket_core.config import CoreSettings
 from flashticket_core.desk_file import desk_structure
-from flashticket_core.domain.permissions import TeamScope
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.common import Environment, utcnow
 from flashticket_core.service_layer.delivery.ports import Transport
@@ -68,16 +67,9 @@ class Core:
         return SqlJobStore(self.database)
 
     @property
-    def digest_teams(self) -> TeamScope:
-        """Whose tickets the digest in the first team's channel shows (no private
-        team's but that team's own)."""
-        env = self.desk.env
-        return digest_teams(env.private_teams, env.default_team)
-
-    @property
     def digests(self) -> DigestStore:
         """Where the morning digest reads its counts and records the days it went out."""
-        return SqlDigestStore(self.database, self.digest_teams)
+        return SqlDigestStore(self.database)
 
     def digest_job(self, leases: Leases) -> DigestJob:
         """The morning digest's periodic round, on this core's calendar and clock."""
@@ -89,13 +81,14 @@ class Core:
             clock=self.clock,
             additions=self._digest_additions(),
             on_queued=self.notify_committed,
+            teams=self.desk.env.teams,
         )
 
     def _digest_additions(self) -> list[DigestAddition]:
         if not self.clocks.any_targets:
             return list(self.digest_additions)
         zone = self.settings.flashticket_timezone
-        targets = targets_in_digest(self.database, zone, teams=self.digest_teams)
+        targets = targets_in_digest(self.database, zone)
         return [targets, *self.digest_additions]
 
     def delivery_worker(self, transport: Transport, **options: Any) -> DeliveryWorker:

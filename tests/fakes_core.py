@@ -422,7 +422,13 @@ class FakeReads(Reads):
         self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM
     ) -> Statistics:
         live = [t for t in self._live() if teams.covers(t.team_id)]
-        return dashboard.statistics(FakeTallies(live), now=now, days=days, zone=zone)
+        return dashboard.statistics(
+            FakeTallies(live),
+            now=now,
+            days=days,
+            zone=zone,
+            teams=None if teams.only is None else tuple(sorted(teams.only - teams.excluded)),
+        )
 
     def export_field_ids(
         self, *, since: datetime | None, until: datetime | None, teams: TeamScope = EVERY_TEAM

@@ -263,10 +263,17 @@ def _section_of_lines(lang: Language, heading: str, lines: list[str]) -> Block:
 # -- statistics -----------------------------------------------------------------
 
 
-def statistics(lang: Language, stats: Statistics) -> Blocks:
+def statistics_title(lang: Language, stats: Statistics, team: str | None = None) -> str:
+    """Plain text; with `team` (a team's name, as written) the figures name their team."""
+    if team is None:
+        return _t("bot.stats.title", lang, days=stats.period_days)
+    return _t("bot.stats.title.team", lang, days=stats.period_days, team=team)
+
+
+def statistics(lang: Language, stats: Statistics, team: str | None = None) -> Blocks:
     return render(
         [
-            HeaderBlock(text=_t("bot.stats.title", lang, days=stats.period_days)),
+            HeaderBlock(text=clip(statistics_title(lang, stats, team), HEADER_MAX)),
             SectionBlock(text=MarkdownTextObject(text=_statistics_body(lang, stats))),
         ]
     )

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block, HeaderBlock, MarkdownTextObject, Sect
 from bot import times
 from bot.blocks.answers import ticket_line
 from bot.blocks.common import HEADER_MAX, Blocks, _t, clip, fitting_lines, render
+from bot.mrkdwn import escape
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.digest import Digest, DigestTicket
 
@@ -40,13 +41,18 @@ def _lists(digest: Digest) -> list[tuple[str, Sequence[DigestTicket]]]:
     ]
 
 
-def digest_title(lang: Language, digest: Digest) -> str:
-    return _t("bot.digest.title", lang, day=times.plain_date(digest.day, lang))
+def digest_title(lang: Language, digest: Digest, team: str | None = None) -> str:
+    """Plain text; with `team` (a team's name, as written) the digest names its team."""
+    day = times.plain_date(digest.day, lang)
+    if team is None:
+        return _t("bot.digest.title", lang, day=day)
+    return _t("bot.digest.title.team", lang, day=day, team=team)
 
 
-def digest_text(lang: Language, digest: Digest) -> str:
+def digest_text(lang: Language, digest: Digest, team: str | None = None) -> str:
     """The whole digest as one mrkdwn text (the notification and the fallback)."""
-    parts = [f"*{digest_title(lang, digest)}*", digest_counts(lang, digest)]
+    title = digest_title(lang, digest, None if team is None else escape(team))
+    parts = [f"*{title}*", digest_counts(lang, digest)]
     for key, tickets in _lists(digest):
         if tickets:
             parts.append(f"*{_t(key, lang)}*")
@@ -56,9 +62,9 @@ def digest_text(lang: Language, digest: Digest) -> str:
     return "\n".join(parts)
 
 
-def digest_blocks(lang: Language, digest: Digest) -> Blocks:
+def digest_blocks(lang: Language, digest: Digest, team: str | None = None) -> Blocks:
     blocks: list[Block] = [
-        HeaderBlock(text=clip(digest_title(lang, digest), HEADER_MAX)),
+        HeaderBlock(text=clip(digest_title(lang, digest, team), HEADER_MAX)),
         SectionBlock(text=MarkdownTextObject(text=digest_counts(lang, digest))),
     ]
     for key, tickets in _lists(digest):

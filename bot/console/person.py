@@ -47,6 +47,8 @@ class Console(Protocol):
 
     def read(self, prompt: str) -> str | None: ...
 
+    def find_channel(self, name: str) -> str | None: ...
+
 
 class Person:
     """The console's person (`shell.user`, whom `as` changes) acting in the workspace."""
@@ -228,16 +230,22 @@ class Person:
         return self.last_replies.get((self.shell.user, int(number.lstrip("#"))))
 
     def post(self, text: str) -> None:
+        """`post text` in #general, `post #help-it text` in that channel."""
+        channel, where = COMMAND_CHANNEL, "general"
+        if text.startswith("#"):
+            name, _, text = text.partition(" ")
+            found = self.shell.find_channel(name)
+            if found is None:
+                return
+            channel, where = found, name.removeprefix("#")
         if not text.strip():
             self.shell.say(self.words("post_usage"))
             return
-        message = self.workspace.person_posts(
-            self.shell.user, COMMAND_CHANNEL, self._as_slack_sends(text)
-        )
+        message = self.workspace.person_posts(self.shell.user, channel, self._as_slack_sends(text))
         self.posted.append(message)
         # What people write is theirs to see in Slack; the console only numbers it.
         self.shell.printed = len(self.workspace.feed_since(0))
-        self.shell.say(self.words("you_posted", number=len(self.posted), text=text))
+        self.shell.say(self.words("you_posted", number=len(self.posted), text=text, channel=where))
 
     def _posted(self, rest: str, usage: str) -> Message | None:
         number = rest.strip().lstrip("<").rstrip(">")

@@ -16,7 +16,7 @@ from bot import slack_ids
 # Slack's date markup: the reader's own time in Slack, its fallback here.
 DATE = re.compile(r"<!date\^[^|>]*\|([^>]*)>")
 SPECIAL = re.compile(r"<!(channel|here|everyone)(?:\|[^>]*)?>")
-SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
+SUBTEAM = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
 CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
 LINK = re.compile(r"<([a-z][a-z0-9+.-]*:[^|>]*)(?:\|([^>]*))?>")
 # *bold*, _italic_, ~strike~ and `code` around a word, as Slack marks them up.
@@ -88,8 +88,15 @@ def action_name(action_id: str) -> str:
 
 
 class Renderer:
-    def __init__(self, name_of: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        name_of: Callable[[str], str],
+        *,
+        place_name: Callable[[str], str | None] = lambda _id: None,
+    ) -> None:
         self._name_of = name_of
+        # The name of a channel or user group the workspace knows by its ID.
+        self._place_name = place_name
         # The latest drawing of each handle: an older card's buttons are replaced by the
         # newer one's, so a handle always means what the person sees last.
         self.clickables: dict[str, Clickable] = {}
@@ -104,8 +111,13 @@ class Renderer:
         text = DATE.sub(lambda m: m.group(1), text)
         text = slack_ids.MENTION.sub(lambda m: "@" + self._name_of(m.group(1)), text)
         text = SPECIAL.sub(lambda m: "@" + m.group(1), text)
-        text = SUBTEAM.sub(lambda m: "@" + (m.group(1) or "group").lstrip("@"), text)
-        text = CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+        text = SUBTEAM.sub(
+            lambda m: "@" + (m.group(2) or self._place_name(m.group(1)) or "group").lstrip("@"),
+            text,
+        )
+        text = CHANNEL.sub(
+            lambda m: "#" + (m.group(2) or self._place_name(m.group(1)) or m.group(1)), text
+        )
         text = LINK.sub(lambda m: m.group(2) or m.group(1), text)
         lines = [EMPHASIS.sub(r"\2", line) for line in text.split("\n")]
         text = EMOJI.sub(lambda m: EMOJI_CHARACTERS.get(m.group(1), m.group(0)), "\n".join(lines))

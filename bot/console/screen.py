@@ -25,6 +25,7 @@ class Screen:
         support_channel: str,
         message_at: Callable[[str, str], Message | None],
         words: Words,
+        channel_name: Callable[[str], str | None] = lambda _channel: None,
     ) -> None:
         self.out = out
         self.renderer = renderer
@@ -32,6 +33,7 @@ class Screen:
         self._support_channel = support_channel
         self._message_at = message_at
         self.words = words
+        self._channel_name = channel_name
 
     def say(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -134,7 +136,8 @@ class Screen:
             return f"[DM @{self._name_of('U' + channel[1:])}]"
         if channel == self._support_channel:
             return "[#support]"
-        return f"[{channel}]"
+        name = self._channel_name(channel)
+        return f"[#{name}]" if name else f"[{channel}]"
 
     def _box(self, title: str, lines: list[str], indent: str = "  ") -> None:
         self.say(title)

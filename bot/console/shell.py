@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.console.console_clock import ConsoleClock, Tick
+from bot.console.desk import set_up_desk
 from bot.console.local_bot import LocalBot
 from bot.console.person import Person
 from bot.console.render import Renderer
@@ -68,19 +69,29 @@ class Shell:
         self.admin_names = sorted(admins)
         for name in self.admin_names:
             self.workspace.user_id(name)
-        self.renderer = Renderer(self.workspace.name_of)
+        self.renderer = Renderer(self.workspace.name_of, place_name=self._place_name)
         self.screen = Screen(
             out,
             self.renderer,
             name_of=self.workspace.name_of,
             support_channel=self.support_channel,
             message_at=self.workspace.message_at,
+            channel_name=lambda channel: self.workspace.channel_setup(channel).name,
             words=self.words,
         )
         self.user = self.workspace.user_id(self.admin_names[0] if self.admin_names else "alice")
         self.person = Person(self)
         self.state_file = state_file
         self.restored = self._restore()
+        # The desk file's channels and user groups, as it says now (after the workspace
+        # of the last start, which may have known an older desk file).
+        if self.settings.flashticket_desk_file is not None:
+            set_up_desk(self.workspace, core.desk.env.structure)
+            # What `serve` reads from Slack as it starts, before anyone asks: the members of
+            # the teams' user groups (their job, like the others, runs again as time moves).
+            for job in self.bot.jobs:
+                if job.name == "team-members":
+                    job.run()
         # What was shown before this start is not shown again.
         self.printed = len(self.workspace.feed_since(0))
         # Whether the person just opened their App Home (printed only then).
@@ -216,7 +227,7 @@ class Shell:
         elif word == "shortcut":
             self.person.shortcut(rest)
         elif word == "channel":
-            self.show_channel(self.support_channel)
+            self.show_named_channel(rest.strip())
         elif word == "dm" and rest.strip():
             self.person.write_to_bot(rest.strip())
         elif word == "dm":
@@ -271,6 +282,30 @@ class Shell:
 
     def show_channel(self, channel: str) -> None:
         self.screen.channel(channel, self.workspace.messages_in(channel))
+
+    def show_named_channel(self, name: str) -> None:
+        """`channel`: the first team's channel (the support channel without a desk
+        file); `channel it`, `channel #help-it` or `channel C…`: that one."""
+        if not name:
+            first = self.core.desk.env.structure.teams[0].channel
+            self.show_channel(first or self.support_channel)
+        elif (channel := self.find_channel(name)) is not None:
+            self.show_channel(channel)
+
+    def find_channel(self, name: str) -> str | None:
+        """The channel a person names by its name or ID; None, after saying which there
+        are, if there is none."""
+        channel = self.workspace.channel_named(name)
+        if channel is None:
+            known = ", ".join(f"#{known}" for known in self.workspace.channel_names())
+            self.say(self.words("unknown_channel", name=name, known=known))
+        return channel
+
+    def _place_name(self, place: str) -> str | None:
+        """The name of a channel or user group of the workspace, by its ID."""
+        if place.startswith("S"):
+            return self.workspace.usergroup_handle(place)
+        return self.workspace.channel_setup(place).name
 
     def _refused(self, status: int, body: str) -> None:
         """A request the bot refused (a 4xx or 5xx) is shown, never swallowed."""

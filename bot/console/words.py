@@ -24,9 +24,11 @@ Commands (you are one person at a time; everything the bot says is printed):
   edit N text              change your last answer in that thread;  unsend N  delete it
   dm text                  write to the bot in your DM, outside any ticket's thread
   post text                write a message in #general; it gets a number <N>
+                           (post #help-it text: in that channel)
   react N                  put the ticket reaction on message <N>: a ticket at once
   shortcut N               "Create ticket" on message <N>: the new-ticket form, filled
-  channel                  show the support channel, each card with its thread
+  channel [name]           show a channel, each card with its thread: the support
+                           channel (the first team's), or #it, #help-it, C…
   dm                       show your direct messages with the bot, threads grouped
   home                     open your App Home (support: queue and key figures)
   clock +2h                move the console's clock on (+30m, +1d, +90s), then run the
@@ -56,9 +58,11 @@ Befehle (Sie sind jeweils eine Person; alles, was der Bot sagt, wird angezeigt):
   edit N Text              Ihre letzte Antwort dort ändern;  unsend N  sie löschen
   dm Text                  dem Bot in Ihrer DM schreiben, außerhalb eines Ticket-Verlaufs
   post Text                eine Nachricht in #general schreiben; sie bekommt eine Nummer <N>
+                           (post #help-it Text: in diesem Kanal)
   react N                  die Ticket-Reaktion an Nachricht <N> setzen: sofort ein Ticket
   shortcut N               „Ticket erstellen“ an Nachricht <N>: das Formular, ausgefüllt
-  channel                  den Support-Kanal zeigen, jede Karte mit ihrem Verlauf
+  channel [Name]           einen Kanal zeigen, jede Karte mit ihrem Verlauf: den
+                           Support-Kanal (den des ersten Teams) oder #it, #help-it, C…
   dm                       Ihre Direktnachrichten mit dem Bot zeigen, Verläufe gruppiert
   home                     Ihre App-Startseite öffnen (Support: Warteschlange, Kennzahlen)
   clock +2h                die Uhr der Konsole vorstellen (+30m, +1d, +90s) und fällige
@@ -134,12 +138,17 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "(Sie haben Ihre Antwort im Verlauf von #{ticket} gelöscht)",
     },
     "post_usage": {
-        Language.EN: "Usage: `post text`, a message in #general.",
-        Language.DE: "So geht es: `post Text`, eine Nachricht in #general.",
+        Language.EN: "Usage: `post text`, a message in #general (`post #channel text`: there).",
+        Language.DE: "So geht es: `post Text`, eine Nachricht in #general "
+        "(`post #Kanal Text`: dort).",
     },
     "you_posted": {
-        Language.EN: "<{number}> (you wrote in #general) {text}",
-        Language.DE: "<{number}> (Sie haben in #general geschrieben) {text}",
+        Language.EN: "<{number}> (you wrote in #{channel}) {text}",
+        Language.DE: "<{number}> (Sie haben in #{channel} geschrieben) {text}",
+    },
+    "unknown_channel": {
+        Language.EN: "There is no channel `{name}` here; there are {known}.",
+        Language.DE: "Einen Kanal `{name}` gibt es hier nicht; es gibt {known}.",
     },
     "you_wrote_dm": {
         Language.EN: "(you wrote to the bot) {text}",

@@ -235,6 +235,16 @@ class View(SlackObject):
         block = (self.state.values if self.state else {}).get(block_id)
         return block.get("value") if block else None
 
+    def initial_text(self, block_id: str) -> str | None:
+        """The text block `block_id`'s input started with (`initial_value`), as the view's
+        own blocks say: what it holds where its state does not name it."""
+        for block in self.blocks or ():
+            if isinstance(block, dict) and block.get("block_id") == block_id:
+                element = block.get("element")
+                initial = element.get("initial_value") if isinstance(element, dict) else None
+                return initial if isinstance(initial, str) else None
+        return None
+
 
 class Action(SlackObject):
     action_id: str

@@ -242,21 +242,29 @@ def search(turn: Turn, words: list[str]) -> None:
 
 
 def stats(turn: Turn, words: list[str]) -> None:
-    days = 30
-    if words:
-        if not words[0].isdecimal() or len(words) > 1:
-            usage(turn, turn.t("bot.usage.stats"))
-            return
-        days = int(words[0][:5])
-        if not 1 <= days <= MAX_STATS_DAYS:
-            turn.say(turn.t("bot.stats.bad_days", limit=MAX_STATS_DAYS))
-            return
-    result = turn.desk.queries.statistics(turn.actor, days=days)
-    turn.say(
-        turn.t("bot.stats.title", days=result.period_days), blocks.statistics(turn.lang, result)
-    )
+    """`/ticket stats [team] [days]`: a team's figures (by its id), else every team's."""
+    numbers = [word for word in words if word.isdecimal()]
+    teams = [decode_incoming(word).lower() for word in words if not word.isdecimal()]
+    if len(numbers) > 1 or len(teams) > 1:
+        usage(turn, turn.t("bot.usage.stats"))
+        return
+    days = int(numbers[0][:5]) if numbers else 30
+    if not 1 <= days <= MAX_STATS_DAYS:
+        turn.say(turn.t("bot.stats.bad_days", limit=MAX_STATS_DAYS))
+        return
+    team = teams[0] if teams else None
+    result = turn.desk.queries.statistics(turn.actor, days=days, team=team)
+    name = _team_name(turn, team)
+    title = blocks.statistics_title(turn.lang, result, None if name is None else escape(name))
+    turn.say(title, blocks.statistics(turn.lang, result, name))
     background: Executor = turn.context["background"]
     background.submit(_upload_charts, turn.client, turn.lang, turn.actor, result)
+
+
+def _team_name(turn: Turn, team: str | None) -> str | None:
+    """The name of the team asked for, as the desk file writes it."""
+    found = turn.desk.env.structure.team(team) if team is not None else None
+    return found.name if found is not None else None
 
 
 def _upload_charts(client: WebClient, lang: Language, actor: str, result: Statistics) -> None:

@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks
 from bot.incoming import BadPayload, BlockActions, Incoming
+from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
 from bot.payloads import chosen_type, meta_of_view
 from flashticket_core.desk_file import DeskStructure, RequestType
@@ -51,14 +52,12 @@ def choose_request_type(turn: Turn) -> None:
     if chosen is None:
         raise BadPayload(f"unknown request type {str(type_id)[:40]!r}")
     meta = meta_of_view(view)
-    title = view.element("title")
-    description = view.element("description")
     priority = view.element("priority")
     picked = priority.selected_option if priority is not None else None
     modal = blocks.new_ticket_modal(
         turn.lang,
-        title=(title.value if title else None) or "",
-        description=(description.value if description else None) or "",
+        title=_typed(view, "title"),
+        description=_typed(view, "description"),
         priority=_priority(picked.value if picked else None),
         source=_kept_metadata(view.private_metadata),
         kinds=structure.types_team_first(meta.i),
@@ -73,6 +72,15 @@ def choose_request_type(turn: Turn) -> None:
         if code != "hash_conflict":
             raise
         log.info("views.update after a newer change: %s", code)
+
+
+def _typed(view: View, block_id: str) -> str:
+    """What the text input `block_id` holds: its state's value, else (a state that does
+    not name it) what it started with, such as the title typed after `/ticket`."""
+    element = view.element(block_id)
+    if element is not None:
+        return element.value or ""
+    return view.initial_text(block_id) or ""
 
 
 def origin_channel(turn: Turn) -> str | None:

@@ -37,6 +37,14 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "Diagramme des Helpdesks (Statistik der letzten {days} Tage).",
     },
     "bot.stats.none": {Language.EN: "n/a", Language.DE: "k. A."},
+    "bot.stats.title.team": {
+        Language.EN: "Statistics of {team} (last {days} days)",
+        Language.DE: "Statistik von {team} (letzte {days} Tage)",
+    },
+    "bot.stats.title.team.one": {
+        Language.EN: "Statistics of {team} (last day)",
+        Language.DE: "Statistik von {team} (letzter Tag)",
+    },
     "bot.roles.title": {Language.EN: "Roles", Language.DE: "Rollen"},
     "bot.roles.line": {
         Language.EN: "<@{user}>: {role}{configured}",
@@ -151,6 +159,10 @@ WORDS: dict[str, dict[Language, str]] = {
     "bot.digest.title": {
         Language.EN: "Morning digest, {day}",
         Language.DE: "Morgenübersicht vom {day}",
+    },
+    "bot.digest.title.team": {
+        Language.EN: "Morning digest of {team}, {day}",
+        Language.DE: "Morgenübersicht von {team} vom {day}",
     },
     "bot.digest.open": {Language.EN: "Open: *{count}*", Language.DE: "Offen: *{count}*"},
     "bot.digest.unassigned": {

@@ -149,7 +149,7 @@ WORDS: dict[str, dict[Language, str]] = {
             "`/ticket show &lt;id&gt;` one ticket with its conversation and history\n"
             "`/ticket search &lt;words&gt;` find tickets (`word*` for words that begin so; "
             "`field:&lt;id&gt;=&lt;value&gt;` for a field's value)\n"
-            "`/ticket stats [days]` statistics (support)\n"
+            "`/ticket stats [team] [days]` statistics, of one team or all (support)\n"
             "`/ticket help` this help\n"
             "Reply in the thread of your ticket's DM to add information."
         ),
@@ -163,7 +163,7 @@ WORDS: dict[str, dict[Language, str]] = {
             "`/ticket zeige &lt;Nr&gt;` ein Ticket mit Verlauf und Änderungen\n"
             "`/ticket suche &lt;Wörter&gt;` Tickets suchen (`wort*` für Wortanfänge; "
             "`field:&lt;Kürzel&gt;=&lt;Wert&gt;` für den Wert eines Feldes)\n"
-            "`/ticket statistik [Tage]` Statistik (Support)\n"
+            "`/ticket statistik [Team] [Tage]` Statistik, eines Teams oder aller (Support)\n"
             "`/ticket hilfe` diese Hilfe\n"
             "Die englischen Wörter (`list`, `show`, `search`, `stats`, `help`, `mine`, `page`, "
             "`priority:high`, `status:new`, `unassigned`) gehen auch.\n"
@@ -237,8 +237,8 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "/ticket liste [meine] [seite <n>]",
     },
     "bot.usage.stats": {
-        Language.EN: "/ticket stats [days]",
-        Language.DE: "/ticket statistik [Tage]",
+        Language.EN: "/ticket stats [team] [days]",
+        Language.DE: "/ticket statistik [Team] [Tage]",
     },
     "bot.usage.grant": {
         Language.EN: "/ticket-admin grant @person user|support|admin, or grant @person support <team>",

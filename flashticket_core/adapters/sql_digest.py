@@ -1,4 +1,6 @@
-"""The morning digest's reads and its once-a-day record in SQL."""
+"""The morning digest's reads and its once-a-day record per team in SQL. A team's digest
+reads its tickets through the indexes that begin with the team; a desk of one
+team reads every ticket."""
 
 from __future__ import annotations
 
@@ -6,16 +8,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
-from flashticket_core.adapters.sql_team_scope import in_teams
 from flashticket_core.adapters.tables import DigestSent, TicketTarget
 from flashticket_core.domain.enums import OPEN_STATUSES, Status
-from flashticket_core.domain.model import Ticket
-from flashticket_core.domain.permissions import EVERY_TEAM, TeamScope
+from flashticket_core.domain.model import DEFAULT_TEAM_ID, Ticket
 from flashticket_core.service_layer.digest import (
     Digest,
     DigestAddition,
@@ -34,20 +34,26 @@ _COLUMNS = (
 )
 
 
+def _of_team(team: str | None) -> tuple[ColumnElement[bool], ...]:
+    return () if team is None else (Ticket.team_id == team,)
+
+
 class SqlDigestStore(DigestStore):
-    """`teams`: whose tickets the digest's channel may be shown (`digest_teams`)."""
+    """Each team's digest counts that team's tickets alone, for its own channel: a
+    private team's tickets are told only to it (without a desk file, the one team's)."""
 
-    def __init__(self, database: Database, teams: TeamScope = EVERY_TEAM) -> None:
+    def __init__(self, database: Database) -> None:
         self._database = database
-        self._teams = teams
 
-    def sent_on(self, day: date) -> bool:
+    def sent_on(self, day: date, team: str = DEFAULT_TEAM_ID) -> bool:
         with self._database.reading() as session:
-            return session.get(DigestSent, day) is not None
+            return session.get(DigestSent, (day, team)) is not None
 
-    def read(self, day: date, *, top: int) -> Digest:
-        shown = in_teams(self._teams)
-        live_open = (Ticket.deleted_at.is_(None), Ticket.status.in_(OPEN_STATUSES), shown)
+    def read(
+        self, day: date, *, top: int, team: str = DEFAULT_TEAM_ID, of_team: bool = False
+    ) -> Digest:
+        counted = _of_team(team if of_team else None)
+        live_open = (*counted, Ticket.deleted_at.is_(None), Ticket.status.in_(OPEN_STATUSES))
         with self._database.reading() as session:
             open_count, unassigned, waiting = session.execute(
                 select(
@@ -58,14 +64,14 @@ class SqlDigestStore(DigestStore):
             ).one()
             oldest_waiting = session.execute(
                 select(*_COLUMNS)
-                .where(Ticket.deleted_at.is_(None), Ticket.status == Status.WAITING, shown)
+                .where(*counted, Ticket.deleted_at.is_(None), Ticket.status == Status.WAITING)
                 .order_by(Ticket.created_at, Ticket.id)
                 .limit(top)
             ).all()
             # The open queue's own order: unassigned first, new first, by priority, age.
             top_open = session.execute(
                 select(*_COLUMNS)
-                .where(Ticket.queue_rank.is_not(None), shown)
+                .where(*counted, Ticket.queue_rank.is_not(None))
                 .order_by(Ticket.queue_rank, Ticket.created_at, Ticket.id)
                 .limit(top)
             ).all()
@@ -76,14 +82,18 @@ class SqlDigestStore(DigestStore):
             waiting=int(waiting),
             oldest_waiting=tuple(DigestTicket(*row) for row in oldest_waiting),
             top_open=tuple(DigestTicket(*row) for row in top_open),
+            team=team,
+            of_team=of_team,
         )
 
-    def record(self, day: date, message: NewMessage) -> bool:
+    def record(self, day: date, message: NewMessage, team: str = DEFAULT_TEAM_ID) -> bool:
         with self._database.writer() as session:
-            if session.get(DigestSent, day) is not None:
+            if session.get(DigestSent, (day, team)) is not None:
                 return False
             try:
-                session.execute(insert(DigestSent).values(day=day, sent_at=message.created_at))
+                session.execute(
+                    insert(DigestSent).values(day=day, team_id=team, sent_at=message.created_at)
+                )
                 SqlMessageQueue(session).add([message])
                 session.commit()
             except IntegrityError:  # another replica recorded the day at the same moment
@@ -92,15 +102,7 @@ class SqlDigestStore(DigestStore):
         return True
 
 
-def digest_teams(private_teams: frozenset[str], channel_team: str) -> TeamScope:
-    """Whose tickets a digest in `channel_team`'s channel shows: every team's but the
-    private ones, of which only the channel's own team, whose members read it."""
-    return TeamScope(excluded=private_teams - {channel_team})
-
-
-def targets_in_digest(
-    database: Database, zone: ZoneInfo, *, top: int = 5, teams: TeamScope = EVERY_TEAM
-) -> DigestAddition:
+def targets_in_digest(database: Database, zone: ZoneInfo, *, top: int = 5) -> DigestAddition:
     """The digest's counts that only the targets know: open tickets with a target missed
     (and not met since), and those with a target due before the local day ends."""
 
@@ -114,9 +116,9 @@ def targets_in_digest(
             TicketTarget.due_at < day_ends.astimezone(UTC),
         )
         live_open = (
+            *_of_team(digest.team_filter),
             Ticket.deleted_at.is_(None),
             Ticket.status.in_(OPEN_STATUSES),
-            in_teams(teams),
         )
         with database.reading() as session:
             counts = session.execute(

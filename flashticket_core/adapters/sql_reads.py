@@ -368,7 +368,12 @@ class SqlReads(Reads):
         self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM
     ) -> dashboard.Statistics:
         return dashboard.statistics(
-            team_tallies(self.session, teams), now=now, days=days, zone=zone
+            team_tallies(self.session, teams),
+            now=now,
+            days=days,
+            zone=zone,
+            # Named in the answer where the figures are of some teams alone.
+            teams=None if teams.only is None else tuple(sorted(teams.only - teams.excluded)),
         )
 
     def export_rows(

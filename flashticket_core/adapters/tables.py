@@ -26,6 +26,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from flashticket_core.domain.model import (
     CHAT_ID_MAX,
+    DEFAULT_TEAM_ID,
     DESK_ID_MAX,
     NAME_MAX,
     USER_ID_MAX,
@@ -117,6 +118,28 @@ TICKET_INDEXES = (
         Ticket.created_at,
         Ticket.id,
         where="deleted_at IS NULL",
+    ),
+    # A team's statistics: its tickets opened, first replied to and resolved in a period.
+    partial_index(
+        "ix_tickets_team_created_at",
+        Ticket.team_id,
+        Ticket.created_at,
+        Ticket.status,
+        where="deleted_at IS NULL",
+    ),
+    partial_index(
+        "ix_tickets_team_first_response_at",
+        Ticket.team_id,
+        Ticket.first_response_at,
+        Ticket.created_at,
+        where="deleted_at IS NULL AND first_response_at IS NOT NULL",
+    ),
+    partial_index(
+        "ix_tickets_team_resolved_at",
+        Ticket.team_id,
+        Ticket.resolved_at,
+        Ticket.created_at,
+        where="deleted_at IS NULL AND resolved_at IS NOT NULL",
     ),
     # "Opened today" and the edges of a month in a time zone that is not UTC.
     partial_index(
@@ -356,12 +379,15 @@ metadata: MetaData = Base.metadata
 
 
 class DigestSent(Base):
-    """The days whose morning digest is queued: the day as key sends it once, whichever
-    replica is first."""
+    """The days whose morning digest is queued, per team: the day and team as key send
+    each team's digest once, whichever replica is first."""
 
     __tablename__ = "digests"
 
     day: Mapped[date] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(
+        String(DESK_ID_MAX), primary_key=True, server_default=DEFAULT_TEAM_ID
+    )
     sent_at: Mapped[datetime]
 
 

@@ -54,6 +54,12 @@ every key as it was (an event time moved inside its fine value and day would lea
 `seconds` behind; the domain never moves one) and takes the smaller key first, so two
 transactions moving tickets between the same keys never deadlock.
 
+The tallies count every team's tickets together. The figures of some teams (`/ticket
+stats it`, or the teams a person may see when that is not all of them) read the same
+`Tallies` port from those teams' tickets instead, through indexes that begin with the
+team (`adapters/sql_team_tallies.py`): the same arithmetic, on counts and
+durations that are those teams' alone.
+
 Months and "today" are calendar periods in the help desk's time zone. Whole UTC days
 and months come from the tallies; the few hours a local month or day begins or ends
 inside a UTC day are counted from the tickets themselves (an index range). Medians
@@ -103,6 +109,8 @@ class Statistics:
     status_per_month: dict[str, dict[Status, int]] = field(default_factory=dict)
     # The zone whose calendar months these are (an IANA name).
     zone: str = "UTC"
+    # The teams whose tickets these are; None: every team's.
+    teams: tuple[str, ...] | None = None
 
     @property
     def open_by_status(self) -> dict[Status, int]:
@@ -194,7 +202,13 @@ def kpis(tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo) -> Kpis:
 
 
 def statistics(
-    tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo, months: int = 12
+    tallies: Tallies,
+    *,
+    now: datetime,
+    days: int,
+    zone: ZoneInfo,
+    months: int = 12,
+    teams: tuple[str, ...] | None = None,
 ) -> Statistics:
     # A period longer than a year shows every month it touches.
     local_now = now.astimezone(zone)
@@ -207,6 +221,7 @@ def statistics(
         kpis=kpis(tallies, now=now, days=days, zone=zone),
         status_per_month=dict(zip(keys, counts, strict=True)),
         zone=zone.key,
+        teams=teams,
     )
 
 

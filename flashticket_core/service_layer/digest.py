@@ -1,11 +1,12 @@
-"""The morning digest: on each business day at the configured local time, one message in
-the support channel with the counts of open, unassigned and waiting tickets, the oldest
-waiting ones and the top of the open queue.
+"""The morning digest: on each business day at the configured local time, one message per
+team in that team's channel with the counts of its open, unassigned and waiting tickets,
+its oldest waiting ones and the top of its open queue. A desk of one team (no desk file:
+Support in the support channel) has one digest of every ticket.
 
-Once per business day, across replicas and restarts: the day is recorded in the database
-in the same transaction as the outbox message (the day is the table's primary key), so
-a second replica, or a second round, finds it taken. A replica that starts after the
-digest time still sends the day's digest if none went out yet.
+Once per business day and team, across replicas and restarts: the day and the team are
+recorded in the database in the same transaction as the outbox message (they are the
+table's primary key), so a second replica, or a second round, finds them taken. A
+replica that starts after the digest time still sends the day's digests not sent yet.
 
 The timers engine adds what only it knows (targets breached, due today) through
 `DigestAddition`s: each one fills the digest's optional counts before it is queued.
@@ -23,6 +24,7 @@ from typing import Any
 
 from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.domain.model import DEFAULT_TEAM_ID
 from flashticket_core.service_layer.jobs import Leases
 from flashticket_core.service_layer.outbox import MessageKind, NewMessage
 
@@ -46,7 +48,9 @@ class DigestTicket:
 @dataclass(frozen=True)
 class Digest:
     """The digest's read model. `breached` and `due_today` stay None until a
-    `DigestAddition` (the timers engine's) fills them; the message shows them only then."""
+    `DigestAddition` (the timers engine's) fills them; the message shows them only then.
+    `team` is the team whose channel it goes to; `of_team` whether it counts that team's
+    tickets alone (a desk of several teams) or every ticket (a desk of one)."""
 
     day: date
     open: int
@@ -58,6 +62,13 @@ class Digest:
     due_today: int | None = None
     breached_tickets: Sequence[DigestTicket] = field(default=())
     due_today_tickets: Sequence[DigestTicket] = field(default=())
+    team: str = DEFAULT_TEAM_ID
+    of_team: bool = False
+
+    @property
+    def team_filter(self) -> str | None:
+        """The team whose tickets it counts; None: every ticket."""
+        return self.team if self.of_team else None
 
     def payload(self) -> dict[str, Any]:
         """As the outbox stores it: JSON-ready, read back by `Digest.from_payload`."""
@@ -93,6 +104,8 @@ class Digest:
             waiting=int(data["waiting"]),
             breached=data.get("breached"),
             due_today=data.get("due_today"),
+            team=str(data.get("team") or DEFAULT_TEAM_ID),
+            of_team=bool(data.get("of_team", False)),
             **lists,
         )
 
@@ -108,16 +121,19 @@ class DigestStore(abc.ABC):
     """What the digest job reads and writes; each call is one transaction."""
 
     @abc.abstractmethod
-    def sent_on(self, day: date) -> bool:
-        """Whether the digest of `day` is recorded already."""
+    def sent_on(self, day: date, team: str = DEFAULT_TEAM_ID) -> bool:
+        """Whether the digest of `day` for `team` is recorded already."""
 
     @abc.abstractmethod
-    def read(self, day: date, *, top: int) -> Digest:
-        """The counts and the `top` tickets of each list, as they are now."""
+    def read(
+        self, day: date, *, top: int, team: str = DEFAULT_TEAM_ID, of_team: bool = False
+    ) -> Digest:
+        """The counts and the `top` tickets of each list, as they are now: of `team`'s
+        tickets with `of_team`, else of every ticket."""
 
     @abc.abstractmethod
-    def record(self, day: date, message: NewMessage) -> bool:
-        """Record `day` and queue `message` in one transaction; False if the day is
+    def record(self, day: date, message: NewMessage, team: str = DEFAULT_TEAM_ID) -> bool:
+        """Record `day` for `team` and queue `message` in one transaction; False if it is
         recorded already (another replica was first)."""
 
 
@@ -150,18 +166,25 @@ def send_digest_if_due(
     digest_time: time | None,
     now: datetime,
     additions: Sequence[DigestAddition] = (),
+    teams: Sequence[str] = (DEFAULT_TEAM_ID,),
 ) -> bool:
-    """Queue today's digest if it is due and not sent; True if this call queued it."""
+    """Queue today's digest of each of `teams` that is due and not sent; True if this
+    call queued any. One team's digest counts every ticket; of several teams, each
+    counts its own."""
     day = digest_day(calendar, digest_time, now)
-    if day is None or store.sent_on(day):
+    if day is None:
         return False
-    digest = store.read(day, top=DIGEST_TOP)
-    for addition in additions:
-        digest = addition(digest, now)
-    if not store.record(day, digest_message(digest, now)):
-        return False
-    log.info("digest: queued the digest of %s", day.isoformat())
-    return True
+    queued = False
+    for team in teams:
+        if store.sent_on(day, team):
+            continue
+        digest = store.read(day, top=DIGEST_TOP, team=team, of_team=len(teams) > 1)
+        for addition in additions:
+            digest = addition(digest, now)
+        if store.record(day, digest_message(digest, now), team):
+            log.info("digest: queued the digest of %s for %s", day.isoformat(), team)
+            queued = True
+    return queued
 
 
 @dataclass
@@ -176,12 +199,14 @@ class DigestJob:
     additions: list[DigestAddition] = field(default_factory=list)
     # Called after a digest was queued (wakes the delivery worker).
     on_queued: Callable[[], None] = lambda: None
+    # The desk's teams, each with its digest (without a desk file: Support alone).
+    teams: Sequence[str] = (DEFAULT_TEAM_ID,)
 
     def __call__(self) -> bool:
         if self.digest_time is None or not self.leases.acquire("digest", DIGEST_LEASE):
             return False
         queued = send_digest_if_due(
-            self.store, self.calendar, self.digest_time, self.clock(), self.additions
+            self.store, self.calendar, self.digest_time, self.clock(), self.additions, self.teams
         )
         if queued:
             self.on_queued()

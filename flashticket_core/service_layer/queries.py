@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
-from flashticket_core.domain.permissions import EVERY_TEAM, Action, authorize, authorize_team
+from flashticket_core.domain.permissions import (
+    EVERY_TEAM,
+    Action,
+    TeamScope,
+    authorize,
+    authorize_team,
+)
 from flashticket_core.errors import InvalidInput, NotFound
 from flashticket_core.service_layer import dashboard, search_terms, views
 from flashticket_core.service_layer.common import MAX_PAGE, Area
@@ -122,15 +128,26 @@ class Queries(Area):
                 limit=limit,
             )
 
-    def statistics(self, actor_id: str, *, days: int = 30) -> dashboard.Statistics:
+    def statistics(
+        self, actor_id: str, *, days: int = 30, team: str | None = None
+    ) -> dashboard.Statistics:
+        """The figures of `team`'s tickets, or of every team the actor may see. A team
+        they may not see is refused as unknown, naming those they may."""
         with self.env.reads() as reads:
             actor = self._reading(reads, actor_id)
+            # Who may not see statistics does not learn the teams either.
             authorize(actor, Action.VIEW_STATS)
+            seen = actor.visible_teams(Action.VIEW_STATS)
+            visible = tuple(t for t in self.env.teams if seen.covers(t))
+            if team is not None and team not in visible:
+                raise InvalidInput(
+                    "error.unknown_team", field="team", value=team[:40], allowed=", ".join(visible)
+                )
             return reads.statistics(
                 now=self._now(),
                 days=_days(days),
                 zone=self.env.zone,
-                teams=actor.visible_teams(Action.VIEW_STATS),
+                teams=seen if team is None else TeamScope(only=frozenset({team})),
             )
 
     def operator_statistics(self, *, days: int = 30) -> dashboard.Statistics:

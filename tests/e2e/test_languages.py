@@ -173,7 +173,7 @@ def test_every_german_ticket_subcommand(bot: Bot) -> None:
     assert "Your open tickets (0)" in text_of(bot.command(ADMIN, "liste meine"))
     assert "Help desk statistics (last 7 days)" in text_of(bot.command(ADMIN, "statistik 7"))
     bot.slack.wait_for("files.completeUploadExternal")  # the charts, in the admin's DM
-    assert "Verwendung" in text_of(bot.command(ALICE, "statistik x"))
+    assert "Verwendung" in text_of(bot.command(ALICE, "statistik x y"))
     assert len(bot.slack.calls("views.open")) == opened
 
 

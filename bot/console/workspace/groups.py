@@ -44,6 +44,12 @@ class UserGroupsApi(WorkspaceState):
                 usergroup, handle, name or handle, list(users or []), disabled
             )
 
+    def usergroup_handle(self, usergroup: str) -> str | None:
+        """The handle of the user group with this ID (`it-team`), None if there is none."""
+        with self._lock:
+            group = self._usergroups.get(usergroup)
+        return group.handle if group is not None else None
+
     def _api_usergroups_list(self, args: dict[str, Any]) -> dict[str, Any]:
         self._may_read_groups()
         with self._lock:

@@ -141,6 +141,20 @@ class WorkspaceState:
         with self._lock:
             return self._channels.get(channel, ChannelSetup())
 
+    def channel_named(self, name: str) -> str | None:
+        """The ID of the channel set up with this name (`it`, `#help-it`), or with this
+        ID; None if there is none."""
+        name = name.removeprefix("#")
+        with self._lock:
+            if name in self._channels:
+                return name
+            return next((c for c, s in self._channels.items() if s.name == name), None)
+
+    def channel_names(self) -> list[str]:
+        """The names of the channels set up with one, in the order they were set up."""
+        with self._lock:
+            return [s.name for s in self._channels.values() if s.name]
+
     def messages_in(self, channel: str) -> list[Message]:
         with self._lock:
             return [m for (c, _), m in self._messages.items() if c == channel]
