@@ -16,7 +16,8 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from flashticket_core.domain.events import Event
-from flashticket_core.service_layer.outbox import MessageQueue, Outbox
+from flashticket_core.service_layer.outbox import MessageQueue
+from flashticket_core.service_layer.outbox_writer import Outbox
 from flashticket_core.service_layer.repositories import (
     IntakeAllowances,
     PeopleRepository,

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role, Status
-from flashticket_core.service_layer.outbox import HOME_DEBOUNCE, MessageKind, write_outbox
+from flashticket_core.service_layer.outbox import MessageKind
+from flashticket_core.service_layer.outbox_writer import HOME_DEBOUNCE, write_outbox
 from tests.fakes_core import FakeMessageQueue
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)

@@ -13,7 +13,8 @@ from flashticket_core.domain.enums import EntryKind, Priority, Status
 from flashticket_core.domain.model import Ticket
 from flashticket_core.errors import InvalidInput, NotAllowed
 from flashticket_core.service_layer.desk import HelpDesk
-from flashticket_core.service_layer.outbox import MessageKind, write_outbox
+from flashticket_core.service_layer.outbox import MessageKind
+from flashticket_core.service_layer.outbox_writer import write_outbox
 from tests.fakes_core import FakeMessageQueue, FakeUnitOfWork, fake_desk
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
