@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,9 +15,10 @@ from sqlalchemy.orm import Session, aliased
 from flashticket_core.adapters import search
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_dashboard import SqlTallies, count_live
+from flashticket_core.adapters.sql_queue import sorted_page, stored_view
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, Person, TicketTarget, TicketThread
-from flashticket_core.domain.clock import TargetKind
+from flashticket_core.domain.clock import TargetClock, TargetKind
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
@@ -29,6 +31,7 @@ from flashticket_core.domain.model import (
 from flashticket_core.service_layer import dashboard
 from flashticket_core.service_layer.export import ExportedTicket, target_standing
 from flashticket_core.service_layer.outbox import MessageStatus
+from flashticket_core.service_layer.queue_view import QueueSort, QueueView
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.search_terms import Term
 from flashticket_core.service_layer.views import (
@@ -163,6 +166,7 @@ class SqlReads(Reads):
         newest_first: bool = False,
         limit: int = 50,
         offset: int = 0,
+        sort: QueueSort = QueueSort.PRIORITY,
     ) -> Page:
         conditions: list[ColumnElement[bool]] = [_live()]
         if reporter_id is not None:
@@ -187,7 +191,7 @@ class SqlReads(Reads):
             query = support_queue_order(query)
         else:
             query = queue_order(query)
-        found = self.session.scalars(query.limit(limit).offset(offset))
+        found = sorted_page(self.session, query, sort, limit=limit, offset=offset)
         items = [TicketSummary.of(t) for t in found]
         if offset == 0 and len(items) < limit:
             total = len(items)
@@ -289,20 +293,18 @@ class SqlReads(Reads):
         )
         if not is_support:
             return result
-        queue = self.tickets(limit=limit)
+        # The queue is the service's to read with the person's filters (`Queries.home`);
+        # what is due shows beside each ticket assigned to them.
         assigned = self.tickets(assignee_id=user_id, limit=limit)
-        shown = {t.id for t in queue.items} | {t.id for t in assigned.items}
-        # What is due shows beside each ticket of the queue and of the assigned ones.
-        due = targets_of(self.session, shown) if shown else {}
-        return Home(
-            is_support=True,
-            my_open=result.my_open,
-            my_recently_finished=result.my_recently_finished,
-            my_open_with_replies=result.my_open_with_replies,
-            queue=queue.with_targets(due),
-            assigned_to_me=assigned.with_targets(due),
-            kpis=dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone),
-        )
+        due = self.targets_of([t.id for t in assigned.items])
+        kpis = dashboard.kpis(SqlTallies(self.session), now=now, days=30, zone=zone)
+        return replace(result, assigned_to_me=assigned.with_targets(due), kpis=kpis)
+
+    def targets_of(self, ticket_ids: list[int]) -> dict[int, tuple[TargetClock, ...]]:
+        return targets_of(self.session, ticket_ids) if ticket_ids else {}
+
+    def queue_view(self, user_id: str) -> QueueView | None:
+        return stored_view(self.session, user_id)
 
     def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:
         """The newest support reply of each ticket, in one query."""
