@@ -115,6 +115,11 @@ class Queries(Area):
         teams = tuple((team.id, team.name) for team in self.env.structure.teams)
         return replace(home, queue=queue, queue_view=view, teams=teams)
 
+    def queue_view(self, actor_id: str) -> QueueView:
+        """The queue the actor last chose on their App Home (else the whole open queue)."""
+        with self.env.reads() as reads:
+            return reads.queue_view(actor_id) or QueueView()
+
     def queue_page(self, actor_id: str, view: QueueView) -> tuple[views.Page, QueueView]:
         """The page of the queue `view` asks for (support only), read as `/ticket list`
         reads it, each ticket with what is due; past the last page, the last page. A
