@@ -92,7 +92,7 @@ def change_row(turn: Turn) -> None:
     field, _, choice = (action.choice or "").partition(":")
     if field not in ("status", "priority"):
         raise BadPayload(f"bad row choice {action.choice!r}")
-    chosen = replace(action, choice=choice)
+    chosen = action.model_copy(update={"choice": choice})
     try:
         if field == "status":
             turn.desk.tickets.change_status(
