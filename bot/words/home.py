@@ -45,8 +45,8 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "Jede Priorität",
     },
     "bot.home.queue.assignee.anyone": {
-        Language.EN: "Held by anyone",
-        Language.DE: "Bei allen",
+        Language.EN: "Any assignee",
+        Language.DE: "Jeder Bearbeiter",
     },
     "bot.home.queue.assignee.me": {
         Language.EN: "Assigned to me",

@@ -188,7 +188,7 @@ def test_the_table_in_german() -> None:
         "Alle Teams",
         "Alle offenen",
         "Jede Priorität",
-        "Bei allen",
+        "Jeder Bearbeiter",
         "Nach Priorität",
         "Ändern…",
         "Zurück",
