@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect
 
 from flashticket_core.domain import events
-from flashticket_core.domain.clock import TargetKind
+from flashticket_core.domain.clock import TargetClock, TargetKind
 from flashticket_core.domain.enums import EntryKind, MemberSource, Priority, Role, Status
 from flashticket_core.domain.model import (
     ChatMessage,
@@ -28,6 +28,7 @@ from flashticket_core.service_layer.dashboard import Statistics, Tallies
 from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
+from flashticket_core.service_layer.queue_view import QueueSort, QueueView
 from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.repositories import (
     IntakeAllowances,
@@ -155,12 +156,16 @@ class FakePeople(PeopleRepository):
     def __init__(self) -> None:
         self.names: dict[str, str] = {}
         self.viewers: dict[str, datetime] = {}
+        self.queue_views: dict[str, QueueView] = {}
 
     def remember_name(self, user_id: str, name: str, *, at: datetime) -> None:
         self.names[user_id] = name
 
     def home_opened(self, user_id: str, *, at: datetime) -> None:
         self.viewers[user_id] = at
+
+    def save_queue_view(self, user_id: str, view: QueueView, *, at: datetime) -> None:
+        self.queue_views[user_id] = view
 
 
 class FakeMessageQueue(MessageQueue):
@@ -345,6 +350,7 @@ class FakeReads(Reads):
         newest_first: bool,
         limit: int,
         offset: int,
+        sort: QueueSort = QueueSort.PRIORITY,
     ) -> views.Page:
         found = [
             views.TicketSummary.of(t)
@@ -358,6 +364,12 @@ class FakeReads(Reads):
         ]
         found.sort(key=lambda t: t.id, reverse=newest_first)
         return views.Page(items=found[offset : offset + limit], total=len(found))
+
+    def targets_of(self, ticket_ids: list[int]) -> dict[int, tuple[TargetClock, ...]]:
+        return {}
+
+    def queue_view(self, user_id: str) -> QueueView | None:
+        return self.uow.people.queue_views.get(user_id)
 
     def search(
         self,

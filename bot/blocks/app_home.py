@@ -19,11 +19,13 @@ from slack_sdk.models.views import View
 
 from bot.blocks.answers import median, open_by_priority, open_by_status, ticket_line
 from bot.blocks.common import _t, clip, fitting_lines
+from bot.blocks.home_queue import queue_table
 from bot.blocks.ids import HOME_NEW_TICKET
 from bot.blocks.timers import due_line
 from bot.mrkdwn import escape
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Kpis
+from flashticket_core.service_layer.queue_view import QueueView
 from flashticket_core.service_layer.views import Home, HomeTicket, Page
 
 
@@ -48,14 +50,7 @@ def home(lang: Language, data: Home) -> dict[str, Any]:
         blocks.append(_figures(lang, data.kpis))
     if data.queue is not None:
         blocks.append(DividerBlock())
-        blocks.append(
-            _page_section(
-                lang,
-                "queue",
-                _t("bot.home.queue", lang, total=data.queue.total),
-                data.queue,
-            )
-        )
+        blocks += queue_table(lang, data.queue, data.queue_view or QueueView(), data.teams)
     if data.assigned_to_me is not None:
         title = _t("bot.home.assigned", lang, total=data.assigned_to_me.total)
         blocks.append(_page_section(lang, "assigned", title, data.assigned_to_me))
@@ -80,10 +75,13 @@ def home(lang: Language, data: Home) -> dict[str, Any]:
             )
         )
     rendered = View(type="home", blocks=blocks).to_dict()
-    # A new block_id for the button's block whenever the Home shows something else, as
-    # Slack asks of an updated surface (an unchanged Home keeps its ids).
+    # A new block_id for each block with buttons or selects whenever the Home shows
+    # something else, as Slack asks of an updated surface: with the same one, a client
+    # keeps showing the choice last made in a select (an unchanged Home keeps its ids).
     digest = hashlib.sha256(json.dumps(rendered, sort_keys=True).encode()).hexdigest()[:12]
-    rendered["blocks"][1]["block_id"] = f"home_actions-{digest}"
+    for block in rendered["blocks"]:
+        if block.get("block_id", "").startswith(("home_actions", "queue_")):
+            block["block_id"] += f"-{digest}"
     return rendered
 
 

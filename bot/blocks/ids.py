@@ -30,6 +30,18 @@ CHANGE_TYPE = "ticket.change_type"
 CHANGE_TYPE_FORM = "change_type"
 # The App Home.
 HOME_NEW_TICKET = "home.new_ticket"
+# The App Home's queue table: its filters and sort (one select each), its pages, and the
+# select on each row that changes the ticket's status or priority.
+HOME_QUEUE_TEAM = "home.queue.team"
+HOME_QUEUE_STATUS = "home.queue.status"
+HOME_QUEUE_PRIORITY = "home.queue.priority"
+HOME_QUEUE_ASSIGNEE = "home.queue.assignee"
+HOME_QUEUE_SORT = "home.queue.sort"
+HOME_QUEUE_PREVIOUS = "home.queue.previous"
+HOME_QUEUE_NEXT = "home.queue.next"
+HOME_QUEUE_ROW = "home.queue.row"
+# A filter's option for "not filtered".
+ANY = "any"
 # Tickets from messages: the message shortcut, and the offer under a DM to the bot.
 FROM_MESSAGE = "ticket.from_message"
 FROM_DM = "dm.new_ticket"

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from bot import blocks, mrkdwn
 from bot.console import forms
 from bot.console.local_bot import LocalBot
-from bot.console.render import Renderer
+from bot.console.render import Renderer, options_of
 from bot.console.screen import Screen
 from bot.console.words import Say
 from bot.console.workspace import Message, Workspace, dm_channel
@@ -99,12 +99,13 @@ class Person:
             "type": element.get("type"),
             "action_ts": f"{time.time():.6f}",
         }
-        if "options" in element:
-            picked = forms.pick(choice, element["options"]) if choice else None
+        options = options_of(element)
+        if options:
+            picked = forms.pick(choice, options) if choice else None
             if picked is None:
                 self.shell.say(self.words("pick_option", handle=handle))
                 return
-            action["selected_option"] = element["options"][picked - 1]
+            action["selected_option"] = options[picked - 1]
         else:
             action["value"] = element.get("value")
         payload: dict[str, Any] = {

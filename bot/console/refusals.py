@@ -127,6 +127,14 @@ def _check_element(element: dict[str, Any]) -> None:
     options = element.get("options")
     if options is not None:
         _check_options(options)
+    groups = element.get("option_groups")
+    if groups is not None:
+        if not isinstance(groups, list) or len(groups) > OPTIONS_MAX:
+            raise BlockError(f"option_groups must be a list of at most {OPTIONS_MAX}")
+        for group in groups:
+            if not isinstance(group, dict) or len(text_of(group.get("label"))) > OPTION_TEXT_MAX:
+                raise BlockError(f"option group label longer than {OPTION_TEXT_MAX} characters")
+            _check_options(group.get("options"))
 
 
 def _check_options(options: Any) -> None:

@@ -66,10 +66,16 @@ class Clickable:
     view_id: str | None = None  # on an App Home, which has no channel
 
 
+def options_of(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """A select's options, those of its groups one after the other."""
+    groups = element.get("option_groups") or []
+    return list(element.get("options") or [o for g in groups for o in g.get("options", [])])
+
+
 def ticket_of(element: dict[str, Any]) -> int | None:
     """The ticket a button or select acts on, from the value it carries (`{"t": 3, …}`,
     an option's value `{…}|resolved`), if it names one."""
-    values = [element.get("value")] + [o.get("value") for o in element.get("options", [])[:1]]
+    values = [element.get("value")] + [o.get("value") for o in options_of(element)[:1]]
     for value in values:
         if not isinstance(value, str):
             continue
@@ -199,11 +205,11 @@ class Renderer:
             self._now_drawn.add(handle)
             if element.get("type") == "button":
                 lines.append(f"  [{handle}] {self.plain(element['text'])}")
-            elif "options" in element:
+            elif options_of(element):
                 placeholder = self.plain(element.get("placeholder", {"text": "…"}))
                 options = "  ".join(
                     f"({index}) {self.plain(option['text'])}"
-                    for index, option in enumerate(element["options"], start=1)
+                    for index, option in enumerate(options_of(element), start=1)
                 )
                 lines.append(f"  [{handle} K] {placeholder}: {options}")
         return lines

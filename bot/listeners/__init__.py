@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.listeners import actions, admin, commands, events, forms, intake, moving, views
+from bot.listeners import (
+    actions,
+    admin,
+    commands,
+    events,
+    forms,
+    home_queue,
+    intake,
+    moving,
+    views,
+)
 
 
 def register(app: App) -> None:
-    for module in (commands, admin, actions, forms, views, events, intake, moving):
+    for module in (commands, admin, actions, forms, views, events, intake, moving, home_queue):
         module.register(app)

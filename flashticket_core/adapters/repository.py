@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from flashticket_core.adapters.sql_queue import store_view
 from flashticket_core.adapters.tables import (
     HomeViewer,
     IntakeAllowance,
@@ -30,6 +31,7 @@ from flashticket_core.domain.model import (
     field_rows,
 )
 from flashticket_core.domain.permissions import IntakeLimit
+from flashticket_core.service_layer.queue_view import QueueView
 from flashticket_core.service_layer.repositories import (
     IntakeAllowances,
     PeopleRepository,
@@ -198,6 +200,9 @@ class SqlPeopleRepository(PeopleRepository):
             self.session.add(HomeViewer(user_id=user_id, opened_at=at))
         else:
             viewer.opened_at = at
+
+    def save_queue_view(self, user_id: str, view: QueueView, *, at: datetime) -> None:
+        store_view(self.session, user_id, view, at=at)
 
 
 class SqlIntakeAllowances(IntakeAllowances):

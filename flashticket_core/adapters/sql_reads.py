@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,11 +16,13 @@ from flashticket_core.adapters import search, sql_export
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import teams_of
 from flashticket_core.adapters.sql_dashboard import count_live
+from flashticket_core.adapters.sql_queue import sorted_page, stored_view
 from flashticket_core.adapters.sql_team_scope import in_teams
 from flashticket_core.adapters.sql_team_tallies import team_tallies
 from flashticket_core.adapters.sql_ticket_rows import fields_of, files_of, searched_fields
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
@@ -33,6 +36,7 @@ from flashticket_core.domain.permissions import EVERY_TEAM, TeamScope
 from flashticket_core.service_layer import dashboard
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageStatus
+from flashticket_core.service_layer.queue_view import QueueSort, QueueView
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.views import (
@@ -165,6 +169,7 @@ class SqlReads(Reads):
         newest_first: bool = False,
         limit: int = 50,
         offset: int = 0,
+        sort: QueueSort = QueueSort.PRIORITY,
     ) -> Page:
         narrowing: list[ColumnElement[bool]] = [_live()]
         if reporter_id is not None:
@@ -190,7 +195,7 @@ class SqlReads(Reads):
             query = support_queue_order(query)
         else:
             query = queue_order(query)
-        found = self.session.scalars(query.limit(limit).offset(offset))
+        found = sorted_page(self.session, query, sort, limit=limit, offset=offset)
         items = [TicketSummary.of(t) for t in found]
         everyones = reporter_id is None and assignee_id is None and team_id is None
         if offset == 0 and len(items) < limit:
@@ -330,20 +335,18 @@ class SqlReads(Reads):
         )
         if not is_support:
             return result
-        queue = self.tickets(teams=teams, limit=limit)
+        # The queue is the service's to read with the person's filters (`Queries.home`);
+        # what is due shows beside each ticket assigned to them.
         assigned = self.tickets(assignee_id=user_id, teams=teams, limit=limit)
-        shown = {t.id for t in queue.items} | {t.id for t in assigned.items}
-        # What is due shows beside each ticket of the queue and of the assigned ones.
-        due = targets_of(self.session, shown) if shown else {}
-        return Home(
-            is_support=True,
-            my_open=result.my_open,
-            my_recently_finished=result.my_recently_finished,
-            my_open_with_replies=result.my_open_with_replies,
-            queue=queue.with_targets(due),
-            assigned_to_me=assigned.with_targets(due),
-            kpis=dashboard.kpis(team_tallies(self.session, teams), now=now, days=30, zone=zone),
-        )
+        due = self.targets_of([t.id for t in assigned.items])
+        kpis = dashboard.kpis(team_tallies(self.session, teams), now=now, days=30, zone=zone)
+        return replace(result, assigned_to_me=assigned.with_targets(due), kpis=kpis)
+
+    def targets_of(self, ticket_ids: list[int]) -> dict[int, tuple[TargetClock, ...]]:
+        return targets_of(self.session, ticket_ids) if ticket_ids else {}
+
+    def queue_view(self, user_id: str) -> QueueView | None:
+        return stored_view(self.session, user_id)
 
     def _latest_support_replies(self, ticket_ids: list[int]) -> dict[int, str]:
         """The newest support reply of each ticket, in one query."""

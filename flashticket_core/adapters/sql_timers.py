@@ -45,21 +45,27 @@ class SqlTimerBook(TimerBook):
         return found
 
     def save_targets(self, ticket_id: int, clocks: Clocks, *, new: bool = False) -> None:
-        # The ticket's place in the support queue follows its targets, in this transaction;
-        # only a change of place writes its row (a new ticket's has the default already).
+        # The ticket's place in the support queue, and its soonest due time, follow its
+        # targets, in this transaction; only a change writes its row (a new ticket's
+        # has the default place already, and no due time).
         standing = urgency(clocks.values())
-        if not new or standing is not Urgency.CALM:
+        due = next_due(clocks)
+        if not new or standing is not Urgency.CALM or due is not None:
             # Not synchronised by the ORM (which would compare every ticket this session
-            # holds): the loaded ticket, if any, is told the new value below.
+            # holds): the loaded ticket, if any, is told the new values below.
             self.session.execute(
                 update(Ticket)
-                .where(Ticket.id == ticket_id, Ticket.target_urgency != standing)
-                .values(target_urgency=standing)
+                .where(
+                    Ticket.id == ticket_id,
+                    (Ticket.target_urgency != standing) | Ticket.next_due_at.is_distinct_from(due),
+                )
+                .values(target_urgency=standing, next_due_at=due)
                 .execution_options(synchronize_session=False)
             )
             loaded = self.session.identity_map.get(identity_key(Ticket, ticket_id))
             if loaded is not None:
                 set_committed_value(loaded, "target_urgency", standing.value)
+                set_committed_value(loaded, "next_due_at", due)
         # Core statements, not ORM objects: the rows are few and written whole.
         if not new:
             self.session.execute(delete(TicketTarget).where(TicketTarget.ticket_id == ticket_id))
@@ -139,6 +145,14 @@ class SqlTimerBook(TimerBook):
         self.session.execute(
             update(TicketTimer).where(TicketTimer.id == timer_id).values(fired_at=now)
         )
+
+
+def next_due(clocks: Clocks) -> datetime | None:
+    """The soonest due time of the targets that run (a met or paused one has none)."""
+    return min(
+        (c.due_at for c in clocks.values() if c.due_at is not None and c.met_at is None),
+        default=None,
+    )
 
 
 def ticket_targets(session: Session, ticket_id: int) -> tuple[TargetClock, ...]:

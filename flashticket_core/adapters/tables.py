@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
+from flashticket_core.adapters.queue_tables import QueueViewRow as QueueViewRow
 from flashticket_core.domain.model import (
     CHAT_ID_MAX,
     DEFAULT_TEAM_ID,
@@ -373,8 +374,8 @@ class HomeViewer(Base):
     opened_at: Mapped[datetime]
 
 
-# Every table of the database, the aggregate's and these: what the migrations are
-# compared with, and what a test empties.
+# Every table of the database, the aggregate's and these (and the App Home queue's,
+# `queue_tables.py`): what the migrations are compared with, and what a test empties.
 metadata: MetaData = Base.metadata
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 
 from flashticket_core.domain.model import NAME_MAX
+from flashticket_core.domain.permissions import Action, authorize
+from flashticket_core.errors import InvalidInput
 from flashticket_core.service_layer.common import Area, Environment, is_person_id
+from flashticket_core.service_layer.queue_view import MAX_QUEUE_PAGE, QueueView
 from flashticket_core.service_layer.unit_of_work import ConcurrentUpdate
 
 log = logging.getLogger("flashticket.service")
@@ -53,4 +57,18 @@ class People(Area):
         """Remember that the actor looks at their App Home, so changes keep it current."""
         with self.env.units() as uow:
             uow.people.home_opened(actor_id, at=self._now())
+            uow.commit()
+
+    def choose_queue_view(self, actor_id: str, view: QueueView) -> None:
+        """Remember the queue support chose on their App Home (its filters, sort and
+        page), for the next time it is shown. A team the desk does not have is refused."""
+        if view.team is not None and view.team not in self.env.teams:
+            allowed = ", ".join(self.env.teams)
+            raise InvalidInput(
+                "error.unknown_team", field="team", value=view.team[:40], allowed=allowed
+            )
+        view = replace(view, page=max(1, min(view.page, MAX_QUEUE_PAGE)))
+        with self.env.units() as uow:
+            authorize(self._actor(uow, actor_id), Action.FILTER_OTHERS)
+            uow.people.save_queue_view(actor_id, view, at=self._now())
             uow.commit()

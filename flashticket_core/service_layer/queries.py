@@ -15,6 +15,13 @@ from flashticket_core.domain.permissions import (
 from flashticket_core.errors import InvalidInput, NotFound
 from flashticket_core.service_layer import dashboard, search_terms, views
 from flashticket_core.service_layer.common import MAX_PAGE, Area
+from flashticket_core.service_layer.queue_view import (
+    HOME_QUEUE_PAGE,
+    AssigneeFilter,
+    QueueSort,
+    QueueView,
+    pages,
+)
 
 # The longest period the statistics cover, in days (about ten years).
 MAX_STATS_DAYS = 3650
@@ -49,11 +56,14 @@ class Queries(Area):
         include_closed: bool = False,
         limit: int = 50,
         offset: int = 0,
+        sort: QueueSort = QueueSort.PRIORITY,
+        with_targets: bool = False,
     ) -> views.Page:
         """Own tickets for a user; with `queue`, every open ticket of the teams the actor
         is support in. Each filter given narrows the list: one status (else the open
         ones, or with `include_closed` all), a priority, an assignee, a team, nobody
-        holding it. A private team is an unknown team to those outside it."""
+        holding it; in `sort`'s order; `with_targets`: each ticket with what is due of
+        it. A private team is an unknown team to those outside it."""
         limit = max(1, min(limit, MAX_PAGE))
         with self.env.reads() as reads:
             actor = self._reading(reads, actor_id)
@@ -75,7 +85,7 @@ class Queries(Area):
                 statuses = frozenset({status})
             else:
                 statuses = None if include_closed else OPEN_STATUSES
-            return reads.tickets(
+            page = reads.tickets(
                 reporter_id=reporter_id,
                 assignee_id=assignee_id,
                 statuses=statuses,
@@ -86,7 +96,11 @@ class Queries(Area):
                 newest_first=not queue,
                 limit=limit,
                 offset=max(0, offset),
+                sort=sort,
             )
+            if not with_targets:
+                return page
+            return page.with_targets(reads.targets_of([t.id for t in page.items]))
 
     def search(self, actor_id: str, text: str, *, limit: int = 20) -> list[views.TicketSummary]:
         """Tickets with every word of `text`, and every field value it names as
@@ -116,17 +130,64 @@ class Queries(Area):
         return wanted
 
     def home(self, actor_id: str, *, limit: int = 20) -> views.Home:
-        """What the actor's App Home shows: their tickets; for support also queue and KPIs."""
+        """What the actor's App Home shows: their tickets; for support also the queue, with
+        the filters, sort and page they last chose, and the KPIs."""
         with self.env.reads() as reads:
             actor = self._reading(reads, actor_id)
-            return reads.home(
+            is_support = actor.may(Action.FILTER_OTHERS)
+            home = reads.home(
                 user_id=actor_id,
-                is_support=actor.may(Action.FILTER_OTHERS),
+                is_support=is_support,
                 teams=actor.visible_teams(Action.FILTER_OTHERS),
                 now=self._now(),
                 zone=self.env.zone,
                 limit=limit,
             )
+            chosen = reads.queue_view(actor_id) if is_support else None
+        if not is_support:
+            return home
+        queue, view = self.queue_page(actor_id, chosen or QueueView())
+        known = self.env.teams_known_to(actor)
+        teams = tuple((team.id, team.name) for team in self.env.structure.teams if team.id in known)
+        return replace(home, queue=queue, queue_view=view, teams=teams)
+
+    def _teams_known_to(self, actor_id: str) -> tuple[str, ...]:
+        return self.env.teams_known_to(self._reader(actor_id))
+
+    def queue_view(self, actor_id: str) -> QueueView:
+        """The queue the actor last chose on their App Home (else the whole open queue)."""
+        with self.env.reads() as reads:
+            return reads.queue_view(actor_id) or QueueView()
+
+    def queue_page(self, actor_id: str, view: QueueView) -> tuple[views.Page, QueueView]:
+        """The page of the queue `view` asks for (support only), read as `/ticket list`
+        reads it, each ticket with what is due; past the last page, the last page. A
+        team the desk no longer has (or the actor may no longer name) filters nothing.
+        Also the view as shown."""
+        if view.team is not None and view.team not in self._teams_known_to(actor_id):
+            view = replace(view, team=None)
+
+        def read(page: int) -> views.Page:
+            return self.list_tickets(
+                actor_id,
+                queue=True,
+                team=view.team,
+                status=view.status,
+                priority=view.priority,
+                assignee_id=actor_id if view.assignee is AssigneeFilter.ME else None,
+                unassigned=view.assignee is AssigneeFilter.UNASSIGNED,
+                limit=HOME_QUEUE_PAGE,
+                offset=(page - 1) * HOME_QUEUE_PAGE,
+                sort=view.sort,
+                with_targets=True,
+            )
+
+        found = read(view.page)
+        last = pages(found.total)
+        if view.page > last:
+            view = replace(view, page=last)
+            found = read(last)
+        return found, view
 
     def statistics(
         self, actor_id: str, *, days: int = 30, team: str | None = None

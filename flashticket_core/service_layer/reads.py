@@ -10,11 +10,13 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment, TeamMembership
 from flashticket_core.domain.permissions import TeamScope
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
+from flashticket_core.service_layer.queue_view import QueueSort, QueueView
 from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.views import (
     Change,
@@ -67,7 +69,16 @@ class Reads(abc.ABC):
         newest_first: bool,
         limit: int,
         offset: int,
+        sort: QueueSort = QueueSort.PRIORITY,
     ) -> Page: ...
+
+    @abc.abstractmethod
+    def targets_of(self, ticket_ids: list[int]) -> dict[int, tuple[TargetClock, ...]]:
+        """What is due of each ticket, by its id (its targets, first response first)."""
+
+    @abc.abstractmethod
+    def queue_view(self, user_id: str) -> QueueView | None:
+        """The queue the person last chose on their App Home, if they chose one."""
 
     @abc.abstractmethod
     def search(

@@ -20,6 +20,7 @@ from flashticket_core.domain.model import (
     Ticket,
 )
 from flashticket_core.domain.permissions import IntakeLimit
+from flashticket_core.service_layer.queue_view import QueueView
 
 
 class TicketRepository(abc.ABC):
@@ -152,6 +153,10 @@ class PeopleRepository(abc.ABC):
     @abc.abstractmethod
     def home_opened(self, user_id: str, *, at: datetime) -> None:
         """Record that the person looked at their App Home."""
+
+    @abc.abstractmethod
+    def save_queue_view(self, user_id: str, view: QueueView, *, at: datetime) -> None:
+        """Remember the queue the person chose on their App Home, replacing the last."""
 
 
 class IntakeAllowances(abc.ABC):

@@ -19,6 +19,7 @@ from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import EntryKind, FileDirection, Priority, Status
 from flashticket_core.domain.model import DEFAULT_TEAM_ID, FieldValue, Ticket
 from flashticket_core.service_layer.dashboard import Kpis
+from flashticket_core.service_layer.queue_view import QueueView
 
 
 @dataclass(frozen=True)
@@ -164,3 +165,7 @@ class Home:
     queue: Page | None = None
     assigned_to_me: Page | None = None
     kpis: Kpis | None = None
+    # The queue's filters, sort and page as shown (the page within the pages there are),
+    # and the desk's teams to filter by, (id, name) in the desk file's order.
+    queue_view: QueueView | None = None
+    teams: tuple[tuple[str, str], ...] = ()

@@ -8,7 +8,7 @@
   resolved in a period (by the day of that event), instead of reading every ticket.
 
 Revision ID: 4d8a1f6b2c95
-Revises: 9d4b6e2a7c15
+Revises: 9e4b7c1d2a58
 Create Date: 2026-12-07 23:00:00.000000
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4d8a1f6b2c95"
-down_revision: str | None = "9d4b6e2a7c15"
+down_revision: str | None = "9e4b7c1d2a58"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

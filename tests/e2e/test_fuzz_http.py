@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
 from bot import blocks
+from bot.blocks import ids
 from bot.manifest import manifest
 from flashticket_core.adapters.tables import metadata
 from flashticket_core.domain.enums import EntryKind
@@ -367,6 +368,29 @@ def home_new_ticket(world: World, _data: st.DataObject) -> Seed:
         block_action(BOB, blocks.HOME_NEW_TICKET, value="new", **fresh(world)), view
     )
     return Seed(payload, "interaction", focus=[*ACTION_FOCUS, ("view",), ("view", "type")])
+
+
+def home_queue_choice(
+    action_id: str, choice: str | None = None, *, button: str | None = None
+) -> Callable[[World, st.DataObject], Seed]:
+    """A choice in the App Home's queue table: a filter, a page button, or (without a
+    `choice`) a row's status change of the ticket as its card shows it now."""
+
+    def build(world: World, _data: st.DataObject) -> Seed:
+        view = view_state("VHOME00002", "", type="home", private_metadata="")
+        if button is not None:
+            action = block_action(SUPPORTER, action_id, value=button, **fresh(world))
+            path: FieldPath = ("actions", 0, "value")
+        else:
+            seen = blocks.action_value(world.ticket_id, card_version(world))
+            selected = choice or f"{seen}|status:in_progress"
+            action = block_action(SUPPORTER, action_id, selected=selected, **fresh(world))
+            path = ("actions", 0, "selected_option", "value")
+        payload = from_a_view(action, view)
+        essential = [("type",), ("user", "id"), ("actions", 0, "action_id"), path]
+        return Seed(payload, "interaction", essential=essential, focus=ACTION_FOCUS)
+
+    return build
 
 
 def click_in_modal(world: World, _data: st.DataObject) -> Seed:
@@ -708,6 +732,10 @@ KINDS: dict[str, Callable[[World, st.DataObject], Seed]] = {
     "answer admin.delete_cancel": card_click(blocks.DELETE_CANCEL),
     "modal block_actions": click_in_modal,
     "home home.new_ticket": home_new_ticket,
+    "home home.queue.status": home_queue_choice(ids.HOME_QUEUE_STATUS, "waiting"),
+    "home home.queue.sort": home_queue_choice(ids.HOME_QUEUE_SORT, "due"),
+    "home home.queue.next": home_queue_choice(ids.HOME_QUEUE_NEXT, button="2"),
+    "home home.queue.row": home_queue_choice(ids.HOME_QUEUE_ROW),
     "dm reporter.reopen": reporter_click(blocks.REOPEN),
     "dm reporter.rate": reporter_click(blocks.RATE),
     "view_submission new_ticket": submission(blocks.NEW_TICKET),

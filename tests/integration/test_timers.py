@@ -297,7 +297,9 @@ def test_the_app_home_queue_says_what_is_due(core: Core, desk: HelpDesk, clock: 
     [queued] = [t for t in home.queue.items if t.id == ticket.id]
     assert [clock.kind for clock in queued.targets] == list(TargetKind)
     queue = next(
-        b for b in blocks.home(Language.EN, home)["blocks"] if b.get("block_id") == "queue"
+        b
+        for b in blocks.home(Language.EN, home)["blocks"]
+        if b.get("block_id", "").startswith(f"queue_row-{ticket.id}-")
     )
     due = clock() + timedelta(minutes=30)
     at = f"<!date^{int(due.timestamp())}^{{date_short_pretty}} {{time}}|{due:%Y-%m-%d %H:%M}>"

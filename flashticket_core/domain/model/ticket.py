@@ -81,6 +81,9 @@ class Ticket(RaisesEvents, Base):
     target_urgency: Mapped[int] = mapped_column(
         SmallInteger, default=Urgency.CALM.value, server_default=str(Urgency.CALM.value)
     )
+    # The soonest due time of its running targets, written with them (the queue's "due
+    # first" order reads it from an index); None while nothing runs.
+    next_due_at: Mapped[datetime | None]
     # The team it belongs to and the request type it was opened as (the desk file's ids).
     # A ticket keeps both when the desk file drops them. The tickets from before the
     # teams are the one team a desk without a desk file has.
