@@ -243,9 +243,12 @@ def search(turn: Turn, words: list[str]) -> None:
 
 def stats(turn: Turn, words: list[str]) -> None:
     """`/ticket stats [team] [days]`: a team's figures (by its id), else every team's."""
-    numbers = [word for word in words if word.isdecimal()]
-    teams = [decode_incoming(word).lower() for word in words if not word.isdecimal()]
-    if len(numbers) > 1 or len(teams) > 1:
+    numbers = [word for word in words if word.isascii() and word.isdecimal()]
+    teams = [decode_incoming(word).lower() for word in words if word not in numbers]
+    # Digits of other scripts or superscripts (`²`, `١٢`) are no number of days here,
+    # and no team id either: the usage, not a team that does not exist.
+    odd = any(c.isdigit() and not c.isascii() for word in words for c in word)
+    if odd or len(numbers) > 1 or len(teams) > 1:
         usage(turn, turn.t("bot.usage.stats"))
         return
     days = int(numbers[0][:5]) if numbers else 30
