@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 from flashticket_core.desk_file import DeskStructure, single_team
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import DEFAULT_TEAM_ID, USER_ID_MAX, Ticket
-from flashticket_core.domain.permissions import DEFAULT_INTAKE_LIMIT, Actor, IntakeLimit
+from flashticket_core.domain.permissions import (
+    DEFAULT_INTAKE_LIMIT,
+    Action,
+    Actor,
+    IntakeLimit,
+    authorize,
+)
 from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import views
@@ -138,6 +144,18 @@ class Area:
     def _reading(self, reads: Reads, user_id: str) -> Actor:
         """The actor as one read transaction sees them."""
         return self.env.actor(user_id, reads.role_of, reads.teams_of)
+
+    def _allowed_ticket(self, actor_id: str, ticket_id: int, action: Action) -> views.TicketSummary:
+        """The ticket the actor is about to act on (before a form or a question opens);
+        raises unless they may do `action` on it, a ticket they may not see as not found."""
+        with self.env.reads() as reads:
+            actor = self._reading(reads, actor_id)
+            authorize(actor, action)
+            ticket = reads.ticket(ticket_id)
+        if ticket is None:
+            raise NotFound(ticket_id=ticket_id)
+        authorize(actor, action, ticket)
+        return ticket
 
     def _ticket(self, uow: AbstractUnitOfWork, ticket_id: int) -> Ticket:
         ticket = uow.tickets.get(ticket_id)

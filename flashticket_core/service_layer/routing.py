@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flashticket_core.desk_file import DeskStructure, RequestType, Team
 from flashticket_core.domain.enums import Priority
 from flashticket_core.domain.permissions import Action, authorize
-from flashticket_core.errors import InvalidInput, NotFound
+from flashticket_core.errors import InvalidInput
 from flashticket_core.service_layer import views
 from flashticket_core.service_layer.common import Area, check_version
 
@@ -82,13 +82,7 @@ class Routing(Area):
     def check_can_move(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The ticket the actor is about to move (before the form opens); raises unless
         they may, or the desk has no other team to move it to."""
-        with self.env.reads() as reads:
-            actor = self._reading(reads, actor_id)
-            authorize(actor, Action.MOVE_TEAM)
-            ticket = reads.ticket(ticket_id)
-        if ticket is None:
-            raise NotFound(ticket_id=ticket_id)
-        authorize(actor, Action.MOVE_TEAM, ticket)
+        ticket = self._allowed_ticket(actor_id, ticket_id, Action.MOVE_TEAM)
         if len(self.env.structure.teams) < 2:
             raise InvalidInput("error.one_team", field="team")
         return ticket
@@ -133,13 +127,7 @@ class Routing(Area):
         """The ticket the actor is about to give another request type (before the form
         opens), with its team's types; raises unless they may, or the team has fewer
         than two types to choose from."""
-        with self.env.reads() as reads:
-            actor = self._reading(reads, actor_id)
-            authorize(actor, Action.CHANGE_TYPE)
-            ticket = reads.ticket(ticket_id)
-        if ticket is None:
-            raise NotFound(ticket_id=ticket_id)
-        authorize(actor, Action.CHANGE_TYPE, ticket)
+        ticket = self._allowed_ticket(actor_id, ticket_id, Action.CHANGE_TYPE)
         kinds = self.env.structure.request_types_of(ticket.team_id)
         if len(kinds) < 2:
             raise InvalidInput("error.one_type", field="request_type")

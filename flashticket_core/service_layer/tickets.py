@@ -325,14 +325,7 @@ class Tickets(Area):
 
     def check_can_delete(self, actor_id: str, ticket_id: int) -> views.TicketSummary:
         """The ticket an admin is asked to confirm the deletion of; raises unless they may."""
-        with self.env.reads() as reads:
-            actor = self._reading(reads, actor_id)
-            authorize(actor, Action.DELETE)
-            ticket = reads.ticket(ticket_id)
-            if ticket is None:
-                raise NotFound(ticket_id=ticket_id)
-            authorize(actor, Action.DELETE, ticket)
-        return ticket
+        return self._allowed_ticket(actor_id, ticket_id, Action.DELETE)
 
     def delete(self, actor_id: str, ticket_id: int, *, expected_version: int | None = None) -> None:
         with self.env.units() as uow:
