@@ -302,10 +302,15 @@ class FakeReads(Reads):
     def role_assignments(self) -> list[RoleAssignment]:
         return sorted(self.uow.roles.assignments.values(), key=lambda a: a.user_id)
 
-    def role_changes(self, user_id: str | None) -> list[views.Change]:
+    def role_changes(self, user_id: str | None) -> list[views.RoleHistoryChange]:
         return [
-            views.Change(
-                actor_id=c.actor_id, field=c.user_id, old=c.old_role, new=c.new_role, at=c.at
+            views.RoleHistoryChange(
+                actor_id=c.actor_id,
+                field=c.user_id,
+                old=c.old_role,
+                new=c.new_role,
+                at=c.at,
+                team=c.team_id,
             )
             for c in self.uow.roles.changes
             if user_id in (None, c.user_id)

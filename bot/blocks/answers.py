@@ -112,10 +112,12 @@ def ticket_detail(
     *,
     now: datetime | None = None,
     names: Callable[[str, str], str | None] | None = None,
+    type_name: str | None = None,
 ) -> Blocks:
     """The ticket with its conversation and history; `now` says how late a missed
     target is (an answer is read as it arrives); `names` names a team or a request type
-    of the history by its id (the desk file's names; the id where it has none)."""
+    of the history by its id (the desk file's names; the id where it has none);
+    `type_name`: the ticket's request type, shown where the desk has several."""
     ticket = detail.ticket
     entries = [
         _t(
@@ -143,7 +145,7 @@ def ticket_detail(
     ]
     blocks: list[Block] = [
         HeaderBlock(text=header_text(ticket)),
-        SectionBlock(block_id="summary", fields=summary_fields(lang, ticket)),
+        SectionBlock(block_id="summary", fields=summary_fields(lang, ticket, type_name)),
     ]
     if ticket.description:
         heading = f"*{_t('bot.show.description', lang)}*\n"

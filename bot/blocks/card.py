@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
+from bot.blocks.common import SECTION_MAX, Blocks, _t, clip, quote_clipped, render
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import (
     CHANGE_TYPE,
@@ -45,6 +45,10 @@ from flashticket_core.domain.enums import TRANSITIONS, Priority, Status
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.views import TicketSummary
 
+# A request type's name on the card, in characters (a desk file's names are short; an
+# id kept from an older desk file is at most 32).
+TYPE_NAME_SHOWN = 100
+
 
 def card_text(lang: Language, view: TicketSummary) -> str:
     if view.deleted:
@@ -59,11 +63,16 @@ def card_text(lang: Language, view: TicketSummary) -> str:
 
 
 def ticket_card(
-    lang: Language, view: TicketSummary, *, movable: bool = False, retypable: bool = False
+    lang: Language,
+    view: TicketSummary,
+    *,
+    movable: bool = False,
+    retypable: bool = False,
+    type_name: str | None = None,
 ) -> Blocks:
     """The ticket as its team's channel shows it, with the actions it allows now;
     `movable`: the desk has other teams it could go to; `retypable`: its team has more
-    than one request type."""
+    than one request type; `type_name`: its request type, where the desk has several."""
     if view.deleted:
         # Nothing of the ticket is left on the card (its title may be why it was
         # deleted), and no button that could still act on it.
@@ -76,7 +85,7 @@ def ticket_card(
         )
     blocks: list[Block] = [
         HeaderBlock(text=header_text(view)),
-        SectionBlock(block_id="summary", fields=summary_fields(lang, view)),
+        SectionBlock(block_id="summary", fields=summary_fields(lang, view, type_name)),
     ]
     if view.description:
         blocks.append(
@@ -103,14 +112,19 @@ def ticket_card(
     return render(blocks)
 
 
-def summary_fields(lang: Language, ticket: TicketSummary) -> list[MarkdownTextObject]:
-    """Status, priority, reporter and assignee, each under its label (card and /ticket show)."""
+def summary_fields(
+    lang: Language, ticket: TicketSummary, type_name: str | None = None
+) -> list[MarkdownTextObject]:
+    """Status, priority, reporter and assignee, each under its label, and the request
+    type where one is named (card and /ticket show)."""
     labelled = [
         ("bot.card.status", status_label(lang, ticket.status)),
         ("bot.card.priority", priority_label(lang, ticket.priority)),
         ("bot.card.reporter", person(ticket.reporter_id)),
         ("bot.card.assignee", assignee_label(lang, ticket.assignee_id)),
     ]
+    if type_name is not None:
+        labelled.append(("bot.card.request_type", escape(clip(type_name, TYPE_NAME_SHOWN))))
     return [MarkdownTextObject(text=f"*{_t(key, lang)}*\n{value}") for key, value in labelled]
 
 

@@ -85,3 +85,13 @@ def desk_names(structure: DeskStructure | None) -> HistoryNames:
         return None
 
     return name
+
+
+def type_name(structure: DeskStructure | None, request_type: str | None) -> str | None:
+    """The ticket's request type as the card and `/ticket show` name it (plain text):
+    the desk file's name, or the id the ticket keeps where the desk file no longer has
+    the type; None where the desk has at most one type, or the ticket none."""
+    if structure is None or request_type is None or len(structure.request_types) < 2:
+        return None
+    kind = structure.request_type(request_type)
+    return kind.name if kind is not None else request_type

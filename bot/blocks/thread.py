@@ -22,7 +22,7 @@ from bot.blocks.ids import RATE, REOPEN, WITHDRAW, action_value
 from bot.blocks.ticket_view import role_label, status_label
 from bot.blocks.timers import card_link, nudge_text
 from bot.mrkdwn import escape, quote, split_quoted, user_id
-from flashticket_core.domain.enums import EntryKind, Status
+from flashticket_core.domain.enums import EntryKind, Role, Status
 from flashticket_core.domain.model import WITHDRAWN
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.delivery.outgoing import Thread
@@ -284,6 +284,11 @@ def _reopen_blocks(
     )
 
 
-def role_text(lang: Language, payload: dict[str, Any]) -> str:
+def role_text(lang: Language, payload: dict[str, Any], team_name: str | None = None) -> str:
+    """The DM a role change sends the person; `team_name`: support in that team alone
+    was granted (role support) or taken back (role user)."""
     actor = user_id(str(payload["actor"]))
-    return _t("bot.dm.role", lang, actor=actor, role=role_label(lang, payload["role"]))
+    if team_name is None:
+        return _t("bot.dm.role", lang, actor=actor, role=role_label(lang, payload["role"]))
+    key = "bot.dm.team_granted" if payload["role"] == Role.SUPPORT.value else "bot.dm.team_revoked"
+    return _t(key, lang, actor=actor, team=escape(team_name))

@@ -15,7 +15,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import blocks
-from bot.blocks.retyping import desk_names
+from bot.blocks.retyping import desk_names, type_name
 from bot.incoming import SlashCommand
 from bot.list_words import ListRequest, Unaccepted, accepted_values, read_list_words
 from bot.listener_turn import Kind, Turn, listener
@@ -222,10 +222,15 @@ def show_ticket(turn: Turn, words: list[str]) -> None:
         return
     detail = turn.desk.queries.show(turn.actor, ticket_id)
     now = datetime.now(UTC)
-    names = desk_names(turn.desk.env.structure)
-    turn.say(
-        blocks.detail_text(detail), blocks.ticket_detail(turn.lang, detail, now=now, names=names)
+    structure = turn.desk.env.structure
+    shown = blocks.ticket_detail(
+        turn.lang,
+        detail,
+        now=now,
+        names=desk_names(structure),
+        type_name=type_name(structure, detail.ticket.request_type),
     )
+    turn.say(blocks.detail_text(detail), shown)
 
 
 # `field:owner=@sam`: Slack sends the person as `<@U…|sam>`; a people field holds the ID.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot import times
 from bot.blocks.card import card_text, ticket_card
 from bot.blocks.moving import moved_card, moved_card_text
+from bot.blocks.retyping import type_name
 from bot.sending.slack import Sender, Slack, said_on_the_card, the_ticket
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.ports import Delivered
@@ -23,6 +24,7 @@ def post_card(slack: Slack, message: Outgoing) -> Delivered:
             ticket,
             movable=slack.several_teams,
             retypable=slack.several_types(ticket.team_id),
+            type_name=type_name(slack.desk, ticket.request_type),
         ),
         message=message,
     )
@@ -43,6 +45,7 @@ def update_card(slack: Slack, message: Outgoing) -> Delivered:
             ticket,
             movable=slack.several_teams,
             retypable=slack.several_types(ticket.team_id),
+            type_name=type_name(slack.desk, ticket.request_type),
         ),
     )
     return Delivered(channel=thread.support_channel, ts=thread.support_ts)

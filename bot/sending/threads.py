@@ -155,8 +155,9 @@ def source_channel(_slack: Slack, message: Outgoing) -> str | None:
 
 
 def role_changed(slack: Slack, message: Outgoing) -> Delivered:
-    user = message.payload["user"]
-    text = role_text(slack.language_of(user), message.payload)
+    user, team = message.payload["user"], message.payload.get("team")
+    team_name = slack.team_name(str(team)) if team else None
+    text = role_text(slack.language_of(user), message.payload, team_name)
     return slack.post(channel=user, text=text, message=message)
 
 

@@ -50,6 +50,7 @@ WORDS: dict[str, dict[Language, str]] = {
     "bot.card.reporter": {Language.EN: "Reporter", Language.DE: "Anwender"},
     "bot.card.assignee": {Language.EN: "Assignee", Language.DE: "Bearbeiter"},
     "bot.card.nobody": {Language.EN: "nobody yet", Language.DE: "noch niemand"},
+    "bot.card.request_type": {Language.EN: "Request type", Language.DE: "Art der Anfrage"},
     "bot.card.deleted": {
         Language.EN: "Ticket #{ticket_id} was deleted by <@{actor}>.",
         Language.DE: "Ticket #{ticket_id} wurde von <@{actor}> gelöscht.",

@@ -124,6 +124,16 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "<@{actor}> gave you the role *{role}* in the help desk.",
         Language.DE: "<@{actor}> hat Ihnen im Helpdesk die Rolle *{role}* gegeben.",
     },
+    "bot.dm.team_granted": {
+        Language.EN: "<@{actor}> made you support in the team *{team}* of the help desk: "
+        "its tickets are yours to work.",
+        Language.DE: "<@{actor}> hat Sie im Helpdesk zum Support des Teams *{team}* gemacht: "
+        "Sie bearbeiten jetzt seine Tickets.",
+    },
+    "bot.dm.team_revoked": {
+        Language.EN: "<@{actor}> took back your support in the team *{team}* of the help desk.",
+        Language.DE: "<@{actor}> hat Ihnen im Helpdesk den Support im Team *{team}* entzogen.",
+    },
     "bot.reporter.reopen": {Language.EN: "Reopen", Language.DE: "Wieder öffnen"},
     "bot.reporter.rate": {Language.EN: "Rate the support", Language.DE: "Support bewerten"},
     "bot.reporter.resolved_hint": {

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from flashticket_core.adapters import search, sql_export
+from flashticket_core.adapters import search, sql_export, sql_role_reads
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import teams_of
 from flashticket_core.adapters.sql_dashboard import count_live
@@ -28,7 +28,6 @@ from flashticket_core.domain.model import (
     ConversationEntry,
     HistoryEntry,
     RoleAssignment,
-    RoleChange,
     TeamMembership,
     Ticket,
 )
@@ -45,6 +44,7 @@ from flashticket_core.service_layer.views import (
     Home,
     HomeTicket,
     Page,
+    RoleHistoryChange,
     TicketDetail,
     TicketSummary,
     Undelivered,
@@ -83,23 +83,13 @@ class SqlReads(Reads):
         return teams_of(self.session, user_id)
 
     def team_members(self) -> list[TeamMembership]:
-        query = select(TeamMembership).order_by(
-            TeamMembership.team_id, TeamMembership.source, TeamMembership.user_id
-        )
-        return list(self.session.scalars(query))
+        return sql_role_reads.team_members(self.session)
 
     def role_assignments(self) -> list[RoleAssignment]:
-        return list(self.session.scalars(select(RoleAssignment).order_by(RoleAssignment.user_id)))
+        return sql_role_reads.role_assignments(self.session)
 
-    def role_changes(self, user_id: str | None) -> list[Change]:
-        """The role audit trail, oldest first; `field` is the user whose role changed."""
-        query = select(RoleChange).order_by(RoleChange.id)
-        if user_id is not None:
-            query = query.where(RoleChange.user_id == user_id)
-        return [
-            Change(actor_id=c.actor_id, field=c.user_id, old=c.old_role, new=c.new_role, at=c.at)
-            for c in self.session.scalars(query)
-        ]
+    def role_changes(self, user_id: str | None) -> list[RoleHistoryChange]:
+        return sql_role_reads.role_changes(self.session, user_id)
 
     def _live_ticket(self, ticket_id: int) -> Ticket | None:
         ticket = self.session.get(Ticket, ticket_id)

@@ -123,6 +123,8 @@ class RoleChanged(Event):
     user_id: str
     old: Role
     new: Role
+    # Support in this team alone was granted (new SUPPORT) or revoked (new USER).
+    team_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -217,9 +217,9 @@ def plan(event: events.Event) -> list[Planned]:
         case events.TicketRated(ticket_id=tid, actor_id=actor, rating=rating):
             rated = {"event": "rated", "actor": actor, "rating": rating}
             return [(MessageKind.SUPPORT_THREAD, tid, rated)]
-        case events.RoleChanged(actor_id=actor, user_id=user, new=role):
+        case events.RoleChanged(actor_id=actor, user_id=user, new=role, team_id=team):
             told = {"event": "role", "actor": actor, "user": user, "role": role.value}
-            return [(MessageKind.DIRECT, None, told)]
+            return [(MessageKind.DIRECT, None, told | ({"team": team} if team else {}))]
         case events.TeamChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
             # The old card and its thread say where it went; a new card in the new team's
             # channel (its thread from then on) says whence; the reporter is told.

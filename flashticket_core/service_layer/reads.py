@@ -19,9 +19,9 @@ from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.queue_view import QueueSort, QueueView
 from flashticket_core.service_layer.search_terms import FieldFilter, Term
 from flashticket_core.service_layer.views import (
-    Change,
     Home,
     Page,
+    RoleHistoryChange,
     TicketDetail,
     TicketSummary,
     Undelivered,
@@ -46,7 +46,7 @@ class Reads(abc.ABC):
     def role_assignments(self) -> list[RoleAssignment]: ...
 
     @abc.abstractmethod
-    def role_changes(self, user_id: str | None) -> list[Change]: ...
+    def role_changes(self, user_id: str | None) -> list[RoleHistoryChange]: ...
 
     @abc.abstractmethod
     def ticket(self, ticket_id: int) -> TicketSummary | None:

@@ -3,6 +3,8 @@ who is a member of which team (support for its tickets), for which reason."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import MemberSource, Role
 from flashticket_core.domain.model import RoleAssignment, RoleChange, TeamMembership
@@ -64,7 +66,9 @@ class Roles(Area):
         configured = [(user_id, Role.ADMIN, True) for user_id in sorted(configured_admins)]
         return configured + [row for row in stored if row[0] not in configured_admins]
 
-    def role_history(self, actor_id: str, user_id: str | None = None) -> list[views.Change]:
+    def role_history(
+        self, actor_id: str, user_id: str | None = None
+    ) -> list[views.RoleHistoryChange]:
         with self.env.reads() as reads:
             authorize(self._reading(reads, actor_id), Action.MANAGE_ROLES)
             return reads.role_changes(user_id)
@@ -78,15 +82,17 @@ class Roles(Area):
             team_id = self._team(team_id)
             if uow.members.get(team_id, user_id, MemberSource.GRANT) is not None:
                 return False
+            now = self._now()
             uow.members.add(
                 TeamMembership(
                     team_id=team_id,
                     user_id=user_id,
                     source=MemberSource.GRANT,
                     granted_by=actor_id,
-                    granted_at=self._now(),
+                    granted_at=now,
                 )
             )
+            uow.roles.record(_team_change(actor_id, user_id, team_id, Role.SUPPORT, now))
             self._commit(uow, None)
             return True
 
@@ -101,6 +107,7 @@ class Roles(Area):
             if granted is None:
                 return False
             uow.members.remove(granted)
+            uow.roles.record(_team_change(actor_id, user_id, team_id, Role.USER, self._now()))
             self._commit(uow, None)
             return True
 
@@ -138,3 +145,12 @@ class Roles(Area):
                 allowed=", ".join(self.env.teams),
             )
         return team_id
+
+
+def _team_change(actor_id: str, user_id: str, team_id: str, new: Role, at: datetime) -> RoleChange:
+    """Support in one team granted (`new` SUPPORT) or revoked (`new` USER), as the audit
+    trail and the person's DM tell it."""
+    old = Role.USER if new is Role.SUPPORT else Role.SUPPORT
+    return RoleChange(
+        user_id=user_id, old_role=old, new_role=new, actor_id=actor_id, at=at, team_id=team_id
+    )

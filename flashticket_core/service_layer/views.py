@@ -98,6 +98,14 @@ class Change:
 
 
 @dataclass(frozen=True)
+class RoleHistoryChange(Change):
+    """A line of the role audit trail (`field` is the person whose role changed); `team`:
+    the team a change of support was in, None for the global role."""
+
+    team: str | None = None
+
+
+@dataclass(frozen=True)
 class TicketDetail:
     ticket: TicketSummary
     resolved_at: datetime | None

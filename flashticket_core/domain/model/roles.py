@@ -26,7 +26,8 @@ class RoleAssignment(Base):
 
 
 class RoleChange(Base):
-    """The audit trail of role changes."""
+    """The audit trail of role changes: of the global role, or (`team_id`) of support in
+    one team, recorded as from user to support and back."""
 
     __tablename__ = "role_changes"
 
@@ -36,10 +37,15 @@ class RoleChange(Base):
     new_role: Mapped[Role] = mapped_column(enum_column(Role, "new_role"))
     actor_id: Mapped[str] = mapped_column(String(USER_ID_MAX))
     at: Mapped[datetime]
+    team_id: Mapped[str | None] = mapped_column(String(DESK_ID_MAX), default=None)
 
     def event(self) -> events.RoleChanged:
         return events.RoleChanged(
-            actor_id=self.actor_id, user_id=self.user_id, old=self.old_role, new=self.new_role
+            actor_id=self.actor_id,
+            user_id=self.user_id,
+            old=self.old_role,
+            new=self.new_role,
+            team_id=self.team_id,
         )
 
 
