@@ -1,8 +1,8 @@
 """The words of `/ticket list`: filters and a page, English and German alike whatever
-the person's language (`team:it status:new priority:high mine unassigned page 2`),
-read into a `ListRequest`; a word the list does not take into an `Unaccepted` saying
-what is wrong with it. Status and priority take the labels people see (`in-progress`,
-`Gelöst`), in any case."""
+the person's language (`team:it status:new priority:high mine unassigned page 2`,
+`field:floor="1. OG"` as search takes it), read into a `ListRequest`; a word the list
+does not take into an `Unaccepted` saying what is wrong with it. Status and priority
+take the labels people see (`in-progress`, `Gelöst`), in any case."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from bot.mrkdwn import decode_incoming
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language, translate
+from flashticket_core.service_layer.search_terms import MAX_FIELD_FILTERS, FieldFilter
 
 # Each filter's key as written (`priorität:hoch`), by the filter it names.
 KEYS: Mapping[str, str] = {
@@ -23,6 +25,9 @@ KEYS: Mapping[str, str] = {
     "priorität": "priority",
     "prioritaet": "priority",
     "prio": "priority",
+    # Read apart from the others (a value may be quoted, spaces and all); here for
+    # telling its typos.
+    "field": "field",
 }
 # The filters of one word.
 FLAGS: Mapping[str, str] = {
@@ -32,6 +37,15 @@ FLAGS: Mapping[str, str] = {
     "unzugewiesen": "unassigned",
 }
 PAGE = frozenset({"page", "seite"})
+# `field:floor=EG`, `field:floor="1. OG"` (straight or typographic quotes, as Slack's
+# clients may turn them), as search reads them.
+FIELD_WORD = re.compile(r"field:([a-z0-9_-]{1,32})=(\S.*)", re.IGNORECASE | re.DOTALL)
+OPENING_QUOTES = '"“„”'
+CLOSING_QUOTES = '"“”'
+# The most words a quoted value is looked for in.
+MAX_QUOTED_WORDS = 20
+# `field:owner=@sam`: Slack sends the person as `<@U…|sam>`; a people field holds the ID.
+PERSON_VALUE = re.compile(r"(field:[A-Za-z0-9_-]{1,32}=)<@([UW][A-Z0-9]{2,31})(?:\|[^<>]*)?>")
 
 # The values as each language writes them: the labels, one word each.
 STATUS_WORDS: Mapping[Language, Mapping[Status, str]] = {
@@ -76,11 +90,13 @@ class ListRequest:
     mine: bool = False
     unassigned: bool = False
     page: int = 1
+    # `field:<id>=<value>`: tickets with this value (as written, Slack's encoding undone).
+    fields: tuple[FieldFilter, ...] = ()
 
     @property
     def filtered(self) -> bool:
         """Whether anything beyond `mine` narrows the list."""
-        return bool(self.team or self.status or self.priority or self.unassigned)
+        return bool(self.team or self.status or self.priority or self.unassigned or self.fields)
 
     def words(self, lang: Language) -> list[str]:
         """The filters as `lang` writes them (the page aside): a title, the next page's
@@ -92,6 +108,13 @@ class ListRequest:
         if self.priority:
             words.append(f"{written['priority']}:{PRIORITY_WORDS[lang][self.priority]}")
         words += [written[flag] for flag in ("mine", "unassigned") if getattr(self, flag)]
+        for wanted in self.fields:
+            value = wanted.value
+            words.append(
+                f'field:{wanted.field_id}="{value}"'
+                if " " in value
+                else f"field:{wanted.field_id}={value}"
+            )
         return words
 
 
@@ -103,7 +126,7 @@ class Unaccepted:
     likely meant."""
 
     word: str
-    problem: Literal["word", "value", "twice", "page"]
+    problem: Literal["word", "value", "twice", "page", "field"]
     key: str | None = None
     suggestion: str | None = None
 
@@ -114,9 +137,17 @@ def read_list_words(
     """The request `words` make, or what is wrong with the first word it cannot take.
     `teams` are the desk's team ids; None takes any id (for telling a typo of `list`)."""
     given: dict[str, Any] = {}
+    fields: list[FieldFilter] = []
     rest = list(words)
     while rest:
         word, rest = rest[0], rest[1:]
+        if word[:6].lower() == "field:":
+            wanted, rest = _field_filter(word, rest)
+            if wanted is None or len({*fields, wanted}) > MAX_FIELD_FILTERS:
+                return Unaccepted(word, "field")
+            fields += [wanted] if wanted not in fields else []
+            given["fields"] = tuple(fields)
+            continue
         lowered = word.lower()
         if lowered in PAGE:
             number = _page_number(rest[0]) if rest else 0
@@ -135,6 +166,25 @@ def read_list_words(
             return Unaccepted(word, "value", name, _meant_value(name, key, value, teams))
         given[name] = found
     return ListRequest(**given)
+
+
+def _field_filter(word: str, rest: list[str]) -> tuple[FieldFilter | None, list[str]]:
+    """The field filter `word` starts, as search reads it (a quoted value may go on in
+    the next words), and the words after it; None for one written wrongly."""
+    found = FIELD_WORD.fullmatch(PERSON_VALUE.sub(r"\1\2", word))
+    if found is None:
+        return None, rest
+    field_id, value = found.group(1).lower(), found.group(2)
+    if value[:1] in OPENING_QUOTES:
+        parts = [value[1:]]
+        while not (parts[-1] and parts[-1][-1] in CLOSING_QUOTES):
+            if not rest or len(parts) > MAX_QUOTED_WORDS:
+                return None, rest
+            parts.append(rest[0])
+            rest = rest[1:]
+        value = " ".join(parts)[:-1]
+    value = decode_incoming(value).strip()
+    return (FieldFilter(field_id, value) if value else None), rest
 
 
 def accepted_values(key: str, lang: Language, teams: Collection[str]) -> list[str]:

@@ -356,6 +356,7 @@ class FakeReads(Reads):
         limit: int,
         offset: int,
         sort: QueueSort = QueueSort.PRIORITY,
+        fields: Sequence[FieldFilter] = (),
     ) -> views.Page:
         found = [
             views.TicketSummary.of(t)
@@ -366,6 +367,7 @@ class FakeReads(Reads):
             and team_id in (None, t.team_id)
             and (statuses is None or t.status in statuses)
             and priority in (None, t.priority)
+            and all(self._has(t.id, wanted) for wanted in fields)
         ]
         found.sort(key=lambda t: t.id, reverse=newest_first)
         return views.Page(items=found[offset : offset + limit], total=len(found))

@@ -17,7 +17,13 @@ from slack_sdk import WebClient
 from bot import blocks
 from bot.blocks.retyping import desk_names, type_name
 from bot.incoming import SlashCommand
-from bot.list_words import ListRequest, Unaccepted, accepted_values, read_list_words
+from bot.list_words import (
+    PERSON_VALUE,
+    ListRequest,
+    Unaccepted,
+    accepted_values,
+    read_list_words,
+)
 from bot.listener_turn import Kind, Turn, listener
 from bot.listeners.forms import form_for, origin_channel
 from bot.manifest import TICKET_COMMAND
@@ -29,6 +35,7 @@ from flashticket_core.domain.permissions import Action
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.queries import MAX_STATS_DAYS
+from flashticket_core.service_layer.search_terms import MAX_FIELD_FILTERS
 
 log = logging.getLogger(__name__)
 
@@ -173,17 +180,21 @@ def list_tickets(turn: Turn, words: list[str]) -> None:
         unassigned=request.unassigned,
         limit=LIST_PAGE,
         offset=offset,
+        fields=request.fields,
     )
     pages = max(1, -(-page.total // LIST_PAGE))
     if number > pages:
         turn.say(turn.t("bot.list.no_page", page=number, pages=pages))
         return
-    filters = " ".join(request.words(turn.lang))
+    # A field's value is as the person typed it: plain in the header, escaped elsewhere.
+    written = " ".join(request.words(turn.lang))
+    filters = escape(written)
     if request.filtered:
         title = turn.t("bot.list.filtered.title", filters=filters, total=page.total)
+        header = turn.t("bot.list.filtered.title", filters=written, total=page.total)
     else:
         key = "bot.list.queue.title" if queue else "bot.list.mine.title"
-        title = turn.t(key, total=page.total)
+        title = header = turn.t(key, total=page.total)
     footer = turn.t("bot.list.page", page=number, pages=pages) if pages > 1 else ""
     left = page.total - offset - len(page.items)
     if left > 0:
@@ -192,7 +203,7 @@ def list_tickets(turn: Turn, words: list[str]) -> None:
             key = "bot.list.next.mine" if request.mine else "bot.list.next.all"
             command = turn.t(key, page=number + 1)
         footer += " " + turn.t("bot.list.next", count=left, command=command)
-    turn.say(title, blocks.ticket_page(turn.lang, title, page.items, footer))
+    turn.say(title, blocks.ticket_page(turn.lang, header, page.items, footer))
 
 
 def _refuse_list_words(turn: Turn, refused: Unaccepted, teams: tuple[str, ...]) -> None:
@@ -212,6 +223,8 @@ def _refuse_list_words(turn: Turn, refused: Unaccepted, teams: tuple[str, ...]) 
         lines.insert(0, turn.t("bot.unknown_subcommand", word=shown, suggestion=suggestion))
     elif refused.problem == "twice":
         lines.insert(0, turn.t("bot.list.twice", word=shown))
+    elif refused.problem == "field":
+        lines.insert(0, turn.t("bot.list.field", word=shown, most=MAX_FIELD_FILTERS))
     turn.say("\n".join(lines))
 
 
@@ -233,12 +246,8 @@ def show_ticket(turn: Turn, words: list[str]) -> None:
     turn.say(blocks.detail_text(detail), shown)
 
 
-# `field:owner=@sam`: Slack sends the person as `<@U…|sam>`; a people field holds the ID.
-_PERSON_VALUE = re.compile(r"(field:[A-Za-z0-9_-]{1,32}=)<@([UW][A-Z0-9]{2,31})(?:\|[^<>]*)?>")
-
-
 def search(turn: Turn, words: list[str]) -> None:
-    query = decode_incoming(_PERSON_VALUE.sub(r"\1\2", " ".join(words)))
+    query = decode_incoming(PERSON_VALUE.sub(r"\1\2", " ".join(words)))
     found = turn.desk.queries.search(turn.actor, query)
     # The list's header is plain text; the notification text is mrkdwn.
     header = turn.t("bot.search.title", query=query[:80], count=len(found))

@@ -50,14 +50,22 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: (
             "Filters, any of them together: `team:&lt;id&gt;` ({teams}), "
             "`status:new|in-progress|waiting|resolved|closed`, `priority:high|medium|low`, "
-            "`mine`, `unassigned`; e.g. `/ticket list status:new page 2`."
+            "`mine`, `unassigned`, `field:&lt;id&gt;=&lt;value&gt;` (a value with spaces in "
+            "quotes); e.g. `/ticket list status:new page 2`."
         ),
         Language.DE: (
             "Eingrenzen, auch kombiniert, mit: `team:&lt;Kürzel&gt;` ({teams}), "
             "`status:neu|in-bearbeitung|wartet|gelöst|geschlossen`, "
-            "`priorität:hoch|mittel|niedrig`, `meine`, `unzugewiesen`; "
+            "`priorität:hoch|mittel|niedrig`, `meine`, `unzugewiesen`, "
+            "`field:&lt;Kürzel&gt;=&lt;Wert&gt;` (ein Wert mit Leerzeichen in Anführungszeichen); "
             "z. B. `/ticket liste status:neu seite 2`."
         ),
+    },
+    "bot.list.field": {
+        Language.EN: "`{word}`: a field filter is written `field:&lt;id&gt;=&lt;value&gt;`, "
+        "at most {most} in a list.",
+        Language.DE: "`{word}`: ein Feld grenzt man mit `field:&lt;Kürzel&gt;=&lt;Wert&gt;` ein, "
+        "höchstens {most} pro Liste.",
     },
     "bot.list.twice": {
         Language.EN: "`{word}`: each filter goes into a list once.",

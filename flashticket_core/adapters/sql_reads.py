@@ -19,7 +19,12 @@ from flashticket_core.adapters.sql_dashboard import count_live
 from flashticket_core.adapters.sql_queue import sorted_page, stored_view
 from flashticket_core.adapters.sql_team_scope import in_teams
 from flashticket_core.adapters.sql_team_tallies import team_tallies
-from flashticket_core.adapters.sql_ticket_rows import fields_of, files_of, searched_fields
+from flashticket_core.adapters.sql_ticket_rows import (
+    fields_of,
+    files_of,
+    having_fields,
+    searched_fields,
+)
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.clock import TargetClock
@@ -160,8 +165,9 @@ class SqlReads(Reads):
         limit: int = 50,
         offset: int = 0,
         sort: QueueSort = QueueSort.PRIORITY,
+        fields: Sequence[FieldFilter] = (),
     ) -> Page:
-        narrowing: list[ColumnElement[bool]] = [_live()]
+        narrowing: list[ColumnElement[bool]] = [_live(), *having_fields(fields)]
         if reporter_id is not None:
             narrowing.append(Ticket.reporter_id == reporter_id)
         if unassigned:
@@ -187,7 +193,7 @@ class SqlReads(Reads):
             query = queue_order(query)
         found = sorted_page(self.session, query, sort, limit=limit, offset=offset)
         items = [TicketSummary.of(t) for t in found]
-        everyones = reporter_id is None and assignee_id is None and team_id is None
+        everyones = not (reporter_id or assignee_id or team_id or fields)
         if offset == 0 and len(items) < limit:
             total = len(items)
         elif everyones and not unassigned and teams.only is None:

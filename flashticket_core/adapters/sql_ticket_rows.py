@@ -1,5 +1,6 @@
 """A ticket's own rows as the read side shows them: its files and its field values, and
-the tickets that have a field's value (`/ticket search field:<id>=<value>`)."""
+the tickets that have a field's value (`/ticket search field:<id>=<value>`, and the same
+word in `/ticket list`)."""
 
 from __future__ import annotations
 
@@ -104,6 +105,12 @@ def with_fields(
         query = query.where(TicketField.ticket_id.in_(sorted(among)))
     query = query.order_by(TicketField.ticket_id.desc()).limit(limit)
     return list(dict.fromkeys(session.scalars(query)))
+
+
+def having_fields(filters: Sequence[FieldFilter]) -> list[ColumnElement[bool]]:
+    """A ticket's conditions of having every filter's value (`/ticket list field:…`):
+    each reads the index on (field_id, value, ticket_id)."""
+    return [Ticket.id.in_(select(TicketField.ticket_id).where(_has(f))) for f in filters]
 
 
 def _has(wanted: FieldFilter) -> ColumnElement[bool]:

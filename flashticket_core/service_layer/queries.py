@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
@@ -58,12 +59,14 @@ class Queries(Area):
         offset: int = 0,
         sort: QueueSort = QueueSort.PRIORITY,
         with_targets: bool = False,
+        fields: Sequence[search_terms.FieldFilter] = (),
     ) -> views.Page:
         """Own tickets for a user; with `queue`, every open ticket of the teams the actor
         is support in. Each filter given narrows the list: one status (else the open
         ones, or with `include_closed` all), a priority, an assignee, a team, nobody
-        holding it; in `sort`'s order; `with_targets`: each ticket with what is due of
-        it. A private team is an unknown team to those outside it."""
+        holding it, a field's value (as search takes it); in `sort`'s order;
+        `with_targets`: each ticket with what is due of it. A private team is an unknown
+        team to those outside it."""
         limit = max(1, min(limit, MAX_PAGE))
         with self.env.reads() as reads:
             actor = self._reading(reads, actor_id)
@@ -97,6 +100,7 @@ class Queries(Area):
                 limit=limit,
                 offset=max(0, offset),
                 sort=sort,
+                fields=[self._as_option(wanted) for wanted in fields],
             )
             if not with_targets:
                 return page

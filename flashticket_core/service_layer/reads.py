@@ -70,6 +70,7 @@ class Reads(abc.ABC):
         limit: int,
         offset: int,
         sort: QueueSort = QueueSort.PRIORITY,
+        fields: Sequence[FieldFilter] = (),
     ) -> Page: ...
 
     @abc.abstractmethod
