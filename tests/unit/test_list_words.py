@@ -15,6 +15,7 @@ from bot.list_words import (
 )
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.search_terms import FieldFilter
 
 TEAMS = ("it", "hr", "facilities")
 
@@ -136,7 +137,19 @@ def test_the_accepted_values_are_the_persons_words() -> None:
 JUNK = st.lists(
     st.one_of(
         st.text(max_size=30),
-        st.sampled_from(["page", "seite", "mine", "team:", "status:", "priorität:", ":"]),
+        st.sampled_from(
+            [
+                "page",
+                "seite",
+                "mine",
+                "team:",
+                "status:",
+                "priorität:",
+                ":",
+                "field:a=",
+                'field:b="',
+            ]
+        ),
         st.builds(
             lambda key, value: f"{key}:{value}",
             st.sampled_from(["team", "status", "priority", "prio", "Status", "x"]),
@@ -156,3 +169,49 @@ def test_junk_never_raises(words: list[str], teams: tuple[str, ...] | None) -> N
     else:
         assert result.page >= 1
         assert teams is None or result.team in (None, *TEAMS)
+
+
+@pytest.mark.parametrize(
+    ("words", "fields"),
+    [
+        (["field:floor=EG"], (FieldFilter("floor", "EG"),)),
+        (["FIELD:Floor=EG"], (FieldFilter("floor", "EG"),)),
+        (['field:floor="1.', 'OG"'], (FieldFilter("floor", "1. OG"),)),
+        (["field:floor=„1.", "OG“"], (FieldFilter("floor", "1. OG"),)),
+        (['field:floor="EG"', "field:floor=EG"], (FieldFilter("floor", "EG"),)),
+        (["field:owner=<@U0OWNER01|owner>"], (FieldFilter("owner", "U0OWNER01"),)),
+        (["field:tag=A&amp;B"], (FieldFilter("tag", "A&B"),)),
+        (
+            ["field:a=1", "field:b=2", "field:c=3", "field:d=4"],
+            tuple(FieldFilter(k, v) for k, v in zip("abcd", "1234", strict=True)),
+        ),
+    ],
+)
+def test_a_field_filter_is_read_as_search_reads_it(
+    words: list[str], fields: tuple[FieldFilter, ...]
+) -> None:
+    found = read_list_words([*words, "mine"], TEAMS)
+    assert found == ListRequest(mine=True, fields=fields)
+    assert found.filtered
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["field:floor"],
+        ["field:floor="],
+        ['field:floor="1.', "OG"],
+        ["field:Flo or=EG"],
+        [f"field:f{n}=x" for n in range(5)],
+    ],
+)
+def test_a_field_filter_written_wrongly_is_not_taken(words: list[str]) -> None:
+    assert read_list_words(words, TEAMS) == Unaccepted(
+        words[-1] if len(words) == 5 else words[0], "field"
+    )
+
+
+def test_a_mistyped_field_key_is_put_right_and_the_filter_written_back() -> None:
+    assert read("fild:floor=EG") == Unaccepted("fild:floor=EG", "word", suggestion="field:floor=eg")
+    request = ListRequest(mine=True, fields=(FieldFilter("floor", "1. OG"),))
+    assert request.words(Language.DE) == ["meine", 'field:floor="1. OG"']

@@ -4,11 +4,12 @@ ticket's messages go out, whose App Home is refreshed, and a deleted ticket's si
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role, Status
-from flashticket_core.service_layer.outbox import MessageKind
+from flashticket_core.service_layer.outbox import MessageKind, outbox_rows
 from flashticket_core.service_layer.outbox_writer import HOME_DEBOUNCE, write_outbox
 from tests.fakes_core import FakeMessageQueue
 
@@ -205,3 +206,18 @@ def test_every_message_kind_has_a_plan() -> None:
     from flashticket_core.service_layer.outbox import PLANS
 
     assert set(MessageKind) - set(PLANS) == set(), "a message kind the outbox has no plan for"
+
+
+def test_a_team_grant_is_told_to_the_person_naming_the_team() -> None:
+    granted = events.RoleChanged(ADMIN, CAROL, Role.USER, Role.SUPPORT, team_id="it")
+    [told] = outbox_rows([granted], NOW)
+    assert told.kind is MessageKind.DIRECT
+    assert json.loads(told.payload) == {
+        "event": "role",
+        "actor": ADMIN,
+        "user": CAROL,
+        "role": "support",
+        "team": "it",
+    }
+    [global_grant] = outbox_rows([replace(granted, team_id=None)], NOW)
+    assert "team" not in json.loads(global_grant.payload)

@@ -72,6 +72,26 @@ def test_role_changes_are_audited_with_actor(desk: HelpDesk, uow: FakeUnitOfWork
     assert ALICE not in uow.roles.assignments
 
 
+def test_a_team_grant_is_audited_and_told_like_a_global_one(
+    desk: HelpDesk, uow: FakeUnitOfWork
+) -> None:
+    """Without a desk file the desk is the one team `support`."""
+    assert desk.roles.grant_team(ADMIN, ALICE, "support")
+    assert not desk.roles.grant_team(ADMIN, ALICE, "support")  # nothing new, nothing kept
+    assert desk.roles.revoke_team(ADMIN, ALICE, "Support")
+    assert not desk.roles.revoke_team(ADMIN, ALICE, "support")
+    trail = [(c.field, c.old, c.new, c.team) for c in desk.roles.role_history(ADMIN, ALICE)]
+    assert trail == [
+        (ALICE, Role.USER, Role.SUPPORT, "support"),
+        (ALICE, Role.SUPPORT, Role.USER, "support"),
+    ]
+    told = [e for e in uow.published if isinstance(e, events.RoleChanged) and e.user_id == ALICE]
+    assert told == [
+        events.RoleChanged(ADMIN, ALICE, Role.USER, Role.SUPPORT, team_id="support"),
+        events.RoleChanged(ADMIN, ALICE, Role.SUPPORT, Role.USER, team_id="support"),
+    ]
+
+
 BOB = "UBOB"
 SOURCE = MessageSource("C0GENERAL1", "1700000000.000200", "1700000000.000100")
 
