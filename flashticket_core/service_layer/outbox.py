@@ -304,7 +304,8 @@ class MessageQueue(abc.ABC):
 
     @abc.abstractmethod
     def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
-        """Those of `users` whose App Home refresh is pending already."""
+        """Those of `users` whose App Home refresh is pending already, and not being
+        sent right now."""
 
 
 def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessage]:
