@@ -29,8 +29,16 @@ class DeskFileError(ValueError):
 
 def entry_name(section: str, index: int, entry_id: object = None) -> str:
     """`teams[1] (hr)`: an entry by its place in the file and, when it has one, its id."""
-    named = f" ({entry_id})" if isinstance(entry_id, str) and entry_id else ""
-    return f"{section}[{index}]{named}"
+    return f"{section}[{index}]{_named(entry_id)}"
+
+
+def _named(entry_id: object) -> str:
+    """` (hr)` after an entry's place; YAML folds some characters into line breaks
+    ('\\x85' in a quoted scalar is one), so an id that would not print on one line is
+    shown escaped by repr."""
+    if not isinstance(entry_id, str) or not entry_id:
+        return ""
+    return f" ({entry_id[:40] if entry_id.isprintable() else repr(entry_id[:40])})"
 
 
 def load_desk_file(path: str | Path) -> DeskStructure:
@@ -130,8 +138,7 @@ def _where(location: Iterable[int | str], document: Any) -> str:
         if isinstance(part, int):
             node = node[part] if isinstance(node, list) and part < len(node) else None
             entry_id = node.get("id") if isinstance(node, dict) else None
-            named = f" ({entry_id})" if isinstance(entry_id, str) and entry_id else ""
-            where += f"[{part}]{named}"
+            where += f"[{part}]{_named(entry_id)}"
         else:
             node = node.get(part) if isinstance(node, dict) else None
             where += f".{part}" if where else part

@@ -391,3 +391,12 @@ def test_desk_check_of_a_wrong_file_prints_its_one_line_and_exits_1(
     )
     assert main(["desk", "check", str(tmp_path / "none.yaml")]) == 1
     assert "none.yaml: cannot read it" in capsys.readouterr().err
+
+
+def test_an_id_that_yaml_folds_into_a_line_break_is_named_on_one_line() -> None:
+    # Found by Hypothesis: in a single-quoted scalar YAML folds '\x85\x85' into '\n'.
+    text = "teams:\n  - {id: '\x85\x85', name: T, channel: C0T}\n"
+    with pytest.raises(DeskFileError) as raised:
+        parse_desk_text(text, source="desk.yaml")
+    assert "\n" not in str(raised.value)
+    assert "teams[0] ('\\n')" in str(raised.value)
