@@ -9,10 +9,12 @@ from bot.blocks.forms import REQUEST_TYPE_BLOCK, field_block_id
 from bot.incoming import ViewPayload
 from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
+from bot.listeners.saved_replies import tell_reply_sent
 from bot.payloads import (
     attached_files,
     entry_files,
     entry_text,
+    entry_text_block,
     new_ticket_form,
     source_of_view,
     ticket_of_view,
@@ -80,18 +82,22 @@ def submit_new_ticket(turn: Turn) -> None:
 
 def submit_support_reply(turn: Turn) -> None:
     view = _view(turn)
-    turn.desk.conversation.add_support_reply(
+    turn.error_block = entry_text_block(view)
+    ticket_id = ticket_of_view(view)
+    entry = turn.desk.conversation.add_support_reply(
         turn.actor,
-        ticket_of_view(view),
+        ticket_id,
         entry_text(view),
         request_key=_request_key(view),
         files=attached_files(entry_files(view)),
     )
     turn.ack()
+    tell_reply_sent(turn, ticket_id, entry)
 
 
 def submit_internal_note(turn: Turn) -> None:
     view = _view(turn)
+    turn.error_block = entry_text_block(view)
     turn.desk.conversation.add_internal_note(
         turn.actor, ticket_of_view(view), entry_text(view), request_key=_request_key(view)
     )
