@@ -19,7 +19,7 @@ from bot.payloads import (
     source_of_view,
     ticket_of_view,
 )
-from flashticket_core.errors import InvalidFields
+from flashticket_core.errors import InvalidFields, InvalidInput
 
 
 def register(app: App) -> None:
@@ -84,20 +84,26 @@ def submit_support_reply(turn: Turn) -> None:
     view = _view(turn)
     turn.error_block = entry_text_block(view)
     ticket_id = ticket_of_view(view)
-    entry = turn.desk.conversation.add_support_reply(
-        turn.actor,
-        ticket_id,
-        entry_text(view),
-        request_key=_request_key(view),
-        files=attached_files(entry_files(view)),
-    )
+    try:
+        entry = turn.desk.conversation.add_support_reply(
+            turn.actor,
+            ticket_id,
+            entry_text(view),
+            request_key=_request_key(view),
+            files=attached_files(entry_files(view)),
+        )
+    except InvalidInput as wrong:
+        # Under the text input, whichever block_id a saved reply gave it.
+        if wrong.field != "text":
+            raise
+        turn.ack(response_action="errors", errors={turn.error_block: wrong.message(turn.lang)})
+        return
     turn.ack()
     tell_reply_sent(turn, ticket_id, entry)
 
 
 def submit_internal_note(turn: Turn) -> None:
     view = _view(turn)
-    turn.error_block = entry_text_block(view)
     turn.desk.conversation.add_internal_note(
         turn.actor, ticket_of_view(view), entry_text(view), request_key=_request_key(view)
     )
