@@ -115,7 +115,6 @@ def save_reply_modal(lang: Language, *, ticket_id: int, text: str) -> dict[str, 
             InputBlock(
                 block_id=TEXT_BLOCK,
                 label=_t("bot.field.reply_text", lang),
-                hint=_t("bot.field.reply_text.hint", lang),
                 element=PlainTextInputElement(
                     action_id="value",
                     multiline=True,

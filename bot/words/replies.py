@@ -62,10 +62,6 @@ WORDS: dict[str, dict[Language, str]] = {
     "bot.modal.save": {Language.EN: "Save", Language.DE: "Speichern"},
     "bot.field.reply_title": {Language.EN: "Title", Language.DE: "Titel"},
     "bot.field.reply_text": {Language.EN: "Text", Language.DE: "Text"},
-    "bot.field.reply_text.hint": {
-        Language.EN: "{{reporter}}, {{ticket}}, {{title}} and {{assignee}} are filled in when inserted",
-        Language.DE: "{{reporter}}, {{ticket}}, {{title}} und {{assignee}} werden beim Einfügen ersetzt",
-    },
     "bot.replies.saved": {
         Language.EN: "Saved as reply `{reply_id}` “{title}” for {team}.",
         Language.DE: "Als Textbaustein `{reply_id}` „{title}“ für {team} gespeichert.",

@@ -123,7 +123,9 @@ def test_admin_adds_lists_and_removes_a_teams_saved_replies(desk_bot: Bot) -> No
     )
     assert "added to `it`" in added
     listing = admin_says(desk_bot, ADMIN, "replies list it")
-    assert "VPN reset" in listing and "(desk file)" in listing and "Printer jam" in listing
+    assert "VPN reset" in listing
+    assert "(desk file)" in listing
+    assert "Printer jam" in listing
     assert "Payslip" not in listing  # another team's
     assert "Payslip secret" in admin_says(desk_bot, ADMIN, "replies list")  # admins: all
     # A reply of the desk file is changed there; one saved in Slack is removed.
@@ -145,7 +147,9 @@ def test_who_may_manage_saved_replies_and_a_private_teams_stay_hidden(desk_bot: 
     # IT's support manages IT's, and never hears of HR's.
     assert "added" in admin_says(desk_bot, SAM, "replies add it Toner | New toner is coming.")
     sams = admin_says(desk_bot, SAM, "replies list")
-    assert "Toner" in sams and "VPN reset" in sams and "Payslip" not in sams
+    assert "Toner" in sams
+    assert "VPN reset" in sams
+    assert "Payslip" not in sams
     assert "Unknown team" in admin_says(desk_bot, SAM, "replies add hr Leak | x")
     assert "Unknown team" in admin_says(desk_bot, SAM, "replies list hr")
     assert "no saved reply" in admin_says(desk_bot, SAM, "replies remove payslip").lower()
@@ -153,15 +157,20 @@ def test_who_may_manage_saved_replies_and_a_private_teams_stay_hidden(desk_bot: 
     hr_id = hr_added.split("`")[1]
     assert "no saved reply" in admin_says(desk_bot, SAM, f"replies remove {hr_id}").lower()
     annas = admin_says(desk_bot, ANNA, "replies list")
-    assert "Leave" in annas and "Payslip secret" in annas and "Toner" not in annas
+    assert "Leave" in annas
+    assert "Payslip secret" in annas
+    assert "Toner" not in annas
 
 
 def test_german_words(desk_bot: Bot) -> None:
     desk_bot.slack.set_locale(ADMIN, "de-DE")
     added = admin_says(desk_bot, ADMIN, "textbausteine hinzufügen it Drucker | Hallo {reporter}")
-    assert "Textbaustein" in added and "angelegt" in added
+    assert "Textbaustein" in added
+    assert "angelegt" in added
     listing = admin_says(desk_bot, ADMIN, "textbausteine liste it")
-    assert "Textbausteine" in listing and "(Desk-Datei)" in listing and "Drucker" in listing
+    assert "Textbausteine" in listing
+    assert "(Desk-Datei)" in listing
+    assert "Drucker" in listing
     assert "entfernt" in admin_says(
         desk_bot, ADMIN, f"textbausteine entfernen {added.split('`')[1]}"
     )
@@ -169,7 +178,8 @@ def test_german_words(desk_bot: Bot) -> None:
     ticket_id = desk_bot.open_ticket(ALICE, "Kein VPN")
     form = open_reply_form(desk_bot, ADMIN, ticket_id).args["view"]
     select = select_of(form)
-    assert select is not None and select["placeholder"]["text"] == "Textbaustein einfügen"
+    assert select is not None
+    assert select["placeholder"]["text"] == "Textbaustein einfügen"
 
 
 def test_the_reply_form_fills_in_a_saved_reply_to_edit_and_send(desk_bot: Bot) -> None:
@@ -208,14 +218,17 @@ def test_the_reply_form_fills_in_a_saved_reply_to_edit_and_send(desk_bot: Bot) -
         SAM, final, {"text.2": {"type": "plain_text_input", "value": edited}}, view_id=final["id"]
     )
     response = desk_bot.http.interact(payload)
-    assert response.status == 200 and response.body in (b"", b"{}"), response.body
+    assert response.status == 200
+    assert response.body in (b"", b"{}"), response.body
     desk_bot.slack.wait_for(
         lambda _: any("renewed your VPN certificate" in t for t in desk_bot.dm_thread(ticket_id))
     )
     sent = next(t for t in desk_bot.dm_thread(ticket_id) if "renewed" in t)
     # The title escaped once: no live mention, broadcast or link, and no `&amp;lt;`.
     assert "&lt;@U0EVIL0001&gt; &lt;!channel&gt; &lt;https://x.example|y&gt; &amp; co" in sent
-    assert "<@U0EVIL0001>" not in sent and "<!channel>" not in sent and "&amp;lt;" not in sent
+    assert "<@U0EVIL0001>" not in sent
+    assert "<!channel>" not in sent
+    assert "&amp;lt;" not in sent
 
 
 def test_the_form_offers_no_select_without_replies_and_refuses_a_stranger(desk_bot: Bot) -> None:
@@ -242,7 +255,8 @@ def test_save_as_reply_after_a_sent_reply(desk_bot: Bot) -> None:
     response = desk_bot.submit(SAM, form, {"text": {"type": "plain_text_input", "value": text}})
     assert response.status == 200
     told = desk_bot.slack.wait_for("chat.postEphemeral")[-1]
-    assert told.args["channel"] == SUPPORT_CHANNEL and told.args["user"] == SAM
+    assert told.args["channel"] == SUPPORT_CHANNEL
+    assert told.args["user"] == SAM
     assert f"#{ticket_id} went out" in told.args["text"]
     button = next(e for b in told.args["blocks"] if b["type"] == "actions" for e in b["elements"])
     assert button["text"]["text"] == "Save as reply"
@@ -274,7 +288,8 @@ def test_save_as_reply_after_a_sent_reply(desk_bot: Bot) -> None:
             "text": {"type": "plain_text_input", "value": text + " Thanks, {reporter}!"},
         },
     )
-    assert saved.status == 200 and saved.body in (b"", b"{}"), saved.body
+    assert saved.status == 200
+    assert saved.body in (b"", b"{}"), saved.body
     listing = admin_says(desk_bot, SAM, "replies list it")
     assert "Printer restart" in listing
     # Its title taken: told under the title, nothing stored.
@@ -299,4 +314,5 @@ def test_without_a_desk_file_the_one_team_has_saved_replies(bot: Bot) -> None:
     )
     ticket_id = bot.open_ticket(ALICE, "Mail")
     select = select_of(open_reply_form(bot, ADMIN, ticket_id).args["view"])
-    assert select is not None and [o["text"]["text"] for o in select["options"]] == ["Hello"]
+    assert select is not None
+    assert [o["text"]["text"] for o in select["options"]] == ["Hello"]
