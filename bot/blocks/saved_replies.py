@@ -47,15 +47,18 @@ def saved_reply_select(lang: Language, replies: Sequence[SavedReplyView]) -> dic
         Option(text=clip(reply.title, OPTION_TEXT_MAX), value=reply.key[:OPTION_VALUE_MAX])
         for reply in replies[:OPTIONS_MAX]
     ]
-    block = ActionsBlock(
+    # As the new-ticket form's "Request type": an input that sends block_actions at once
+    # (dispatch_action), so the form changes in place when one is chosen.
+    block = InputBlock(
         block_id=SAVED_REPLY_BLOCK,
-        elements=[
-            StaticSelectElement(
-                action_id=SAVED_REPLY_PICK,
-                placeholder=_t("bot.field.saved_reply", lang),
-                options=options,
-            )
-        ],
+        label=_t("bot.field.saved_reply", lang),
+        optional=True,
+        dispatch_action=True,
+        element=StaticSelectElement(
+            action_id=SAVED_REPLY_PICK,
+            placeholder=_t("bot.field.saved_reply", lang),
+            options=options,
+        ),
     )
     return block.to_dict()
 
@@ -97,12 +100,18 @@ def sent_confirmation(lang: Language, ticket_id: int, entry_id: int) -> tuple[st
     return text, blocks
 
 
-def save_reply_modal(lang: Language, *, ticket_id: int, text: str) -> dict[str, Any]:
-    """The form of "Save as reply": a title, and the reply's text to edit."""
+def save_reply_modal(
+    lang: Language, *, ticket_id: int, text: str, channel: str | None = None
+) -> dict[str, Any]:
+    """The form of "Save as reply": a title, and the reply's text to edit. `channel`:
+    where the button was, told when it is saved."""
+    meta: dict[str, Any] = {"t": ticket_id}
+    if channel:
+        meta["c"] = channel
     view = View(
         type="modal",
         callback_id=SAVE_REPLY_FORM,
-        private_metadata=json.dumps({"t": ticket_id}),
+        private_metadata=json.dumps(meta),
         title=PlainTextObject(text=_t("bot.modal.save_reply.title", lang)),
         submit=PlainTextObject(text=_t("bot.modal.save", lang)),
         close=PlainTextObject(text=_t("bot.modal.cancel", lang)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
@@ -16,11 +17,11 @@ from bot.blocks.saved_replies import filled_in, save_reply_modal, sent_confirmat
 from bot.incoming import BadPayload, BlockActions, SlashCommand, ViewPayload
 from bot.listener_turn import Kind, Turn, listener
 from bot.listeners.commands import unknown_word, usage
+from bot.listeners.forms import origin_channel
 from bot.mrkdwn import decode_incoming, escape, quote
 from bot.payloads import (
     channel_of_view,
     entry_text,
-    entry_text_block,
     text_generation,
     ticket_of_view,
 )
@@ -125,9 +126,11 @@ def insert_saved_reply(turn: Turn) -> None:
     view = click.view
     if view is None or view.id is None:
         raise BadPayload("saved reply chosen outside a modal")
+    key = click.action.raw_value()
+    if key is None:
+        return  # the choice cleared: the text stays as it is
     ticket_id = ticket_of_view(view)
     ticket, replies = turn.desk.replies.for_ticket(turn.actor, ticket_id)
-    key = click.action.raw_value()
     chosen = next((reply for reply in replies if reply.key == key), None)
     if chosen is None:
         raise BadPayload(f"unknown saved reply {str(key)[:40]!r}")
@@ -189,10 +192,15 @@ def tell_reply_sent(turn: Turn, ticket_id: int, entry: Entry | None) -> None:
     if entry is None or channel is None:
         return
     text, blocks = sent_confirmation(turn.lang, ticket_id, entry.id)
+    _tell_in(turn, channel, text, blocks)
+
+
+def _tell_in(turn: Turn, channel: str, text: str, blocks: list[dict[str, Any]] | None) -> None:
+    """A word only the actor sees, in the channel they work in (a modal has no other)."""
     try:
         turn.client.chat_postEphemeral(channel=channel, user=turn.actor, text=text, blocks=blocks)
     except SlackApiError as error:
-        log.info("could not confirm the reply: %s", error.response.get("error"))
+        log.info("could not tell %s in %s: %s", turn.actor, channel, error.response.get("error"))
 
 
 # -- Save as reply --------------------------------------------------------------------
@@ -207,7 +215,10 @@ def open_save_as_reply(turn: Turn) -> None:
     except (ValueError, TypeError, KeyError) as error:
         raise BadPayload("save as reply without its reply") from error
     text = turn.desk.replies.reply_text(turn.actor, ticket_id, entry_id)
-    turn.open_modal(save_reply_modal(turn.lang, ticket_id=ticket_id, text=text))
+    modal = save_reply_modal(
+        turn.lang, ticket_id=ticket_id, text=text, channel=origin_channel(turn)
+    )
+    turn.open_modal(modal)
 
 
 def submit_save_as_reply(turn: Turn) -> None:
@@ -217,8 +228,13 @@ def submit_save_as_reply(turn: Turn) -> None:
     saved = turn.desk.replies.save_from_ticket(
         turn.actor,
         ticket_of_view(view),
-        title_input.value or "" if title_input is not None else "",
-        entry_text(view) if entry_text_block(view) else "",
+        (title_input.value or "") if title_input is not None else "",
+        entry_text(view),
     )
     turn.ack()
-    turn.say(turn.t("bot.replies.saved", **_named(saved)))
+    told = turn.t("bot.replies.saved", **_named(saved))
+    channel = channel_of_view(view)
+    if channel is None:
+        turn.say(told)
+    else:
+        _tell_in(turn, channel, told, None)

@@ -36,8 +36,8 @@ WORDS: dict[str, dict[Language, str]] = {
         ),
     },
     "bot.replies.line": {
-        Language.EN: "`{reply_id}` {team}: *{title}* {text}",
-        Language.DE: "`{reply_id}` {team}: *{title}* {text}",
+        Language.EN: "`{reply_id}` {team}: *{title}*{text}",
+        Language.DE: "`{reply_id}` {team}: *{title}*{text}",
     },
     "bot.replies.in_file": {
         Language.EN: "(desk file)",

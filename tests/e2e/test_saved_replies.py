@@ -72,16 +72,15 @@ def open_reply_form(bot: Bot, user: str, ticket_id: int) -> Call:
 
 
 def select_of(view: dict[str, Any]) -> dict[str, Any] | None:
-    return next(
-        (
-            element
-            for block in view["blocks"]
-            if block["type"] == "actions"
-            for element in block["elements"]
-            if element["action_id"] == PICK
-        ),
-        None,
-    )
+    """The select "Insert a saved reply": an input that acts at once (dispatch_action)."""
+    block = next((b for b in view["blocks"] if b["block_id"] == "saved_reply"), None)
+    if block is None:
+        return None
+    assert block["type"] == "input"
+    assert block["dispatch_action"] is True
+    assert block["element"]["action_id"] == PICK
+    element: dict[str, Any] = block["element"]
+    return element
 
 
 def choose(bot: Bot, user: str, view: dict[str, Any], key: str, typed: str) -> Call:
@@ -290,6 +289,9 @@ def test_save_as_reply_after_a_sent_reply(desk_bot: Bot) -> None:
     )
     assert saved.status == 200
     assert saved.body in (b"", b"{}"), saved.body
+    told_saved = desk_bot.slack.wait_for("chat.postEphemeral", count=2)[-1]
+    assert told_saved.args["channel"] == SUPPORT_CHANNEL
+    assert "Saved as reply" in told_saved.args["text"]
     listing = admin_says(desk_bot, SAM, "replies list it")
     assert "Printer restart" in listing
     # Its title taken: told under the title, nothing stored.

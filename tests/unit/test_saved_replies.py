@@ -104,14 +104,12 @@ def reply(n: int, title: str = "", text: str = "x") -> SavedReplyView:
 
 def test_the_select_keeps_within_slacks_limits() -> None:
     replies = [reply(n, title="T" * 200 if n == 0 else "") for n in range(130)]
-    select = saved_reply_select(Language.EN, replies)["elements"][0]
+    select = saved_reply_select(Language.EN, replies)["element"]
     assert len(select["options"]) == 100
     assert len(select["options"][0]["text"]["text"]) == 75
     assert select["options"][0]["text"]["text"].endswith("…")
     assert select["placeholder"]["text"] == "Insert a saved reply"
-    assert saved_reply_select(Language.DE, replies)["elements"][0]["placeholder"]["text"] == (
-        "Textbaustein einfügen"
-    )
+    assert saved_reply_select(Language.DE, replies)["label"]["text"] == ("Textbaustein einfügen")
 
 
 def test_placeholders_are_filled_once_and_unknown_ones_stay() -> None:
@@ -138,7 +136,7 @@ def test_a_long_reply_is_cut_to_the_inputs_length() -> None:
 
 def test_a_note_form_offers_no_saved_replies() -> None:
     modal = entry_modal(Language.EN, ticket_id=1, kind=EntryKind.INTERNAL_NOTE, replies=[reply(1)])
-    assert all(block["type"] != "actions" for block in modal["blocks"])
+    assert all(block["block_id"] != "saved_reply" for block in modal["blocks"])
 
 
 def test_desk_check_counts_the_saved_replies_and_names_a_wrong_one(
