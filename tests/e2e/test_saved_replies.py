@@ -318,3 +318,14 @@ def test_without_a_desk_file_the_one_team_has_saved_replies(bot: Bot) -> None:
     select = select_of(open_reply_form(bot, ADMIN, ticket_id).args["view"])
     assert select is not None
     assert [o["text"]["text"] for o in select["options"]] == ["Hello"]
+
+
+def test_a_choice_from_an_older_form_loses_to_the_newer_one_quietly(desk_bot: Bot) -> None:
+    ticket_id = desk_bot.open_ticket(ALICE, "VPN")
+    opened = open_reply_form(desk_bot, SAM, ticket_id).response["view"]
+    newer = choose(desk_bot, SAM, opened, "vpn_reset", "")
+    assert newer.response["ok"] is True
+    # The same (older) form again: Slack refuses the update by its hash; nobody is told.
+    stale = choose(desk_bot, SAM, opened, "passwort", "")
+    assert stale.response == {"ok": False, "error": "hash_conflict"}
+    assert "went wrong" not in json.dumps([call.args for call in desk_bot.slack.calls()])
