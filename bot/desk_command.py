@@ -130,6 +130,10 @@ def summary(source: str, structure: DeskStructure) -> list[str]:
             about.append(_count(len(team.members), "member"))
         if team.usergroup:
             about.append(f"user group {team.usergroup}")
+        if team.saved_replies:
+            about.append(
+                _count(len(team.saved_replies), "saved reply").replace("replys", "replies")
+            )
         lines.append(f"team {team.id} ({team.name}): {', '.join(about)}")
         for kind in structure.request_types_of(team.id):
             fields = ", ".join(

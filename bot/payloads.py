@@ -15,7 +15,7 @@ from bot.blocks.forms import FIELD_PREFIX, REQUEST_TYPE_BLOCK, field_of_block
 from bot.blocks.ids import NEW_TICKET_TYPE
 from bot.incoming import BadPayload
 from bot.incoming.objects import File, StateElement, View
-from bot.slack_ids import ConversationId, FileId, MessageTs, UserId
+from bot.slack_ids import ConversationId, FileId, MessageTs, UserId, is_channel_id
 from flashticket_core.domain.enums import Priority, Status
 from flashticket_core.domain.model import DESK_ID_MAX, FieldValue, MessageSource
 from flashticket_core.service_layer.conversation import AttachedFile
@@ -155,7 +155,19 @@ def _values_of(element: StateElement) -> tuple[str, ...]:
 
 
 def entry_text(view: View) -> str:
-    return _element(view, "text").value or ""
+    return _element(view, entry_text_block(view)).value or ""
+
+
+def entry_text_block(view: View) -> str:
+    """The block of a reply's text: `text`, or `text.<n>` once saved replies were put in."""
+    values = view.state.values if view.state else {}
+    return next((block for block in values if block.startswith("text.")), "text")
+
+
+def text_generation(view: View) -> int:
+    """Which text block the reply form shows now (0: `text`)."""
+    _, _, number = entry_text_block(view).partition(".")
+    return int(number) if number.isdecimal() and len(number) < 6 else 0
 
 
 def entry_files(view: View) -> list[File]:
@@ -258,6 +270,16 @@ def source_of_view(view: View) -> TicketSource | None:
 
 class _ViewTicket(_Model):
     t: TicketId
+    c: str | None = None  # where the reply form was opened: told that it went out
+
+
+def channel_of_view(view: View) -> str | None:
+    """The channel a reply form was opened in, if it says (a click on a card)."""
+    try:
+        channel = _ViewTicket.model_validate_json(view.private_metadata or "").c
+    except ValidationError:
+        return None
+    return channel if channel and is_channel_id(channel) else None
 
 
 def ticket_of_view(view: View) -> int:

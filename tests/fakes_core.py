@@ -18,6 +18,7 @@ from flashticket_core.domain.model import (
     FieldValue,
     RoleAssignment,
     RoleChange,
+    SavedReply,
     TeamMembership,
     Ticket,
 )
@@ -35,6 +36,7 @@ from flashticket_core.service_layer.repositories import (
     PeopleRepository,
     RequestLog,
     RoleRepository,
+    SavedReplies,
     TeamMembers,
     TicketRepository,
 )
@@ -135,6 +137,26 @@ class FakeTeamMembers(TeamMembers):
         for user in user_ids - stored:
             self.add(TeamMembership(team_id=team_id, user_id=user, source=source, granted_at=now))
         return stored != user_ids
+
+
+class FakeSavedReplies(SavedReplies):
+    def __init__(self) -> None:
+        self.rows: dict[int, SavedReply] = {}
+        self.made = 0
+
+    def of_teams(self, team_ids: Sequence[str]) -> list[SavedReply]:
+        return [self.rows[key] for key in sorted(self.rows) if self.rows[key].team_id in team_ids]
+
+    def get(self, reply_id: int) -> SavedReply | None:
+        return self.rows.get(reply_id)
+
+    def add(self, reply: SavedReply) -> None:
+        self.made += 1
+        reply.id = self.made
+        self.rows[reply.id] = reply
+
+    def remove(self, reply: SavedReply) -> None:
+        del self.rows[reply.id]
 
 
 class FakeRequestLog(RequestLog):
@@ -242,6 +264,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.tickets: FakeTicketRepository = FakeTicketRepository()
         self.roles: FakeRoleRepository = FakeRoleRepository()
         self.members: FakeTeamMembers = FakeTeamMembers()
+        self.replies: FakeSavedReplies = FakeSavedReplies()
         self.requests: FakeRequestLog = FakeRequestLog()
         self.people: FakePeople = FakePeople()
         self.messages: FakeMessageQueue = FakeMessageQueue()

@@ -131,6 +131,14 @@ def _retyped(desk: HelpDesk, actor: str, ticket: int) -> object:
     return HelpDesk.over(env).routing.change_type(actor, ticket, other)
 
 
+_saved_titles = itertools.count(1)
+
+
+def _saved_as_reply(desk: HelpDesk, actor: str, ticket: int) -> object:
+    """Save a reply for the ticket's team ("Save as reply"), under a title of its own."""
+    return desk.replies.save_from_ticket(actor, ticket, f"Reply {next(_saved_titles)}", "Hi")
+
+
 PROBES: dict[Action, Probe] = {
     Action.OPEN_TICKET: Probe(
         lambda d, a, t: d.tickets.open_ticket(a, title="Printer"), on_ticket=False
@@ -188,6 +196,7 @@ PROBES: dict[Action, Probe] = {
     Action.VIEW_TEAMS: Probe(lambda d, a, t: d.admin.teams(a), on_ticket=False),
     Action.MOVE_TEAM: Probe(_moved_elsewhere),
     Action.CHANGE_TYPE: Probe(_retyped),
+    Action.SAVED_REPLIES: Probe(_saved_as_reply),
 }
 
 

@@ -11,6 +11,11 @@ NEW_TICKET = "new_ticket"
 NEW_TICKET_TYPE = "new_ticket.request_type"
 SUPPORT_REPLY = "support_reply"
 INTERNAL_NOTE = "internal_note"
+# The reply modal's select of the team's saved replies; "Save as reply" under the word
+# that a reply went out, and the form it opens.
+SAVED_REPLY_PICK = "support_reply.saved_reply"
+SAVE_AS_REPLY = "support_reply.save_as_reply"
+SAVE_REPLY_FORM = "save_reply"
 # The support channel's card.
 TAKE = "ticket.take"
 # On the card of a ticket someone holds: taking it over (which asks first), and taking

@@ -18,14 +18,18 @@ from slack_sdk.models.views import View
 from bot.blocks.common import _t, clip
 from bot.blocks.forms import field_inputs, type_select
 from bot.blocks.ids import INTERNAL_NOTE, NEW_TICKET, NEW_TICKET_TYPE, SUPPORT_REPLY
+from bot.blocks.saved_replies import saved_reply_select, text_block_id
 from bot.blocks.ticket_view import priority_label
 from flashticket_core.desk_file import RequestType
 from flashticket_core.domain.enums import EntryKind, Priority
 from flashticket_core.domain.model import DESCRIPTION_MAX, ENTRY_MAX, TITLE_MAX
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.saved_replies import SavedReplyView
 
 # Slack's own cap on a plain_text_input's max_length.
 INPUT_MAX = 3000
+# The reply's and the note's input.
+ENTRY_INPUT_MAX = min(ENTRY_MAX, INPUT_MAX)
 
 
 def new_ticket_modal(
@@ -102,13 +106,28 @@ def new_ticket_modal(
 REPLY_FILES_MAX = 5
 
 
-def entry_modal(lang: Language, *, ticket_id: int, kind: EntryKind) -> dict[str, Any]:
-    """The modal behind "Reply to reporter" and "Internal note"."""
+def entry_modal(
+    lang: Language,
+    *,
+    ticket_id: int,
+    kind: EntryKind,
+    replies: Sequence[SavedReplyView] = (),
+    text: str = "",
+    generation: int = 0,
+    channel: str | None = None,
+) -> dict[str, Any]:
+    """The modal behind "Reply to reporter" and "Internal note". A reply's offers the
+    team's saved `replies`; `text` (a saved reply put in) goes into the input of the
+    `generation`th block_id, so Slack shows it instead of what was typed. `channel`: where
+    the form was opened (the card's), told that the reply went out."""
     is_reply = kind is EntryKind.SUPPORT_REPLY
+    meta: dict[str, Any] = {"t": ticket_id}
+    if channel:
+        meta["c"] = channel
     view = View(
         type="modal",
         callback_id=SUPPORT_REPLY if is_reply else INTERNAL_NOTE,
-        private_metadata=json.dumps({"t": ticket_id}),
+        private_metadata=json.dumps(meta),
         title=PlainTextObject(
             text=_t("bot.modal.reply.title" if is_reply else "bot.modal.note.title", lang)
         ),
@@ -116,17 +135,22 @@ def entry_modal(lang: Language, *, ticket_id: int, kind: EntryKind) -> dict[str,
         close=PlainTextObject(text=_t("bot.modal.cancel", lang)),
         blocks=[
             InputBlock(
-                block_id="text",
+                block_id=text_block_id(generation),
                 label=_t(
                     "bot.field.reply" if is_reply else "bot.field.note", lang, ticket_id=ticket_id
                 ),
                 element=PlainTextInputElement(
-                    action_id="value", multiline=True, max_length=min(ENTRY_MAX, INPUT_MAX)
+                    action_id="value",
+                    multiline=True,
+                    initial_value=text or None,
+                    max_length=ENTRY_INPUT_MAX,
                 ),
             )
         ],
     )
     modal = view.to_dict()
+    if is_reply and replies:
+        modal["blocks"].insert(0, saved_reply_select(lang, replies))
     if is_reply:
         # slack_sdk has no model of the file input yet: Block Kit's own shape.
         modal["blocks"].append(

@@ -13,10 +13,22 @@ from bot.listeners import (
     home_queue,
     intake,
     moving,
+    saved_replies,
     views,
 )
 
 
 def register(app: App) -> None:
-    for module in (commands, admin, actions, forms, views, events, intake, moving, home_queue):
+    for module in (
+        commands,
+        admin,
+        actions,
+        forms,
+        views,
+        events,
+        intake,
+        moving,
+        home_queue,
+        saved_replies,
+    ):
         module.register(app)

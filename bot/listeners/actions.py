@@ -8,6 +8,7 @@ from bot import blocks, mrkdwn
 from bot.incoming import BlockActions
 from bot.listener_turn import Kind, Turn, listener
 from bot.listeners.commands import open_new_ticket_modal
+from bot.listeners.forms import origin_channel
 from bot.payloads import CardAction
 from flashticket_core.domain.enums import EntryKind
 from flashticket_core.errors import HeldBySomeoneElse
@@ -136,5 +137,16 @@ def _open_entry_modal(turn: Turn, kind: EntryKind) -> None:
     turn.ack()
     action = _action(turn)
     # Refuse before the modal opens, so nobody writes a reply that cannot be sent.
-    turn.desk.tickets.check_can_work(turn.actor, action.ticket_id)
-    turn.open_modal(blocks.entry_modal(turn.lang, ticket_id=action.ticket_id, kind=kind))
+    if kind is EntryKind.SUPPORT_REPLY:
+        _ticket, replies = turn.desk.replies.for_ticket(turn.actor, action.ticket_id)
+    else:
+        turn.desk.tickets.check_can_work(turn.actor, action.ticket_id)
+        replies = []
+    modal = blocks.entry_modal(
+        turn.lang,
+        ticket_id=action.ticket_id,
+        kind=kind,
+        replies=replies,
+        channel=origin_channel(turn),
+    )
+    turn.open_modal(modal)

@@ -21,6 +21,7 @@ from bot.listeners.commands import (
     usage,
     words_of,
 )
+from bot.listeners.saved_replies import replies_command
 from bot.manifest import ADMIN_COMMAND
 from bot.mrkdwn import decode_incoming, escape
 from bot.slack_ids import user_of_mention
@@ -250,6 +251,8 @@ ADMIN_SUBCOMMANDS: dict[str, Subcommand] = {
     "löschen": delete,
     "export": export,
     "teams": teams,
+    "replies": replies_command,
+    "textbausteine": replies_command,
     "help": admin_help,
     "hilfe": admin_help,
 }

@@ -9,15 +9,17 @@ from bot.blocks.forms import REQUEST_TYPE_BLOCK, field_block_id
 from bot.incoming import ViewPayload
 from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
+from bot.listeners.saved_replies import tell_reply_sent
 from bot.payloads import (
     attached_files,
     entry_files,
     entry_text,
+    entry_text_block,
     new_ticket_form,
     source_of_view,
     ticket_of_view,
 )
-from flashticket_core.errors import InvalidFields
+from flashticket_core.errors import InvalidFields, InvalidInput
 
 
 def register(app: App) -> None:
@@ -80,14 +82,24 @@ def submit_new_ticket(turn: Turn) -> None:
 
 def submit_support_reply(turn: Turn) -> None:
     view = _view(turn)
-    turn.desk.conversation.add_support_reply(
-        turn.actor,
-        ticket_of_view(view),
-        entry_text(view),
-        request_key=_request_key(view),
-        files=attached_files(entry_files(view)),
-    )
+    turn.error_block = entry_text_block(view)
+    ticket_id = ticket_of_view(view)
+    try:
+        entry = turn.desk.conversation.add_support_reply(
+            turn.actor,
+            ticket_id,
+            entry_text(view),
+            request_key=_request_key(view),
+            files=attached_files(entry_files(view)),
+        )
+    except InvalidInput as wrong:
+        # Under the text input, whichever block_id a saved reply gave it.
+        if wrong.field != "text":
+            raise
+        turn.ack(response_action="errors", errors={turn.error_block: wrong.message(turn.lang)})
+        return
     turn.ack()
+    tell_reply_sent(turn, ticket_id, entry)
 
 
 def submit_internal_note(turn: Turn) -> None:

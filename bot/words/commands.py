@@ -189,7 +189,9 @@ WORDS: dict[str, dict[Language, str]] = {
             "`/ticket-admin outbox [retry]` undelivered messages, and retrying them\n"
             "`/ticket-admin delete &lt;id&gt;` delete a ticket\n"
             "`/ticket-admin export [from] [to]` every ticket as CSV (dates YYYY-MM-DD)\n"
-            "`/ticket-admin teams` the teams, their members and request types"
+            "`/ticket-admin teams` the teams, their members and request types\n"
+            "`/ticket-admin replies add &lt;team&gt; &lt;title&gt; | &lt;text&gt;`, "
+            "`replies list [team]`, `replies remove &lt;id&gt;` saved replies"
         ),
         Language.DE: (
             "*FlashTicket-Verwaltung*\n"
@@ -203,7 +205,10 @@ WORDS: dict[str, dict[Language, str]] = {
             "`/ticket-admin löschen &lt;Nr&gt;` ein Ticket löschen\n"
             "`/ticket-admin export [von] [bis]` alle Tickets als CSV (Daten JJJJ-MM-TT)\n"
             "`/ticket-admin teams` die Teams, ihre Mitglieder und Anfragearten\n"
-            "Die englischen Wörter (`grant`, `revoke`, `roles`, `outbox`, `delete`) gehen auch."
+            "`/ticket-admin textbausteine hinzufügen &lt;Team&gt; &lt;Titel&gt; | &lt;Text&gt;`, "
+            "`textbausteine liste [Team]`, `textbausteine entfernen &lt;Nr&gt;` Textbausteine\n"
+            "Die englischen Wörter (`grant`, `revoke`, `roles`, `outbox`, `delete`, `replies`) "
+            "gehen auch."
         ),
     },
     # Added to the help: how a message becomes a ticket (the reaction only when it is on).

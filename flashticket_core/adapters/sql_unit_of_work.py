@@ -22,6 +22,7 @@ from flashticket_core.adapters.repository import (
     SqlTicketRepository,
 )
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
+from flashticket_core.adapters.sql_saved_replies import SqlSavedReplies
 from flashticket_core.adapters.sql_timers import SqlTimerBook
 from flashticket_core.domain.events import TicketOpened
 from flashticket_core.service_layer.unit_of_work import (
@@ -50,6 +51,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.tickets = SqlTicketRepository(self.session)
         self.roles = SqlRoleRepository(self.session)
         self.members = SqlTeamMembers(self.session)
+        self.replies = SqlSavedReplies(self.session)
         self.requests = SqlRequestLog(self.session)
         self.people = SqlPeopleRepository(self.session)
         self.messages = SqlMessageQueue(self.session)

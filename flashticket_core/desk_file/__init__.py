@@ -15,6 +15,7 @@ from flashticket_core.desk_file.models import (
     FieldType,
     FormField,
     RequestType,
+    SavedReplyEntry,
     Team,
     single_team,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "FieldType",
     "FormField",
     "RequestType",
+    "SavedReplyEntry",
     "Team",
     "desk_structure",
     "entry_name",

@@ -105,6 +105,23 @@ def _check_across_entries(structure: DeskStructure, source: str) -> None:
                 where + ".team",
             )
         _unique(source, f"{where}.fields", [field.id for field in kind.fields])
+    # `/ticket-admin replies remove <id>` names a saved reply by its id alone.
+    replies = [
+        (index, reply.id)
+        for index, team in enumerate(structure.teams)
+        for reply in team.saved_replies
+    ]
+    first_reply: dict[str, int] = {}
+    for index, reply_id in replies:
+        if reply_id in first_reply:
+            where = entry_name("teams", index, structure.teams[index].id)
+            raise DeskFileError(
+                source,
+                f"duplicate saved reply id {reply_id!r}: "
+                f"{entry_name('teams', first_reply[reply_id], structure.teams[first_reply[reply_id]].id)} has it too",
+                where + ".saved_replies",
+            )
+        first_reply[reply_id] = index
     claimed: dict[str, str] = {}
     for index, team in enumerate(structure.teams):
         for channel in team.intake_channels:

@@ -26,7 +26,15 @@ from pydantic import (
 
 from flashticket_core.domain.business_time import parse_business_hours
 from flashticket_core.domain.enums import Priority
-from flashticket_core.domain.model import CHAT_ID_MAX, DEFAULT_TEAM_ID, DESK_ID_MAX, NAME_MAX
+from flashticket_core.domain.model import (
+    CHAT_ID_MAX,
+    DEFAULT_TEAM_ID,
+    DESK_ID_MAX,
+    NAME_MAX,
+    REPLIES_PER_TEAM_MAX,
+    REPLY_TEXT_MAX,
+    REPLY_TITLE_MAX,
+)
 from flashticket_core.domain.service_levels import parse_sla
 
 ID_PATTERN = rf"^[a-z0-9_-]{{1,{DESK_ID_MAX}}}$"
@@ -109,6 +117,29 @@ class FormField(_Entry):
         return self
 
 
+class SavedReplyEntry(_Entry):
+    """A reply the team's support can insert into a support reply (`saved_replies`)."""
+
+    id: EntryId
+    title: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REPLY_TITLE_MAX)
+    ]
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REPLY_TEXT_MAX)
+    ]
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: object) -> object:
+        value = _checked_id(value)
+        # Replies saved in chat are numbered: a letter keeps the two apart.
+        if isinstance(value, str) and not any(c.isalpha() for c in value):
+            raise ValueError(
+                f"the id {value!r} needs a letter (numbers name replies saved in chat)"
+            )
+        return value
+
+
 class Team(_Entry):
     """A team with its own triage channel, people, calendar and service levels."""
 
@@ -123,6 +154,7 @@ class Team(_Entry):
     # None: the help desk's own (FLASHTICKET_SLA, FLASHTICKET_BUSINESS_HOURS).
     sla: str | None = None
     business_hours: str | None = None
+    saved_replies: tuple[SavedReplyEntry, ...] = Field(default=(), max_length=REPLIES_PER_TEAM_MAX)
 
     @field_validator("id", mode="before")
     @classmethod

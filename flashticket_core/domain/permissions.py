@@ -63,6 +63,7 @@ class Action(StrEnum):
     VIEW_TEAMS = "view_teams"  # the desk's teams, their people and request types
     MOVE_TEAM = "move_team"  # give a ticket to another team of the desk
     CHANGE_TYPE = "change_type"  # another request type of the ticket's team
+    SAVED_REPLIES = "saved_replies"  # a team's saved replies: add, list, remove
 
 
 class Scope(Enum):
@@ -105,6 +106,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.VIEW_TEAMS: _row(NONE, NONE, ALL),
     Action.MOVE_TEAM: _row(NONE, ALL, ALL),
     Action.CHANGE_TYPE: _row(NONE, ALL, ALL),
+    Action.SAVED_REPLIES: _row(NONE, ALL, ALL),
 }
 
 

@@ -13,6 +13,7 @@ from flashticket_core.service_layer.people import People
 from flashticket_core.service_layer.queries import Queries
 from flashticket_core.service_layer.roles import Roles
 from flashticket_core.service_layer.routing import Routing
+from flashticket_core.service_layer.saved_replies import SavedReplies
 from flashticket_core.service_layer.tickets import Tickets
 
 
@@ -26,6 +27,7 @@ class HelpDesk:
     admin: Admin
     people: People
     routing: Routing
+    replies: SavedReplies
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -38,6 +40,7 @@ class HelpDesk:
             admin=Admin(env),
             people=People(env),
             routing=Routing(env),
+            replies=SavedReplies(env),
         )
 
     @property

@@ -16,6 +16,7 @@ from flashticket_core.domain.model import (
     FieldValue,
     RoleAssignment,
     RoleChange,
+    SavedReply,
     TeamMembership,
     Ticket,
 )
@@ -127,6 +128,23 @@ class TeamMembers(abc.ABC):
     ) -> bool:
         """Make the team's members of this source exactly `user_ids`; True if that
         changed anyone's."""
+
+
+class SavedReplies(abc.ABC):
+    """The saved replies teams keep in the database (the desk file's are config)."""
+
+    @abc.abstractmethod
+    def of_teams(self, team_ids: Sequence[str]) -> list[SavedReply]:
+        """The teams' replies, oldest first."""
+
+    @abc.abstractmethod
+    def get(self, reply_id: int) -> SavedReply | None: ...
+
+    @abc.abstractmethod
+    def add(self, reply: SavedReply) -> None: ...
+
+    @abc.abstractmethod
+    def remove(self, reply: SavedReply) -> None: ...
 
 
 class RequestLog(abc.ABC):

@@ -23,6 +23,7 @@ from flashticket_core.service_layer.repositories import (
     PeopleRepository,
     RequestLog,
     RoleRepository,
+    SavedReplies,
     TeamMembers,
     TicketRepository,
 )
@@ -37,6 +38,7 @@ class AbstractUnitOfWork(abc.ABC):
     tickets: TicketRepository
     roles: RoleRepository
     members: TeamMembers
+    replies: SavedReplies
     requests: RequestLog
     people: PeopleRepository
     messages: MessageQueue

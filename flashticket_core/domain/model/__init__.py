@@ -18,6 +18,12 @@ from flashticket_core.domain.model.fields import (
 from flashticket_core.domain.model.queue import queue_rank_sql
 from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
 from flashticket_core.domain.model.roles import RoleAssignment, RoleChange, TeamMembership
+from flashticket_core.domain.model.saved_replies import (
+    REPLIES_PER_TEAM_MAX,
+    REPLY_TEXT_MAX,
+    REPLY_TITLE_MAX,
+    SavedReply,
+)
 from flashticket_core.domain.model.ticket import Ticket
 from flashticket_core.domain.model.values import (
     CHAT_ID_MAX,
@@ -51,6 +57,9 @@ __all__ = [
     "FILE_TYPE_MAX",
     "LONG_TEXT_MAX",
     "NAME_MAX",
+    "REPLIES_PER_TEAM_MAX",
+    "REPLY_TEXT_MAX",
+    "REPLY_TITLE_MAX",
     "SOURCE_CHANNEL_MAX",
     "SOURCE_TS_MAX",
     "TITLE_MAX",
@@ -64,6 +73,7 @@ __all__ = [
     "MessageSource",
     "RoleAssignment",
     "RoleChange",
+    "SavedReply",
     "TeamMembership",
     "Ticket",
     "TicketField",
