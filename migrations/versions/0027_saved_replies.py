@@ -5,7 +5,7 @@ desk file's `saved_replies` are config, read at each start, and never stored. Th
 on `team_id` answers "this team's replies", asked whenever a reply modal opens.
 
 Revision ID: 6770792cfa79
-Revises: 4d8a1f6b2c95
+Revises: 41a1c9409fe0
 Create Date: 2026-12-08 01:45:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "6770792cfa79"
-down_revision: str | None = "4d8a1f6b2c95"
+down_revision: str | None = "41a1c9409fe0"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
