@@ -11,6 +11,7 @@ from flashticket_core.service_layer.conversation import Conversation
 from flashticket_core.service_layer.intake import Intake
 from flashticket_core.service_layer.people import People
 from flashticket_core.service_layer.queries import Queries
+from flashticket_core.service_layer.reassignment import Assignment
 from flashticket_core.service_layer.roles import Roles
 from flashticket_core.service_layer.routing import Routing
 from flashticket_core.service_layer.tickets import Tickets
@@ -26,6 +27,7 @@ class HelpDesk:
     admin: Admin
     people: People
     routing: Routing
+    assignment: Assignment
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -38,6 +40,7 @@ class HelpDesk:
             admin=Admin(env),
             people=People(env),
             routing=Routing(env),
+            assignment=Assignment(env),
         )
 
     @property

@@ -171,8 +171,13 @@ def plan(event: events.Event) -> list[Planned]:
                 (MessageKind.SUPPORT_THREAD, tid, late),
                 *_to_assignee(tid, event.assignee_id, actor, late),
             ]
-        case events.AssigneeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+        case events.AssigneeChanged(ticket_id=tid, actor_id=actor, old=old, new=new, reason=None):
             return [(MessageKind.SUPPORT_UPDATE, tid, {}), *_assignment_told(tid, actor, old, new)]
+        case events.AssigneeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+            return [(MessageKind.SUPPORT_UPDATE, tid, {}), *_rule_told(event)]
+        case events.NobodyAvailable(ticket_id=tid, team_id=team):
+            # Every member is away: the team's channel hears that the ticket waits.
+            return [(MessageKind.SUPPORT_NOTICE, tid, {"event": "nobody_available", "team": team})]
         case events.PriorityChanged(ticket_id=tid):
             return [(MessageKind.SUPPORT_UPDATE, tid, {})]
         case events.TypeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
@@ -256,6 +261,21 @@ def _assignment_told(ticket_id: int, actor: str, old: str | None, new: str | Non
         planned.append(
             (MessageKind.PERSON, ticket_id, {"event": "assigned", "actor": actor, "user": new})
         )
+    return planned
+
+
+def _rule_told(event: events.AssigneeChanged) -> list[Planned]:
+    """The team's rule gave the ticket to someone: they are told, with a link to the
+    card; one it moved from (nobody answered in time) and the card's thread too."""
+    tid, new, old = event.ticket_id, event.new, event.old
+    change = {"actor": event.actor_id, "old": old, "new": new, "reason": event.reason}
+    planned: list[Planned] = []
+    if old is not None:
+        moved = change | {"event": "auto_reassigned"}
+        planned.append((MessageKind.SUPPORT_THREAD, tid, moved))
+        planned.append((MessageKind.PERSON, tid, moved | {"user": old}))
+    if new is not None:
+        planned.append((MessageKind.PERSON, tid, change | {"event": "auto_assigned", "user": new}))
     return planned
 
 

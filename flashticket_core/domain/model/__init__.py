@@ -20,6 +20,7 @@ from flashticket_core.domain.model.records import ConversationEntry, HistoryEntr
 from flashticket_core.domain.model.roles import RoleAssignment, RoleChange, TeamMembership
 from flashticket_core.domain.model.ticket import Ticket
 from flashticket_core.domain.model.values import (
+    ASSIGNED_BY_RULE,
     CHAT_ID_MAX,
     DEFAULT_TEAM_ID,
     DESCRIPTION_MAX,
@@ -41,6 +42,7 @@ from flashticket_core.domain.model.values import (
 )
 
 __all__ = [
+    "ASSIGNED_BY_RULE",
     "CHAT_ID_MAX",
     "DEFAULT_TEAM_ID",
     "DESCRIPTION_MAX",
