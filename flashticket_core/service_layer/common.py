@@ -23,7 +23,7 @@ from flashticket_core.domain.permissions import (
 from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import views
-from flashticket_core.service_layer.availability import Availability, AvailabilityRelay
+from flashticket_core.service_layer.availability import AvailabilityRelay
 from flashticket_core.service_layer.dashboard import UTC_ZONE
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.unit_of_work import (
@@ -99,7 +99,7 @@ class Environment:
     # Private teams the desk file no longer names (their tickets stay private).
     stored_private_teams: frozenset[str] = frozenset()
     # Who is away (the chat adapter plugs its answer in), for assignment by rule.
-    availability: Availability = field(default_factory=AvailabilityRelay)
+    availability: AvailabilityRelay = field(default_factory=AvailabilityRelay)
     # Each team's business calendar (the help desk's for a team without its own).
     calendars: Mapping[str, BusinessCalendar] = field(default_factory=dict)
 

@@ -38,6 +38,22 @@ class Assignment(Area):
             for team in self.env.structure.teams
         )
 
+    @property
+    def assigns(self) -> bool:
+        """Whether any team gives its tickets out by a rule."""
+        return any(team.assignment is not AssignmentRule.NONE for team in self.env.structure.teams)
+
+    def people_to_watch(self) -> frozenset[str]:
+        """The members of the teams that give tickets out by a rule: whose availability
+        the chat adapter reads ahead of time."""
+        ruled = {
+            team.id
+            for team in self.env.structure.teams
+            if team.assignment is not AssignmentRule.NONE
+        }
+        with self.env.reads() as reads:
+            return frozenset(row.user_id for row in reads.team_members() if row.team_id in ruled)
+
     def reassign_due(self, leases: Leases, *, batch: int = REASSIGN_BATCH) -> int:
         """One round of the reassignment job: every ticket whose assignee by rule did not
         answer within the team's `reassign_after` goes to the next person; returns how
@@ -82,10 +98,10 @@ class Assignment(Area):
     def team_members(self, actor_id: str, ticket_id: int) -> tuple[str, ...]:
         """The members of the ticket's team, whom the actor may give it to ("Assign
         to…"); raises unless they may assign it."""
-        self._allowed_ticket(actor_id, ticket_id, Action.ASSIGN)
-        with self.env.units() as uow:
-            ticket = self._ticket(uow, ticket_id)
-            return uow.assignments.members(ticket.team_id)
+        ticket = self._allowed_ticket(actor_id, ticket_id, Action.ASSIGN)
+        with self.env.reads() as reads:
+            rows = reads.team_members()
+        return tuple(sorted({row.user_id for row in rows if row.team_id == ticket.team_id}))
 
     def assign_to(
         self,
