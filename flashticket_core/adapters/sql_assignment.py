@@ -11,9 +11,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from flashticket_core.adapters.assignment_tables import AssignmentTurn, TicketAssignment
+from flashticket_core.adapters.sql_team_scope import in_teams
 from flashticket_core.domain.enums import Status
 from flashticket_core.domain.model import TeamMembership, Ticket
-from flashticket_core.service_layer.assignment_book import AssignmentBook, WaitingAssignment
+from flashticket_core.domain.permissions import TeamScope
+from flashticket_core.service_layer.assignment_book import (
+    NO_FIRST_RESPONSE,
+    AssignmentBook,
+    AssignmentFigures,
+    WaitingAssignment,
+)
 
 OPEN = [status for status in Status if status.is_open]
 
@@ -118,3 +125,35 @@ class SqlAssignmentBook(AssignmentBook):
             .where(TicketAssignment.id == assignment_id)
             .values(passed_at=now)
         )
+
+
+def assignment_figures(session: Session, *, since: datetime, teams: TeamScope) -> AssignmentFigures:
+    """Open tickets per assignee (most first, then by id), and the tickets moved on for
+    want of a first response since `since`, of the teams `teams` covers."""
+    count = func.count().label("open")
+    held = (
+        select(Ticket.assignee_id, count)
+        .where(
+            Ticket.assignee_id.is_not(None),
+            Ticket.status.in_(OPEN),
+            Ticket.deleted_at.is_(None),
+            in_teams(teams),
+        )
+        .group_by(Ticket.assignee_id)
+        .order_by(count.desc(), Ticket.assignee_id)
+    )
+    moved = (
+        select(func.count())
+        .select_from(TicketAssignment)
+        .join(Ticket, Ticket.id == TicketAssignment.ticket_id)
+        .where(
+            TicketAssignment.reason == NO_FIRST_RESPONSE,
+            TicketAssignment.assigned_at >= since,
+            Ticket.deleted_at.is_(None),
+            in_teams(teams),
+        )
+    )
+    return AssignmentFigures(
+        per_assignee=tuple((str(user), int(n)) for user, n in session.execute(held)),
+        reassignments=int(session.scalar(moved) or 0),
+    )

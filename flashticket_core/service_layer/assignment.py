@@ -20,11 +20,9 @@ from flashticket_core.desk_file import Team
 from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import AssignmentRule
 from flashticket_core.domain.model import Ticket
+from flashticket_core.service_layer.assignment_book import NO_FIRST_RESPONSE as NO_FIRST_RESPONSE
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.unit_of_work import AbstractUnitOfWork
-
-# Why the rule gave a ticket to someone after it gave it to someone else first.
-NO_FIRST_RESPONSE = "no_first_response"
 
 
 def assign_entering_queue(

@@ -19,6 +19,19 @@ class WaitingAssignment:
     user_id: str
 
 
+# Why the rule gave a ticket to someone after it gave it to someone else first.
+NO_FIRST_RESPONSE = "no_first_response"
+
+
+@dataclass(frozen=True)
+class AssignmentFigures:
+    """Who holds how many open tickets (most first), and how many tickets the teams'
+    rules moved on for want of a first response in the period (`/ticket stats`)."""
+
+    per_assignee: tuple[tuple[str, int], ...]
+    reassignments: int
+
+
 class AssignmentBook(abc.ABC):
     """The rotation and the rule's assignments as one unit of work sees them."""
 

@@ -6,6 +6,7 @@ channel, and "Assign to…" gives a ticket to a member of its team only."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,3 +156,24 @@ def test_assign_to_a_member_of_the_team_only(desk_bot: Bot) -> None:
     assert desk_bot.http.interact(payload).status == 200
     desk_bot.slack.wait_for(lambda _: any("took you off" in t for t in dms_to(desk_bot, DAVE)))
     assert holder(desk_bot, ticket_id) is None
+
+
+def test_stats_tell_tickets_per_assignee_and_reassignments(desk_bot: Bot) -> None:
+    for title in ("VPN", "Mail", "Badge"):
+        desk_bot.open_ticket(ALICE, title)
+    response = desk_bot.command(ADMIN, "stats it")
+    assert response.status == 200
+    shown = json.dumps(response.json()["blocks"], ensure_ascii=False)
+    assert f"*Open tickets per assignee:* <@{ANNA}> 2, <@{DAVE}> 1" in shown
+    assert "*Moved on without a first response:* 0 in 30 days" in shown
+    # HR's figures hold none of IT's tickets.
+    shown = json.dumps(desk_bot.command(ADMIN, "stats hr").json()["blocks"], ensure_ascii=False)
+    assert "*Open tickets per assignee:* none assigned" in shown
+    # Bob, support in German.
+    desk_bot.slack.set_locale(BOB, "de-DE")
+    granted = desk_bot.command(ADMIN, f"grant <@{BOB}> support", command="/ticket-admin")
+    assert granted.status == 200
+    response = desk_bot.command(BOB, "statistik it 7")
+    shown = json.dumps(response.json()["blocks"], ensure_ascii=False)
+    assert f"*Offene Tickets je Bearbeiter:* <@{ANNA}> 2, <@{DAVE}> 1" in shown
+    assert "*Ohne erste Antwort weitergegeben:* 0 in 7 Tagen" in shown

@@ -263,3 +263,23 @@ def test_assign_to_a_member_and_refusals(opened: Core) -> None:
     desk.assignment.assign_to(ADMIN, ticket_id, BEN, take_over_from=ANNA)
     assert assignee(opened, ticket_id) == BEN
     assert desk.assignment.team_members(ADMIN, ticket_id) == (ANNA, BEN, CARA)
+
+
+def test_figures_count_open_tickets_per_assignee_and_reassignments_per_team(
+    opened: Core, clock: Clock
+) -> None:
+    leases = Leases(opened.jobs, clock=clock)
+    first, second, _third = (open_it(opened) for _ in range(3))
+    opened.desk.tickets.open_ticket(ALICE, title="Leave", request_type="leave")
+    opened.desk.tickets.change_status(ADMIN, second, Status.RESOLVED)
+    clock.advance(minutes=30)
+    opened.desk.assignment.reassign_due(leases)  # the first and third move on
+    figures = opened.desk.queries.assignment_figures(ADMIN, team="it")
+    assert assignee(opened, first) == BEN
+    # Open: the first now Ben's, the third Anna's (it was Cara's); ties by id.
+    assert figures.per_assignee == ((ANNA, 1), (BEN, 1))
+    assert figures.reassignments == 2
+    assert opened.desk.queries.assignment_figures(ADMIN, team="hr").reassignments == 0
+    # Outside the period: not counted.
+    clock.advance(days=31)
+    assert opened.desk.queries.assignment_figures(ADMIN, team="it").reassignments == 0
