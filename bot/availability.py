@@ -102,6 +102,11 @@ class SlackAvailability(Availability):
             self._read(user, now)
         return len(stale)
 
+    def forget(self, user: str) -> None:
+        """Ask Slack again the next time (the console, whose people change at a word)."""
+        with self._lock:
+            self._known.pop(user, None)
+
     def _known_now(self, user: str, now: float) -> _Known:
         if not is_user_id(user):
             return _UNKNOWN
