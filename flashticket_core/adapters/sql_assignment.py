@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,7 @@ from flashticket_core.service_layer.assignment_book import (
 )
 
 OPEN = [status for status in Status if status.is_open]
+TURNS: Table = AssignmentTurn.__table__  # type: ignore[assignment]
 
 
 class SqlAssignmentBook(AssignmentBook):
@@ -43,22 +44,26 @@ class SqlAssignmentBook(AssignmentBook):
         return tuple(self.session.scalars(query))
 
     def take_turn(self, team_id: str) -> int:
-        # The first turn of a team makes its row; replicas doing so at once make one.
-        dialect = postgresql if self._postgres else sqlite
-        self.session.execute(
-            dialect.insert(AssignmentTurn)
-            .values(team_id=team_id, turns=0)
-            .on_conflict_do_nothing(index_elements=["team_id"])
-        )
         # One statement reads and advances the counter: on PostgreSQL the row stays
         # locked until this transaction ends, so a concurrent turn waits and then reads
         # the advanced count; SQLite's writer transaction lets one writer in at a time.
-        turns = self.session.execute(
-            update(AssignmentTurn)
-            .where(AssignmentTurn.team_id == team_id)
-            .values(turns=AssignmentTurn.turns + 1)
-            .returning(AssignmentTurn.turns)
-        ).scalar_one()
+        # (Core statements on the table: the ORM's bulk update path costs more here.)
+        advance = (
+            update(TURNS)
+            .where(TURNS.c.team_id == team_id)
+            .values(turns=TURNS.c.turns + 1)
+            .returning(TURNS.c.turns)
+        )
+        turns = self.session.execute(advance).scalar_one_or_none()
+        if turns is None:
+            # The team's first turn makes its row; replicas doing so at once make one.
+            dialect = postgresql if self._postgres else sqlite
+            self.session.execute(
+                dialect.insert(TURNS)
+                .values(team_id=team_id, turns=0)
+                .on_conflict_do_nothing(index_elements=["team_id"])
+            )
+            turns = self.session.execute(advance).scalar_one()
         return int(turns) - 1
 
     def open_counts(self, user_ids: Collection[str]) -> dict[str, int]:

@@ -328,6 +328,7 @@ class MessageQueue(abc.ABC):
 
 
 def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessage]:
+    planned = _without_updates_after_post([step for event in event_list for step in plan(event)])
     return [
         NewMessage(
             kind=kind,
@@ -338,6 +339,21 @@ def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessag
             entry_id=payload.get("entry"),
             recipient=payload.get("user") if kind is MessageKind.PERSON else None,
         )
-        for event in event_list
-        for kind, ticket_id, payload in plan(event)
+        for kind, ticket_id, payload in planned
     ]
+
+
+def _without_updates_after_post(planned: list[Planned]) -> list[Planned]:
+    """A card is posted as its ticket stands when it goes out: an update of it planned
+    by the same commit after its post (a new ticket the team's rule assigned at once)
+    would only edit it to what it shows already."""
+    posted: set[int | None] = set()
+    kept: list[Planned] = []
+    for step in planned:
+        kind, ticket_id, _payload = step
+        if kind is MessageKind.SUPPORT_UPDATE and ticket_id in posted:
+            continue
+        if kind is MessageKind.SUPPORT_POST:
+            posted.add(ticket_id)
+        kept.append(step)
+    return kept
