@@ -519,7 +519,8 @@ def main() -> None:
                 f"max {ours.max / best_max:5.2f}x   throughput {ours.throughput / best_rate:5.2f}x"
             )
     for (name, concurrency), seconds in drains.items():
-        made = args.requests * 2
+        # The card and the reporter's DM; with the rule, the assignee's DM too.
+        made = args.requests * (3 if name.endswith(" rr") else 2)
         print(
             f"  {name} c={concurrency}: outbox delivered {seconds:.1f} s after the last ack"
             f" ({made} messages)"
