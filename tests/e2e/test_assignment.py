@@ -100,7 +100,8 @@ def test_members_away_are_passed_over_and_the_assignee_is_told(desk_bot: Bot) ->
     # Slack was asked about each person once, not once per ticket (twice at most: the
     # periodic read at start may ask at the moment the first ticket does).
     asked = [c.args.get("user") for c in desk_bot.slack.calls("users.getPresence")]
-    assert set(asked) == {ANNA, BEN, CARA, DAVE}
+    # (HR's Erin too, when the periodic read ran: her team has a rule as well.)
+    assert {ANNA, BEN, CARA, DAVE} <= set(asked) <= {ANNA, BEN, CARA, DAVE, ERIN}
     assert len(asked) <= 2 * len(set(asked)) < 4 * 4
     jobs = {job.id for job in desk_bot.running.scheduler.get_jobs()}
     assert {"reassignment", "availability"} <= jobs
