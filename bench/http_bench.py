@@ -27,8 +27,13 @@ create case, how long FlashTicket's outbox took to be delivered. FlashTicket doe
 pace its posts here (the fake Slack sets no rate limit); bench/delivery_bench.py
 measures the paced support channel.
 
+With --assignment a second FlashTicket (flashticket-rr) runs beside the first, its one
+team giving new tickets out in turn to three members (`assignment: round_robin`, whom
+the fake Slack shows available), the first the same team without a rule: the CPU per
+new ticket with assignment on and off, in the same run.
+
 Run:  .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 1 16 64]
-          [--typed-form] [--cases create typed list]
+          [--typed-form] [--assignment] [--cases create typed list]
 Prints a table and the ratios FlashTicket / best bare app (p99, max, throughput).
 """
 
@@ -131,6 +136,15 @@ request_types:
       - {id: since, label: Since, type: date}
       - {id: contact, label: Contact, type: email}
   - {id: access, name: Access, team: it}
+"""
+
+
+# The desk files of --assignment: one team in the support channel, of three members,
+# giving its tickets out in turn (flashticket-rr) or not (flashticket).
+ASSIGNMENT_DESK = """\
+teams:
+  - {{id: it, name: IT, channel: C0SUPPORT1, members: [UBENCHSUP1, UBENCHSUP2, UBENCHSUP3],
+      assignment: {rule}}}
 """
 
 
@@ -365,6 +379,11 @@ def main() -> None:
         help="FlashTicket with a desk file of a request type with five fields",
     )
     parser.add_argument(
+        "--assignment",
+        action="store_true",
+        help="a second FlashTicket whose team assigns new tickets in turn (flashticket-rr)",
+    )
+    parser.add_argument(
         "--cases", nargs="+", choices=["create", "typed", "list"], help="default: all there are"
     )
     args = parser.parse_args()
@@ -375,6 +394,10 @@ def main() -> None:
     chosen = args.cases or default
     if "typed" in chosen and not args.typed_form:
         parser.error("the typed case needs --typed-form")
+    if args.assignment and (args.typed_form or args.database_url):
+        parser.error("--assignment runs alone, on SQLite")
+    targets = [*TARGETS, "flashticket-rr"] if args.assignment else list(TARGETS)
+    ours = [target for target in targets if target.startswith("flashticket")]
     cases = [(name, every[name]) for name in chosen]
     results: dict[tuple[str, str, int], Result] = {}
     drains: dict[tuple[str, int], float] = {}
@@ -386,7 +409,7 @@ def main() -> None:
     )
     assert slack.stdout is not None
     base_url = slack.stdout.readline().decode().strip()
-    ports = {target: free_port() for target in TARGETS}
+    ports = {target: free_port() for target in targets}
     common = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -404,11 +427,18 @@ def main() -> None:
         "bare-bolt": [sys.executable, str(ROOT / "bench" / "bare_bolt_app.py")],
         "bare-async": [sys.executable, str(ROOT / "bench" / "bare_async_app.py")],
         "flashticket": [sys.executable, "-m", "bot.cli", "serve"],
+        "flashticket-rr": [sys.executable, "-m", "bot.cli", "serve"],
     }
-    databases = {target: f"sqlite:///{directory / (target + '.db')}" for target in TARGETS}
+    commands = {target: commands[target] for target in targets}
+    databases = {target: f"sqlite:///{directory / (target + '.db')}" for target in targets}
     if args.database_url:
         databases["flashticket"] = args.database_url
-    own: dict[str, dict[str, str]] = {target: {} for target in TARGETS}
+    own: dict[str, dict[str, str]] = {target: {} for target in targets}
+    if args.assignment:
+        for target, rule in (("flashticket", "none"), ("flashticket-rr", "round_robin")):
+            rules = directory / f"{target}.yaml"
+            rules.write_text(ASSIGNMENT_DESK.format(rule=rule))
+            own[target] = {"FLASHTICKET_DESK_FILE": str(rules)}
     if args.typed_form:
         desk_file = directory / "desk.yaml"
         desk_file.write_text(TYPED_DESK)
@@ -426,23 +456,30 @@ def main() -> None:
         )
         for target, command in commands.items()
     }
-    outbox = databases["flashticket"].replace("postgresql://", "postgresql+psycopg://", 1)
+    outboxes = {
+        target: databases[target].replace("postgresql://", "postgresql+psycopg://", 1)
+        for target in ours
+    }
     try:
         for name, make_body in cases:
             for concurrency in args.concurrency:
-                for target in TARGETS:
+                for target in targets:
                     # Each case starts with FlashTicket's outbox delivered, so one case's
                     # messages do not load the next; within a case they do, as in life.
-                    wait_for_empty_outbox(outbox)
+                    for outbox in outboxes.values():
+                        wait_for_empty_outbox(outbox)
+                    outbox = outboxes.get(target, outboxes["flashticket"])
                     port, pids = ports[target], (servers[target].pid, slack.pid)
                     fire(port, pids, make_body, 50, concurrency)  # warm-up
                     wait_for_empty_outbox(outbox)
-                    before = ticket_count(outbox) if target == "flashticket" else 0
+                    before = ticket_count(outbox) if target in ours else 0
                     results[(name, target, concurrency)] = fire(
                         port, pids, make_body, args.requests, concurrency
                     )
-                    if target == "flashticket" and name in ("create", "typed"):
-                        drains[(name, concurrency)] = wait_for_empty_outbox(outbox)
+                    if target in ours and name in ("create", "typed"):
+                        drains[(name if target == "flashticket" else f"{name} rr", concurrency)] = (
+                            wait_for_empty_outbox(outbox)
+                        )
                         # An answer with errors is a 200 too: each request made a ticket.
                         made = ticket_count(outbox) - before
                         if made != args.requests:
@@ -482,11 +519,23 @@ def main() -> None:
                 f"max {ours.max / best_max:5.2f}x   throughput {ours.throughput / best_rate:5.2f}x"
             )
     for (name, concurrency), seconds in drains.items():
-        made = args.requests * 2
+        # The card and the reporter's DM; with the rule, the assignee's DM too.
+        made = args.requests * (3 if name.endswith(" rr") else 2)
         print(
             f"  {name} c={concurrency}: outbox delivered {seconds:.1f} s after the last ack"
             f" ({made} messages)"
         )
+    if args.assignment and "create" in chosen:
+        print("\nFlashTicket's CPU per new ticket, assignment round_robin on / off (same run):")
+        for concurrency in args.concurrency:
+            off = results[("create", "flashticket", concurrency)]
+            on = results[("create", "flashticket-rr", concurrency)]
+            print(
+                f"  c={concurrency:<3} {on.cpu_ms_per_request:.2f} / "
+                f"{off.cpu_ms_per_request:.2f} ms = "
+                f"{on.cpu_ms_per_request / off.cpu_ms_per_request:.2f}x"
+                f" (p50 {on.p50:.1f} / {off.p50:.1f} ms)"
+            )
     if "create" in chosen and "typed" in chosen:
         print("\nFlashTicket's CPU per request, a ticket of a type with five fields / a plain one:")
         for concurrency in args.concurrency:

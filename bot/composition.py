@@ -30,6 +30,7 @@ from slack_sdk import WebClient
 
 from bot import blocks, times
 from bot.app import create_app
+from bot.availability import SlackAvailability, watch_availability
 from bot.front import FrontServer
 from bot.http_server import SlackWsgi
 from bot.listeners import intake
@@ -61,11 +62,15 @@ class HelpDeskParts:
     client: WebClient
     # One look-up of a person's language serves the listeners and the delivery worker.
     locales: Locales
+    # Who is away, for the teams' assignment rules (the core asks it through its port).
+    availability: SlackAvailability
 
     @classmethod
     def of(cls, settings: Settings, core: Core, client: WebClient) -> HelpDeskParts:
         locales = slack_locales(client, default=settings.flashticket_language)
-        return cls(settings, core, client, locales)
+        availability = SlackAvailability(client, settings.away_emoji)
+        core.desk.env.availability.use(availability)
+        return cls(settings, core, client, locales, availability)
 
     def app(self, background: ThreadPoolExecutor | None = None) -> App:
         # The token was checked at start; Bolt need not call auth.test again.
@@ -119,7 +124,15 @@ class HelpDeskParts:
 
     def periodic_jobs(self, worker: DeliveryWorker, leases: Leases) -> list[PeriodicJob]:
         refresh = UserGroupRefresh(self.client, self.core.desk, self.core.desk.env.structure)
-        return periodic_jobs(self.core, worker, leases, refresh if refresh.needed else None)
+        assignment = self.core.desk.assignment
+        watch = partial(watch_availability, self.availability, assignment)
+        return periodic_jobs(
+            self.core,
+            worker,
+            leases,
+            refresh if refresh.needed else None,
+            watch if assignment.assigns else None,
+        )
 
     def back_office(self) -> BackOffice:
         """The delivery worker and the scheduler, started."""

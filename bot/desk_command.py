@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 from bot.startup_checks import checked_desk_file, missing_database
 from flashticket_core.desk_file import DeskFileError, DeskStructure
+from flashticket_core.domain.enums import AssignmentRule
 from flashticket_core.service_layer.replay import Replay, TargetCount
 
 
@@ -134,6 +135,10 @@ def summary(source: str, structure: DeskStructure) -> list[str]:
             about.append(
                 _count(len(team.saved_replies), "saved reply").replace("replys", "replies")
             )
+        if team.assignment is not AssignmentRule.NONE:
+            about.append(f"assignment {team.assignment}")
+        if team.reassign_after:
+            about.append(f"reassign after {team.reassign_after}")
         lines.append(f"team {team.id} ({team.name}): {', '.join(about)}")
         for kind in structure.request_types_of(team.id):
             fields = ", ".join(

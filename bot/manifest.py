@@ -73,7 +73,8 @@ BOT_SCOPES: dict[str, str] = {
         "to pass it on to the other side of the ticket"
     ),
     "groups:read": "check at start-up that the support channel is private and the bot is in it",
-    "users:read": "read each person's Slack locale (users.info), to answer them in their language",
+    "users:read": "read each person's Slack locale (users.info), to answer them in their language, "
+    "and whether a team member is away (users.getPresence, their status emoji) for assignment",
     "usergroups:read": (
         "read each team's user group in the desk file into its members, "
         "and check that it exists (doctor)"

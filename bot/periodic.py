@@ -17,6 +17,13 @@ interval, the console runs each once whenever its clock moves.
     team-members  10 min  reads each team's Slack user group into its members (only when
                           the desk file names a user group; bot/usergroups.py), under a
                           lease; a failing read keeps the members last read.
+    reassignment  30 s    under a lease, moves a ticket its team's rule gave someone who
+                          did not answer within the team's `reassign_after` to the next
+                          person (only when a team sets one; claimed rows keep each to
+                          one replica).
+    availability  4 min   in every process that assigns, reads ahead whether the members
+                          of the teams with an assignment rule are away (bot/
+                          availability.py), so a new ticket need not wait for Slack.
 """
 
 from __future__ import annotations
@@ -36,6 +43,8 @@ from flashticket_core.service_layer.jobs import Leases, housekeeping
 
 TIMER_SWEEP_SECONDS = 5
 TEAM_MEMBERS_EVERY = timedelta(minutes=10)
+REASSIGN_SECONDS = 30
+AVAILABILITY_EVERY = timedelta(minutes=4)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ def periodic_jobs(
     worker: DeliveryWorker,
     leases: Leases,
     refresh_members: Callable[[], object] | None = None,
+    watch_availability: Callable[[], object] | None = None,
 ) -> list[PeriodicJob]:
     """Every periodic job of a help desk, in the order the console runs them (the
     timers before the digest, which counts what they fired). `refresh_members` reads
@@ -79,6 +89,16 @@ def periodic_jobs(
                 partial(_under_lease, leases, "team-members", refresh_members),
             )
         )
+    if core.desk.assignment.reassigns:
+        jobs.append(
+            PeriodicJob(
+                "reassignment",
+                timedelta(seconds=REASSIGN_SECONDS),
+                partial(core.desk.assignment.reassign_due, leases),
+            )
+        )
+    if watch_availability is not None:
+        jobs.append(PeriodicJob("availability", AVAILABILITY_EVERY, watch_availability))
     return jobs
 
 

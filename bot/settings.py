@@ -38,6 +38,17 @@ class SlackSettings(BaseSettings):
     # Posts per second per Slack channel, after a burst of 4 (Slack's own pace is about
     # one); 0 does not pace (an emulator or a test Slack without that limit).
     flashticket_posts_per_second: float = Field(default=1.0, ge=0, le=1000)
+    # A person whose Slack status shows one of these emoji (names, comma-separated) is
+    # away: a team's assignment rule passes them over, as it does anyone Slack shows away.
+    flashticket_away_emoji: str = Field(
+        default="palm_tree,face_with_thermometer", pattern=r"^[a-z0-9_+':,\s-]{0,1000}$"
+    )
+
+    @property
+    def away_emoji(self) -> frozenset[str]:
+        """The away emoji by name, without colons (`:palm_tree:` and `palm_tree` alike)."""
+        names = (name.strip().strip(":") for name in self.flashticket_away_emoji.split(","))
+        return frozenset(name for name in names if name)
 
     @field_validator(
         "slack_api_url",

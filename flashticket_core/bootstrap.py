@@ -164,6 +164,7 @@ def bootstrap(
         default_team=teams.default_team.id,
         structure=teams,
         stored_private_teams=private_teams(database),
+        calendars={team.id: clocks.of(team.id).calendar for team in teams.teams},
     )
     return Core(
         settings=settings,

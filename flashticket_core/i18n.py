@@ -200,6 +200,10 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "{person} is not on the support team, so tickets cannot be assigned to them.",
         Language.DE: "{person} gehört nicht zum Support; ihm oder ihr können keine Tickets zugewiesen werden.",
     },
+    "error.not_in_team": {
+        Language.EN: "{person} is not a member of the team {team}: a ticket goes only to a member of its team. Nothing was changed.",
+        Language.DE: "{person} gehört nicht zum Team {team}: ein Ticket geht nur an ein Mitglied seines Teams. Es wurde nichts geändert.",
+    },
     "error.intake_limit": {
         Language.EN: (
             "You have opened {limit} tickets from other people's messages in the last "

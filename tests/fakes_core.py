@@ -3,6 +3,7 @@ read side's port included: the help desk's rules run without a database."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from flashticket_core.domain.model import (
 )
 from flashticket_core.domain.permissions import EVERY_TEAM, IntakeLimit, TeamScope
 from flashticket_core.service_layer import dashboard, views
+from flashticket_core.service_layer.assignment_book import AssignmentFigures
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.dashboard import Statistics, Tallies
 from flashticket_core.service_layer.desk import HelpDesk
@@ -459,6 +461,15 @@ class FakeReads(Reads):
             my_recently_finished=[],
             my_open_with_replies=[],
         )
+
+    def assignment_figures(self, *, since: datetime, teams: TeamScope) -> AssignmentFigures:
+        held = Counter(
+            t.assignee_id
+            for t in self._live()
+            if t.assignee_id is not None and t.status.is_open and teams.covers(t.team_id)
+        )
+        ranked = sorted(held.items(), key=lambda item: (-item[1], item[0]))
+        return AssignmentFigures(per_assignee=tuple(ranked), reassignments=0)
 
     def statistics(
         self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM

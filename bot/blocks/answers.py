@@ -32,6 +32,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import DELETE, DELETE_CANCEL, action_value
+from bot.blocks.thread import rule_reason
 from bot.blocks.ticket_view import (
     Listed,
     header_text,
@@ -210,6 +211,7 @@ HISTORY_LABELS = {
     "withdrawn": "bot.history.withdrawn",
     "team": "bot.history.team",
     "request_type": "bot.history.request_type",
+    "assigned_by_rule": "bot.history.assigned_by_rule",
 }
 
 
@@ -245,6 +247,8 @@ def _changed_value(
         return escape(clip(" ".join(value.split()), 300))
     if field == "deleted":
         return _t("bot.history.deleted", lang)
+    if field == "assigned_by_rule":
+        return rule_reason(lang, {"reason": value})
     if field not in HISTORY_LABELS:
         return "…"
     return escape(value)

@@ -14,12 +14,15 @@ from slack_sdk.models.blocks import (
     Option,
     SectionBlock,
     StaticSelectElement,
+    UserSelectElement,
 )
 
 from bot.blocks.common import SECTION_MAX, Blocks, _t, clip, quote_clipped, render
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import (
+    ASSIGN_TO,
     CHANGE_TYPE,
+    CONFIRM_ASSIGN_TO,
     CONFIRM_TAKE_OVER,
     MOVE_TEAM,
     NOTE,
@@ -109,7 +112,21 @@ def ticket_card(
             elements=_card_actions(lang, view, movable, retypable),
         )
     )
+    if view.status.is_open:
+        blocks.append(_assign_to(lang, view))
     return render(blocks)
+
+
+def _assign_to(lang: Language, view: TicketSummary) -> ActionsBlock:
+    """ "Assign to…" a person: Slack offers everyone, so the server refuses anyone outside
+    the ticket's team. The block's id is the ticket and the version seen (a users select
+    carries no value of its own), new with each version as Slack asks of an update."""
+    return ActionsBlock(
+        block_id=action_value(view.id, view.version),
+        elements=[
+            UserSelectElement(action_id=ASSIGN_TO, placeholder=_t("bot.select.assign_to", lang))
+        ],
+    )
 
 
 def summary_fields(
@@ -192,11 +209,18 @@ def _card_actions(
     return elements
 
 
-def take_over_question(lang: Language, question: str, ticket: TicketSummary) -> Blocks:
+def take_over_question(
+    lang: Language, question: str, ticket: TicketSummary, *, assign_to: str | None = None
+) -> Blocks:
     """Someone else holds the ticket: "@sam holds #12 — take it over?", and the button
-    that takes it over from them (and nobody else: its value names them)."""
+    that takes it over from them (and nobody else: its value names them); for "Assign
+    to…", the button gives it to `assign_to` instead of the clicker."""
     assert ticket.assignee_id is not None
     value = holder_value(ticket.id, ticket.version, ticket.assignee_id)
+    action_id, button = CONFIRM_TAKE_OVER, "bot.button.take_over"
+    if assign_to is not None:
+        value, action_id = f"{value}|{assign_to}", CONFIRM_ASSIGN_TO
+        button = "bot.button.assign_anyway"
     return render(
         [
             SectionBlock(block_id="question", text=MarkdownTextObject(text=question)),
@@ -204,8 +228,8 @@ def take_over_question(lang: Language, question: str, ticket: TicketSummary) -> 
                 block_id="take_over",
                 elements=[
                     ButtonElement(
-                        text=_t("bot.button.take_over", lang),
-                        action_id=CONFIRM_TAKE_OVER,
+                        text=_t(button, lang),
+                        action_id=action_id,
                         value=value,
                         style="primary",
                     )

@@ -32,6 +32,8 @@ from flashticket_core.service_layer.views import TicketSummary
 _AUTOMATIC = ("waiting_resolve", "auto_close")
 # A change of who holds a ticket that its holder did not make.
 _ASSIGNMENT_EVENTS = ("took_over", "unassigned", "reassigned")
+# Why a team's rule gave someone a ticket, each told in its own words.
+RULE_REASONS = ("round_robin", "least_open", "no_first_response")
 # The widest part marker a text may get, " (14/14)", kept free in every part.
 _PART_MARKER_ROOM = 12
 _ENTRY_TEMPLATES = {
@@ -174,7 +176,7 @@ def thread_texts(
     if event == "late_answer":
         status = status_label(lang, payload["status"])
         return [_t("bot.thread.late_answer", lang, actor=actor, ticket_id=ticket_id, status=status)]
-    if event in _ASSIGNMENT_EVENTS:
+    if event in (*_ASSIGNMENT_EVENTS, "auto_reassigned"):
         people = {name: user_id(str(payload.get(name) or "")) for name in ("old", "new")}
         return [_t(f"bot.thread.{event}", lang, actor=actor, ticket_id=ticket_id, **people)]
     if event == "withdrawn":
@@ -206,7 +208,15 @@ def person_text(
     event = str(payload.get("event"))
     actor = user_id(str(payload.get("actor", "")))
     title = escape(ticket.title)
-    if event in (*_ASSIGNMENT_EVENTS, "assigned"):
+    if event == "auto_assigned":
+        text = _t(
+            "bot.person.auto_assigned",
+            lang,
+            ticket_id=ticket.id,
+            title=title,
+            why=rule_reason(lang, payload),
+        )
+    elif event in (*_ASSIGNMENT_EVENTS, "assigned", "auto_reassigned"):
         new = user_id(str(payload.get("new") or ""))
         text = _t(
             f"bot.person.{event}", lang, actor=actor, ticket_id=ticket.id, title=title, new=new
@@ -218,6 +228,23 @@ def person_text(
     if url is not None:
         text += _t("bot.sla.card_link", lang, url=url)
     return text
+
+
+def rule_reason(lang: Language, payload: dict[str, Any]) -> str:
+    """Why the team's rule gave the ticket to someone, in the reader's words."""
+    reason = str(payload.get("reason"))
+    return _t(f"bot.assignment.{reason if reason in RULE_REASONS else 'other'}", lang)
+
+
+def nobody_available_text(lang: Language, ticket: TicketSummary, team: str) -> str:
+    """The team's channel told that everyone is away, so the ticket waits unassigned."""
+    return _t(
+        "bot.notice.nobody_available",
+        lang,
+        ticket_id=ticket.id,
+        title=escape(ticket.title),
+        team=escape(team),
+    )
 
 
 def reporter_thread_blocks(

@@ -116,6 +116,7 @@ class LocalBot:
             self.server.stop()
             raise
         parts = HelpDeskParts.of(settings, core, self.client)
+        self.availability = parts.availability
         self.app: App = parts.app()
         self.background = BackgroundWork()
 

@@ -100,7 +100,11 @@ class Person:
             "action_ts": f"{time.time():.6f}",
         }
         options = options_of(element)
-        if options:
+        if element.get("type") == "users_select":
+            if not choice.strip():
+                return self.shell.say(self.words("pick_person", handle=handle))
+            action["selected_user"] = self.workspace.user_id(choice.split()[0])
+        elif options:
             picked = forms.pick(choice, options) if choice else None
             if picked is None:
                 self.shell.say(self.words("pick_option", handle=handle))

@@ -194,7 +194,8 @@ class Renderer:
         for element in elements:
             if "action_id" not in element or element.get("type") not in _CLICKABLE:
                 continue
-            about = ticket_of(element) or ticket
+            # A users select carries no value: the card names its ticket in the block's id.
+            about = ticket_of(element) or ticket_of({"value": block.get("block_id")}) or ticket
             if about is not None:
                 handle = f"#{about} {action_name(element['action_id'])}"
             else:  # `home new_ticket`, `dm new_ticket`: its whole action ID
@@ -205,6 +206,9 @@ class Renderer:
             self._now_drawn.add(handle)
             if element.get("type") == "button":
                 lines.append(f"  [{handle}] {self.plain(element['text'])}")
+            elif element.get("type") == "users_select":
+                placeholder = self.plain(element.get("placeholder", {"text": "…"}))
+                lines.append(f"  [{handle} @name] {placeholder}")
             elif options_of(element):
                 placeholder = self.plain(element.get("placeholder", {"text": "…"}))
                 options = "  ".join(
@@ -215,7 +219,7 @@ class Renderer:
         return lines
 
 
-_CLICKABLE = {"button", "static_select", "overflow", "radio_buttons"}
+_CLICKABLE = {"button", "static_select", "overflow", "radio_buttons", "users_select"}
 
 
 def _emoji(match: re.Match[str]) -> str:

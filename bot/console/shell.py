@@ -236,6 +236,8 @@ class Shell:
             self.person.open_home()
         elif word == "clock":
             self.move_clock(rest.strip())
+        elif word in ("away", "back"):
+            self.set_away(rest.split(), away=word == "away")
         elif word == "help":
             admins = ", ".join("@" + a for a in self.admin_names) or "-"
             files = str(self.files_dir) if self.files_dir else "-"
@@ -255,6 +257,20 @@ class Shell:
             self.screen.item(item, self.user, home=self.home_asked)
         self.home_asked = False
         self._save()
+
+    def set_away(self, words: list[str], *, away: bool) -> None:
+        """`away @kim` (Slack shows them away), `away @kim palm_tree` (their status
+        emoji), `back @kim`: whom a team's assignment rule passes over."""
+        if not words:
+            self.say(self.words("away_usage"))
+            return
+        user = self.workspace.user_id(words[0])
+        emoji = words[1].strip(":") if away and len(words) > 1 else ""
+        self.workspace.set_away(user, away and not emoji)
+        self.workspace.set_status(user, f":{emoji}:" if emoji else "")
+        self.bot.availability.forget(user)
+        name = self.workspace.name_of(user)
+        self.say(self.words("away_now" if away else "back_now", name=name))
 
     def move_clock(self, by: str) -> None:
         zone = self.core.settings.flashticket_timezone

@@ -34,6 +34,9 @@ Commands (you are one person at a time; everything the bot says is printed):
   clock +2h                move the console's clock on (+30m, +1d, +90s), then run the
                            periodic jobs that are due (reminders, escalations, nudges,
                            auto-close, the morning digest); clock: show it
+  away @kim [emoji]        Slack shows @kim away (or with that status emoji, e.g.
+                           palm_tree): a team's assignment rule passes them over;
+                           back @kim  available again
   help                     this help;  quit  leave (or Ctrl-D; Ctrl-C twice)
 In a form, type each field's value when asked (Enter keeps the [default], - empties
 an optional field, a number or its name picks an option); `cancel` or Ctrl-C closes
@@ -68,6 +71,9 @@ Befehle (Sie sind jeweils eine Person; alles, was der Bot sagt, wird angezeigt):
   clock +2h                die Uhr der Konsole vorstellen (+30m, +1d, +90s) und fällige
                            Aufgaben ausführen (Erinnerungen, Eskalationen, Nachfragen,
                            automatisches Schließen, die Morgenübersicht); clock: anzeigen
+  away @kim [Emoji]        Slack zeigt @kim abwesend (oder mit diesem Status-Emoji,
+                           z. B. palm_tree): die Zuweisungsregel eines Teams übergeht
+                           sie;  back @kim  wieder verfügbar
   help                     diese Hilfe;  quit  beenden (oder Strg-D; zweimal Strg-C)
 Im Formular tippen Sie jeden Wert, wenn danach gefragt wird (Enter übernimmt den
 [Vorschlag], - leert ein optionales Feld, eine Nummer oder ein Name wählt aus);
@@ -88,6 +94,22 @@ WORDS: dict[str, dict[Language, str]] = {
         "`flashticket shell --fresh` starts from nothing)",
         Language.DE: "(der Arbeitsbereich Ihrer letzten Sitzung ist wieder da: {messages} "
         "Nachrichten; `flashticket shell --fresh` beginnt von vorn)",
+    },
+    "pick_person": {
+        Language.EN: "[{handle} @name] picks a person: `click {handle} @kim`.",
+        Language.DE: "[{handle} @name] wählt eine Person: `click {handle} @kim`.",
+    },
+    "away_now": {
+        Language.EN: "@{name} is away now.",
+        Language.DE: "@{name} ist jetzt abwesend.",
+    },
+    "back_now": {
+        Language.EN: "@{name} is back.",
+        Language.DE: "@{name} ist wieder da.",
+    },
+    "away_usage": {
+        Language.EN: "Whom? `away @kim`, `away @kim palm_tree` or `back @kim`.",
+        Language.DE: "Wen? `away @kim`, `away @kim palm_tree` oder `back @kim`.",
     },
     "now_you_are": {
         Language.EN: "You are now @{name}.",

@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.listeners import (
     actions,
     admin,
+    assigning,
     commands,
     events,
     forms,
@@ -30,5 +31,6 @@ def register(app: App) -> None:
         moving,
         home_queue,
         saved_replies,
+        assigning,
     ):
         module.register(app)

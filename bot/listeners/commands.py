@@ -15,6 +15,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot import blocks
+from bot.blocks.assignment_stats import assignment_section
 from bot.blocks.retyping import desk_names, type_name
 from bot.incoming import SlashCommand
 from bot.list_words import (
@@ -271,9 +272,12 @@ def stats(turn: Turn, words: list[str]) -> None:
         return
     team = teams[0] if teams else None
     result = turn.desk.queries.statistics(turn.actor, days=days, team=team)
+    assigned = turn.desk.queries.assignment_figures(turn.actor, days=days, team=team)
     name = _team_name(turn, team)
     title = blocks.statistics_title(turn.lang, result, None if name is None else escape(name))
-    turn.say(title, blocks.statistics(turn.lang, result, name))
+    shown = blocks.statistics(turn.lang, result, name)
+    shown += assignment_section(turn.lang, assigned, result.period_days)
+    turn.say(title, shown)
     background: Executor = turn.context["background"]
     background.submit(_upload_charts, turn.client, turn.lang, turn.actor, result)
 

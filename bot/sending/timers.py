@@ -4,7 +4,7 @@ listed in one message."""
 
 from __future__ import annotations
 
-from bot.blocks.thread import person_text
+from bot.blocks.thread import nobody_available_text, person_text
 from bot.blocks.timers import target_text, targets_list_text
 from bot.sending.slack import Sender, Slack, the_ticket
 from bot.sending.threads import to_the_person
@@ -72,7 +72,18 @@ def tell_person(slack: Slack, message: Outgoing) -> Delivered:
 
 
 def tell_support(slack: Slack, message: Outgoing) -> Delivered:
-    return _post_list(slack, message, _support_channel_of(slack, message), lang_of_person=False)
+    channel = _support_channel_of(slack, message)
+    if message.payload.get("event") == "nobody_available":
+        return _nobody_available(slack, message, channel)
+    return _post_list(slack, message, channel, lang_of_person=False)
+
+
+def _nobody_available(slack: Slack, message: Outgoing, channel: str) -> Delivered:
+    """Everyone of the team is away: its channel hears the ticket waits unassigned (in
+    the desk's language, as everything the channel is told)."""
+    ticket = the_ticket(message)
+    text = nobody_available_text(slack.lang, ticket, slack.team_name(ticket.team_id))
+    return slack.post(channel=channel, text=text, message=message)
 
 
 def support_channel(slack: Slack, message: Outgoing) -> str | None:

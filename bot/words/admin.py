@@ -6,6 +6,20 @@ from __future__ import annotations
 from flashticket_core.i18n import Language
 
 WORDS: dict[str, dict[Language, str]] = {
+    "bot.stats.per_assignee": {
+        Language.EN: "*Open tickets per assignee:* {people}",
+        Language.DE: "*Offene Tickets je Bearbeiter:* {people}",
+    },
+    "bot.stats.assignee_count": {
+        Language.EN: "<@{person}> {count}",
+        Language.DE: "<@{person}> {count}",
+    },
+    "bot.stats.assignees_more": {Language.EN: "{count} more", Language.DE: "{count} weitere"},
+    "bot.stats.nobody_assigned": {Language.EN: "none assigned", Language.DE: "keine zugewiesen"},
+    "bot.stats.reassigned": {
+        Language.EN: "*Moved on without a first response:* {count} in {days} days",
+        Language.DE: "*Ohne erste Antwort weitergegeben:* {count} in {days} Tagen",
+    },
     "bot.stats.title": {
         Language.EN: "Help desk statistics (last {days} days)",
         Language.DE: "Helpdesk-Statistik (letzte {days} Tage)",

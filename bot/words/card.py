@@ -67,6 +67,16 @@ WORDS: dict[str, dict[Language, str]] = {
     # Taking over a ticket someone else holds, and taking them off it.
     "bot.button.take_over": {Language.EN: "Take over", Language.DE: "Selbst übernehmen"},
     "bot.button.unassign": {Language.EN: "Unassign", Language.DE: "Zuweisung aufheben"},
+    "bot.select.assign_to": {Language.EN: "Assign to…", Language.DE: "Zuweisen an…"},
+    "bot.button.assign_anyway": {Language.EN: "Assign anyway", Language.DE: "Trotzdem zuweisen"},
+    "bot.assign_to.ask": {
+        Language.EN: "<@{holder}> holds #{ticket_id} — give it to <@{new}>?",
+        Language.DE: "<@{holder}> bearbeitet #{ticket_id} — an <@{new}> übergeben?",
+    },
+    "bot.assigned_to": {
+        Language.EN: "<@{new}> holds *#{ticket_id}* now and has been told.",
+        Language.DE: "<@{new}> bearbeitet jetzt *#{ticket_id}* und wurde benachrichtigt.",
+    },
     "bot.took_over": {
         Language.EN: "You hold *#{ticket_id}* now; <@{old}> has been told.",
         Language.DE: "Sie bearbeiten jetzt *#{ticket_id}*; <@{old}> wurde benachrichtigt.",

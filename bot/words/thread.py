@@ -96,6 +96,47 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "<@{actor}> assigned *#{ticket_id}* “{title}” to you.",
         Language.DE: "<@{actor}> hat Ihnen *#{ticket_id}* „{title}“ zugewiesen.",
     },
+    "bot.person.auto_assigned": {
+        Language.EN: "*#{ticket_id}* “{title}” is yours now: {why}.",
+        Language.DE: "*#{ticket_id}* „{title}“ ist Ihnen zugewiesen: {why}.",
+    },
+    "bot.person.auto_reassigned": {
+        Language.EN: "Nobody answered *#{ticket_id}* “{title}” in time, so it went on to "
+        "<@{new}>; you no longer hold it.",
+        Language.DE: "Niemand hat rechtzeitig auf *#{ticket_id}* „{title}“ geantwortet, daher "
+        "ging es an <@{new}>; Sie bearbeiten es nicht mehr.",
+    },
+    "bot.thread.auto_reassigned": {
+        Language.EN: "Nobody answered *#{ticket_id}* in time: it went from <@{old}> to <@{new}>.",
+        Language.DE: "Niemand hat rechtzeitig auf *#{ticket_id}* geantwortet: es ging von "
+        "<@{old}> an <@{new}>.",
+    },
+    "bot.assignment.round_robin": {
+        Language.EN: "it was your turn (round robin)",
+        Language.DE: "Sie waren an der Reihe (reihum)",
+    },
+    "bot.assignment.least_open": {
+        Language.EN: "you held the fewest open tickets of the team",
+        Language.DE: "Sie hatten die wenigsten offenen Tickets im Team",
+    },
+    "bot.assignment.no_first_response": {
+        Language.EN: "whoever had it before did not answer in time",
+        Language.DE: "wer es vorher hatte, hat nicht rechtzeitig geantwortet",
+    },
+    "bot.assignment.other": {
+        Language.EN: "the team's rule gave it to you",
+        Language.DE: "die Regel des Teams hat es Ihnen gegeben",
+    },
+    "bot.notice.nobody_available": {
+        Language.EN: "Everyone of {team} is away, so *#{ticket_id}* “{title}” waits unassigned. "
+        "Take it when you can.",
+        Language.DE: "Alle in {team} sind abwesend, daher wartet *#{ticket_id}* „{title}“ ohne "
+        "Bearbeiter. Bitte übernehmen Sie es, sobald Sie können.",
+    },
+    "bot.history.assigned_by_rule": {
+        Language.EN: "Assigned automatically",
+        Language.DE: "Automatisch zugewiesen",
+    },
     "bot.actor.system": {
         Language.EN: "FlashTicket (automatically)",
         Language.DE: "FlashTicket (automatisch)",

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from flashticket_core.adapters import search, sql_export, sql_role_reads
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import teams_of
+from flashticket_core.adapters.sql_assignment import assignment_figures
 from flashticket_core.adapters.sql_dashboard import count_live
 from flashticket_core.adapters.sql_queue import sorted_page, stored_view
 from flashticket_core.adapters.sql_team_scope import in_teams
@@ -38,6 +39,7 @@ from flashticket_core.domain.model import (
 )
 from flashticket_core.domain.permissions import EVERY_TEAM, TeamScope
 from flashticket_core.service_layer import dashboard
+from flashticket_core.service_layer.assignment_book import AssignmentFigures
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageStatus
 from flashticket_core.service_layer.queue_view import QueueSort, QueueView
@@ -362,6 +364,9 @@ class SqlReads(Reads):
             )
         )
         return {int(ticket_id): str(text) for ticket_id, text in rows}
+
+    def assignment_figures(self, *, since: datetime, teams: TeamScope) -> AssignmentFigures:
+        return assignment_figures(self.session, since=since, teams=teams)
 
     def statistics(
         self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM

@@ -21,6 +21,7 @@ from flashticket_core.adapters.repository import (
     SqlTeamMembers,
     SqlTicketRepository,
 )
+from flashticket_core.adapters.sql_assignment import SqlAssignmentBook
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
 from flashticket_core.adapters.sql_saved_replies import SqlSavedReplies
 from flashticket_core.adapters.sql_timers import SqlTimerBook
@@ -57,6 +58,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.messages = SqlMessageQueue(self.session)
         self.timers = SqlTimerBook(self.session)
         self.allowances = SqlIntakeAllowances(self.session)
+        self.assignments = SqlAssignmentBook(self.session)
         return self
 
     def __exit__(

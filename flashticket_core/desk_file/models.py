@@ -25,7 +25,7 @@ from pydantic import (
 )
 
 from flashticket_core.domain.business_time import parse_business_hours
-from flashticket_core.domain.enums import Priority
+from flashticket_core.domain.enums import AssignmentRule, Priority
 from flashticket_core.domain.model import (
     CHAT_ID_MAX,
     DEFAULT_TEAM_ID,
@@ -35,7 +35,7 @@ from flashticket_core.domain.model import (
     REPLY_TEXT_MAX,
     REPLY_TITLE_MAX,
 )
-from flashticket_core.domain.service_levels import parse_sla
+from flashticket_core.domain.service_levels import parse_duration, parse_sla
 
 ID_PATTERN = rf"^[a-z0-9_-]{{1,{DESK_ID_MAX}}}$"
 DEFAULT_TEAM_NAME = "Support"
@@ -155,11 +155,43 @@ class Team(_Entry):
     sla: str | None = None
     business_hours: str | None = None
     saved_replies: tuple[SavedReplyEntry, ...] = Field(default=(), max_length=REPLIES_PER_TEAM_MAX)
+    # Who gets a new ticket (SPEC.md "Working the queue"), and after how much business
+    # time without a first response it moves to the next person (None: it stays).
+    assignment: AssignmentRule = AssignmentRule.NONE
+    reassign_after: str | None = None
 
     @field_validator("id", mode="before")
     @classmethod
     def _id(cls, value: object) -> object:
         return _checked_id(value)
+
+    @field_validator("assignment", mode="before")
+    @classmethod
+    def _assignment(cls, value: object) -> object:
+        if isinstance(value, str) and value not in AssignmentRule.__members__.values():
+            known = ", ".join(AssignmentRule)
+            raise ValueError(f"unknown assignment {value[:40]!r}: one of {known}")
+        return value
+
+    @field_validator("reassign_after")
+    @classmethod
+    def _reassign_after(cls, value: str | None) -> str | None:
+        if value is not None:
+            reassign_after(value)
+        return value
+
+    @model_validator(mode="after")
+    def _reassign_needs_rule(self) -> Team:
+        if self.reassign_after is not None and self.assignment is AssignmentRule.NONE:
+            raise ValueError(
+                "reassign_after needs an assignment rule (assignment: round_robin or least_open)"
+            )
+        return self
+
+    @property
+    def reassign_delay(self) -> timedelta | None:
+        """The business time after which an untouched ticket moves on; None: never."""
+        return None if self.reassign_after is None else reassign_after(self.reassign_after)
 
     @field_validator("sla")
     @classmethod
@@ -275,6 +307,14 @@ def single_team(channel: str | None) -> DeskStructure:
         id=DEFAULT_TEAM_ID, name=DEFAULT_TEAM_NAME, channel=channel or ""
     )
     return DeskStructure.model_construct(teams=(support,))
+
+
+def reassign_after(text: str) -> timedelta:
+    """`90s`, `30m`, `4h`: business time on the team's calendar (no days: a business
+    day's length is the calendar's, so say it in hours)."""
+    if text.strip().endswith("d"):
+        raise ValueError(f"{text.strip()!r}: say it in hours or minutes, such as 8h or 30m")
+    return parse_duration(text, business_day=timedelta(hours=24))
 
 
 def _checked_id(value: object) -> object:

@@ -82,3 +82,12 @@ class FileDirection(StrEnum):
 
     TO_SUPPORT = "to_support"
     TO_REPORTER = "to_reporter"
+
+
+class AssignmentRule(StrEnum):
+    """How a team's new tickets get an assignee (the desk file's `assignment`): nobody
+    (support takes them), each available member in turn, or whoever has fewest open."""
+
+    NONE = "none"
+    ROUND_ROBIN = "round_robin"
+    LEAST_OPEN = "least_open"

@@ -54,6 +54,16 @@ class PriorityChanged(TicketEvent):
 class AssigneeChanged(TicketEvent):
     old: str | None
     new: str | None
+    # Why the team's rule gave it (`round_robin`, `least_open`, `no_first_response`);
+    # None: a person's change.
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class NobodyAvailable(TicketEvent):
+    """The team's rule found every member away: the ticket waits unassigned."""
+
+    team_id: str
 
 
 @dataclass(frozen=True)

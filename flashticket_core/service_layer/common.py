@@ -3,13 +3,14 @@ and what a person is told when someone else changed the ticket first."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flashticket_core.desk_file import DeskStructure, single_team
+from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import DEFAULT_TEAM_ID, USER_ID_MAX, Ticket
 from flashticket_core.domain.permissions import (
@@ -22,6 +23,7 @@ from flashticket_core.domain.permissions import (
 from flashticket_core.errors import Conflict, InvalidInput, NotFound, PersonRef, Translatable
 from flashticket_core.i18n import Language
 from flashticket_core.service_layer import views
+from flashticket_core.service_layer.availability import AvailabilityRelay
 from flashticket_core.service_layer.dashboard import UTC_ZONE
 from flashticket_core.service_layer.reads import Reads, ReadsFactory
 from flashticket_core.service_layer.unit_of_work import (
@@ -96,6 +98,13 @@ class Environment:
     structure: DeskStructure = field(default_factory=lambda: single_team(None))
     # Private teams the desk file no longer names (their tickets stay private).
     stored_private_teams: frozenset[str] = frozenset()
+    # Who is away (the chat adapter plugs its answer in), for assignment by rule.
+    availability: AvailabilityRelay = field(default_factory=AvailabilityRelay)
+    # Each team's business calendar (the help desk's for a team without its own).
+    calendars: Mapping[str, BusinessCalendar] = field(default_factory=dict)
+
+    def calendar_of(self, team_id: str) -> BusinessCalendar:
+        return self.calendars.get(team_id) or BusinessCalendar.always(self.zone)
 
     @property
     def teams(self) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from flashticket_core.service_layer.conversation import Conversation
 from flashticket_core.service_layer.intake import Intake
 from flashticket_core.service_layer.people import People
 from flashticket_core.service_layer.queries import Queries
+from flashticket_core.service_layer.reassignment import Assignment
 from flashticket_core.service_layer.roles import Roles
 from flashticket_core.service_layer.routing import Routing
 from flashticket_core.service_layer.saved_replies import SavedReplies
@@ -28,6 +29,7 @@ class HelpDesk:
     people: People
     routing: Routing
     replies: SavedReplies
+    assignment: Assignment
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -41,6 +43,7 @@ class HelpDesk:
             people=People(env),
             routing=Routing(env),
             replies=SavedReplies(env),
+            assignment=Assignment(env),
         )
 
     @property

@@ -171,8 +171,13 @@ def plan(event: events.Event) -> list[Planned]:
                 (MessageKind.SUPPORT_THREAD, tid, late),
                 *_to_assignee(tid, event.assignee_id, actor, late),
             ]
-        case events.AssigneeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+        case events.AssigneeChanged(ticket_id=tid, actor_id=actor, old=old, new=new, reason=None):
             return [(MessageKind.SUPPORT_UPDATE, tid, {}), *_assignment_told(tid, actor, old, new)]
+        case events.AssigneeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
+            return [(MessageKind.SUPPORT_UPDATE, tid, {}), *_rule_told(event)]
+        case events.NobodyAvailable(ticket_id=tid, team_id=team):
+            # Every member is away: the team's channel hears that the ticket waits.
+            return [(MessageKind.SUPPORT_NOTICE, tid, {"event": "nobody_available", "team": team})]
         case events.PriorityChanged(ticket_id=tid):
             return [(MessageKind.SUPPORT_UPDATE, tid, {})]
         case events.TypeChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
@@ -259,6 +264,21 @@ def _assignment_told(ticket_id: int, actor: str, old: str | None, new: str | Non
     return planned
 
 
+def _rule_told(event: events.AssigneeChanged) -> list[Planned]:
+    """The team's rule gave the ticket to someone: they are told, with a link to the
+    card; one it moved from (nobody answered in time) and the card's thread too."""
+    tid, new, old = event.ticket_id, event.new, event.old
+    change = {"actor": event.actor_id, "old": old, "new": new, "reason": event.reason}
+    planned: list[Planned] = []
+    if old is not None:
+        moved = change | {"event": "auto_reassigned"}
+        planned.append((MessageKind.SUPPORT_THREAD, tid, moved))
+        planned.append((MessageKind.PERSON, tid, moved | {"user": old}))
+    if new is not None:
+        planned.append((MessageKind.PERSON, tid, change | {"event": "auto_assigned", "user": new}))
+    return planned
+
+
 @dataclass(frozen=True)
 class NewMessage:
     """A message to add to the outbox: pending, never tried, due at `next_attempt_at`."""
@@ -309,6 +329,7 @@ class MessageQueue(abc.ABC):
 
 
 def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessage]:
+    planned = _without_updates_after_post([step for event in event_list for step in plan(event)])
     return [
         NewMessage(
             kind=kind,
@@ -319,6 +340,21 @@ def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessag
             entry_id=payload.get("entry"),
             recipient=payload.get("user") if kind is MessageKind.PERSON else None,
         )
-        for event in event_list
-        for kind, ticket_id, payload in plan(event)
+        for kind, ticket_id, payload in planned
     ]
+
+
+def _without_updates_after_post(planned: list[Planned]) -> list[Planned]:
+    """A card is posted as its ticket stands when it goes out: an update of it planned
+    by the same commit after its post (a new ticket the team's rule assigned at once)
+    would only edit it to what it shows already."""
+    posted: set[int | None] = set()
+    kept: list[Planned] = []
+    for step in planned:
+        kind, ticket_id, _payload = step
+        if kind is MessageKind.SUPPORT_UPDATE and ticket_id in posted:
+            continue
+        if kind is MessageKind.SUPPORT_POST:
+            posted.add(ticket_id)
+        kept.append(step)
+    return kept

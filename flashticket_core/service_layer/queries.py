@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from flashticket_core.domain.enums import OPEN_STATUSES, Priority, Status
 from flashticket_core.domain.permissions import (
@@ -15,6 +16,7 @@ from flashticket_core.domain.permissions import (
 )
 from flashticket_core.errors import InvalidInput, NotFound
 from flashticket_core.service_layer import dashboard, search_terms, views
+from flashticket_core.service_layer.assignment_book import AssignmentFigures
 from flashticket_core.service_layer.common import MAX_PAGE, Area
 from flashticket_core.service_layer.queue_view import (
     HOME_QUEUE_PAGE,
@@ -23,6 +25,7 @@ from flashticket_core.service_layer.queue_view import (
     QueueView,
     pages,
 )
+from flashticket_core.service_layer.reads import Reads
 
 # The longest period the statistics cover, in days (about ten years).
 MAX_STATS_DAYS = 3650
@@ -199,21 +202,32 @@ class Queries(Area):
         """The figures of `team`'s tickets, or of every team the actor may see. A team
         they may not see is refused as unknown, naming those they may."""
         with self.env.reads() as reads:
-            actor = self._reading(reads, actor_id)
-            # Who may not see statistics does not learn the teams either.
-            authorize(actor, Action.VIEW_STATS)
-            seen = actor.visible_teams(Action.VIEW_STATS)
-            visible = tuple(t for t in self.env.teams if seen.covers(t))
-            if team is not None and team not in visible:
-                raise InvalidInput(
-                    "error.unknown_team", field="team", value=team[:40], allowed=", ".join(visible)
-                )
+            scope = self._stats_scope(reads, actor_id, team)
             return reads.statistics(
-                now=self._now(),
-                days=_days(days),
-                zone=self.env.zone,
-                teams=seen if team is None else TeamScope(only=frozenset({team})),
+                now=self._now(), days=_days(days), zone=self.env.zone, teams=scope
             )
+
+    def assignment_figures(
+        self, actor_id: str, *, days: int = 30, team: str | None = None
+    ) -> AssignmentFigures:
+        """Open tickets per assignee and the reassignments of the last `days`, of the
+        same tickets as `statistics`."""
+        with self.env.reads() as reads:
+            scope = self._stats_scope(reads, actor_id, team)
+            since = self._now() - timedelta(days=_days(days))
+            return reads.assignment_figures(since=since, teams=scope)
+
+    def _stats_scope(self, reads: Reads, actor_id: str, team: str | None) -> TeamScope:
+        actor = self._reading(reads, actor_id)
+        # Who may not see statistics does not learn the teams either.
+        authorize(actor, Action.VIEW_STATS)
+        seen = actor.visible_teams(Action.VIEW_STATS)
+        visible = tuple(t for t in self.env.teams if seen.covers(t))
+        if team is not None and team not in visible:
+            raise InvalidInput(
+                "error.unknown_team", field="team", value=team[:40], allowed=", ".join(visible)
+            )
+        return seen if team is None else TeamScope(only=frozenset({team}))
 
     def operator_statistics(self, *, days: int = 30) -> dashboard.Statistics:
         """Statistics for whoever runs the server itself (`flashticket stats`), not Slack."""

@@ -14,6 +14,7 @@ from flashticket_core.domain.clock import TargetClock
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import RoleAssignment, TeamMembership
 from flashticket_core.domain.permissions import TeamScope
+from flashticket_core.service_layer.assignment_book import AssignmentFigures
 from flashticket_core.service_layer.dashboard import Statistics
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.queue_view import QueueSort, QueueView
@@ -115,6 +116,10 @@ class Reads(abc.ABC):
         limit: int,
     ) -> Home:
         """The person's App Home; with `is_support`, the queue of `teams` too."""
+
+    @abc.abstractmethod
+    def assignment_figures(self, *, since: datetime, teams: TeamScope) -> AssignmentFigures:
+        """Open tickets per assignee, and reassignments since `since`, of `teams`."""
 
     @abc.abstractmethod
     def statistics(

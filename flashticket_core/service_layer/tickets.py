@@ -26,6 +26,7 @@ from flashticket_core.errors import (
     Translatable,
 )
 from flashticket_core.service_layer import views
+from flashticket_core.service_layer.assignment import assign_entering_queue
 from flashticket_core.service_layer.common import (
     Area,
     check_version,
@@ -118,6 +119,7 @@ class Tickets(Area):
                 )
             if request_key is not None:
                 uow.requests.record(request_key, ticket_id=ticket.id, at=now)
+            assign_entering_queue(self.env, uow, ticket, now)
             try:
                 uow.commit()
             except ConcurrentUpdate:

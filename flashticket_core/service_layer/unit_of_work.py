@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from flashticket_core.domain.events import Event
+from flashticket_core.service_layer.assignment_book import AssignmentBook
 from flashticket_core.service_layer.outbox import MessageQueue
 from flashticket_core.service_layer.outbox_writer import Outbox
 from flashticket_core.service_layer.repositories import (
@@ -44,6 +45,7 @@ class AbstractUnitOfWork(abc.ABC):
     messages: MessageQueue
     timers: TimerBook
     allowances: IntakeAllowances
+    assignments: AssignmentBook
 
     def __init__(self) -> None:
         # What the last commit carried out, in the order it happened.

@@ -40,6 +40,8 @@ SCOPE_OF_METHOD = {
     # A file someone attached is looked up, then downloaded from url_private.
     "files.info": "files:read",
     "users.info": "users:read",
+    # A team's assignment rule passes over a member Slack shows away.
+    "users.getPresence": "users:read",
     # `flashticket doctor` checks that each team's user group in the desk file exists.
     "usergroups.list": "usergroups:read",
 }

@@ -108,7 +108,7 @@ def test_the_console_sets_up_each_teams_channels_and_sends_each_its_digest(
     assert "== Statistics of IT-Support (last 30 days) ==" in text
     assert "Open: 2 (New 2" in text
     assert "IT-Support (it) · channel #it" in text
-    assert "Members (desk file): @sam\n  Members (user group @it-team): @sam" in text
+    assert "Members (desk file): @sam, @kim\n  Members (user group @it-team): @kim, @sam" in text
     assert "HR (hr) · channel #hr · private" in text
 
 

@@ -28,6 +28,17 @@ class PeopleApi(WorkspaceState):
         with self._lock:
             self._teams[user_id] = team_id
 
+    def set_away(self, user_id: str, away: bool = True) -> None:
+        """The person's presence: `away`, or `active` (users.getPresence)."""
+        with self._lock:
+            (self._away.add if away else self._away.discard)(user_id)
+
+    def set_status(self, user_id: str, emoji: str = "", expiration: int = 0) -> None:
+        """The person's status emoji (`:palm_tree:`; empty: none) until `expiration`
+        (Unix seconds; 0: until they change it), as users.info's profile shows it."""
+        with self._lock:
+            self._statuses[user_id] = (emoji, expiration)
+
     def name_of(self, user_id: str) -> str:
         with self._lock:
             return self._users.get(user_id, user_id)
@@ -62,6 +73,7 @@ class PeopleApi(WorkspaceState):
             known = self._users.get(user)
             locale = self._locales.get(user, self.default_locale)
             team_id = self._teams.get(user, self.team.id)
+            emoji, expiration = self._statuses.get(user, ("", 0))
         name = known or user.lower()
         real_name = known or f"Person {user}"
         person: dict[str, Any] = {
@@ -70,9 +82,24 @@ class PeopleApi(WorkspaceState):
             "name": name,
             "real_name": real_name,
             "tz": "Europe/Berlin",
-            "profile": {"display_name": name, "real_name": real_name},
+            "profile": {
+                "display_name": name,
+                "real_name": real_name,
+                "status_text": "",
+                "status_emoji": emoji,
+                "status_expiration": expiration,
+            },
         }
         # Slack names the locale only when asked (`true` or `1`, as slack_sdk sends it).
         if str(args.get("include_locale", "")).lower() in ("1", "true"):
             person["locale"] = locale
         return {"ok": True, "user": person}
+
+    def _api_users_getPresence(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args.get("user") or "")
+        if not user.startswith(("U", "W")):
+            raise SlackError("user_not_found")
+        with self._lock:
+            away = user in self._away
+        # For another user Slack answers the presence alone (the rest is the caller's own).
+        return {"ok": True, "presence": "away" if away else "active"}

@@ -78,6 +78,8 @@ class WorkspaceState:
         self.default_locale = default_locale  # everyone's, unless set_locale says otherwise
         self._locales: dict[str, str] = {}  # user ID -> locale
         self._teams: dict[str, str] = {}  # user ID -> another organisation's team ID
+        self._away: set[str] = set()  # people whose presence is `away`
+        self._statuses: dict[str, tuple[str, int]] = {}  # user ID -> (emoji, expiration)
         self._channels: dict[str, ChannelSetup] = {}
         # Threads an admin locked, and people who turned off the app's Messages tab.
         self._locked_threads: set[tuple[str, str]] = set()

@@ -26,6 +26,7 @@ from flashticket_core.domain.model.saved_replies import (
 )
 from flashticket_core.domain.model.ticket import Ticket
 from flashticket_core.domain.model.values import (
+    ASSIGNED_BY_RULE,
     CHAT_ID_MAX,
     DEFAULT_TEAM_ID,
     DESCRIPTION_MAX,
@@ -47,6 +48,7 @@ from flashticket_core.domain.model.values import (
 )
 
 __all__ = [
+    "ASSIGNED_BY_RULE",
     "CHAT_ID_MAX",
     "DEFAULT_TEAM_ID",
     "DESCRIPTION_MAX",

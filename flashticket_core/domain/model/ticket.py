@@ -22,6 +22,7 @@ from flashticket_core.domain.model.base import Base, RaisesEvents, enum_column
 from flashticket_core.domain.model.queue import queue_rank_sql
 from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
 from flashticket_core.domain.model.values import (
+    ASSIGNED_BY_RULE,
     CHAT_ID_MAX,
     DEFAULT_TEAM_ID,
     DESK_ID_MAX,
@@ -217,18 +218,35 @@ class Ticket(RaisesEvents, Base):
         )
         return old
 
-    def assign(self, assignee_id: str | None, *, actor_id: str, now: datetime) -> bool:
+    def assign(
+        self, assignee_id: str | None, *, actor_id: str, now: datetime, reason: str | None = None
+    ) -> bool:
+        """Give the ticket to `assignee_id`; `reason`: why the team's rule did (the
+        history keeps it, and the people told hear it was the rule)."""
         old = self.assignee_id
         if old == assignee_id:
             return False
         self.assignee_id = assignee_id
         self._changed("assignee", old, assignee_id, actor_id, now)
+        if reason is not None:
+            self.history.add(
+                HistoryEntry(actor_id=actor_id, field=ASSIGNED_BY_RULE, new_value=reason, at=now)
+            )
         self._raise(
             lambda ticket_id: events.AssigneeChanged(
-                actor_id=actor_id, ticket_id=ticket_id, old=old, new=assignee_id
+                actor_id=actor_id, ticket_id=ticket_id, old=old, new=assignee_id, reason=reason
             )
         )
         return True
+
+    def nobody_available(self, *, actor_id: str) -> None:
+        """The team's rule found nobody to give it to: it waits, and the team is told."""
+        team_id = self.team_id
+        self._raise(
+            lambda ticket_id: events.NobodyAvailable(
+                actor_id=actor_id, ticket_id=ticket_id, team_id=team_id
+            )
+        )
 
     def add_entry(
         self,

@@ -28,6 +28,8 @@ DESK_ID_MAX = 32
 DEFAULT_TEAM_ID = "support"
 # The reason of a status change that closes a ticket its reporter withdrew.
 WITHDRAWN = "withdrawn"
+# The history field of an assignment by a team's rule; its new value says why.
+ASSIGNED_BY_RULE = "assigned_by_rule"
 
 
 @dataclass(frozen=True)
