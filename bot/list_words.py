@@ -41,6 +41,7 @@ STATUS_WORDS: Mapping[Language, Mapping[Status, str]] = {
         Status.WAITING: "waiting",
         Status.RESOLVED: "resolved",
         Status.CLOSED: "closed",
+        Status.PENDING_APPROVAL: "approval",
     },
     Language.DE: {
         Status.NEW: "neu",
@@ -48,6 +49,7 @@ STATUS_WORDS: Mapping[Language, Mapping[Status, str]] = {
         Status.WAITING: "wartet",
         Status.RESOLVED: "gelöst",
         Status.CLOSED: "geschlossen",
+        Status.PENDING_APPROVAL: "freigabe",
     },
 }
 PRIORITY_WORDS: Mapping[Language, Mapping[Priority, str]] = {

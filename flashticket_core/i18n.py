@@ -27,6 +27,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "status.waiting": {Language.EN: "Waiting for reply", Language.DE: "Wartet auf Rückmeldung"},
     "status.resolved": {Language.EN: "Resolved", Language.DE: "Gelöst"},
     "status.closed": {Language.EN: "Closed", Language.DE: "Geschlossen"},
+    "status.pending_approval": {
+        Language.EN: "Waiting for approval",
+        Language.DE: "Wartet auf Freigabe",
+    },
     "priority.high": {Language.EN: "High", Language.DE: "Hoch"},
     "priority.medium": {Language.EN: "Medium", Language.DE: "Mittel"},
     "priority.low": {Language.EN: "Low", Language.DE: "Niedrig"},
