@@ -164,6 +164,7 @@ def bootstrap(
         default_team=teams.default_team.id,
         structure=teams,
         stored_private_teams=private_teams(database),
+        calendar_of=lambda team_id: clocks.of(team_id).calendar,
     )
     return Core(
         settings=settings,

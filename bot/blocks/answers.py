@@ -208,6 +208,8 @@ HISTORY_LABELS = {
     "withdrawn": "bot.history.withdrawn",
     "team": "bot.history.team",
     "request_type": "bot.history.request_type",
+    "approved": "bot.history.approved",
+    "rejected": "bot.history.rejected",
 }
 
 
@@ -239,8 +241,9 @@ def _changed_value(
         return priority_label(lang, value)
     if field in ("assignee", "reporter"):
         return person(value)
-    if field in ("entry_edited", "entry_withdrawn"):
-        return escape(clip(" ".join(value.split()), 300))
+    if field in ("entry_edited", "entry_withdrawn", "approved", "rejected"):
+        # An approval's note or a rejection's reason, as its approver wrote it.
+        return escape(clip(" ".join(value.split()), 300)) or "–"
     if field == "deleted":
         return _t("bot.history.deleted", lang)
     if field not in HISTORY_LABELS:

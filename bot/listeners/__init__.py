@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.listeners import (
     actions,
     admin,
+    approvals,
     commands,
     events,
     forms,
@@ -18,5 +19,16 @@ from bot.listeners import (
 
 
 def register(app: App) -> None:
-    for module in (commands, admin, actions, forms, views, events, intake, moving, home_queue):
+    for module in (
+        commands,
+        admin,
+        actions,
+        forms,
+        views,
+        events,
+        intake,
+        moving,
+        home_queue,
+        approvals,
+    ):
         module.register(app)

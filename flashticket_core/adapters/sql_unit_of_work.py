@@ -21,6 +21,7 @@ from flashticket_core.adapters.repository import (
     SqlTeamMembers,
     SqlTicketRepository,
 )
+from flashticket_core.adapters.sql_approvals import SqlApprovalBook
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
 from flashticket_core.adapters.sql_timers import SqlTimerBook
 from flashticket_core.domain.events import TicketOpened
@@ -55,6 +56,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.messages = SqlMessageQueue(self.session)
         self.timers = SqlTimerBook(self.session)
         self.allowances = SqlIntakeAllowances(self.session)
+        self.approvals = SqlApprovalBook(self.session)
         return self
 
     def __exit__(

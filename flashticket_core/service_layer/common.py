@@ -10,6 +10,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flashticket_core.desk_file import DeskStructure, single_team
+from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.enums import Priority, Role, Status
 from flashticket_core.domain.model import DEFAULT_TEAM_ID, USER_ID_MAX, Ticket
 from flashticket_core.domain.permissions import (
@@ -96,6 +97,9 @@ class Environment:
     structure: DeskStructure = field(default_factory=lambda: single_team(None))
     # Private teams the desk file no longer names (their tickets stay private).
     stored_private_teams: frozenset[str] = frozenset()
+    # Each team's business calendar (its own, else the help desk's): how long an
+    # approval waited in business time.
+    calendar_of: Callable[[str], BusinessCalendar] = lambda _team: BusinessCalendar.always()
 
     @property
     def teams(self) -> tuple[str, ...]:

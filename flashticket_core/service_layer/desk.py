@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flashticket_core.service_layer.admin import Admin
+from flashticket_core.service_layer.approvals import Approvals
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.conversation import Conversation
 from flashticket_core.service_layer.intake import Intake
@@ -26,6 +27,7 @@ class HelpDesk:
     admin: Admin
     people: People
     routing: Routing
+    approvals: Approvals
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -38,6 +40,7 @@ class HelpDesk:
             admin=Admin(env),
             people=People(env),
             routing=Routing(env),
+            approvals=Approvals(env),
         )
 
     @property

@@ -26,6 +26,7 @@ from flashticket_core.errors import (
     Translatable,
 )
 from flashticket_core.service_layer import views
+from flashticket_core.service_layer.approvals import approvers_of_type, ask_for_approval
 from flashticket_core.service_layer.common import (
     Area,
     check_version,
@@ -89,6 +90,7 @@ class Tickets(Area):
             now = self._now()
             if reporter != actor_id:
                 take_allowance(self.env, uow, actor, now)
+            approvers = approvers_of_type(uow, self.env.structure, route.request_type)
             ticket = Ticket.open(
                 title=title,
                 description=description,
@@ -98,10 +100,13 @@ class Tickets(Area):
                 team_id=route.team_id,
                 opened_by=actor_id if reporter != actor_id else None,
                 source=source,
+                status=Status.NEW if approvers is None else Status.PENDING_APPROVAL,
             )
             ticket.request_type = route.request_type
             uow.tickets.add(ticket)
             uow.flush()
+            if approvers is not None:
+                ask_for_approval(uow, ticket, approvers, now)
             if values:
                 uow.tickets.add_fields(ticket.id, values)
             for file in files:

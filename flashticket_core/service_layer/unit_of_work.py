@@ -19,6 +19,7 @@ from flashticket_core.domain.events import Event
 from flashticket_core.service_layer.outbox import MessageQueue
 from flashticket_core.service_layer.outbox_writer import Outbox
 from flashticket_core.service_layer.repositories import (
+    ApprovalBook,
     IntakeAllowances,
     PeopleRepository,
     RequestLog,
@@ -42,6 +43,7 @@ class AbstractUnitOfWork(abc.ABC):
     messages: MessageQueue
     timers: TimerBook
     allowances: IntakeAllowances
+    approvals: ApprovalBook
 
     def __init__(self) -> None:
         # What the last commit carried out, in the order it happened.

@@ -106,7 +106,9 @@ def test_spec_labels_in_german() -> None:
         Status.WAITING: "Wartet auf Rückmeldung",
         Status.RESOLVED: "Gelöst",
         Status.CLOSED: "Geschlossen",
+        Status.PENDING_APPROVAL: "Wartet auf Freigabe",
     }
+    assert translate(Status.PENDING_APPROVAL.label_key, "en") == "Waiting for approval"
     assert translate(Role.USER.label_key, "de") == "Anwender"
     assert translate(Role.ADMIN.label_key, "de") == "Administrator"
     assert translate("entry.support_reply", "de") == "Support-Rückmeldung"
