@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import times
+from bot.blocks.approvals import approvals_line
 from bot.blocks.card import summary_fields
 from bot.blocks.common import (
     HEADER_MAX,
@@ -304,6 +305,8 @@ def _statistics_body(lang: Language, stats: Statistics) -> str:
     )
     if kpis.targets_met:
         body += "\n" + _t("bot.stats.targets", lang, shares=targets_met(lang, kpis))
+    if stats.approvals.decided or stats.approvals.waiting:
+        body += "\n" + approvals_line(lang, stats.approvals, median)
     return body
 
 

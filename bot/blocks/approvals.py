@@ -6,6 +6,7 @@ once, here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.mrkdwn import escape, quote, user_id
 from bot.times import slack_time
 from flashticket_core.domain.model.approval import REASON_MAX
 from flashticket_core.i18n import Language
+from flashticket_core.service_layer.dashboard import ApprovalFigures
 from flashticket_core.service_layer.views import TicketSummary
 
 # The thread events of approvals, as the reporter's DM thread and the card's tell them.
@@ -146,6 +148,20 @@ def approval_thread_text(
     key = "bot.dm.approved" if for_reporter else "bot.thread.approved"
     text = _t(key, lang, ticket_id=ticket_id, actor=actor)
     return f"{text}\n{quote(clip(reason, 2000))}" if reason else text
+
+
+def approvals_line(
+    lang: Language, figures: ApprovalFigures, duration: Callable[[Language, float | None], str]
+) -> str:
+    """`/ticket stats`' line of approvals (`duration`: how the statistics show a median)."""
+    return _t(
+        "bot.stats.approvals",
+        lang,
+        decided=figures.decided,
+        rejected=figures.rejected,
+        median=duration(lang, figures.median_business_seconds),
+        waiting=figures.waiting,
+    )
 
 
 def reject_modal(lang: Language, ticket: TicketSummary) -> dict[str, Any]:
