@@ -157,7 +157,8 @@ def _awaiting_approval(desk: HelpDesk, ticket: int) -> None:
     opened = _approval_desk(desk, ticket).tickets.open_ticket(
         DAVE, title="Access to the finance share", request_type="access"
     )
-    assert opened.id == ticket + 1 and opened.status is Status.PENDING_APPROVAL
+    assert opened.id == ticket + 1
+    assert opened.status is Status.PENDING_APPROVAL
 
 
 PROBES: dict[Action, Probe] = {
