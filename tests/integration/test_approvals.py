@@ -54,9 +54,8 @@ def clock() -> Clock:
     return Clock(MONDAY)
 
 
-@pytest.fixture
-def core(database_url: str, clock: Clock, tmp_path: Path) -> Iterator[Core]:
-    desk_file = tmp_path / "desk.yaml"
+def start(database_url: str, clock: Clock, folder: Path) -> Core:
+    desk_file = folder / "desk.yaml"
     desk_file.write_text(DESK)
     settings = CoreSettings(
         _env_file=None,  # type: ignore[call-arg]
@@ -64,7 +63,12 @@ def core(database_url: str, clock: Clock, tmp_path: Path) -> Iterator[Core]:
         flashticket_admins=ADMIN,
         flashticket_desk_file=str(desk_file),
     )
-    core = bootstrap(settings, clock=clock)
+    return bootstrap(settings, clock=clock)
+
+
+@pytest.fixture
+def core(database_url: str, clock: Clock, tmp_path: Path) -> Iterator[Core]:
+    core = start(database_url, clock, tmp_path)
     core.desk.roles.grant(ADMIN, SUPPORT, Role.SUPPORT)
     assert core.desk.approvals.refresh_approver_group("S0APPROVE1", frozenset({MAX}))
     yield core
@@ -204,12 +208,22 @@ def test_only_the_tickets_approvers_decide_and_a_second_decision_is_told_who_dec
     assert snapshot(core.engine) == after
 
 
+@pytest.fixture
+def replica(database_url: str, clock: Clock, tmp_path: Path, core: Core) -> Iterator[Core]:
+    """A second replica: its own engine and connections, the same database."""
+    other = start(database_url, clock, tmp_path)
+    yield other
+    other.close()
+
+
 @pytest.mark.parametrize("round_", range(3))
-def test_two_approvers_at_once_make_exactly_one_decision(core: Core, round_: int) -> None:
+def test_two_approvers_at_once_on_two_replicas_make_exactly_one_decision(
+    core: Core, replica: Core, round_: int
+) -> None:
     ticket_id = open_access(core, title=f"Race {round_}")
     outcomes = race(
         lambda: core.desk.approvals.decide(ANN, ticket_id, approved=True),
-        lambda: core.desk.approvals.decide(MAX, ticket_id, approved=False, reason="No"),
+        lambda: replica.desk.approvals.decide(MAX, ticket_id, approved=False, reason="No"),
     )
     winners = [o for o in outcomes if not isinstance(o, Exception)]
     losers = [o for o in outcomes if isinstance(o, Exception)]
