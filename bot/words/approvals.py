@@ -59,7 +59,7 @@ WORDS: dict[str, dict[Language, str]] = {
         ),
         Language.DE: (
             "*#{ticket_id}* braucht zuerst eine Freigabe; die Freigebenden sind noch nicht "
-            "bekannt, die Administratoren des Help Desks kümmern sich darum."
+            "bekannt, die Administratoren kümmern sich darum."
         ),
     },
     "bot.dm.approved": {

@@ -44,9 +44,7 @@ def _sqlite_rewrite(old: str, new: str) -> None:
     version = connection.exec_driver_sql("PRAGMA schema_version").scalar_one()
     connection.exec_driver_sql("PRAGMA writable_schema = ON")
     connection.execute(
-        sa.text(
-            "UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'tickets'"
-        ),
+        sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND name = 'tickets'"),
         {"sql": current.replace(wanted, f"CONSTRAINT {CONSTRAINT} CHECK ({new})")},
     )
     # A new schema version makes every connection read the changed schema.
