@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import Settings
 from bot.startup_checks import checked_desk_file, missing_database
-from flashticket_core.desk_file import DeskFileError, DeskStructure
+from flashticket_core.desk_file import DeskFileError, DeskStructure, RequestType
 from flashticket_core.domain.enums import AssignmentRule
 from flashticket_core.service_layer.replay import Replay, TargetCount
 
@@ -145,8 +145,19 @@ def summary(source: str, structure: DeskStructure) -> list[str]:
                 f"{field.id} ({field.type}{', required' if field.required else ''})"
                 for field in kind.fields
             )
-            lines.append(f"  request type {kind.id} ({kind.name}): {fields or 'no fields'}")
+            approval = _approval(kind)
+            lines.append(
+                f"  request type {kind.id} ({kind.name}): {fields or 'no fields'}{approval}"
+            )
     return lines
+
+
+def _approval(kind: RequestType) -> str:
+    """`; approved by 2 approvers, user group S…` for a type with approvers."""
+    who = [_count(len(kind.approvers), "approver")] if kind.approvers else []
+    if kind.approver_group:
+        who.append(f"user group {kind.approver_group}")
+    return f"; approved by {', '.join(who)}" if who else ""
 
 
 def _count(number: int, thing: str) -> str:

@@ -25,7 +25,7 @@ from bot.socket_mode import check_app_token
 from bot.startup_checks import StartupError, checked_desk_file, missing_database
 from flashticket_core.adapters.db import Database, make_engine
 from flashticket_core.adapters.sql_outbox_store import SqlOutboxStore
-from flashticket_core.desk_file import DeskFileError, DeskStructure, Team
+from flashticket_core.desk_file import DeskFileError, DeskStructure
 from flashticket_core.service_layer.common import utcnow
 from flashticket_core.service_layer.delivery.ports import FailedMessage
 from migrations import runner
@@ -202,12 +202,24 @@ def _desk(settings: Settings, client: WebClient | None) -> Iterator[Check]:
                 allow_public=False,
             )
         if team.usergroup is not None:
-            yield _usergroup(team, groups)
+            yield _usergroup(
+                f"team {team.id} user group", f"the team {team.id}", team.usergroup, groups
+            )
+    for kind in structure.request_types:
+        if kind.approver_group is not None:
+            yield _usergroup(
+                f"request type {kind.id} approver group",
+                f"the request type {kind.id}",
+                kind.approver_group,
+                groups,
+            )
 
 
 def _usergroups(client: WebClient | None, structure: DeskStructure) -> dict[str, Any] | str:
     """The workspace's user groups by ID, if a team names one; else what went wrong."""
-    if not any(team.usergroup for team in structure.teams):
+    named = [team.usergroup for team in structure.teams]
+    named += [kind.approver_group for kind in structure.request_types]
+    if not any(named):
         return {}
     if client is None:
         return "fix the bot token first"
@@ -218,33 +230,33 @@ def _usergroups(client: WebClient | None, structure: DeskStructure) -> dict[str,
         if code == "missing_scope":
             return f"the bot token lacks usergroups:read: {REINSTALL}"
         if code == "plan_upgrade_required":
-            return "this workspace's Slack plan has no user groups: remove usergroup from the team"
+            return "this workspace's Slack plan has no user groups: take them out of the desk file"
         return f"Slack could not list the user groups: {code}"
     except OSError as error:
         return f"cannot reach Slack to list the user groups ({type(error).__name__})"
     return {str(group.get("id")): group for group in listed.get("usergroups") or []}
 
 
-def _usergroup(team: Team, groups: dict[str, Any] | str) -> Check:
-    name = f"team {team.id} user group"
+def _usergroup(name: str, owner: str, usergroup: str, groups: dict[str, Any] | str) -> Check:
+    """A user group the desk file names (`owner`: whose it is, a team or a request type)."""
     if isinstance(groups, str):
         return Check(name, groups)
-    group = groups.get(team.usergroup or "")
+    group = groups.get(usergroup)
     if group is None:
         return Check(
             name,
-            f"the user group {team.usergroup} of the team {team.id} was not found: check its "
+            f"the user group {usergroup} of {owner} was not found: check its "
             "ID (the group's page in Slack, ⋮ → Copy group ID)",
         )
     if group.get("date_delete"):
         return Check(
             name,
-            f"the user group {team.usergroup} (@{group.get('handle')}) is disabled: enable it, "
-            f"or take it out of the team {team.id}",
+            f"the user group {usergroup} (@{group.get('handle')}) is disabled: enable it, "
+            f"or take it out of {owner}",
         )
     count = group.get("user_count")
     members = f", {count} members" if isinstance(count, int) else ""
-    return Check(name, detail=f"{team.usergroup} (@{group.get('handle')}){members}")
+    return Check(name, detail=f"{usergroup} (@{group.get('handle')}){members}")
 
 
 def _signing_secret(settings: Settings) -> Check:

@@ -55,6 +55,7 @@ STATUS_WORDS: Mapping[Language, Mapping[Status, str]] = {
         Status.WAITING: "waiting",
         Status.RESOLVED: "resolved",
         Status.CLOSED: "closed",
+        Status.PENDING_APPROVAL: "approval",
     },
     Language.DE: {
         Status.NEW: "neu",
@@ -62,6 +63,7 @@ STATUS_WORDS: Mapping[Language, Mapping[Status, str]] = {
         Status.WAITING: "wartet",
         Status.RESOLVED: "gelöst",
         Status.CLOSED: "geschlossen",
+        Status.PENDING_APPROVAL: "freigabe",
     },
 }
 PRIORITY_WORDS: Mapping[Language, Mapping[Priority, str]] = {

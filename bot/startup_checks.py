@@ -18,6 +18,7 @@ from bot.slack_ids import is_channel_id, is_user_id, is_usergroup_id
 from flashticket_core.desk_file import (
     DeskFileError,
     DeskStructure,
+    RequestType,
     Team,
     entry_name,
     load_desk_file,
@@ -106,6 +107,14 @@ def checked_desk_file(path: str) -> DeskStructure:
                 raise DeskFileError(
                     path, f"{value[:40]!r} is not a {kind} ID such as {example}", entry
                 )
+    for index, kind_of_request in enumerate(structure.request_types):
+        where = entry_name("request_types", index, kind_of_request.id)
+        for entry, value, kind in _approver_ids(where, kind_of_request):
+            valid, example = SLACK_IDS[kind]
+            if not valid(value):
+                raise DeskFileError(
+                    path, f"{value[:40]!r} is not a {kind} ID such as {example}", entry
+                )
     return structure
 
 
@@ -128,6 +137,14 @@ def _slack_ids(where: str, team: Team) -> Iterator[tuple[str, str, str]]:
         yield f"{where}.members[{n}]", member, "user"
     if team.usergroup is not None:
         yield f"{where}.usergroup", team.usergroup, "user group"
+
+
+def _approver_ids(where: str, kind: RequestType) -> Iterator[tuple[str, str, str]]:
+    """Each Slack ID a request type names as its approvers."""
+    for n, approver in enumerate(kind.approvers):
+        yield f"{where}.approvers[{n}]", approver, "user"
+    if kind.approver_group is not None:
+        yield f"{where}.approver_group", kind.approver_group, "user group"
 
 
 def missing_database(settings: Settings) -> str | None:

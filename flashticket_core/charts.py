@@ -26,6 +26,7 @@ STATUS_COLOURS = {
     Status.WAITING: "#edc948",
     Status.RESOLVED: "#59a14f",
     Status.CLOSED: "#9c9c9c",
+    Status.PENDING_APPROVAL: "#b07aa1",
 }
 PRIORITY_COLOURS = {Priority.HIGH: "#e15759", Priority.MEDIUM: "#f28e2b", Priority.LOW: "#76b7b2"}
 

@@ -142,6 +142,20 @@ class HeldBySomeoneElse(TicketError, Generic[Current]):
         self.holder = holder
 
 
+class AlreadyDecided(TicketError):
+    """Another approver decided on the ticket first (the first decision counts): the
+    actor is told who, and how; nothing was written."""
+
+    key = "error.approval_decided"
+
+    def __init__(self, *, ticket_id: int, decided_by: str, approved: bool) -> None:
+        decision = Translatable("approval.approved" if approved else "approval.rejected")
+        super().__init__(ticket_id=ticket_id, person=PersonRef(decided_by), decision=decision)
+        self.ticket_id = ticket_id
+        self.decided_by = decided_by
+        self.approved = approved
+
+
 class IntakeLimited(NotAllowed):
     """The person opened as many tickets from other people's messages as the per-person
     rate allows for now (a chat adapter that would tell them at every try asks

@@ -28,6 +28,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "status.waiting": {Language.EN: "Waiting for reply", Language.DE: "Wartet auf Rückmeldung"},
     "status.resolved": {Language.EN: "Resolved", Language.DE: "Gelöst"},
     "status.closed": {Language.EN: "Closed", Language.DE: "Geschlossen"},
+    "status.pending_approval": {
+        Language.EN: "Waiting for approval",
+        Language.DE: "Wartet auf Freigabe",
+    },
     "priority.high": {Language.EN: "High", Language.DE: "Hoch"},
     "priority.medium": {Language.EN: "Medium", Language.DE: "Mittel"},
     "priority.low": {Language.EN: "Low", Language.DE: "Niedrig"},
@@ -91,6 +95,20 @@ CATALOG: dict[str, dict[Language, str]] = {
         Language.EN: "That message was withdrawn and can no longer be changed.",
         Language.DE: "Diese Nachricht wurde zurückgezogen und kann nicht mehr geändert werden.",
     },
+    "error.rejection_reason": {
+        Language.EN: "Please give the reason for the rejection: the reporter is told it.",
+        Language.DE: "Bitte gib den Grund der Ablehnung an: der Anwender erfährt ihn.",
+    },
+    "error.not_pending_approval": {
+        Language.EN: "#{ticket_id} is not waiting for approval.",
+        Language.DE: "#{ticket_id} wartet nicht auf Freigabe.",
+    },
+    "error.approval_decided": {
+        Language.EN: "#{ticket_id} was already {decision} by {person}.",
+        Language.DE: "#{ticket_id} wurde bereits von {person} {decision}.",
+    },
+    "approval.approved": {Language.EN: "approved", Language.DE: "freigegeben"},
+    "approval.rejected": {Language.EN: "rejected", Language.DE: "abgelehnt"},
     "error.text_too_long": {
         Language.EN: "The message may have at most {limit} characters (it has {length}).",
         Language.DE: "Die Nachricht darf höchstens {limit} Zeichen haben (sie hat {length}).",
@@ -294,6 +312,10 @@ CATALOG: dict[str, dict[Language, str]] = {
     "action.change_type": {
         Language.EN: "change the request type of tickets",
         Language.DE: "die Art der Anfrage von Tickets ändern",
+    },
+    "action.decide_approval": {
+        Language.EN: "approve or reject this request (only its approvers may)",
+        Language.DE: "diese Anfrage freigeben oder ablehnen (nur ihre Freigebenden dürfen das)",
     },
     "action.view_teams": {
         Language.EN: "see the teams of the help desk (administrators only)",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,8 @@ from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, New
 from flashticket_core.service_layer.queue_view import QueueSort, QueueView
 from flashticket_core.service_layer.reads import Reads
 from flashticket_core.service_layer.repositories import (
+    ApprovalBook,
+    ApprovalState,
     IntakeAllowances,
     PeopleRepository,
     RequestLog,
@@ -258,6 +261,44 @@ class FakeIntakeAllowances(IntakeAllowances):
         return told is None
 
 
+class FakeApprovalBook(ApprovalBook):
+    def __init__(self) -> None:
+        self.approvals: dict[int, ApprovalState] = {}
+        self.groups: dict[str, frozenset[str]] = {}
+
+    def request(self, ticket_id: int, approvers: Sequence[str], *, now: datetime) -> None:
+        self.approvals[ticket_id] = ApprovalState(ticket_id, tuple(approvers), now)
+
+    def get(self, ticket_id: int) -> ApprovalState | None:
+        return self.approvals.get(ticket_id)
+
+    def decide(
+        self,
+        ticket_id: int,
+        *,
+        by: str,
+        approved: bool,
+        reason: str | None,
+        now: datetime,
+        waited: float,
+    ) -> bool:
+        state = self.approvals.get(ticket_id)
+        if state is None or state.decided_at is not None:
+            return False
+        self.approvals[ticket_id] = replace(
+            state, decided_by=by, approved=approved, decided_at=now, reason=reason
+        )
+        return True
+
+    def group_members(self, usergroup: str) -> frozenset[str]:
+        return self.groups.get(usergroup, frozenset())
+
+    def replace_group(self, usergroup: str, user_ids: frozenset[str]) -> bool:
+        changed = self.groups.get(usergroup, frozenset()) != user_ids
+        self.groups[usergroup] = user_ids
+        return changed
+
+
 class FakeUnitOfWork(AbstractUnitOfWork):
     """Shared by every unit the help desk opens, like one database."""
 
@@ -271,6 +312,7 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.people: FakePeople = FakePeople()
         self.messages: FakeMessageQueue = FakeMessageQueue()
         self.allowances: FakeIntakeAllowances = FakeIntakeAllowances()
+        self.approvals: FakeApprovalBook = FakeApprovalBook()
         self.commits = 0
         self.entries_made = 0
         self.published: list[object] = []

@@ -139,6 +139,36 @@ def _saved_as_reply(desk: HelpDesk, actor: str, ticket: int) -> object:
     return desk.replies.save_from_ticket(actor, ticket, f"Reply {next(_saved_titles)}", "Hi")
 
 
+DAVE = "UDAVE00001"  # who reports the ticket waiting for approval
+
+
+def with_approval(structure: DeskStructure, approver: str) -> DeskStructure:
+    """The desk with a request type `access` of its first team, approved by `approver`."""
+    access = RequestType(
+        id="access",
+        name="Access request",
+        team=structure.default_team.id,
+        approvers=(approver,),
+    )
+    return DeskStructure(teams=structure.teams, request_types=(*structure.request_types, access))
+
+
+def _approval_desk(desk: HelpDesk, ticket: int) -> HelpDesk:
+    """The desk whose `access` requests the ticket's reporter approves: the actor of the
+    case on their own ticket, someone else on another's."""
+    reporter = desk.queries.show(ADMIN, ticket).ticket.reporter_id
+    return HelpDesk.over(replace(desk.env, structure=with_approval(desk.env.structure, reporter)))
+
+
+def _awaiting_approval(desk: HelpDesk, ticket: int) -> None:
+    """The next ticket (`ticket + 1`): an access request waiting for approval."""
+    opened = _approval_desk(desk, ticket).tickets.open_ticket(
+        DAVE, title="Access to the finance share", request_type="access"
+    )
+    assert opened.id == ticket + 1
+    assert opened.status is Status.PENDING_APPROVAL
+
+
 PROBES: dict[Action, Probe] = {
     Action.OPEN_TICKET: Probe(
         lambda d, a, t: d.tickets.open_ticket(a, title="Printer"), on_ticket=False
@@ -197,6 +227,11 @@ PROBES: dict[Action, Probe] = {
     Action.MOVE_TEAM: Probe(_moved_elsewhere),
     Action.CHANGE_TYPE: Probe(_retyped),
     Action.SAVED_REPLIES: Probe(_saved_as_reply),
+    # `own`: the actor is the approver the request was asked of.
+    Action.DECIDE_APPROVAL: Probe(
+        lambda d, a, t: _approval_desk(d, t).approvals.decide(a, t + 1, approved=True),
+        prepare=_awaiting_approval,
+    ),
 }
 
 
@@ -209,7 +244,7 @@ class Case:
     @property
     def allowed(self) -> bool:
         scope = PERMISSIONS[self.action][self.role]
-        return scope is Scope.ALL or (scope is Scope.OWN and self.own)
+        return scope is Scope.ALL or (scope in (Scope.OWN, Scope.APPROVER) and self.own)
 
     @property
     def refusal(self) -> type[Exception] | None:
@@ -220,6 +255,9 @@ class Case:
         action on someone else's ticket the actor may not see, the ticket is not found.
         """
         probe = PROBES[self.action]
+        if PERMISSIONS[self.action][self.role] is Scope.APPROVER:
+            # The request was sent to them: no secret whether it exists.
+            return probe.refused_with
         visible = self.own or PERMISSIONS[Action.VIEW_TICKET][self.role] is Scope.ALL
         if probe.on_ticket and not visible:
             never = PERMISSIONS[self.action][self.role] is Scope.NONE

@@ -92,13 +92,16 @@ class TeamCase:
         if not PROBES[self.action].on_ticket:
             return PERMISSIONS[self.action][WIDEST[self.role]] is not Scope.NONE
         scope = PERMISSIONS[self.action][self.row]
-        return scope is Scope.ALL or (scope is Scope.OWN and self.own)
+        return scope is Scope.ALL or (scope in (Scope.OWN, Scope.APPROVER) and self.own)
 
     @property
     def refusal(self) -> type[Exception] | None:
         """A ticket the actor may not see is not found, unless the action is one they
         may do on no ticket at all (refused before the ticket is looked at)."""
         probe = PROBES[self.action]
+        if PERMISSIONS[self.action][self.row] is Scope.APPROVER:
+            # The request was sent to them: no secret whether it exists.
+            return probe.refused_with
         visible = self.own or PERMISSIONS[Action.VIEW_TICKET][self.row] is Scope.ALL
         if probe.on_ticket and not visible:
             never = PERMISSIONS[self.action][WIDEST[self.role]] is Scope.NONE

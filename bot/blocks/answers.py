@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import times
+from bot.blocks.approvals import approvals_line
 from bot.blocks.card import summary_fields
 from bot.blocks.common import (
     HEADER_MAX,
@@ -212,6 +213,8 @@ HISTORY_LABELS = {
     "team": "bot.history.team",
     "request_type": "bot.history.request_type",
     "assigned_by_rule": "bot.history.assigned_by_rule",
+    "approved": "bot.history.approved",
+    "rejected": "bot.history.rejected",
 }
 
 
@@ -243,8 +246,9 @@ def _changed_value(
         return priority_label(lang, value)
     if field in ("assignee", "reporter"):
         return person(value)
-    if field in ("entry_edited", "entry_withdrawn"):
-        return escape(clip(" ".join(value.split()), 300))
+    if field in ("entry_edited", "entry_withdrawn", "approved", "rejected"):
+        # An approval's note or a rejection's reason, as its approver wrote it.
+        return escape(clip(" ".join(value.split()), 300)) or "–"
     if field == "deleted":
         return _t("bot.history.deleted", lang)
     if field == "assigned_by_rule":
@@ -307,6 +311,8 @@ def _statistics_body(lang: Language, stats: Statistics) -> str:
     )
     if kpis.targets_met:
         body += "\n" + _t("bot.stats.targets", lang, shares=targets_met(lang, kpis))
+    if stats.approvals.decided or stats.approvals.waiting:
+        body += "\n" + approvals_line(lang, stats.approvals, median)
     return body
 
 

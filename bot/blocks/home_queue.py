@@ -95,13 +95,14 @@ def row_text(lang: Language, ticket: TicketSummary) -> str:
 
 def _row(lang: Language, ticket: TicketSummary) -> Block:
     value = action_value(ticket.id, ticket.version)
-    statuses = sorted(TRANSITIONS[ticket.status], key=list(Status).index)
+    # Waiting for approval, only its approvers move it on (from their request's buttons).
+    statuses = [] if ticket.status is Status.PENDING_APPROVAL else TRANSITIONS[ticket.status]
     groups = [
         OptionGroup(
             label=_t("bot.card.status", lang),
             options=[
                 Option(text=status_label(lang, s), value=f"{value}|status:{s.value}")
-                for s in statuses
+                for s in sorted(statuses, key=list(Status).index)
             ],
         ),
         OptionGroup(
@@ -113,6 +114,7 @@ def _row(lang: Language, ticket: TicketSummary) -> Block:
             ],
         ),
     ]
+    groups = [group for group in groups if group.options]
     return SectionBlock(
         block_id=f"queue_row-{ticket.id}",
         text=MarkdownTextObject(text=row_text(lang, ticket)),

@@ -71,3 +71,9 @@ def holder_value(ticket_id: int, version: int, holder: str) -> str:
     """What a button about the ticket's holder carries: also whom the clicker saw holding
     it, so the server acts only if that is still true."""
     return json.dumps({"t": ticket_id, "v": version, "h": holder}, separators=(",", ":"))
+
+
+# An approval request's buttons (in the approver's DM), and the form of a rejection.
+APPROVE = "approval.approve"
+REJECT = "approval.reject"
+REJECT_FORM = "approval.reject_form"

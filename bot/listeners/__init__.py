@@ -7,6 +7,7 @@ from slack_bolt import App
 from bot.listeners import (
     actions,
     admin,
+    approvals,
     assigning,
     commands,
     events,
@@ -32,5 +33,6 @@ def register(app: App) -> None:
         home_queue,
         saved_replies,
         assigning,
+        approvals,
     ):
         module.register(app)

@@ -8,6 +8,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.blocks.approvals import APPROVAL_EVENTS, approval_thread_text
 from bot.blocks.moving import MOVED_EVENTS, moved_text
 from bot.blocks.retyping import TYPE_CHANGED_EVENT, desk_names, type_changed_text
 from bot.blocks.thread import (
@@ -45,6 +46,8 @@ def texts_of(
         return [moved_text(lang, ticket.id, payload, slack.team_name, for_reporter=for_reporter)]
     if payload.get("event") == TYPE_CHANGED_EVENT:
         return [type_changed_text(lang, ticket.id, payload, desk_names(slack.desk))]
+    if payload.get("event") in APPROVAL_EVENTS:
+        return [approval_thread_text(lang, ticket.id, payload, for_reporter=for_reporter)]
     return thread_texts(lang, ticket.id, payload, for_reporter=for_reporter)
 
 

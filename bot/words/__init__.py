@@ -13,7 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.words import admin, card, commands, home, replies, reporter, targets, thread
+from bot.words import (
+    admin,
+    approvals,
+    card,
+    commands,
+    home,
+    replies,
+    reporter,
+    targets,
+    thread,
+)
 from flashticket_core import i18n
 from flashticket_core.i18n import Language
 
@@ -40,6 +50,7 @@ CATALOG: Catalog = merged(
     admin.WORDS,
     home.WORDS,
     replies.WORDS,
+    approvals.WORDS,
 )
 
 # The number a text counts, by the name of its placeholder: a key with a `.one` twin

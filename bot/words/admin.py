@@ -38,6 +38,16 @@ WORDS: dict[str, dict[Language, str]] = {
             "*Gelöst:* {resolved}\n*Median bis zur Lösung:* {median}"
         ),
     },
+    "bot.stats.approvals": {
+        Language.EN: (
+            "*Approvals:* {decided} decided, {rejected} of them rejected; median time to a "
+            "decision {median} (business time); {waiting} waiting for approval"
+        ),
+        Language.DE: (
+            "*Freigaben:* {decided} entschieden, davon {rejected} abgelehnt; Median bis zur "
+            "Entscheidung {median} (Geschäftszeit); {waiting} warten auf Freigabe"
+        ),
+    },
     "bot.stats.targets": {
         Language.EN: "*Targets met in time:* {shares}",
         Language.DE: "*Ziele rechtzeitig erreicht:* {shares}",

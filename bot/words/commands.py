@@ -124,6 +124,8 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "Withdrawn by its reporter",
         Language.DE: "Vom Anwender zurückgezogen",
     },
+    "bot.history.approved": {Language.EN: "Approved", Language.DE: "Freigegeben"},
+    "bot.history.rejected": {Language.EN: "Rejected", Language.DE: "Abgelehnt"},
     "bot.history.other": {Language.EN: "Changed", Language.DE: "Geändert"},
     "bot.show.files": {Language.EN: "Files", Language.DE: "Dateien"},
     "bot.show.file.to_support": {

@@ -87,7 +87,7 @@ def outgoing(session: Session, row: OutboxMessage, tickets: TicketsOf) -> Outgoi
         ticket=state,
         thread=thread,
         parts_delivered=row.parts_delivered,
-        copy=_relayed_copy(session, row) if PLANS[kind].changes_copy else None,
+        copy=_where_it_is(session, row, kind),
         created_at=_utc(row.created_at),
         # A file relay records the file it uploaded as its part, before sharing it.
         uploads=tuple((row.part_ts or "").split()) if row.kind == RELAY_FILE else (),
@@ -120,6 +120,33 @@ def _as_the_entry_is_now(
     if entry.withdrawn_at is not None:
         return {"event": "withdrawn", "actor": entry.author_id, "entry": entry.id}
     return payload | {"text": entry.text}
+
+
+def _where_it_is(session: Session, row: OutboxMessage, kind: MessageKind) -> RelayedCopy | None:
+    """What the message edits or answers under: an entry's copy, an approval request."""
+    if PLANS[kind].changes_copy:
+        return _relayed_copy(session, row)
+    if PLANS[kind].follows_request:
+        return _approval_request(session, row)
+    return None
+
+
+def _approval_request(session: Session, row: OutboxMessage) -> RelayedCopy | None:
+    """Where the approval request to the same person about the same ticket landed."""
+    found = session.execute(
+        select(OutboxMessage.result_channel, OutboxMessage.result_ts)
+        .where(
+            OutboxMessage.ticket_id == row.ticket_id,
+            OutboxMessage.recipient == row.recipient,
+            OutboxMessage.kind == MessageKind.APPROVAL_REQUEST.value,
+            OutboxMessage.status == MessageStatus.SENT.value,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if found is None or found.result_channel is None or found.result_ts is None:
+        return None
+    return RelayedCopy(channel=found.result_channel, parts=(found.result_ts,))
 
 
 def _relayed_copy(session: Session, row: OutboxMessage) -> RelayedCopy | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from flashticket_core.adapters import search, sql_export, sql_role_reads
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.repository import teams_of
+from flashticket_core.adapters.sql_approval_figures import approval_figures
 from flashticket_core.adapters.sql_assignment import assignment_figures
 from flashticket_core.adapters.sql_dashboard import count_live
 from flashticket_core.adapters.sql_queue import sorted_page, stored_view
@@ -371,7 +372,7 @@ class SqlReads(Reads):
     def statistics(
         self, *, now: datetime, days: int, zone: ZoneInfo, teams: TeamScope = EVERY_TEAM
     ) -> dashboard.Statistics:
-        return dashboard.statistics(
+        figures = dashboard.statistics(
             team_tallies(self.session, teams),
             now=now,
             days=days,
@@ -379,6 +380,8 @@ class SqlReads(Reads):
             # Named in the answer where the figures are of some teams alone.
             teams=None if teams.only is None else tuple(sorted(teams.only - teams.excluded)),
         )
+        approvals = approval_figures(self.session, now=now, days=days, teams=teams)
+        return replace(figures, approvals=approvals)
 
     def export_rows(
         self, *, since: datetime | None, until: datetime | None, teams: TeamScope

@@ -21,6 +21,7 @@ from flashticket_core.adapters.repository import (
     SqlTeamMembers,
     SqlTicketRepository,
 )
+from flashticket_core.adapters.sql_approvals import SqlApprovalBook
 from flashticket_core.adapters.sql_assignment import SqlAssignmentBook
 from flashticket_core.adapters.sql_outbox import SqlMessageQueue
 from flashticket_core.adapters.sql_saved_replies import SqlSavedReplies
@@ -59,6 +60,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         self.timers = SqlTimerBook(self.session)
         self.allowances = SqlIntakeAllowances(self.session)
         self.assignments = SqlAssignmentBook(self.session)
+        self.approvals = SqlApprovalBook(self.session)
         return self
 
     def __exit__(

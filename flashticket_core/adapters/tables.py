@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
+from flashticket_core.adapters.approval_tables import TicketApproval as TicketApproval
+from flashticket_core.adapters.approval_tables import UserGroupMember as UserGroupMember
 from flashticket_core.adapters.assignment_tables import AssignmentTurn as AssignmentTurn
 from flashticket_core.adapters.assignment_tables import TicketAssignment as TicketAssignment
 from flashticket_core.adapters.queue_tables import QueueViewRow as QueueViewRow

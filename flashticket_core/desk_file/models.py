@@ -45,6 +45,8 @@ DEFAULT_TEAM_NAME = "Support"
 OPTION_TEXT_MAX = 75
 OPTIONS_MAX = 100
 FIELDS_MAX = 50
+# People one request type names as its approvers (a larger circle is a user group).
+APPROVERS_MAX = 50
 
 EntryId = Annotated[str, Field(pattern=ID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)]
@@ -218,11 +220,27 @@ class RequestType(_Entry):
     team: str
     priority: Priority | None = None
     fields: tuple[FormField, ...] = Field(default=(), max_length=FIELDS_MAX)
+    # Who must approve a ticket of this type before it reaches the team's queue: people
+    # and/or the members of a user group (SPEC.md "Approvals").
+    approvers: tuple[ChatId, ...] = Field(default=(), max_length=APPROVERS_MAX)
+    approver_group: ChatId | None = None
 
     @field_validator("id", mode="before")
     @classmethod
     def _id(cls, value: object) -> object:
         return _checked_id(value)
+
+    @field_validator("approvers")
+    @classmethod
+    def _approvers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        repeated = next((person for person in value if value.count(person) > 1), None)
+        if repeated is not None:
+            raise ValueError(f"the approver {repeated[:40]!r} is listed twice")
+        return value
+
+    @property
+    def needs_approval(self) -> bool:
+        return bool(self.approvers) or self.approver_group is not None
 
     def field(self, field_id: str) -> FormField | None:
         return next((field for field in self.fields if field.id == field_id), None)

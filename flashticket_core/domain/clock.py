@@ -43,6 +43,9 @@ class TimerKind(StrEnum):
     WAITING_NUDGE = "waiting_nudge"
     WAITING_RESOLVE = "waiting_resolve"
     AUTO_CLOSE = "auto_close"
+    # A business day after the request, a ticket still waiting for approval: its
+    # approvers are reminded, once.
+    APPROVAL_REMINDER = "approval_reminder"
 
     @property
     def target(self) -> TargetKind | None:
@@ -71,6 +74,7 @@ _BREACH = {
 # The timers a ticket's status sets, each belonging to one status.
 WAITING_TIMERS = frozenset({TimerKind.WAITING_NUDGE, TimerKind.WAITING_RESOLVE})
 RESOLVED_TIMERS = frozenset({TimerKind.AUTO_CLOSE})
+APPROVAL_TIMERS = frozenset({TimerKind.APPROVAL_REMINDER})
 
 
 class Urgency(IntEnum):

@@ -11,6 +11,9 @@ class Status(StrEnum):
     WAITING = "waiting"
     RESOLVED = "resolved"
     CLOSED = "closed"
+    # A ticket of a request type with approvers, before one of them decides: in no
+    # team's queue yet, no targets running (SPEC.md "Approvals").
+    PENDING_APPROVAL = "pending_approval"
 
     @property
     def is_open(self) -> bool:
@@ -21,6 +24,8 @@ class Status(StrEnum):
         return f"status.{self.value}"
 
 
+# Waiting for approval is not open: nobody of the team can work it yet, so it is in no
+# queue, no open-ticket figure and no target (it is listed by its own status filter).
 OPEN_STATUSES = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING})
 
 # SPEC.md's lifecycle table, exactly.
@@ -30,6 +35,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.WAITING: frozenset({Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED}),
     Status.RESOLVED: frozenset({Status.IN_PROGRESS, Status.CLOSED}),
     Status.CLOSED: frozenset({Status.IN_PROGRESS}),
+    # Approved: into the team's queue; rejected: closed with the reason.
+    Status.PENDING_APPROVAL: frozenset({Status.NEW, Status.CLOSED}),
 }
 
 

@@ -24,6 +24,8 @@ class TicketOpened(TicketEvent):
     source_thread_ts: str | None = None
     # The message itself, so its author can be shown which one it was.
     source_ts: str | None = None
+    # Opened as Waiting for approval: no card until it is approved.
+    awaiting_approval: bool = False
 
 
 @dataclass(frozen=True)
@@ -146,3 +148,21 @@ class FileAttached(TicketEvent):
     name: str
     direction: str
     entry_id: int | None
+
+
+@dataclass(frozen=True)
+class ApprovalRequested(TicketEvent):
+    """A ticket of a type with approvers was opened: each approver is asked by DM."""
+
+    approvers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ApprovalDecided(TicketEvent):
+    """The first approver to decide did (`actor_id`): approved (into the team's queue)
+    or rejected (closed); `reason` is the rejection's reason or the approval's note."""
+
+    approved: bool
+    reason: str | None
+    approvers: tuple[str, ...]
+    reporter_id: str

@@ -64,19 +64,24 @@ class Action(StrEnum):
     MOVE_TEAM = "move_team"  # give a ticket to another team of the desk
     CHANGE_TYPE = "change_type"  # another request type of the ticket's team
     SAVED_REPLIES = "saved_replies"  # a team's saved replies: add, list, remove
+    # Approve or reject a ticket waiting for approval: its type's approvers alone.
+    DECIDE_APPROVAL = "decide_approval"
 
 
 class Scope(Enum):
     NONE = "no ticket"
     OWN = "own tickets"  # tickets the actor reported
     ALL = "every ticket"
+    # Tickets whose approval was asked of the actor (the desk file's `approvers` and
+    # `approver_group` of its request type), whatever their role.
+    APPROVER = "tickets they approve"
 
 
 def _row(user: Scope, support: Scope, admin: Scope) -> dict[Role, Scope]:
     return {Role.USER: user, Role.SUPPORT: support, Role.ADMIN: admin}
 
 
-NONE, OWN, ALL = Scope.NONE, Scope.OWN, Scope.ALL
+NONE, OWN, ALL, APPROVER = Scope.NONE, Scope.OWN, Scope.ALL, Scope.APPROVER
 
 PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     #                   user  support  admin
@@ -107,6 +112,7 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.MOVE_TEAM: _row(NONE, ALL, ALL),
     Action.CHANGE_TYPE: _row(NONE, ALL, ALL),
     Action.SAVED_REPLIES: _row(NONE, ALL, ALL),
+    Action.DECIDE_APPROVAL: _row(APPROVER, APPROVER, APPROVER),
 }
 
 
@@ -148,6 +154,13 @@ class Written(Protocol):
 
     @property
     def author_id(self) -> str: ...
+
+
+class Approvable(Reported, Protocol):
+    """What the approver rule needs to know of a ticket: whom its approval was asked of."""
+
+    @property
+    def approvers(self) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True)
@@ -208,6 +221,10 @@ class Actor:
         scope = self.scope(action, None if ticket is None else ticket.team_id)
         if scope is Scope.OWN and ticket is not None:
             return ticket.reporter_id == self.user_id
+        if scope is Scope.APPROVER and ticket is not None:
+            # Only a ticket that says whom its approval was asked of can name the actor.
+            approvers: frozenset[str] = getattr(ticket, "approvers", frozenset())
+            return self.user_id in approvers
         return scope is not Scope.NONE
 
     def may_in_team(self, action: Action, team_id: str) -> bool:
@@ -251,6 +268,15 @@ def authorize(actor: Actor, action: Action, ticket: Reported | None = None) -> N
         raise NotAllowed(action.value)
 
 
+def authorize_approval(actor: Actor, ticket: Approvable) -> None:
+    """Raise unless the actor is one of the ticket's approvers (the table's `APPROVER`
+    scope). The request was sent to them, so the ticket's existence is no secret to
+    them; to anyone else a decision is refused the same way whether or not they could
+    see the ticket otherwise."""
+    if not actor.may(Action.DECIDE_APPROVAL, ticket):
+        raise NotAllowed(Action.DECIDE_APPROVAL.value)
+
+
 def authorize_team(actor: Actor, action: Action, team_id: str) -> None:
     """Raise unless the actor may do `action` on every ticket of the team (its queue,
     its figures). Ask only about a team the actor knows of (`Actor.knows_team`): one they
@@ -276,6 +302,8 @@ def authorize_status_change(
 def status_action(current: Status, new: Status, *, closed_by_clock: bool = False) -> Action:
     """Which permission a move from `current` to `new` needs. `closed_by_clock`: the
     ticket's last close was the clock's, not a person's."""
+    if current is Status.PENDING_APPROVAL:
+        return Action.DECIDE_APPROVAL
     if new is Status.IN_PROGRESS and current is Status.RESOLVED:
         return Action.REOPEN
     if new is Status.IN_PROGRESS and current is Status.CLOSED:

@@ -102,6 +102,18 @@ class Kpis:
 
 
 @dataclass(frozen=True)
+class ApprovalFigures:
+    """Approvals decided in the period (how many, how many rejected, the median business
+    time, on each ticket's team's calendar, from the request to the decision), and how
+    many wait for one now."""
+
+    decided: int = 0
+    rejected: int = 0
+    median_business_seconds: float | None = None
+    waiting: int = 0
+
+
+@dataclass(frozen=True)
 class Statistics:
     """The KPIs and the tickets opened in each month of the period by current status."""
 
@@ -111,6 +123,7 @@ class Statistics:
     zone: str = "UTC"
     # The teams whose tickets these are; None: every team's.
     teams: tuple[str, ...] | None = None
+    approvals: ApprovalFigures = field(default_factory=ApprovalFigures)
 
     @property
     def open_by_status(self) -> dict[Status, int]:

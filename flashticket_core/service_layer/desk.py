@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flashticket_core.service_layer.admin import Admin
+from flashticket_core.service_layer.approvals import Approvals
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.conversation import Conversation
 from flashticket_core.service_layer.intake import Intake
@@ -30,6 +31,7 @@ class HelpDesk:
     routing: Routing
     replies: SavedReplies
     assignment: Assignment
+    approvals: Approvals
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -44,6 +46,7 @@ class HelpDesk:
             routing=Routing(env),
             replies=SavedReplies(env),
             assignment=Assignment(env),
+            approvals=Approvals(env),
         )
 
     @property

@@ -19,6 +19,7 @@ from typing import Any
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import EntryKind, Role
+from flashticket_core.domain.model.approval import APPROVAL_REASONS
 
 
 class MessageKind(StrEnum):
@@ -46,6 +47,12 @@ class MessageKind(StrEnum):
     # Another message failed for good: said once in the card's thread, or to an admin
     # (`user` in its payload) when the card itself cannot be reached.
     DELIVERY_NOTICE = "delivery_notice"
+    # A ticket waits for approval: each approver gets it by DM with Approve / Reject.
+    APPROVAL_REQUEST = "approval_request"
+    # Decided: each approver's request loses its buttons, and the others hear who decided.
+    APPROVAL_DECIDED = "approval_decided"
+    # A business day without a decision: each approver is reminded, by DM.
+    APPROVAL_REMINDER = "approval_reminder"
 
 
 class MessageStatus(StrEnum):
@@ -83,6 +90,9 @@ class KindPlan:
     lists_tickets: bool = False
     # A failure for good is told once; never that of a notice about a failure.
     failure_told: bool = True
+    # Edits, or answers under, the approval request DM sent to the same person about the
+    # same ticket (`copy`: where it landed).
+    follows_request: bool = False
 
 
 # Every kind's plan; a test fails when a kind has none.
@@ -105,7 +115,19 @@ PLANS: dict[MessageKind, KindPlan] = {
     MessageKind.RELAY_FILE: KindPlan(on_the_side=True),
     MessageKind.FROM_MESSAGE_LATER: KindPlan(),
     MessageKind.DELIVERY_NOTICE: KindPlan(failure_told=False),
+    MessageKind.APPROVAL_REQUEST: KindPlan(),
+    MessageKind.APPROVAL_DECIDED: KindPlan(follows_request=True),
+    MessageKind.APPROVAL_REMINDER: KindPlan(),
 }
+# The messages to one person (their `user`), recorded as its recipient.
+TO_ONE_PERSON = frozenset(
+    {
+        MessageKind.PERSON,
+        MessageKind.APPROVAL_REQUEST,
+        MessageKind.APPROVAL_DECIDED,
+        MessageKind.APPROVAL_REMINDER,
+    }
+)
 
 
 def kinds_where(wanted: Callable[[KindPlan], bool]) -> frozenset[MessageKind]:
@@ -127,10 +149,10 @@ def plan(event: events.Event) -> list[Planned]:
                     "ts": event.source_ts,
                     "thread_ts": event.source_thread_ts or event.source_ts,
                 }
-            planned: list[Planned] = [
-                (MessageKind.REPORTER_ROOT, tid, root),
-                (MessageKind.SUPPORT_POST, tid, {"actor": actor}),
-            ]
+            planned: list[Planned] = [(MessageKind.REPORTER_ROOT, tid, root)]
+            if not event.awaiting_approval:
+                # Waiting for approval, its card is posted once it is approved.
+                planned.append((MessageKind.SUPPORT_POST, tid, {"actor": actor}))
             if event.source_channel and event.source_thread_ts:
                 source = {
                     "channel": event.source_channel,
@@ -151,6 +173,10 @@ def plan(event: events.Event) -> list[Planned]:
                 (MessageKind.SUPPORT_UPDATE, tid, {}),
                 (MessageKind.SUPPORT_THREAD, tid, {"event": "ticket_withdrawn", "actor": actor}),
             ]
+        case events.StatusChanged(reason=reason) if reason in APPROVAL_REASONS:
+            return []  # told as the decision (`ApprovalDecided`)
+        case events.ApprovalRequested() | events.ApprovalDecided():
+            return approval_messages(event)
         case events.StatusChanged(ticket_id=tid, actor_id=actor, old=old, new=new):
             change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
             if event.reason is not None:
@@ -237,6 +263,30 @@ def plan(event: events.Event) -> list[Planned]:
                 (MessageKind.REPORTER_THREAD, tid, moved),
             ]
     return []
+
+
+def approval_messages(event: events.ApprovalRequested | events.ApprovalDecided) -> list[Planned]:
+    """Asked: the reporter hears that it waits, each approver gets the request. Decided:
+    the reporter hears how and why; approved, the card is posted in the team's channel
+    with the approval under it; each approver's request loses its buttons."""
+    tid = event.ticket_id
+    if isinstance(event, events.ApprovalRequested):
+        waiting = {"event": "awaiting_approval", "approvers": list(event.approvers)}
+        requests = [(MessageKind.APPROVAL_REQUEST, tid, {"user": a}) for a in event.approvers]
+        return [(MessageKind.REPORTER_THREAD, tid, waiting), *requests]
+    decided: dict[str, Any] = {
+        "event": "approved" if event.approved else "rejected",
+        "actor": event.actor_id,
+        "reason": event.reason,
+    }
+    planned: list[Planned] = [(MessageKind.REPORTER_THREAD, tid, decided)]
+    if event.approved:
+        planned.append((MessageKind.SUPPORT_POST, tid, {"actor": event.actor_id}))
+        planned.append((MessageKind.SUPPORT_THREAD, tid, decided))
+    planned.extend(
+        (MessageKind.APPROVAL_DECIDED, tid, decided | {"user": a}) for a in event.approvers
+    )
+    return planned
 
 
 def _to_assignee(
@@ -338,7 +388,7 @@ def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessag
             next_attempt_at=now,
             created_at=now,
             entry_id=payload.get("entry"),
-            recipient=payload.get("user") if kind is MessageKind.PERSON else None,
+            recipient=payload.get("user") if kind in TO_ONE_PERSON else None,
         )
         for kind, ticket_id, payload in planned
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from flashticket_core.domain.enums import MemberSource, Role
@@ -195,3 +196,51 @@ class IntakeAllowances(abc.ABC):
     def first_refusal(self, user_id: str, *, now: datetime, limit: IntakeLimit) -> bool:
         """Record that the person was refused; True only for the first refusal of their
         current window (then they are told, after it not again)."""
+
+
+@dataclass(frozen=True)
+class ApprovalState:
+    """A ticket's approval as stored: whom it was asked of, and the decision, if made."""
+
+    ticket_id: int
+    approvers: tuple[str, ...]
+    requested_at: datetime
+    decided_by: str | None = None
+    approved: bool | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+
+    @property
+    def approver_ids(self) -> frozenset[str]:
+        return frozenset(self.approvers)
+
+
+class ApprovalBook(abc.ABC):
+    """The tickets' approvals, and the members of the user groups named as approvers."""
+
+    @abc.abstractmethod
+    def request(self, ticket_id: int, approvers: Sequence[str], *, now: datetime) -> None: ...
+
+    @abc.abstractmethod
+    def get(self, ticket_id: int) -> ApprovalState | None: ...
+
+    @abc.abstractmethod
+    def decide(
+        self,
+        ticket_id: int,
+        *,
+        by: str,
+        approved: bool,
+        reason: str | None,
+        now: datetime,
+        waited: float,
+    ) -> bool:
+        """Record the decision unless one is recorded already, in one conditional
+        UPDATE: True for the first decision, False for any later one."""
+
+    @abc.abstractmethod
+    def group_members(self, usergroup: str) -> frozenset[str]: ...
+
+    @abc.abstractmethod
+    def replace_group(self, usergroup: str, user_ids: frozenset[str]) -> bool:
+        """The user group's members become `user_ids`; True if that changed anyone."""

@@ -109,7 +109,26 @@ def fire(
         ticket.change_status(Status.RESOLVED, actor_id=SYSTEM_ACTOR, now=now, reason=timer.kind)
     elif timer.kind is TimerKind.AUTO_CLOSE and ticket.status is Status.RESOLVED:
         ticket.change_status(Status.CLOSED, actor_id=SYSTEM_ACTOR, now=now, reason=timer.kind)
+    elif timer.kind is TimerKind.APPROVAL_REMINDER and ticket.status is Status.PENDING_APPROVAL:
+        uow.messages.add(_approval_reminders(uow, ticket, now))
     return None
+
+
+def _approval_reminders(uow: AbstractUnitOfWork, ticket: Ticket, now: datetime) -> list[NewMessage]:
+    """Each approver of a ticket still waiting for approval, reminded under their request."""
+    state = uow.approvals.get(ticket.id)
+    approvers = state.approvers if state is not None else ()
+    payload = {"event": "approval_reminder", "since": ticket.created_at.isoformat()}
+    return [
+        _message(
+            MessageKind.APPROVAL_REMINDER,
+            ticket.id,
+            payload | {"user": approver},
+            now,
+            recipient=approver,
+        )
+        for approver in approvers
+    ]
 
 
 def _fire_target(

@@ -26,6 +26,7 @@ from flashticket_core.errors import (
     Translatable,
 )
 from flashticket_core.service_layer import views
+from flashticket_core.service_layer.approvals import approvers_of_type, ask_for_approval
 from flashticket_core.service_layer.assignment import assign_entering_queue
 from flashticket_core.service_layer.common import (
     Area,
@@ -90,6 +91,7 @@ class Tickets(Area):
             now = self._now()
             if reporter != actor_id:
                 take_allowance(self.env, uow, actor, now)
+            approvers = approvers_of_type(uow, self.env.structure, route.request_type)
             ticket = Ticket.open(
                 title=title,
                 description=description,
@@ -99,10 +101,13 @@ class Tickets(Area):
                 team_id=route.team_id,
                 opened_by=actor_id if reporter != actor_id else None,
                 source=source,
+                status=Status.NEW if approvers is None else Status.PENDING_APPROVAL,
             )
             ticket.request_type = route.request_type
             uow.tickets.add(ticket)
             uow.flush()
+            if approvers is not None:
+                ask_for_approval(uow, ticket, approvers, now)
             if values:
                 uow.tickets.add_fields(ticket.id, values)
             for file in files:
@@ -119,7 +124,8 @@ class Tickets(Area):
                 )
             if request_key is not None:
                 uow.requests.record(request_key, ticket_id=ticket.id, at=now)
-            assign_entering_queue(self.env, uow, ticket, now)
+            if approvers is None:
+                assign_entering_queue(self.env, uow, ticket, now)
             try:
                 uow.commit()
             except ConcurrentUpdate:

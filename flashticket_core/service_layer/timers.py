@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from flashticket_core.domain import events
 from flashticket_core.domain.business_time import BusinessCalendar
 from flashticket_core.domain.clock import (
+    APPROVAL_TIMERS,
     RESOLVED_TIMERS,
     WAITING_TIMERS,
     TargetClock,
@@ -156,9 +157,12 @@ class TimerWriter:
         event_list: list[events.Event],
         messages: MessageQueue | None = None,
     ) -> None:
-        if not self.clocks.active:
-            return
         touched, moved = _touched(event_list)
+        # Every ticket an event is about was handed out by the repository already.
+        loaded = {ticket.id: ticket for ticket in tickets.seen}
+        if not self.clocks.active:
+            # No targets and no status timers: only an approval's reminder is due.
+            touched = {tid for tid in touched if _awaits_approval(loaded.get(tid))}
         if not touched:
             return
         now = self.clock()
@@ -166,14 +170,18 @@ class TimerWriter:
         # A ticket moved to another team: the team it came from, whose calendar its
         # targets ran on until now.
         came_from = {e.ticket_id: e.old for e in event_list if isinstance(e, events.TeamChanged)}
+        # Rejected before it reached the queue: no target ever ran, none is counted.
+        rejected = {
+            e.ticket_id
+            for e in event_list
+            if isinstance(e, events.ApprovalDecided) and not e.approved
+        }
         known = touched - opened
         old_targets = book.targets(known) if known else {}
         old_timers = book.unfired(known) if known else {}
         to_schedule: list[tuple[int, TimerKind, datetime]] = []
         refresh: list[int] = []
         card_updated = _cards_updated(event_list)
-        # Every ticket an event is about was handed out by the repository already.
-        loaded = {ticket.id: ticket for ticket in tickets.seen}
         for ticket_id in sorted(touched):
             ticket = loaded.get(ticket_id)
             existing = old_timers.get(ticket_id, [])
@@ -182,7 +190,10 @@ class TimerWriter:
                 continue
             policy = self.clocks.of(ticket.team_id)
             before = old_targets.get(ticket_id, {})
-            after = self._targets(ticket, policy, before, now, came_from.get(ticket_id))
+            if ticket_id in rejected:
+                after = before
+            else:
+                after = self._targets(ticket, policy, before, now, came_from.get(ticket_id))
             if after != before:
                 book.save_targets(ticket_id, after, new=ticket_id in opened)
                 if _newly_met(before, after) and ticket_id not in card_updated:
@@ -194,7 +205,9 @@ class TimerWriter:
                 warning_share=policy.service_levels.warning_share,
                 calendar=policy.calendar,
             )
-            if ticket_id in moved:
+            if ticket.status is Status.PENDING_APPROVAL:
+                wanted.update(_approval_timers(policy, ticket, existing))
+            elif ticket_id in moved:
                 wanted.update(_status_timers(policy, moved[ticket_id], now))
             else:
                 # The status did not change: its timers stay as they were set.
@@ -220,6 +233,10 @@ class TimerWriter:
             # from now on the targets are the new team's, on its calendar.
             old_calendar = self.clocks.of(came_from).calendar
             before = {kind: clock.paused(now, old_calendar) for kind, clock in before.items()}
+        if ticket.status is Status.PENDING_APPROVAL:
+            # No target runs before approval: they start when it enters the queue, so
+            # the wait for approval counts in neither first response nor resolution.
+            return {}
         facts = TicketFacts(status=ticket.status, first_response_at=ticket.first_response_at)
         return reconcile(
             before,
@@ -241,6 +258,22 @@ def _status_timers(policy: ClockPolicy, status: Status, now: datetime) -> dict[T
     elif status is Status.RESOLVED and policy.auto_close is not None:
         wanted[TimerKind.AUTO_CLOSE] = now + policy.auto_close
     return wanted
+
+
+def _awaits_approval(ticket: Ticket | None) -> bool:
+    return ticket is not None and ticket.status is Status.PENDING_APPROVAL
+
+
+def _approval_timers(
+    policy: ClockPolicy, ticket: Ticket, existing: list[Timer]
+) -> dict[TimerKind, datetime]:
+    """The reminder of a ticket waiting for approval: a business day (its team's) after
+    it was opened, set once and kept while it waits; gone once it is decided."""
+    for timer in existing:
+        if timer.kind in APPROVAL_TIMERS:
+            return {timer.kind: timer.due_at}
+    calendar = policy.calendar
+    return {TimerKind.APPROVAL_REMINDER: calendar.add(ticket.created_at, calendar.business_day)}
 
 
 def _newly_met(before: Clocks, after: Clocks) -> bool:

@@ -20,6 +20,7 @@ from flashticket_core.service_layer.assignment_book import AssignmentBook
 from flashticket_core.service_layer.outbox import MessageQueue
 from flashticket_core.service_layer.outbox_writer import Outbox
 from flashticket_core.service_layer.repositories import (
+    ApprovalBook,
     IntakeAllowances,
     PeopleRepository,
     RequestLog,
@@ -46,6 +47,7 @@ class AbstractUnitOfWork(abc.ABC):
     timers: TimerBook
     allowances: IntakeAllowances
     assignments: AssignmentBook
+    approvals: ApprovalBook
 
     def __init__(self) -> None:
         # What the last commit carried out, in the order it happened.

@@ -162,3 +162,29 @@ def test_the_fake_answers_the_user_group_methods_in_slacks_shapes(slack: FakeSla
         with pytest.raises(SlackApiError) as refused:
             client.usergroups_users_list(usergroup=usergroup)
         assert refused.value.response.data == {"ok": False, "error": "no_such_subteam"}
+
+
+APPROVAL_DESK = """\
+teams:
+  - {id: it, name: IT-Support, channel: C0ITTRIAGE}
+request_types:
+  - {id: access, name: Access request, team: it, approver_group: S0APPROVERS}
+  - {id: keys, name: Keys, team: it, approvers: [U0ANN0001], approver_group: S0GONE0001}
+"""
+
+
+def test_each_approver_group_is_checked_and_a_missing_one_named_with_its_request_type(
+    slack: FakeSlack, sqlite_database_url: str, tmp_path: Path
+) -> None:
+    desk_file = tmp_path / "desk.yaml"
+    desk_file.write_text(APPROVAL_DESK)
+    slack.set_usergroup("S0APPROVERS", handle="approvers", users=["U0ANN0001", "U0MAX0001"])
+    checks = run_doctor(slack, sqlite_database_url, desk_file)
+    found = checks["request type access approver group"]
+    assert found.ok
+    assert found.detail == "S0APPROVERS (@approvers), 2 members"
+    missing = checks["request type keys approver group"]
+    assert not missing.ok
+    assert str(missing.problem).startswith(
+        "the user group S0GONE0001 of the request type keys was not found"
+    )

@@ -84,6 +84,7 @@ def test_statistics_on_a_known_data_set(desk: HelpDesk, clock: Clock) -> None:
         Status.WAITING: 0,
         Status.RESOLVED: 2,
         Status.CLOSED: 0,
+        Status.PENDING_APPROVAL: 0,
     }
     assert stats.status_per_month["2026-03"][Status.NEW] == 2
     assert stats.status_per_month["2026-03"][Status.WAITING] == 1

@@ -27,6 +27,8 @@ ALLOWED = {
     ("resolved", "in_progress"),
     ("resolved", "closed"),
     ("closed", "in_progress"),
+    ("pending_approval", "new"),
+    ("pending_approval", "closed"),
 }
 
 

@@ -61,7 +61,7 @@ def test_no_key_is_in_both_catalogs() -> None:
 
 def test_the_bots_catalog_is_its_areas_words_each_key_in_one_area() -> None:
     areas = [words.card, words.reporter, words.thread, words.targets, words.commands]
-    areas += [words.admin, words.home, words.replies]
+    areas += [words.admin, words.home, words.replies, words.approvals]
     assert sum(len(area.WORDS) for area in areas) == len(words.CATALOG)
     assert words.merged(*(area.WORDS for area in areas)) == words.CATALOG
     twice = {"bot.card.status": words.card.WORDS["bot.card.status"]}
@@ -106,7 +106,9 @@ def test_spec_labels_in_german() -> None:
         Status.WAITING: "Wartet auf Rückmeldung",
         Status.RESOLVED: "Gelöst",
         Status.CLOSED: "Geschlossen",
+        Status.PENDING_APPROVAL: "Wartet auf Freigabe",
     }
+    assert translate(Status.PENDING_APPROVAL.label_key, "en") == "Waiting for approval"
     assert translate(Role.USER.label_key, "de") == "Anwender"
     assert translate(Role.ADMIN.label_key, "de") == "Administrator"
     assert translate("entry.support_reply", "de") == "Support-Rückmeldung"

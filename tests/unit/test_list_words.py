@@ -128,8 +128,10 @@ def test_without_the_teams_any_id_is_taken_for_telling_a_typo_of_list() -> None:
 
 def test_the_accepted_values_are_the_persons_words() -> None:
     assert accepted_values("status", Language.DE, TEAMS) == [
-        "neu", "in-bearbeitung", "wartet", "gelöst", "geschlossen"
+        "neu", "in-bearbeitung", "wartet", "gelöst", "geschlossen", "freigabe"
     ]  # fmt: skip
+    assert read("status:approval") == read("status:freigabe") == read("status:pending_approval")
+    assert read("status:approval") == ListRequest(status=Status.PENDING_APPROVAL)
     assert accepted_values("priority", Language.EN, TEAMS) == ["high", "medium", "low"]
     assert accepted_values("team", Language.EN, TEAMS) == list(TEAMS)
 

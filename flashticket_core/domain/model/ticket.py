@@ -119,14 +119,16 @@ class Ticket(RaisesEvents, Base):
         team_id: str = DEFAULT_TEAM_ID,
         opened_by: str | None = None,
         source: MessageSource | None = None,
+        status: Status = Status.NEW,
     ) -> Ticket:
-        """`opened_by` is who opened it for the reporter (from their message), if not they."""
+        """`opened_by` is who opened it for the reporter (from their message), if not they;
+        `status` is Waiting for approval for a ticket of a type with approvers."""
         actor_id = opened_by or reporter_id
         ticket = cls(
             title=validate_title(title),
             description=validate_description(description),
             priority=priority,
-            status=Status.NEW,
+            status=status,
             reporter_id=reporter_id,
             assignee_id=None,
             created_at=now,
@@ -137,7 +139,7 @@ class Ticket(RaisesEvents, Base):
             source_ts=source.ts if source else None,
         )
         ticket.history.add(
-            HistoryEntry(actor_id=actor_id, field="created", new_value=Status.NEW, at=now)
+            HistoryEntry(actor_id=actor_id, field="created", new_value=status, at=now)
         )
         if actor_id != reporter_id:
             ticket.history.add(
@@ -150,6 +152,7 @@ class Ticket(RaisesEvents, Base):
                 source_channel=source.channel if source else None,
                 source_thread_ts=source.thread_ts if source else None,
                 source_ts=source.ts if source else None,
+                awaiting_approval=status is Status.PENDING_APPROVAL,
             )
         )
         return ticket
