@@ -286,3 +286,36 @@ def test_the_approver_group_is_read_into_the_approvers_of_new_tickets(core: Core
     assert requests == [ANN, BOB]
     with pytest.raises(NotAllowed):
         core.desk.approvals.decide(MAX, ticket_id, approved=True)
+
+
+def test_an_approved_ticket_is_given_out_by_its_teams_assignment_rule(
+    database_url: str, clock: Clock, tmp_path: Path
+) -> None:
+    """Waiting for approval it belongs to nobody (nobody may work it yet); approved, it
+    enters the team's queue like a new ticket, and the team's rule gives it to a member."""
+    kim = "UKIM000001"
+    desk = DESK.replace(
+        "    business_hours:",
+        f"    members: [{kim}]\n    assignment: round_robin\n    business_hours:",
+    )
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "desk.yaml").write_text(desk)
+    settings = CoreSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=database_url,
+        flashticket_admins=ADMIN,
+        flashticket_desk_file=str(tmp_path / "rules" / "desk.yaml"),
+    )
+    core = bootstrap(settings, clock=clock)
+    try:
+        ticket_id = open_access(core)
+        assert core.desk.queries.show(ADMIN, ticket_id).ticket.assignee_id is None
+        plain = core.desk.tickets.open_ticket(ALICE, title="Mouse", request_type="hardware")
+        assert core.desk.queries.show(ADMIN, plain.id).ticket.assignee_id == kim
+        approved = core.desk.approvals.decide(ANN, ticket_id, approved=True)
+        assert approved.status is Status.NEW
+        assert core.desk.queries.show(ADMIN, ticket_id).ticket.assignee_id == kim
+        kinds = [kind for kind, _payload in outbox(core, ticket_id)]
+        assert "support_post" in kinds
+    finally:
+        core.close()
