@@ -92,7 +92,7 @@ class TeamCase:
         if not PROBES[self.action].on_ticket:
             return PERMISSIONS[self.action][WIDEST[self.role]] is not Scope.NONE
         scope = PERMISSIONS[self.action][self.row]
-        return scope is Scope.ALL or (scope is Scope.OWN and self.own)
+        return scope is Scope.ALL or (scope in (Scope.OWN, Scope.FOLLOWED) and self.own)
 
     @property
     def refusal(self) -> type[Exception] | None:

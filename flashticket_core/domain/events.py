@@ -57,6 +57,20 @@ class AssigneeChanged(TicketEvent):
 
 
 @dataclass(frozen=True)
+class FollowerAdded(TicketEvent):
+    """`user_id` follows the ticket from now on (the actor added them: themselves on the
+    card, or the reporter naming them in the form)."""
+
+    user_id: str
+    reporter_id: str
+
+
+@dataclass(frozen=True)
+class FollowerRemoved(TicketEvent):
+    user_id: str
+
+
+@dataclass(frozen=True)
 class EntryAdded(TicketEvent):
     kind: EntryKind
     entry_id: int

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flashticket_core.service_layer.admin import Admin
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.conversation import Conversation
+from flashticket_core.service_layer.following import Following
 from flashticket_core.service_layer.intake import Intake
 from flashticket_core.service_layer.people import People
 from flashticket_core.service_layer.queries import Queries
@@ -26,6 +27,7 @@ class HelpDesk:
     admin: Admin
     people: People
     routing: Routing
+    following: Following
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -38,6 +40,7 @@ class HelpDesk:
             admin=Admin(env),
             people=People(env),
             routing=Routing(env),
+            following=Following(env),
         )
 
     @property

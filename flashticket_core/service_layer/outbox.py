@@ -46,6 +46,10 @@ class MessageKind(StrEnum):
     # Another message failed for good: said once in the card's thread, or to an admin
     # (`user` in its payload) when the card itself cannot be reached.
     DELIVERY_NOTICE = "delivery_notice"
+    # The DM that starts a follower's own thread about a ticket (`user` in its payload),
+    # and a status change or support reply in it (follower_news.py plans them).
+    FOLLOWER_ROOT = "follower_root"
+    FOLLOWER_THREAD = "follower_thread"
 
 
 class MessageStatus(StrEnum):
@@ -61,6 +65,7 @@ class ThreadSide(StrEnum):
 
     REPORTER = "reporter"  # the reporter's DM thread
     SUPPORT = "support"  # under the ticket's card in the support channel
+    FOLLOWER = "follower"  # a follower's own DM thread (one per follower)
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,15 @@ PLANS: dict[MessageKind, KindPlan] = {
     MessageKind.RELAY_FILE: KindPlan(on_the_side=True),
     MessageKind.FROM_MESSAGE_LATER: KindPlan(),
     MessageKind.DELIVERY_NOTICE: KindPlan(failure_told=False),
+    MessageKind.FOLLOWER_ROOT: KindPlan(begins=ThreadSide.FOLLOWER),
+    MessageKind.FOLLOWER_THREAD: KindPlan(),
 }
+
+# The kinds that go to the one person their payload names (`user`): the outbox keeps
+# them as the message's recipient.
+FOR_ONE_PERSON = frozenset(
+    {MessageKind.PERSON, MessageKind.FOLLOWER_ROOT, MessageKind.FOLLOWER_THREAD}
+)
 
 
 def kinds_where(wanted: Callable[[KindPlan], bool]) -> frozenset[MessageKind]:
@@ -306,8 +319,19 @@ class MessageQueue(abc.ABC):
     def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
         """Those of `users` whose App Home refresh is pending already."""
 
+    @abc.abstractmethod
+    def followers_of(self, ticket_ids: Collection[int]) -> dict[int, list[str]]:
+        """Who follows each of the tickets now (this transaction's changes included),
+        in the order they began; a ticket nobody follows is left out."""
 
-def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessage]:
+
+def outbox_rows(
+    event_list: list[events.Event],
+    now: datetime,
+    also: Callable[[events.Event], list[Planned]] | None = None,
+) -> list[NewMessage]:
+    """The messages the events cause, in order; `also`: more each event causes, right
+    after its own (what its ticket's followers are told)."""
     return [
         NewMessage(
             kind=kind,
@@ -316,8 +340,8 @@ def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessag
             next_attempt_at=now,
             created_at=now,
             entry_id=payload.get("entry"),
-            recipient=payload.get("user") if kind is MessageKind.PERSON else None,
+            recipient=payload.get("user") if kind in FOR_ONE_PERSON else None,
         )
         for event in event_list
-        for kind, ticket_id, payload in plan(event)
+        for kind, ticket_id, payload in plan(event) + (also(event) if also else [])
     ]
