@@ -30,6 +30,7 @@ from bot.blocks.common import (
     quote_clipped,
     render,
 )
+from bot.blocks.following import followers_line
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import DELETE, DELETE_CANCEL, action_value
 from bot.blocks.ticket_view import (
@@ -157,6 +158,9 @@ def ticket_detail(
     fields = fields_section(lang, ticket)
     if fields is not None:
         blocks.append(fields)
+    followers = followers_line(lang, ticket)
+    if followers is not None:
+        blocks.append(followers)
     due = due_line(lang, ticket.targets, status=ticket.status, now=now)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
@@ -208,6 +212,7 @@ HISTORY_LABELS = {
     "withdrawn": "bot.history.withdrawn",
     "team": "bot.history.team",
     "request_type": "bot.history.request_type",
+    "follower": "bot.history.follower",
 }
 
 
@@ -237,7 +242,7 @@ def _changed_value(
         return status_label(lang, value)
     if field == "priority":
         return priority_label(lang, value)
-    if field in ("assignee", "reporter"):
+    if field in ("assignee", "reporter", "follower"):
         return person(value)
     if field in ("entry_edited", "entry_withdrawn"):
         return escape(clip(" ".join(value.split()), 300))

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.common import SECTION_MAX, Blocks, _t, quote_clipped, render
+from bot.blocks.following import follow_buttons, followers_line
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import (
     CHANGE_TYPE,
@@ -88,6 +89,9 @@ def ticket_card(
     fields = fields_section(lang, view)
     if fields is not None:
         blocks.append(fields)
+    followers = followers_line(lang, view)
+    if followers is not None:
+        blocks.append(followers)
     # After the description, which stays where it was on the card.
     due = due_line(lang, view.targets, status=view.status)
     if due is not None:
@@ -175,6 +179,7 @@ def _card_actions(
                 text=_t("bot.button.change_type", lang), action_id=CHANGE_TYPE, value=value
             )
         )
+    elements.extend(follow_buttons(lang, ticket))
     return elements
 
 

@@ -9,6 +9,7 @@ from bot.listeners import (
     admin,
     commands,
     events,
+    following,
     forms,
     home_queue,
     intake,
@@ -18,5 +19,16 @@ from bot.listeners import (
 
 
 def register(app: App) -> None:
-    for module in (commands, admin, actions, forms, views, events, intake, moving, home_queue):
+    for module in (
+        commands,
+        admin,
+        actions,
+        forms,
+        views,
+        events,
+        intake,
+        moving,
+        home_queue,
+        following,
+    ):
         module.register(app)

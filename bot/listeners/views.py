@@ -5,10 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import blocks
+from bot.blocks.following import ON_BEHALF_BLOCK
 from bot.blocks.forms import REQUEST_TYPE_BLOCK, field_block_id
 from bot.incoming import ViewPayload
 from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
+from bot.listeners.following import not_people
 from bot.payloads import (
     attached_files,
     entry_files,
@@ -17,7 +19,8 @@ from bot.payloads import (
     source_of_view,
     ticket_of_view,
 )
-from flashticket_core.errors import InvalidFields
+from flashticket_core.domain.permissions import Action
+from flashticket_core.errors import InvalidFields, NotAllowed
 
 
 def register(app: App) -> None:
@@ -56,6 +59,10 @@ def submit_new_ticket(turn: Turn) -> None:
         text = turn.t("error.field_required", label=label)
         turn.ack(response_action="errors", errors={REQUEST_TYPE_BLOCK: text})
         return
+    named = not_people(turn, form)
+    if named:
+        turn.ack(response_action="errors", errors=named)
+        return
     try:
         turn.desk.tickets.open_ticket(
             turn.actor,
@@ -68,7 +75,16 @@ def submit_new_ticket(turn: Turn) -> None:
             files=source.files if source else (),
             request_type=form.request_type,
             fields=form.fields,
+            followers=form.followers,
+            on_behalf_of=form.on_behalf_of,
         )
+    except NotAllowed as refused:
+        # Only support and admins may name someone else (their form alone offers it):
+        # a submission that names someone anyway is told so under that input.
+        if refused.action != Action.OPEN_ON_BEHALF:
+            raise
+        turn.ack(response_action="errors", errors={ON_BEHALF_BLOCK: refused.message(turn.lang)})
+        return
     except InvalidFields as wrong:
         # Each under its own input, all at once; nothing was stored.
         kind = form.request_type or ""

@@ -11,6 +11,7 @@ Kit module it renders with:
 - `files`: a file relayed to the other side (`bot/file_relay.py`)
 - `intake`: a ticket from a message taken up again
 - `notices`: a message that failed for good, told once
+- `following`: a follower's own DM thread (`blocks/following.py`)
 
 `slack` is what every sender is given (the client, the channels, the languages, and
 posting as the outbox needs it); `slack_errors` what a Slack error means for a message.
@@ -20,7 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.sending import app_home, card, digest, files, intake, notices, threads, timers
+from bot.sending import (
+    app_home,
+    card,
+    digest,
+    files,
+    following,
+    intake,
+    notices,
+    threads,
+    timers,
+)
 from bot.sending.slack import Sender
 from flashticket_core.service_layer.outbox import MessageKind
 
@@ -33,4 +44,5 @@ SENDERS: Mapping[MessageKind, Sender] = {
     **files.SENDERS,
     **intake.SENDERS,
     **notices.SENDERS,
+    **following.SENDERS,
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.words import admin, card, commands, home, reporter, targets, thread
+from bot.words import admin, card, commands, following, home, reporter, targets, thread
 from flashticket_core import i18n
 from flashticket_core.i18n import Language
 
@@ -39,6 +39,7 @@ CATALOG: Catalog = merged(
     commands.WORDS,
     admin.WORDS,
     home.WORDS,
+    following.WORDS,
 )
 
 # The number a text counts, by the name of its placeholder: a key with a `.one` twin

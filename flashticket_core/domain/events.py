@@ -19,6 +19,8 @@ class TicketEvent(Event):
 
 @dataclass(frozen=True)
 class TicketOpened(TicketEvent):
+    # Whose ticket it is, where someone else (the actor) opened it for them.
+    reporter_id: str | None = None
     # The chat message the ticket was made from, whose thread is told its number.
     source_channel: str | None = None
     source_thread_ts: str | None = None

@@ -2,7 +2,9 @@
 first DM when they start following, then every status change and every support reply
 (never an internal note: support followers read those under the card, where they are
 posted). The change's own author is not told of it. The reporter hears when someone
-else starts a person following their ticket, and the card shows who follows.
+else starts a person following their ticket, and the card shows who follows. Whoever
+opens a ticket on behalf of someone is told so by DM (the reporter's DM thread begins as
+for any ticket, saying who opened it for them).
 
 `FollowerNews` is asked by the outbox writer for each event of a commit, inside its
 transaction, so the followers told are those of the moment of the change."""
@@ -45,6 +47,11 @@ def _about_followers(event: events.Event) -> list[Planned]:
             return planned
         case events.FollowerRemoved(ticket_id=tid):
             return [(MessageKind.SUPPORT_UPDATE, tid, {})]
+        case events.TicketOpened(ticket_id=tid, actor_id=actor, reporter_id=str()):
+            if event.source_channel is None:
+                # Opened on behalf of someone: the opener's confirmation, by DM.
+                opened = {"event": "opened_on_behalf", "actor": actor, "user": actor}
+                return [(MessageKind.PERSON, tid, opened)]
     return []
 
 

@@ -78,6 +78,8 @@ class WorkspaceState:
         self.default_locale = default_locale  # everyone's, unless set_locale says otherwise
         self._locales: dict[str, str] = {}  # user ID -> locale
         self._teams: dict[str, str] = {}  # user ID -> another organisation's team ID
+        self._apps: set[str] = set()  # users that are apps' bot users
+        self._deactivated: set[str] = set()  # deactivated accounts
         self._channels: dict[str, ChannelSetup] = {}
         # Threads an admin locked, and people who turned off the app's Messages tab.
         self._locked_threads: set[tuple[str, str]] = set()

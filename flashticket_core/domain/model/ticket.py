@@ -151,6 +151,7 @@ class Ticket(Followed, Base):
             lambda ticket_id: events.TicketOpened(
                 actor_id=actor_id,
                 ticket_id=ticket_id,
+                reporter_id=reporter_id if actor_id != reporter_id else None,
                 source_channel=source.channel if source else None,
                 source_thread_ts=source.thread_ts if source else None,
                 source_ts=source.ts if source else None,
