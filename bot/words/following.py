@@ -18,7 +18,7 @@ WORDS: dict[str, dict[Language, str]] = {
     },
     "bot.form.not_a_person": {
         Language.EN: "An app or a deactivated account cannot be named here; choose a person.",
-        Language.DE: "Eine App oder ein deaktiviertes Konto kann hier nicht gewählt werden; wählen Sie eine Person.",
+        Language.DE: "Ein Bot oder ein deaktiviertes Konto kann hier nicht gewählt werden; wählen Sie eine Person.",
     },
     "bot.history.follower": {Language.EN: "Kept informed", Language.DE: "Auch informiert"},
     "bot.button.follow": {Language.EN: "Follow", Language.DE: "Folgen"},

@@ -9,10 +9,15 @@ databases, in English and German."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from tests.bot_harness import SUPPORT_CHANNEL, Bot, body_json
+import pytest
+
+from tests.bot_harness import SUPPORT_CHANNEL, Bot, body_json, bot_settings
 from tests.conftest import ADMIN, ALICE, BOB
+from tests.e2e.test_request_type_forms import DESK, choose_type, open_form, submit, typed_state
 from tests.fakes.slack_api import Call, FakeSlack
 
 SUPPORTER = "USUPPORT02"
@@ -319,3 +324,51 @@ def test_german_words(bot: Bot) -> None:
             f"lässt <@{BOB}> über *#{ticket_id}* informieren" in " ".join(bot.dm_thread(ticket_id))
         )
     )
+
+
+@pytest.fixture
+def desk_bot(database_url: str, slack: FakeSlack, tmp_path: Path) -> Iterator[Bot]:
+    desk_file = tmp_path / "desk.yaml"
+    desk_file.write_text(DESK)
+    settings = bot_settings(database_url, slack, flashticket_desk_file=str(desk_file))
+    running = Bot(slack, settings).start()
+    yield running
+    running.stop()
+
+
+def _people_pickers(view: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    return {
+        b["block_id"]: (b["element"]["type"], b["element"]["action_id"])
+        for b in view["blocks"]
+        if b.get("block_id") in ("followers", "on_behalf")
+    }
+
+
+def test_the_people_pickers_keep_their_ids_when_a_request_type_updates_the_form(
+    desk_bot: Bot,
+) -> None:
+    """Slack keeps who was picked across views.update while block_id and action_id stay."""
+    pickers = {
+        "on_behalf": ("users_select", "value"),
+        "followers": ("multi_users_select", "value"),
+    }
+    modal, opened = open_form(desk_bot, ADMIN)
+    assert _people_pickers(modal) == pickers
+    update = choose_type(desk_bot, ADMIN, opened, "hardware", title="Dock flickers")
+    assert _people_pickers(update.args["view"]) == pickers
+    shown = {**update.args["view"], "id": opened.response["view"]["id"]}
+    state = typed_state(
+        "Dock flickers",
+        "hardware",
+        **{"field.hardware.asset_tag": {"type": "plain_text_input", "value": "A-17"}},
+        on_behalf={"type": "users_select", "selected_user": ALICE},
+        followers={"type": "multi_users_select", "selected_users": [BOB]},
+    )
+    assert submit(desk_bot, ADMIN, shown, state) == {}
+    desk_bot.slack.wait_for(lambda _: follower_root(desk_bot.slack, BOB, 1) is not None)
+    assert desk_bot.dm_root(1).args["channel"] == ALICE
+    # A plain user's form has no "On behalf of", before and after the update.
+    plain, opened = open_form(desk_bot, ALICE)
+    assert set(_people_pickers(plain)) == {"followers"}
+    update = choose_type(desk_bot, ALICE, opened, "access", title="VPN")
+    assert set(_people_pickers(update.args["view"])) == {"followers"}
