@@ -92,7 +92,6 @@ def new_ticket_modal(
         ],
     )
     modal = view.to_dict()
-    modal["blocks"].extend(people_inputs(lang, on_behalf=on_behalf))
     if len(kinds) > 1:
         select = type_select(
             lang, kinds, action_id=NEW_TICKET_TYPE, chosen=chosen.id if chosen else None
@@ -100,6 +99,8 @@ def new_ticket_modal(
         modal["blocks"].insert(0, select)
     if chosen is not None:
         modal["blocks"].extend(field_inputs(chosen))
+    # Last, after what the ticket is about: who else hears of it.
+    modal["blocks"].extend(people_inputs(lang, on_behalf=on_behalf))
     return modal
 
 

@@ -231,8 +231,8 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.DE: "│ ! Eine Datei ließ sich nicht lesen; nennen Sie vorhandene Dateien.",
     },
     "people_prompt": {
-        Language.EN: "│ {label} (names, e.g. @ana @ben{optional}) []: ",
-        Language.DE: "│ {label} (Namen, z. B. @ana @ben{optional}) []: ",
+        Language.EN: "│ {label}{optional} (names: @ana @ben) []: ",
+        Language.DE: "│ {label}{optional} (Namen: @ana @ben) []: ",
     },
     "too_many_people": {
         Language.EN: "│ ! At most {most} people here.",
