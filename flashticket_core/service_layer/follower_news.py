@@ -65,9 +65,13 @@ class FollowerNews:
             if isinstance(e, events.TicketEvent) and _news(e) is not None
         }
         self._followers: Mapping[int, list[str]] = messages.followers_of(told) if told else {}
+        # A ticket opened in this commit: its card, posted after it, shows them already.
+        self._opened = {e.ticket_id for e in event_list if isinstance(e, events.TicketOpened)}
 
     def __call__(self, event: events.Event) -> list[Planned]:
         planned = _about_followers(event)
+        if isinstance(event, events.FollowerAdded) and event.ticket_id in self._opened:
+            planned = [p for p in planned if p[0] is not MessageKind.SUPPORT_UPDATE]
         news = _news(event)
         if news is None or not isinstance(event, events.TicketEvent):
             return planned

@@ -22,7 +22,7 @@ def planned(messages: FakeMessageQueue) -> list[tuple[MessageKind, str | None, d
     return [(m.kind, m.recipient, json.loads(m.payload)) for m in messages.added]
 
 
-def test_a_follower_the_reporter_names_gets_a_first_dm_and_the_card_shows_them() -> None:
+def test_a_follower_named_in_the_form_gets_a_first_dm_the_new_card_shows_them() -> None:
     messages = FakeMessageQueue()
     added = events.FollowerAdded(actor_id=ALICE, ticket_id=7, user_id=BOB, reporter_id=ALICE)
     write_outbox(messages, [events.TicketOpened(actor_id=ALICE, ticket_id=7), added], NOW)
@@ -30,7 +30,6 @@ def test_a_follower_the_reporter_names_gets_a_first_dm_and_the_card_shows_them()
         (MessageKind.REPORTER_ROOT, None),
         (MessageKind.SUPPORT_POST, None),
         (MessageKind.FOLLOWER_ROOT, BOB),
-        (MessageKind.SUPPORT_UPDATE, None),
     ]
 
 
@@ -38,6 +37,7 @@ def test_the_reporter_hears_of_a_follower_someone_else_added() -> None:
     messages = FakeMessageQueue()
     added = events.FollowerAdded(actor_id=SUPPORT, ticket_id=7, user_id=SUPPORT, reporter_id=ALICE)
     write_outbox(messages, [added], NOW)
+    assert planned(messages)[1][0] is MessageKind.SUPPORT_UPDATE  # the card shows them
     assert planned(messages)[-1] == (
         MessageKind.REPORTER_THREAD,
         None,
