@@ -49,6 +49,8 @@ def unfollow(turn: Turn) -> None:
 def not_people(turn: Turn, form: NewTicketForm) -> dict[str, str]:
     """The form's people inputs that name an app or a deactivated account, each with
     what to do (empty when none does: the usual case asks Slack nothing)."""
+    if not form.on_behalf_of and not form.followers:
+        return {}
     errors: dict[str, str] = {}
     wrong = turn.t("bot.form.not_a_person")
     someone = form.on_behalf_of
