@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.blocks.following import FOLLOWERS_BLOCK, ON_BEHALF_BLOCK
 from bot.blocks.forms import FIELD_PREFIX, REQUEST_TYPE_BLOCK, field_of_block
 from bot.blocks.ids import NEW_TICKET_TYPE
 from bot.incoming import BadPayload
@@ -91,6 +92,10 @@ class NewTicketForm(_Model):
     # The request type chosen (or the desk's one), and its fields' values.
     request_type: str | None = None
     fields: tuple[FieldValue, ...] = ()
+    # "Keep informed": the people named to follow it; "On behalf of": whom it is for
+    # (the server decides whether the submitter may name anyone there).
+    followers: tuple[str, ...] = ()
+    on_behalf_of: str | None = None
 
 
 def _element(view: View, block_id: str) -> StateElement:
@@ -116,10 +121,17 @@ def new_ticket_form(view: View) -> NewTicketForm:
                 "priority": priority,
                 "request_type": request_type,
                 "fields": _field_values(view, request_type),
+                "followers": _picked(view, FOLLOWERS_BLOCK).selected_users or (),
+                "on_behalf_of": _picked(view, ON_BEHALF_BLOCK).selected_user,
             }
         )
     except ValidationError as error:
         raise BadPayload("bad new-ticket form") from error
+
+
+def _picked(view: View, block_id: str) -> StateElement:
+    """A people picker's state; one the form does not have picks nobody."""
+    return view.element(block_id) or StateElement()
 
 
 def chosen_type(view: View) -> str | None:

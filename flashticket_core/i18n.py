@@ -14,6 +14,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
+from flashticket_core.i18n_following import FOLLOWING_TEXTS
 from flashticket_core.i18n_replies import REPLY_TEXTS
 from flashticket_core.i18n_reports import REPORT_TEXTS
 from flashticket_core.language import Language
@@ -359,6 +360,7 @@ CATALOG: dict[str, dict[Language, str]] = {
     },
     **REPORT_TEXTS,
     **REPLY_TEXTS,
+    **FOLLOWING_TEXTS,
 }
 
 

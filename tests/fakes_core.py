@@ -204,6 +204,7 @@ class FakeMessageQueue(MessageQueue):
         self.cancelled: set[int] = set()
         self.homes_opened: dict[str, datetime] = {}
         self.support: set[str] = set()
+        self.followers: dict[int, list[str]] = {}
         self.people: dict[int, set[str]] = {}
 
     def add(self, messages: list[NewMessage]) -> None:
@@ -229,6 +230,9 @@ class FakeMessageQueue(MessageQueue):
         return {
             m.recipient for m in self.added if m.kind is MessageKind.HOME and m.recipient in users
         }
+
+    def followers_of(self, ticket_ids: Collection[int]) -> dict[int, list[str]]:
+        return {tid: list(self.followers[tid]) for tid in ticket_ids if self.followers.get(tid)}
 
 
 class FakeIntakeAllowances(IntakeAllowances):
@@ -388,7 +392,9 @@ class FakeReads(Reads):
 
     def ticket(self, ticket_id: int) -> views.TicketSummary | None:
         ticket = self.uow.tickets._get(ticket_id)
-        return None if ticket is None else views.TicketSummary.of(ticket)
+        if ticket is None:
+            return None
+        return views.TicketSummary.of(ticket, followers=tuple(f.user_id for f in ticket.followers))
 
     def ticket_detail(self, ticket_id: int, *, include_internal: bool) -> views.TicketDetail:
         ticket = self.uow.tickets.tickets[ticket_id]
@@ -400,7 +406,9 @@ class FakeReads(Reads):
             and (include_internal or e.kind is not EntryKind.INTERNAL_NOTE)
         ]
         return views.TicketDetail(
-            ticket=views.TicketSummary.of(ticket),
+            ticket=views.TicketSummary.of(
+                ticket, followers=tuple(f.user_id for f in ticket.followers)
+            ),
             resolved_at=ticket.resolved_at,
             closed_at=ticket.closed_at,
             first_response_at=ticket.first_response_at,

@@ -15,7 +15,7 @@ from flashticket_core.domain.clock import SYSTEM_ACTOR
 from flashticket_core.domain.enums import EntryKind, Priority, Role, Status
 from flashticket_core.domain.model import MessageSource
 from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope, status_action
-from flashticket_core.errors import IntakeLimited, NotAllowed, NotFound
+from flashticket_core.errors import IntakeLimited, InvalidInput, NotAllowed, NotFound
 from flashticket_core.service_layer.desk import HelpDesk
 from tests.conftest import ADMIN, ALICE, SUPPORT
 
@@ -60,11 +60,15 @@ def _closed_by_clock(desk: HelpDesk, ticket: int) -> None:
 _messages = itertools.count(1)
 
 
-def _from_message(desk: HelpDesk, actor: str, reporter: str) -> int:
+def _from_message(
+    desk: HelpDesk, actor: str, reporter: str, followers: tuple[str, ...] = ()
+) -> int:
     """A ticket the actor opens from one of the reporter's messages (a new one each time)."""
     ts = f"1700000000.{next(_messages):06d}"
     source = MessageSource("C0GENERAL1", ts, ts)
-    return desk.tickets.open_ticket(actor, title="Wifi", reporter_id=reporter, source=source).id
+    return desk.tickets.open_ticket(
+        actor, title="Wifi", reporter_id=reporter, source=source, followers=followers
+    ).id
 
 
 def _up_to_the_rate(desk: HelpDesk, actor: str) -> None:
@@ -78,9 +82,10 @@ def _up_to_the_rate(desk: HelpDesk, actor: str) -> None:
 def _opened_for_reporter(desk: HelpDesk, ticket: int) -> None:
     """Support (or an admin, for support) opens the next ticket (`ticket + 1`) for the ticket's reporter from one of
     their messages: the one the attempt withdraws."""
-    reporter = desk.queries.show(ADMIN, ticket).ticket.reporter_id
+    shown = desk.queries.show(ADMIN, ticket).ticket
+    reporter = shown.reporter_id
     opener = ADMIN if reporter == SUPPORT else SUPPORT
-    assert _from_message(desk, opener, reporter) == ticket + 1
+    assert _from_message(desk, opener, reporter, shown.followers) == ticket + 1
 
 
 def _sees_note(desk: HelpDesk, actor: str, ticket: int) -> bool:
@@ -169,6 +174,27 @@ def _awaiting_approval(desk: HelpDesk, ticket: int) -> None:
     assert opened.status is Status.PENDING_APPROVAL
 
 
+def _unfollowed(desk: HelpDesk, actor: str, ticket: int) -> object:
+    """Stop following the ticket; one the actor does not follow (they may, but have
+    nothing to stop) is told so, which is not a refusal."""
+    try:
+        return desk.following.unfollow(actor, ticket)
+    except InvalidInput as nothing_to_stop:
+        if nothing_to_stop.key != "error.not_following":
+            raise
+        return True
+
+
+def _followed(desk: HelpDesk, actor: str, ticket: int) -> object:
+    """Follow the ticket; its reporter is told they hear of it anyway (not a refusal)."""
+    try:
+        return desk.following.follow(actor, ticket)
+    except InvalidInput as reporter:
+        if reporter.key != "error.follow_reporter":
+            raise
+        return True
+
+
 PROBES: dict[Action, Probe] = {
     Action.OPEN_TICKET: Probe(
         lambda d, a, t: d.tickets.open_ticket(a, title="Printer"), on_ticket=False
@@ -180,6 +206,10 @@ PROBES: dict[Action, Probe] = {
             reporter_id=CAROL,
             source=MessageSource("C0GENERAL1", "1700000000.000100", "1700000000.000100"),
         ),
+        on_ticket=False,
+    ),
+    Action.OPEN_ON_BEHALF: Probe(
+        lambda d, a, t: d.tickets.open_ticket(a, title="Printer", on_behalf_of=CAROL),
         on_ticket=False,
     ),
     Action.OPEN_FOR_AUTHORS_UNLIMITED: Probe(
@@ -232,6 +262,8 @@ PROBES: dict[Action, Probe] = {
         lambda d, a, t: _approval_desk(d, t).approvals.decide(a, t + 1, approved=True),
         prepare=_awaiting_approval,
     ),
+    Action.FOLLOW: Probe(_followed),
+    Action.UNFOLLOW: Probe(_unfollowed),
 }
 
 
@@ -240,10 +272,14 @@ class Case:
     action: Action
     role: Role
     own: bool
+    # Someone else's ticket whose reporter named the actor to keep informed.
+    follows: bool = False
 
     @property
     def allowed(self) -> bool:
         scope = PERMISSIONS[self.action][self.role]
+        if scope is Scope.FOLLOWED:
+            return self.own or self.follows
         return scope is Scope.ALL or (scope in (Scope.OWN, Scope.APPROVER) and self.own)
 
     @property
@@ -258,7 +294,8 @@ class Case:
         if PERMISSIONS[self.action][self.role] is Scope.APPROVER:
             # The request was sent to them: no secret whether it exists.
             return probe.refused_with
-        visible = self.own or PERMISSIONS[Action.VIEW_TICKET][self.role] is Scope.ALL
+        viewing = PERMISSIONS[Action.VIEW_TICKET][self.role]
+        visible = self.own or viewing is Scope.ALL or (self.follows and viewing is Scope.FOLLOWED)
         if probe.on_ticket and not visible:
             never = PERMISSIONS[self.action][self.role] is Scope.NONE
             if probe.leaves_out or self.action in STATUS_MOVES or not never:
@@ -267,6 +304,7 @@ class Case:
 
     def __str__(self) -> str:
         whose = ("own" if self.own else "other's") if PROBES[self.action].on_ticket else "-"
+        whose += "-followed" if self.follows else ""
         verdict = "allowed" if self.allowed else "refused"
         return f"{self.role.value}-{self.action.value}-{whose}-{verdict}"
 
@@ -278,11 +316,14 @@ STATUS_MOVES = {
     for by_clock in (False, True)
 }
 
+# On a ticket: the actor's own, someone else's, and someone else's they follow.
+WHOSE = ((True, False), (False, False), (False, True))
+
 CASES = [
-    Case(action, role, own)
+    Case(action, role, own, follows)
     for action in Action
     for role in Role
-    for own in ((True, False) if PROBES[action].on_ticket else (True,))
+    for own, follows in (WHOSE if PROBES[action].on_ticket else ((True, False),))
 ]
 
 
@@ -291,7 +332,8 @@ def attempt(case: Case, desk: HelpDesk) -> Callable[[], object]:
     actor = ACTOR_OF_ROLE[case.role]
     probe = PROBES[case.action]
     reporter = actor if case.own else CAROL
-    ticket = desk.tickets.open_ticket(reporter, title="Keyboard").id
+    followers = (actor,) if case.follows else ()
+    ticket = desk.tickets.open_ticket(reporter, title="Keyboard", followers=followers).id
     probe.prepare(desk, ticket)
     probe.ready(desk, actor)
     return lambda: probe.attempt(desk, actor, ticket)

@@ -92,7 +92,9 @@ class TeamCase:
         if not PROBES[self.action].on_ticket:
             return PERMISSIONS[self.action][WIDEST[self.role]] is not Scope.NONE
         scope = PERMISSIONS[self.action][self.row]
-        return scope is Scope.ALL or (scope in (Scope.OWN, Scope.APPROVER) and self.own)
+        return scope is Scope.ALL or (
+            scope in (Scope.OWN, Scope.APPROVER, Scope.FOLLOWED) and self.own
+        )
 
     @property
     def refusal(self) -> type[Exception] | None:

@@ -31,6 +31,7 @@ from bot.blocks.common import (
     quote_clipped,
     render,
 )
+from bot.blocks.following import followers_line
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import DELETE, DELETE_CANCEL, action_value
 from bot.blocks.thread import rule_reason
@@ -161,6 +162,9 @@ def ticket_detail(
     fields = fields_section(lang, ticket)
     if fields is not None:
         blocks.append(fields)
+    followers = followers_line(lang, ticket)
+    if followers is not None:
+        blocks.append(followers)
     due = due_line(lang, ticket.targets, status=ticket.status, now=now)
     if due is not None:
         blocks.append(ContextBlock(block_id="due", elements=[MarkdownTextObject(text=due)]))
@@ -215,6 +219,7 @@ HISTORY_LABELS = {
     "assigned_by_rule": "bot.history.assigned_by_rule",
     "approved": "bot.history.approved",
     "rejected": "bot.history.rejected",
+    "follower": "bot.history.follower",
 }
 
 
@@ -244,7 +249,7 @@ def _changed_value(
         return status_label(lang, value)
     if field == "priority":
         return priority_label(lang, value)
-    if field in ("assignee", "reporter"):
+    if field in ("assignee", "reporter", "follower"):
         return person(value)
     if field in ("entry_edited", "entry_withdrawn", "approved", "rejected"):
         # An approval's note or a rejection's reason, as its approver wrote it.

@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.blocks.common import SECTION_MAX, Blocks, _t, clip, quote_clipped, render
+from bot.blocks.following import follow_buttons, followers_line
 from bot.blocks.forms import fields_section
 from bot.blocks.ids import (
     ASSIGN_TO,
@@ -100,6 +101,9 @@ def ticket_card(
     fields = fields_section(lang, view)
     if fields is not None:
         blocks.append(fields)
+    followers = followers_line(lang, view)
+    if followers is not None:
+        blocks.append(followers)
     # After the description, which stays where it was on the card.
     due = due_line(lang, view.targets, status=view.status)
     if due is not None:
@@ -206,6 +210,7 @@ def _card_actions(
                 text=_t("bot.button.change_type", lang), action_id=CHANGE_TYPE, value=value
             )
         )
+    elements.extend(follow_buttons(lang, ticket))
     return elements
 
 

@@ -60,6 +60,9 @@ RATE = "reporter.rate"
 DELETE = "admin.delete"
 DELETE_CANCEL = "admin.delete_cancel"
 WITHDRAW = "reporter.withdraw"
+# Following a ticket: the card's buttons (Unfollow also in a follower's DM thread).
+FOLLOW = "ticket.follow"
+UNFOLLOW = "ticket.unfollow"
 
 
 def action_value(ticket_id: int, version: int) -> str:

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.blocks.common import _t, clip
+from bot.blocks.following import people_inputs
 from bot.blocks.forms import field_inputs, type_select
 from bot.blocks.ids import INTERNAL_NOTE, NEW_TICKET, NEW_TICKET_TYPE, SUPPORT_REPLY
 from bot.blocks.saved_replies import saved_reply_select, text_block_id
@@ -41,13 +42,15 @@ def new_ticket_modal(
     kinds: Sequence[RequestType] = (),
     chosen: RequestType | None = None,
     priority: Priority | None = None,
+    on_behalf: bool = False,
 ) -> dict[str, Any]:
     """`source` is what the modal carries to its submission in its private_metadata
     (the message a ticket is made from, the request type of a desk with one: see
     `payloads.TicketSource.metadata`, which keeps it within Slack's limit). With
     several request `kinds` the form starts with their select, and shows the `chosen`
     one's fields; with one, that type's fields straight away; with none, title,
-    description and priority alone."""
+    description and priority alone. Every form has "Keep informed"; `on_behalf` adds
+    "On behalf of" (for support and admins, who may open a ticket for someone else)."""
     if len(kinds) == 1:
         chosen = kinds[0]
     priority = priority or (chosen.priority if chosen else None) or Priority.MEDIUM
@@ -100,6 +103,8 @@ def new_ticket_modal(
         modal["blocks"].insert(0, select)
     if chosen is not None:
         modal["blocks"].extend(field_inputs(chosen))
+    # Last, after what the ticket is about: who else hears of it.
+    modal["blocks"].extend(people_inputs(lang, on_behalf=on_behalf))
     return modal
 
 

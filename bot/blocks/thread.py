@@ -75,7 +75,12 @@ def opened_for_root_text(lang: Language, ticket: TicketSummary, payload: dict[st
     """The root of a DM thread whose ticket someone else opened from the reporter's
     message: who, from which message (a link to it), in which conversation."""
     given = payload.get("source")
-    source: dict[str, Any] = given if isinstance(given, dict) else {}
+    if not isinstance(given, dict):
+        # Opened on behalf of them ("On behalf of" in the form), not from a message.
+        actor = user_id(str(payload.get("actor", "")))
+        title = escape(ticket.title)
+        return _t("bot.dm.opened_on_behalf", lang, actor=actor, ticket_id=ticket.id, title=title)
+    source: dict[str, Any] = given
     link = message_link(source)
     channel = str(source.get("channel") or "")
     where = ""
@@ -216,6 +221,9 @@ def person_text(
             title=title,
             why=rule_reason(lang, payload),
         )
+    elif event == "opened_on_behalf":
+        reporter = user_id(ticket.reporter_id)
+        text = _t(f"bot.person.{event}", lang, ticket_id=ticket.id, title=title, reporter=reporter)
     elif event in (*_ASSIGNMENT_EVENTS, "assigned", "auto_reassigned"):
         new = user_id(str(payload.get("new") or ""))
         text = _t(

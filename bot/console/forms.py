@@ -22,6 +22,13 @@ Submit = Callable[[dict[str, dict[str, Any]]], dict[str, str]]
 Attach = Callable[[str], "dict[str, Any] | None"]
 
 
+# A person's name as typed (`@ana`, `ana`) to their user ID in the workspace.
+People = Callable[[str], str]
+
+# The people pickers, and how many people each takes.
+PEOPLE_PICKERS = {"users_select": 1, "multi_users_select": 100}
+
+
 # An input that acts when chosen (`dispatch_action`): the view and its state so far in,
 # the view as the bot changed it out (None: unchanged).
 Choose = Callable[
@@ -38,6 +45,7 @@ def fill(
     *,
     words: Words,
     choose: Choose | None = None,
+    people: People | None = None,
 ) -> None:
     """Ask for every input of the modal and submit it, until the bot takes it or the
     person closes it (`cancel`, end of input, or Ctrl-C). An input that acts when
@@ -45,7 +53,7 @@ def fill(
     it."""
     say(words("form", title=view["title"]["text"]))
     try:
-        _fill(view, read, say, submit, attach, words, choose)
+        _fill(view, read, say, submit, attach, words, choose, people)
     except KeyboardInterrupt:
         say("")
         say(words("form_closed"))
@@ -67,6 +75,7 @@ def _fill(
     attach: Attach | None,
     words: Words,
     choose: Choose | None = None,
+    people: People | None = None,
 ) -> None:
     inputs = [block for block in view["blocks"] if block.get("type") == "input"]
     values: dict[str, dict[str, Any]] = {}
@@ -76,6 +85,8 @@ def _fill(
         for block in pending:
             if block["element"].get("type") == "file_input":
                 value = _ask_files(block, read, say, attach, words)
+            elif block["element"].get("type") in PEOPLE_PICKERS and people is not None:
+                value = _ask_people(block, read, say, people, words)
             else:
                 value = _ask(block, read, say, words)
             if value is None:
@@ -157,6 +168,31 @@ def _ask_files(
             say(words("file_unreadable"))
             continue
         return {"type": "file_input", "files": files}
+
+
+def _ask_people(
+    block: dict[str, Any], read: Read, say: Say, people: People, words: Words
+) -> dict[str, Any] | None:
+    """A people picker: names (`@ana @ben`, or `ana, ben`); Enter or `-` picks nobody."""
+    element, label = block["element"], block["label"]["text"]
+    kind = element["type"]
+    most = min(PEOPLE_PICKERS[kind], int(element.get("max_selected_items") or 100))
+    optional = words("optional") if block.get("optional") else ""
+    while True:
+        line = read(words("people_prompt", label=label, optional=optional))
+        if line is None or line.strip() == "cancel":
+            return None
+        names = [n.lstrip("@") for n in line.replace(",", " ").split() if n.strip("@-")]
+        if not names and not optional:
+            say(words("required"))
+            continue
+        if len(names) > most:
+            say(words("too_many_people", most=most))
+            continue
+        picked = list(dict.fromkeys(people(name) for name in names))
+        if kind == "users_select":
+            return {"type": kind, "selected_user": picked[0] if picked else None}
+        return {"type": kind, "selected_users": picked}
 
 
 def split_paths(line: str) -> list[str] | None:

@@ -352,6 +352,7 @@ class Person:
             self._attach,
             words=self.words,
             choose=choose,
+            people=self.workspace.user_id,
         )
 
     def _attach(self, path: str) -> dict[str, Any] | None:

@@ -252,6 +252,14 @@ WORDS: dict[str, dict[Language, str]] = {
         Language.EN: "│ ! A file could not be read; name files that exist.",
         Language.DE: "│ ! Eine Datei ließ sich nicht lesen; nennen Sie vorhandene Dateien.",
     },
+    "people_prompt": {
+        Language.EN: "│ {label}{optional} (names: @ana @ben) []: ",
+        Language.DE: "│ {label}{optional} (Namen: @ana @ben) []: ",
+    },
+    "too_many_people": {
+        Language.EN: "│ ! At most {most} people here.",
+        Language.DE: "│ ! Hier höchstens {most} Personen.",
+    },
     "pick_one": {
         Language.EN: "│ ! Pick one of {choices} (a number or its name), or cancel.",
         Language.DE: "│ ! Wählen Sie eines von {choices} (Nummer oder Name) oder cancel.",

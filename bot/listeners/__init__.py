@@ -11,6 +11,7 @@ from bot.listeners import (
     assigning,
     commands,
     events,
+    following,
     forms,
     home_queue,
     intake,
@@ -34,5 +35,6 @@ def register(app: App) -> None:
         saved_replies,
         assigning,
         approvals,
+        following,
     ):
         module.register(app)

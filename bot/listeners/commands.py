@@ -156,7 +156,12 @@ def open_new_ticket_modal(turn: Turn, *, title: str, description: str = "") -> N
     turn.ack()
     kinds, meta = form_for(turn.desk.env.structure, origin_channel(turn))
     modal = blocks.new_ticket_modal(
-        turn.lang, title=title, description=description, source=meta or None, kinds=kinds
+        turn.lang,
+        title=title,
+        description=description,
+        source=meta or None,
+        kinds=kinds,
+        on_behalf=turn.may(Action.OPEN_ON_BEHALF),
     )
     turn.open_modal(modal)
 

@@ -14,9 +14,10 @@ from bot import blocks
 from bot.incoming import BadPayload, BlockActions, Incoming
 from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
-from bot.payloads import chosen_type, meta_of_view
+from bot.payloads import chosen_type, meta_of_view, source_of_view
 from flashticket_core.desk_file import DeskStructure, RequestType
 from flashticket_core.domain.enums import Priority
+from flashticket_core.domain.permissions import Action
 
 log = logging.getLogger("flashticket.bot")
 
@@ -62,6 +63,8 @@ def choose_request_type(turn: Turn) -> None:
         source=_kept_metadata(view.private_metadata),
         kinds=structure.types_team_first(meta.i),
         chosen=chosen,
+        # Made from a message, the ticket is its author's: nobody else to name.
+        on_behalf=source_of_view(view) is None and turn.may(Action.OPEN_ON_BEHALF),
     )
     try:
         # With the view's hash Slack refuses the change if the form changed since (a

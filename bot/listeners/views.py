@@ -5,10 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot import blocks
+from bot.blocks.following import ON_BEHALF_BLOCK
 from bot.blocks.forms import REQUEST_TYPE_BLOCK, field_block_id
 from bot.incoming import ViewPayload
 from bot.incoming.objects import View
 from bot.listener_turn import Kind, Turn, listener
+from bot.listeners.following import not_people
 from bot.listeners.saved_replies import tell_reply_sent
 from bot.payloads import (
     attached_files,
@@ -19,7 +21,8 @@ from bot.payloads import (
     source_of_view,
     ticket_of_view,
 )
-from flashticket_core.errors import InvalidFields, InvalidInput
+from flashticket_core.domain.permissions import Action
+from flashticket_core.errors import InvalidFields, InvalidInput, NotAllowed
 
 
 def register(app: App) -> None:
@@ -58,6 +61,10 @@ def submit_new_ticket(turn: Turn) -> None:
         text = turn.t("error.field_required", label=label)
         turn.ack(response_action="errors", errors={REQUEST_TYPE_BLOCK: text})
         return
+    named = not_people(turn, form)
+    if named:
+        turn.ack(response_action="errors", errors=named)
+        return
     try:
         turn.desk.tickets.open_ticket(
             turn.actor,
@@ -70,7 +77,16 @@ def submit_new_ticket(turn: Turn) -> None:
             files=source.files if source else (),
             request_type=form.request_type,
             fields=form.fields,
+            followers=form.followers,
+            on_behalf_of=form.on_behalf_of,
         )
+    except NotAllowed as refused:
+        # Only support and admins may name someone else (their form alone offers it):
+        # a submission that names someone anyway is told so under that input.
+        if refused.action != Action.OPEN_ON_BEHALF:
+            raise
+        turn.ack(response_action="errors", errors={ON_BEHALF_BLOCK: refused.message(turn.lang)})
+        return
     except InvalidFields as wrong:
         # Each under its own input, all at once; nothing was stored.
         kind = form.request_type or ""

@@ -12,6 +12,7 @@ Kit module it renders with:
 - `intake`: a ticket from a message taken up again
 - `notices`: a message that failed for good, told once
 - `approvals`: an approval's request, decision and reminder, to each approver by DM
+- `following`: a follower's own DM thread (`blocks/following.py`)
 
 `slack` is what every sender is given (the client, the channels, the languages, and
 posting as the outbox needs it); `slack_errors` what a Slack error means for a message.
@@ -27,6 +28,7 @@ from bot.sending import (
     card,
     digest,
     files,
+    following,
     intake,
     notices,
     threads,
@@ -45,4 +47,5 @@ SENDERS: Mapping[MessageKind, Sender] = {
     **intake.SENDERS,
     **notices.SENDERS,
     **approvals.SENDERS,
+    **following.SENDERS,
 }

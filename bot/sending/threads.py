@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.approvals import APPROVAL_EVENTS, approval_thread_text
+from bot.blocks.following import FOLLOWER_ADDED_EVENT, follower_added_text
 from bot.blocks.moving import MOVED_EVENTS, moved_text
 from bot.blocks.retyping import TYPE_CHANGED_EVENT, desk_names, type_changed_text
 from bot.blocks.thread import (
@@ -44,6 +45,8 @@ def texts_of(
     change of type the types."""
     if payload.get("event") in MOVED_EVENTS:
         return [moved_text(lang, ticket.id, payload, slack.team_name, for_reporter=for_reporter)]
+    if payload.get("event") == FOLLOWER_ADDED_EVENT:
+        return [follower_added_text(lang, ticket.id, payload)]
     if payload.get("event") == TYPE_CHANGED_EVENT:
         return [type_changed_text(lang, ticket.id, payload, desk_names(slack.desk))]
     if payload.get("event") in APPROVAL_EVENTS:

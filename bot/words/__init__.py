@@ -18,6 +18,7 @@ from bot.words import (
     approvals,
     card,
     commands,
+    following,
     home,
     replies,
     reporter,
@@ -51,6 +52,7 @@ CATALOG: Catalog = merged(
     home.WORDS,
     replies.WORDS,
     approvals.WORDS,
+    following.WORDS,
 )
 
 # The number a text counts, by the name of its placeholder: a key with a `.one` twin

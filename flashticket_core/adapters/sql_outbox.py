@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from flashticket_core.adapters.tables import HomeViewer, OutboxMessage
 from flashticket_core.domain.enums import Role
-from flashticket_core.domain.model import RoleAssignment, TeamMembership, Ticket
+from flashticket_core.domain.model import RoleAssignment, TeamMembership, Ticket, TicketFollower
 from flashticket_core.service_layer.outbox import (
     MessageKind,
     MessageQueue,
@@ -96,6 +96,17 @@ class SqlMessageQueue(MessageQueue):
             if ticket.assignee_id:
                 people.add(ticket.assignee_id)
         return people
+
+    def followers_of(self, ticket_ids: Collection[int]) -> dict[int, list[str]]:
+        followers: dict[int, list[str]] = {}
+        rows = self.session.execute(
+            select(TicketFollower.ticket_id, TicketFollower.user_id)
+            .where(TicketFollower.ticket_id.in_(sorted(ticket_ids)))
+            .order_by(TicketFollower.added_at, TicketFollower.user_id)
+        )
+        for ticket_id, user_id in rows:
+            followers.setdefault(ticket_id, []).append(user_id)
+        return followers
 
     def home_refreshes_waiting(self, users: Collection[str]) -> set[str]:
         # One a worker holds may have read the Home before this change: it covers nothing.

@@ -15,15 +15,14 @@ from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters.db import Database
 from flashticket_core.adapters.sql_outbox import OUTBOX
-from flashticket_core.adapters.sql_outgoing import TicketsOf, listed_ids, outgoing
-from flashticket_core.adapters.tables import OutboxMessage, TicketThread
+from flashticket_core.adapters.sql_outgoing import TicketsOf, listed_ids, outgoing, remember_thread
+from flashticket_core.adapters.tables import OutboxMessage
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.model import RoleAssignment
 from flashticket_core.metrics import OutboxHealth
 from flashticket_core.service_layer.delivery.outgoing import Outgoing
 from flashticket_core.service_layer.delivery.ports import (
     ADMIN_NOTICE_QUIET,
-    Delivered,
     FailedMessage,
     FailureNotice,
     OutboxStore,
@@ -32,7 +31,6 @@ from flashticket_core.service_layer.delivery.ports import (
 from flashticket_core.service_layer.outbox import (
     MessageKind,
     MessageStatus,
-    ThreadSide,
     kinds_where,
 )
 
@@ -207,7 +205,7 @@ class SqlOutboxStore(OutboxStore):
                 rows,
             )
             beginning = {
-                s.message.id: (s.message.ticket_id, s.begins, s.delivered)
+                s.message.id: (s.message.ticket_id, s.begins, s.delivered, s.message.payload)
                 for s in sent
                 if s.begins is not None
                 and s.message.ticket_id is not None
@@ -220,8 +218,8 @@ class SqlOutboxStore(OutboxStore):
                     select(OutboxMessage.id).where(OutboxMessage.id.in_(list(beginning)))
                 )
                 for message_id in sorted(present):
-                    ticket_id, side, delivered = beginning[message_id]
-                    _remember_thread(session, ticket_id, side, delivered)
+                    ticket_id, side, delivered, payload = beginning[message_id]
+                    remember_thread(session, ticket_id, side, delivered, payload)
             session.commit()
         return recorded
 
@@ -379,16 +377,3 @@ def _superseded(session: Session, row: OutboxMessage) -> bool:
         OutboxMessage.id > row.id,
     )
     return session.scalar(later.limit(1)) is not None
-
-
-def _remember_thread(
-    session: Session, ticket_id: int, side: ThreadSide, delivered: Delivered
-) -> None:
-    refs = session.get(TicketThread, ticket_id)
-    if refs is None:
-        refs = TicketThread(ticket_id=ticket_id)
-        session.add(refs)
-    if side is ThreadSide.SUPPORT:
-        refs.support_channel, refs.support_ts = delivered.channel, delivered.ts
-    else:
-        refs.reporter_channel, refs.reporter_ts = delivered.channel, delivered.ts

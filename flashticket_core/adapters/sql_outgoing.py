@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,9 +17,16 @@ from flashticket_core.adapters.sql_ticket_rows import fields_of
 from flashticket_core.adapters.sql_timers import targets_of
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.enums import EntryKind
-from flashticket_core.domain.model import ConversationEntry, Ticket
+from flashticket_core.domain.model import ConversationEntry, Ticket, TicketFollower
 from flashticket_core.service_layer.delivery.outgoing import Outgoing, RelayedCopy, Thread
-from flashticket_core.service_layer.outbox import PLANS, MessageKind, MessageStatus, kinds_where
+from flashticket_core.service_layer.delivery.ports import Delivered
+from flashticket_core.service_layer.outbox import (
+    PLANS,
+    MessageKind,
+    MessageStatus,
+    ThreadSide,
+    kinds_where,
+)
 from flashticket_core.service_layer.views import TicketSummary
 
 
@@ -35,13 +43,24 @@ class TicketsOf:
         }
         self._targets = targets_of(session, ids) if ids else {}
         self._fields = fields_of(session, ids)
+        self._followers: dict[int, list[str]] = {}
+        followers = select(TicketFollower.ticket_id, TicketFollower.user_id).where(
+            TicketFollower.ticket_id.in_(ids)
+        )
+        for ticket_id, user_id in session.execute(
+            followers.order_by(TicketFollower.added_at, TicketFollower.user_id)
+        ):
+            self._followers.setdefault(ticket_id, []).append(user_id)
 
     def ticket(self, ticket_id: int) -> TicketSummary | None:
         ticket = self._tickets.get(ticket_id)
         if ticket is None:
             return None
         return TicketSummary.of(
-            ticket, self._targets.get(ticket_id, ()), self._fields.get(ticket_id, ())
+            ticket,
+            self._targets.get(ticket_id, ()),
+            self._fields.get(ticket_id, ()),
+            tuple(self._followers.get(ticket_id, ())),
         )
 
     def thread(self, ticket_id: int) -> Thread:
@@ -73,6 +92,8 @@ def outgoing(session: Session, row: OutboxMessage, tickets: TicketsOf) -> Outgoi
         state = tickets.ticket(row.ticket_id)
         thread = tickets.thread(row.ticket_id)
     kind = MessageKind(row.kind)
+    if kind is MessageKind.FOLLOWER_THREAD and row.ticket_id is not None and row.recipient:
+        thread = _with_follower_thread(session, thread, row.ticket_id, row.recipient)
     listed = {
         ticket_id: (listed_state, tickets.thread(ticket_id))
         for ticket_id in listed_ids(row)
@@ -169,3 +190,32 @@ def _relayed_copy(session: Session, row: OutboxMessage) -> RelayedCopy | None:
         return None
     parts = (*(last.part_ts or "").split(), last.result_ts)
     return RelayedCopy(channel=last.result_channel, parts=parts)
+
+
+def _with_follower_thread(session: Session, thread: Thread, ticket_id: int, user: str) -> Thread:
+    """The ticket's threads and the follower's own DM thread about it, once begun."""
+    following = session.get(TicketFollower, (ticket_id, user))
+    if following is None:
+        return thread
+    return replace(thread, follower_channel=following.dm_channel, follower_ts=following.dm_ts)
+
+
+def remember_thread(
+    session: Session, ticket_id: int, side: ThreadSide, delivered: Delivered, payload: Any
+) -> None:
+    """Where a message that begins one of its ticket's threads landed: the reporter's DM
+    thread, the card, or (its payload's `user`) a follower's DM thread."""
+    if side is ThreadSide.FOLLOWER:
+        user = payload.get("user") if isinstance(payload, dict) else None
+        following = session.get(TicketFollower, (ticket_id, str(user or "")))
+        if following is not None:
+            following.dm_channel, following.dm_ts = delivered.channel, delivered.ts
+        return
+    refs = session.get(TicketThread, ticket_id)
+    if refs is None:
+        refs = TicketThread(ticket_id=ticket_id)
+        session.add(refs)
+    if side is ThreadSide.SUPPORT:
+        refs.support_channel, refs.support_ts = delivered.channel, delivered.ts
+    else:
+        refs.reporter_channel, refs.reporter_ts = delivered.channel, delivered.ts

@@ -27,6 +27,7 @@ from flashticket_core.adapters.sql_ticket_rows import (
     having_fields,
     searched_fields,
 )
+from flashticket_core.adapters.sql_ticket_rows import followers_of as followers
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.clock import TargetClock
@@ -105,7 +106,7 @@ class SqlReads(Reads):
 
     def ticket(self, ticket_id: int) -> TicketSummary | None:
         ticket = self._live_ticket(ticket_id)
-        return None if ticket is None else TicketSummary.of(ticket)
+        return None if ticket is None else TicketSummary.of(ticket, followers=followers(ticket))
 
     def ticket_detail(self, ticket_id: int, *, include_internal: bool) -> TicketDetail:
         ticket = self._live_ticket(ticket_id)
@@ -144,6 +145,7 @@ class SqlReads(Reads):
                 ticket,
                 ticket_targets(self.session, ticket.id),
                 fields_of(self.session, [ticket.id]).get(ticket.id, ()),
+                followers(ticket),
             ),
             resolved_at=ticket.resolved_at,
             closed_at=ticket.closed_at,

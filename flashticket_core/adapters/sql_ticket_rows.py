@@ -120,3 +120,9 @@ def _has(wanted: FieldFilter) -> ColumnElement[bool]:
         & (TicketField.value == wanted.value)
         & (TicketField.type != LONG_TEXT)
     )
+
+
+def followers_of(ticket: Ticket) -> tuple[str, ...]:
+    """Who follows the ticket, in the order they began."""
+    ordered = sorted(ticket.followers, key=lambda f: (f.added_at, f.user_id))
+    return tuple(f.user_id for f in ordered)

@@ -19,6 +19,8 @@ class TicketEvent(Event):
 
 @dataclass(frozen=True)
 class TicketOpened(TicketEvent):
+    # Whose ticket it is, where someone else (the actor) opened it for them.
+    reporter_id: str | None = None
     # The chat message the ticket was made from, whose thread is told its number.
     source_channel: str | None = None
     source_thread_ts: str | None = None
@@ -66,6 +68,20 @@ class NobodyAvailable(TicketEvent):
     """The team's rule found every member away: the ticket waits unassigned."""
 
     team_id: str
+
+
+@dataclass(frozen=True)
+class FollowerAdded(TicketEvent):
+    """`user_id` follows the ticket from now on (the actor added them: themselves on the
+    card, or the reporter naming them in the form)."""
+
+    user_id: str
+    reporter_id: str
+
+
+@dataclass(frozen=True)
+class FollowerRemoved(TicketEvent):
+    user_id: str
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ class Action(StrEnum):
     # Open tickets from other people's messages beyond the per-person rate (the help
     # desk's own people triage channels; anyone else is held to the rate).
     OPEN_FOR_AUTHORS_UNLIMITED = "open_for_authors_unlimited"
+    # Open a ticket in the name of another person ("On behalf of"), who becomes its reporter.
+    OPEN_ON_BEHALF = "open_on_behalf"
     # The reporter takes back a ticket someone else opened in their name.
     WITHDRAW = "withdraw"
     VIEW_TICKET = "view_ticket"
@@ -66,11 +68,16 @@ class Action(StrEnum):
     SAVED_REPLIES = "saved_replies"  # a team's saved replies: add, list, remove
     # Approve or reject a ticket waiting for approval: its type's approvers alone.
     DECIDE_APPROVAL = "decide_approval"
+    FOLLOW = "follow"  # be kept informed of a ticket in one's own DM thread
+    UNFOLLOW = "unfollow"  # stop being kept informed of it
 
 
 class Scope(Enum):
     NONE = "no ticket"
     OWN = "own tickets"  # tickets the actor reported
+    # Tickets the actor reported or follows: a follower is kept informed, and may look,
+    # but acts on nothing (every other row says OWN or wider).
+    FOLLOWED = "own and followed tickets"
     ALL = "every ticket"
     # Tickets whose approval was asked of the actor (the desk file's `approvers` and
     # `approver_group` of its request type), whatever their role.
@@ -81,15 +88,17 @@ def _row(user: Scope, support: Scope, admin: Scope) -> dict[Role, Scope]:
     return {Role.USER: user, Role.SUPPORT: support, Role.ADMIN: admin}
 
 
-NONE, OWN, ALL, APPROVER = Scope.NONE, Scope.OWN, Scope.ALL, Scope.APPROVER
+NONE, OWN, FOLLOWED, ALL = Scope.NONE, Scope.OWN, Scope.FOLLOWED, Scope.ALL
+APPROVER = Scope.APPROVER
 
 PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     #                   user  support  admin
     Action.OPEN_TICKET: _row(ALL, ALL, ALL),
     Action.OPEN_FOR_AUTHOR: _row(ALL, ALL, ALL),
     Action.OPEN_FOR_AUTHORS_UNLIMITED: _row(NONE, ALL, ALL),
+    Action.OPEN_ON_BEHALF: _row(NONE, ALL, ALL),
     Action.WITHDRAW: _row(OWN, OWN, OWN),
-    Action.VIEW_TICKET: _row(OWN, ALL, ALL),
+    Action.VIEW_TICKET: _row(FOLLOWED, ALL, ALL),
     Action.VIEW_INTERNAL: _row(NONE, ALL, ALL),
     Action.FILTER_OTHERS: _row(NONE, ALL, ALL),
     Action.CHANGE_STATUS: _row(NONE, ALL, ALL),
@@ -113,6 +122,10 @@ PERMISSIONS: dict[Action, dict[Role, Scope]] = {
     Action.CHANGE_TYPE: _row(NONE, ALL, ALL),
     Action.SAVED_REPLIES: _row(NONE, ALL, ALL),
     Action.DECIDE_APPROVAL: _row(APPROVER, APPROVER, APPROVER),
+    # Following from the card is the team's: a plain user is kept informed only of the
+    # tickets whose reporters named them ("Keep informed"), never of others' by choice.
+    Action.FOLLOW: _row(NONE, ALL, ALL),
+    Action.UNFOLLOW: _row(FOLLOWED, ALL, ALL),
 }
 
 
@@ -144,6 +157,12 @@ class Reported(Protocol):
 
     @property
     def team_id(self) -> str: ...
+
+    @property
+    def follower_ids(self) -> frozenset[str]:
+        """Who follows the ticket; a read that did not load them says nobody, so a
+        follower is refused rather than shown too much."""
+        ...
 
 
 class Written(Protocol):
@@ -225,6 +244,8 @@ class Actor:
             # Only a ticket that says whom its approval was asked of can name the actor.
             approvers: frozenset[str] = getattr(ticket, "approvers", frozenset())
             return self.user_id in approvers
+        if scope is Scope.FOLLOWED and ticket is not None:
+            return ticket.reporter_id == self.user_id or self.user_id in ticket.follower_ids
         return scope is not Scope.NONE
 
     def may_in_team(self, action: Action, team_id: str) -> bool:

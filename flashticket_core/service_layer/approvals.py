@@ -38,6 +38,8 @@ class ApprovalTicket:
     reporter_id: str
     team_id: str
     approvers: frozenset[str]
+    # The approver rule asks nothing of followers: a follower decides nothing.
+    follower_ids: frozenset[str] = frozenset()
 
 
 def approvers_of_type(

@@ -9,6 +9,7 @@ from flashticket_core.service_layer.admin import Admin
 from flashticket_core.service_layer.approvals import Approvals
 from flashticket_core.service_layer.common import Environment
 from flashticket_core.service_layer.conversation import Conversation
+from flashticket_core.service_layer.following import Following
 from flashticket_core.service_layer.intake import Intake
 from flashticket_core.service_layer.people import People
 from flashticket_core.service_layer.queries import Queries
@@ -32,6 +33,7 @@ class HelpDesk:
     replies: SavedReplies
     assignment: Assignment
     approvals: Approvals
+    following: Following
 
     @classmethod
     def over(cls, env: Environment) -> HelpDesk:
@@ -47,6 +49,7 @@ class HelpDesk:
             replies=SavedReplies(env),
             assignment=Assignment(env),
             approvals=Approvals(env),
+            following=Following(env),
         )
 
     @property

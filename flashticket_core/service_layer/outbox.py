@@ -53,6 +53,10 @@ class MessageKind(StrEnum):
     APPROVAL_DECIDED = "approval_decided"
     # A business day without a decision: each approver is reminded, by DM.
     APPROVAL_REMINDER = "approval_reminder"
+    # The DM that starts a follower's own thread about a ticket (`user` in its payload),
+    # and a status change or support reply in it (follower_news.py plans them).
+    FOLLOWER_ROOT = "follower_root"
+    FOLLOWER_THREAD = "follower_thread"
 
 
 class MessageStatus(StrEnum):
@@ -68,6 +72,7 @@ class ThreadSide(StrEnum):
 
     REPORTER = "reporter"  # the reporter's DM thread
     SUPPORT = "support"  # under the ticket's card in the support channel
+    FOLLOWER = "follower"  # a follower's own DM thread (one per follower)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,8 @@ PLANS: dict[MessageKind, KindPlan] = {
     MessageKind.APPROVAL_REQUEST: KindPlan(),
     MessageKind.APPROVAL_DECIDED: KindPlan(follows_request=True),
     MessageKind.APPROVAL_REMINDER: KindPlan(),
+    MessageKind.FOLLOWER_ROOT: KindPlan(begins=ThreadSide.FOLLOWER),
+    MessageKind.FOLLOWER_THREAD: KindPlan(),
 }
 # The messages to one person (their `user`), recorded as its recipient.
 TO_ONE_PERSON = frozenset(
@@ -126,6 +133,8 @@ TO_ONE_PERSON = frozenset(
         MessageKind.APPROVAL_REQUEST,
         MessageKind.APPROVAL_DECIDED,
         MessageKind.APPROVAL_REMINDER,
+        MessageKind.FOLLOWER_ROOT,
+        MessageKind.FOLLOWER_THREAD,
     }
 )
 
@@ -377,9 +386,22 @@ class MessageQueue(abc.ABC):
         """Those of `users` whose App Home refresh is pending already, and not being
         sent right now."""
 
+    @abc.abstractmethod
+    def followers_of(self, ticket_ids: Collection[int]) -> dict[int, list[str]]:
+        """Who follows each of the tickets now (this transaction's changes included),
+        in the order they began; a ticket nobody follows is left out."""
 
-def outbox_rows(event_list: list[events.Event], now: datetime) -> list[NewMessage]:
-    planned = _without_updates_after_post([step for event in event_list for step in plan(event)])
+
+def outbox_rows(
+    event_list: list[events.Event],
+    now: datetime,
+    also: Callable[[events.Event], list[Planned]] | None = None,
+) -> list[NewMessage]:
+    """The messages the events cause, in order; `also`: more each event causes, right
+    after its own (what its ticket's followers are told)."""
+    planned = _without_updates_after_post(
+        [step for event in event_list for step in plan(event) + (also(event) if also else [])]
+    )
     return [
         NewMessage(
             kind=kind,

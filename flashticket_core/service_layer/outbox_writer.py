@@ -12,6 +12,7 @@ from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role
 from flashticket_core.domain.events import Event
 from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope
+from flashticket_core.service_layer.follower_news import FollowerNews
 from flashticket_core.service_layer.outbox import (
     MessageKind,
     MessageQueue,
@@ -33,7 +34,7 @@ def write_outbox(
     configured_admins: frozenset[str] = frozenset(),
 ) -> int:
     cancel_messages_of_deleted(messages, event_list, now)
-    rows = outbox_rows(event_list, now)
+    rows = outbox_rows(event_list, now, also=FollowerNews(messages, event_list))
     rows.extend(home_refreshes(messages, event_list, now, configured_admins))
     if rows:
         messages.add(rows)

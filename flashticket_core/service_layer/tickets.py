@@ -36,6 +36,7 @@ from flashticket_core.service_layer.common import (
 )
 from flashticket_core.service_layer.conversation import AttachedFile
 from flashticket_core.service_layer.fields import checked_fields
+from flashticket_core.service_layer.following import checked_followers, on_behalf_for
 from flashticket_core.service_layer.intake import take_allowance
 from flashticket_core.service_layer.outbox import MessageKind, NewMessage
 from flashticket_core.service_layer.routing import route_new_ticket
@@ -58,6 +59,8 @@ class Tickets(Area):
         files: Sequence[AttachedFile] = (),
         request_type: str | None = None,
         fields: Sequence[FieldValue] = (),
+        followers: Sequence[str] = (),
+        on_behalf_of: str | None = None,
     ) -> views.TicketSummary:
         """Open a ticket. A repeated `request_key` (a double submission) opens nothing new.
 
@@ -69,10 +72,16 @@ class Tickets(Area):
         message's intake channel, else to the first team; without a `priority` chosen it
         gets the type's (service_layer/routing.py). Of a `request_type`, its `fields` are
         checked (all wrong ones told at once) and kept with the ticket; made from a message,
-        it is of its team's first type, its fields left empty."""
+        it is of its team's first type, its fields left empty.
+
+        `on_behalf_of` (support and admins): that person is the reporter, and the history
+        records who opened it for them. `followers`: the people kept informed of it
+        (following.py), the reporter left out of them."""
         validate_user_id(actor_id)
-        reporter = reporter_id or actor_id
+        on_behalf = on_behalf_for(actor_id, on_behalf_of, reporter_id)
+        reporter = on_behalf or reporter_id or actor_id
         validate_user_id(reporter)
+        kept_informed = checked_followers(followers, reporter)
         route = route_new_ticket(
             self.env.structure,
             request_type=request_type,
@@ -83,7 +92,9 @@ class Tickets(Area):
         with self.env.units() as uow:
             actor = self._actor(uow, actor_id)
             authorize(actor, Action.OPEN_TICKET)
-            if reporter != actor_id:
+            if on_behalf is not None:
+                authorize(actor, Action.OPEN_ON_BEHALF)
+            elif reporter != actor_id:
                 authorize(actor, Action.OPEN_FOR_AUTHOR)
             done = self._already_made(uow, request_key, source)
             if done is not None:
@@ -110,6 +121,8 @@ class Tickets(Area):
                 ask_for_approval(uow, ticket, approvers, now)
             if values:
                 uow.tickets.add_fields(ticket.id, values)
+            for person in kept_informed:
+                ticket.follow(person, actor_id=actor_id, now=now)
             for file in files:
                 # The files of the message it was made from: the reporter's, for support.
                 ticket.attach_file(

@@ -49,6 +49,14 @@ class TicketSummary:
     # them (one ticket, the card).
     request_type: str | None = None
     fields: tuple[FieldValue, ...] = ()
+    # Who follows it, in the order they began, where the read asked for them (one
+    # ticket, the card); elsewhere nobody, so the permission table lets no follower see
+    # more than a read that knows them.
+    followers: tuple[str, ...] = ()
+
+    @property
+    def follower_ids(self) -> frozenset[str]:
+        return frozenset(self.followers)
 
     @classmethod
     def of(
@@ -56,6 +64,7 @@ class TicketSummary:
         ticket: Ticket,
         targets: tuple[TargetClock, ...] = (),
         fields: tuple[FieldValue, ...] = (),
+        followers: tuple[str, ...] = (),
     ) -> TicketSummary:
         return cls(
             id=ticket.id,
@@ -74,6 +83,7 @@ class TicketSummary:
             targets=targets,
             request_type=ticket.request_type,
             fields=fields,
+            followers=followers,
         )
 
 

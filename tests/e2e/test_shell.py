@@ -36,6 +36,7 @@ as @alice
 
 Smoke comes out of the back
 1
+
 click #1 take
 as @admin
 /ticket-admin grant @sam support
@@ -101,7 +102,7 @@ def test_files_travel_both_ways_in_the_console(tmp_path: Path) -> None:
     (tmp_path / "error.log").write_bytes(b"E42 toner\n")
     (tmp_path / "steps.txt").write_bytes(b"1. unplug\n")
     script = (
-        "/ticket Printer on fire\n\n\n\n"
+        "/ticket Printer on fire\n\n\n\n\n\n"
         "reply 1 --file error.log Here is the log\n"
         "click #1 reply\nTry these steps\nsteps.txt\n"
     )
@@ -117,7 +118,7 @@ def test_files_travel_both_ways_in_the_console(tmp_path: Path) -> None:
 def test_form_errors_are_shown_and_asked_again(tmp_path: Path) -> None:
     # An empty required field is refused by the form itself, as in Slack; blanks reach
     # the bot, which refuses them; only the refused field is asked again.
-    script = "as @bob\n/ticket\n\n   \n\n2\nKeyboard\n\n\n/ticket list\n"
+    script = "as @bob\n/ticket\n\n   \n\n2\n\nKeyboard\n\n\n/ticket list\n"
     out = run_shell(tmp_path, script)
     assert out.count("│ ! This field is required.") == 1
     assert "│ ! The title must not be empty." in out
@@ -128,7 +129,7 @@ def test_form_errors_are_shown_and_asked_again(tmp_path: Path) -> None:
 
 def test_an_answer_that_is_no_option_is_asked_again(tmp_path: Path) -> None:
     title = "x" * 151
-    script = f"as @alice\n/ticket\n{title}\nMouse\n\nas @admin\n9\nhigh\n/ticket show 1\n"
+    script = f"as @alice\n/ticket\n{title}\nMouse\n\nas @admin\n9\nhigh\n\n/ticket show 1\n"
     out = run_shell(tmp_path, script)
     assert "│ ! At most 150 characters here (you typed 151)." in out
     choices = "(1) High  (2) Medium  (3) Low"
@@ -140,7 +141,7 @@ def test_an_answer_that_is_no_option_is_asked_again(tmp_path: Path) -> None:
 
 
 def test_charts_and_exports_are_saved_to_the_files_folder(tmp_path: Path) -> None:
-    script = "/ticket Printer on fire\n\n\n\n/ticket stats\n/ticket-admin export\n"
+    script = "/ticket Printer on fire\n\n\n\n\n\n/ticket stats\n/ticket-admin export\n"
     out = run_shell(tmp_path, script)
     folder = tmp_path / "data" / "shell-files"
     for chart in ("tickets-by-status-per-month.png", "open-tickets-by-priority.png"):
@@ -159,7 +160,7 @@ def test_a_proxy_in_the_environment_does_not_stand_between_the_bot_and_the_works
     nowhere = "http://127.0.0.1:9"  # nothing listens there
     proxies = dict.fromkeys(("HTTP_PROXY", "http_proxy", "HTTPS_PROXY"), nowhere)
     no_bypass = dict.fromkeys(("NO_PROXY", "no_proxy", "https_proxy"), "")
-    script = "/ticket Printer\n\n\n\n/ticket stats\nas @alice\nclick #1 take\n"
+    script = "/ticket Printer\n\n\n\n\n\n/ticket stats\nas @alice\nclick #1 take\n"
     out = run_shell(tmp_path, script, **proxies, **no_bypass)
     assert "[#support]" in out  # the Web API
     assert "saved open-tickets-by-priority.png → " in out  # an upload URL
@@ -176,7 +177,7 @@ def test_the_files_folder_is_an_option_and_nothing_is_overwritten(tmp_path: Path
 
 
 def test_the_shell_speaks_german(tmp_path: Path) -> None:
-    out = run_shell(tmp_path, "as @bob\n/ticket Drucker\n\n\n\n", "--language", "de")
+    out = run_shell(tmp_path, "as @bob\n/ticket Drucker\n\n\n\n\n", "--language", "de")
     assert "┌ Formular: Neues Ticket" in out
     assert "Ihr Ticket #1 „Drucker“ ist eingegangen" in out
     assert "Status: Neu" in out
@@ -367,6 +368,7 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "",
         "Smoke comes out of the back",
         "1",
+        "",  # nobody else to keep informed
         "click #1 take",  # refused: alice is no support
         "as @admin",
         "click #1 take",  # take it: the card is updated
@@ -385,6 +387,7 @@ def test_the_bot_in_the_console_calls_slack_only_in_ways_slack_accepts(
         "",
         "",
         "1",
+        "",
         "react 2",
         "as @carol",
         "react 2",  # the same message: carol alone is told which ticket it is
@@ -445,7 +448,7 @@ def test_what_a_person_types_reaches_the_bot_encoded_as_slack_sends_it(
     it as written and nothing the bot posts makes it live."""
     shell, _ = console
     title = "<!channel> VPN & mail <https://evil.example|login>"
-    shell.run(iter(["as @alice", f"/ticket {title}", "", "", "1"]), interactive=False)
+    shell.run(iter(["as @alice", f"/ticket {title}", "", "", "1", ""]), interactive=False)
     shell.settle()
     command = next(c for c in shell.workspace.calls("views.open"))
     field = command.args["view"]["blocks"][0]["element"]["initial_value"]
@@ -494,7 +497,16 @@ def test_moving_the_console_clock_runs_the_morning_digest_once(
     try:
         with Shell(core, out, admins=["admin"], clock=clock) as shell:
             shell.ticks.append(lambda: swept.append(clock()))
-            script = ["/ticket Printer <!here> jams", "", "", "1", "clock +1h", "clock +90m"]
+            script = [
+                "/ticket Printer <!here> jams",
+                "",
+                "",
+                "1",
+                "",
+                "",
+                "clock +1h",
+                "clock +90m",
+            ]
             shell.run(iter([*script, "clock +30m", "clock", "clock soon"]), interactive=False)
             shell.settle()
             digests = [
@@ -531,7 +543,7 @@ def test_slack_credentials_in_the_settings_are_not_the_consoles(tmp_path: Path) 
         "FLASHTICKET_ESCALATION_CHANNEL=CNOWHERE\n",
         encoding="utf-8",
     )
-    out = run_shell(tmp_path, "/ticket Printer on fire\n\n\n\n", SLACK_APP_TOKEN="xapp-1-fake")
+    out = run_shell(tmp_path, "/ticket Printer on fire\n\n\n\n\n\n", SLACK_APP_TOKEN="xapp-1-fake")
     assert "== #1 Printer on fire ==" in out
     assert "Your ticket #1" in out
 
@@ -551,8 +563,8 @@ def test_a_request_the_bot_refuses_is_shown(console: tuple[Shell, io.StringIO]) 
 
 def test_threads_show_under_their_card_and_name_their_ticket(tmp_path: Path) -> None:
     script = (
-        "as @alice\n/ticket Printer\n\n\n\n"
-        "as @bob\n/ticket Mouse\n\n\n\n"
+        "as @alice\n/ticket Printer\n\n\n\n\n"
+        "as @bob\n/ticket Mouse\n\n\n\n\n"
         "as @bob\nreply 2 It squeaks\n"
         "as @alice\nreply 1 Still jammed\n"
         "channel\n"
@@ -570,12 +582,12 @@ def test_threads_show_under_their_card_and_name_their_ticket(tmp_path: Path) -> 
 
 def test_button_handles_name_the_ticket_and_always_mean_the_newest_card(tmp_path: Path) -> None:
     script = (
-        "/ticket Printer\n\n\n\n"
+        "/ticket Printer\n\n\n\n\n\n"
         "click #1 status in_progress\n"  # the card is drawn again
         "click #1 status waiting\n"  # the same handle, on the newest card
         "click 1 priority 1\n"  # the `#` may be left out; the first option
         "click #1 status\n"  # a list needs its option
-        "as @alice\n/ticket Mouse\n\n\n\n"
+        "as @alice\n/ticket Mouse\n\n\n\n\n"
         "as @admin\nclick #2 take\nclick #2 take\n"  # taken: no Take button any more
     )
     out = run_shell(tmp_path, script)
@@ -588,7 +600,7 @@ def test_button_handles_name_the_ticket_and_always_mean_the_newest_card(tmp_path
 
 
 def test_a_dm_to_the_bot_outside_a_thread_is_offered_as_a_ticket(tmp_path: Path) -> None:
-    script = "as @alice\ndm I need a second monitor\nclick dm new_ticket\n\n\n\n"
+    script = "as @alice\ndm I need a second monitor\nclick dm new_ticket\n\n\n\n\n"
     out = run_shell(tmp_path, script)
     assert "(you wrote to the bot) I need a second monitor" in out
     assert "[dm new_ticket] Open a ticket" in out
@@ -599,7 +611,7 @@ def test_a_dm_to_the_bot_outside_a_thread_is_offered_as_a_ticket(tmp_path: Path)
 def test_the_workspace_comes_back_on_the_next_start_and_fresh_forgets_it(
     tmp_path: Path,
 ) -> None:
-    first = run_shell(tmp_path, "as @alice\n/ticket Printer\n\n\n\nclock +3d\n")
+    first = run_shell(tmp_path, "as @alice\n/ticket Printer\n\n\n\n\nclock +3d\n")
     moved = re.search(r"It is now \w+ ([\d-]+ [\d:]+)", first)
     assert moved, first
     again = run_shell(tmp_path, "channel\nclock\nas @admin\nclick #1 take\n")
@@ -617,7 +629,7 @@ def test_the_workspace_comes_back_on_the_next_start_and_fresh_forgets_it(
 
 
 def test_the_console_speaks_german_itself(tmp_path: Path) -> None:
-    script = "as @bob\nfrobnicate\n/ticket Drucker\n\n\n\nreply 1\nclock\n"
+    script = "as @bob\nfrobnicate\n/ticket Drucker\n\n\n\n\nreply 1\nclock\n"
     out = run_shell(tmp_path, script, "--language", "de")
     assert "FlashTicket-Konsole. Sie sind @admin." in out
     assert "Sie sind jetzt @bob." in out
@@ -630,7 +642,7 @@ def test_the_console_speaks_german_itself(tmp_path: Path) -> None:
 def test_a_file_path_with_spaces_can_be_attached(tmp_path: Path) -> None:
     (tmp_path / "my logs").mkdir()
     (tmp_path / "my logs" / "error log.txt").write_bytes(b"E42\n")
-    script = '/ticket Printer\n\n\n\nreply 1 --file "my logs/error log.txt" the log\n'
+    script = '/ticket Printer\n\n\n\n\n\nreply 1 --file "my logs/error log.txt" the log\n'
     out = run_shell(tmp_path, script)
     assert "(you wrote in the thread of #1) the log [error log.txt]" in out
     assert (tmp_path / "data" / "shell-files" / "error log.txt").read_bytes() == b"E42\n"
@@ -640,7 +652,7 @@ def test_the_rating_runs_from_one_star_to_five_and_home_shows_when_asked(
     tmp_path: Path,
 ) -> None:
     script = (
-        "as @alice\n/ticket Printer\n\n\n\nas @admin\nclick #1 status resolved\n"
+        "as @alice\n/ticket Printer\n\n\n\n\nas @admin\nclick #1 status resolved\n"
         "as @alice\nclick #1 rate 5\nhome\n"
     )
     out = run_shell(tmp_path, script)

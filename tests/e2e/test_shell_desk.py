@@ -57,6 +57,7 @@ def test_the_console_sets_up_each_teams_channels_and_sends_each_its_digest(
                 "1",
                 "A-17",
                 "",
+                "",  # nobody else to keep informed
                 "post #help-it My screen is black",
                 "react 1",
                 "channel nope",

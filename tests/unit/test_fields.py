@@ -210,7 +210,9 @@ def test_the_desk_file_keeps_forms_within_what_a_modal_shows(fields: str, proble
 def test_without_request_types_the_form_is_todays(structure) -> None:  # type: ignore[no-untyped-def]
     plain = new_ticket_modal(Language.EN, title="Printer")
     assert plain == new_ticket_modal(Language.EN, title="Printer", kinds=())
-    assert [b["block_id"] for b in plain["blocks"]] == ["title", "description", "priority"]
+    assert [b["block_id"] for b in plain["blocks"]] == [
+        "title", "description", "priority", "followers"
+    ]  # fmt: skip
     assert "private_metadata" not in plain
 
 
@@ -227,7 +229,7 @@ def test_several_types_start_with_the_select_labelled_as_the_spec_says(structure
         assert [o["value"] for o in options] == ["hardware", "access"]
         # No type chosen yet: no type's fields.
         assert [b["block_id"] for b in modal["blocks"]] == [
-            "request_type", "title", "description", "priority"
+            "request_type", "title", "description", "priority", "followers"
         ]  # fmt: skip
 
 

@@ -61,7 +61,7 @@ def test_no_key_is_in_both_catalogs() -> None:
 
 def test_the_bots_catalog_is_its_areas_words_each_key_in_one_area() -> None:
     areas = [words.card, words.reporter, words.thread, words.targets, words.commands]
-    areas += [words.admin, words.home, words.replies, words.approvals]
+    areas += [words.admin, words.home, words.replies, words.approvals, words.following]
     assert sum(len(area.WORDS) for area in areas) == len(words.CATALOG)
     assert words.merged(*(area.WORDS for area in areas)) == words.CATALOG
     twice = {"bot.card.status": words.card.WORDS["bot.card.status"]}

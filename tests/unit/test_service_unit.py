@@ -104,6 +104,7 @@ def test_a_ticket_from_a_message_is_the_authors_and_names_who_opened_it(
     assert uow.published[-1] == events.TicketOpened(
         actor_id=BOB,
         ticket_id=ticket.id,
+        reporter_id=ALICE,
         source_channel=SOURCE.channel,
         source_thread_ts=SOURCE.thread_ts,
         source_ts=SOURCE.ts,

@@ -69,6 +69,7 @@ def test_the_team_rule_picks_the_row_of_the_table(case: TeamCase) -> None:
 class Ticket:
     def __init__(self, team_id: str, reporter_id: str = "UCAROL0001") -> None:
         self.id, self.team_id, self.reporter_id = 7, team_id, reporter_id
+        self.follower_ids: frozenset[str] = frozenset()
 
 
 PRIVATE = frozenset({"hr"})

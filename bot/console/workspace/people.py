@@ -39,6 +39,16 @@ class PeopleApi(WorkspaceState):
         with self._lock:
             self._statuses[user_id] = (emoji, expiration)
 
+    def set_app(self, user_id: str) -> None:
+        """The user is an app's bot user: users.info says `is_bot`."""
+        with self._lock:
+            self._apps.add(user_id)
+
+    def deactivate(self, user_id: str) -> None:
+        """The person's account is deactivated: users.info says `deleted`."""
+        with self._lock:
+            self._deactivated.add(user_id)
+
     def name_of(self, user_id: str) -> str:
         with self._lock:
             return self._users.get(user_id, user_id)
@@ -74,6 +84,7 @@ class PeopleApi(WorkspaceState):
             locale = self._locales.get(user, self.default_locale)
             team_id = self._teams.get(user, self.team.id)
             emoji, expiration = self._statuses.get(user, ("", 0))
+            is_bot, deleted = user in self._apps, user in self._deactivated
         name = known or user.lower()
         real_name = known or f"Person {user}"
         person: dict[str, Any] = {
@@ -82,6 +93,8 @@ class PeopleApi(WorkspaceState):
             "name": name,
             "real_name": real_name,
             "tz": "Europe/Berlin",
+            "is_bot": is_bot,
+            "deleted": deleted,
             "profile": {
                 "display_name": name,
                 "real_name": real_name,

@@ -80,6 +80,8 @@ class WorkspaceState:
         self._teams: dict[str, str] = {}  # user ID -> another organisation's team ID
         self._away: set[str] = set()  # people whose presence is `away`
         self._statuses: dict[str, tuple[str, int]] = {}  # user ID -> (emoji, expiration)
+        self._apps: set[str] = set()  # users that are apps' bot users
+        self._deactivated: set[str] = set()  # deactivated accounts
         self._channels: dict[str, ChannelSetup] = {}
         # Threads an admin locked, and people who turned off the app's Messages tab.
         self._locked_threads: set[tuple[str, str]] = set()

@@ -15,6 +15,7 @@ from flashticket_core.domain.model.fields import (
     field_rows,
     field_values,
 )
+from flashticket_core.domain.model.following import FOLLOWERS_MAX, TicketFollower
 from flashticket_core.domain.model.queue import queue_rank_sql
 from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
 from flashticket_core.domain.model.roles import RoleAssignment, RoleChange, TeamMembership
@@ -57,6 +58,7 @@ __all__ = [
     "FIELD_VALUE_MAX",
     "FILE_NAME_MAX",
     "FILE_TYPE_MAX",
+    "FOLLOWERS_MAX",
     "LONG_TEXT_MAX",
     "NAME_MAX",
     "REPLIES_PER_TEAM_MAX",
@@ -80,6 +82,7 @@ __all__ = [
     "Ticket",
     "TicketField",
     "TicketFile",
+    "TicketFollower",
     "UTCDateTime",
     "field_rows",
     "field_values",

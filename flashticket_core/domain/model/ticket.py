@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from flashticket_core.domain import events
 from flashticket_core.domain.clock import Urgency
 from flashticket_core.domain.enums import TRANSITIONS, EntryKind, FileDirection, Priority, Status
-from flashticket_core.domain.model.base import Base, RaisesEvents, enum_column
+from flashticket_core.domain.model.base import Base, enum_column
+from flashticket_core.domain.model.following import Followed, TicketFollower
 from flashticket_core.domain.model.queue import queue_rank_sql
 from flashticket_core.domain.model.records import ConversationEntry, HistoryEntry, TicketFile
 from flashticket_core.domain.model.values import (
@@ -43,7 +44,7 @@ from flashticket_core.domain.permissions import authorize_entry_change
 from flashticket_core.errors import InvalidInput, InvalidTransition, Translatable
 
 
-class Ticket(RaisesEvents, Base):
+class Ticket(Followed, Base):
     __tablename__ = "tickets"
     # Its indexes are the paths the read side's queries take: adapters/tables.py
     # declares them, with the queries they serve.
@@ -101,6 +102,10 @@ class Ticket(RaisesEvents, Base):
     files: WriteOnlyMapped[TicketFile] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
+    # Loaded when asked for (who may see it, who is told of a change): few per ticket.
+    followers: Mapped[list[TicketFollower]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, lazy="select"
+    )
 
     __mapper_args__ = {  # noqa: RUF012 - SQLAlchemy declares it as a plain attribute
         "version_id_col": version,
@@ -149,6 +154,7 @@ class Ticket(RaisesEvents, Base):
             lambda ticket_id: events.TicketOpened(
                 actor_id=actor_id,
                 ticket_id=ticket_id,
+                reporter_id=reporter_id if actor_id != reporter_id else None,
                 source_channel=source.channel if source else None,
                 source_thread_ts=source.thread_ts if source else None,
                 source_ts=source.ts if source else None,

@@ -19,6 +19,9 @@ class Thread:
     reporter_ts: str | None = None
     support_channel: str | None = None
     support_ts: str | None = None
+    # A message to a follower: their own DM thread about the ticket, once begun.
+    follower_channel: str | None = None
+    follower_ts: str | None = None
 
 
 def _nowhere(parts_delivered: int, ts: str | None) -> None:
