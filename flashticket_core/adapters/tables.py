@@ -8,10 +8,8 @@ it in `domain/model/`, on the same `Base`.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Float,
     ForeignKey,
@@ -20,15 +18,19 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    text,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from flashticket_core.adapters.approval_tables import TicketApproval as TicketApproval
 from flashticket_core.adapters.approval_tables import UserGroupMember as UserGroupMember
 from flashticket_core.adapters.assignment_tables import AssignmentTurn as AssignmentTurn
 from flashticket_core.adapters.assignment_tables import TicketAssignment as TicketAssignment
+from flashticket_core.adapters.partial_indexes import partial_index
 from flashticket_core.adapters.queue_tables import QueueViewRow as QueueViewRow
+from flashticket_core.adapters.tally_tables import TicketDuration as TicketDuration
+from flashticket_core.adapters.tally_tables import TicketDurationDetail as TicketDurationDetail
+from flashticket_core.adapters.tally_tables import TicketMonthTally as TicketMonthTally
+from flashticket_core.adapters.tally_tables import TicketTally as TicketTally
 from flashticket_core.domain.model import (
     CHAT_ID_MAX,
     DEFAULT_TEAM_ID,
@@ -41,12 +43,6 @@ from flashticket_core.domain.model import (
     RoleChange,
     Ticket,
 )
-
-
-def partial_index(name: str, *columns: str | InstrumentedAttribute[Any], where: str) -> Index:
-    """An index over the rows that satisfy `where`, on SQLite and PostgreSQL alike."""
-    return Index(name, *columns, sqlite_where=text(where), postgresql_where=text(where))
-
 
 # -- the aggregate's indexes: each names its table's columns, so it joins that table --
 
@@ -298,67 +294,6 @@ class TicketTimer(Base):
     cancelled_at: Mapped[datetime | None]
 
 
-class TicketTally(Base):
-    """Live tickets per UTC day of opening, status and priority; kept by triggers
-    (the rules: service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_tallies"
-    __table_args__ = (
-        partial_index(
-            "ix_ticket_tallies_nonzero", "status", "priority", "tickets", where="tickets <> 0"
-        ),
-        {"sqlite_with_rowid": False},
-    )
-
-    day: Mapped[date] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), primary_key=True)
-    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-
-
-class TicketMonthTally(Base):
-    """Live tickets per UTC month of opening (its first day), status and priority;
-    kept by triggers (the rules: service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_month_tallies"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    month: Mapped[date] = mapped_column(primary_key=True)
-    status: Mapped[str] = mapped_column(String(16), primary_key=True)
-    priority: Mapped[str] = mapped_column(String(16), primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-
-
-class TicketDuration(Base):
-    """Live tickets per measure (first reply, resolution), UTC day of that event and
-    duration bucket: the seconds kept to one significant digit. Kept by triggers (the
-    rules: service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_durations"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
-    day: Mapped[date] = mapped_column(primary_key=True)
-    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-
-
-class TicketDurationDetail(Base):
-    """The same tickets inside each bucket, by the seconds kept to two significant
-    digits (`fine`), with the sum of their seconds. Kept by triggers (the rules:
-    service_layer/dashboard.py)."""
-
-    __tablename__ = "ticket_duration_details"
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
-    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    day: Mapped[date] = mapped_column(primary_key=True)
-    fine: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    tickets: Mapped[int] = mapped_column(Integer)
-    seconds: Mapped[int] = mapped_column(BigInteger)
-
-
 class Person(Base):
     """The name a chat user was last seen with (for exports; nothing depends on it)."""
 
@@ -378,8 +313,8 @@ class HomeViewer(Base):
     opened_at: Mapped[datetime]
 
 
-# Every table of the database, the aggregate's and these (and the App Home queue's,
-# `queue_tables.py`): what the migrations are compared with, and what a test empties.
+# Every table of the database, the aggregate's and these (and those of the modules
+# imported above): what the migrations are compared with, and what a test empties.
 metadata: MetaData = Base.metadata
 
 
