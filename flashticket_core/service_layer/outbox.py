@@ -10,7 +10,6 @@ it (SQL in `adapters/sql_outbox.py`).
 from __future__ import annotations
 
 import abc
-import json
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -390,43 +389,3 @@ class MessageQueue(abc.ABC):
     def followers_of(self, ticket_ids: Collection[int]) -> dict[int, list[str]]:
         """Who follows each of the tickets now (this transaction's changes included),
         in the order they began; a ticket nobody follows is left out."""
-
-
-def outbox_rows(
-    event_list: list[events.Event],
-    now: datetime,
-    also: Callable[[events.Event], list[Planned]] | None = None,
-) -> list[NewMessage]:
-    """The messages the events cause, in order; `also`: more each event causes, right
-    after its own (what its ticket's followers are told)."""
-    planned = _without_updates_after_post(
-        [step for event in event_list for step in plan(event) + (also(event) if also else [])]
-    )
-    return [
-        NewMessage(
-            kind=kind,
-            ticket_id=ticket_id,
-            payload=json.dumps(payload, ensure_ascii=False),
-            next_attempt_at=now,
-            created_at=now,
-            entry_id=payload.get("entry"),
-            recipient=payload.get("user") if kind in TO_ONE_PERSON else None,
-        )
-        for kind, ticket_id, payload in planned
-    ]
-
-
-def _without_updates_after_post(planned: list[Planned]) -> list[Planned]:
-    """A card is posted as its ticket stands when it goes out: an update of it planned
-    by the same commit after its post (a new ticket the team's rule assigned at once)
-    would only edit it to what it shows already."""
-    posted: set[int | None] = set()
-    kept: list[Planned] = []
-    for step in planned:
-        kind, ticket_id, _payload = step
-        if kind is MessageKind.SUPPORT_UPDATE and ticket_id in posted:
-            continue
-        if kind is MessageKind.SUPPORT_POST:
-            posted.add(ticket_id)
-        kept.append(step)
-    return kept

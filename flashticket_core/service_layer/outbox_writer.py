@@ -1,6 +1,6 @@
 """What a commit writes into the outbox (`Outbox`, which the unit of work calls): the
-messages its events plan (`outbox.py`), a deleted ticket's unsent ones cancelled, and a
-refresh of each App Home that shows what changed."""
+messages its events plan (`outbox.py`), as rows in order (`outbox_rows`), a deleted
+ticket's unsent ones cancelled, and a refresh of each App Home that shows what changed."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from flashticket_core.domain.events import Event
 from flashticket_core.domain.permissions import PERMISSIONS, Action, Scope
 from flashticket_core.service_layer.follower_news import FollowerNews
 from flashticket_core.service_layer.outbox import (
+    TO_ONE_PERSON,
     MessageKind,
     MessageQueue,
     NewMessage,
-    outbox_rows,
+    Planned,
+    plan,
 )
 
 # App Homes are republished for people who looked at theirs recently, at most once per
@@ -98,3 +100,43 @@ class Outbox:
 
     def __call__(self, messages: MessageQueue, events: list[Event]) -> None:
         write_outbox(messages, events, self.clock(), configured_admins=self.configured_admins)
+
+
+def outbox_rows(
+    event_list: list[events.Event],
+    now: datetime,
+    also: Callable[[events.Event], list[Planned]] | None = None,
+) -> list[NewMessage]:
+    """The messages the events cause, in order; `also`: more each event causes, right
+    after its own (what its ticket's followers are told)."""
+    planned = _without_updates_after_post(
+        [step for event in event_list for step in plan(event) + (also(event) if also else [])]
+    )
+    return [
+        NewMessage(
+            kind=kind,
+            ticket_id=ticket_id,
+            payload=json.dumps(payload, ensure_ascii=False),
+            next_attempt_at=now,
+            created_at=now,
+            entry_id=payload.get("entry"),
+            recipient=payload.get("user") if kind in TO_ONE_PERSON else None,
+        )
+        for kind, ticket_id, payload in planned
+    ]
+
+
+def _without_updates_after_post(planned: list[Planned]) -> list[Planned]:
+    """A card is posted as its ticket stands when it goes out: an update of it planned
+    by the same commit after its post (a new ticket the team's rule assigned at once)
+    would only edit it to what it shows already."""
+    posted: set[int | None] = set()
+    kept: list[Planned] = []
+    for step in planned:
+        kind, ticket_id, _payload = step
+        if kind is MessageKind.SUPPORT_UPDATE and ticket_id in posted:
+            continue
+        if kind is MessageKind.SUPPORT_POST:
+            posted.add(ticket_id)
+        kept.append(step)
+    return kept

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import Role, Status
-from flashticket_core.service_layer.outbox import MessageKind, outbox_rows
-from flashticket_core.service_layer.outbox_writer import HOME_DEBOUNCE, write_outbox
+from flashticket_core.service_layer.outbox import MessageKind
+from flashticket_core.service_layer.outbox_writer import HOME_DEBOUNCE, outbox_rows, write_outbox
 from tests.fakes_core import FakeMessageQueue
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
