@@ -70,11 +70,22 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flashticket_core.domain.clock import TargetKind
 from flashticket_core.domain.enums import Priority, Status
+from flashticket_core.service_layer.calendar_days import (
+    ceil_day,
+    days_between,
+    last_months,
+    local_day,
+    midnight,
+    month_after,
+    month_start,
+    months_touched,
+    next_month,
+)
 
 UTC_ZONE = ZoneInfo("UTC")
 # A period shorter than this reads its days, a longer one the months it touches.
@@ -195,7 +206,7 @@ def kpis(tallies: Tallies, *, now: datetime, days: int, zone: ZoneInfo) -> Kpis:
         open_by_status[status] += count
         open_by_priority[priority] += count
     today = now.astimezone(zone).date()
-    (opened_today,) = opened_between(tallies, [_local_day(today, zone)])
+    (opened_today,) = opened_between(tallies, [local_day(today, zone)])
     first_reply_count, first_reply = _median(tallies, FIRST_REPLY, now=now, days=days)
     resolved_count, resolve = _median(tallies, RESOLUTION, now=now, days=days)
     return Kpis(
@@ -227,8 +238,8 @@ def statistics(
     local_now = now.astimezone(zone)
     months = max(months, months_touched(local_now, days))
     keys = last_months(local_now, months)
-    starts = [_month_start(key, zone) for key in keys]
-    ends = [*starts[1:], _month_start(_next_month(keys[-1]), zone)]
+    starts = [month_start(key, zone) for key in keys]
+    ends = [*starts[1:], month_start(next_month(keys[-1]), zone)]
     counts = opened_between(tallies, list(zip(starts, ends, strict=True)))
     return Statistics(
         kpis=kpis(tallies, now=now, days=days, zone=zone),
@@ -250,14 +261,14 @@ def opened_between(
     whole_days: list[tuple[int, date, date]] = []
     edges: list[tuple[int, datetime, datetime]] = []
     for number, (start, end) in enumerate(periods):
-        first_day = _ceil_day(start)
+        first_day = ceil_day(start)
         last_day = end.astimezone(UTC).date()
         if first_day >= last_day:
             edges.append((number, start, end))
             continue
         whole_days.append((number, first_day, last_day))
-        edges.append((number, start, _midnight(first_day)))
-        edges.append((number, _midnight(last_day), end))
+        edges.append((number, start, midnight(first_day)))
+        edges.append((number, midnight(last_day), end))
     if whole_days:
         _add_whole_days(tallies, whole_days, result)
     hours = [(number, start, end) for number, start, end in edges if start < end]
@@ -283,13 +294,15 @@ def _add_whole_days(
     minus: dict[int, list[date]] = {}
     for number, first, last in whole_days:
         if (last - first).days < SHORT_PERIOD_DAYS:
-            plus[number] = _days(first, last)
+            plus[number] = days_between(first, last)
             continue
         touched = [first.replace(day=1)]
-        while (following := _month_after(touched[-1])) < last:
+        while (following := month_after(touched[-1])) < last:
             touched.append(following)
         months[number] = touched
-        minus[number] = _days(touched[0], first) + _days(last, _month_after(touched[-1]))
+        minus[number] = days_between(touched[0], first) + days_between(
+            last, month_after(touched[-1])
+        )
     by_month: dict[tuple[date, Status], int] = {}
     if months:
         wanted = sorted({month for touched in months.values() for month in touched})
@@ -306,14 +319,6 @@ def _add_whole_days(
                 + sum(by_day.get((day, status), 0) for day in plus.get(number, []))
                 - sum(by_day.get((day, status), 0) for day in minus.get(number, []))
             )
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days)]
-
-
-def _month_after(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _median(
@@ -363,48 +368,3 @@ def _mean_at(fine: list[tuple[int, float]], rank: int) -> float:
         if rank <= seen:
             return seconds / count
     raise ValueError(f"rank {rank} beyond {seen} values")
-
-
-# -- calendar ----------------------------------------------------------------------
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
-def _ceil_day(moment: datetime) -> date:
-    """The first UTC day that begins at or after `moment`."""
-    utc = moment.astimezone(UTC)
-    return utc.date() if utc.time() == time() else utc.date() + timedelta(days=1)
-
-
-def _local_day(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time(), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
-    return start.astimezone(UTC), end.astimezone(UTC)
-
-
-def _month_start(key: str, zone: ZoneInfo) -> datetime:
-    year, month = int(key[:4]), int(key[5:])
-    return datetime(year, month, 1, tzinfo=zone).astimezone(UTC)
-
-
-def _next_month(key: str) -> str:
-    year, month = int(key[:4]), int(key[5:])
-    return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
-
-
-def months_touched(local_now: datetime, days: int) -> int:
-    """How many calendar months the last `days` days (today included) reach into."""
-    first = (local_now - timedelta(days=days - 1)).date()
-    return (local_now.year - first.year) * 12 + local_now.month - first.month + 1
-
-
-def last_months(local_now: datetime, months: int) -> list[str]:
-    """The keys (YYYY-MM) of the last `months` months, ending with the current one."""
-    year, month = local_now.year, local_now.month
-    keys = []
-    for _ in range(months):
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return list(reversed(keys))
