@@ -33,7 +33,7 @@ from flashticket_core.service_layer.desk import HelpDesk
 from flashticket_core.service_layer.export import ExportedTicket
 from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, NewMessage
 from flashticket_core.service_layer.queue_view import QueueSort, QueueView
-from flashticket_core.service_layer.reads import Reads
+from flashticket_core.service_layer.reads import PeopleReads, Reads
 from flashticket_core.service_layer.repositories import (
     ApprovalBook,
     ApprovalState,
@@ -346,20 +346,11 @@ class FakeUnitOfWork(AbstractUnitOfWork):
         self.tickets.pending.clear()
 
 
-class FakeReads(Reads):
-    """The read side answered from the fake unit of work's memory."""
+class FakePeopleReads(PeopleReads):
+    """Who is support, administers or belongs to a team, from the fake unit of work."""
 
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self.uow = uow
-
-    def __call__(self) -> FakeReads:
-        return self
-
-    def __enter__(self) -> FakeReads:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
     def role_of(self, user_id: str) -> Role:
         return self.uow.roles.role_of(user_id)
@@ -386,6 +377,23 @@ class FakeReads(Reads):
             for c in self.uow.roles.changes
             if user_id in (None, c.user_id)
         ]
+
+
+class FakeReads(Reads):
+    """The read side answered from the fake unit of work's memory."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.people = FakePeopleReads(uow)
+
+    def __call__(self) -> FakeReads:
+        return self
+
+    def __enter__(self) -> FakeReads:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
 
     def _live(self) -> list[Ticket]:
         return [t for t in self.uow.tickets.tickets.values() if t.deleted_at is None]

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from flashticket_core.adapters import search, sql_export, sql_role_reads
+from flashticket_core.adapters import search, sql_export
 from flashticket_core.adapters.db import Database
-from flashticket_core.adapters.repository import teams_of
 from flashticket_core.adapters.sql_approval_figures import approval_figures
 from flashticket_core.adapters.sql_assignment import assignment_figures
 from flashticket_core.adapters.sql_dashboard import count_live
 from flashticket_core.adapters.sql_queue import sorted_page, stored_view
+from flashticket_core.adapters.sql_role_reads import SqlPeopleReads
 from flashticket_core.adapters.sql_team_scope import in_teams
 from flashticket_core.adapters.sql_team_tallies import team_tallies
 from flashticket_core.adapters.sql_ticket_rows import (
@@ -31,12 +31,10 @@ from flashticket_core.adapters.sql_ticket_rows import followers_of as followers
 from flashticket_core.adapters.sql_timers import targets_of, ticket_targets
 from flashticket_core.adapters.tables import OutboxMessage, TicketThread
 from flashticket_core.domain.clock import TargetClock
-from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Role, Status
+from flashticket_core.domain.enums import OPEN_STATUSES, EntryKind, Priority, Status
 from flashticket_core.domain.model import (
     ConversationEntry,
     HistoryEntry,
-    RoleAssignment,
-    TeamMembership,
     Ticket,
 )
 from flashticket_core.domain.permissions import EVERY_TEAM, TeamScope
@@ -53,7 +51,6 @@ from flashticket_core.service_layer.views import (
     Home,
     HomeTicket,
     Page,
-    RoleHistoryChange,
     TicketDetail,
     TicketSummary,
     Undelivered,
@@ -83,22 +80,7 @@ def support_queue_order(query: Select[Ticket]) -> Select[Ticket]:
 class SqlReads(Reads):
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def role_of(self, user_id: str) -> Role:
-        assignment = self.session.get(RoleAssignment, user_id)
-        return Role.USER if assignment is None else assignment.role
-
-    def teams_of(self, user_id: str) -> frozenset[str]:
-        return teams_of(self.session, user_id)
-
-    def team_members(self) -> list[TeamMembership]:
-        return sql_role_reads.team_members(self.session)
-
-    def role_assignments(self) -> list[RoleAssignment]:
-        return sql_role_reads.role_assignments(self.session)
-
-    def role_changes(self, user_id: str | None) -> list[RoleHistoryChange]:
-        return sql_role_reads.role_changes(self.session, user_id)
+        self.people = SqlPeopleReads(session)
 
     def _live_ticket(self, ticket_id: int) -> Ticket | None:
         ticket = self.session.get(Ticket, ticket_id)

@@ -6,8 +6,32 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from flashticket_core.adapters.repository import teams_of
+from flashticket_core.domain.enums import Role
 from flashticket_core.domain.model import RoleAssignment, RoleChange, TeamMembership
+from flashticket_core.service_layer.reads import PeopleReads
 from flashticket_core.service_layer.views import RoleHistoryChange
+
+
+class SqlPeopleReads(PeopleReads):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def role_of(self, user_id: str) -> Role:
+        assignment = self.session.get(RoleAssignment, user_id)
+        return Role.USER if assignment is None else assignment.role
+
+    def teams_of(self, user_id: str) -> frozenset[str]:
+        return teams_of(self.session, user_id)
+
+    def team_members(self) -> list[TeamMembership]:
+        return team_members(self.session)
+
+    def role_assignments(self) -> list[RoleAssignment]:
+        return role_assignments(self.session)
+
+    def role_changes(self, user_id: str | None) -> list[RoleHistoryChange]:
+        return role_changes(self.session, user_id)
 
 
 def team_members(session: Session) -> list[TeamMembership]:

@@ -152,7 +152,7 @@ class Area:
 
     def _reading(self, reads: Reads, user_id: str) -> Actor:
         """The actor as one read transaction sees them."""
-        return self.env.actor(user_id, reads.role_of, reads.teams_of)
+        return self.env.actor(user_id, reads.people.role_of, reads.people.teams_of)
 
     def _allowed_ticket(self, actor_id: str, ticket_id: int, action: Action) -> views.TicketSummary:
         """The ticket the actor is about to act on (before a form or a question opens);

@@ -1,5 +1,6 @@
 """The read side's port: every question the service asks of stored tickets, roles and
-messages. The SQL answers live in `adapters/sql_reads.py`; the unit tests answer from
+messages (people: `PeopleReads`). The SQL answers live in `adapters/sql_reads.py` and
+`adapters/sql_role_reads.py`; the unit tests answer from
 memory."""
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from flashticket_core.service_layer.views import (
 )
 
 
-class Reads(abc.ABC):
-    """One read transaction's answers."""
+class PeopleReads(abc.ABC):
+    """Who is support, administers or belongs to a team, as one read transaction sees it."""
 
     @abc.abstractmethod
     def role_of(self, user_id: str) -> Role: ...
@@ -48,6 +49,13 @@ class Reads(abc.ABC):
 
     @abc.abstractmethod
     def role_changes(self, user_id: str | None) -> list[RoleHistoryChange]: ...
+
+
+class Reads(abc.ABC):
+    """One read transaction's answers: of its tickets and messages here, of its people
+    through `people`."""
+
+    people: PeopleReads
 
     @abc.abstractmethod
     def ticket(self, ticket_id: int) -> TicketSummary | None:

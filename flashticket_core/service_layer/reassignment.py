@@ -52,7 +52,9 @@ class Assignment(Area):
             if team.assignment is not AssignmentRule.NONE
         }
         with self.env.reads() as reads:
-            return frozenset(row.user_id for row in reads.team_members() if row.team_id in ruled)
+            return frozenset(
+                row.user_id for row in reads.people.team_members() if row.team_id in ruled
+            )
 
     def reassign_due(self, leases: Leases, *, batch: int = REASSIGN_BATCH) -> int:
         """One round of the reassignment job: every ticket whose assignee by rule did not
@@ -100,7 +102,7 @@ class Assignment(Area):
         to…"); raises unless they may assign it."""
         ticket = self._allowed_ticket(actor_id, ticket_id, Action.ASSIGN)
         with self.env.reads() as reads:
-            rows = reads.team_members()
+            rows = reads.people.team_members()
         return tuple(sorted({row.user_id for row in rows if row.team_id == ticket.team_id}))
 
     def assign_to(

@@ -61,7 +61,7 @@ class Roles(Area):
         """(user ID, role, configured) for every admin and support person."""
         with self.env.reads() as reads:
             authorize(self._reading(reads, actor_id), Action.MANAGE_ROLES)
-            stored = [(a.user_id, a.role, False) for a in reads.role_assignments()]
+            stored = [(a.user_id, a.role, False) for a in reads.people.role_assignments()]
         configured_admins = self.env.configured_admins
         configured = [(user_id, Role.ADMIN, True) for user_id in sorted(configured_admins)]
         return configured + [row for row in stored if row[0] not in configured_admins]
@@ -71,7 +71,7 @@ class Roles(Area):
     ) -> list[views.RoleHistoryChange]:
         with self.env.reads() as reads:
             authorize(self._reading(reads, actor_id), Action.MANAGE_ROLES)
-            return reads.role_changes(user_id)
+            return reads.people.role_changes(user_id)
 
     def grant_team(self, actor_id: str, user_id: str, team_id: str) -> bool:
         """Make `user_id` support in one team (`/ticket-admin grant @x support <team>`);
@@ -116,7 +116,7 @@ class Roles(Area):
         with self.env.reads() as reads:
             authorize(self._reading(reads, actor_id), Action.VIEW_TEAMS)
             members: dict[str, dict[MemberSource, list[str]]] = {}
-            for row in reads.team_members():
+            for row in reads.people.team_members():
                 members.setdefault(row.team_id, {}).setdefault(row.source, []).append(row.user_id)
             return members
 
