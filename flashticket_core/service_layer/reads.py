@@ -1,7 +1,6 @@
 """The read side's port: every question the service asks of stored tickets, roles and
 messages (people: `PeopleReads`). The SQL answers live in `adapters/sql_reads.py` and
-`adapters/sql_role_reads.py`; the unit tests answer from
-memory."""
+`adapters/sql_role_reads.py`; the unit tests answer from memory."""
 
 from __future__ import annotations
 
