@@ -3,7 +3,8 @@
 - `modals`: a new ticket; a support reply or an internal note
 - `card`: the ticket's card in the support channel
 - `thread`: the reporter's DM thread and the team's thread under the card
-- `answers`: what slash commands answer (lists, one ticket, statistics, roles)
+- `answers`: what slash commands answer (lists, one ticket, roles)
+- `stats`: the key figures (`/ticket stats`, the App Home's)
 - `app_home`: the App Home tab
 
 Each renders a ticket from the core's one read model (`views.TicketSummary`);
@@ -16,9 +17,6 @@ from bot.blocks.answers import (
     delete_question,
     detail_text,
     roles,
-    statistics,
-    statistics_text,
-    statistics_title,
     ticket_detail,
     ticket_list,
     ticket_page,
@@ -54,6 +52,7 @@ from bot.blocks.ids import (
 )
 from bot.blocks.intake import dm_offer
 from bot.blocks.modals import entry_modal, new_ticket_modal
+from bot.blocks.stats import statistics, statistics_text, statistics_title
 from bot.blocks.thread import (
     opened_for_root_blocks,
     opened_for_root_text,

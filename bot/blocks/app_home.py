@@ -17,10 +17,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.blocks.answers import median, open_by_priority, open_by_status, ticket_line
+from bot.blocks.answers import ticket_line
 from bot.blocks.common import _t, clip, fitting_lines
 from bot.blocks.home_queue import queue_table
 from bot.blocks.ids import HOME_NEW_TICKET
+from bot.blocks.stats import median, open_by_priority, open_by_status
 from bot.blocks.timers import due_line
 from bot.mrkdwn import escape
 from flashticket_core.i18n import Language

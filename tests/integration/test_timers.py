@@ -16,7 +16,8 @@ from slack_sdk import WebClient
 from sqlalchemy import case, func, select
 
 from bot import blocks
-from bot.blocks.answers import targets_met, ticket_detail
+from bot.blocks.answers import ticket_detail
+from bot.blocks.stats import targets_met
 from bot.settings import Settings
 from bot.slack_sender import SlackTransport
 from flashticket_core.adapters.tables import OutboxMessage, TicketTarget, TicketTimer
