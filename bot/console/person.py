@@ -10,7 +10,6 @@ import mimetypes
 import re
 import time
 import uuid
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from bot.console import forms
 from bot.console.local_bot import LocalBot
 from bot.console.render import Renderer, options_of
 from bot.console.screen import Screen
+from bot.console.typed import first_path, handle_and_choice
 from bot.console.words import Say
 from bot.console.workspace import Message, Workspace, dm_channel
 from bot.settings import Settings
@@ -87,7 +87,7 @@ class Person:
         """`click #3 take`, `click #3 status 2` (or `… status resolved`), `click new_ticket`:
         the newest drawing of that button or list."""
         words = rest.split()
-        handle, choice = _handle_and_choice(words, self.renderer.clickables)
+        handle, choice = handle_and_choice(words, self.renderer.clickables)
         clickable = self.renderer.clickables.get(handle) if handle else None
         if clickable is None:
             self.shell.say(self.words("which_one"))
@@ -161,7 +161,7 @@ class Person:
         root = self._thread_root(int(number.lstrip("#"))) if number.lstrip("#").isdigit() else None
         files: list[dict[str, Any]] = []
         while text.startswith("--file "):
-            path, text = _first_path(text[len("--file ") :])
+            path, text = first_path(text[len("--file ") :])
             file = self._attach(path) if path else None
             if file is None:
                 if not path:
@@ -374,28 +374,3 @@ class Person:
             return f"<@{self.workspace.user_id(match.group(1))}|{match.group(1).lower()}>"
 
         return MENTION.sub(mention, mrkdwn.escape(text))
-
-
-def _first_path(text: str) -> tuple[str, str]:
-    """The path at the start of `text` (`"My Documents/a.log" rest` or `a.log rest`), and
-    what follows it."""
-    text = text.lstrip()
-    if text[:1] in ("'", '"'):
-        end = text.find(text[0], 1)
-        if end == -1:
-            return "", text
-        return text[1:end], text[end + 1 :].lstrip()
-    path, _, rest = text.partition(" ")
-    return path, rest
-
-
-def _handle_and_choice(words: list[str], known: Mapping[str, object]) -> tuple[str, str]:
-    """`["#3", "status", "2"]` -> ("#3 status", "2"): the longest known handle the words
-    begin with (`#` may be left out), and what follows it."""
-    if words and words[0].isdigit():
-        words = ["#" + words[0], *words[1:]]
-    for length in range(len(words), 0, -1):
-        handle = " ".join(words[:length])
-        if handle in known:
-            return handle, " ".join(words[length:])
-    return "", ""
