@@ -18,6 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.blocks.approvals import APPROVAL_EVENTS, approval_thread_text
 from bot.blocks.common import SECTION_MAX, Blocks, _t, clip, render
 from bot.blocks.ids import FOLLOW, UNFOLLOW, action_value
 from bot.blocks.thread import thread_texts
@@ -111,10 +112,12 @@ def follower_root_blocks(lang: Language, ticket: TicketSummary, text: str) -> Bl
 
 
 def follower_texts(lang: Language, ticket_id: int, payload: dict[str, Any]) -> list[str]:
-    """What a follower is told: a person's status change and a support reply as the
-    reporter reads them; what the help desk did by itself, a withdrawal and a deletion
+    """What a follower is told: a person's status change, a support reply and an
+    approver's decision as the reporter reads them; what the help desk did by itself, a withdrawal and a deletion
     as the team reads them (the reporter's words speak to the reporter)."""
     event = payload.get("event")
+    if event in APPROVAL_EVENTS:
+        return [approval_thread_text(lang, ticket_id, payload, for_reporter=True)]
     as_reporter = event == EntryKind.SUPPORT_REPLY.value or (
         event == "status" and payload.get("reason") is None
     )

@@ -39,17 +39,17 @@ WORDS: dict[str, dict[Language, str]] = {
     },
     "bot.approval.you_decided": {
         Language.EN: "Your decision on *#{ticket_id}* is recorded.",
-        Language.DE: "Deine Entscheidung zu *#{ticket_id}* ist festgehalten.",
+        Language.DE: "Ihre Entscheidung zu *#{ticket_id}* ist festgehalten.",
     },
     "bot.approval.reminder": {
         Language.EN: "Reminder: *#{ticket_id}* has been waiting for your approval since {since}.",
-        Language.DE: "Erinnerung: *#{ticket_id}* wartet seit {since} auf deine Freigabe.",
+        Language.DE: "Erinnerung: *#{ticket_id}* wartet seit {since} auf Ihre Freigabe.",
     },
     "bot.dm.awaiting_approval": {
         Language.EN: "*#{ticket_id}* needs approval first: {approvers} asked. You hear here how they decide.",
         Language.DE: (
-            "*#{ticket_id}* braucht zuerst eine Freigabe: {approvers} gefragt. Hier erfährst "
-            "du, wie entschieden wird."
+            "*#{ticket_id}* braucht zuerst eine Freigabe: {approvers} gefragt. Hier erfahren "
+            "Sie, wie entschieden wird."
         ),
     },
     "bot.dm.awaiting_approval_nobody": {

@@ -49,7 +49,7 @@ WORDS: dict[str, dict[Language, str]] = {
     },
     "bot.replies.sent": {
         Language.EN: "Your reply on #{ticket_id} went out.",
-        Language.DE: "Deine Rückmeldung zu #{ticket_id} ist verschickt.",
+        Language.DE: "Ihre Rückmeldung zu #{ticket_id} ist verschickt.",
     },
     "bot.replies.save_button": {
         Language.EN: "Save as reply",

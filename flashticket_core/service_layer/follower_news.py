@@ -16,12 +16,18 @@ from typing import Any
 
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import EntryKind
+from flashticket_core.domain.model.approval import APPROVAL_REASONS
 from flashticket_core.service_layer.outbox import MessageKind, MessageQueue, Planned
 
 
 def _news(event: events.Event) -> dict[str, Any] | None:
     """What followers are told of the event, if anything (the reporter's payload)."""
     match event:
+        case events.StatusChanged(reason=reason) if reason in APPROVAL_REASONS:
+            return None  # told as the decision, with its reason (below)
+        case events.ApprovalDecided(actor_id=actor, approved=approved, reason=reason):
+            decided = "approved" if approved else "rejected"
+            return {"event": decided, "actor": actor, "reason": reason}
         case events.StatusChanged(actor_id=actor, old=old, new=new):
             change = {"event": "status", "actor": actor, "old": old.value, "new": new.value}
             if event.reason is not None:

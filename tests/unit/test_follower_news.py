@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from bot.blocks.following import follower_texts
 from flashticket_core.domain import events
 from flashticket_core.domain.enums import EntryKind, Status
+from flashticket_core.i18n import Language
 from flashticket_core.service_layer.outbox import MessageKind
 from flashticket_core.service_layer.outbox_writer import write_outbox
 from tests.fakes_core import FakeMessageQueue
@@ -86,3 +88,36 @@ def test_a_ticket_opened_for_someone_tells_its_opener_by_dm() -> None:
     )
     write_outbox(messages, [from_message], NOW)
     assert MessageKind.PERSON not in [kind for kind, _, _ in planned(messages)]
+
+
+def test_followers_hear_an_approval_as_the_decision_with_its_reason_not_as_a_reopening() -> None:
+    # Waiting for approval is no open status: the move to New is the approver's
+    # decision, not a reopening, and a rejection's reason is what followers need.
+    messages = FakeMessageQueue()
+    messages.followers = {7: [BOB]}
+    entered = events.StatusChanged(
+        actor_id=CAROL,
+        ticket_id=7,
+        old=Status.PENDING_APPROVAL,
+        new=Status.CLOSED,
+        reporter_id=ALICE,
+        reason="rejected",
+    )
+    decided = events.ApprovalDecided(
+        actor_id=CAROL,
+        ticket_id=7,
+        approved=False,
+        reason="Not for interns",
+        approvers=(CAROL,),
+        reporter_id=ALICE,
+    )
+    write_outbox(messages, [entered, decided], NOW)
+    told = [(p["event"], p.get("reason")) for k, to, p in planned(messages) if to == BOB]
+    assert told == [("rejected", "Not for interns")]
+
+
+def test_a_follower_reads_the_decision_in_the_reporters_words() -> None:
+    payload = {"event": "approved", "actor": CAROL, "reason": None}
+    [text] = follower_texts(Language.DE, 7, payload)
+    assert "freigegeben" in text
+    assert "wieder geöffnet" not in text
