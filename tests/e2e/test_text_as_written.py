@@ -152,7 +152,13 @@ def test_hostile_text_reaches_every_surface_as_written_and_never_live(bot: Bot) 
     take = block_action(
         SUPPORTER,
         "ticket.take",
-        value=bot.card(ticket_id).args["blocks"][-1]["elements"][0]["value"],
+        value=next(
+            element["value"]
+            for block in bot.card(ticket_id).args["blocks"]
+            if block["type"] == "actions"
+            for element in block["elements"]
+            if element["action_id"] == "ticket.take"
+        ),
         response_url=bot.slack.issue_response_url(),
     )
     take["user"]["username"] = HOSTILE_NAME
