@@ -66,10 +66,11 @@ class Queries(Area):
     ) -> views.Page:
         """Own tickets for a user; with `queue`, every open ticket of the teams the actor
         is support in. Each filter given narrows the list: one status (else the open
-        ones, or with `include_closed` all), a priority, an assignee, a team, nobody
-        holding it, a field's value (as search takes it); in `sort`'s order;
-        `with_targets`: each ticket with what is due of it. A private team is an unknown
-        team to those outside it."""
+        ones, and in a person's own list those waiting for approval; with
+        `include_closed` all), a priority, an assignee, a team, nobody holding it, a
+        field's value (as search takes it); in `sort`'s order; `with_targets`: each
+        ticket with what is due of it. A private team is an unknown team to those
+        outside it."""
         limit = max(1, min(limit, MAX_PAGE))
         with self.env.reads() as reads:
             actor = self._reading(reads, actor_id)
@@ -89,8 +90,12 @@ class Queries(Area):
             statuses: frozenset[Status] | None
             if status is not None:
                 statuses = frozenset({status})
+            elif include_closed:
+                statuses = None
             else:
-                statuses = None if include_closed else OPEN_STATUSES
+                # A person's own list shows what still waits for approval too: not the
+                # team's to work yet, but not done either.
+                statuses = OPEN_STATUSES if queue else OPEN_STATUSES | {Status.PENDING_APPROVAL}
             page = reads.tickets(
                 reporter_id=reporter_id,
                 assignee_id=assignee_id,

@@ -125,6 +125,8 @@ def test_a_ticket_of_a_type_with_approvers_waits_and_its_approvers_are_asked(
     assert [t.id for t in listed.items] == [ticket_id]
     own = core.desk.queries.list_tickets(ALICE, status=pending)
     assert [t.id for t in own.items] == [ticket_id]
+    # The reporter's own plain list shows it too: it is not done.
+    assert [t.id for t in core.desk.queries.list_tickets(ALICE).items] == [ticket_id]
     assert core.desk.queries.statistics(SUPPORT).open_total == 0
     # A type without approvers opens as New, as before.
     plain = core.desk.tickets.open_ticket(ALICE, title="Mouse", request_type="hardware")
