@@ -192,18 +192,16 @@ MEMBER = TeamScope(only=frozenset({"team8"}))
             lambda reads: reads.tickets(teams=MEMBER, unassigned=True, limit=5),
             "ix_tickets_team_queue_unassigned",
         ),
-        (
-            lambda reads: reads.tickets(unassigned=True, limit=5),
-            "ix_tickets_team_queue_unassigned",
-        ),
     ],
-    ids=["members-priority", "members-unassigned", "unassigned"],
+    ids=["members-priority", "members-unassigned"],
 )
 def test_a_filtered_lists_total_is_counted_from_an_index_alone(
     engine: Engine, read: Callable[[SqlReads], object], index: str
 ) -> None:
-    """`/ticket list priority:high` of a team member and `/ticket list unassigned`: the
-    total counts the index's entries, not each open ticket looked up in the table."""
+    """`/ticket list priority:high` and `/ticket list unassigned` of a team member: the
+    total counts the index's entries, not each open ticket of the team looked up in the
+    table. (Everyone's unassigned tickets are counted from the assignee's support queue
+    index, which names every column that count needs.)"""
     if engine.dialect.name == "sqlite":
         with engine.begin() as connection:
             connection.execute(text(RESOLVED))
