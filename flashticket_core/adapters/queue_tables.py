@@ -1,6 +1,6 @@
 """What the App Home's queue table needs of the schema: the queue each person last
 chose (`queue_views`), and the indexes its sorts read the queue from (by age, by what is
-due soonest), alone and for one team or status."""
+due soonest), alone and for one team or status; and those its totals are counted from."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from flashticket_core.domain.model import DESK_ID_MAX, USER_ID_MAX, Base, Ticket
 # The open queue (a live ticket of an open status), and those of it with a target running.
 _OPEN = "queue_rank IS NOT NULL"
 _DUE = "queue_rank IS NOT NULL AND next_due_at IS NOT NULL"
+_UNASSIGNED = "queue_rank IS NOT NULL AND assignee_id IS NULL"
 
 
 def _partial(name: str, *columns: InstrumentedAttribute[Any], where: str) -> Index:
@@ -55,5 +56,27 @@ QUEUE_SORT_INDEXES = (
     _partial("ix_tickets_queue_due", Ticket.next_due_at, Ticket.id, where=_DUE),
     _partial(
         "ix_tickets_team_queue_due", Ticket.team_id, Ticket.next_due_at, Ticket.id, where=_DUE
+    ),
+)
+
+QUEUE_COUNT_INDEXES = (
+    # How many a list's total counts, read from an index alone (no ticket looked up): a
+    # team's open tickets of a priority (`/ticket list priority:high` of a member), and
+    # each team's unassigned open ones (`/ticket list unassigned`). The columns of the
+    # condition are listed too: SQLite reads an index alone only when it holds every
+    # column the query names.
+    _partial(
+        "ix_tickets_team_queue_priority",
+        Ticket.team_id,
+        Ticket.priority,
+        Ticket.queue_rank,
+        where=_OPEN,
+    ),
+    _partial(
+        "ix_tickets_team_queue_unassigned",
+        Ticket.team_id,
+        Ticket.assignee_id,
+        Ticket.queue_rank,
+        where=_UNASSIGNED,
     ),
 )

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session, aliased
 
 from flashticket_core.adapters import search
 from flashticket_core.adapters.sql_team_scope import in_teams
@@ -86,9 +86,11 @@ def with_fields(
     limit: int,
     teams: TeamScope = EVERY_TEAM,
 ) -> list[int]:
-    """Ids of live tickets with every filter's value, newest first: each filter reads
-    the index on (field_id, value, ticket_id), from the newest down, and stops at the
-    limit. `among`: only these tickets (those a full-text search found)."""
+    """Ids of live tickets with every filter's value, newest first: the first filter
+    reads the index on (field_id, value, ticket_id) from the newest down and stops at
+    the limit; each other one is a lookup of that ticket in the same index (an EXISTS,
+    not an IN: SQLite would build an IN's whole list before reading a row). `among`:
+    only these tickets (those a full-text search found)."""
     first, *others = filters
     query = (
         select(TicketField.ticket_id)
@@ -96,8 +98,9 @@ def with_fields(
         .where(_has(first), Ticket.deleted_at.is_(None), in_teams(teams))
     )
     for other in others:
+        also = aliased(TicketField)
         query = query.where(
-            TicketField.ticket_id.in_(select(TicketField.ticket_id).where(_has(other)))
+            exists().where(also.ticket_id == TicketField.ticket_id, _has(other, also))
         )
     if owner is not None:
         query = query.where(Ticket.reporter_id == owner)
@@ -113,13 +116,9 @@ def having_fields(filters: Sequence[FieldFilter]) -> list[ColumnElement[bool]]:
     return [Ticket.id.in_(select(TicketField.ticket_id).where(_has(f))) for f in filters]
 
 
-def _has(wanted: FieldFilter) -> ColumnElement[bool]:
+def _has(wanted: FieldFilter, row: type[TicketField] = TicketField) -> ColumnElement[bool]:
     # The type's condition is the index's own, so the index serves the query.
-    return (
-        (TicketField.field_id == wanted.field_id)
-        & (TicketField.value == wanted.value)
-        & (TicketField.type != LONG_TEXT)
-    )
+    return (row.field_id == wanted.field_id) & (row.value == wanted.value) & (row.type != LONG_TEXT)
 
 
 def followers_of(ticket: Ticket) -> tuple[str, ...]:
