@@ -14,6 +14,7 @@ from flashticket_core.domain.model import (
     REPLY_TITLE_MAX,
     SavedReply,
 )
+from flashticket_core.domain.model.values import checked_length
 from flashticket_core.domain.permissions import Action, Actor, authorize, authorize_team
 from flashticket_core.errors import InvalidInput, NotFound
 from flashticket_core.service_layer import views
@@ -180,28 +181,20 @@ class SavedReplies(Area):
 
 
 def _checked_title(title: str) -> str:
-    cleaned = " ".join(title.split())
-    if not cleaned:
-        raise InvalidInput("error.saved_reply_title_missing", field="title")
-    if len(cleaned) > REPLY_TITLE_MAX:
-        raise InvalidInput(
-            "error.saved_reply_title_too_long",
-            field="title",
-            limit=REPLY_TITLE_MAX,
-            length=len(cleaned),
-        )
-    return cleaned
+    return checked_length(
+        " ".join(title.split()),
+        field="title",
+        limit=REPLY_TITLE_MAX,
+        too_long="error.saved_reply_title_too_long",
+        empty="error.saved_reply_title_missing",
+    )
 
 
 def _checked_text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput("error.saved_reply_text_missing", field="text")
-    if len(cleaned) > REPLY_TEXT_MAX:
-        raise InvalidInput(
-            "error.saved_reply_text_too_long",
-            field="text",
-            limit=REPLY_TEXT_MAX,
-            length=len(cleaned),
-        )
-    return cleaned
+    return checked_length(
+        text.strip(),
+        field="text",
+        limit=REPLY_TEXT_MAX,
+        too_long="error.saved_reply_text_too_long",
+        empty="error.saved_reply_text_missing",
+    )

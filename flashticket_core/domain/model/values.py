@@ -42,35 +42,42 @@ class MessageSource:
     thread_ts: str
 
 
-def validate_title(title: str) -> str:
-    cleaned = " ".join(title.split())
-    if not cleaned:
-        raise InvalidInput("error.title_empty", field="title")
-    if len(cleaned) > TITLE_MAX:
-        raise InvalidInput(
-            "error.title_too_long", field="title", limit=TITLE_MAX, length=len(cleaned)
-        )
+def checked_length(
+    cleaned: str, *, field: str, limit: int, too_long: str, empty: str | None = None
+) -> str:
+    """A person's text, already trimmed, refused when empty (with `empty`'s message,
+    if it may not be) or over `limit` characters (with `too_long`'s)."""
+    if empty is not None and not cleaned:
+        raise InvalidInput(empty, field=field)
+    if len(cleaned) > limit:
+        raise InvalidInput(too_long, field=field, limit=limit, length=len(cleaned))
     return cleaned
+
+
+def validate_title(title: str) -> str:
+    return checked_length(
+        " ".join(title.split()),
+        field="title",
+        limit=TITLE_MAX,
+        too_long="error.title_too_long",
+        empty="error.title_empty",
+    )
 
 
 def validate_description(description: str) -> str:
-    cleaned = description.strip()
-    if len(cleaned) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            "error.description_too_long",
-            field="description",
-            limit=DESCRIPTION_MAX,
-            length=len(cleaned),
-        )
-    return cleaned
+    return checked_length(
+        description.strip(),
+        field="description",
+        limit=DESCRIPTION_MAX,
+        too_long="error.description_too_long",
+    )
 
 
 def validate_text(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput("error.text_empty", field="text")
-    if len(cleaned) > ENTRY_MAX:
-        raise InvalidInput(
-            "error.text_too_long", field="text", limit=ENTRY_MAX, length=len(cleaned)
-        )
-    return cleaned
+    return checked_length(
+        text.strip(),
+        field="text",
+        limit=ENTRY_MAX,
+        too_long="error.text_too_long",
+        empty="error.text_empty",
+    )
